@@ -1,0 +1,28 @@
+import { hasMarker, SwitchyardError } from './switchyard-error.js';
+
+const marker = Symbol.for('switchyard.error.timeout');
+
+/** A deadline passed: `phase` says which (`first-token`, `total`, `connect`, `deadline`). Retryable. */
+export class TimeoutError extends SwitchyardError {
+  readonly [marker] = true;
+  readonly timeoutMs: number;
+  readonly phase: string;
+
+  constructor(options: { timeoutMs: number; phase?: string; target?: string; cause?: unknown; isRetryable?: boolean }) {
+    const phase = options.phase ?? 'total';
+    super({
+      code: 'timeout',
+      message: `Timed out after ${options.timeoutMs} ms (${phase})${options.target ? ` on target "${options.target}"` : ''}`,
+      target: options.target,
+      isRetryable: options.isRetryable ?? true,
+      cause: options.cause,
+    });
+    this.name = 'TimeoutError';
+    this.timeoutMs = options.timeoutMs;
+    this.phase = phase;
+  }
+
+  static override isInstance(error: unknown): error is TimeoutError {
+    return hasMarker(error, marker);
+  }
+}

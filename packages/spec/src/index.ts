@@ -1,0 +1,55 @@
+/**
+ * `@switchyard/spec` is the contract between the Switchyard router and the runtimes it routes to: the request,
+ * result and stream-part types with their zod schemas, the versioned `Target` interface every adapter implements,
+ * and the error classes. It runs nothing itself; `@switchyard/spec/testing` holds the conformance suite adapters run.
+ */
+export { AbortError } from './errors/abort-error.js';
+export type { FailedAttempt } from './errors/all-targets-failed-error.js';
+export { AllTargetsFailedError } from './errors/all-targets-failed-error.js';
+export { ApiCallError, isRetryableStatus, parseRetryAfter } from './errors/api-call-error.js';
+export { ConnectionError } from './errors/connection-error.js';
+export { InvalidConfigError } from './errors/invalid-config-error.js';
+export { InvalidPolicyError } from './errors/invalid-policy-error.js';
+export type { InputProblem } from './errors/invalid-request-error.js';
+export { formatProblems, InvalidRequestError } from './errors/invalid-request-error.js';
+export { InvalidResponseError } from './errors/invalid-response-error.js';
+export { NoEligibleTargetError } from './errors/no-eligible-target-error.js';
+export type { SwitchyardErrorCode, SwitchyardErrorOptions } from './errors/switchyard-error.js';
+export { SwitchyardError } from './errors/switchyard-error.js';
+export { TargetUnavailableError } from './errors/target-unavailable-error.js';
+export { TimeoutError } from './errors/timeout-error.js';
+export { toSwitchyardError } from './errors/to-switchyard-error.js';
+export type { Exclusion, ExclusionReason } from './exclusion-reason.js';
+export { exclusionReasons } from './exclusion-reason.js';
+export { formatPath, zodIssuesToProblems } from './format-problems.js';
+export { parseRequest, parseTargetCall } from './parse-request.js';
+export { redactSecrets, redactUrl } from './redact.js';
+export type {
+  AssistantMessage,
+  ContentPart,
+  GenerateRequest,
+  Message,
+  ResponseFormat,
+  RoutingHints,
+  SystemMessage,
+  TargetCall,
+  Tool,
+  ToolCall,
+  ToolChoice,
+  ToolMessage,
+  UserMessage,
+} from './request.js';
+export {
+  generateRequestSchema,
+  messageSchema,
+  responseFormatSchema,
+  routingHintsSchema,
+  targetCallSchema,
+  toolCallSchema,
+  toolSchema,
+} from './request-schema.js';
+export type { FinishReason, GenerateResult, Usage } from './result.js';
+export { finishReasons } from './result.js';
+export type { FinishPart, StreamPart, TextDeltaPart, ToolCallPart, UsagePart } from './stream-part.js';
+export type { Locality, Target, TargetCapabilities, TargetPrice, TargetStatus } from './target.js';
+export { targetStatusSchema } from './target-status-schema.js';

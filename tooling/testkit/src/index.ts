@@ -1,0 +1,4 @@
+/**
+ * `@switchyard/testkit`: real loopback servers and fixtures for Switchyard's tests and demo. Not published.
+ */
+export {};
