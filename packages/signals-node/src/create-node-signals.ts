@@ -1,0 +1,319 @@
+import type { InputProblem } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/spec';
+import type { DeviceSignals, SignalSource } from './device-signals.js';
+import type { MemoryPressureThresholds } from './memory-pressure.js';
+import { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
+import { mergeSignals } from './merge-signals.js';
+import type { NodeDeviceSignals } from './node-device-signals.js';
+import type { ReachabilityTarget } from './reachability-target.js';
+import { parseReachabilityTarget } from './reachability-target.js';
+import type { SignalChange } from './signal-changes.js';
+import { signalChanges } from './signal-changes.js';
+import type { BatteryReading, MemoryReading, SignalReaders } from './signal-readers.js';
+import { createDefaultReaders } from './signal-readers.js';
+import type { ThermalThresholds } from './thermal-state.js';
+import { defaultThermalThresholds, thermalStateFromTemperature } from './thermal-state.js';
+
+/** Settings of {@link createNodeSignals}; every field is optional. */
+export interface NodeSignalsSettings {
+  /** How often the device is sampled in the background, in ms. Default 5000. */
+  refreshMs?: number;
+  /** Values that win over every reading, e.g. `{ network: { metered: true } }`. Change them with `setOverrides`. */
+  overrides?: DeviceSignals;
+  /** Whether the network is metered. Node cannot ask the OS, so this is configuration. Default unknown. */
+  metered?: boolean;
+  /** Remote targets whose host:port is checked with a TCP connect; online needs at least one to answer. */
+  reachability?: {
+    /** Base URLs of the remote targets, e.g. `http://10.0.0.5:8000/v1`. */
+    urls: string[];
+    /** Default 15000. */
+    intervalMs?: number;
+    /** Default 2000. */
+    timeoutMs?: number;
+  };
+  /** CPU °C at which thermal state becomes fair / serious / critical. Default 70 / 80 / 90. */
+  thermalThresholds?: Partial<ThermalThresholds>;
+  /** Battery levels (0..1) whose crossing, either way, is a change event. Default [0.2, 0.1]. */
+  batteryThresholds?: number[];
+  /** Available-memory fractions below which pressure is warning / critical. Default 0.15 / 0.05. */
+  memoryPressureThresholds?: Partial<MemoryPressureThresholds>;
+  /** A reader that has not answered after this many ms counts as unknown for that sample. Default 5000. */
+  readerTimeoutMs?: number;
+  /** Replacements for the system readers (tests, other platforms). */
+  readers?: Partial<SignalReaders>;
+}
+
+/** A {@link SignalSource} that samples the real device. */
+export interface NodeSignalSource extends SignalSource {
+  /** The cached readings merged with the overrides: synchronous, never touches the system. */
+  read(): NodeDeviceSignals;
+  /**
+   * Calls `listener` after a sample that changed something meaningful (see {@link SignalChange}); returns the
+   * unsubscribe function. A listener that throws does not stop sampling or other listeners.
+   */
+  subscribe(listener: (signals: NodeDeviceSignals, changes: SignalChange[]) => void): () => void;
+  /** Samples every reader (and checks reachability) now; resolves with the new readings. Never rejects. */
+  refresh(): Promise<NodeDeviceSignals>;
+  /** Replaces the overrides (the demo's device panel); notifies listeners if that changes something. */
+  setOverrides(overrides: DeviceSignals | undefined): void;
+  /** Stops the timers and drops the listeners. `read()` keeps answering with the last readings. */
+  dispose(): void;
+}
+
+interface Readings {
+  battery?: BatteryReading;
+  celsius?: number;
+  memory?: MemoryReading;
+  cpuLoad?: number;
+  interfacesUp?: boolean;
+}
+
+const defaults = { refreshMs: 5000, reachabilityIntervalMs: 15_000, reachabilityTimeoutMs: 2000, readerTimeoutMs: 5000 };
+
+/**
+ * Creates a signal source for the router that reads this machine: battery and charging, thermal state from the CPU
+ * temperature, free/total memory and memory pressure, CPU load, and whether the network (and the remote targets)
+ * can be reached. Readings are taken in the background every `refreshMs` and cached, so `read()` does no I/O.
+ * Anything the OS does not expose (no battery, no sensor) is absent, which policies treat as harmless.
+ * Timers are `unref()`ed: the source never keeps a process alive, but call `dispose()` when done.
+ *
+ * @example
+ * ```ts
+ * const signals = createNodeSignals({ reachability: { urls: ['http://10.0.0.5:8000/v1'] }, metered: false });
+ * await signals.refresh(); // optional: wait for the first sample
+ * const router = createRouter({ targets, policy, signals });
+ * signals.subscribe((device, changes) => console.log(changes));
+ * ```
+ */
+export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSignalSource {
+  const config = validate(settings);
+  const readers: SignalReaders = { ...createDefaultReaders(), ...settings.readers };
+  const listeners = new Set<(signals: NodeDeviceSignals, changes: SignalChange[]) => void>();
+  let overrides = settings.overrides;
+  let readings: Readings = {};
+  let reachable = new Map<string, boolean>();
+  let snapshot = compose();
+  let disposed = false;
+  let sampling: Promise<NodeDeviceSignals> | undefined;
+  let checking: Promise<void> | undefined;
+
+  function compose(): NodeDeviceSignals {
+    const device: NodeDeviceSignals = {};
+    if (readings.battery !== undefined) device.battery = { ...readings.battery };
+    const thermal = thermalStateFromTemperature(readings.celsius, config.thermalThresholds);
+    if (thermal !== undefined) device.thermal = thermal;
+    if (readings.memory !== undefined) device.memory = { ...readings.memory };
+    if (readings.cpuLoad !== undefined) device.cpu = { load: readings.cpuLoad };
+    const online = isOnline();
+    const network: NonNullable<DeviceSignals['network']> = {};
+    if (online !== undefined) network.online = online;
+    if (settings.metered !== undefined) network.metered = settings.metered;
+    if (Object.keys(network).length > 0) device.network = network;
+    const merged = mergeSignals(device, overrides);
+    const pressure = memoryPressure(merged.memory?.freeBytes, merged.memory?.totalBytes, config.memoryPressureThresholds);
+    if (pressure !== undefined) merged.memory = { ...merged.memory, pressure };
+    return merged;
+  }
+
+  function isOnline(): boolean | undefined {
+    if (readings.interfacesUp === false) return false;
+    if (config.targets.length === 0) return readings.interfacesUp;
+    const results = config.targets.map((target) => reachable.get(target.url));
+    if (results.includes(true)) return true;
+    if (results.every((result) => result === false)) return false;
+    return undefined;
+  }
+
+  function update(): NodeDeviceSignals {
+    const previous = snapshot;
+    snapshot = compose();
+    const changes = signalChanges(previous, snapshot, config.batteryThresholds);
+    if (changes.length > 0 && !disposed) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(snapshot, changes);
+        } catch {
+          // A broken listener must not stop sampling or starve the others.
+        }
+      }
+    }
+    return snapshot;
+  }
+
+  async function sampleDevice(): Promise<void> {
+    const [battery, celsius, memory, cpuLoad, interfacesUp] = await Promise.all([
+      settle(() => readers.battery(), config.readerTimeoutMs),
+      settle(() => readers.cpuTemperature(), config.readerTimeoutMs),
+      settle(() => readers.memory(), config.readerTimeoutMs),
+      settle(() => readers.cpuLoad(), config.readerTimeoutMs),
+      settle(() => readers.interfacesUp(), config.readerTimeoutMs),
+    ]);
+    readings = {
+      battery: battery ?? undefined,
+      celsius: typeof celsius === 'number' && Number.isFinite(celsius) ? celsius : undefined,
+      memory: memory ?? undefined,
+      cpuLoad: typeof cpuLoad === 'number' && cpuLoad >= 0 && cpuLoad <= 1 ? cpuLoad : undefined,
+      interfacesUp: typeof interfacesUp === 'boolean' ? interfacesUp : undefined,
+    };
+  }
+
+  async function checkReachability(): Promise<void> {
+    const results = await Promise.all(
+      config.targets.map(async (target) => {
+        const ok = await settle(
+          () => readers.reach({ host: target.host, port: target.port }, config.reachabilityTimeoutMs),
+          config.reachabilityTimeoutMs + 1000,
+        );
+        return [target.url, ok === true] as const;
+      }),
+    );
+    reachable = new Map(results);
+  }
+
+  // One sample at a time: a tick that finds one running skips; refresh() waits for it and then samples afresh.
+  function sample(withReachability: boolean): Promise<NodeDeviceSignals> {
+    const run = async () => {
+      await Promise.all([sampleDevice(), withReachability ? reach() : undefined]);
+      return update();
+    };
+    const next = (sampling ?? Promise.resolve()).then(run, run);
+    sampling = next;
+    void next.finally(() => {
+      if (sampling === next) sampling = undefined;
+    });
+    return next;
+  }
+
+  function reach(): Promise<void> {
+    if (config.targets.length === 0) return Promise.resolve();
+    const run = () => checkReachability();
+    const next = (checking ?? Promise.resolve()).then(run, run);
+    checking = next;
+    void next.finally(() => {
+      if (checking === next) checking = undefined;
+    });
+    return next;
+  }
+
+  const deviceTimer = setInterval(() => {
+    if (sampling === undefined) void sample(false);
+  }, config.refreshMs);
+  deviceTimer.unref();
+  const reachabilityTimer =
+    config.targets.length > 0
+      ? setInterval(() => {
+          if (checking === undefined) void reach().then(update);
+        }, config.reachabilityIntervalMs)
+      : undefined;
+  reachabilityTimer?.unref();
+  // The first sample starts at once so the cache fills without waiting a whole interval.
+  void sample(true);
+
+  return {
+    read: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    refresh: () => (disposed ? Promise.resolve(snapshot) : sample(true)),
+    setOverrides(next) {
+      overrides = next;
+      update();
+    },
+    dispose() {
+      disposed = true;
+      clearInterval(deviceTimer);
+      if (reachabilityTimer !== undefined) clearInterval(reachabilityTimer);
+      listeners.clear();
+    },
+  };
+}
+
+/** Runs `reader`; a throw, a rejection or no answer within `timeoutMs` all become `undefined`. */
+async function settle<T>(reader: () => Promise<T> | T, timeoutMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+    timer.unref();
+  });
+  try {
+    const result = Promise.resolve().then(reader);
+    return await Promise.race([result.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Config {
+  refreshMs: number;
+  readerTimeoutMs: number;
+  reachabilityIntervalMs: number;
+  reachabilityTimeoutMs: number;
+  targets: ReachabilityTarget[];
+  thermalThresholds: ThermalThresholds;
+  memoryPressureThresholds: MemoryPressureThresholds;
+  batteryThresholds: number[];
+}
+
+function validate(settings: NodeSignalsSettings): Config {
+  const problems: InputProblem[] = [];
+  const positive = (value: number | undefined, path: string, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      problems.push({ path, message: `expected a positive number of milliseconds, got ${String(value)}` });
+      return fallback;
+    }
+    return value;
+  };
+  const fraction = (value: unknown, path: string) => {
+    if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+      problems.push({ path, message: `expected a fraction between 0 and 1 (exclusive), got ${String(value)}` });
+    }
+  };
+
+  const thermalThresholds = { ...defaultThermalThresholds, ...settings.thermalThresholds };
+  if (!(thermalThresholds.fair < thermalThresholds.serious && thermalThresholds.serious < thermalThresholds.critical)) {
+    problems.push({
+      path: 'thermalThresholds',
+      message: `expected fair < serious < critical (°C), got ${thermalThresholds.fair} / ${thermalThresholds.serious} / ${thermalThresholds.critical}`,
+    });
+  }
+  const memoryPressureThresholds = { ...defaultMemoryPressureThresholds, ...settings.memoryPressureThresholds };
+  fraction(memoryPressureThresholds.warning, 'memoryPressureThresholds.warning');
+  fraction(memoryPressureThresholds.critical, 'memoryPressureThresholds.critical');
+  if (!(memoryPressureThresholds.critical < memoryPressureThresholds.warning)) {
+    problems.push({ path: 'memoryPressureThresholds', message: 'expected critical to be below warning' });
+  }
+  const batteryThresholds = settings.batteryThresholds ?? [0.2, 0.1];
+  batteryThresholds.forEach((threshold, index) => fraction(threshold, `batteryThresholds[${index}]`));
+
+  const targets: ReachabilityTarget[] = [];
+  settings.reachability?.urls.forEach((url, index) => {
+    const parsed = parseReachabilityTarget(url, `reachability.urls[${index}]`);
+    if ('path' in parsed) problems.push(parsed);
+    else targets.push(parsed);
+  });
+
+  const config: Config = {
+    refreshMs: positive(settings.refreshMs, 'refreshMs', defaults.refreshMs),
+    readerTimeoutMs: positive(settings.readerTimeoutMs, 'readerTimeoutMs', defaults.readerTimeoutMs),
+    reachabilityIntervalMs: positive(
+      settings.reachability?.intervalMs,
+      'reachability.intervalMs',
+      defaults.reachabilityIntervalMs,
+    ),
+    reachabilityTimeoutMs: positive(
+      settings.reachability?.timeoutMs,
+      'reachability.timeoutMs',
+      defaults.reachabilityTimeoutMs,
+    ),
+    targets,
+    thermalThresholds,
+    memoryPressureThresholds,
+    batteryThresholds,
+  };
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
+  return config;
+}
