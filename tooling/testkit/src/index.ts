@@ -1,4 +1,17 @@
 /**
- * `@switchyard/testkit`: real loopback servers and fixtures for Switchyard's tests and demo. Not published.
+ * `@switchyard/testkit`: real loopback servers and fixtures for Switchyard's tests and demo. Not published. It
+ * generates the tiny GGUF model (a deterministic llama-architecture model written by this project's own code, loadable
+ * by node-llama-cpp and llama.cpp's `llama-server`) that stands in for a real on-device model in tests and the demo.
  */
-export {};
+
+export type { GgufTensor, GgufValue } from './gguf-writer.js';
+export { encodeGguf } from './gguf-writer.js';
+export type { TinyModelOptions, TinyModelSize, WrittenTinyModel } from './tiny-model.js';
+export {
+  encodeTinyModel,
+  ensureTinyModel,
+  modelCacheDir,
+  TINY_MODEL_CHAT_TEMPLATE,
+  TINY_MODEL_PRESETS,
+  writeTinyModel,
+} from './tiny-model.js';
