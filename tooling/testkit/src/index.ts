@@ -4,8 +4,12 @@
  * by node-llama-cpp and llama.cpp's `llama-server`) that stands in for a real on-device model in tests and the demo.
  */
 
+export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from './fault-proxy.js';
+export { startFaultProxy } from './fault-proxy.js';
 export type { GgufTensor, GgufValue } from './gguf-writer.js';
 export { encodeGguf } from './gguf-writer.js';
+export type { LlamaServer, LlamaServerOptions } from './llama-server.js';
+export { findLlamaServer, startLlamaServer } from './llama-server.js';
 export type { TinyModelOptions, TinyModelSize, WrittenTinyModel } from './tiny-model.js';
 export {
   encodeTinyModel,

@@ -1,0 +1,340 @@
+import {
+  ApiCallError,
+  ConnectionError,
+  type GenerateResult,
+  InvalidResponseError,
+  parseTargetCall,
+  redactSecrets,
+  type StreamPart,
+  type Target,
+  type TargetCall,
+  type TargetCapabilities,
+  type TargetStatus,
+  toSwitchyardError,
+} from '@switchyard/spec';
+import { createParser, type ParseError } from 'eventsource-parser';
+import { Agent, type Dispatcher } from 'undici';
+import { CallControl } from './call-control.js';
+import { ChunkAssembler, completeToolCall, toUsage } from './chat-completion-chunks.js';
+import { toApiCallError } from './http-error.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
+import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
+
+/** A model the endpoint serves, from `GET /models`. */
+export interface OpenAIModelInfo {
+  id: string;
+  ownedBy?: string;
+  /** vLLM's `max_model_len`, when the server reports it. */
+  contextWindow?: number;
+}
+
+/** A `Target` for an OpenAI-compatible endpoint, plus model discovery. */
+export interface OpenAITarget extends Target {
+  readonly locality: 'remote';
+  /** Lists the models the endpoint serves (`GET <baseURL>/models`). Rejects with a `SwitchyardError`. */
+  listModels(options?: { signal?: AbortSignal }): Promise<OpenAIModelInfo[]>;
+}
+
+/** Defaults for capabilities the settings leave out: a mid-size open model on a GPU server. */
+const defaultCapabilities = {
+  contextWindow: 8192,
+  maxOutputTokens: 4096,
+  tools: true,
+  jsonSchema: true,
+  images: false,
+  continuation: false,
+} as const;
+
+/** One keep-alive pool for every target that brings no dispatcher: connections are reused across targets. */
+let sharedAgent: Agent | undefined;
+function defaultAgent(): Agent {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000 });
+  return sharedAgent;
+}
+
+const secretHeader = /auth|key|token|secret|cookie|signature/i;
+/** Largest SSE event the parser buffers; a stream that exceeds it is broken, not just long. */
+const maxEventSize = 8 * 1024 * 1024;
+const probeTimeoutMs = 5000;
+
+/**
+ * Creates a `Target` for a remote endpoint that speaks the OpenAI-compatible chat API: vLLM, NVIDIA NIM, SGLang,
+ * TGI, llama.cpp's `llama-server`, or a hosted cloud. HTTP runs on undici with keep-alive; streams are parsed as
+ * Server-Sent Events. Settings are validated here: bad ones throw `InvalidConfigError` naming the field.
+ *
+ * @example
+ * ```ts
+ * import { createOpenAITarget } from '@switchyard/adapter-openai';
+ *
+ * const gpu = createOpenAITarget({
+ *   baseURL: 'http://10.0.0.5:8000/v1',
+ *   model: 'meta-llama/Llama-3.1-8B-Instruct',
+ *   apiKey: process.env.VLLM_API_KEY,
+ *   capabilities: { contextWindow: 131_072 },
+ *   price: { inputPer1M: 0.1, outputPer1M: 0.2 },
+ * });
+ * for await (const part of gpu.stream({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 64 })) {
+ *   if (part.type === 'text-delta') process.stdout.write(part.text);
+ * }
+ * ```
+ */
+export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
+  const settings = parseOpenAISettings(input);
+  const id = settings.id ?? `openai:${settings.model}`;
+  const base = new URL(settings.baseURL);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const origin = base.origin;
+  const chatPath = `${basePath}/chat/completions${base.search}`;
+  const modelsPath = `${basePath}/models${base.search}`;
+  const chatURL = `${origin}${chatPath}`;
+  const health = new URL(settings.healthURL ?? `${origin}${modelsPath}`);
+
+  const ownAgent =
+    settings.dispatcher === undefined && settings.connections !== undefined
+      ? new Agent({ connections: settings.connections, keepAliveTimeout: 10_000 })
+      : undefined;
+  const dispatcher: Dispatcher = settings.dispatcher ?? ownAgent ?? defaultAgent();
+
+  const secrets = [
+    settings.apiKey ?? '',
+    ...Object.entries(settings.headers ?? {})
+      .filter(([name]) => secretHeader.test(name))
+      .map(([, value]) => value),
+  ].filter((secret) => secret.length > 0);
+  const baseHeaders: Record<string, string> = { ...settings.headers };
+  if (settings.apiKey) baseHeaders.authorization = `Bearer ${settings.apiKey}`;
+  const jsonHeaders = { ...baseHeaders, 'content-type': 'application/json', accept: 'application/json' };
+  const sseHeaders = { ...baseHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
+  const getHeaders = { ...baseHeaders, accept: 'application/json' };
+
+  const capabilities: TargetCapabilities = {
+    ...defaultCapabilities,
+    ...settings.capabilities,
+    ...(settings.price ? { price: settings.price } : {}),
+  };
+  const bodyOptions: BodyOptions = {
+    model: settings.model,
+    maxTokensField: settings.maxTokensField ?? 'max_tokens',
+    defaultMaxTokens: settings.defaultMaxTokens,
+    streamUsage: settings.streamUsage ?? true,
+    continuation: capabilities.continuation === true,
+    continueFinalMessage: settings.continueFinalMessage ?? false,
+    extraBody: settings.extraBody,
+  };
+
+  // Assumed ready until a probe or a failed connection says otherwise: status() must not do I/O.
+  let lastStatus: TargetStatus = { state: 'ready' };
+  let lastProbeAt = Number.NEGATIVE_INFINITY;
+  let probing: Promise<TargetStatus> | undefined;
+
+  /** Passive health: what real calls learn about reachability updates `status()` for free. */
+  function observe(error: unknown): void {
+    if (ConnectionError.isInstance(error)) lastStatus = { state: 'unavailable', reason: error.message };
+  }
+
+  async function post(call: TargetCall, stream: boolean, control: CallControl): Promise<Dispatcher.ResponseData> {
+    const response = await dispatcher.request({
+      origin,
+      path: chatPath,
+      method: 'POST',
+      headers: stream ? sseHeaders : jsonHeaders,
+      body: JSON.stringify(toOpenAIBody(call, bodyOptions, stream)),
+      signal: control.signal,
+    });
+    if (response.statusCode >= 400) {
+      throw await toApiCallError({ response, url: chatURL, method: 'POST', target: id, secrets });
+    }
+    return response;
+  }
+
+  async function generate(input: TargetCall): Promise<GenerateResult> {
+    const call = parseTargetCall(input, id);
+    const control = new CallControl(call.signal, id, chatURL, settings.timeoutMs, undefined);
+    try {
+      control.throwIfAborted();
+      const response = await post(call, false, control);
+      const text = await response.body.text();
+      const result = toGenerateResult(text, id, chatURL);
+      lastStatus = { state: 'ready' };
+      return result;
+    } catch (error) {
+      const typed = control.toError(error);
+      observe(typed);
+      throw typed;
+    } finally {
+      control.dispose();
+    }
+  }
+
+  async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
+    const call = parseTargetCall(input, id);
+    const control = new CallControl(call.signal, id, chatURL, settings.timeoutMs, settings.firstTokenTimeoutMs);
+    let body: Dispatcher.ResponseData['body'] | undefined;
+    try {
+      control.throwIfAborted();
+      const response = await post(call, true, control);
+      body = response.body;
+      const contentType = String(response.headers['content-type'] ?? '');
+      if (!contentType.includes('text/event-stream')) {
+        throw new InvalidResponseError({
+          message: `Expected an event stream from "${chatURL}" but got "${contentType || 'no content type'}"`,
+          target: id,
+          isRetryable: false,
+        });
+      }
+      const assembler = new ChunkAssembler(id, chatURL);
+      const events: string[] = [];
+      let parseError: ParseError | undefined;
+      const parser = createParser({
+        onEvent: (event) => events.push(event.data),
+        // Unknown fields and bad `retry` values are ignorable under the SSE rules; only overflow is fatal.
+        onError: (error) => {
+          if (error.type === 'max-buffer-size-exceeded') parseError = error;
+        },
+        maxBufferSize: maxEventSize,
+      });
+      const decoder = new TextDecoder();
+      const out: StreamPart[] = [];
+      for await (const chunk of body) {
+        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+        if (parseError) {
+          throw new InvalidResponseError({
+            message: `Malformed SSE from "${chatURL}": ${parseError.message}`,
+            target: id,
+          });
+        }
+        for (const data of events) {
+          assembler.accept(data, out);
+          if (assembler.done) break;
+        }
+        events.length = 0;
+        if (assembler.sawToken) control.firstToken();
+        for (const part of out) {
+          control.throwIfAborted();
+          yield part;
+        }
+        out.length = 0;
+        // Stop at [DONE]: a finished response has already freed its socket for reuse; anything after is noise.
+        if (assembler.done) break;
+      }
+      assembler.finish(out);
+      lastStatus = { state: 'ready' };
+      for (const part of out) yield part;
+    } catch (error) {
+      const typed = control.toError(error);
+      observe(typed);
+      throw typed;
+    } finally {
+      control.dispose();
+      if (body && !body.destroyed) body.destroy();
+    }
+  }
+
+  async function getJSON(url: URL, signal: AbortSignal | undefined): Promise<unknown> {
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: getHeaders,
+      signal,
+    });
+    if (response.statusCode >= 400) {
+      throw await toApiCallError({ response, url: url.href, method: 'GET', target: id, secrets });
+    }
+    const text = await response.body.text();
+    try {
+      return text === '' ? {} : JSON.parse(text);
+    } catch (cause) {
+      throw new InvalidResponseError({
+        message: `"${url.origin}${url.pathname}" did not answer JSON`,
+        target: id,
+        cause,
+      });
+    }
+  }
+
+  async function probe(signal: AbortSignal | undefined): Promise<TargetStatus> {
+    const timeout = AbortSignal.timeout(probeTimeoutMs);
+    try {
+      await getJSON(health, signal ? AbortSignal.any([signal, timeout]) : timeout);
+      return { state: 'ready' };
+    } catch (error) {
+      const typed = toSwitchyardError(error, { target: id, url: health.href });
+      // llama-server and vLLM answer 503 while the model is still loading.
+      if (ApiCallError.isInstance(typed) && typed.status === 503) return { state: 'loading' };
+      if (timeout.aborted) return { state: 'unavailable', reason: `health probe timed out after ${probeTimeoutMs} ms` };
+      return { state: 'unavailable', reason: redactSecrets(typed.message, secrets) };
+    }
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id,
+    locality: 'remote',
+    capabilities,
+    status: () => lastStatus,
+    async checkStatus(options = {}) {
+      const cacheMs = settings.healthCacheMs ?? 5000;
+      if (Date.now() - lastProbeAt < cacheMs) return lastStatus;
+      probing ??= probe(options.signal).then((status) => {
+        lastStatus = status;
+        lastProbeAt = Date.now();
+        probing = undefined;
+        return status;
+      });
+      return probing;
+    },
+    generate,
+    stream,
+    async listModels(options = {}) {
+      const url = new URL(`${origin}${modelsPath}`);
+      try {
+        const json = (await getJSON(url, options.signal)) as { data?: unknown };
+        if (!Array.isArray(json.data)) {
+          throw new InvalidResponseError({ message: `"${url.origin}${url.pathname}" has no "data" list`, target: id });
+        }
+        return json.data.map((entry: { id?: unknown; owned_by?: unknown; max_model_len?: unknown }) => ({
+          id: String(entry.id),
+          ...(typeof entry.owned_by === 'string' ? { ownedBy: entry.owned_by } : {}),
+          ...(typeof entry.max_model_len === 'number' ? { contextWindow: entry.max_model_len } : {}),
+        }));
+      } catch (error) {
+        throw toSwitchyardError(error, { target: id, url: url.href });
+      }
+    },
+    async dispose() {
+      await ownAgent?.close();
+    },
+  };
+}
+
+interface ChatCompletion {
+  choices?: {
+    message?: {
+      content?: string | null;
+      tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] | null;
+    };
+    finish_reason?: string | null;
+  }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+function toGenerateResult(text: string, target: string, url: string): GenerateResult {
+  let completion: ChatCompletion;
+  try {
+    completion = JSON.parse(text) as ChatCompletion;
+  } catch (cause) {
+    throw new InvalidResponseError({ message: `"${url}" answered with malformed JSON`, target, cause });
+  }
+  const choice = completion.choices?.[0];
+  if (!choice?.message) {
+    throw new InvalidResponseError({ message: `"${url}" answered without choices[0].message`, target });
+  }
+  const toolCalls = (choice.message.tool_calls ?? []).map((call, index) =>
+    completeToolCall({ id: call.id, name: call.function?.name, arguments: call.function?.arguments }, index),
+  );
+  let finishReason = mapFinishReason(choice.finish_reason ?? 'stop');
+  if (toolCalls.length > 0 && finishReason === 'stop') finishReason = 'tool-calls';
+  return { text: choice.message.content ?? '', toolCalls, finishReason, usage: toUsage(completion.usage) };
+}

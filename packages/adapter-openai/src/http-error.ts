@@ -1,0 +1,78 @@
+import { ApiCallError, parseRetryAfter, redactSecrets } from '@switchyard/spec';
+import type { Dispatcher } from 'undici';
+
+/** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */
+const maxErrorBody = 4096;
+
+/** Reads at most `maxErrorBody` bytes, then destroys the body so the socket is released either way. */
+export async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
+  let text = '';
+  try {
+    for await (const chunk of body) {
+      text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+      if (text.length >= maxErrorBody) break;
+    }
+  } catch {
+    // A body that fails half-way still leaves us the status, which is what matters.
+  } finally {
+    if (!body.destroyed) body.destroy();
+  }
+  return text.slice(0, maxErrorBody);
+}
+
+/** The `message` an OpenAI-compatible server put in its error JSON (`{ error: { message } }`, `{ message }`, `{ detail }`). */
+function errorMessage(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const error = parsed.error;
+    if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+      return (error as { message: string }).message;
+    }
+    if (typeof error === 'string') return error;
+    if (typeof parsed.message === 'string') return parsed.message;
+    if (typeof parsed.detail === 'string') return parsed.detail;
+  } catch {
+    // Not JSON: a proxy's HTML page, say. The status says enough.
+  }
+  return undefined;
+}
+
+/** Builds the `ApiCallError` for an error status, with `Retry-After` parsed and secrets redacted from the body. */
+export async function toApiCallError(options: {
+  response: Dispatcher.ResponseData;
+  url: string;
+  method: string;
+  target: string;
+  secrets: readonly string[];
+}): Promise<ApiCallError> {
+  const { response } = options;
+  const text = redactSecrets(await readErrorBody(response.body), options.secrets);
+  const detail = errorMessage(text);
+  return new ApiCallError({
+    url: options.url,
+    method: options.method,
+    status: response.statusCode,
+    statusText: statusTexts[response.statusCode],
+    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+    responseBody: text,
+    detail: detail === undefined ? undefined : detail.slice(0, 200),
+    target: options.target,
+  });
+}
+
+const statusTexts: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};

@@ -1,0 +1,115 @@
+import { InvalidConfigError, type TargetCapabilities, type TargetPrice, zodIssuesToProblems } from '@switchyard/spec';
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+
+/**
+ * Settings of {@link createOpenAITarget}. Only `baseURL` and `model` are required.
+ *
+ * @example
+ * ```ts
+ * const settings: OpenAISettings = {
+ *   baseURL: 'http://127.0.0.1:8000/v1',
+ *   model: 'meta-llama/Llama-3.1-8B-Instruct',
+ *   capabilities: { contextWindow: 131_072 },
+ * };
+ * ```
+ */
+export interface OpenAISettings {
+  /** The API root that `/chat/completions` and `/models` hang off, e.g. `http://127.0.0.1:8000/v1`. */
+  baseURL: string;
+  /** The model name sent in every request (vLLM's `--served-model-name`, NIM's model id, ...). */
+  model: string;
+  /** The target's id for routing and logs. Default `openai:<model>`. */
+  id?: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. Never appears in errors, events or logs. */
+  apiKey?: string;
+  /** Extra request headers (e.g. `api-key` for Azure-style gateways). Values of secret-looking names are redacted. */
+  headers?: Record<string, string>;
+  /** The undici dispatcher for every request. Default: a keep-alive `Agent` shared by all targets. */
+  dispatcher?: Dispatcher;
+  /** Maximum connections per origin of the target's own `Agent` (ignored with `dispatcher`). Default: unlimited. */
+  connections?: number;
+  /** Deadline for a whole call, in ms; exceeded → retryable `TimeoutError` (phase `total`). Default: none. */
+  timeoutMs?: number;
+  /** Deadline for the first token of a stream, in ms → retryable `TimeoutError` (phase `first-token`). */
+  firstTokenTimeoutMs?: number;
+  /** Which body field carries `maxTokens`. Default `max_tokens` (`max_completion_tokens` for newer hosted APIs). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens' | 'both';
+  /** `maxTokens` sent when the call has none. Default: none (the server decides). */
+  defaultMaxTokens?: number;
+  /** Ask for token usage on streams with `stream_options.include_usage`. Default true. */
+  streamUsage?: boolean;
+  /**
+   * Adds vLLM's `continue_final_message: true, add_generation_prompt: false` when continuing an `assistantPrefix`.
+   * llama-server continues a final assistant message without it. Default false.
+   */
+  continueFinalMessage?: boolean;
+  /** Fields merged into every request body as is (`top_k`, `repetition_penalty`, `chat_template_kwargs`, ...). */
+  extraBody?: Record<string, unknown>;
+  /** What the model can do; missing fields take the defaults in the README. */
+  capabilities?: Partial<Omit<TargetCapabilities, 'price'>>;
+  /** US dollars per million tokens. */
+  price?: TargetPrice;
+  /** Health probe URL for `checkStatus()`. Default `<baseURL>/models`; llama-server and vLLM also serve `/health`. */
+  healthURL?: string;
+  /** How long a probe result is reused by `checkStatus()`, in ms. Default 5000. */
+  healthCacheMs?: number;
+}
+
+const urlMessage = 'expected a URL like http://127.0.0.1:8000/v1';
+const httpUrl = z
+  .string(urlMessage)
+  .refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage);
+const positiveInt = z.number().int().positive();
+
+const settingsSchema = z
+  .object({
+    baseURL: httpUrl,
+    model: z.string('expected the model name the server serves').min(1, 'expected the model name the server serves'),
+    id: z.string().min(1).optional(),
+    apiKey: z.string('expected a string (the API key)').optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    dispatcher: z
+      .custom<Dispatcher>(
+        (value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).request === 'function',
+        'expected an undici Dispatcher (Agent, Pool, Client)',
+      )
+      .optional(),
+    connections: positiveInt.optional(),
+    timeoutMs: positiveInt.optional(),
+    firstTokenTimeoutMs: positiveInt.optional(),
+    maxTokensField: z.enum(['max_tokens', 'max_completion_tokens', 'both']).optional(),
+    defaultMaxTokens: positiveInt.optional(),
+    streamUsage: z.boolean().optional(),
+    continueFinalMessage: z.boolean().optional(),
+    extraBody: z.record(z.string(), z.unknown()).optional(),
+    capabilities: z
+      .object({
+        contextWindow: positiveInt.optional(),
+        maxOutputTokens: positiveInt.optional(),
+        tools: z.boolean().optional(),
+        jsonSchema: z.boolean().optional(),
+        images: z.boolean().optional(),
+        continuation: z.boolean().optional(),
+        quality: z.number().min(0).max(1).optional(),
+        countTokens: z.custom<(text: string) => number | undefined>((value) => typeof value === 'function').optional(),
+      })
+      .strict()
+      .optional(),
+    price: z.object({ inputPer1M: z.number().nonnegative(), outputPer1M: z.number().nonnegative() }).optional(),
+    healthURL: httpUrl.optional(),
+    healthCacheMs: z.number().int().nonnegative().optional(),
+  })
+  // Unknown keys are usually typos (`baseUrl`), which would otherwise be ignored silently.
+  .strict();
+
+/**
+ * Checks settings once, at construction. Throws `InvalidConfigError` whose problems name each field, e.g.
+ * `baseURL: expected a URL like http://127.0.0.1:8000/v1`. Values are never echoed, so a misplaced key stays secret.
+ */
+export function parseOpenAISettings(input: unknown): OpenAISettings {
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues) });
+  // Return the caller's object so the dispatcher and functions keep their identity.
+  return input as OpenAISettings;
+}

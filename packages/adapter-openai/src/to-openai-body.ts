@@ -1,0 +1,92 @@
+import type { Message, TargetCall } from '@switchyard/spec';
+import type { OpenAISettings } from './openai-settings.js';
+
+/** The settings that shape the request body, resolved once per target. */
+export interface BodyOptions {
+  model: string;
+  maxTokensField: NonNullable<OpenAISettings['maxTokensField']>;
+  defaultMaxTokens: number | undefined;
+  streamUsage: boolean;
+  /** Send `assistantPrefix` as a final assistant message for the server to continue. */
+  continuation: boolean;
+  continueFinalMessage: boolean;
+  extraBody: Record<string, unknown> | undefined;
+}
+
+type OpenAIMessage = Record<string, unknown>;
+
+function toOpenAIMessage(message: Message): OpenAIMessage {
+  switch (message.role) {
+    case 'system':
+      return { role: 'system', content: message.content };
+    case 'user':
+      if (typeof message.content === 'string') return { role: 'user', content: message.content };
+      return {
+        role: 'user',
+        content: message.content.map((part) =>
+          part.type === 'text'
+            ? { type: 'text', text: part.text }
+            : { type: 'image_url', image_url: { url: part.url } },
+        ),
+      };
+    case 'assistant':
+      if (!message.toolCalls?.length) return { role: 'assistant', content: message.content };
+      return {
+        role: 'assistant',
+        // Several servers reject an empty string next to tool calls but accept null.
+        content: message.content === '' ? null : message.content,
+        tool_calls: message.toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments },
+        })),
+      };
+    case 'tool':
+      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  }
+}
+
+/** Maps a validated spec call to an OpenAI `/chat/completions` request body. */
+export function toOpenAIBody(call: TargetCall, options: BodyOptions, stream: boolean): Record<string, unknown> {
+  const messages = call.messages.map(toOpenAIMessage);
+  const continuing = options.continuation && call.assistantPrefix !== undefined && call.assistantPrefix !== '';
+  if (continuing) messages.push({ role: 'assistant', content: call.assistantPrefix });
+
+  const body: Record<string, unknown> = { ...options.extraBody, model: options.model, messages };
+  const maxTokens = call.maxTokens ?? options.defaultMaxTokens;
+  if (maxTokens !== undefined) {
+    if (options.maxTokensField !== 'max_completion_tokens') body.max_tokens = maxTokens;
+    if (options.maxTokensField !== 'max_tokens') body.max_completion_tokens = maxTokens;
+  }
+  if (call.temperature !== undefined) body.temperature = call.temperature;
+  if (call.topP !== undefined) body.top_p = call.topP;
+  if (call.stop !== undefined) body.stop = call.stop;
+  if (call.seed !== undefined) body.seed = call.seed;
+  if (call.tools?.length) {
+    body.tools = call.tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+    }));
+  }
+  if (call.toolChoice !== undefined) {
+    body.tool_choice =
+      typeof call.toolChoice === 'string'
+        ? call.toolChoice
+        : { type: 'function', function: { name: call.toolChoice.name } };
+  }
+  if (call.responseFormat?.type === 'json_schema') {
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: call.responseFormat.name ?? 'response', schema: call.responseFormat.schema },
+    };
+  }
+  if (continuing && options.continueFinalMessage) {
+    body.continue_final_message = true;
+    body.add_generation_prompt = false;
+  }
+  if (stream) {
+    body.stream = true;
+    if (options.streamUsage) body.stream_options = { include_usage: true };
+  }
+  return body;
+}

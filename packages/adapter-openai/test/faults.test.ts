@@ -1,0 +1,326 @@
+import {
+  AbortError,
+  ApiCallError,
+  ConnectionError,
+  InvalidResponseError,
+  type StreamPart,
+  SwitchyardError,
+  type TargetCall,
+  TimeoutError,
+} from '@switchyard/spec';
+import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { Agent } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAITarget, type OpenAITarget } from '../src/index.js';
+import { chunk, done, startScriptedUpstream, textScript, usageChunk } from './scripted-upstream.js';
+
+const apiKey = 'sk-test-0123456789abcdef';
+const call: TargetCall = { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 };
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+async function streamError(target: OpenAITarget, extra: Partial<TargetCall> = {}): Promise<unknown> {
+  return collect(target.stream({ ...call, ...extra })).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+async function generateError(target: OpenAITarget): Promise<unknown> {
+  return target.generate(call).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+function expectNoSecret(error: unknown): void {
+  expect(SwitchyardError.isInstance(error)).toBe(true);
+  const record = error as SwitchyardError & { responseBody?: string };
+  for (const text of [record.message, JSON.stringify(record), record.responseBody ?? '', String(record.stack)]) {
+    expect(text).not.toContain(apiKey);
+  }
+}
+
+describe('adapter-openai against a fault-injecting proxy', () => {
+  let upstream: Awaited<ReturnType<typeof startScriptedUpstream>>;
+  let proxy: FaultProxy;
+  let agent: Agent;
+  let target: OpenAITarget;
+
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream();
+    proxy = await startFaultProxy({ upstream: upstream.url });
+    agent = new Agent({ connections: 4 });
+    target = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', apiKey, dispatcher: agent });
+  });
+  afterEach(() => {
+    proxy.setFault(null);
+    upstream.setScript(textScript);
+  });
+  afterAll(async () => {
+    await target?.dispose?.();
+    await agent?.close();
+    await proxy?.close();
+    await upstream?.close();
+  });
+
+  it('streams text deltas, then usage, then one finish', async () => {
+    const parts = await collect(target.stream(call));
+    expect(parts).toEqual([
+      { type: 'text-delta', text: 'Hello' },
+      { type: 'text-delta', text: ' from' },
+      { type: 'text-delta', text: ' the' },
+      { type: 'text-delta', text: ' yard' },
+      { type: 'usage', usage: { inputTokens: 7, outputTokens: 4 } },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    const body = upstream.bodies.at(-1);
+    expect(body).toMatchObject({ model: 'scripted', stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('sends the API key only as a bearer token header', async () => {
+    proxy.clearRequests();
+    await target.generate(call);
+    const [request] = proxy.requests;
+    expect(request?.rawHeaders).toContain(`Bearer ${apiKey}`);
+    expect(request?.body.toString('utf8')).not.toContain(apiKey);
+  });
+
+  it('assembles tool-call deltas split across chunks, ignoring keep-alive comments', async () => {
+    upstream.setScript(() => {
+      const first = chunk({
+        tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_', arguments: '' } }],
+      });
+      return [
+        ': keep-alive\n\n',
+        first.slice(0, 25),
+        first.slice(25),
+        chunk({ tool_calls: [{ index: 0, function: { name: 'weather', arguments: '{"city":' } }] }),
+        chunk({ tool_calls: [{ index: 1, id: 'call_b', function: { name: 'get_time', arguments: '{}' } }] }),
+        ': still here\n\n',
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] }),
+        chunk({}, 'tool_calls'),
+        `${usageChunk(9, 12).slice(0, 10)}`,
+        `${usageChunk(9, 12).slice(10)}${done}`,
+      ];
+    });
+    const parts = await collect(target.stream(call));
+    expect(parts).toEqual([
+      { type: 'tool-call', toolCall: { id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+      { type: 'tool-call', toolCall: { id: 'call_b', name: 'get_time', arguments: '{}' } },
+      { type: 'usage', usage: { inputTokens: 9, outputTokens: 12 } },
+      { type: 'finish', finishReason: 'tool-calls' },
+    ]);
+  });
+
+  it.each([
+    ['length', 'length'],
+    ['content_filter', 'content-filter'],
+    ['function_call', 'tool-calls'],
+  ])('maps finish_reason %s to %s', async (openai, spec) => {
+    upstream.setScript(() => [chunk({ content: 'x' }), chunk({}, openai), done]);
+    const parts = await collect(target.stream(call));
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: spec });
+  });
+
+  it('turns 503 with Retry-After in seconds into a retryable ApiCallError', async () => {
+    proxy.setFault({ type: 'status', status: 503, retryAfter: 2 });
+    for (const error of [await generateError(target), await streamError(target)]) {
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      const apiError = error as ApiCallError;
+      expect(apiError.status).toBe(503);
+      expect(apiError.retryAfterMs).toBe(2000);
+      expect(apiError.isRetryable).toBe(true);
+      expect(apiError.message).toContain('503 Service Unavailable');
+      expect(apiError.target).toBe('openai:scripted');
+    }
+  });
+
+  it('turns 429 with Retry-After as an HTTP date into a retryable ApiCallError', async () => {
+    const date = new Date(Date.now() + 60_000).toUTCString();
+    proxy.queueFaults({ type: 'status', status: 429, retryAfter: date });
+    const error = (await generateError(target)) as ApiCallError;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error.status).toBe(429);
+    expect(error.isRetryable).toBe(true);
+    expect(error.retryAfterMs).toBeGreaterThan(30_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
+    // The queue covered one request only.
+    await expect(target.generate(call)).resolves.toMatchObject({ text: 'Hello from the yard' });
+  });
+
+  it('does not retry client errors, and redacts a key the server echoes back', async () => {
+    proxy.setFault({
+      type: 'status',
+      status: 401,
+      body: JSON.stringify({ error: { message: `Incorrect API key provided: ${apiKey}` } }),
+    });
+    const error = await generateError(target);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).isRetryable).toBe(false);
+    expect((error as ApiCallError).message).toContain('Incorrect API key provided: [redacted]');
+    expectNoSecret(error);
+  });
+
+  it('reports a connection reset mid-stream as a retryable ConnectionError', async () => {
+    proxy.setFault({ type: 'reset-after-events', events: 2 });
+    const received: StreamPart[] = [];
+    const error = await (async () => {
+      try {
+        for await (const part of target.stream(call)) received.push(part);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(ConnectionError.isInstance(error)).toBe(true);
+    expect((error as ConnectionError).isRetryable).toBe(true);
+    expect(received.some((part) => part.type === 'finish')).toBe(false);
+    expectNoSecret(error);
+  });
+
+  it('reports malformed SSE data as a retryable InvalidResponseError', async () => {
+    proxy.setFault({ type: 'malformed-sse', afterEvents: 2 });
+    const error = await streamError(target);
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as InvalidResponseError).isRetryable).toBe(true);
+    expect((error as Error).message).toContain('not JSON');
+  });
+
+  it('never reports a stream without [DONE] as a success', async () => {
+    proxy.setFault({ type: 'drop-done' });
+    const error = await streamError(target);
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('without [DONE]');
+    expect((error as InvalidResponseError).isRetryable).toBe(true);
+  });
+
+  it('never reports a stream cut before its finish reason as a success', async () => {
+    proxy.setFault({ type: 'end-after-events', events: 3 });
+    expect(InvalidResponseError.isInstance(await streamError(target))).toBe(true);
+    upstream.setScript(() => [chunk({ content: 'x' }), done]);
+    proxy.setFault(null);
+    const error = await streamError(target);
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('without a finish_reason');
+  });
+
+  it('reports truncated JSON from a non-streaming call as an InvalidResponseError', async () => {
+    proxy.setFault({ type: 'status', status: 200, body: '{"choices":[{"message":{"content":"hal' });
+    const error = await generateError(target);
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+  });
+
+  it('times out a slow first token with a retryable first-token TimeoutError', async () => {
+    const slow = createOpenAITarget({
+      baseURL: `${proxy.url}/v1`,
+      model: 'scripted',
+      dispatcher: agent,
+      firstTokenTimeoutMs: 150,
+    });
+    proxy.setFault({ type: 'delay-first-byte', ms: 5000 });
+    const error = await streamError(slow);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).phase).toBe('first-token');
+    expect((error as TimeoutError).isRetryable).toBe(true);
+    // A delay shorter than the deadline is just slow, not an error.
+    proxy.setFault({ type: 'delay-first-byte', ms: 20 });
+    const parts = await collect(slow.stream(call));
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+  });
+
+  it('times out a hung server with a total TimeoutError instead of hanging', async () => {
+    const bounded = createOpenAITarget({
+      baseURL: `${proxy.url}/v1`,
+      model: 'scripted',
+      dispatcher: agent,
+      timeoutMs: 200,
+    });
+    proxy.setFault({ type: 'hang' });
+    for (const error of [await generateError(bounded), await streamError(bounded)]) {
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect((error as TimeoutError).phase).toBe('total');
+    }
+  });
+
+  it('cancels the HTTP request when aborted mid-stream', async () => {
+    upstream.setScript(() => [
+      ...Array.from({ length: 400 }, (_, index) => chunk({ content: ` w${index}` })),
+      chunk({}, 'stop'),
+      done,
+    ]);
+    const controller = new AbortController();
+    let deltas = 0;
+    const error = await (async () => {
+      try {
+        for await (const part of target.stream({ ...call, signal: controller.signal })) {
+          if (part.type !== 'text-delta') continue;
+          deltas += 1;
+          if (deltas === 3) controller.abort();
+        }
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(deltas).toBe(3);
+    // Still usable afterwards.
+    upstream.setScript(textScript);
+    await expect(target.generate(call)).resolves.toMatchObject({ finishReason: 'stop' });
+  });
+
+  it('rejects with an AbortError when the caller aborts a hung request', async () => {
+    proxy.setFault({ type: 'hang' });
+    const controller = new AbortController();
+    const pending = target.generate({ ...call, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toSatisfy(AbortError.isInstance);
+  });
+
+  it('leaves no request running and no socket open once disposed', async () => {
+    const own = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', connections: 2 });
+    const before = proxy.openConnections();
+    proxy.queueFaults(
+      { type: 'reset-after-events', events: 1 },
+      { type: 'malformed-sse' },
+      { type: 'drop-done' },
+      { type: 'status', status: 500 },
+      null,
+    );
+    for (let index = 0; index < 4; index += 1) await streamError(own);
+    await collect(own.stream(call));
+    expect(proxy.openConnections()).toBeGreaterThan(before);
+    await own.dispose?.();
+    // Sockets close asynchronously; poll with a generous hang guard rather than a timing assertion.
+    for (let tries = 0; tries < 200 && proxy.openConnections() > before; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(proxy.openConnections()).toBe(before);
+  });
+});
+
+describe('adapter-openai without a server', () => {
+  it('reports a refused connection as a retryable ConnectionError and marks itself unavailable', async () => {
+    const proxy = await startFaultProxy({ upstream: 'http://127.0.0.1:9' });
+    const port = proxy.port;
+    await proxy.close();
+    const target = createOpenAITarget({ baseURL: `http://127.0.0.1:${port}/v1`, model: 'm', apiKey, connections: 1 });
+    try {
+      const error = await generateError(target);
+      expect(ConnectionError.isInstance(error)).toBe(true);
+      expect((error as ConnectionError).systemCode).toBe('ECONNREFUSED');
+      expect((error as ConnectionError).isRetryable).toBe(true);
+      expectNoSecret(error);
+      expect(target.status().state).toBe('unavailable');
+      const checked = await target.checkStatus?.();
+      expect(checked?.state).toBe('unavailable');
+    } finally {
+      await target.dispose?.();
+    }
+  });
+});

@@ -1,0 +1,268 @@
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * What the proxy does to one request. Faults that act on events count Server-Sent Events (blocks ended by a blank
+ * line); a non-SSE response body counts as one event.
+ */
+export type Fault =
+  /** Wait this long before sending anything back (forwarding happens after the wait). */
+  | { type: 'delay-first-byte'; ms: number }
+  /** Forward the first `events` events, then reset the TCP connection (RST, no clean end). */
+  | { type: 'reset-after-events'; events: number }
+  /** Answer with this status without contacting the upstream. `retryAfter` becomes the `Retry-After` header. */
+  | { type: 'status'; status: number; retryAfter?: string | number; body?: string; contentType?: string }
+  /** Accept the request and never answer (until the client gives up or the proxy closes). */
+  | { type: 'hang' }
+  /** Forward the first `afterEvents` events (default 1), then send an event whose data is not JSON and end. */
+  | { type: 'malformed-sse'; afterEvents?: number; data?: string }
+  /** Forward everything except the `data: [DONE]` terminator, then end the response cleanly. */
+  | { type: 'drop-done' }
+  /** Forward the first `events` events, then end the response cleanly (a truncated but well-formed stream). */
+  | { type: 'end-after-events'; events: number };
+
+/** One request the proxy received, with every byte of it. */
+export interface ProxiedRequest {
+  method: string;
+  /** Path and query, as sent (`/v1/chat/completions`). */
+  path: string;
+  /** Header names and values exactly as received, in order. */
+  rawHeaders: string[];
+  /** The request body. */
+  body: Buffer;
+  /** The request line, headers and body as one HTTP/1.1 message: what a sniffing upstream would have seen. */
+  raw: Buffer;
+  /** The fault applied to this request, or `null` when it was passed through. */
+  fault: Fault | null;
+}
+
+/** Options for {@link startFaultProxy}. */
+export interface FaultProxyOptions {
+  /** Where requests are forwarded, e.g. `http://127.0.0.1:8080`. Only the origin is used; paths pass through. */
+  upstream: string;
+  /** The fault applied to every request that the queue does not cover. Defaults to none. */
+  fault?: Fault | null;
+}
+
+/** A running fault-injecting proxy. */
+export interface FaultProxy {
+  /** The proxy's origin, e.g. `http://127.0.0.1:41234`; append the upstream's path (`/v1`). */
+  readonly url: string;
+  readonly port: number;
+  /** Sets the fault for every later request not covered by the queue; `null` passes requests through. */
+  setFault(fault: Fault | null): void;
+  /** Queues one fault per upcoming request (in order); `null` entries pass that request through. */
+  queueFaults(...faults: (Fault | null)[]): void;
+  /** Every request received so far, in arrival order. */
+  readonly requests: readonly ProxiedRequest[];
+  /** Every byte received so far, all requests concatenated (for privacy tests: `received().includes(secret)`). */
+  received(): Buffer;
+  /** Forgets the recorded requests. */
+  clearRequests(): void;
+  /** Connections currently open from clients; 0 after the client closed or released them. */
+  openConnections(): number;
+  /** Stops listening and destroys every open connection, including hung ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTP proxy on a free loopback port that forwards to `upstream` and injects faults on request: slow first
+ * byte, connection reset after N SSE events, 5xx / 429 with `Retry-After`, hangs, malformed SSE, a dropped `[DONE]`.
+ * The fault is a value you can change between requests, or a queue with one fault per request. It records every
+ * byte it receives, so it doubles as a sniffing upstream for privacy tests.
+ *
+ * @example
+ * ```ts
+ * const proxy = await startFaultProxy({ upstream: server.baseURL });
+ * proxy.queueFaults({ type: 'status', status: 429, retryAfter: 2 }, null);
+ * const target = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'tiny' });
+ * // first call → ApiCallError 429 with retryAfterMs 2000; second call passes through
+ * await proxy.close();
+ * ```
+ */
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const upstream = new URL(options.upstream);
+  if (upstream.protocol !== 'http:') throw new Error(`upstream: expected an http: URL, got ${upstream.protocol}`);
+  let fault: Fault | null = options.fault ?? null;
+  const queue: (Fault | null)[] = [];
+  const requests: ProxiedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const agent = new Agent({ keepAlive: true });
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const applied = queue.length > 0 ? (queue.shift() ?? null) : fault;
+      requests.push({
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        rawHeaders: req.rawHeaders,
+        body,
+        raw: rawMessage(req, body),
+        fault: applied,
+      });
+      handle(req, res, body, applied);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null): void {
+    if (applied?.type === 'hang') return;
+    if (applied?.type === 'status') {
+      const headers: Record<string, string> = { 'content-type': applied.contentType ?? 'application/json' };
+      if (applied.retryAfter !== undefined) headers['retry-after'] = String(applied.retryAfter);
+      const text = applied.body ?? JSON.stringify({ error: { message: `injected ${applied.status}`, type: 'fault' } });
+      res.writeHead(applied.status, headers).end(text);
+      return;
+    }
+    if (applied?.type === 'delay-first-byte') {
+      const timer = setTimeout(() => forward(req, res, body, applied), applied.ms);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    forward(req, res, body, applied);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null): void {
+    if (res.destroyed) return;
+    const headers = { ...req.headers, host: upstream.host };
+    const upstreamRequest = httpRequest(
+      { agent, host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+      (upstreamResponse) => relay(upstreamResponse, res, applied),
+    );
+    upstreamRequest.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('fault proxy: upstream failed');
+      else res.destroy();
+    });
+    // The client went away: stop the upstream work too, as a real gateway would.
+    res.on('close', () => {
+      if (!res.writableFinished) upstreamRequest.destroy();
+    });
+    upstreamRequest.end(body);
+  }
+
+  function relay(upstreamResponse: IncomingMessage, res: ServerResponse, applied: Fault | null): void {
+    const transforms = applied !== null && applied.type !== 'delay-first-byte';
+    const headers = { ...upstreamResponse.headers };
+    if (transforms) {
+      delete headers['content-length'];
+      delete headers['transfer-encoding'];
+    }
+    res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, headers);
+    if (!transforms) {
+      upstreamResponse.pipe(res);
+      return;
+    }
+    const isSse = String(upstreamResponse.headers['content-type'] ?? '').includes('text/event-stream');
+    let buffered = '';
+    let forwarded = 0;
+    let finished = false;
+    const finish = (how: 'end' | 'reset'): void => {
+      if (finished) return;
+      finished = true;
+      upstreamResponse.destroy();
+      if (how === 'reset') res.socket?.resetAndDestroy();
+      else res.end();
+    };
+    // Returns false once the fault has ended the response.
+    const onEvent = (event: string): boolean => {
+      if (applied?.type === 'drop-done' && /^data: ?\[DONE\]\s*$/m.test(event)) return true;
+      if (applied?.type === 'reset-after-events' && forwarded >= applied.events) {
+        finish('reset');
+        return false;
+      }
+      if (applied?.type === 'end-after-events' && forwarded >= applied.events) {
+        finish('end');
+        return false;
+      }
+      if (applied?.type === 'malformed-sse' && forwarded >= (applied.afterEvents ?? 1)) {
+        res.write(`data: ${applied.data ?? '{"choices":[{"delta":{"content":"unterminated'}\n\n`);
+        finish('end');
+        return false;
+      }
+      res.write(event);
+      forwarded += 1;
+      return true;
+    };
+    upstreamResponse.setEncoding('utf8');
+    upstreamResponse.on('data', (chunk: string) => {
+      if (finished) return;
+      if (!isSse) {
+        buffered += chunk;
+        return;
+      }
+      buffered += chunk;
+      let boundary = findEventEnd(buffered);
+      while (boundary !== -1) {
+        const event = buffered.slice(0, boundary);
+        buffered = buffered.slice(boundary);
+        if (!onEvent(event)) return;
+        boundary = findEventEnd(buffered);
+      }
+    });
+    upstreamResponse.on('end', () => {
+      if (finished) return;
+      if (buffered !== '' && !onEvent(buffered)) return;
+      // Faults whose trigger was never reached still apply at the end of the body.
+      if (applied?.type === 'reset-after-events') finish('reset');
+      else finish('end');
+    });
+    upstreamResponse.on('error', () => finish('reset'));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    setFault(next) {
+      fault = next;
+    },
+    queueFaults(...faults) {
+      queue.push(...faults);
+    },
+    requests,
+    received: () => Buffer.concat(requests.map((entry) => entry.raw)),
+    clearRequests() {
+      requests.length = 0;
+    },
+    openConnections: () => sockets.size,
+    async close() {
+      queue.length = 0;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      agent.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Index just past the blank line that ends the first SSE event in `text`, or -1. */
+function findEventEnd(text: string): number {
+  const match = /\r?\n\r?\n/.exec(text);
+  return match ? match.index + match[0].length : -1;
+}
+
+function rawMessage(req: IncomingMessage, body: Buffer): Buffer {
+  let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  for (let index = 0; index < req.rawHeaders.length; index += 2) {
+    head += `${req.rawHeaders[index]}: ${req.rawHeaders[index + 1]}\r\n`;
+  }
+  return Buffer.concat([Buffer.from(`${head}\r\n`), body]);
+}
