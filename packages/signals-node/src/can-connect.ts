@@ -7,8 +7,6 @@ import { connect } from 'node:net';
 export function canConnect(target: { host: string; port: number }, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: target.host, port: target.port });
-    // A pending check must not keep a process alive that has nothing else to do.
-    socket.unref();
     const finish = (reachable: boolean) => {
       socket.removeAllListeners();
       socket.on('error', () => {});

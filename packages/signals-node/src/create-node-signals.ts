@@ -68,14 +68,20 @@ interface Readings {
   interfacesUp?: boolean;
 }
 
-const defaults = { refreshMs: 5000, reachabilityIntervalMs: 15_000, reachabilityTimeoutMs: 2000, readerTimeoutMs: 5000 };
+const defaults = {
+  refreshMs: 5000,
+  reachabilityIntervalMs: 15_000,
+  reachabilityTimeoutMs: 2000,
+  readerTimeoutMs: 5000,
+};
 
 /**
  * Creates a signal source for the router that reads this machine: battery and charging, thermal state from the CPU
  * temperature, free/total memory and memory pressure, CPU load, and whether the network (and the remote targets)
  * can be reached. Readings are taken in the background every `refreshMs` and cached, so `read()` does no I/O.
  * Anything the OS does not expose (no battery, no sensor) is absent, which policies treat as harmless.
- * Timers are `unref()`ed: the source never keeps a process alive, but call `dispose()` when done.
+ * The interval timers are `unref()`ed, so the source never keeps a process alive (a sample already running is
+ * allowed to finish, bounded by `readerTimeoutMs`); still, call `dispose()` when done.
  *
  * @example
  * ```ts
@@ -110,7 +116,11 @@ export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSigna
     if (settings.metered !== undefined) network.metered = settings.metered;
     if (Object.keys(network).length > 0) device.network = network;
     const merged = mergeSignals(device, overrides);
-    const pressure = memoryPressure(merged.memory?.freeBytes, merged.memory?.totalBytes, config.memoryPressureThresholds);
+    const pressure = memoryPressure(
+      merged.memory?.freeBytes,
+      merged.memory?.totalBytes,
+      config.memoryPressureThresholds,
+    );
     if (pressure !== undefined) merged.memory = { ...merged.memory, pressure };
     return merged;
   }
@@ -235,8 +245,9 @@ export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSigna
 async function settle<T>(reader: () => Promise<T> | T, timeoutMs: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
+    // Not unref()ed: a sample someone awaits must finish even when nothing else keeps the process alive. It is
+    // bounded by `timeoutMs`; only the interval timers that start samples are unref()ed.
     timer = setTimeout(() => resolve(undefined), timeoutMs);
-    timer.unref();
   });
   try {
     const result = Promise.resolve().then(reader);
@@ -287,7 +298,9 @@ function validate(settings: NodeSignalsSettings): Config {
     problems.push({ path: 'memoryPressureThresholds', message: 'expected critical to be below warning' });
   }
   const batteryThresholds = settings.batteryThresholds ?? [0.2, 0.1];
-  batteryThresholds.forEach((threshold, index) => fraction(threshold, `batteryThresholds[${index}]`));
+  batteryThresholds.forEach((threshold, index) => {
+    fraction(threshold, `batteryThresholds[${index}]`);
+  });
 
   const targets: ReachabilityTarget[] = [];
   settings.reachability?.urls.forEach((url, index) => {

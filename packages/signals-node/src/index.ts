@@ -5,8 +5,9 @@
  * systeminformation and `node:os`, caches them so `router.plan()` never waits on the system, reports what the OS
  * does not expose as unknown, and notifies subscribers when something meaningful changes.
  */
-export { createNodeSignals } from './create-node-signals.js';
+
 export type { NodeSignalSource, NodeSignalsSettings } from './create-node-signals.js';
+export { createNodeSignals } from './create-node-signals.js';
 export type { DeviceSignals, SignalSource, ThermalState } from './device-signals.js';
 export type { MemoryPressure, MemoryPressureThresholds } from './memory-pressure.js';
 export { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';

@@ -22,7 +22,10 @@ export function parseReachabilityTarget(url: string, path: string): Reachability
   }
   const port = parsed.port === '' ? defaultPorts[parsed.protocol] : Number(parsed.port);
   if (port === undefined) {
-    return { path, message: `no port in "${parsed.protocol}//${parsed.host}": add one, e.g. "${parsed.protocol}//host:8000"` };
+    return {
+      path,
+      message: `no port in "${parsed.protocol}//${parsed.host}": add one, e.g. "${parsed.protocol}//host:8000"`,
+    };
   }
   // URL keeps IPv6 literals bracketed; net.connect wants them bare.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');

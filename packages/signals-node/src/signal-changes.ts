@@ -34,7 +34,8 @@ export function signalChanges(
   compare('charging', previous.battery?.charging, next.battery?.charging);
   const previousBand = batteryBand(previous.battery?.level, batteryThresholds);
   const nextBand = batteryBand(next.battery?.level, batteryThresholds);
-  if (previousBand !== nextBand) changes.push({ kind: 'battery-level', from: previous.battery?.level, to: next.battery?.level });
+  if (previousBand !== nextBand)
+    changes.push({ kind: 'battery-level', from: previous.battery?.level, to: next.battery?.level });
   compare('thermal', previous.thermal, next.thermal);
   compare('memory-pressure', previous.memory?.pressure, next.memory?.pressure);
   return changes;

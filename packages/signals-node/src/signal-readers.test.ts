@@ -1,4 +1,4 @@
-import os from 'node:os';
+import type os from 'node:os';
 import type { Systeminformation } from 'systeminformation';
 import { describe, expect, it } from 'vitest';
 import {
@@ -40,9 +40,10 @@ describe('batteryFromSystemInformation', () => {
       level: 1,
       charging: true,
     });
-    expect(
-      batteryFromSystemInformation({ ...noBattery, hasBattery: true, percent: 35, acConnected: false }),
-    ).toEqual({ level: 0.35, charging: false });
+    expect(batteryFromSystemInformation({ ...noBattery, hasBattery: true, percent: 35, acConnected: false })).toEqual({
+      level: 0.35,
+      charging: false,
+    });
   });
 });
 

@@ -87,7 +87,7 @@ function cpuTimes(): CpuTimes {
   return { busy, total, at: Date.now() };
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * CPU load from `os.cpus()` tick deltas between calls: works on every OS (unlike `os.loadavg()`, which is always 0
