@@ -303,7 +303,15 @@ function validate(settings: NodeSignalsSettings): Config {
   });
 
   const targets: ReachabilityTarget[] = [];
-  settings.reachability?.urls.forEach((url, index) => {
+  const urls: unknown = settings.reachability?.urls ?? [];
+  if (!Array.isArray(urls)) {
+    problems.push({ path: 'reachability.urls', message: "expected an array of the remote targets' base URLs" });
+  }
+  (Array.isArray(urls) ? urls : []).forEach((url: unknown, index) => {
+    if (typeof url !== 'string') {
+      problems.push({ path: `reachability.urls[${index}]`, message: 'expected a URL string' });
+      return;
+    }
     const parsed = parseReachabilityTarget(url, `reachability.urls[${index}]`);
     if ('path' in parsed) problems.push(parsed);
     else targets.push(parsed);
