@@ -112,10 +112,20 @@ describe('createNodeSignals', () => {
 
   it('ignores readings that are out of range', async () => {
     const { readers } = fakeDevice();
-    const signals = create({ readers: { ...readers, cpuLoad: () => 7, cpuTemperature: () => Number.NaN } });
+    const signals = create({
+      readers: {
+        ...readers,
+        cpuLoad: () => 7,
+        cpuTemperature: () => Number.NaN,
+        battery: () => ({ level: 42, charging: true }),
+        memory: () => ({ freeBytes: -1, totalBytes: 16e9 }),
+      },
+    });
     const device = await signals.refresh();
     expect(device.cpu).toBeUndefined();
     expect(device.thermal).toBeUndefined();
+    expect(device.battery).toEqual({ charging: true });
+    expect(device.memory).toEqual({ totalBytes: 16e9 });
   });
 
   it('notifies on threshold crossings and state flips, and stays quiet on small drifts', async () => {

@@ -158,11 +158,18 @@ export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSigna
       settle(() => readers.cpuLoad(), config.readerTimeoutMs),
       settle(() => readers.interfacesUp(), config.readerTimeoutMs),
     ]);
+    // Readers can be user code: anything out of range is unknown rather than passed on to the policy.
     readings = {
-      battery: battery ?? undefined,
-      celsius: typeof celsius === 'number' && Number.isFinite(celsius) ? celsius : undefined,
-      memory: memory ?? undefined,
-      cpuLoad: typeof cpuLoad === 'number' && cpuLoad >= 0 && cpuLoad <= 1 ? cpuLoad : undefined,
+      battery: compact({
+        level: inRange(battery?.level, 0, 1),
+        charging: typeof battery?.charging === 'boolean' ? battery.charging : undefined,
+      }),
+      celsius: inRange(celsius, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
+      memory: compact({
+        freeBytes: inRange(memory?.freeBytes, 0, Number.POSITIVE_INFINITY),
+        totalBytes: inRange(memory?.totalBytes, 0, Number.POSITIVE_INFINITY),
+      }),
+      cpuLoad: inRange(cpuLoad, 0, 1),
       interfacesUp: typeof interfacesUp === 'boolean' ? interfacesUp : undefined,
     };
   }
@@ -239,6 +246,16 @@ export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSigna
       listeners.clear();
     },
   };
+}
+
+function inRange(value: unknown, min: number, max: number): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+}
+
+/** `value` without its undefined fields, or `undefined` when none is left. */
+function compact<T extends object>(value: T): T | undefined {
+  const defined = Object.entries(value).filter(([, field]) => field !== undefined);
+  return defined.length === 0 ? undefined : (Object.fromEntries(defined) as T);
 }
 
 /** Runs `reader`; a throw, a rejection or no answer within `timeoutMs` all become `undefined`. */
