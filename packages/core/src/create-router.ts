@@ -1,0 +1,253 @@
+import type { GenerateRequest, GenerateResult, Target, ToolCall, Usage } from '@switchyard/spec';
+import { InvalidConfigError, NoEligibleTargetError, parseRequest } from '@switchyard/spec';
+import PQueue from 'p-queue';
+import { planRoute } from './decision/plan-route.js';
+import type { RoutePlan } from './decision/route-plan.js';
+import type { RouterEvents, RouteSummary } from './events.js';
+import { RouterEventEmitter } from './events.js';
+import { BudgetTracker } from './execution/budget-tracker.js';
+import { CircuitBreaker } from './execution/circuit-breaker.js';
+import { executePlan } from './execution/execute-plan.js';
+import type { TargetStats } from './execution/target-health.js';
+import { TargetHealth } from './execution/target-health.js';
+import type { CompiledRule } from './policy/compile-rules.js';
+import { compileRules } from './policy/compile-rules.js';
+import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
+import type { Policy, PolicyInput } from './policy/policy.js';
+import type { RouterStreamPart } from './route-stream-part.js';
+import { mergeSignals } from './signals/create-manual-signals.js';
+import type { SignalOverrides, SignalSource } from './signals/device-signals.js';
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  /** Keys are the target names used in policies, plans and events. Order matters: it breaks ties. */
+  targets: Record<string, Target>;
+  /** Validated with zod; an invalid policy throws `InvalidPolicyError` with paths like `policy.rules[1].when.battery`. */
+  policy?: PolicyInput;
+  /** Device signals (battery, thermal, memory, network). Without one, every signal is unknown (counts as fine). */
+  signals?: SignalSource;
+  /** Difficulty scorer (0..1, probability the small model fails) for quality-aware routing. */
+  difficulty?: (prompt: string) => number;
+  /** Include prompt text in `decision` events (default false). */
+  includePromptsInEvents?: boolean;
+  /** Epoch milliseconds; inject one to test budgets over periods and circuit cooldowns. Default `Date.now`. */
+  clock?: () => number;
+  /** 0..1 random source for backoff jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Per-call options of `plan`, `generate` and `stream`. */
+export interface RouteOptions {
+  signals?: SignalOverrides;
+}
+
+/** A generate result plus how it was routed. */
+export type RoutedGenerateResult = GenerateResult & { route: RouteSummary };
+
+/** The router: decide (`plan`), run (`generate` / `stream`), observe (`stats`, `on`). */
+export interface Router {
+  /** The decision only: pure and synchronous, no I/O, no model loading, no timers. Does not validate the request. */
+  plan(request: GenerateRequest, options?: RouteOptions): RoutePlan;
+  /** Validates, plans and runs the request; the result carries `route`. */
+  generate(request: GenerateRequest, options?: RouteOptions): Promise<RoutedGenerateResult>;
+  /** Like `generate`, streamed: a decision `route` part first, then text, `usage`, `finish`, and a summary `route`. */
+  stream(request: GenerateRequest, options?: RouteOptions): AsyncIterable<RouterStreamPart>;
+  /** Live per-target figures. */
+  stats(): Record<string, TargetStats>;
+  /** Subscribes to a typed event; returns the unsubscribe function. */
+  on<E extends keyof RouterEvents>(event: E, listener: (event: RouterEvents[E]) => void): () => void;
+  readonly targets: Readonly<Record<string, Target>>;
+  /** The parsed policy, with defaults applied. */
+  readonly policy: Policy;
+  /** Validates and swaps the policy; in-flight requests keep the policy they started with. */
+  setPolicy(policy: PolicyInput): void;
+  /** Removes event listeners; disposes nothing it did not create (targets and signal sources stay yours). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates a router over named targets.
+ *
+ * @example
+ * ```ts
+ * const router = createRouter({
+ *   targets: { device: localTarget, gpu: remoteTarget },
+ *   policy: { mode: 'prefer-local', execution: { hedgeAfterMs: 800 } },
+ * });
+ * const { text, route } = await router.generate({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 64 });
+ * console.log(route.target, route.plan.explanation);
+ * ```
+ */
+export function createRouter(options: RouterOptions): Router {
+  const names = Object.keys(options.targets ?? {});
+  if (names.length === 0) {
+    throw new InvalidConfigError({
+      problems: [{ path: 'targets', message: 'expected at least one target, e.g. { targets: { device: myTarget } }' }],
+    });
+  }
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const events = new RouterEventEmitter();
+  const budget = new BudgetTracker();
+  let policy = parsePolicy(options.policy ?? {});
+  checkPolicyTargets(policy, names);
+  let rules: CompiledRule[] = compileRules(policy.rules);
+  let requestCounter = 0;
+
+  const healthList: TargetHealth[] = names.map((name, index) => {
+    const target = options.targets[name]!;
+    const circuit = new CircuitBreaker(policy.execution.circuit, (from, to) =>
+      events.emit('circuit', { target: name, from, to }),
+    );
+    const concurrency = policy.targets[name]?.concurrency ?? 1;
+    const queue = target.locality === 'local' ? new PQueue({ concurrency }) : undefined;
+    return new TargetHealth(
+      name,
+      target,
+      index,
+      circuit,
+      queue,
+      target.locality === 'local' ? concurrency : Number.POSITIVE_INFINITY,
+    );
+  });
+  const healthByName = new Map(healthList.map((health) => [health.name, health]));
+
+  const applyPolicy = (next: Policy) => {
+    policy = next;
+    rules = compileRules(next.rules);
+    for (const health of healthList) {
+      health.circuit.settings = next.execution.circuit;
+      if (health.queue) {
+        const concurrency = next.targets[health.name]?.concurrency ?? 1;
+        health.queue.concurrency = concurrency;
+        health.concurrency = concurrency;
+      }
+    }
+  };
+
+  const plan = (request: GenerateRequest, routeOptions?: RouteOptions): RoutePlan => {
+    const now = clock();
+    const overrides = routeOptions?.signals;
+    const read = options.signals?.read() ?? {};
+    const device = overrides?.device ? mergeSignals(read, overrides.device) : read;
+    const period = policy.budget.maxCostUsd;
+    return planRoute({
+      request,
+      policy,
+      rules,
+      targets: healthList,
+      device,
+      overrides,
+      now,
+      periodBudgetLeftUsd: period
+        ? Math.max(0, period.amount - budget.spentAt(period.period, now))
+        : Number.POSITIVE_INFINITY,
+      difficulty: options.difficulty,
+    });
+  };
+
+  async function* run(input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> {
+    const request = parseRequest(input);
+    const decided = plan(request, routeOptions);
+    requestCounter += 1;
+    const requestId = `req_${clock().toString(36)}_${requestCounter.toString(36)}`;
+    if (events.has('decision')) {
+      events.emit('decision', {
+        requestId,
+        plan: decided,
+        ...(options.includePromptsInEvents ? { prompt: promptText(request) } : {}),
+      });
+    }
+    if (decided.plan.length === 0) throw new NoEligibleTargetError({ excluded: decided.excluded });
+    const activePolicy = policy;
+    yield* executePlan({
+      requestId,
+      request,
+      plan: decided,
+      policy: activePolicy,
+      health: healthByName,
+      events,
+      clock,
+      random,
+      chargeBudget: (usd) => {
+        const period = activePolicy.budget.maxCostUsd?.period ?? 'day';
+        budget.add(usd, period, clock());
+      },
+    });
+  }
+
+  return {
+    plan,
+    stream: (request, routeOptions) => run(request, routeOptions),
+    async generate(request, routeOptions) {
+      let text = '';
+      const toolCalls: ToolCall[] = [];
+      let usage: Usage | undefined;
+      let finishReason: GenerateResult['finishReason'] = 'stop';
+      for await (const part of run(request, routeOptions)) {
+        switch (part.type) {
+          case 'text-delta':
+            text += part.text;
+            break;
+          case 'tool-call':
+            toolCalls.push(part.toolCall);
+            break;
+          case 'usage':
+            usage = part.usage;
+            break;
+          case 'finish':
+            finishReason = part.finishReason;
+            break;
+          case 'failover':
+            if (part.mode === 'restart') text = '';
+            break;
+          case 'route':
+            if (part.phase === 'summary') {
+              const route = part.route;
+              const answered = route.attempts.findLast((attempt) => attempt.outcome === 'success');
+              return {
+                text,
+                toolCalls,
+                finishReason,
+                usage: usage ?? answered?.usage ?? { inputTokens: 0, outputTokens: 0 },
+                route,
+              };
+            }
+            break;
+        }
+      }
+      // executePlan always ends with a summary or throws; reaching here means a consumer-side bug.
+      throw new NoEligibleTargetError({ excluded: [], message: 'The router ended without a result' });
+    },
+    stats() {
+      const now = clock();
+      const result: Record<string, TargetStats> = {};
+      for (const health of healthList) result[health.name] = health.snapshot(now);
+      return result;
+    },
+    on: (event, listener) => events.on(event, listener),
+    targets: Object.freeze({ ...options.targets }),
+    get policy() {
+      return policy;
+    },
+    setPolicy(input) {
+      const next = parsePolicy(input);
+      checkPolicyTargets(next, names);
+      applyPolicy(next);
+    },
+    async dispose() {
+      // The router owns no probes or background timers; per-request timers end with their requests.
+      events.clear();
+    },
+  };
+}
+
+function promptText(request: GenerateRequest): string {
+  return request.messages
+    .map((message) =>
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
+    )
+    .join('\n');
+}

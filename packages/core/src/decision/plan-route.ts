@@ -1,0 +1,387 @@
+import type { Exclusion, ExclusionReason, GenerateRequest, TargetStatus } from '@switchyard/spec';
+import type { TargetHealth } from '../execution/target-health.js';
+import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
+import type { Policy } from '../policy/policy.js';
+import type { DeviceSignals, SignalOverrides } from '../signals/device-signals.js';
+import { thermalStates } from '../signals/device-signals.js';
+import { countPromptTokens, detectPiiInMessages, estimatePromptTokens, lastUserText } from './analyze-messages.js';
+import type { PlannedTarget, RoutePlan } from './route-plan.js';
+
+/** Output tokens assumed when a request sets no `maxTokens` (capped by the target's `maxOutputTokens`). */
+export const defaultOutputTokens = 256;
+/** Latency priors used until a target has been measured (override per target in `policy.targets`). */
+export const latencyPriors = {
+  local: { ttftMs: 250, tokensPerSecond: 20 },
+  remote: { ttftMs: 600, tokensPerSecond: 80 },
+} as const;
+/** Quality tiers used when neither the target nor the policy states one. */
+export const defaultQuality = { local: 0.3, remote: 0.8 } as const;
+/** Waiting requests a local target's queue may hold before `auto` spills to remote (`policy.targets[n].maxQueue`). */
+export const defaultMaxQueue = 2;
+
+/** Everything the decision reads. Building it is the caller's job; the decision itself does no I/O. */
+export interface DecisionInput {
+  request: GenerateRequest;
+  policy: Policy;
+  rules: readonly CompiledRule[];
+  targets: readonly TargetHealth[];
+  device: DeviceSignals;
+  overrides: SignalOverrides | undefined;
+  now: number;
+  /** Dollars left in the current budget period (Infinity when there is no period budget). */
+  periodBudgetLeftUsd: number;
+  difficulty: ((prompt: string) => number) | undefined;
+}
+
+interface Candidate {
+  health: TargetHealth;
+  score: number | undefined;
+  meetsDeadline: boolean;
+  demoted: boolean;
+  preferred: number;
+}
+
+function statusDetail(status: TargetStatus): string {
+  switch (status.state) {
+    case 'downloading':
+      return `model downloading (${Math.round(status.progress * 100)}%)`;
+    case 'loading':
+      return 'model loading';
+    case 'unavailable':
+      return status.reason;
+    default:
+      return status.state;
+  }
+}
+
+function percent(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+function describeDevice(device: DeviceSignals): string {
+  const parts: string[] = [];
+  const battery = device.battery;
+  if (battery?.level !== undefined)
+    parts.push(`battery ${percent(battery.level)}${battery.charging ? ' (charging)' : ''}`);
+  else if (battery?.charging !== undefined) parts.push(battery.charging ? 'charging' : 'on battery');
+  if (device.thermal !== undefined) parts.push(`thermal ${device.thermal}`);
+  if (device.memory?.freeBytes !== undefined) parts.push(`${Math.round(device.memory.freeBytes / 1048576)} MiB free`);
+  if (device.network?.online !== undefined) parts.push(device.network.online ? 'online' : 'offline');
+  if (device.network?.metered) parts.push('metered');
+  return parts.length === 0 ? 'signals: none reported (unknown counts as fine)' : `signals: ${parts.join(', ')}`;
+}
+
+/**
+ * The decision: a pure function of request, device signals, policy and live stats → ordered plan, exclusions and
+ * explanation. No I/O, no model loading, no timers; `router.plan()` and the executor both call it.
+ */
+export function planRoute(input: DecisionInput): RoutePlan {
+  const { request, policy, device, overrides } = input;
+  const messages = request.messages;
+  const explanation: string[] = [describeDevice(device)];
+  const excluded: Exclusion[] = [];
+  const promptTokens: Record<string, number> = {};
+
+  // Privacy: an explicit `private` needs no scan; otherwise the on-device detector decides.
+  const markedPrivate = request.routing?.privacy === 'private';
+  const detected = !markedPrivate && policy.privacy.detectPii ? detectPiiInMessages(messages) : [];
+  const isPrivate = markedPrivate || detected.length > 0;
+  if (markedPrivate) explanation.push('privacy: request is marked private, so only local targets may run it');
+  else if (detected.length > 0) {
+    explanation.push(`privacy: detected ${detected.join(', ')}, so only local targets may run it (fails closed)`);
+  }
+
+  const estimate = estimatePromptTokens(messages);
+  const needsTools = (request.tools?.length ?? 0) > 0;
+  const needsJsonSchema = request.responseFormat?.type === 'json_schema';
+  let needsImages = false;
+  for (const message of messages) {
+    if (message.role === 'user' && typeof message.content !== 'string') {
+      for (const part of message.content) if (part.type === 'image') needsImages = true;
+    }
+  }
+
+  // Rules: the first rule whose `when` matches applies; the rest are ignored.
+  let rule: CompiledRule | undefined;
+  if (input.rules.length > 0) {
+    const context: RuleContext = {
+      tags: request.routing?.tags,
+      private: isPrivate,
+      promptTokens: estimate,
+      tools: needsTools,
+      jsonSchema: needsJsonSchema,
+      device,
+      hour: (overrides?.now ?? new Date(input.now)).getHours(),
+    };
+    for (const candidate of input.rules) {
+      if (candidate.matches(context)) {
+        rule = candidate;
+        break;
+      }
+    }
+    if (rule) {
+      const actions: string[] = [];
+      if (rule.rule.use) actions.push(`use ${rule.rule.use.join(', ')}`);
+      if (rule.rule.prefer) actions.push(`prefer ${rule.rule.prefer.join(', ')}`);
+      if (rule.rule.avoid) actions.push(`avoid ${rule.rule.avoid.join(', ')}`);
+      explanation.push(`${rule.label} matched: ${actions.join('; ')}`);
+    } else explanation.push('no policy rule matched');
+  }
+
+  const mode = policy.mode;
+  const battery = device.battery;
+  const batteryLow =
+    battery?.level !== undefined && battery.level < policy.device.minBatteryLevel && battery.charging !== true;
+  const maxThermal = thermalStates.indexOf(policy.device.maxThermalState);
+  const thermalRank = device.thermal === undefined ? 0 : thermalStates.indexOf(device.thermal);
+  const minFree = policy.device.minFreeMemoryBytes;
+  const freeBytes = device.memory?.freeBytes;
+  const offline = device.network?.online === false;
+  const perRequestCap = minDefined(policy.budget.maxCostUsdPerRequest, request.routing?.maxCostUsd);
+  const budgetLeft = Math.min(perRequestCap ?? Number.POSITIVE_INFINITY, input.periodBudgetLeftUsd);
+
+  const candidates: Candidate[] = [];
+  for (const health of input.targets) {
+    const { name, target } = health;
+    const capabilities = target.capabilities;
+    const local = target.locality === 'local';
+    const tokens = countPromptTokens(messages, capabilities.countTokens);
+    promptTokens[name] = tokens;
+    const outputTokens = request.maxTokens ?? Math.min(defaultOutputTokens, capabilities.maxOutputTokens);
+
+    let reason: ExclusionReason | undefined;
+    let detail = '';
+    if (isPrivate && !local) {
+      reason = 'privacy';
+      detail = markedPrivate ? 'request is marked private' : `request contains ${detected.join(', ')}`;
+    } else if ((mode === 'local-only' && !local) || (mode === 'remote-only' && local)) {
+      reason = 'mode';
+      detail = `policy mode is ${mode}`;
+    } else if (offline && !local) {
+      reason = 'offline';
+      detail = 'the device is offline';
+    } else {
+      const forced = overrides?.targets?.[name]?.status;
+      const status: TargetStatus =
+        forced === undefined
+          ? target.status()
+          : forced === 'downloading'
+            ? { state: 'downloading', progress: 0 }
+            : forced === 'unavailable'
+              ? { state: 'unavailable', reason: 'marked unavailable by a signal override' }
+              : { state: forced };
+      if (status.state !== 'ready') {
+        reason = 'unavailable';
+        detail = statusDetail(status);
+      } else if (!health.circuit.admits(input.now)) {
+        reason = 'circuit-open';
+        detail = `circuit breaker is ${health.circuit.stateAt(input.now)} after repeated failures`;
+      } else if (needsTools && !capabilities.tools) {
+        reason = 'capability';
+        detail = 'request has tools and the target does not support tool calls';
+      } else if (needsJsonSchema && !capabilities.jsonSchema) {
+        reason = 'capability';
+        detail = 'request asks for JSON schema output and the target does not support it';
+      } else if (needsImages && !capabilities.images) {
+        reason = 'capability';
+        detail = 'request has images and the target does not accept them';
+      } else if (tokens + outputTokens > capabilities.contextWindow) {
+        reason = 'context-window';
+        detail = `${tokens} prompt + ${outputTokens} output tokens exceed the context window of ${capabilities.contextWindow}`;
+      } else if (local && batteryLow) {
+        reason = 'battery';
+        detail = `battery ${percent(battery!.level!)} is below ${percent(policy.device.minBatteryLevel)} and not charging`;
+      } else if (local && thermalRank > maxThermal) {
+        reason = 'thermal';
+        detail = `thermal state ${device.thermal} is above ${policy.device.maxThermalState}`;
+      } else if (local && minFree !== undefined && freeBytes !== undefined && freeBytes < minFree) {
+        reason = 'memory';
+        detail = `${freeBytes} bytes free, policy needs ${minFree}`;
+      } else if (rule?.use !== undefined && !rule.use.has(name)) {
+        reason = 'rule';
+        detail = `${rule.label} uses only ${rule.rule.use!.join(', ')}`;
+      } else if (rule?.avoid?.has(name)) {
+        reason = 'rule';
+        detail = `${rule.label} avoids it`;
+      } else if (capabilities.price !== undefined && budgetLeft !== Number.POSITIVE_INFINITY) {
+        const cost = estimateCostUsd(capabilities.price, tokens, outputTokens);
+        if (cost > budgetLeft) {
+          reason = 'budget';
+          detail = `estimated $${formatUsd(cost)} exceeds the $${formatUsd(budgetLeft)} left`;
+        }
+      }
+    }
+    if (reason !== undefined) {
+      excluded.push({ target: name, reason, detail });
+      continue;
+    }
+    const preferIndex = rule?.prefer?.indexOf(name) ?? -1;
+    candidates.push({
+      health,
+      score: undefined,
+      meetsDeadline: true,
+      demoted: false,
+      preferred: preferIndex === -1 ? Number.POSITIVE_INFINITY : preferIndex,
+    });
+  }
+
+  // Difficulty: consulted only when local and remote candidates compete, since it cannot change anything otherwise.
+  let difficulty: number | undefined;
+  if (input.difficulty && mode !== 'local-only' && mode !== 'remote-only' && hasBothLocalities(candidates)) {
+    difficulty = clamp01(input.difficulty(lastUserText(messages)));
+    const threshold = policy.quality.threshold;
+    const demote = difficulty > threshold && (mode === 'auto' || mode === 'prefer-local');
+    explanation.push(
+      `difficulty ${difficulty.toFixed(2)} (threshold ${threshold})${demote ? ': local targets demoted below remote ones' : ''}`,
+    );
+    if (demote) for (const candidate of candidates) candidate.demoted = candidate.health.target.locality === 'local';
+  }
+
+  if (mode === 'auto') scoreCandidates(candidates, input, promptTokens, difficulty, explanation, excluded);
+
+  candidates.sort((a, b) => compareCandidates(a, b, mode));
+
+  for (const entry of excluded) explanation.push(`excluded ${entry.target}: ${entry.reason} (${entry.detail})`);
+  const plan: PlannedTarget[] = candidates.map((candidate) =>
+    candidate.score === undefined
+      ? { target: candidate.health.name, locality: candidate.health.target.locality }
+      : { target: candidate.health.name, locality: candidate.health.target.locality, score: candidate.score },
+  );
+  explanation.push(
+    plan.length === 0 ? 'plan: no eligible target' : `plan (${mode}): ${plan.map((entry) => entry.target).join(' → ')}`,
+  );
+  return {
+    plan,
+    excluded,
+    explanation,
+    privacy: { private: isPrivate, detected },
+    ...(difficulty === undefined ? {} : { difficulty }),
+    promptTokens,
+  };
+}
+
+function compareCandidates(a: Candidate, b: Candidate, mode: Policy['mode']): number {
+  if (a.preferred !== b.preferred) return a.preferred < b.preferred ? -1 : 1;
+  if (a.demoted !== b.demoted) return a.demoted ? 1 : -1;
+  if (mode === 'auto') {
+    if (a.meetsDeadline !== b.meetsDeadline) return a.meetsDeadline ? -1 : 1;
+    const difference = (b.score ?? 0) - (a.score ?? 0);
+    if (difference !== 0) return difference;
+  } else if (mode === 'prefer-local' || mode === 'prefer-remote') {
+    const aLocal = a.health.target.locality === 'local';
+    const bLocal = b.health.target.locality === 'local';
+    if (aLocal !== bLocal) return aLocal === (mode === 'prefer-local') ? -1 : 1;
+  }
+  // Deterministic tie-break: the order targets were given to createRouter.
+  return a.health.index - b.health.index;
+}
+
+/**
+ * `auto` mode: expected latency (queue wait + TTFT + output / tokens-per-second, from live stats or priors) against
+ * the deadline, expected cost, and expected quality loss (difficulty × (1 − tier)), weighted by `policy.weights`.
+ * A saturated local queue spills to the remaining targets (reason `queue`).
+ */
+function scoreCandidates(
+  candidates: Candidate[],
+  input: DecisionInput,
+  promptTokens: Record<string, number>,
+  difficulty: number | undefined,
+  explanation: string[],
+  excluded: Exclusion[],
+): void {
+  const { policy, request } = input;
+  // Spill first, but never spill the last candidate: waiting beats failing.
+  for (let index = candidates.length - 1; index >= 0 && candidates.length > 1; index -= 1) {
+    const health = candidates[index]!.health;
+    if (health.target.locality !== 'local') continue;
+    const maxQueue = policy.targets[health.name]?.maxQueue ?? defaultMaxQueue;
+    if (health.inFlight >= health.concurrency && health.queueDepth >= maxQueue) {
+      excluded.push({
+        target: health.name,
+        reason: 'queue',
+        detail: `${health.queueDepth} requests waiting (maxQueue ${maxQueue}); spilling to the next target`,
+      });
+      candidates.splice(index, 1);
+    }
+  }
+  const deadline = request.routing?.deadlineMs;
+  const { latency: wLatency, cost: wCost, quality: wQuality } = policy.weights;
+  const weightSum = wLatency + wCost + (difficulty === undefined ? 0 : wQuality) || 1;
+  const latencies: number[] = [];
+  const costs: number[] = [];
+  let maxLatency = 0;
+  let maxCost = 0;
+  for (const candidate of candidates) {
+    const { health } = candidate;
+    const locality = health.target.locality;
+    const settings = policy.targets[health.name];
+    const ttft = health.ttftMsEwma ?? settings?.expectedTtftMs ?? latencyPriors[locality].ttftMs;
+    const tps =
+      health.tokensPerSecondEwma ?? settings?.expectedTokensPerSecond ?? latencyPriors[locality].tokensPerSecond;
+    const output = request.maxTokens ?? Math.min(defaultOutputTokens, health.target.capabilities.maxOutputTokens);
+    const run = ttft + (output / tps) * 1000;
+    const busy = health.inFlight >= health.concurrency ? 1 : 0;
+    const queueWait = ((health.queueDepth + busy) * run) / health.concurrency;
+    const latency = queueWait + run;
+    const price = health.target.capabilities.price;
+    const cost = price ? estimateCostUsd(price, promptTokens[health.name] ?? 0, output) : 0;
+    latencies.push(latency);
+    costs.push(cost);
+    if (latency > maxLatency) maxLatency = latency;
+    if (cost > maxCost) maxCost = cost;
+    candidate.meetsDeadline = deadline === undefined || latency <= deadline;
+  }
+  candidates.forEach((candidate, index) => {
+    const { health } = candidate;
+    const latency = latencies[index]!;
+    const cost = costs[index]!;
+    const tier =
+      health.target.capabilities.quality ??
+      policy.targets[health.name]?.quality ??
+      defaultQuality[health.target.locality];
+    const qualityLoss = difficulty === undefined ? 0 : difficulty * (1 - tier);
+    const penalty =
+      wLatency * (maxLatency > 0 ? latency / maxLatency : 0) +
+      wCost * (maxCost > 0 ? cost / maxCost : 0) +
+      wQuality * qualityLoss;
+    candidate.score = Math.round((1 - penalty / weightSum) * 1000) / 1000;
+    explanation.push(
+      `score ${health.name} = ${candidate.score} (expected ${Math.round(latency)} ms${
+        candidate.meetsDeadline ? '' : ` > deadline ${deadline} ms`
+      }, $${formatUsd(cost)}, quality ${tier})`,
+    );
+  });
+}
+
+/** Estimated dollars for `inputTokens` in and `outputTokens` out at `price` (per million tokens). */
+export function estimateCostUsd(
+  price: { inputPer1M: number; outputPer1M: number },
+  inputTokens: number,
+  outputTokens: number,
+): number {
+  return (inputTokens * price.inputPer1M + outputTokens * price.outputPer1M) / 1_000_000;
+}
+
+function formatUsd(value: number): string {
+  return value < 0.01 ? value.toPrecision(2) : value.toFixed(2);
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function clamp01(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+function hasBothLocalities(candidates: readonly Candidate[]): boolean {
+  let local = false;
+  let remote = false;
+  for (const candidate of candidates) {
+    if (candidate.health.target.locality === 'local') local = true;
+    else remote = true;
+  }
+  return local && remote;
+}

@@ -1,0 +1,80 @@
+import type { Locality, Usage } from '@switchyard/spec';
+import type { RoutePlan } from './decision/route-plan.js';
+import type { CircuitState } from './execution/circuit-breaker.js';
+
+/** One try of one target within a request. */
+export interface Attempt {
+  target: string;
+  /** `hedge-lost`: a hedged attempt that was cancelled because the other one produced a token first. */
+  outcome: 'success' | 'error' | 'aborted' | 'hedge-lost';
+  error?: { code: string; message: string; isRetryable: boolean };
+  /** Epoch ms (router clock). */
+  startedAt: number;
+  /** From `startedAt` (queue wait included) to the first text or tool call. */
+  ttftMs?: number;
+  durationMs: number;
+  usage?: Usage;
+  /** True when the target never reported usage and `usage` is the router's estimate (cancelled attempts). */
+  usageEstimated?: boolean;
+  costUsd?: number;
+}
+
+/** How a request was routed and run; `generate()` results carry it as `route`. */
+export interface RouteSummary {
+  /** Who answered (undefined only in failure reports). */
+  target: string | undefined;
+  locality: Locality | undefined;
+  plan: RoutePlan;
+  attempts: Attempt[];
+  /** How many times the router moved to another target. */
+  fallbacks: number;
+  hedged: boolean;
+  /** Dollars spent by every attempt of this request (losers and failed attempts included when usage is known). */
+  costUsd: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+}
+
+/** The typed events of `router.on()`. No prompt text or secrets unless `includePromptsInEvents` is set. */
+export interface RouterEvents {
+  decision: { requestId: string; plan: RoutePlan; prompt?: string };
+  attempt: { requestId: string; target: string; phase: 'start' | 'end'; attempt?: Attempt };
+  fallback: { requestId: string; from: string; to: string; error: { code: string; message: string } };
+  hedge: { requestId: string; primary: string; secondary: string; winner?: string };
+  circuit: { target: string; from: CircuitState; to: CircuitState };
+}
+
+/** A small typed emitter; a throwing listener never breaks routing. */
+export class RouterEventEmitter {
+  readonly #listeners = new Map<keyof RouterEvents, Set<(event: never) => void>>();
+
+  on<E extends keyof RouterEvents>(event: E, listener: (event: RouterEvents[E]) => void): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as (event: never) => void);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  has(event: keyof RouterEvents): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  }
+
+  emit<E extends keyof RouterEvents>(event: E, payload: RouterEvents[E]): void {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as (event: RouterEvents[E]) => void)(payload);
+      } catch {
+        // Telemetry must not change routing outcomes.
+      }
+    }
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}

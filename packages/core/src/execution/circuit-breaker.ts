@@ -1,0 +1,82 @@
+/** The states of a target's circuit breaker. */
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface CircuitSettings {
+  failureThreshold: number;
+  windowMs: number;
+  cooldownMs: number;
+}
+
+/**
+ * Per-target circuit breaker: `failureThreshold` failures within `windowMs` open it; after `cooldownMs` one probe
+ * request is let through (half-open); its success closes the circuit, its failure opens it again.
+ */
+export class CircuitBreaker {
+  #state: CircuitState = 'closed';
+  #failures: number[] = [];
+  #openedAt = 0;
+  #probing = false;
+
+  constructor(
+    public settings: CircuitSettings,
+    private readonly onChange: (from: CircuitState, to: CircuitState) => void,
+  ) {}
+
+  /** The state as seen at `now`, without changing anything: an open circuit past its cooldown reads half-open. */
+  stateAt(now: number): CircuitState {
+    if (this.#state === 'open' && now - this.#openedAt >= this.settings.cooldownMs) return 'half-open';
+    return this.#state;
+  }
+
+  /** Whether a new request may be planned on this target at `now` (pure). */
+  admits(now: number): boolean {
+    const state = this.stateAt(now);
+    return state === 'closed' || (state === 'half-open' && !this.#probing);
+  }
+
+  /** Claims permission for one attempt; in half-open this takes the single probe slot. */
+  acquire(now: number): boolean {
+    if (!this.admits(now)) return false;
+    if (this.stateAt(now) === 'half-open') {
+      if (this.#state === 'open') this.#transition('half-open');
+      this.#probing = true;
+    }
+    return true;
+  }
+
+  recordSuccess(): void {
+    this.#probing = false;
+    this.#failures = [];
+    if (this.#state !== 'closed') this.#transition('closed');
+  }
+
+  recordFailure(now: number): void {
+    if (this.#state === 'half-open') {
+      this.#probing = false;
+      this.#open(now);
+      return;
+    }
+    if (this.#state === 'open') return;
+    const cutoff = now - this.settings.windowMs;
+    this.#failures = this.#failures.filter((time) => time > cutoff);
+    this.#failures.push(now);
+    if (this.#failures.length >= this.settings.failureThreshold) this.#open(now);
+  }
+
+  /** An aborted attempt says nothing about the target's health: it only gives the probe slot back. */
+  recordAbort(): void {
+    this.#probing = false;
+  }
+
+  #open(now: number): void {
+    this.#openedAt = now;
+    this.#failures = [];
+    this.#transition('open');
+  }
+
+  #transition(to: CircuitState): void {
+    const from = this.#state;
+    this.#state = to;
+    if (from !== to) this.onChange(from, to);
+  }
+}

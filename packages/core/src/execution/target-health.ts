@@ -1,0 +1,82 @@
+import type { Locality, Target } from '@switchyard/spec';
+import type PQueue from 'p-queue';
+import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
+
+/** Live per-target figures, as returned by `router.stats()`. */
+export interface TargetStats {
+  locality: Locality;
+  /** Exponentially weighted time to first token, measured from the call (queue wait excluded). */
+  ttftMsEwma?: number;
+  tokensPerSecondEwma?: number;
+  /** Exponentially weighted failure rate, 0..1 (aborts do not count). */
+  errorRate: number;
+  /** Requests waiting in this target's queue (local targets). */
+  queueDepth: number;
+  inFlight: number;
+  circuit: CircuitState;
+  requests: number;
+  failures: number;
+  spentUsd: number;
+}
+
+/** Weight of the newest sample in the moving averages. */
+export const ewmaAlpha = 0.2;
+
+function ewma(previous: number | undefined, sample: number): number {
+  return previous === undefined ? sample : previous + ewmaAlpha * (sample - previous);
+}
+
+/** Everything the router tracks about one named target. */
+export class TargetHealth {
+  ttftMsEwma: number | undefined;
+  tokensPerSecondEwma: number | undefined;
+  errorRate = 0;
+  inFlight = 0;
+  requests = 0;
+  failures = 0;
+  spentUsd = 0;
+
+  constructor(
+    readonly name: string,
+    readonly target: Target,
+    readonly index: number,
+    readonly circuit: CircuitBreaker,
+    public queue: PQueue | undefined,
+    public concurrency: number,
+  ) {}
+
+  get queueDepth(): number {
+    return this.queue?.size ?? 0;
+  }
+
+  recordTtft(ms: number): void {
+    this.ttftMsEwma = ewma(this.ttftMsEwma, ms);
+  }
+
+  recordSuccess(tokensPerSecond: number | undefined): void {
+    this.errorRate = ewma(this.errorRate, 0);
+    if (tokensPerSecond !== undefined && Number.isFinite(tokensPerSecond) && tokensPerSecond > 0) {
+      this.tokensPerSecondEwma = ewma(this.tokensPerSecondEwma, tokensPerSecond);
+    }
+  }
+
+  recordFailure(): void {
+    this.failures += 1;
+    this.errorRate = ewma(this.errorRate, 1);
+  }
+
+  snapshot(now: number): TargetStats {
+    return {
+      locality: this.target.locality,
+      ttftMsEwma: this.ttftMsEwma,
+      tokensPerSecondEwma: this.tokensPerSecondEwma,
+      errorRate: this.errorRate,
+      queueDepth: this.queueDepth,
+      inFlight: this.inFlight,
+      circuit: this.circuit.stateAt(now),
+      requests: this.requests,
+      failures: this.failures,
+      spentUsd: this.spentUsd,
+    };
+  }
+}

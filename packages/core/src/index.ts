@@ -1,0 +1,40 @@
+/**
+ * `@switchyard/core` is the Switchyard router. `createRouter({ targets, policy, signals })` decides, per request,
+ * which target runs it (a model on the device or a remote endpoint) with a pure, explainable `plan()` that applies
+ * hard constraints (privacy, capability, readiness, device state, budget), the policy's rules and its mode; then
+ * `generate()` / `stream()` execute that plan with local queues, retries, fallback, hedging, circuit breaking and
+ * mid-stream failover, and report every attempt. It depends only on `@switchyard/spec`; adapters plug in as targets.
+ */
+export type { RoutedGenerateResult, RouteOptions, Router, RouterOptions } from './create-router.js';
+export { createRouter } from './create-router.js';
+export { estimatePromptTokens, imageTokenEstimate, messageOverheadTokens } from './decision/analyze-messages.js';
+export {
+  defaultMaxQueue,
+  defaultOutputTokens,
+  defaultQuality,
+  estimateCostUsd,
+  latencyPriors,
+} from './decision/plan-route.js';
+export type { PlannedTarget, RoutePlan } from './decision/route-plan.js';
+export type { Attempt, RouterEvents, RouteSummary } from './events.js';
+export type { BudgetPeriod } from './execution/budget-tracker.js';
+export type { CircuitState } from './execution/circuit-breaker.js';
+export type { BackoffSettings } from './execution/retry-delay.js';
+export { retryDelayMs } from './execution/retry-delay.js';
+export type { TargetStats } from './execution/target-health.js';
+export { parsePolicy } from './policy/parse-policy.js';
+export type { Policy, PolicyInput, PolicyRule, RoutingMode } from './policy/policy.js';
+export { policySchema } from './policy/policy-schema.js';
+export type { PiiDetection, PiiKind } from './privacy/detect-pii.js';
+export { detectPii, isIbanValid, isLuhnValid, piiKinds } from './privacy/detect-pii.js';
+export type { FailoverPart, RouteDecisionPart, RouterStreamPart, RouteSummaryPart } from './route-stream-part.js';
+export type { ManualSignals } from './signals/create-manual-signals.js';
+export { createManualSignals } from './signals/create-manual-signals.js';
+export type {
+  DeviceSignals,
+  SignalOverrides,
+  SignalSource,
+  TargetStatusOverride,
+  ThermalState,
+} from './signals/device-signals.js';
+export { thermalStates } from './signals/device-signals.js';

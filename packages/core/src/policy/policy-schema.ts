@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+const thermalSchema = z.enum(['nominal', 'fair', 'serious', 'critical']);
+const fraction = z.number().min(0).max(1);
+const targetList = z.array(z.string().min(1)).min(1, 'expected at least one target name');
+
+const whenSchema = z.strictObject({
+  tags: z.array(z.string().min(1)).min(1).optional(),
+  privacy: z.enum(['standard', 'private']).optional(),
+  promptTokens: z
+    .strictObject({ gt: z.number().nonnegative().optional(), lt: z.number().positive().optional() })
+    .optional(),
+  tools: z.boolean().optional(),
+  jsonSchema: z.boolean().optional(),
+  battery: z.strictObject({ below: fraction.optional(), charging: z.boolean().optional() }).optional(),
+  thermal: z.array(thermalSchema).min(1).optional(),
+  online: z.boolean().optional(),
+  metered: z.boolean().optional(),
+  hour: z.strictObject({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(24) }).optional(),
+});
+
+const ruleSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    when: whenSchema,
+    use: targetList.optional(),
+    prefer: targetList.optional(),
+    avoid: targetList.optional(),
+  })
+  .refine((rule) => rule.use !== undefined || rule.prefer !== undefined || rule.avoid !== undefined, {
+    message: 'a rule needs at least one of "use", "prefer" or "avoid"',
+  });
+
+const periodSchema = z.enum(['hour', 'day', 'month']);
+
+/** The zod schema of a routing policy; {@link parsePolicy} applies it and reports paths rooted at `policy`. */
+export const policySchema = z.strictObject({
+  mode: z.enum(['local-only', 'prefer-local', 'prefer-remote', 'remote-only', 'auto']).default('prefer-local'),
+  privacy: z
+    .strictObject({
+      detectPii: z.boolean().default(true),
+      onDetected: z.literal('local-only').default('local-only'),
+    })
+    .prefault({}),
+  device: z
+    .strictObject({
+      minBatteryLevel: fraction.default(0.2),
+      maxThermalState: thermalSchema.default('serious'),
+      minFreeMemoryBytes: z.number().nonnegative().optional(),
+    })
+    .prefault({}),
+  rules: z.array(ruleSchema).default([]),
+  budget: z
+    .strictObject({
+      maxCostUsdPerRequest: z.number().nonnegative().optional(),
+      maxCostUsd: z.strictObject({ amount: z.number().nonnegative(), period: periodSchema }).optional(),
+    })
+    .prefault({}),
+  weights: z
+    .strictObject({
+      latency: z.number().nonnegative().default(1),
+      cost: z.number().nonnegative().default(1),
+      quality: z.number().nonnegative().default(1),
+    })
+    .prefault({}),
+  quality: z
+    .strictObject({
+      threshold: fraction.default(0.6),
+      maxRemoteShare: fraction.optional(),
+    })
+    .prefault({}),
+  targets: z
+    .record(
+      z.string(),
+      z.strictObject({
+        concurrency: z.number().int().positive().optional(),
+        maxQueue: z.number().int().nonnegative().optional(),
+        quality: fraction.optional(),
+        expectedTtftMs: z.number().nonnegative().optional(),
+        expectedTokensPerSecond: z.number().positive().optional(),
+      }),
+    )
+    .default({}),
+  execution: z
+    .strictObject({
+      retries: z.number().int().nonnegative().default(1),
+      backoff: z
+        .strictObject({
+          initialMs: z.number().nonnegative().default(200),
+          maxMs: z.number().nonnegative().default(5_000),
+          factor: z.number().min(1).default(2),
+        })
+        .prefault({}),
+      timeoutMs: z.number().int().positive().optional(),
+      firstTokenTimeoutMs: z.number().int().positive().optional(),
+      hedgeAfterMs: z.number().int().nonnegative().optional(),
+      circuit: z
+        .strictObject({
+          failureThreshold: z.number().int().positive().default(5),
+          windowMs: z.number().int().positive().default(60_000),
+          cooldownMs: z.number().int().positive().default(30_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});

@@ -1,0 +1,204 @@
+import type {
+  FinishReason,
+  GenerateResult,
+  Locality,
+  StreamPart,
+  Target,
+  TargetCall,
+  TargetCapabilities,
+  TargetStatus,
+  ToolCall,
+  Usage,
+} from '@switchyard/spec';
+import { AbortError, parseTargetCall } from '@switchyard/spec';
+
+/** What one call of a scripted target does. Every field is optional; the default answers with `text`. */
+export interface ScriptStep {
+  /** The full answer; streamed as the given chunks, or word by word when a string. */
+  text?: string | string[];
+  toolCalls?: ToolCall[];
+  finishReason?: FinishReason;
+  /** Wait before the first chunk (ms). */
+  firstTokenDelayMs?: number;
+  /** Wait between chunks (ms). */
+  chunkDelayMs?: number;
+  /** Throw this (or what this returns) before the first chunk. */
+  failWith?: unknown | (() => unknown);
+  /** Emit this many chunks, then throw `failWith` (or a connection-reset-like error): a stream that breaks mid-way. */
+  breakAfterChunks?: number;
+  /** End the stream after the chunks without a `finish` part (a truncated stream). */
+  omitFinish?: boolean;
+  /** Reported usage; `false` reports none. Default: chunks emitted as output, ceil(prompt chars / 4) as input. */
+  usage?: Usage | false;
+  /** Never produce anything until aborted. */
+  hang?: boolean;
+}
+
+/** Settings of {@link createScriptedTarget}. */
+export interface ScriptedTargetSettings {
+  id?: string;
+  locality?: Locality;
+  capabilities?: Partial<TargetCapabilities>;
+  status?: TargetStatus;
+  /**
+   * Steps used call by call; the last step repeats. A function receives the call and its 0-based index.
+   * Default: one step answering "Hello from the scripted target."
+   */
+  script?: ScriptStep[] | ((call: TargetCall, index: number) => ScriptStep);
+}
+
+/** A {@link Target} whose behaviour is scripted, with a record of the calls it received. */
+export interface ScriptedTarget extends Target {
+  /** Every call received, in order (signals included). */
+  readonly calls: TargetCall[];
+  /** Calls currently running. */
+  readonly active: number;
+  setStatus(status: TargetStatus): void;
+  setScript(script: NonNullable<ScriptedTargetSettings['script']>): void;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined, target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortError({ target }));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError({ target }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function toChunks(text: string | string[]): string[] {
+  if (Array.isArray(text)) return text;
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/**
+ * A `Target` for tests that follows the spec contract (it passes `runTargetConformance`) and can be told to fail,
+ * delay, hang, break mid-stream or end without `finish`. With `capabilities.continuation`, a call carrying an
+ * `assistantPrefix` that the scripted text starts with streams only the rest, like a real continuing runtime.
+ *
+ * @example
+ * ```ts
+ * const flaky = createScriptedTarget({
+ *   locality: 'remote',
+ *   script: [{ failWith: new ApiCallError({ url: 'http://127.0.0.1/v1', status: 503 }) }, { text: 'ok' }],
+ * });
+ * ```
+ */
+export function createScriptedTarget(settings: ScriptedTargetSettings = {}): ScriptedTarget {
+  const locality = settings.locality ?? 'local';
+  const id = settings.id ?? `scripted:${locality}`;
+  const capabilities: TargetCapabilities = {
+    contextWindow: 8192,
+    maxOutputTokens: 1024,
+    tools: true,
+    jsonSchema: true,
+    images: false,
+    ...settings.capabilities,
+  };
+  let status: TargetStatus = settings.status ?? { state: 'ready' };
+  let script = settings.script ?? [{}];
+  const calls: TargetCall[] = [];
+  let active = 0;
+
+  const stepFor = (call: TargetCall, index: number): ScriptStep =>
+    typeof script === 'function' ? script(call, index) : (script[Math.min(index, script.length - 1)] ?? {});
+
+  async function* run(input: TargetCall): AsyncGenerator<StreamPart> {
+    const call = parseTargetCall(input, id);
+    const index = calls.length;
+    calls.push(call);
+    const step = stepFor(call, index);
+    const signal = call.signal;
+    if (signal?.aborted) throw new AbortError({ target: id });
+    active += 1;
+    try {
+      if (step.hang) {
+        await delay(2 ** 31 - 1, signal, id);
+      }
+      if (step.firstTokenDelayMs) await delay(step.firstTokenDelayMs, signal, id);
+      if (step.failWith !== undefined && step.breakAfterChunks === undefined) {
+        throw typeof step.failWith === 'function' ? (step.failWith as () => unknown)() : step.failWith;
+      }
+      let chunks = toChunks(step.text ?? 'Hello from the scripted target.');
+      const prefix = call.assistantPrefix;
+      if (prefix && capabilities.continuation) {
+        const full = chunks.join('');
+        chunks = full.startsWith(prefix) ? toChunks(full.slice(prefix.length)) : chunks;
+      }
+      const limit = call.maxTokens ?? Number.POSITIVE_INFINITY;
+      let emitted = 0;
+      let finishReason: FinishReason = step.finishReason ?? (step.toolCalls?.length ? 'tool-calls' : 'stop');
+      for (const chunk of chunks) {
+        if (emitted >= limit) {
+          finishReason = 'length';
+          break;
+        }
+        if (step.breakAfterChunks !== undefined && emitted >= step.breakAfterChunks) {
+          const failure = step.failWith ?? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          throw typeof failure === 'function' ? (failure as () => unknown)() : failure;
+        }
+        if (emitted > 0 && step.chunkDelayMs) await delay(step.chunkDelayMs, signal, id);
+        if (signal?.aborted) throw new AbortError({ target: id });
+        emitted += 1;
+        yield { type: 'text-delta', text: chunk };
+      }
+      if (signal?.aborted) throw new AbortError({ target: id });
+      for (const toolCall of step.toolCalls ?? []) yield { type: 'tool-call', toolCall };
+      if (step.omitFinish) return;
+      if (step.usage !== false) {
+        const promptChars = call.messages.reduce(
+          (sum, message) => sum + (typeof message.content === 'string' ? message.content.length : 0),
+          0,
+        );
+        yield {
+          type: 'usage',
+          usage: step.usage ?? { inputTokens: Math.max(1, Math.ceil(promptChars / 4)), outputTokens: emitted },
+        };
+      }
+      yield { type: 'finish', finishReason };
+    } finally {
+      active -= 1;
+    }
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id,
+    locality,
+    capabilities,
+    calls,
+    get active() {
+      return active;
+    },
+    status: () => status,
+    setStatus(next) {
+      status = next;
+    },
+    setScript(next) {
+      script = next;
+    },
+    stream: (call) => run(call),
+    async generate(call): Promise<GenerateResult> {
+      let text = '';
+      const toolCalls: ToolCall[] = [];
+      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+      let finishReason: FinishReason = 'stop';
+      for await (const part of run(call)) {
+        if (part.type === 'text-delta') text += part.text;
+        else if (part.type === 'tool-call') toolCalls.push(part.toolCall);
+        else if (part.type === 'usage') usage = part.usage;
+        else finishReason = part.finishReason;
+      }
+      return { text, toolCalls, finishReason, usage };
+    },
+  };
+}
