@@ -16,6 +16,7 @@ import { createParser, type ParseError } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
 import { CallControl } from './call-control.js';
 import { ChunkAssembler, completeToolCall, toUsage } from './chat-completion-chunks.js';
+import { EchoedPrefix } from './echoed-prefix.js';
 import { toApiCallError } from './http-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
@@ -133,6 +134,11 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     if (ConnectionError.isInstance(error)) lastStatus = { state: 'unavailable', reason: error.message };
   }
 
+  /** The prefix sent for the server to continue, when this target continues prefixes and the call has one. */
+  function continuedPrefix(call: TargetCall): string | undefined {
+    return bodyOptions.continuation && call.assistantPrefix ? call.assistantPrefix : undefined;
+  }
+
   async function post(call: TargetCall, stream: boolean, control: CallControl): Promise<Dispatcher.ResponseData> {
     const response = await dispatcher.request({
       origin,
@@ -156,6 +162,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       const response = await post(call, false, control);
       const text = await response.body.text();
       const result = toGenerateResult(text, id, chatURL);
+      const prefix = continuedPrefix(call);
+      if (prefix !== undefined && result.text.startsWith(prefix)) result.text = result.text.slice(prefix.length);
       lastStatus = { state: 'ready' };
       return result;
     } catch (error) {
@@ -196,6 +204,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       });
       const decoder = new TextDecoder();
       const out: StreamPart[] = [];
+      const prefix = continuedPrefix(call);
+      const echoed = prefix === undefined ? undefined : new EchoedPrefix(prefix);
       for await (const chunk of body) {
         parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
         if (parseError) {
@@ -212,6 +222,10 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
         if (assembler.sawToken) control.firstToken();
         for (const part of out) {
           control.throwIfAborted();
+          if (echoed && part.type === 'text-delta') {
+            part.text = echoed.push(part.text);
+            if (part.text === '') continue;
+          }
           yield part;
         }
         out.length = 0;
@@ -219,6 +233,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
         if (assembler.done) break;
       }
       assembler.finish(out);
+      const held = echoed?.flush();
+      if (held) out.unshift({ type: 'text-delta', text: held });
       lastStatus = { state: 'ready' };
       for (const part of out) yield part;
     } catch (error) {

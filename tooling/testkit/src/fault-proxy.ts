@@ -173,8 +173,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (finished) return;
       finished = true;
       upstreamResponse.destroy();
-      if (how === 'reset') res.socket?.resetAndDestroy();
-      else res.end();
+      if (how === 'end') {
+        res.end();
+        return;
+      }
+      // An RST discards bytes the client has not read yet, so let the forwarded events reach it first.
+      const socket = res.socket;
+      res.write('', () => {
+        setTimeout(() => {
+          if (socket && !socket.destroyed) socket.resetAndDestroy();
+        }, 25);
+      });
     };
     // Returns false once the fault has ended the response.
     const onEvent = (event: string): boolean => {

@@ -1,0 +1,58 @@
+import { InvalidConfigError } from '@switchyard/spec';
+import { describe, expect, it } from 'vitest';
+import { createOpenAITarget } from './create-openai-target.js';
+
+function configError(settings: unknown): InvalidConfigError {
+  try {
+    createOpenAITarget(settings as Parameters<typeof createOpenAITarget>[0]);
+  } catch (error) {
+    if (InvalidConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an InvalidConfigError');
+}
+
+describe('openai settings', () => {
+  it('names a bad baseURL and says what a good one looks like', () => {
+    const error = configError({ baseURL: 'localhost:8000', model: 'm' });
+    expect(error.message).toContain('baseURL: expected a URL like http://127.0.0.1:8000/v1');
+  });
+
+  it('names every bad field at once', () => {
+    const error = configError({ baseURL: 'http://127.0.0.1:8000/v1', model: '', connections: 0, timeoutMs: -1 });
+    expect(error.problems.map((problem) => problem.path).sort()).toEqual(['connections', 'model', 'timeoutMs']);
+  });
+
+  it('catches a misspelled key instead of ignoring it', () => {
+    const error = configError({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'm' });
+    expect(error.message).toContain('baseURL');
+    expect(error.message).toContain('unknown key "baseUrl"');
+  });
+
+  it('never echoes the API key in a config error', () => {
+    const error = configError({ baseURL: 'sk-secret-value-123', model: 'm', apiKey: 'sk-secret-value-123' });
+    expect(error.message).not.toContain('sk-secret-value-123');
+    expect(JSON.stringify(error)).not.toContain('sk-secret-value-123');
+  });
+
+  it('fills capabilities with defaults, takes overrides and the price', () => {
+    const target = createOpenAITarget({
+      baseURL: 'http://127.0.0.1:8000/v1/',
+      model: 'llama',
+      capabilities: { contextWindow: 131_072, images: true },
+      price: { inputPer1M: 0.1, outputPer1M: 0.2 },
+    });
+    expect(target.id).toBe('openai:llama');
+    expect(target.locality).toBe('remote');
+    expect(target.capabilities).toMatchObject({
+      contextWindow: 131_072,
+      maxOutputTokens: 4096,
+      tools: true,
+      jsonSchema: true,
+      images: true,
+      continuation: false,
+      price: { inputPer1M: 0.1, outputPer1M: 0.2 },
+    });
+    expect(target.status()).toEqual({ state: 'ready' });
+  });
+});

@@ -1,0 +1,116 @@
+import { ConnectionError, InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/spec';
+import { runTargetConformance } from '@switchyard/spec/testing';
+import {
+  ensureTinyModel,
+  type FaultProxy,
+  type LlamaServer,
+  startFaultProxy,
+  startLlamaServer,
+} from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAITarget, type OpenAITarget } from '../src/index.js';
+
+// One real llama-server (llama.cpp, built from the source node-llama-cpp ships) serves the whole file.
+let server: LlamaServer;
+beforeAll(async () => {
+  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+const call: TargetCall = {
+  messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
+  maxTokens: 24,
+  temperature: 0,
+  seed: 1,
+};
+
+runTargetConformance({
+  name: 'adapter-openai against llama-server',
+  createTarget: () =>
+    createOpenAITarget({
+      baseURL: server.baseURL,
+      model: server.model,
+      connections: 2,
+      healthURL: `${server.origin}/health`,
+      timeoutMs: 60_000,
+    }),
+  deterministic: true,
+});
+
+describe('adapter-openai against llama-server', () => {
+  let target: OpenAITarget;
+  beforeAll(() => {
+    target = createOpenAITarget({
+      baseURL: server.baseURL,
+      model: server.model,
+      connections: 2,
+      capabilities: { continuation: true },
+    });
+  });
+  afterAll(async () => {
+    await target?.dispose?.();
+  });
+
+  it('reports the same usage when streaming as when generating', async () => {
+    const parts = await collect(target.stream(call));
+    const generated = await target.generate(call);
+    expect(parts.find((part) => part.type === 'usage')).toEqual({ type: 'usage', usage: generated.usage });
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: generated.finishReason });
+  });
+
+  it('continues an assistant prefix and returns only the new text', async () => {
+    const full = await target.generate({ ...call, maxTokens: 16 });
+    const words = full.text.match(/\s*\S+/g) ?? [];
+    expect(words.length).toBeGreaterThan(4);
+    const prefix = words.slice(0, 3).join('');
+    const continued = await target.generate({ ...call, maxTokens: 4, assistantPrefix: prefix });
+    expect(continued.text.startsWith(prefix)).toBe(false);
+    expect(`${prefix}${continued.text}`).toBe(full.text.slice(0, prefix.length + continued.text.length));
+    const streamed = await collect(target.stream({ ...call, maxTokens: 4, assistantPrefix: prefix }));
+    const streamedText = streamed.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(streamedText).toBe(continued.text);
+  });
+
+  it('serves two streams at once on two slots', async () => {
+    const [first, second] = await Promise.all([collect(target.stream(call)), collect(target.stream(call))]);
+    expect(first).toEqual(second);
+  });
+
+  it('discovers the served model and probes health', async () => {
+    expect(await target.listModels()).toEqual([expect.objectContaining({ id: server.model })]);
+    expect(await target.checkStatus?.()).toEqual({ state: 'ready' });
+  });
+
+  describe('behind the fault proxy', () => {
+    let proxy: FaultProxy;
+    let proxied: OpenAITarget;
+    beforeAll(async () => {
+      proxy = await startFaultProxy({ upstream: server.origin });
+      proxied = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: server.model, connections: 2 });
+    });
+    afterAll(async () => {
+      await proxied?.dispose?.();
+      await proxy?.close();
+    });
+
+    it('turns a reset of a real stream into a ConnectionError', async () => {
+      proxy.queueFaults({ type: 'reset-after-events', events: 3 });
+      await expect(collect(proxied.stream(call))).rejects.toSatisfy(ConnectionError.isInstance);
+    });
+
+    it('turns a real stream without [DONE] into an InvalidResponseError', async () => {
+      proxy.queueFaults({ type: 'drop-done' });
+      await expect(collect(proxied.stream(call))).rejects.toSatisfy(InvalidResponseError.isInstance);
+      // The next request passes through and succeeds.
+      expect((await collect(proxied.stream(call))).at(-1)?.type).toBe('finish');
+    });
+  });
+});
