@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+
+/** Settings of {@link createLlamaCppTarget}. Give either `modelPath` or `modelUri`. */
+export interface LlamaCppSettings {
+  /** A GGUF file on disk. */
+  modelPath?: string;
+  /**
+   * Where to download the model from when it is not cached yet: `hf:<owner>/<repo>/<file>.gguf` or an `https:` /
+   * `http:` URL. Downloads go to `cacheDir`, resumable, size- and optionally checksum-verified.
+   */
+  modelUri?: string;
+  /** Expected SHA-256 (hex) of the downloaded file; a mismatch makes the download fail. */
+  sha256?: string;
+  /** Download cache directory. Default `$SWITCHYARD_CACHE_DIR/models`, else `~/.cache/switchyard/models`. */
+  cacheDir?: string;
+  /** Target id. Default `llamacpp:<file name without .gguf>`. */
+  id?: string;
+  /** Tokens per sequence. Default: the model's training context, at most 4096. */
+  contextSize?: number;
+  /** CPU threads per evaluation. Default: about half the cores (at least 1, at most 8). */
+  threads?: number;
+  /** `'auto'` uses CUDA / Vulkan / Metal when a GPU build is installed; `false` forces the CPU. Default `'auto'`. */
+  gpu?: 'auto' | false;
+  /** Parallel generations (context sequences). Default 1. */
+  sequences?: number;
+  /** Calls allowed to wait for a free sequence; more are rejected as unavailable (retryable). Default 64. */
+  maxQueue?: number;
+  /** Output-token cap used when a call gives no `maxTokens`. Default 512. */
+  defaultMaxTokens?: number;
+  /** Relative answer quality from 0 to 1, passed to the router. Default 0.3. */
+  quality?: number;
+  /** Start downloading and loading the model right away instead of on the first call. Default false. */
+  preload?: boolean;
+  /** Receives download progress (also what `status()` reports as `downloading`). */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
+}
+
+/** Progress of a model download. */
+export interface DownloadProgress {
+  receivedBytes: number;
+  /** Undefined when the server does not say. */
+  totalBytes: number | undefined;
+  /** 0..1; 0 while the total is unknown. */
+  progress: number;
+}
+
+/**
+ * A thread count that suits the machine: llama.cpp slows down badly when its threads outnumber free cores (with
+ * 4 threads on 2 cores, small models run hundreds of times slower), so use half the cores, at least 1.
+ */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, Math.floor(availableParallelism() / 2)));
+}
