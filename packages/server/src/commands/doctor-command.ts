@@ -1,0 +1,216 @@
+import { existsSync } from 'node:fs';
+import type { Target, TargetStatus } from '@switchyard/spec';
+import { ApiCallError, InvalidConfigError, SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/spec';
+import type { CliIO } from '../cli-io.js';
+import { exitCodes } from '../cli-io.js';
+import type { TargetConfig } from '../config-schema.js';
+import {
+  adapterSettings,
+  createTargetsFromConfig,
+  resolveSecret,
+  secretReferences,
+} from '../create-targets-from-config.js';
+import type { SwitchyardConfig } from '../load-config.js';
+import { loadConfig } from '../load-config.js';
+
+/** Options of `doctor`, as parsed from the command line. */
+export interface DoctorOptions {
+  config: string;
+  json?: boolean;
+  /** Skip the one-token generation probe (status checks only). */
+  skipGenerate?: boolean;
+  timeoutMs?: number;
+}
+
+/** What `doctor` found about one target. */
+export interface DoctorReport {
+  target: string;
+  adapter: string;
+  locality?: string;
+  ok: boolean;
+  status?: TargetStatus['state'];
+  statusDetail?: string;
+  statusMs?: number;
+  generateMs?: number;
+  problems: string[];
+  fixes: string[];
+}
+
+function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TimeoutError({ timeoutMs, phase: 'doctor probe' }));
+    }, timeoutMs);
+  });
+  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
+}
+
+function fixesFor(name: string, config: TargetConfig, error: SwitchyardError, baseDir: string): string[] {
+  const where = 'baseURL' in config && config.baseURL ? config.baseURL : undefined;
+  if (ApiCallError.isInstance(error)) {
+    if (error.status === 401 || error.status === 403) {
+      const env =
+        config.adapter === 'openai' && config.apiKey && typeof config.apiKey !== 'string'
+          ? config.apiKey.env
+          : undefined;
+      return [
+        `the server rejected the credentials: check targets.${name}.apiKey${env ? ` (environment variable ${env})` : ''}`,
+      ];
+    }
+    if (error.status === 404) {
+      return [`the server does not serve this model or path: check targets.${name}.model and baseURL (${where})`];
+    }
+    return [`the server answered ${error.status}: look at its logs`];
+  }
+  if (error.code === 'connection')
+    return [`nothing answers at ${where ?? 'the target'}: start the server or fix targets.${name}.baseURL`];
+  if (error.code === 'timeout') return [`the target is too slow or hung: check its load, or raise --timeout`];
+  if (config.adapter === 'llamacpp') {
+    const settings = adapterSettings(config, { baseDir, env: {} });
+    const path = settings.modelPath as string | undefined;
+    if (path && !existsSync(path)) {
+      return [
+        config.modelUri
+          ? `the model file ${path} is missing: run switchyard models pull ${config.modelUri}`
+          : `the model file ${path} is missing: fix targets.${name}.modelPath or download it with switchyard models pull <uri>`,
+      ];
+    }
+  }
+  return [];
+}
+
+async function checkTarget(
+  name: string,
+  target: Target,
+  config: SwitchyardConfig,
+  options: DoctorOptions,
+): Promise<DoctorReport> {
+  const targetConfig = config.targets[name]!;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const report: DoctorReport = {
+    target: name,
+    adapter: targetConfig.adapter,
+    locality: target.locality,
+    ok: false,
+    problems: [],
+    fixes: [],
+  };
+  const started = performance.now();
+  try {
+    const status = target.checkStatus
+      ? await withTimeout((signal) => target.checkStatus!({ signal }), timeoutMs)
+      : target.status();
+    report.statusMs = Math.round(performance.now() - started);
+    report.status = status.state;
+    if (status.state === 'unavailable') {
+      report.statusDetail = status.reason;
+      report.problems.push(`unavailable: ${status.reason}`);
+    } else if (status.state === 'downloading') {
+      report.statusDetail = `${Math.round(status.progress * 100)}% downloaded`;
+    }
+  } catch (error) {
+    const converted = toSwitchyardError(error, { target: name });
+    report.status = 'unavailable';
+    report.problems.push(converted.message);
+    report.fixes.push(...fixesFor(name, targetConfig, converted, config.baseDir));
+    return report;
+  }
+  if (report.status === 'unavailable') {
+    report.fixes.push(
+      ...fixesFor(
+        name,
+        targetConfig,
+        new SwitchyardError({ code: 'target-unavailable', message: report.statusDetail ?? '' }),
+        config.baseDir,
+      ),
+    );
+    return report;
+  }
+  if (!options.skipGenerate) {
+    const probeStarted = performance.now();
+    try {
+      await withTimeout(
+        (signal) =>
+          target.generate({ messages: [{ role: 'user', content: 'Say OK.' }], maxTokens: 1, temperature: 0, signal }),
+        timeoutMs,
+      );
+      report.generateMs = Math.round(performance.now() - probeStarted);
+    } catch (error) {
+      const converted = toSwitchyardError(error, { target: name });
+      report.problems.push(`a one-token generation failed: ${converted.message}`);
+      report.fixes.push(...fixesFor(name, targetConfig, converted, config.baseDir));
+      return report;
+    }
+  }
+  report.ok = true;
+  return report;
+}
+
+function printReports(io: CliIO, reports: DoctorReport[]) {
+  const lines: string[] = [];
+  for (const report of reports) {
+    const mark = report.ok ? 'ok  ' : 'FAIL';
+    const timings = [
+      report.statusMs === undefined ? undefined : `status ${report.statusMs} ms`,
+      report.generateMs === undefined ? undefined : `1-token generate ${report.generateMs} ms`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `${mark} ${report.target} (${report.adapter}${report.locality ? `, ${report.locality}` : ''}): ` +
+        `${report.status ?? 'not checked'}${report.statusDetail ? ` — ${report.statusDetail}` : ''}${timings ? `; ${timings}` : ''}`,
+    );
+    for (const problem of report.problems)
+      if (problem !== `unavailable: ${report.statusDetail}`) lines.push(`     problem: ${problem}`);
+    for (const fix of report.fixes) lines.push(`     fix: ${fix}`);
+  }
+  const failed = reports.filter((report) => !report.ok).length;
+  lines.push(failed === 0 ? 'All targets are ready.' : `${failed} of ${reports.length} targets need attention.`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `switchyard doctor`: checks each target: secrets present, adapter installed, `checkStatus()` (timed), and a
+ * one-token generation (timed; `--skip-generate` leaves it out). Prints what to fix; exits 1 when any target fails.
+ */
+export async function doctorCommand(options: DoctorOptions, io: CliIO): Promise<number> {
+  const env = io.env ?? process.env;
+  const config = await loadConfig(options.config, io.cwd === undefined ? {} : { cwd: io.cwd });
+  const reports: DoctorReport[] = [];
+  for (const [name, targetConfig] of Object.entries(config.targets)) {
+    const missing = secretReferences(name, targetConfig).filter(
+      (reference) => resolveSecret({ env: reference.env }, env) === undefined,
+    );
+    let target: Target;
+    try {
+      const built = await createTargetsFromConfig(
+        { targets: { [name]: targetConfig }, baseDir: config.baseDir },
+        { env, missingSecrets: 'omit' },
+      );
+      target = built[name]!;
+    } catch (error) {
+      const problems = InvalidConfigError.isInstance(error)
+        ? error.problems.map((problem) => `${problem.path}: ${problem.message}`)
+        : [(error as Error).message];
+      reports.push({ target: name, adapter: targetConfig.adapter, ok: false, problems, fixes: [] });
+      continue;
+    }
+    try {
+      const report = await checkTarget(name, target, config, options);
+      for (const reference of missing) {
+        report.problems.unshift(`${reference.path}: the environment variable ${reference.env} is not set`);
+        report.fixes.unshift(`export ${reference.env}=… before starting switchyard`);
+        report.ok = false;
+      }
+      reports.push(report);
+    } finally {
+      await target.dispose?.();
+    }
+  }
+  if (options.json) io.stdout.write(`${JSON.stringify({ targets: reports }, null, 2)}\n`);
+  else printReports(io, reports);
+  return reports.every((report) => report.ok) ? exitCodes.ok : exitCodes.error;
+}

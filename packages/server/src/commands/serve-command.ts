@@ -1,0 +1,105 @@
+import type { CliIO } from '../cli-io.js';
+import { CliError, exitCodes } from '../cli-io.js';
+import { createGateway } from '../create-gateway.js';
+import { createRouterFromConfig } from '../create-router-from-config.js';
+import { resolveSecret } from '../create-targets-from-config.js';
+import { loadConfig } from '../load-config.js';
+
+/** Options of the `serve` command, as parsed from the command line. */
+export interface ServeCommandOptions {
+  config: string;
+  port?: string;
+  host?: string;
+  authToken?: string;
+  bodyLimit?: string;
+  quiet?: boolean;
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new CliError(`--port: expected a port number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function parseBytes(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\s*(b|kb|kib|mb|mib)?$/i.exec(value.trim());
+  if (!match) throw new CliError(`--body-limit: expected a size like 1048576, 512kb or 4mb, got "${value}"`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  return Number(match[1]) * factor;
+}
+
+function waitForStop(io: CliIO): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (reason: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      io.signal?.removeEventListener('abort', onAbort);
+      resolve(reason);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    const onAbort = () => stop('abort');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    if (io.signal?.aborted) stop('abort');
+    else io.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `switchyard serve`: builds the router from the config and serves the OpenAI-compatible gateway until SIGINT or
+ * SIGTERM, then finishes in-flight streams and exits 0. The auth token comes from `--auth-token`, then
+ * `SWITCHYARD_AUTH_TOKEN`, then the config's `gateway.authToken`.
+ */
+export async function serveCommand(options: ServeCommandOptions, io: CliIO): Promise<number> {
+  const env = io.env ?? process.env;
+  const config = await loadConfig(options.config, io.cwd === undefined ? {} : { cwd: io.cwd });
+  const port = parsePort(options.port) ?? config.gateway?.port ?? 8787;
+  const host = options.host ?? config.gateway?.host ?? '127.0.0.1';
+  const bodyLimitBytes = parseBytes(options.bodyLimit) ?? config.gateway?.bodyLimitBytes;
+  const authToken =
+    options.authToken ?? (env.SWITCHYARD_AUTH_TOKEN || undefined) ?? resolveSecret(config.gateway?.authToken, env);
+  if (config.gateway?.authToken && authToken === undefined) {
+    throw new CliError(
+      'gateway.authToken names an environment variable that is not set; export it or pass --auth-token',
+    );
+  }
+  const built = await createRouterFromConfig(config, { env });
+  const log = options.quiet ? undefined : (line: string) => io.stderr.write(`${line}\n`);
+  const gateway = createGateway({
+    router: built.router,
+    ...(authToken ? { authToken } : {}),
+    ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
+    ...(log ? { log } : {}),
+  });
+  let url: string;
+  try {
+    url = await gateway.listen({ port, host });
+  } catch (error) {
+    await built.dispose();
+    const code = (error as { code?: string }).code;
+    throw new CliError(
+      code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is already in use; pick another with --port`
+        : `cannot listen on ${host}:${port}: ${(error as Error).message}`,
+    );
+  }
+  const targets = Object.entries(built.targets)
+    .map(([name, target]) => `${name} (${target.locality})`)
+    .join(', ');
+  io.stdout.write(
+    `Switchyard gateway on ${url}/v1 — models: switchyard/auto, ${Object.keys(built.targets).join(', ')}\n` +
+      `Targets: ${targets}; policy mode ${config.policy.mode}${authToken ? '; bearer-token auth on' : ''}\n`,
+  );
+  io.onListening?.(url);
+  const reason = await waitForStop(io);
+  io.stderr.write(`Received ${reason}: finishing in-flight requests…\n`);
+  await gateway.close();
+  await built.dispose();
+  return exitCodes.ok;
+}

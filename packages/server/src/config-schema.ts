@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * A secret: read from an environment variable (`{ "env": "GPU_API_KEY" }`, preferred) or written inline. Either
+ * way it is never printed: not in logs, errors, `/health` or `plan` output.
+ */
+export const secretSchema = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name') }),
+  z.string().min(1, 'expected a non-empty string or { "env": "NAME" }'),
+]);
+
+const urlMessage = 'expected a URL';
+const httpUrl = z
+  .string(urlMessage)
+  .refine(
+    (value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value),
+    `${urlMessage} like http://127.0.0.1:8000/v1`,
+  );
+const positiveInt = z.number().int().positive();
+
+const capabilitiesSchema = z.strictObject({
+  contextWindow: positiveInt.optional(),
+  maxOutputTokens: positiveInt.optional(),
+  tools: z.boolean().optional(),
+  jsonSchema: z.boolean().optional(),
+  images: z.boolean().optional(),
+  continuation: z.boolean().optional(),
+  quality: z.number().min(0).max(1).optional(),
+});
+
+const priceSchema = z.strictObject({ inputPer1M: z.number().nonnegative(), outputPer1M: z.number().nonnegative() });
+
+/** Fields every target accepts, whatever its adapter. */
+const commonFields = {
+  /** Overrides of the adapter's declared capabilities (the router plans with these). */
+  capabilities: capabilitiesSchema.optional(),
+  /** US dollars per million tokens; absent means free. */
+  price: priceSchema.optional(),
+  /** Further settings handed to the adapter's factory as they are, for options this schema does not list. */
+  options: z.record(z.string(), z.unknown()).optional(),
+};
+
+const llamaCppTargetSchema = z
+  .strictObject({
+    adapter: z.literal('llamacpp'),
+    /** A GGUF file; relative paths are resolved against the config file's folder. */
+    modelPath: z.string().min(1).optional(),
+    /** Where to download the model from when `modelPath` is absent (see `switchyard models pull`). */
+    modelUri: z.string().min(1).optional(),
+    contextSize: positiveInt.optional(),
+    threads: positiveInt.optional(),
+    gpu: z.union([z.boolean(), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).optional(),
+    sequences: positiveInt.optional(),
+    maxQueue: z.number().int().nonnegative().optional(),
+    ...commonFields,
+  })
+  .refine((target) => target.modelPath !== undefined || target.modelUri !== undefined, {
+    message: 'expected "modelPath" (a GGUF file) or "modelUri"',
+    path: ['modelPath'],
+  });
+
+const openAITargetSchema = z.strictObject({
+  adapter: z.literal('openai'),
+  baseURL: httpUrl,
+  model: z.string('expected the model name the server serves').min(1),
+  apiKey: secretSchema.optional(),
+  headers: z.record(z.string(), secretSchema).optional(),
+  timeoutMs: positiveInt.optional(),
+  firstTokenTimeoutMs: positiveInt.optional(),
+  ...commonFields,
+});
+
+const ollamaTargetSchema = z.strictObject({
+  adapter: z.literal('ollama'),
+  model: z.string('expected the Ollama model name, e.g. "llama3.2:1b"').min(1),
+  baseURL: httpUrl.optional(),
+  ...commonFields,
+});
+
+const tritonTargetSchema = z.strictObject({
+  adapter: z.literal('triton'),
+  baseURL: httpUrl,
+  model: z.string('expected the Triton model name').min(1),
+  chatTemplate: z.string().optional(),
+  ...commonFields,
+});
+
+export const targetConfigSchema = z.discriminatedUnion('adapter', [
+  llamaCppTargetSchema,
+  openAITargetSchema,
+  ollamaTargetSchema,
+  tritonTargetSchema,
+]);
+
+const targetName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** The whole `switchyard.config.json`. The policy is validated by `@switchyard/core`'s `parsePolicy`. */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  targets: z.record(z.string(), targetConfigSchema).superRefine((targets, context) => {
+    const names = Object.keys(targets);
+    if (names.length === 0) context.addIssue({ code: 'custom', message: 'expected at least one target' });
+    for (const name of names) {
+      if (!targetName.test(name)) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'expected a target name of letters, digits, "_", "-" or "." (at most 64)',
+        });
+      }
+    }
+  }),
+  policy: z.unknown().optional(),
+  /** Where `serve` reads device signals from: `node` (battery, thermal, memory, network) or `none`. */
+  signals: z
+    .strictObject({
+      source: z.enum(['node', 'none']).optional(),
+      refreshMs: positiveInt.optional(),
+    })
+    .optional(),
+  /** Defaults for `switchyard serve`; command-line flags win. */
+  gateway: z
+    .strictObject({
+      port: z.number().int().min(0).max(65_535).optional(),
+      host: z.string().min(1).optional(),
+      authToken: secretSchema.optional(),
+      bodyLimitBytes: positiveInt.optional(),
+    })
+    .optional(),
+});
+
+export type SecretConfig = z.infer<typeof secretSchema>;
+export type TargetConfig = z.infer<typeof targetConfigSchema>;
+export type AdapterName = TargetConfig['adapter'];
+export type CapabilitiesConfig = z.infer<typeof capabilitiesSchema>;

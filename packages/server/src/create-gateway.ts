@@ -1,0 +1,539 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router, RouteSummary } from '@switchyard/core';
+import type { GenerateRequest, ToolCall, Usage } from '@switchyard/spec';
+import { InvalidRequestError } from '@switchyard/spec';
+import type { HttpError } from './http-errors.js';
+import { httpError, toHttpError } from './http-errors.js';
+import { autoModel, parseChatCompletionBody } from './openai-request.js';
+import { createCompletionId, toOpenAIFinishReason, toOpenAIToolCall, toOpenAIUsage } from './openai-response.js';
+import { hasPinRule, pinRequest, withPinRules } from './pin-rules.js';
+import { toRouteField } from './route-field.js';
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  /** The router every request goes through. The gateway does not dispose it. */
+  router: Router;
+  /**
+   * When set, `/v1/*` requires `Authorization: Bearer <authToken>`; `/health` stays open. The token is compared in
+   * constant time and never logged or echoed.
+   */
+  authToken?: string;
+  /** Largest accepted request body in bytes; larger bodies get 413. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Receives one line per request (method, path, status, target, duration); never prompts or tokens. */
+  log?: (line: string) => void;
+  /** How long `close()` waits for in-flight requests and streams before cutting them off, in ms. Default 10 000. */
+  shutdownGraceMs?: number;
+}
+
+/** A running (or ready to run) OpenAI-compatible gateway. */
+export interface Gateway {
+  /** The underlying `node:http` server. */
+  readonly server: Server;
+  /** `http://host:port` once listening. */
+  readonly url: string | undefined;
+  /** Starts listening; resolves with the URL. Port 0 picks a free port. Default `127.0.0.1:8787`. */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Stops accepting connections, lets in-flight requests and streams finish (up to `graceMs`, default
+   * `shutdownGraceMs`), then closes every connection.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+  /** The request handler, to mount the gateway inside another `node:http` server. */
+  handle(request: IncomingMessage, response: ServerResponse): void;
+}
+
+const defaultBodyLimit = 1024 * 1024;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+class BodyTooLargeError extends Error {}
+
+/**
+ * Reads a body up to `limit` bytes. A larger body is drained (so the client sees the 413 instead of a reset) up to a
+ * hard cap, after which the connection is dropped.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const drainCap = Math.max(limit * 8, 8 * 1024 * 1024);
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > drainCap) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (tooLarge) {
+        if (size > drainCap) request.destroy();
+        return;
+      }
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => (tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks, size))));
+    request.on('error', reject);
+    request.on('close', () => {
+      if (!request.complete) reject(tooLarge ? new BodyTooLargeError() : new Error('request body was cut off'));
+    });
+  });
+}
+
+/**
+ * Creates an OpenAI-compatible HTTP gateway around a router: `POST /v1/chat/completions` (streaming or not, tools,
+ * `response_format`), `GET /v1/models` (each target plus `switchyard/auto`) and `GET /health`. Every answer says
+ * where it ran: the `x-switchyard-target` header, and the route in a `switchyard` field of the JSON body or in a
+ * `switchyard` SSE event sent after `data: [DONE]` (which OpenAI clients never read).
+ *
+ * @example
+ * ```ts
+ * const { router } = await createRouterFromConfig(await loadConfig('switchyard.config.json'));
+ * const gateway = createGateway({ router, authToken: process.env.SWITCHYARD_AUTH_TOKEN });
+ * const url = await gateway.listen({ port: 8787 });
+ * // new OpenAI({ baseURL: `${url}/v1`, apiKey: process.env.SWITCHYARD_AUTH_TOKEN })
+ * ```
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { router } = options;
+  const bodyLimit = options.bodyLimitBytes ?? defaultBodyLimit;
+  const expectedToken = options.authToken ? digest(options.authToken) : undefined;
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+  let url: string | undefined;
+
+  function authorized(request: IncomingMessage): boolean {
+    if (!expectedToken) return true;
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header) : null;
+    // Both sides are SHA-256 digests, so the comparison is equal-length and constant-time whatever was sent.
+    return timingSafeEqual(digest(match?.[1]?.trim() ?? ''), expectedToken) && match !== null;
+  }
+
+  function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    if (response.headersSent || response.destroyed) return;
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...(closing ? { connection: 'close' } : {}),
+      ...headers,
+    });
+    response.end(text);
+  }
+
+  function sendError(response: ServerResponse, error: HttpError) {
+    send(response, error.status, error.body, error.headers);
+  }
+
+  function resolveModel(model: string): { pinned?: string } | undefined {
+    if (model === autoModel) return {};
+    if (Object.hasOwn(router.targets, model)) return { pinned: model };
+    for (const [name, target] of Object.entries(router.targets)) {
+      if (target.id === model || target.id.slice(target.id.indexOf(':') + 1) === model) return { pinned: name };
+    }
+    return undefined;
+  }
+
+  function ensurePinRule(target: string) {
+    // Pin rules live in the policy; someone may have replaced the policy (setPolicy) since the last pinned request.
+    if (!hasPinRule(router.policy, target)) {
+      router.setPolicy(withPinRules(router.policy, Object.keys(router.targets)) as Parameters<Router['setPolicy']>[0]);
+    }
+  }
+
+  function health(response: ServerResponse) {
+    const stats = safeStats();
+    const targets = Object.fromEntries(
+      Object.entries(router.targets).map(([name, target]) => [
+        name,
+        {
+          locality: target.locality,
+          status: target.status().state,
+          ...(stats?.[name] ? { circuit: stats[name].circuit, inFlight: stats[name].inFlight } : {}),
+        },
+      ]),
+    );
+    send(response, closing ? 503 : 200, { status: closing ? 'closing' : 'ok', targets });
+  }
+
+  function safeStats(): ReturnType<Router['stats']> | undefined {
+    try {
+      return router.stats();
+    } catch {
+      return undefined;
+    }
+  }
+
+  function models(response: ServerResponse) {
+    const data = [
+      { id: autoModel, object: 'model', created: 0, owned_by: 'switchyard' },
+      ...Object.entries(router.targets).map(([name, target]) => ({
+        id: name,
+        object: 'model',
+        created: 0,
+        owned_by: 'switchyard',
+        switchyard: { target: name, id: target.id, locality: target.locality },
+      })),
+    ];
+    send(response, 200, { object: 'list', data });
+  }
+
+  async function chat(request: IncomingMessage, response: ServerResponse, state: RequestState) {
+    let body: Buffer;
+    try {
+      body = await readBody(request, bodyLimit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendError(
+          response,
+          httpError(413, `The request body is larger than the gateway's limit of ${bodyLimit} bytes`, {
+            code: 'request_too_large',
+            headers: { connection: 'close' },
+          }),
+        );
+      }
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      sendError(response, httpError(400, 'The request body is not valid JSON', { code: 'invalid_json' }));
+      return;
+    }
+    let translated: ReturnType<typeof parseChatCompletionBody>;
+    try {
+      translated = parseChatCompletionBody(json);
+    } catch (error) {
+      if (!InvalidRequestError.isInstance(error)) throw error;
+      sendError(response, toHttpError(error));
+      return;
+    }
+    const resolved = resolveModel(translated.model);
+    if (!resolved) {
+      const known = [autoModel, ...Object.keys(router.targets)].map((name) => `"${name}"`).join(', ');
+      sendError(
+        response,
+        httpError(404, `The model "${translated.model}" does not exist; use one of ${known}`, {
+          code: 'model_not_found',
+          param: 'model',
+        }),
+      );
+      return;
+    }
+    let routed: GenerateRequest = translated.request;
+    if (resolved.pinned !== undefined) {
+      ensurePinRule(resolved.pinned);
+      routed = pinRequest(routed, resolved.pinned);
+    }
+
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!response.writableFinished) controller.abort();
+    };
+    response.on('close', onClose);
+    let deadlineExpired = false;
+    const deadlineMs = routed.routing?.deadlineMs;
+    const deadline =
+      deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            deadlineExpired = true;
+            controller.abort();
+          }, deadlineMs);
+    routed.signal = controller.signal;
+    try {
+      if (translated.stream) {
+        await streamChat(response, routed, translated, state, () => deadlineExpired);
+      } else {
+        await completeChat(response, routed, translated, state, () => deadlineExpired);
+      }
+    } finally {
+      clearTimeout(deadline);
+      response.off('close', onClose);
+    }
+  }
+
+  async function completeChat(
+    response: ServerResponse,
+    request: GenerateRequest,
+    translated: ReturnType<typeof parseChatCompletionBody>,
+    state: RequestState,
+    deadlineExpired: () => boolean,
+  ) {
+    let result: Awaited<ReturnType<Router['generate']>>;
+    try {
+      result = await router.generate(request);
+    } catch (error) {
+      sendError(response, toHttpError(error, { deadlineExpired: deadlineExpired() }));
+      return;
+    }
+    const target = result.route.target;
+    state.target = target;
+    const message: Record<string, unknown> = {
+      role: 'assistant',
+      content: result.text === '' && result.toolCalls.length > 0 ? null : result.text,
+    };
+    if (result.toolCalls.length > 0) message.tool_calls = result.toolCalls.map(toOpenAIToolCall);
+    send(
+      response,
+      200,
+      {
+        id: createCompletionId(),
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: target ?? translated.model,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(result.finishReason) }],
+        usage: toOpenAIUsage(result.usage),
+        switchyard: toRouteField(result.route),
+      },
+      routeHeaders(result.route),
+    );
+  }
+
+  async function streamChat(
+    response: ServerResponse,
+    request: GenerateRequest,
+    translated: ReturnType<typeof parseChatCompletionBody>,
+    state: RequestState,
+    deadlineExpired: () => boolean,
+  ) {
+    const id = createCompletionId();
+    const created = Math.floor(Date.now() / 1000);
+    let current: string | undefined;
+    let locality: string | undefined;
+    let started = false;
+    let toolIndex = 0;
+    let usage: Usage | undefined;
+    let summary: RouteSummary | undefined;
+    let finished = false;
+
+    const write = async (text: string) => {
+      if (response.destroyed) return;
+      if (!response.write(text)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            response.off('drain', done);
+            response.off('close', done);
+            resolve();
+          };
+          response.on('drain', done);
+          response.on('close', done);
+        });
+      }
+    };
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
+      `data: ${JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: current ?? translated.model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      })}\n\n`;
+    // Headers wait for the first output, so failures before it get a real status code (503, 504, 502) and the
+    // x-switchyard-target header names the target that is actually answering.
+    const start = () => {
+      if (started) return;
+      started = true;
+      state.target = current;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+        ...(closing ? { connection: 'close' } : {}),
+        ...(current ? { 'x-switchyard-target': current } : {}),
+        ...(locality ? { 'x-switchyard-locality': locality } : {}),
+      });
+    };
+    const role = () => (toolIndex === 0 && !state.sentText ? { role: 'assistant' } : {});
+
+    try {
+      for await (const part of router.stream(request)) {
+        if (response.destroyed) break;
+        switch (part.type) {
+          case 'route':
+            if (part.phase === 'decision') {
+              const primary = part.plan.plan[0];
+              current = primary?.target;
+              locality = primary?.locality;
+            } else {
+              summary = part.route;
+            }
+            break;
+          case 'failover':
+            current = part.to;
+            locality = router.targets[part.to]?.locality;
+            // An SSE comment: invisible to OpenAI clients, visible to anyone debugging the raw stream.
+            if (started) await write(`: switchyard failover ${part.from} -> ${part.to} (${part.mode})\n\n`);
+            break;
+          case 'text-delta':
+            if (part.text === '') break;
+            start();
+            await write(chunk({ ...role(), content: part.text }));
+            state.sentText = true;
+            break;
+          case 'tool-call': {
+            start();
+            const call: ToolCall = part.toolCall;
+            await write(chunk({ ...role(), tool_calls: [{ index: toolIndex, ...toOpenAIToolCall(call) }] }));
+            toolIndex += 1;
+            break;
+          }
+          case 'usage':
+            usage = part.usage;
+            break;
+          case 'finish':
+            start();
+            finished = true;
+            await write(
+              chunk(
+                state.sentText || toolIndex > 0 ? {} : { role: 'assistant', content: '' },
+                toOpenAIFinishReason(part.finishReason),
+              ),
+            );
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (error) {
+      const mapped = toHttpError(error, { deadlineExpired: deadlineExpired() });
+      if (!started) {
+        sendError(response, mapped);
+        state.status = mapped.status;
+        return;
+      }
+      // Mid-stream: OpenAI clients raise `data.error` as an APIError.
+      state.status = mapped.status;
+      await write(`data: ${JSON.stringify(mapped.body)}\n\n`);
+      response.end();
+      return;
+    }
+    if (response.destroyed) return;
+    start();
+    if (!finished) await write(chunk({}, 'stop'));
+    if (translated.includeUsage && usage) {
+      await write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: current ?? translated.model, choices: [], usage: toOpenAIUsage(usage) })}\n\n`,
+      );
+    }
+    await write('data: [DONE]\n\n');
+    if (summary) await write(`event: switchyard\ndata: ${JSON.stringify(toRouteField(summary))}\n\n`);
+    response.end();
+  }
+
+  function routeHeaders(route: RouteSummary): Record<string, string> {
+    return {
+      ...(route.target ? { 'x-switchyard-target': route.target } : {}),
+      ...(route.locality ? { 'x-switchyard-locality': route.locality } : {}),
+    };
+  }
+
+  interface RequestState {
+    target?: string;
+    status?: number;
+    sentText?: boolean;
+  }
+
+  async function dispatch(request: IncomingMessage, response: ServerResponse, state: RequestState) {
+    const path = (request.url ?? '/').split('?')[0];
+    const method = request.method ?? 'GET';
+    if (path === '/health') {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET');
+      return health(response);
+    }
+    if (path?.startsWith('/v1/') && !authorized(request)) {
+      request.resume();
+      return sendError(
+        response,
+        httpError(401, 'Missing or invalid bearer token: send Authorization: Bearer <gateway token>', {
+          code: 'invalid_api_key',
+          headers: { 'www-authenticate': 'Bearer' },
+        }),
+      );
+    }
+    if (path === '/v1/models') {
+      if (method !== 'GET') return methodNotAllowed(response, 'GET');
+      return models(response);
+    }
+    if (path === '/v1/chat/completions') {
+      if (method !== 'POST') return methodNotAllowed(response, 'POST');
+      return chat(request, response, state);
+    }
+    request.resume();
+    return sendError(response, httpError(404, `No route for ${method} ${path}`, { code: 'not_found' }));
+  }
+
+  function methodNotAllowed(response: ServerResponse, allowed: string) {
+    sendError(response, httpError(405, `Method not allowed; use ${allowed}`, { headers: { allow: allowed } }));
+  }
+
+  function handle(request: IncomingMessage, response: ServerResponse) {
+    const startedAt = performance.now();
+    const state: RequestState = {};
+    const task = dispatch(request, response, state)
+      .catch(() => {
+        sendError(response, httpError(500, 'Internal error in the Switchyard gateway', { code: 'internal' }));
+      })
+      .finally(() => {
+        inFlight.delete(task);
+        if (options.log) {
+          const status = state.status ?? response.statusCode;
+          const ms = (performance.now() - startedAt).toFixed(0);
+          const aborted = response.writableFinished ? '' : ' (client closed)';
+          options.log(
+            `${request.method} ${(request.url ?? '/').split('?')[0]} ${status} ${state.target ?? '-'} ${ms}ms${aborted}`,
+          );
+        }
+      });
+    inFlight.add(task);
+  }
+
+  const server = createServer(handle);
+  // Node's default keep-alive timeout (5 s) is shorter than many clients'; idle sockets close on shutdown anyway.
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    get url() {
+      return url;
+    },
+    handle,
+    listen({ port = 8787, host = '127.0.0.1' } = {}) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          url = `http://${shownHost}:${address.port}`;
+          resolve(url);
+        });
+      });
+    },
+    async close({ graceMs = options.shutdownGraceMs ?? 10_000 } = {}) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), grace]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { InputProblem, Target } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/spec';
+import { loadAdapterFactory } from './adapters.js';
+import type { SecretConfig, TargetConfig } from './config-schema.js';
+import type { SwitchyardConfig } from './load-config.js';
+
+/** Options of {@link createTargetsFromConfig}. */
+export interface CreateTargetsOptions {
+  /** Where `{ "env": "NAME" }` secrets are read. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * What to do when a secret's environment variable is unset: `error` (default) fails with the path and the
+   * variable's name; `omit` leaves the setting out (for `plan` and `doctor`, which report it instead).
+   */
+  missingSecrets?: 'error' | 'omit';
+}
+
+/** Reads a secret's value; `undefined` when it names an unset environment variable. */
+export function resolveSecret(secret: SecretConfig | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (secret === undefined) return undefined;
+  if (typeof secret === 'string') return secret;
+  const value = env[secret.env];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Every environment variable a target's secrets name, with the config path of each. */
+export function secretReferences(name: string, config: TargetConfig): { path: string; env: string }[] {
+  const references: { path: string; env: string }[] = [];
+  if (config.adapter === 'openai') {
+    if (config.apiKey && typeof config.apiKey !== 'string') {
+      references.push({ path: `targets.${name}.apiKey`, env: config.apiKey.env });
+    }
+    for (const [header, value] of Object.entries(config.headers ?? {})) {
+      if (typeof value !== 'string') references.push({ path: `targets.${name}.headers.${header}`, env: value.env });
+    }
+  }
+  return references;
+}
+
+function defined(entries: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+}
+
+/** The settings object an adapter's factory receives for one configured target. */
+export function adapterSettings(
+  config: TargetConfig,
+  context: { baseDir: string; env: NodeJS.ProcessEnv },
+): Record<string, unknown> {
+  const common = { capabilities: config.capabilities, price: config.price };
+  switch (config.adapter) {
+    case 'llamacpp':
+      return defined({
+        modelPath:
+          config.modelPath === undefined || isAbsolute(config.modelPath)
+            ? config.modelPath
+            : resolve(context.baseDir, config.modelPath),
+        modelUri: config.modelUri,
+        contextSize: config.contextSize,
+        threads: config.threads,
+        gpu: config.gpu,
+        sequences: config.sequences,
+        maxQueue: config.maxQueue,
+        ...common,
+        ...config.options,
+      });
+    case 'openai': {
+      const headers = config.headers
+        ? Object.fromEntries(
+            Object.entries(config.headers).flatMap(([header, secret]) => {
+              const value = resolveSecret(secret, context.env);
+              return value === undefined ? [] : [[header, value]];
+            }),
+          )
+        : undefined;
+      return defined({
+        baseURL: config.baseURL,
+        model: config.model,
+        apiKey: resolveSecret(config.apiKey, context.env),
+        headers,
+        timeoutMs: config.timeoutMs,
+        firstTokenTimeoutMs: config.firstTokenTimeoutMs,
+        ...common,
+        ...config.options,
+      });
+    }
+    case 'ollama':
+      return defined({ model: config.model, baseURL: config.baseURL, ...common, ...config.options });
+    case 'triton':
+      return defined({
+        baseURL: config.baseURL,
+        model: config.model,
+        chatTemplate: config.chatTemplate,
+        ...common,
+        ...config.options,
+      });
+  }
+}
+
+/** Re-roots an adapter's own `InvalidConfigError` (paths like `baseURL`) at the target (`targets.gpu.baseURL`). */
+function rootProblems(name: string, error: unknown): InputProblem[] | undefined {
+  if (!InvalidConfigError.isInstance(error)) return undefined;
+  return error.problems.map((problem) => ({
+    path: problem.path.startsWith('targets.')
+      ? problem.path
+      : `targets.${name}${problem.path ? `.${problem.path}` : ''}`,
+    message: problem.message,
+  }));
+}
+
+/**
+ * Builds one `Target` per configured target with its adapter's factory. Adapters are imported on first use, so
+ * an adapter package that is not installed only fails the configs that name it. Factories are lazy: nothing is
+ * loaded or connected until the first request. Throws `InvalidConfigError` listing every problem by path.
+ *
+ * @example
+ * ```ts
+ * const targets = await createTargetsFromConfig(await loadConfig('switchyard.config.json'));
+ * const router = createRouter({ targets, policy: config.policyInput });
+ * ```
+ */
+export async function createTargetsFromConfig(
+  config: Pick<SwitchyardConfig, 'targets' | 'baseDir'>,
+  options: CreateTargetsOptions = {},
+): Promise<Record<string, Target>> {
+  const env = options.env ?? process.env;
+  const problems: InputProblem[] = [];
+  const targets: Record<string, Target> = {};
+  for (const [name, target] of Object.entries(config.targets)) {
+    if (options.missingSecrets !== 'omit') {
+      for (const reference of secretReferences(name, target)) {
+        if (resolveSecret({ env: reference.env }, env) === undefined) {
+          problems.push({
+            path: reference.path,
+            message: `the environment variable ${reference.env} is not set; export it before starting`,
+          });
+        }
+      }
+    }
+    try {
+      const factory = await loadAdapterFactory(target.adapter, name);
+      targets[name] = factory(adapterSettings(target, { baseDir: config.baseDir, env }));
+    } catch (error) {
+      const rooted = rootProblems(name, error);
+      if (!rooted) throw error;
+      problems.push(...rooted);
+    }
+  }
+  if (problems.length > 0) {
+    await Promise.allSettled(Object.values(targets).map((target) => target.dispose?.()));
+    throw new InvalidConfigError({ problems });
+  }
+  return targets;
+}

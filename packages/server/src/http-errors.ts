@@ -1,0 +1,89 @@
+import {
+  AllTargetsFailedError,
+  ApiCallError,
+  formatProblems,
+  InvalidRequestError,
+  NoEligibleTargetError,
+  SwitchyardError,
+  TargetUnavailableError,
+  TimeoutError,
+} from '@switchyard/spec';
+import { toOpenAIFieldPath } from './openai-request.js';
+import type { OpenAIErrorBody } from './openai-response.js';
+import { openAIError } from './openai-response.js';
+
+/** An error the gateway answers with: its HTTP status and OpenAI-shaped body. */
+export interface HttpError {
+  status: number;
+  body: OpenAIErrorBody;
+  headers?: Record<string, string>;
+}
+
+/** A problem found by the gateway itself (auth, routing, body size) rather than thrown by the router. */
+export function httpError(
+  status: number,
+  message: string,
+  options: { type?: string; code?: string; param?: string; headers?: Record<string, string> } = {},
+): HttpError {
+  return {
+    status,
+    body: openAIError(message, {
+      type: options.type ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
+      code: options.code ?? null,
+      param: options.param ?? null,
+    }),
+    ...(options.headers ? { headers: options.headers } : {}),
+  };
+}
+
+function isTimeout(error: SwitchyardError): boolean {
+  if (TimeoutError.isInstance(error)) return true;
+  return AllTargetsFailedError.isInstance(error) && error.lastError !== undefined && isTimeout(error.lastError);
+}
+
+/**
+ * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field), 503 when no
+ * target is eligible or available, 504 when the deadline passed, 502 when every target failed, 500 otherwise.
+ * `deadlineExpired` is set when the gateway's own deadline timer aborted the request.
+ */
+export function toHttpError(error: unknown, options: { deadlineExpired?: boolean } = {}): HttpError {
+  if (options.deadlineExpired) {
+    return httpError(504, 'The request deadline (switchyard.deadlineMs) passed before an answer was complete', {
+      code: 'deadline_exceeded',
+    });
+  }
+  if (!SwitchyardError.isInstance(error)) {
+    return httpError(500, 'Internal error in the Switchyard gateway', { code: 'internal' });
+  }
+  const detail = error.toJSON();
+  const withDetail = (result: HttpError): HttpError => {
+    result.body.error.switchyard = detail;
+    return result;
+  };
+  if (InvalidRequestError.isInstance(error)) {
+    const renamed = error.problems.map((problem) => ({ ...problem, path: toOpenAIFieldPath(problem.path) }));
+    const first = renamed[0];
+    return withDetail(
+      httpError(400, `Invalid request: ${formatProblems(renamed)}`, {
+        code: 'invalid_value',
+        ...(first?.path ? { param: first.path } : {}),
+      }),
+    );
+  }
+  if (NoEligibleTargetError.isInstance(error)) {
+    return withDetail(httpError(503, error.message, { code: 'no_eligible_target' }));
+  }
+  if (isTimeout(error)) return withDetail(httpError(504, error.message, { code: 'timeout' }));
+  if (TargetUnavailableError.isInstance(error)) {
+    return withDetail(httpError(503, error.message, { code: 'target_unavailable' }));
+  }
+  if (AllTargetsFailedError.isInstance(error)) {
+    return withDetail(httpError(502, error.message, { code: 'all_targets_failed' }));
+  }
+  if (ApiCallError.isInstance(error)) return withDetail(httpError(502, error.message, { code: 'upstream_error' }));
+  if (error.code === 'connection' || error.code === 'invalid-response') {
+    return withDetail(httpError(502, error.message, { code: 'upstream_error' }));
+  }
+  if (error.code === 'abort') return withDetail(httpError(499, error.message, { code: 'aborted' }));
+  return withDetail(httpError(500, error.message, { code: error.code.replaceAll('-', '_') }));
+}

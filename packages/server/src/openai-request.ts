@@ -1,0 +1,229 @@
+import type { ContentPart, GenerateRequest, Message, ResponseFormat, Tool, ToolChoice } from '@switchyard/spec';
+import { InvalidRequestError, zodIssuesToProblems } from '@switchyard/spec';
+import { z } from 'zod';
+
+/** The model name that lets the router choose; any other known model name pins the request to that target. */
+export const autoModel = 'switchyard/auto';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.object({ url: z.string().min(1), detail: z.string().optional() }),
+});
+const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() });
+
+const toolCall = z.object({
+  id: z.string().min(1),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string().min(1), arguments: z.string() }),
+});
+
+const message = z.discriminatedUnion('role', [
+  z.object({
+    role: z.enum(['system', 'developer']),
+    content: z.union([z.string(), z.array(textPart)]),
+  }),
+  z.object({
+    role: z.literal('user'),
+    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, imagePart])).min(1)]),
+  }),
+  z.object({
+    role: z.literal('assistant'),
+    content: z.union([z.string(), z.null(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).optional(),
+    tool_calls: z.array(toolCall).optional(),
+  }),
+  z.object({
+    role: z.literal('tool'),
+    tool_call_id: z.string().min(1),
+    content: z.union([z.string(), z.array(textPart)]),
+  }),
+]);
+
+const tool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-" (the OpenAI tool-name rule)'),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
+const responseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullable().optional(),
+    }),
+  }),
+]);
+
+/** Switchyard's routing hints; OpenAI clients send them as an extra body field (`extra_body` in Python). */
+const routingHints = z.strictObject({
+  privacy: z.enum(['standard', 'private']).optional(),
+  deadlineMs: z.number().int().positive().optional(),
+  priority: z.number().int().optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  maxCostUsd: z.number().nonnegative().optional(),
+});
+
+/**
+ * The chat-completions body the gateway accepts. Unknown top-level fields (`user`, `metadata`, penalties…) are
+ * accepted and ignored, as an OpenAI-compatible server must; the fields that change the answer are checked.
+ */
+export const chatCompletionBodySchema = z.object({
+  model: z.string().min(1).optional(),
+  messages: z.array(message).min(1, 'expected at least one message'),
+  max_tokens: z.number().int().positive().nullable().optional(),
+  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().gt(0).max(1).nullable().optional(),
+  stop: z
+    .union([z.string().min(1), z.array(z.string().min(1)).max(16)])
+    .nullable()
+    .optional(),
+  seed: z.number().int().nullable().optional(),
+  n: z.literal(1, 'the gateway returns exactly one choice: omit n or set it to 1').nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+  tools: z.array(tool).optional(),
+  tool_choice: z
+    .union([
+      z.enum(['auto', 'none', 'required']),
+      z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
+    ])
+    .optional(),
+  response_format: responseFormat.optional(),
+  switchyard: routingHints.optional(),
+});
+
+export type ChatCompletionBody = z.infer<typeof chatCompletionBodySchema>;
+
+/** A chat-completions body turned into a router request, with the transport options beside it. */
+export interface TranslatedChatRequest {
+  request: GenerateRequest;
+  /** The requested model; `switchyard/auto` when absent. */
+  model: string;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+function joinText(content: string | Array<{ type: string; text?: string; refusal?: string }>): string {
+  if (typeof content === 'string') return content;
+  return content.map((part) => part.text ?? part.refusal ?? '').join('');
+}
+
+function toMessage(input: ChatCompletionBody['messages'][number]): Message {
+  switch (input.role) {
+    case 'system':
+    case 'developer':
+      return { role: 'system', content: joinText(input.content) };
+    case 'user': {
+      if (typeof input.content === 'string') return { role: 'user', content: input.content };
+      const parts: ContentPart[] = input.content.map((part) =>
+        part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image', url: part.image_url.url },
+      );
+      return { role: 'user', content: parts };
+    }
+    case 'assistant': {
+      const content = input.content == null ? '' : joinText(input.content);
+      if (!input.tool_calls?.length) return { role: 'assistant', content };
+      return {
+        role: 'assistant',
+        content,
+        toolCalls: input.tool_calls.map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        })),
+      };
+    }
+    case 'tool':
+      return { role: 'tool', toolCallId: input.tool_call_id, content: joinText(input.content) };
+  }
+}
+
+function toTools(tools: NonNullable<ChatCompletionBody['tools']>): Tool[] {
+  return tools.map(({ function: fn }) => ({
+    name: fn.name,
+    ...(fn.description === undefined ? {} : { description: fn.description }),
+    parameters: fn.parameters ?? { type: 'object', properties: {} },
+  }));
+}
+
+function toToolChoice(choice: NonNullable<ChatCompletionBody['tool_choice']>): ToolChoice {
+  return typeof choice === 'string' ? choice : { type: 'tool', name: choice.function.name };
+}
+
+function toResponseFormat(format: NonNullable<ChatCompletionBody['response_format']>): ResponseFormat {
+  switch (format.type) {
+    case 'text':
+      return { type: 'text' };
+    case 'json_object':
+      // OpenAI's JSON mode: any JSON object, which is the schema `{ type: 'object' }`.
+      return { type: 'json_schema', schema: { type: 'object' } };
+    case 'json_schema':
+      return {
+        type: 'json_schema',
+        schema: format.json_schema.schema ?? { type: 'object' },
+        name: format.json_schema.name,
+      };
+  }
+}
+
+/**
+ * Validates an OpenAI chat-completions body and turns it into a router request. Throws `InvalidRequestError` whose
+ * problems use the OpenAI field names, e.g. `messages[0].role: expected one of "system", "developer", …`.
+ *
+ * @example
+ * ```ts
+ * const { request, stream } = parseChatCompletionBody({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
+export function parseChatCompletionBody(input: unknown): TranslatedChatRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidRequestError({ problems: [{ path: '', message: 'expected a JSON object as the request body' }] });
+  }
+  const parsed = chatCompletionBodySchema.safeParse(input);
+  if (!parsed.success) throw new InvalidRequestError({ problems: zodIssuesToProblems(parsed.error.issues) });
+  const body = parsed.data;
+  const request: GenerateRequest = { messages: body.messages.map(toMessage) };
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens != null) request.maxTokens = maxTokens;
+  if (body.temperature != null) request.temperature = body.temperature;
+  if (body.top_p != null) request.topP = body.top_p;
+  if (body.seed != null) request.seed = body.seed;
+  if (body.stop != null) request.stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
+  if (body.tools?.length) request.tools = toTools(body.tools);
+  if (body.tool_choice !== undefined) request.toolChoice = toToolChoice(body.tool_choice);
+  if (body.response_format !== undefined) request.responseFormat = toResponseFormat(body.response_format);
+  if (body.switchyard !== undefined) request.routing = body.switchyard;
+  return {
+    request,
+    model: body.model ?? autoModel,
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+  };
+}
+
+const requestFieldNames: Record<string, string> = {
+  maxTokens: 'max_tokens',
+  topP: 'top_p',
+  toolChoice: 'tool_choice',
+  responseFormat: 'response_format',
+  toolCalls: 'tool_calls',
+  toolCallId: 'tool_call_id',
+  routing: 'switchyard',
+};
+
+/** Renames a router-side field path (`routing.deadlineMs`, `messages[1].toolCalls`) to the OpenAI body's names. */
+export function toOpenAIFieldPath(path: string): string {
+  return path.replace(/[A-Za-z]+/g, (name) => requestFieldNames[name] ?? name);
+}

@@ -1,0 +1,225 @@
+import { parseArgs } from 'node:util';
+import { InvalidConfigError, InvalidPolicyError, InvalidRequestError, SwitchyardError } from '@switchyard/spec';
+import type { CliIO } from './cli-io.js';
+import { CliError, exitCodes } from './cli-io.js';
+import { doctorCommand } from './commands/doctor-command.js';
+import { evalRouterCommand } from './commands/eval-router-command.js';
+import { modelsPullCommand } from './commands/models-pull-command.js';
+import { planCommand } from './commands/plan-command.js';
+import { serveCommand } from './commands/serve-command.js';
+
+const usage = `Usage: switchyard <command> [options]
+
+Commands:
+  serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb] [--quiet]
+      Serve the OpenAI-compatible gateway (POST /v1/chat/completions, GET /v1/models, GET /health).
+      The auth token may also come from SWITCHYARD_AUTH_TOKEN.
+  plan --config <file> --request <file|-> [--signals <file>] [--json]
+      Dry-run the routing decision for one chat-completions body. Loads no model, opens no connection.
+      Exit code 2 when no target is eligible.
+  models pull <uri> [--dir <dir>] [--sha256 <hex>]
+      Download a GGUF model (hf:owner/repo/file.gguf or an http(s) URL) with a progress bar; resumable.
+  doctor --config <file> [--skip-generate] [--timeout <ms>] [--json]
+      Check every target (secrets, adapter, status, a one-token generation) and say what to fix.
+  eval-router --data <jsonl> [--json] [--plot <file.svg>]
+      Evaluate the on-device difficulty scorer on a routing data set.
+
+Options:
+  -h, --help     Show this help.
+  -v, --version  Show the version.
+`;
+
+function commandOptions<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
+  args: string[],
+  options: T,
+) {
+  return parseArgs({
+    args,
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+}
+
+function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined || value === '') throw new CliError(`${command}: ${flag} is required\n\n${usage}`);
+  return value;
+}
+
+function noPositionals(positionals: string[], command: string) {
+  if (positionals.length > 0) throw new CliError(`${command}: unexpected argument "${positionals[0]}"\n\n${usage}`);
+}
+
+function formatError(error: unknown): string {
+  if (
+    InvalidConfigError.isInstance(error) ||
+    InvalidPolicyError.isInstance(error) ||
+    InvalidRequestError.isInstance(error)
+  ) {
+    const title =
+      error.code === 'invalid-request'
+        ? 'Invalid request'
+        : error.code === 'invalid-policy'
+          ? 'Invalid policy'
+          : 'Invalid configuration';
+    const lines = error.problems.map((problem) => `  - ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    return `${title}:\n${lines.join('\n')}`;
+  }
+  if (error instanceof CliError) return error.message;
+  if (SwitchyardError.isInstance(error)) return `${error.name}: ${error.message}`;
+  return `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+async function dispatch(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(usage);
+      return command === undefined ? exitCodes.error : exitCodes.ok;
+    case '--version':
+    case '-v':
+      io.stdout.write(`${await version()}\n`);
+      return exitCodes.ok;
+    case 'serve': {
+      const { values, positionals } = commandOptions(rest, {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        'auth-token': { type: 'string' },
+        'body-limit': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      });
+      if (values.help) return help(io);
+      noPositionals(positionals, 'serve');
+      return serveCommand(
+        {
+          config: required(values.config, '--config', 'serve'),
+          ...(values.port === undefined ? {} : { port: values.port }),
+          ...(values.host === undefined ? {} : { host: values.host }),
+          ...(values['auth-token'] === undefined ? {} : { authToken: values['auth-token'] }),
+          ...(values['body-limit'] === undefined ? {} : { bodyLimit: values['body-limit'] }),
+          quiet: values.quiet === true,
+        },
+        io,
+      );
+    }
+    case 'plan': {
+      const { values, positionals } = commandOptions(rest, {
+        config: { type: 'string', short: 'c' },
+        request: { type: 'string', short: 'r' },
+        signals: { type: 'string', short: 's' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) return help(io);
+      noPositionals(positionals, 'plan');
+      return planCommand(
+        {
+          config: required(values.config, '--config', 'plan'),
+          request: required(values.request, '--request', 'plan'),
+          ...(values.signals === undefined ? {} : { signals: values.signals }),
+          json: values.json === true,
+        },
+        io,
+      );
+    }
+    case 'models': {
+      const { values, positionals } = commandOptions(rest, {
+        dir: { type: 'string', short: 'd' },
+        sha256: { type: 'string' },
+      });
+      if (values.help) return help(io);
+      const [subcommand, uri, extra] = positionals;
+      if (subcommand !== 'pull')
+        throw new CliError(`models: unknown subcommand "${subcommand ?? ''}"; expected "pull"\n\n${usage}`);
+      if (extra !== undefined) throw new CliError(`models pull: unexpected argument "${extra}"`);
+      return modelsPullCommand(
+        {
+          uri: required(uri, '<uri>', 'models pull'),
+          ...(values.dir === undefined ? {} : { dir: values.dir }),
+          ...(values.sha256 === undefined ? {} : { sha256: values.sha256 }),
+        },
+        io,
+      );
+    }
+    case 'doctor': {
+      const { values, positionals } = commandOptions(rest, {
+        config: { type: 'string', short: 'c' },
+        'skip-generate': { type: 'boolean' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) return help(io);
+      noPositionals(positionals, 'doctor');
+      const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+      if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+        throw new CliError(`doctor: --timeout expects milliseconds, got "${values.timeout}"`);
+      }
+      return doctorCommand(
+        {
+          config: required(values.config, '--config', 'doctor'),
+          skipGenerate: values['skip-generate'] === true,
+          json: values.json === true,
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        },
+        io,
+      );
+    }
+    case 'eval-router': {
+      const { values, positionals } = commandOptions(rest, {
+        data: { type: 'string', short: 'd' },
+        json: { type: 'boolean' },
+        plot: { type: 'string' },
+      });
+      if (values.help) return help(io);
+      noPositionals(positionals, 'eval-router');
+      return evalRouterCommand(
+        {
+          data: required(values.data, '--data', 'eval-router'),
+          json: values.json === true,
+          ...(values.plot === undefined ? {} : { plot: values.plot }),
+        },
+        io,
+      );
+    }
+    default:
+      throw new CliError(`Unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+function help(io: CliIO): number {
+  io.stdout.write(usage);
+  return exitCodes.ok;
+}
+
+/**
+ * Runs the `switchyard` CLI with `argv` (without `node` and the script) and resolves with the exit code; it never
+ * calls `process.exit`. Problems the user can fix (bad flags, an invalid config listed by path, a missing adapter)
+ * are printed to `stderr` without a stack trace. Exit codes: 0 ok, 1 error, 2 no eligible target (`plan`).
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['plan', '--config', 'switchyard.config.json', '--request', 'req.json', '--json']);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): Promise<number> {
+  const resolved: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, ...io };
+  try {
+    return await dispatch([...argv], resolved);
+  } catch (error) {
+    const parseProblem = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message = parseProblem ? `${(error as Error).message}\n\n${usage}` : formatError(error);
+    resolved.stderr.write(`${message}\n`);
+    return error instanceof CliError ? error.exitCode : exitCodes.error;
+  }
+}
