@@ -1,0 +1,86 @@
+import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/spec';
+import type { DifficultyWeights } from './difficulty-weights.js';
+import { decodeHead, difficultyWeightsSchema } from './difficulty-weights.js';
+import { createFeatureExtractor, featureDimension } from './extract-features.js';
+import shippedWeights from './weights.json' with { type: 'json' };
+
+/** Scores a prompt: 0 = the local model will do, 1 = send it to the strong model. */
+export type DifficultyScorer = (prompt: string) => number;
+
+/** Settings for {@link createDifficultyScorer}. */
+export interface DifficultyScorerSettings {
+  /** A weights file made by `scripts/train.mjs` (parsed JSON); defaults to the weights shipped in this package. */
+  weights?: DifficultyWeights;
+}
+
+/**
+ * Creates a difficulty scorer: `score(prompt) → [0, 1]`, runs on the device in microseconds with no network.
+ *
+ * With the shipped weights the score is (1 + P(help) − P(hurt)) / 2, where P(help) is the estimated probability that
+ * the local (weak) model answers wrongly and the remote (strong) one rightly, and P(hurt) the reverse: it ranks
+ * prompts by the expected accuracy gain of going remote. 0.5 means "no expected gain". Pick a threshold with
+ * `calibrateThreshold` rather than by hand.
+ * @example
+ * import { createRouter } from '@switchyard/core';
+ * import { createDifficultyScorer } from '@switchyard/quality';
+ *
+ * const router = createRouter({ targets, policy, difficulty: createDifficultyScorer() });
+ */
+export function createDifficultyScorer(settings: DifficultyScorerSettings = {}): DifficultyScorer {
+  const parsed = difficultyWeightsSchema.safeParse(settings.weights ?? shippedWeights);
+  if (!parsed.success) {
+    throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues, 'weights') });
+  }
+  const weights = parsed.data as DifficultyWeights;
+  const extractor = createFeatureExtractor(weights.features);
+  const dimension = featureDimension(weights.features);
+  const heads: Record<string, { weights: Float32Array; bias: number }> = {};
+  for (const [name, head] of Object.entries(weights.heads)) {
+    const decoded = decodeHead(head);
+    if (decoded.length !== dimension) {
+      throw new InvalidConfigError({
+        problems: [
+          {
+            path: `weights.heads.${name}.weights`,
+            message: `has ${decoded.length} weights but the feature settings need ${dimension}; retrain with scripts/train.mjs`,
+          },
+        ],
+      });
+    }
+    heads[name] = { weights: decoded, bias: head.bias };
+  }
+
+  if (weights.score === 'gain') {
+    const help = heads.help!;
+    const hurt = heads.hurt!;
+    return (prompt) => {
+      const vector = extractor.extract(prompt);
+      let helpLogit = help.bias;
+      let hurtLogit = hurt.bias;
+      for (let k = 0; k < vector.length; k++) {
+        const index = vector.indices[k]!;
+        const value = vector.values[k]!;
+        helpLogit += help.weights[index]! * value;
+        hurtLogit += hurt.weights[index]! * value;
+      }
+      return clamp01((1 + logistic(helpLogit) - logistic(hurtLogit)) / 2);
+    };
+  }
+  const positive = heads.positive!;
+  return (prompt) => {
+    const vector = extractor.extract(prompt);
+    let logit = positive.bias;
+    for (let k = 0; k < vector.length; k++) logit += positive.weights[vector.indices[k]!]! * vector.values[k]!;
+    return clamp01(logistic(logit));
+  };
+}
+
+function logistic(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
