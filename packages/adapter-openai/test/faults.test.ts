@@ -282,6 +282,43 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     await expect(pending).rejects.toSatisfy(AbortError.isInstance);
   });
 
+  it('turns an error event inside the stream into an ApiCallError with its code', async () => {
+    upstream.setScript(() => [
+      chunk({ content: 'x' }),
+      `data: ${JSON.stringify({ error: { message: 'slot unavailable', code: 503 } })}\n\n`,
+    ]);
+    const error = await streamError(target);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect((error as ApiCallError).status).toBe(503);
+    expect((error as ApiCallError).message).toContain('slot unavailable');
+  });
+
+  it('reports loading, unavailable and ready from the health probe, and caches the answer', async () => {
+    const probed = createOpenAITarget({
+      baseURL: `${proxy.url}/v1`,
+      model: 'scripted',
+      apiKey,
+      dispatcher: agent,
+      healthURL: `${proxy.url}/health`,
+      healthCacheMs: 0,
+    });
+    proxy.queueFaults({ type: 'status', status: 503 }, { type: 'status', status: 401 });
+    expect(await probed.checkStatus?.()).toEqual({ state: 'loading' });
+    const unavailable = await probed.checkStatus?.();
+    expect(unavailable?.state).toBe('unavailable');
+    expect(JSON.stringify(unavailable)).toContain('401');
+    expect(JSON.stringify(unavailable)).not.toContain(apiKey);
+    expect(await probed.checkStatus?.()).toEqual({ state: 'ready' });
+    expect(probed.status()).toEqual({ state: 'ready' });
+
+    const cached = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', dispatcher: agent });
+    proxy.clearRequests();
+    await Promise.all([cached.checkStatus?.(), cached.checkStatus?.()]);
+    await cached.checkStatus?.();
+    expect(proxy.requests.map((request) => request.path)).toEqual(['/v1/models']);
+    expect(await cached.listModels()).toEqual([{ id: 'scripted', ownedBy: 'test', contextWindow: 4096 }]);
+  });
+
   it('leaves no request running and no socket open once disposed', async () => {
     const own = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', connections: 2 });
     const before = proxy.openConnections();
