@@ -363,7 +363,7 @@ export function estimateCostUsd(
 }
 
 function formatUsd(value: number): string {
-  return value < 0.01 ? value.toPrecision(2) : value.toFixed(2);
+  return value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2);
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -63,6 +63,7 @@ export class AttemptRun {
   #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #streamDone = false;
+  #iteratorDone = false;
   #callStartedAt = 0;
   readonly #unlink: () => void;
 
@@ -128,6 +129,7 @@ export class AttemptRun {
     for (;;) {
       const result = await raceAbort(this.#iterator!.next(), this.controller.signal);
       if (result.done) {
+        this.#iteratorDone = true;
         this.#streamDone = true;
         throw new InvalidResponseError({
           message: `Target "${this.name}" ended its stream without a finish part`,
@@ -208,9 +210,10 @@ export class AttemptRun {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#unlink();
-    if (!this.#streamDone && this.#iterator) {
-      // Make sure the target stops; its own cleanup may reject, which is expected after an abort.
-      if (!this.controller.signal.aborted) this.controller.abort(hedgeLost);
+    if (!this.#streamDone && !this.controller.signal.aborted) this.controller.abort(hedgeLost);
+    if (this.#iterator && !this.#iteratorDone) {
+      // Let the target run its cleanup (also after `finish`, where it is parked at its last yield); after an abort
+      // that cleanup may reject, which is expected.
       this.#iterator.return?.()?.catch(() => undefined);
     }
     this.#release?.();

@@ -1,0 +1,59 @@
+import { InvalidPolicyError } from '@switchyard/spec';
+import { describe, expect, it } from 'vitest';
+import { createRouter } from '../create-router.js';
+import { createScriptedTarget } from '../testing/create-scripted-target.js';
+import { parsePolicy } from './parse-policy.js';
+
+function policyError(input: unknown): InvalidPolicyError {
+  try {
+    parsePolicy(input);
+  } catch (error) {
+    if (InvalidPolicyError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected parsePolicy to throw');
+}
+
+describe('parsePolicy', () => {
+  it('applies the documented defaults to an empty policy', () => {
+    const policy = parsePolicy({});
+    expect(policy.mode).toBe('prefer-local');
+    expect(policy.privacy).toEqual({ detectPii: true, onDetected: 'local-only' });
+    expect(policy.device).toEqual({ minBatteryLevel: 0.2, maxThermalState: 'serious' });
+    expect(policy.execution.retries).toBe(1);
+    expect(policy.execution.circuit).toEqual({ failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 });
+    expect(policy.rules).toEqual([]);
+  });
+
+  it('names the path of a bad rule condition, e.g. policy.rules[1].when.battery', () => {
+    const error = policyError({
+      rules: [
+        { when: { tags: ['a'] }, use: ['gpu'] },
+        { when: { battery: 0.2 }, use: ['gpu'] },
+      ],
+    });
+    expect(error.problems[0]?.path).toBe('policy.rules[1].when.battery');
+    expect(error.message).toContain('policy.rules[1].when.battery');
+  });
+
+  it('rejects unknown keys and bad modes with their paths', () => {
+    expect(policyError({ mode: 'fastest' }).problems[0]?.path).toBe('policy.mode');
+    expect(policyError({ device: { minBattery: 0.1 } }).message).toContain('unknown key "minBattery"');
+    expect(policyError({ rules: [{ when: {} }] }).message).toContain('"use", "prefer" or "avoid"');
+  });
+
+  it('rejects rules that name targets the router does not have', () => {
+    const device = createScriptedTarget();
+    expect(() => createRouter({ targets: { device }, policy: { rules: [{ when: {}, use: ['gpu'] }] } })).toThrow(
+      /policy\.rules\[0\]\.use\[0\]: unknown target "gpu"/,
+    );
+  });
+
+  it('validates setPolicy too and keeps the old policy when the new one is invalid', () => {
+    const router = createRouter({ targets: { device: createScriptedTarget() } });
+    expect(() => router.setPolicy({ mode: 'auto', weights: { cost: -1 } })).toThrow(/policy\.weights\.cost/);
+    expect(router.policy.mode).toBe('prefer-local');
+    router.setPolicy({ mode: 'local-only' });
+    expect(router.policy.mode).toBe('local-only');
+  });
+});
