@@ -1,0 +1,23 @@
+import { InvalidConfigError } from '@switchyard/spec';
+import { describe, expect, it } from 'vitest';
+import { createOllamaTarget } from './ollama-target.js';
+
+describe('createOllamaTarget settings', () => {
+  it('rejects bad settings with InvalidConfigError naming each field', () => {
+    const make = (settings: unknown) => () => createOllamaTarget(settings as never);
+    expect(make({ model: 'x', baseURL: '127.0.0.1:11434' })).toThrow(
+      'baseURL: expected a URL like http://127.0.0.1:11434',
+    );
+    expect(make({ model: '' })).toThrow(/model: expected the Ollama model name/);
+    expect(make({ model: 'x', baseUrl: 'http://127.0.0.1:11434' })).toThrow(InvalidConfigError);
+    expect(make({ model: 'x', baseUrl: 'http://127.0.0.1:11434' })).toThrow(/baseUrl/);
+  });
+
+  it('declares a local target with defaults from the model options', () => {
+    const target = createOllamaTarget({ model: 'llama3.2:3b', options: { num_ctx: 8192 } });
+    expect(target.id).toBe('ollama:llama3.2:3b');
+    expect(target.locality).toBe('local');
+    expect(target.baseURL).toBe('http://127.0.0.1:11434');
+    expect(target.capabilities).toMatchObject({ contextWindow: 8192, jsonSchema: true, continuation: true });
+  });
+});

@@ -1,0 +1,95 @@
+import { InvalidConfigError, type TargetCapabilities, zodIssuesToProblems } from '@switchyard/spec';
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+
+/**
+ * Settings of {@link createOllamaTarget}. Only `model` is required.
+ *
+ * @example
+ * ```ts
+ * const settings: OllamaSettings = {
+ *   model: 'llama3.2:3b',
+ *   keepAlive: '30m',
+ *   options: { num_ctx: 8192 },
+ * };
+ * ```
+ */
+export interface OllamaSettings {
+  /** The Ollama model name, `name[:tag]` (the tag defaults to `latest`), e.g. `llama3.2:3b`. */
+  model: string;
+  /** Where the daemon listens. Default `http://127.0.0.1:11434` (Ollama's default; `OLLAMA_HOST` changes it). */
+  baseURL?: string;
+  /** The target's id for routing and logs. Default `ollama:<model>`. */
+  id?: string;
+  /** How long Ollama keeps the model in memory after a call: a duration such as `'10m'`, seconds, or `-1` (forever). */
+  keepAlive?: string | number;
+  /**
+   * Model options sent with every call (Ollama's Modelfile parameters: `num_ctx`, `temperature`, `top_k`,
+   * `num_gpu`, ...). Call fields win over these: `maxTokens` → `num_predict`, `temperature`, `topP` → `top_p`,
+   * `stop`, `seed`.
+   */
+  options?: Record<string, unknown>;
+  /** The undici dispatcher for every request. Default: a keep-alive `Agent` shared by all Ollama targets. */
+  dispatcher?: Dispatcher;
+  /** Deadline for a whole call, in ms; exceeded → retryable `TimeoutError` (phase `total`). Default: none. */
+  timeoutMs?: number;
+  /**
+   * Deadline for the first token of a call, in ms → retryable `TimeoutError` (phase `first-token`). Loading a large
+   * model from disk can take tens of seconds, so set it generously. Default: none.
+   */
+  firstTokenTimeoutMs?: number;
+  /**
+   * What the model can do. Fields set here are final; fields left out start from the defaults in the README and are
+   * refined from `/api/show` by `checkStatus()` (tools and vision support, context length).
+   */
+  capabilities?: Partial<Omit<TargetCapabilities, 'price'>>;
+}
+
+const urlMessage = 'expected a URL like http://127.0.0.1:11434';
+const positiveInt = z.number().int().positive();
+
+const settingsSchema = z
+  .object({
+    model: z.string('expected the Ollama model name, e.g. "llama3.2:3b"').min(1, 'expected the Ollama model name'),
+    baseURL: z
+      .string(urlMessage)
+      .refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage)
+      .optional(),
+    id: z.string().min(1).optional(),
+    keepAlive: z.union([z.string().min(1), z.number()], 'expected a duration such as "10m", seconds, or -1').optional(),
+    options: z.record(z.string(), z.unknown(), 'expected an object of Ollama model options').optional(),
+    dispatcher: z
+      .custom<Dispatcher>(
+        (value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).request === 'function',
+        'expected an undici Dispatcher (Agent, Pool, Client)',
+      )
+      .optional(),
+    timeoutMs: positiveInt.optional(),
+    firstTokenTimeoutMs: positiveInt.optional(),
+    capabilities: z
+      .object({
+        contextWindow: positiveInt.optional(),
+        maxOutputTokens: positiveInt.optional(),
+        tools: z.boolean().optional(),
+        jsonSchema: z.boolean().optional(),
+        images: z.boolean().optional(),
+        continuation: z.boolean().optional(),
+        quality: z.number().min(0).max(1).optional(),
+        countTokens: z.custom<(text: string) => number | undefined>((value) => typeof value === 'function').optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  // Unknown keys are usually typos (`baseUrl`, `keep_alive`), which would otherwise be ignored silently.
+  .strict();
+
+/**
+ * Checks settings once, at construction. Throws `InvalidConfigError` whose problems name each field, e.g.
+ * `baseURL: expected a URL like http://127.0.0.1:11434`.
+ */
+export function parseOllamaSettings(input: unknown): OllamaSettings {
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues) });
+  // Return the caller's object so the dispatcher and functions keep their identity.
+  return input as OllamaSettings;
+}

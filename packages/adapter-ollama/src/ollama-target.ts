@@ -1,0 +1,551 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AbortError,
+  ApiCallError,
+  ConnectionError,
+  type GenerateResult,
+  InvalidResponseError,
+  parseRetryAfter,
+  parseTargetCall,
+  type StreamPart,
+  type SwitchyardError,
+  type Target,
+  type TargetCall,
+  type TargetCapabilities,
+  type TargetStatus,
+  TargetUnavailableError,
+  type ToolCall,
+} from '@switchyard/spec';
+import { Agent, type Dispatcher, request } from 'undici';
+import { CallControl } from './call-control.js';
+import { ndjsonLines } from './ndjson-lines.js';
+import { mapDoneReason, parseChatChunk } from './ollama-chat-chunk.js';
+import { type OllamaSettings, parseOllamaSettings } from './ollama-settings.js';
+import { errorField, readErrorBody, statusTexts } from './read-body.js';
+import { toOllamaChatBody } from './to-ollama-chat-body.js';
+
+/** One progress report of {@link OllamaTarget.pull}, summed over every layer Ollama downloads. */
+export interface OllamaPullProgress {
+  /** Ollama's status line: `pulling manifest`, `pulling <digest>`, `verifying sha256 digest`, `success`, ... */
+  status: string;
+  /** The layer this line is about, when it is about one. */
+  digest?: string;
+  /** Bytes received so far, over all layers seen. */
+  receivedBytes: number;
+  /** Bytes to receive, over all layers seen so far (grows as Ollama announces layers). */
+  totalBytes: number;
+  /**
+   * 0..1: `receivedBytes / totalBytes`, but never decreasing (the total grows as layers are announced) and below 1
+   * until Ollama says `success`.
+   */
+  progress: number;
+}
+
+/** Options of {@link OllamaTarget.pull}. */
+export interface OllamaPullOptions {
+  /** Called for every progress line Ollama sends. */
+  onProgress?: (progress: OllamaPullProgress) => void;
+  /** Cancels the download; Ollama resumes a later pull where this one stopped. */
+  signal?: AbortSignal;
+}
+
+/** A `Target` for one model on a local Ollama daemon, with model management on top. */
+export interface OllamaTarget extends Target {
+  readonly model: string;
+  readonly baseURL: string;
+  /** Probes `/api/tags` (is the model pulled?), `/api/ps` (is it in memory?) and `/api/show` (what can it do?). */
+  checkStatus(options?: { signal?: AbortSignal }): Promise<TargetStatus>;
+  /**
+   * Downloads the model with `/api/pull`; `status()` reports `downloading` with progress meanwhile, then `ready`.
+   * Concurrent calls share one download.
+   */
+  pull(options?: OllamaPullOptions): Promise<void>;
+  /** Loads the model into memory ahead of the first call (an `/api/chat` with no messages); `status()` says `loading`. */
+  load(options?: { signal?: AbortSignal }): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const defaultBaseURL = 'http://127.0.0.1:11434';
+/** Ollama's documented default `num_ctx` when neither the Modelfile nor the call sets one. */
+const defaultContextWindow = 4096;
+
+let sharedAgent: Agent | undefined;
+/** One keep-alive pool for every Ollama target in the process: they usually talk to the same daemon. */
+function defaultDispatcher(): Agent {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  return sharedAgent;
+}
+
+/** `llama3.2` and `llama3.2:latest` are the same model to Ollama. */
+function normaliseModelName(name: string): string {
+  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
+  return lastSegment.includes(':') ? name : `${name}:latest`;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+interface ModelListEntry {
+  name?: unknown;
+  model?: unknown;
+  context_length?: unknown;
+}
+
+class OllamaTargetImpl implements OllamaTarget {
+  readonly specificationVersion = 'v1' as const;
+  readonly locality = 'local' as const;
+  readonly id: string;
+  readonly model: string;
+  readonly baseURL: string;
+  readonly capabilities: TargetCapabilities;
+
+  private readonly settings: OllamaSettings;
+  private readonly dispatcher: Dispatcher;
+  private readonly explicit: Partial<TargetCapabilities>;
+  /** Optimistic until the first probe (documented): a daemon that answers and has the model is the common case. */
+  private current: TargetStatus = { state: 'ready' };
+  /** From the last probe: is the model in memory? `undefined` until probed. */
+  private warm: boolean | undefined;
+  /** Calls that are loading the model right now (a cold model, no token yet) and explicit `load()`s. */
+  private loadingCalls = 0;
+  private background: Promise<unknown> | undefined;
+  private pulling: Promise<void> | undefined;
+  private showFetched = false;
+  /** Set when `/api/show` says the model cannot chat (an embedding model): no probe makes it ready. */
+  private showRejected = false;
+
+  constructor(settings: OllamaSettings) {
+    this.settings = settings;
+    this.model = settings.model;
+    this.baseURL = (settings.baseURL ?? defaultBaseURL).replace(/\/+$/, '');
+    this.id = settings.id ?? `ollama:${settings.model}`;
+    this.dispatcher = settings.dispatcher ?? defaultDispatcher();
+    this.explicit = settings.capabilities ?? {};
+    const contextWindow =
+      this.explicit.contextWindow ?? positiveInteger(settings.options?.num_ctx) ?? defaultContextWindow;
+    this.capabilities = {
+      contextWindow,
+      maxOutputTokens: this.explicit.maxOutputTokens ?? contextWindow,
+      tools: this.explicit.tools ?? false,
+      jsonSchema: this.explicit.jsonSchema ?? true,
+      images: this.explicit.images ?? false,
+      continuation: this.explicit.continuation ?? true,
+      ...(this.explicit.quality === undefined ? {} : { quality: this.explicit.quality }),
+      ...(this.explicit.countTokens === undefined ? {} : { countTokens: this.explicit.countTokens }),
+    };
+  }
+
+  status(): TargetStatus {
+    // Probe lazily: the first look at the status starts a background check; status() itself never waits on I/O.
+    if (this.background === undefined) this.background = this.checkStatus().catch(() => undefined);
+    if (this.current.state === 'ready' && this.loadingCalls > 0) return { state: 'loading' };
+    return this.current;
+  }
+
+  async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
+    this.background ??= Promise.resolve();
+    const control = new CallControl(options.signal, this.id, this.baseURL);
+    try {
+      const tags = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/tags', undefined, control);
+      const wanted = normaliseModelName(this.model);
+      const pulled = (tags.models ?? []).some((entry) =>
+        [entry.name, entry.model].some((name) => typeof name === 'string' && normaliseModelName(name) === wanted),
+      );
+      if (!pulled) {
+        if (this.current.state !== 'downloading') this.current = this.notPulled();
+        return this.status();
+      }
+      const ps = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/ps', undefined, control);
+      const running = (ps.models ?? []).find((entry) =>
+        [entry.name, entry.model].some((name) => typeof name === 'string' && normaliseModelName(name) === wanted),
+      );
+      this.warm = running !== undefined;
+      const runningContext = positiveInteger(running?.context_length);
+      if (!this.showFetched) await this.refineFromShow(control);
+      if (runningContext !== undefined) this.setContextWindow(runningContext);
+      if (this.current.state !== 'downloading' && !(this.current.state === 'unavailable' && this.showRejected)) {
+        this.current = { state: 'ready' };
+      }
+      return this.status();
+    } catch (error) {
+      const failure = this.classify(control.toError(error));
+      if (AbortError.isInstance(failure)) throw failure;
+      if (!TargetUnavailableError.isInstance(failure)) {
+        this.current = {
+          state: 'unavailable',
+          reason: `Ollama at ${this.baseURL} failed the status probe: ${failure.message}`,
+        };
+      }
+      return this.status();
+    } finally {
+      control.dispose();
+    }
+  }
+
+  /** Reads `/api/show` once: tool and vision support, and the context length Ollama will actually use. */
+  private async refineFromShow(control: CallControl): Promise<void> {
+    const show = await this.getJson<{
+      capabilities?: unknown;
+      parameters?: unknown;
+      model_info?: Record<string, unknown>;
+    }>('POST', '/api/show', { model: this.model }, control);
+    this.showFetched = true;
+    if (Array.isArray(show.capabilities)) {
+      const list = show.capabilities.filter((item): item is string => typeof item === 'string');
+      if (this.explicit.tools === undefined) this.capabilities.tools = list.includes('tools');
+      if (this.explicit.images === undefined) this.capabilities.images = list.includes('vision');
+      if (!list.includes('completion')) {
+        this.showRejected = true;
+        this.current = {
+          state: 'unavailable',
+          reason: `Ollama model "${this.model}" cannot generate text (capabilities: ${list.join(', ') || 'none'}); pick a chat model`,
+        };
+      }
+    }
+    // The Modelfile's `PARAMETER num_ctx` is what Ollama loads the model with when the call does not say.
+    const fromModelfile =
+      typeof show.parameters === 'string' ? /(?:^|\n)\s*num_ctx\s+(\d+)/.exec(show.parameters)?.[1] : undefined;
+    const trained = Object.entries(show.model_info ?? {}).find(([key]) => key.endsWith('.context_length'))?.[1];
+    const configured = positiveInteger(this.settings.options?.num_ctx) ?? positiveInteger(Number(fromModelfile));
+    const trainedLength = positiveInteger(trained);
+    const effective = configured ?? Math.min(defaultContextWindow, trainedLength ?? defaultContextWindow);
+    this.setContextWindow(trainedLength === undefined ? effective : Math.min(effective, trainedLength));
+  }
+
+  private setContextWindow(value: number): void {
+    if (this.explicit.contextWindow !== undefined) return;
+    this.capabilities.contextWindow = value;
+    if (this.explicit.maxOutputTokens === undefined) this.capabilities.maxOutputTokens = value;
+  }
+
+  async generate(input: TargetCall): Promise<GenerateResult> {
+    const call = parseTargetCall(input, this.id);
+    const control = this.control(call);
+    let loading = false;
+    try {
+      control.throwIfAborted();
+      const body = toOllamaChatBody(call, this.settings, false, this.id);
+      loading = this.startCall();
+      const response = await this.send('POST', '/api/chat', body, control);
+      const text = await response.body.text();
+      const chunk = parseChatChunk(text, this.id);
+      if (!chunk.done) throw this.invalid('answered a non-streamed chat without "done": true');
+      const toolCalls: ToolCall[] = chunk.toolCalls.map((toolCall) => ({
+        id: toolCall.id ?? newToolCallId(),
+        name: toolCall.name,
+        arguments: toolCall.arguments,
+      }));
+      return {
+        text: chunk.content,
+        toolCalls,
+        finishReason: mapDoneReason(chunk.doneReason, toolCalls.length > 0),
+        usage: { inputTokens: chunk.promptEvalCount ?? 0, outputTokens: chunk.evalCount ?? 0 },
+      };
+    } catch (error) {
+      throw this.classify(control.toError(error));
+    } finally {
+      if (loading) this.endLoading();
+      control.dispose();
+    }
+  }
+
+  async *stream(input: TargetCall): AsyncGenerator<StreamPart> {
+    const call = parseTargetCall(input, this.id);
+    const control = this.control(call);
+    let response: Dispatcher.ResponseData | undefined;
+    let loading = false;
+    try {
+      control.throwIfAborted();
+      const body = toOllamaChatBody(call, this.settings, true, this.id);
+      loading = this.startCall();
+      response = await this.send('POST', '/api/chat', body, control);
+      let final: ReturnType<typeof parseChatChunk> | undefined;
+      let toolCallCount = 0;
+      for await (const line of ndjsonLines(response.body)) {
+        control.throwIfAborted();
+        const chunk = parseChatChunk(line, this.id);
+        if (loading) {
+          loading = false;
+          this.endLoading();
+        }
+        control.firstToken();
+        if (chunk.content !== '') yield { type: 'text-delta', text: chunk.content };
+        for (const toolCall of chunk.toolCalls) {
+          toolCallCount += 1;
+          yield {
+            type: 'tool-call',
+            toolCall: { id: toolCall.id ?? newToolCallId(), name: toolCall.name, arguments: toolCall.arguments },
+          };
+        }
+        if (chunk.done) {
+          final = chunk;
+          break;
+        }
+      }
+      // A stream that stops before `done: true` was cut short (daemon crash, proxy timeout): never a success.
+      if (final === undefined) throw this.invalid('ended the stream before an object with "done": true');
+      control.throwIfAborted();
+      yield { type: 'usage', usage: { inputTokens: final.promptEvalCount ?? 0, outputTokens: final.evalCount ?? 0 } };
+      yield { type: 'finish', finishReason: mapDoneReason(final.doneReason, toolCallCount > 0) };
+    } catch (error) {
+      throw this.classify(control.toError(error));
+    } finally {
+      if (response && !response.body.destroyed) response.body.destroy();
+      if (loading) this.endLoading();
+      control.dispose();
+    }
+  }
+
+  pull(options: OllamaPullOptions = {}): Promise<void> {
+    this.pulling ??= this.runPull(options).finally(() => {
+      this.pulling = undefined;
+    });
+    return this.pulling;
+  }
+
+  private async runPull(options: OllamaPullOptions): Promise<void> {
+    const control = new CallControl(options.signal, this.id, this.baseURL);
+    const before = this.current;
+    this.current = { state: 'downloading', progress: 0 };
+    let response: Dispatcher.ResponseData | undefined;
+    try {
+      control.throwIfAborted();
+      response = await this.send('POST', '/api/pull', { model: this.model, stream: true }, control);
+      const layers = new Map<string, { total: number; completed: number }>();
+      let succeeded = false;
+      let reported = 0;
+      for await (const line of ndjsonLines(response.body)) {
+        control.throwIfAborted();
+        const report = parsePullLine(line, this.id);
+        if (report.error !== undefined) {
+          throw new TargetUnavailableError({
+            target: this.id,
+            reason: `Ollama could not pull "${this.model}": ${report.error}`,
+          });
+        }
+        if (report.digest !== undefined && report.total !== undefined) {
+          layers.set(report.digest, { total: report.total, completed: report.completed ?? 0 });
+        }
+        let totalBytes = 0;
+        let receivedBytes = 0;
+        for (const layer of layers.values()) {
+          totalBytes += layer.total;
+          receivedBytes += Math.min(layer.completed, layer.total);
+        }
+        succeeded = report.status === 'success';
+        // Ollama announces layers one at a time, so the total grows as it goes. Keep the fraction monotonic and
+        // below 1 until `success`: a progress bar should never run backwards or claim to be done early.
+        reported = succeeded ? 1 : Math.max(reported, Math.min(0.99, totalBytes > 0 ? receivedBytes / totalBytes : 0));
+        const progress = reported;
+        this.current = { state: 'downloading', progress, receivedBytes, totalBytes };
+        options.onProgress?.({
+          status: report.status,
+          ...(report.digest === undefined ? {} : { digest: report.digest }),
+          receivedBytes,
+          totalBytes,
+          progress,
+        });
+      }
+      if (!succeeded) throw this.invalid(`ended the pull of "${this.model}" before its "success" line`);
+      this.current = { state: 'ready' };
+      this.warm = false;
+    } catch (error) {
+      const failure = this.classify(control.toError(error));
+      if (this.current.state === 'downloading') {
+        this.current = before.state === 'downloading' ? this.notPulled() : before;
+      }
+      throw failure;
+    } finally {
+      if (response && !response.body.destroyed) response.body.destroy();
+      control.dispose();
+    }
+  }
+
+  async load(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const control = new CallControl(options.signal, this.id, this.baseURL, {
+      ...(this.settings.timeoutMs === undefined ? {} : { timeoutMs: this.settings.timeoutMs }),
+    });
+    this.loadingCalls += 1;
+    try {
+      control.throwIfAborted();
+      const body: Record<string, unknown> = { model: this.model, messages: [], stream: false };
+      if (this.settings.keepAlive !== undefined) body.keep_alive = this.settings.keepAlive;
+      const response = await this.send('POST', '/api/chat', body, control);
+      const chunk = parseChatChunk(await response.body.text(), this.id);
+      if (!chunk.done) throw this.invalid('answered a load request without "done": true');
+      this.warm = true;
+    } catch (error) {
+      throw this.classify(control.toError(error));
+    } finally {
+      this.loadingCalls -= 1;
+      control.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    // The dispatcher is shared (or the caller's), so it stays open; only wait for our own background probe.
+    await this.background;
+    await this.pulling?.catch(() => undefined);
+  }
+
+  // ---- internals ----
+
+  private control(call: TargetCall): CallControl {
+    return new CallControl(call.signal, this.id, `${this.baseURL}/api/chat`, {
+      ...(this.settings.timeoutMs === undefined ? {} : { timeoutMs: this.settings.timeoutMs }),
+      ...(this.settings.firstTokenTimeoutMs === undefined
+        ? {}
+        : { firstTokenTimeoutMs: this.settings.firstTokenTimeoutMs }),
+    });
+  }
+
+  /** A call to a model the last probe found cold loads it first: `status()` says `loading` until a token comes. */
+  private startCall(): boolean {
+    if (this.warm !== false) return false;
+    this.loadingCalls += 1;
+    return true;
+  }
+
+  private endLoading(): void {
+    this.loadingCalls -= 1;
+    this.warm = true;
+  }
+
+  private notPulled(): { state: 'unavailable'; reason: string } {
+    return {
+      state: 'unavailable',
+      reason: `Ollama model "${this.model}" is not pulled — run \`ollama pull ${this.model}\` (or call pull())`,
+    };
+  }
+
+  private daemonDown(): string {
+    return `Ollama is not running at ${this.baseURL} — start it with \`ollama serve\``;
+  }
+
+  private invalid(message: string): InvalidResponseError {
+    return new InvalidResponseError({ message: `Ollama ${message}`, target: this.id });
+  }
+
+  /**
+   * The router-facing meaning of a failure. A refused connection means the daemon is not running: not worth
+   * retrying here, so it becomes a non-retryable `TargetUnavailableError` and the router moves on (other routers
+   * surface this as a 400 that blocks the fallback). `status()` is updated to match.
+   */
+  private classify(error: SwitchyardError): SwitchyardError {
+    if (ConnectionError.isInstance(error) && error.systemCode === 'ECONNREFUSED') {
+      const reason = this.daemonDown();
+      this.current = { state: 'unavailable', reason };
+      return new TargetUnavailableError({ target: this.id, reason, cause: error });
+    }
+    return error;
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    control: CallControl,
+  ): Promise<Dispatcher.ResponseData> {
+    const url = `${this.baseURL}${path}`;
+    const response = await request(url, {
+      method,
+      dispatcher: this.dispatcher,
+      signal: control.signal,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.statusCode < 400) {
+      // The daemon answered, so whatever made it unavailable before (not running) is over.
+      if (this.current.state === 'unavailable' && this.current.reason === this.daemonDown()) {
+        this.current = { state: 'ready' };
+      }
+      return response;
+    }
+    const text = await readErrorBody(response.body);
+    const message = errorField(text);
+    if (response.statusCode === 404 && message !== undefined && /not found/i.test(message)) {
+      // `{"error":"model 'x' not found, try pulling it first"}`: a fact about this machine, not a passing fault.
+      const status = this.notPulled();
+      this.current = status;
+      throw new TargetUnavailableError({
+        target: this.id,
+        reason: status.reason,
+        cause: new ApiCallError({ url, method, status: 404, statusText: 'Not Found', responseBody: text }),
+      });
+    }
+    throw new ApiCallError({
+      url,
+      method,
+      status: response.statusCode,
+      statusText: statusTexts[response.statusCode],
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+      responseBody: text,
+      detail: message?.slice(0, 200),
+      target: this.id,
+    });
+  }
+
+  private async getJson<T>(method: 'GET' | 'POST', path: string, body: unknown, control: CallControl): Promise<T> {
+    const response = await this.send(method, path, body, control);
+    const text = await response.body.text();
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed === 'object' && parsed !== null) return parsed as T;
+    } catch {
+      // Reported below.
+    }
+    throw this.invalid(`answered ${path} with something other than a JSON object`);
+  }
+}
+
+function newToolCallId(): string {
+  return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}
+
+/** One `/api/pull` line: `{ status, digest?, total?, completed? }` or `{ error }` (docs/api.md "Pull a Model"). */
+function parsePullLine(
+  line: string,
+  target: string,
+): { status: string; digest?: string; total?: number; completed?: number; error?: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (error) {
+    throw new InvalidResponseError({
+      message: 'Ollama sent a pull progress line that is not JSON',
+      target,
+      cause: error,
+    });
+  }
+  const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (typeof record.error === 'string') return { status: 'error', error: record.error };
+  if (typeof record.status !== 'string') {
+    throw new InvalidResponseError({ message: 'Ollama sent a pull progress line without "status"', target });
+  }
+  return {
+    status: record.status,
+    ...(typeof record.digest === 'string' ? { digest: record.digest } : {}),
+    ...(typeof record.total === 'number' ? { total: record.total } : {}),
+    ...(typeof record.completed === 'number' ? { completed: record.completed } : {}),
+  };
+}
+
+/**
+ * Creates a target for one model on a local Ollama daemon, speaking Ollama's native API (`/api/chat` with NDJSON
+ * streaming, `/api/tags`, `/api/ps`, `/api/show`, `/api/pull`). Throws `InvalidConfigError` for bad settings.
+ *
+ * `status()` starts optimistic (`ready`) and probes lazily: the first call to it starts a background
+ * `checkStatus()`, and every call's outcome updates it (daemon not running or model not pulled → `unavailable`
+ * with the fix in the reason).
+ *
+ * @example
+ * ```ts
+ * const local = createOllamaTarget({ model: 'llama3.2:3b', keepAlive: '30m' });
+ * if ((await local.checkStatus()).state === 'unavailable') await local.pull({ onProgress: (p) => console.log(p.progress) });
+ * const result = await local.generate({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 64 });
+ * ```
+ */
+export function createOllamaTarget(settings: OllamaSettings): OllamaTarget {
+  return new OllamaTargetImpl(parseOllamaSettings(settings));
+}

@@ -1,0 +1,320 @@
+import { createServer } from 'node:net';
+import {
+  AbortError,
+  ApiCallError,
+  ConnectionError,
+  InvalidResponseError,
+  type StreamPart,
+  type TargetCall,
+  TargetUnavailableError,
+  TimeoutError,
+} from '@switchyard/spec';
+import { runTargetConformance } from '@switchyard/spec/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOllamaTarget, type OllamaPullProgress, type OllamaTarget } from '../src/index.js';
+import { type OllamaStandIn, startOllamaStandIn } from './ollama-stand-in.js';
+
+const ask = (extra: Partial<TargetCall> = {}): TargetCall => ({
+  messages: [{ role: 'user', content: 'Tell me about the yard.' }],
+  maxTokens: 16,
+  temperature: 0,
+  seed: 1,
+  ...extra,
+});
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('against a protocol-faithful Ollama stand-in (loopback, written from the public API docs)', () => {
+  let standIn: OllamaStandIn;
+  const targets: OllamaTarget[] = [];
+  const target = (settings: Partial<Parameters<typeof createOllamaTarget>[0]> = {}) => {
+    const created = createOllamaTarget({ model: 'tiny', baseURL: standIn.url, ...settings });
+    targets.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    standIn = await startOllamaStandIn();
+  });
+  afterAll(async () => {
+    await Promise.all(targets.map((created) => created.dispose()));
+    await standIn.close();
+  });
+
+  runTargetConformance({
+    name: 'adapter-ollama against the Ollama stand-in',
+    createTarget: () => target(),
+    deterministic: true,
+  });
+
+  it('sends the native /api/chat body: num_predict, sampling options, stop, seed, keep_alive and model options', async () => {
+    const ollama = target({ keepAlive: '30m', options: { num_ctx: 2048, top_k: 20 } });
+    await ollama.generate(ask({ maxTokens: 5, temperature: 0.2, topP: 0.9, stop: ['\n'], seed: 7 }));
+    const sent = standIn.requests.filter((entry) => entry.path === '/api/chat').at(-1)?.body;
+    expect(sent).toMatchObject({
+      model: 'tiny',
+      stream: false,
+      keep_alive: '30m',
+      options: { num_ctx: 2048, top_k: 20, num_predict: 5, temperature: 0.2, top_p: 0.9, stop: ['\n'], seed: 7 },
+    });
+  });
+
+  it('reassembles NDJSON lines that arrive split across chunks', async () => {
+    const fragmented = await startOllamaStandIn({ fragmentWrites: true });
+    try {
+      const ollama = createOllamaTarget({ model: 'tiny', baseURL: fragmented.url });
+      const parts = await collect(ollama.stream(ask({ maxTokens: 6 })));
+      const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+      expect(text).toBe((await target().generate(ask({ maxTokens: 6 }))).text);
+      expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length' });
+    } finally {
+      await fragmented.close();
+    }
+  });
+
+  it('reports a model that is not pulled as unavailable with the pull command, and calls fail without retry', async () => {
+    const ollama = target({ model: 'absent:7b' });
+    expect(await ollama.checkStatus()).toEqual({
+      state: 'unavailable',
+      reason: 'Ollama model "absent:7b" is not pulled — run `ollama pull absent:7b` (or call pull())',
+    });
+    const error = await failure(ollama.generate(ask()));
+    expect(TargetUnavailableError.isInstance(error)).toBe(true);
+    expect((error as TargetUnavailableError).isRetryable).toBe(false);
+    expect((error as TargetUnavailableError).message).toContain('ollama pull absent:7b');
+  });
+
+  it('pulls a model with progress: status() says downloading, then ready, and the model answers', async () => {
+    const ollama = target({ model: 'fresh:1b' });
+    expect((await ollama.checkStatus()).state).toBe('unavailable');
+    const seen: OllamaPullProgress[] = [];
+    const states: string[] = [];
+    await ollama.pull({
+      onProgress: (progress) => {
+        seen.push(progress);
+        states.push(ollama.status().state);
+      },
+    });
+    expect(states.every((state) => state === 'downloading')).toBe(true);
+    const fractions = seen.map((progress) => progress.progress);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(seen.some((progress) => progress.progress > 0 && progress.progress < 1)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ status: 'success', progress: 1, totalBytes: 3_001_000 });
+    expect(ollama.status()).toEqual({ state: 'ready' });
+    expect((await ollama.generate(ask({ maxTokens: 3 }))).text.length).toBeGreaterThan(0);
+  });
+
+  it('ends an aborted pull with an AbortError and keeps the model unavailable', async () => {
+    const ollama = target({ model: 'aborted:1b' });
+    await ollama.checkStatus();
+    const controller = new AbortController();
+    const error = await failure(
+      ollama.pull({
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (progress.progress > 0) controller.abort();
+        },
+      }),
+    );
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(ollama.status().state).toBe('unavailable');
+  });
+
+  it('fails a pull Ollama reports as impossible with the daemon’s reason', async () => {
+    const error = await failure(target({ model: 'missing-model' }).pull());
+    expect(TargetUnavailableError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('pull model manifest: file does not exist');
+  });
+
+  it('says loading while a call waits for a cold model, and ready once it answers', async () => {
+    const cold = await startOllamaStandIn({ loadDelayMs: 150 });
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL: cold.url });
+    try {
+      expect(await ollama.checkStatus()).toEqual({ state: 'ready' });
+      const iterator = ollama.stream(ask({ maxTokens: 3 }))[Symbol.asyncIterator]();
+      const first = iterator.next();
+      expect(ollama.status()).toEqual({ state: 'loading' });
+      expect((await first).value).toMatchObject({ type: 'text-delta' });
+      expect(ollama.status()).toEqual({ state: 'ready' });
+      await iterator.return?.();
+      await ollama.checkStatus();
+      expect(cold.loaded.has('tiny:latest')).toBe(true);
+    } finally {
+      await ollama.dispose();
+      await cold.close();
+    }
+  });
+
+  it('loads a model ahead of time with load(), saying loading meanwhile', async () => {
+    const cold = await startOllamaStandIn({ loadDelayMs: 100 });
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL: cold.url });
+    try {
+      const loading = ollama.load();
+      expect(ollama.status()).toEqual({ state: 'loading' });
+      await loading;
+      expect(ollama.status()).toEqual({ state: 'ready' });
+      expect(cold.loaded.has('tiny:latest')).toBe(true);
+    } finally {
+      await ollama.dispose();
+      await cold.close();
+    }
+  });
+
+  it('learns tool and vision support and the Modelfile num_ctx from /api/show', async () => {
+    const vision = await startOllamaStandIn({ capabilities: ['completion', 'vision'], modelfileNumCtx: 16_384 });
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL: vision.url });
+    const pinned = createOllamaTarget({
+      model: 'tiny',
+      baseURL: vision.url,
+      capabilities: { tools: true, contextWindow: 1024 },
+    });
+    try {
+      expect(ollama.capabilities).toMatchObject({ tools: false, images: false, contextWindow: 4096 });
+      await ollama.checkStatus();
+      expect(ollama.capabilities).toMatchObject({
+        tools: false,
+        images: true,
+        jsonSchema: true,
+        contextWindow: 16_384,
+      });
+      await pinned.checkStatus();
+      expect(pinned.capabilities).toMatchObject({ tools: true, images: true, contextWindow: 1024 });
+    } finally {
+      await Promise.all([ollama.dispose(), pinned.dispose()]);
+      await vision.close();
+    }
+  });
+
+  it('reports an embedding-only model as unavailable', async () => {
+    const embedding = await startOllamaStandIn({ capabilities: ['embedding'] });
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL: embedding.url });
+    try {
+      const status = await ollama.checkStatus();
+      expect(status.state).toBe('unavailable');
+      expect(status.state === 'unavailable' && status.reason).toContain('cannot generate text');
+    } finally {
+      await ollama.dispose();
+      await embedding.close();
+    }
+  });
+
+  it('turns tool calls with object arguments into JSON text, streamed and not, finishing with tool-calls', async () => {
+    const ollama = target({ capabilities: { tools: true } });
+    const tools = [
+      {
+        name: 'get_weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    ];
+    const result = await ollama.generate(ask({ tools }));
+    expect(result.finishReason).toBe('tool-calls');
+    expect(result.toolCalls).toHaveLength(1);
+    expect(result.toolCalls[0]).toMatchObject({ name: 'get_weather', arguments: '{"city":"Paris"}' });
+    expect(result.toolCalls[0]?.id).toMatch(/^call_/);
+    const parts = await collect(ollama.stream(ask({ tools })));
+    expect(parts.filter((part) => part.type === 'tool-call')).toHaveLength(1);
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'tool-calls' });
+    const sent = standIn.requests.filter((entry) => entry.path === '/api/chat').at(-1)?.body;
+    expect(sent?.tools).toEqual([
+      { type: 'function', function: { name: 'get_weather', parameters: tools[0]?.parameters } },
+    ]);
+  });
+
+  it('sends a JSON schema response format as `format`', async () => {
+    const schema = { type: 'object', properties: { age: { type: 'integer' } }, required: ['age'] };
+    const result = await target().generate(ask({ responseFormat: { type: 'json_schema', schema } }));
+    expect(JSON.parse(result.text)).toEqual({ age: 22 });
+    expect(standIn.requests.filter((entry) => entry.path === '/api/chat').at(-1)?.body.format).toEqual(schema);
+  });
+
+  it('continues an assistant prefix instead of starting over', async () => {
+    const ollama = target();
+    expect(ollama.capabilities.continuation).toBe(true);
+    const full = await ollama.generate(ask({ maxTokens: 10 }));
+    const prefix = full.text.split(' ').slice(0, 3).join(' ');
+    const rest = await ollama.generate(ask({ maxTokens: 7, assistantPrefix: prefix }));
+    expect(prefix + rest.text).toBe(full.text);
+    const sent = standIn.requests.filter((entry) => entry.path === '/api/chat').at(-1)?.body;
+    expect((sent?.messages as unknown[] | undefined)?.at(-1)).toEqual({ role: 'assistant', content: prefix });
+  });
+
+  describe('when the daemon misbehaves', () => {
+    it.each([
+      [503, 'server busy, please try again.  maximum pending requests exceeded', '2'],
+      [429, 'too many requests', '1'],
+    ])('maps HTTP %i to a retryable ApiCallError with Retry-After', async (status, message, retryAfter) => {
+      standIn.failNext({ kind: 'status', status, error: message, retryAfter });
+      const error = await failure(target().generate(ask()));
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ status, isRetryable: true, retryAfterMs: Number(retryAfter) * 1000 });
+      expect((error as Error).message).toContain(message);
+    });
+
+    it.each([
+      ['malformed-line', 'not JSON'],
+      ['error-line', 'an error was encountered while running the model'],
+      ['no-done', 'before an object with "done": true'],
+    ] as const)('fails a stream with a %s as a retryable InvalidResponseError, never a success', async (kind, text) => {
+      standIn.failNext({ kind });
+      const error = await failure(collect(target().stream(ask({ maxTokens: 8 }))));
+      expect(InvalidResponseError.isInstance(error)).toBe(true);
+      expect((error as InvalidResponseError).isRetryable).toBe(true);
+      expect((error as Error).message).toContain(text);
+    });
+
+    it('fails a stream whose connection closes mid-way with a retryable ConnectionError', async () => {
+      standIn.failNext({ kind: 'close-mid-stream' });
+      const error = await failure(collect(target().stream(ask({ maxTokens: 8 }))));
+      expect(ConnectionError.isInstance(error)).toBe(true);
+      expect((error as ConnectionError).isRetryable).toBe(true);
+    });
+
+    it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
+      standIn.failNext({ kind: 'hang' });
+      const controller = new AbortController();
+      const pending = failure(collect(target().stream(ask({ signal: controller.signal }))));
+      setTimeout(() => controller.abort(), 50);
+      expect(AbortError.isInstance(await pending)).toBe(true);
+
+      standIn.failNext({ kind: 'hang' });
+      const error = await failure(collect(target({ firstTokenTimeoutMs: 100 }).stream(ask())));
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ phase: 'first-token', isRetryable: true });
+    });
+  });
+});
+
+describe('when the Ollama daemon is not running', () => {
+  let baseURL: string;
+  beforeAll(async () => {
+    // A port that was free a moment ago: nothing listens there now.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    baseURL = `http://127.0.0.1:${port}`;
+  });
+
+  it('reports unavailable with how to start it, and fails calls so the router moves on', async () => {
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL });
+    const reason = `Ollama is not running at ${baseURL} — start it with \`ollama serve\``;
+    expect(await ollama.checkStatus()).toEqual({ state: 'unavailable', reason });
+    const error = await failure(ollama.generate(ask()));
+    expect(TargetUnavailableError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ isRetryable: false, reason });
+    const streamed = await failure(collect(ollama.stream(ask())));
+    expect(TargetUnavailableError.isInstance(streamed)).toBe(true);
+    expect(ollama.status()).toEqual({ state: 'unavailable', reason });
+    await ollama.dispose();
+  });
+});
