@@ -37,7 +37,7 @@ const commonFields = {
   /** US dollars per million tokens; absent means free. */
   price: priceSchema.optional(),
   /** Further settings handed to the adapter's factory as they are, for options this schema does not list. */
-  options: z.record(z.string(), z.unknown()).optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
 };
 
 const llamaCppTargetSchema = z
@@ -49,7 +49,8 @@ const llamaCppTargetSchema = z
     modelUri: z.string().min(1).optional(),
     contextSize: positiveInt.optional(),
     threads: positiveInt.optional(),
-    gpu: z.union([z.boolean(), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).optional(),
+    /** `"auto"` uses a GPU build when one is installed; `false` forces the CPU. */
+    gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
     sequences: positiveInt.optional(),
     maxQueue: z.number().int().nonnegative().optional(),
     ...commonFields,

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { InputProblem, Target } from '@switchyard/spec';
+import type { InputProblem, Target, TargetCapabilities } from '@switchyard/spec';
 import { InvalidConfigError } from '@switchyard/spec';
 import { loadAdapterFactory } from './adapters.js';
 import type { SecretConfig, TargetConfig } from './config-schema.js';
@@ -47,22 +47,22 @@ export function adapterSettings(
   config: TargetConfig,
   context: { baseDir: string; env: NodeJS.ProcessEnv },
 ): Record<string, unknown> {
-  const common = { capabilities: config.capabilities, price: config.price };
   switch (config.adapter) {
     case 'llamacpp':
+      // node-llama-cpp sizes its context from `contextSize`; the declared window must agree with it.
       return defined({
         modelPath:
           config.modelPath === undefined || isAbsolute(config.modelPath)
             ? config.modelPath
             : resolve(context.baseDir, config.modelPath),
         modelUri: config.modelUri,
-        contextSize: config.contextSize,
+        contextSize: config.contextSize ?? config.capabilities?.contextWindow,
         threads: config.threads,
         gpu: config.gpu,
         sequences: config.sequences,
         maxQueue: config.maxQueue,
-        ...common,
-        ...config.options,
+        quality: config.capabilities?.quality,
+        ...config.settings,
       });
     case 'openai': {
       const headers = config.headers
@@ -80,21 +80,43 @@ export function adapterSettings(
         headers,
         timeoutMs: config.timeoutMs,
         firstTokenTimeoutMs: config.firstTokenTimeoutMs,
-        ...common,
-        ...config.options,
+        capabilities: config.capabilities,
+        price: config.price,
+        ...config.settings,
       });
     }
     case 'ollama':
-      return defined({ model: config.model, baseURL: config.baseURL, ...common, ...config.options });
+      return defined({
+        model: config.model,
+        baseURL: config.baseURL,
+        capabilities: config.capabilities,
+        ...config.settings,
+      });
     case 'triton':
       return defined({
         baseURL: config.baseURL,
         model: config.model,
         chatTemplate: config.chatTemplate,
-        ...common,
-        ...config.options,
+        capabilities: config.capabilities,
+        ...config.settings,
       });
   }
+}
+
+/**
+ * Makes the target declare what the config says, whatever its adapter accepts as settings: the router plans with
+ * `target.capabilities`, so a config's `capabilities` and `price` must end up there.
+ */
+function applyDeclared(target: Target, config: TargetConfig): Target {
+  const declared: Partial<TargetCapabilities> = { ...config.capabilities };
+  if (config.price) declared.price = config.price;
+  const capabilities = target.capabilities as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(declared)) {
+    // llama.cpp's context window follows the loaded context (set from contextSize above), so it is left to the adapter.
+    if (config.adapter === 'llamacpp' && key === 'contextWindow') continue;
+    if (capabilities[key] !== value) capabilities[key] = value;
+  }
+  return target;
 }
 
 /** Re-roots an adapter's own `InvalidConfigError` (paths like `baseURL`) at the target (`targets.gpu.baseURL`). */
@@ -139,7 +161,7 @@ export async function createTargetsFromConfig(
     }
     try {
       const factory = await loadAdapterFactory(target.adapter, name);
-      targets[name] = factory(adapterSettings(target, { baseDir: config.baseDir, env }));
+      targets[name] = applyDeclared(factory(adapterSettings(target, { baseDir: config.baseDir, env })), target);
     } catch (error) {
       const rooted = rootProblems(name, error);
       if (!rooted) throw error;
