@@ -1,0 +1,192 @@
+import { Readable } from 'node:stream';
+import type { ExclusionReason } from '@switchyard/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, spawnCli, tempDir } from './cli-helpers.js';
+
+const baseConfig = {
+  targets: {
+    // The model file does not exist: `plan` must never touch it.
+    device: {
+      adapter: 'llamacpp',
+      modelPath: './models/missing.gguf',
+      capabilities: { contextWindow: 2048, tools: false },
+    },
+    gpu: {
+      adapter: 'openai',
+      baseURL: 'http://127.0.0.1:9/v1',
+      model: 'meta/llama-3.1-70b-instruct',
+      apiKey: { env: 'SWITCHYARD_TEST_UNSET_KEY' },
+      price: { inputPer1M: 0.6, outputPer1M: 0.8 },
+      capabilities: { contextWindow: 131072 },
+    },
+  },
+  policy: {
+    mode: 'prefer-local',
+    device: { minFreeMemoryBytes: 1_000_000_000 },
+    rules: [{ name: 'batch jobs', when: { tags: ['batch'] }, use: ['gpu'] }],
+  },
+};
+
+const hello = { messages: [{ role: 'user', content: 'Hello, which way to the yard?' }], max_tokens: 32 };
+
+describe('switchyard plan', () => {
+  let files: Awaited<ReturnType<typeof tempDir>>;
+  let config: string;
+
+  beforeAll(async () => {
+    files = await tempDir();
+    config = await files.json('switchyard.config.json', baseConfig);
+  });
+  afterAll(() => files.remove());
+
+  async function plan(request: unknown, signals?: unknown, configPath = config) {
+    const requestPath = await files.json(`request-${Math.random().toString(36).slice(2)}.json`, request);
+    const argv = ['plan', '--config', configPath, '--request', requestPath, '--json'];
+    if (signals !== undefined) {
+      argv.push('--signals', await files.json(`signals-${Math.random().toString(36).slice(2)}.json`, signals));
+    }
+    const result = await run(argv);
+    return {
+      ...result,
+      output: JSON.parse(result.stdout) as {
+        plan: { target: string }[];
+        excluded: { target: string; reason: string; detail: string }[];
+        explanation: string[];
+      },
+    };
+  }
+
+  it('prints the ordered plan with the primary first when every target is eligible', async () => {
+    const { code, output } = await plan(hello);
+    expect(code).toBe(0);
+    expect(output.plan.map((entry) => entry.target)).toEqual(['device', 'gpu']);
+    expect(output.excluded).toEqual([]);
+    expect(output.explanation.length).toBeGreaterThan(0);
+  });
+
+  const cases: Array<{
+    reason: ExclusionReason;
+    target: string;
+    request?: unknown;
+    signals?: unknown;
+    policy?: unknown;
+  }> = [
+    {
+      reason: 'privacy',
+      target: 'gpu',
+      request: { messages: [{ role: 'user', content: 'Mail jane.doe@example.com' }] },
+    },
+    { reason: 'privacy', target: 'gpu', request: { ...hello, switchyard: { privacy: 'private' } } },
+    { reason: 'mode', target: 'device', policy: { mode: 'remote-only' } },
+    { reason: 'offline', target: 'gpu', signals: { device: { network: { online: false } } } },
+    { reason: 'unavailable', target: 'device', signals: { targets: { device: { status: 'downloading' } } } },
+    {
+      reason: 'capability',
+      target: 'device',
+      request: {
+        ...hello,
+        tools: [{ type: 'function', function: { name: 'ring_bell', parameters: { type: 'object' } } }],
+      },
+    },
+    {
+      reason: 'context-window',
+      target: 'device',
+      request: { messages: [{ role: 'user', content: 'track '.repeat(4000) }], max_tokens: 256 },
+    },
+    { reason: 'battery', target: 'device', signals: { device: { battery: { level: 0.1, charging: false } } } },
+    { reason: 'thermal', target: 'device', signals: { device: { thermal: 'critical' } } },
+    { reason: 'memory', target: 'device', signals: { device: { memory: { freeBytes: 1000 } } } },
+    { reason: 'rule', target: 'device', request: { ...hello, switchyard: { tags: ['batch'] } } },
+    { reason: 'budget', target: 'gpu', request: { ...hello, switchyard: { maxCostUsd: 0 } } },
+  ];
+
+  it.each(cases)('excludes $target with reason "$reason"', async ({ reason, target, request, signals, policy }) => {
+    const configPath = policy
+      ? await files.json(`config-${reason}.json`, { ...baseConfig, policy: { ...baseConfig.policy, ...policy } })
+      : config;
+    const { code, output } = await plan(request ?? hello, signals, configPath);
+    expect(code).toBe(0);
+    expect(output.excluded).toEqual([expect.objectContaining({ target, reason, detail: expect.any(String) })]);
+    expect(output.plan.map((entry) => entry.target)).toEqual([target === 'gpu' ? 'device' : 'gpu']);
+  });
+
+  it('pins the plan to the target a request names as its model', async () => {
+    const { output } = await plan({ ...hello, model: 'gpu' });
+    expect(output.plan.map((entry) => entry.target)).toEqual(['gpu']);
+    expect(output.excluded).toEqual([expect.objectContaining({ target: 'device', reason: 'rule' })]);
+  });
+
+  it('prints NoEligibleTargetError with each target and its reason and exits 2 when nothing is eligible', async () => {
+    const request = await files.json('private.json', {
+      messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }],
+    });
+    const signals = await files.json('low-battery.json', { device: { battery: { level: 0.05, charging: false } } });
+    const argv = ['plan', '--config', config, '--request', request, '--signals', signals];
+    const inProcess = await run(argv);
+    expect(inProcess.code).toBe(2);
+    expect(inProcess.stderr).toContain('NoEligibleTargetError');
+    expect(inProcess.stderr).toMatch(/device: battery/);
+    expect(inProcess.stderr).toMatch(/gpu: privacy/);
+
+    const spawned = await spawnCli(argv);
+    expect(spawned.code).toBe(2);
+    expect(spawned.stderr).toContain('NoEligibleTargetError');
+    expect(spawned.stderr).toMatch(/gpu: privacy/);
+    expect(spawned.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('prints a readable plan without --json and reads the request from stdin', async () => {
+    const result = await run(['plan', '--config', config, '--request', '-'], {
+      stdin: Readable.from([JSON.stringify({ messages: [{ role: 'user', content: 'jane.doe@example.com' }] })]),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1. device (local)');
+    expect(result.stdout).toContain('gpu: privacy');
+    expect(result.stdout).toContain('Explanation:');
+  });
+
+  it('lists every problem of an invalid config by path and exits 1 without a stack trace', async () => {
+    const bad = await files.json('bad.json', {
+      targets: {
+        gpu: { adapter: 'openai', baseURL: 'not a url', model: 'm', apiKey: 'sk-inline-secret-value' },
+        phone: { adapter: 'coreml' },
+      },
+      policy: { mode: 'fastest' },
+    });
+    const result = await spawnCli(['plan', '--config', bad, '--request', await files.json('r.json', hello)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('targets.gpu.baseURL: expected a URL');
+    expect(result.stderr).toContain('targets.phone.adapter: expected one of "llamacpp", "openai", "ollama", "triton"');
+    expect(result.stderr).toContain('policy.mode');
+    expect(result.stderr).not.toContain('sk-inline-secret-value');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects an invalid signals file and an invalid request with their paths', async () => {
+    const signals = await files.json('bad-signals.json', {
+      device: { thermal: 'toasty' },
+      targets: { tpu: { status: 'ready' } },
+    });
+    const badSignals = await run([
+      'plan',
+      '--config',
+      config,
+      '--request',
+      await files.json('r2.json', hello),
+      '--signals',
+      signals,
+    ]);
+    expect(badSignals.code).toBe(1);
+    expect(badSignals.stderr).toContain('signals.device.thermal');
+
+    const badRequest = await run([
+      'plan',
+      '--config',
+      config,
+      '--request',
+      await files.json('r3.json', { messages: [] }),
+    ]);
+    expect(badRequest.code).toBe(1);
+    expect(badRequest.stderr).toContain('messages');
+  });
+});
