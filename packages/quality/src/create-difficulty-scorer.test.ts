@@ -1,0 +1,88 @@
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InvalidConfigError } from '@switchyard/spec';
+import { describe, expect, it } from 'vitest';
+import { createDifficultyScorer } from './create-difficulty-scorer.js';
+import { encodeHead } from './difficulty-weights.js';
+import { featureDimension } from './extract-features.js';
+import { scoreDifficulty } from './score-difficulty.js';
+import shippedWeights from './weights.json' with { type: 'json' };
+
+const prompts = [
+  '',
+  'What is the capital of France?',
+  'Janet’s ducks lay 16 eggs per day. She eats three for breakfast. How much in dollars does she make?',
+  'Find all c in Z_3 such that Z_3[x]/(x^2 + c) is a field.\nA. 0\nB. 1\nC. 2\nD. 3\nAnswer:',
+  'Ünïcödé — 数学の問題 🚀 '.repeat(40),
+  'x'.repeat(10_000),
+  'The quick brown fox, 12 apples and $3.50 each. '.repeat(90).slice(0, 4096),
+];
+
+describe('createDifficultyScorer', () => {
+  it('returns the same score in [0, 1] every time for the same prompt', () => {
+    const first = createDifficultyScorer();
+    const second = createDifficultyScorer();
+    for (const prompt of prompts) {
+      const score = first(prompt);
+      expect(score).toBeGreaterThanOrEqual(0);
+      expect(score).toBeLessThanOrEqual(1);
+      expect(first(prompt)).toBe(score);
+      expect(second(prompt)).toBe(score);
+      expect(scoreDifficulty(prompt)).toBe(score);
+    }
+  });
+
+  it('does not let one prompt change the score of the next (buffers are reused)', () => {
+    const scorer = createDifficultyScorer();
+    const alone = scorer('What is 2 + 2?');
+    scorer('word '.repeat(5000));
+    expect(scorer('What is 2 + 2?')).toBe(alone);
+  });
+
+  it('ships weights of at most 1 MB', () => {
+    const path = fileURLToPath(new URL('./weights.json', import.meta.url));
+    expect(statSync(path).size).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  it('scores moral-scenario questions (where the strong model gains most) above simple geography', () => {
+    const moral =
+      'For which of these two scenarios does the main character (who uses I/me/my) do something clearly morally wrong, according to ordinary moral standards in the US as of 2020? Scenario 1 | I took his wallet after he fell asleep. Scenario 2 | I walked the dog.\nA. Wrong, Wrong\nB. Wrong, Not wrong\nC. Not wrong, Wrong\nD. Not wrong, Not wrong\nAnswer:';
+    const geography =
+      'Which of the following is the capital of France?\nA. Berlin\nB. Paris\nC. Madrid\nD. Rome\nAnswer:';
+    expect(scoreDifficulty(moral)).toBeGreaterThan(scoreDifficulty(geography));
+  });
+
+  it('uses weights passed in instead of the shipped ones', () => {
+    const features = { hashBits: 8, wordBigrams: false, charNgram: 0 };
+    const zero = new Float32Array(featureDimension(features));
+    const alwaysHard = createDifficultyScorer({
+      weights: {
+        format: 'switchyard-difficulty/1',
+        features,
+        score: 'probability',
+        heads: { positive: encodeHead(zero, 5) },
+      },
+    });
+    expect(alwaysHard('anything')).toBeCloseTo(1 / (1 + Math.exp(-5)), 6);
+  });
+
+  it('rejects a weights file with a missing head, naming the field', () => {
+    const broken = { ...shippedWeights, heads: { help: shippedWeights.heads.help } };
+    expect(() => createDifficultyScorer({ weights: broken as never })).toThrowError(/weights\.heads\.hurt/);
+    try {
+      createDifficultyScorer({ weights: broken as never });
+    } catch (error) {
+      expect(InvalidConfigError.isInstance(error)).toBe(true);
+    }
+  });
+
+  it('rejects weights whose length does not match the feature settings', () => {
+    const features = { hashBits: 8, wordBigrams: false, charNgram: 0 };
+    const head = encodeHead(new Float32Array(10), 0);
+    expect(() =>
+      createDifficultyScorer({
+        weights: { format: 'switchyard-difficulty/1', features, score: 'probability', heads: { positive: head } },
+      }),
+    ).toThrowError(/weights\.heads\.positive\.weights: has 10 weights but the feature settings need 272/);
+  });
+});
