@@ -106,7 +106,8 @@ export async function modelsPullCommand(options: ModelsPullOptions, io: CliIO): 
       signal: controller.signal,
       onProgress: (progress) => {
         startBytes ??= progress.receivedBytes;
-        if (startBytes > 0 && progress.receivedBytes === startBytes && lastLine === '') {
+        const resuming = startBytes > 0 && progress.totalBytes !== startBytes;
+        if (resuming && progress.receivedBytes === startBytes && lastLine === '') {
           io.stderr.write(`Resuming after ${formatBytes(startBytes)} already downloaded\n`);
         }
         lastLine = renderProgress(progress, performance.now() - startedAt, startBytes);
