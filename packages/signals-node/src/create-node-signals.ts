@@ -1,6 +1,6 @@
+import type { DeviceSignals, SignalSource } from '@switchyard/core';
 import type { InputProblem } from '@switchyard/spec';
 import { InvalidConfigError } from '@switchyard/spec';
-import type { DeviceSignals, SignalSource } from './device-signals.js';
 import type { MemoryPressureThresholds } from './memory-pressure.js';
 import { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
 import { mergeSignals } from './merge-signals.js';

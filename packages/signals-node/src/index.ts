@@ -8,7 +8,6 @@
 
 export type { NodeSignalSource, NodeSignalsSettings } from './create-node-signals.js';
 export { createNodeSignals } from './create-node-signals.js';
-export type { DeviceSignals, SignalSource, ThermalState } from './device-signals.js';
 export type { MemoryPressure, MemoryPressureThresholds } from './memory-pressure.js';
 export { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
 export type { NodeDeviceSignals } from './node-device-signals.js';

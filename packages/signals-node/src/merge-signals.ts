@@ -1,4 +1,4 @@
-import type { DeviceSignals } from './device-signals.js';
+import type { DeviceSignals } from '@switchyard/core';
 
 /**
  * `overrides` laid field by field over `base`: a field set in `overrides` wins, everything else is `base`'s.

@@ -1,4 +1,4 @@
-import type { DeviceSignals } from './device-signals.js';
+import type { DeviceSignals } from '@switchyard/core';
 import type { MemoryPressure } from './memory-pressure.js';
 
 /**

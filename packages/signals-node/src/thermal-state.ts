@@ -1,4 +1,4 @@
-import type { ThermalState } from './device-signals.js';
+import type { ThermalState } from '@switchyard/core';
 
 /**
  * CPU temperatures (°C) at which the thermal state steps up: below `fair` is nominal, below `serious` is fair,
