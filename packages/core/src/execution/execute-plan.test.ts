@@ -119,7 +119,10 @@ describe('execution: fail-closed privacy', () => {
     const device = createScriptedTarget({ locality: 'local', script: [step] });
     const backup = createScriptedTarget({ locality: 'local', script: [step] });
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'leaked' }] });
-    const router = createRouter({ targets: { device, gpu, backup }, policy: { mode: 'prefer-remote', execution } });
+    const router = createRouter({
+      targets: { device, gpu, backup },
+      policy: { mode: 'prefer-remote', execution: { backoff: { initialMs: 1, maxMs: 1 }, ...execution } },
+    });
     for (const request of [
       ask('Hi', { routing: { privacy: 'private' } }),
       ask('My email is ada@example.org, draft a reply'),
