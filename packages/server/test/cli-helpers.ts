@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,10 +30,22 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<CliR
   return { code, stdout, stderr };
 }
 
-/** Builds dist/cli.js when it is missing (the root `pnpm test` builds it beforehand). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+let building: Promise<unknown> | undefined;
+
+/** Builds dist/cli.js when it is missing or older than the sources (the root `pnpm test` builds it beforehand). */
 export async function ensureBuiltCli(): Promise<string> {
-  if (!existsSync(builtCli)) {
-    await promisify(execFile)('pnpm', ['run', 'build'], { cwd: packageDir });
+  if (!existsSync(builtCli) || statSync(builtCli).mtimeMs < newestSource(join(packageDir, 'src'))) {
+    building ??= promisify(execFile)('pnpm', ['run', 'build'], { cwd: packageDir });
+    await building;
   }
   return builtCli;
 }
