@@ -102,7 +102,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, targ
 function describeLoadError(error: unknown, path: string): string {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : String(error);
-  if (name === 'InsufficientMemoryError' || /memory|alloc/i.test(message)) {
+  if (name === 'InsufficientMemoryError' || /memory|alloc|\bV?RAM\b/i.test(message)) {
     return `not enough memory to load ${path} (${message}); lower contextSize or sequences, use a smaller quantization, or set gpu: false`;
   }
   if (message.includes('node-llama-cpp')) return message;
@@ -267,6 +267,8 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         sequences: this.sequences,
         threads: this.settings.threads ?? defaultThreads(),
         batchSize: Math.min(512, contextSize),
+        // Fail once, clearly, instead of retrying with ever smaller contexts: status() then says why.
+        failedCreationRemedy: false,
       });
       if (signal.aborted) {
         await context.dispose();
