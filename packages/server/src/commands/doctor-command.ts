@@ -65,7 +65,15 @@ function fixesFor(name: string, config: TargetConfig, error: SwitchyardError, ba
     }
     return [`the server answered ${error.status}: look at its logs`];
   }
-  if (error.code === 'connection')
+  // checkStatus() reports a failed probe as an `unavailable` reason rather than throwing: read the reason.
+  const reason = error.message;
+  if (error.code === 'target-unavailable' && /\b(401|403)\b/.test(reason)) {
+    return fixesFor(name, config, new ApiCallError({ url: where ?? '', status: 401 }), baseDir);
+  }
+  if (error.code === 'target-unavailable' && /\b404\b/.test(reason)) {
+    return fixesFor(name, config, new ApiCallError({ url: where ?? '', status: 404 }), baseDir);
+  }
+  if (error.code === 'connection' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Connection to/.test(reason))
     return [`nothing answers at ${where ?? 'the target'}: start the server or fix targets.${name}.baseURL`];
   if (error.code === 'timeout') return [`the target is too slow or hung: check its load, or raise --timeout`];
   if (config.adapter === 'llamacpp') {

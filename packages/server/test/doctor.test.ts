@@ -1,0 +1,66 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../src/commands/doctor-command.js';
+import { run, tempDir } from './cli-helpers.js';
+import { startSlowUpstream } from './scripted-upstream.js';
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('switchyard doctor', () => {
+  let files: Awaited<ReturnType<typeof tempDir>>;
+  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+
+  beforeAll(async () => {
+    files = await tempDir();
+    upstream = await startSlowUpstream({ words: ['OK'], intervalMs: 1 });
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await files.remove();
+  });
+
+  it('reports each target with timings and what to fix, and exits 1 when any target fails', async () => {
+    const config = await files.json('switchyard.config.json', {
+      targets: {
+        gpu: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' },
+        down: { adapter: 'openai', baseURL: `http://127.0.0.1:${await closedPort()}/v1`, model: 'm' },
+        keyless: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow', apiKey: { env: 'SY_DOCTOR_UNSET' } },
+        device: { adapter: 'llamacpp', modelPath: './models/not-here.gguf', modelUri: 'hf:acme/tiny-GGUF/tiny.gguf' },
+      },
+    });
+    const text = await run(['doctor', '--config', config, '--timeout', '10000']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/ok {3}gpu \(openai, remote\): ready; status \d+ ms, 1-token generate \d+ ms/);
+    expect(text.stdout).toMatch(/FAIL down .*\n(.*\n)*\s+fix: nothing answers at http:\/\/127\.0\.0\.1:\d+\/v1/);
+    expect(text.stdout).toContain('fix: export SY_DOCTOR_UNSET=');
+    expect(text.stdout).toContain('fix: the model file');
+    expect(text.stdout).toContain('switchyard models pull hf:acme/tiny-GGUF/tiny.gguf');
+    expect(text.stdout).toContain('3 of 4 targets need attention.');
+
+    const json = await run(['doctor', '--config', config, '--json', '--skip-generate']);
+    const reports = (JSON.parse(json.stdout) as { targets: DoctorReport[] }).targets;
+    expect(reports.map((report) => [report.target, report.ok])).toEqual([
+      ['gpu', true],
+      ['down', false],
+      ['keyless', false],
+      ['device', false],
+    ]);
+    expect(reports[0]?.generateMs).toBeUndefined();
+  });
+
+  it('exits 0 when every target is ready', async () => {
+    const config = await files.json('healthy.json', {
+      targets: { gpu: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+    });
+    const result = await run(['doctor', '--config', config]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('All targets are ready.');
+  });
+});
