@@ -114,7 +114,7 @@ await mkdir(values.assets, { recursive: true });
 await writeFile(
   join(values.assets, 'curve.svg'),
   renderCurveSvg(best.pooled, {
-    title: `Difficulty router (${best.config.name}), ${folds}-fold cross-validation, held-out scores pooled`,
+    title: `Difficulty router (${best.config.name}): ${folds}-fold CV, held-out scores`,
   }),
 );
 await writeFile(
