@@ -1,0 +1,118 @@
+import { InvalidConfigError, type TargetCapabilities, type TargetPrice, zodIssuesToProblems } from '@switchyard/spec';
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { ChatTemplate } from './chat-template.js';
+
+/** Which Triton backend serves the model; it decides where sampling fields go in the generate request. */
+export type TritonBackend = 'vllm' | 'tensorrt-llm';
+
+/**
+ * Settings of {@link createTritonTarget}. `baseURL` and `model` are required.
+ *
+ * @example
+ * ```ts
+ * const settings: TritonSettings = {
+ *   baseURL: 'http://gpu-node-1:8000',
+ *   model: 'ensemble',
+ *   backend: 'tensorrt-llm',
+ *   chatTemplate: 'llama3',
+ *   capabilities: { contextWindow: 8192 },
+ * };
+ * ```
+ */
+export interface TritonSettings {
+  /** Triton's HTTP endpoint (port 8000 by default), without `/v2`. */
+  baseURL: string;
+  /** The model name in Triton's model repository (`ensemble` for TensorRT-LLM, `vllm_model` in vLLM's samples). */
+  model: string;
+  /** A model version; default: the version Triton picks by its version policy. */
+  modelVersion?: string;
+  /** The target's id for routing and logs. Default `triton:<model>`. */
+  id?: string;
+  /**
+   * The backend behind the model. `auto` (default) reads `/v2/models/{model}/config` once: `backend: "vllm"` means
+   * vLLM, anything else (an `ensemble`, `tensorrtllm`, a BLS model) is treated as TensorRT-LLM.
+   */
+  backend?: TritonBackend | 'auto';
+  /** How messages become `text_input`: `chatml` (default), `llama3`, `plain`, or your own function. */
+  chatTemplate?: ChatTemplate;
+  /**
+   * Extra scalar request fields sent with every call: for vLLM, sampling parameters in the request's `parameters`
+   * (`top_k`, `repetition_penalty`, `min_tokens`, ...); for TensorRT-LLM, input tensors in the body (`top_k`,
+   * `repetition_penalty`, `end_id`, `pad_id`, ...). Call fields win over these.
+   */
+  parameters?: Record<string, string | number | boolean>;
+  /** Extra request headers (an auth header of a gateway in front of Triton). Never shown in errors. */
+  headers?: Record<string, string>;
+  /** The undici dispatcher for every request. Default: a keep-alive `Agent` shared by all Triton targets. */
+  dispatcher?: Dispatcher;
+  /** Deadline for a whole call, in ms → retryable `TimeoutError` (`total`). Default: none. */
+  timeoutMs?: number;
+  /** Deadline for the first token, in ms → retryable `TimeoutError` (`first-token`). Default: none. */
+  firstTokenTimeoutMs?: number;
+  /** `maxTokens` sent when the call has none (TensorRT-LLM requires `max_tokens`). Default 512. */
+  defaultMaxTokens?: number;
+  /** What the model can do; missing fields take the defaults in the README. */
+  capabilities?: Partial<Omit<TargetCapabilities, 'price'>>;
+  /** US dollars per million tokens (what the GPU time costs you), for budget-aware routing. */
+  price?: TargetPrice;
+}
+
+const urlMessage = 'expected a URL like http://127.0.0.1:8000';
+const positiveInt = z.number().int().positive();
+
+const settingsSchema = z
+  .object({
+    baseURL: z.string(urlMessage).refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage),
+    model: z
+      .string('expected the model name in Triton’s repository')
+      .min(1, 'expected the model name in Triton’s repository'),
+    modelVersion: z.string().regex(/^\d+$/, 'expected a version number such as "1"').optional(),
+    id: z.string().min(1).optional(),
+    backend: z.enum(['auto', 'vllm', 'tensorrt-llm']).optional(),
+    chatTemplate: z
+      .union(
+        [
+          z.enum(['chatml', 'llama3', 'plain']),
+          z.custom<(messages: unknown) => string>((value) => typeof value === 'function'),
+        ],
+        'expected "chatml", "llama3", "plain" or a function (messages) => string',
+      )
+      .optional(),
+    parameters: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), 'expected scalar values')
+      .optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    dispatcher: z
+      .custom<Dispatcher>(
+        (value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).request === 'function',
+        'expected an undici Dispatcher (Agent, Pool, Client)',
+      )
+      .optional(),
+    timeoutMs: positiveInt.optional(),
+    firstTokenTimeoutMs: positiveInt.optional(),
+    defaultMaxTokens: positiveInt.optional(),
+    capabilities: z
+      .object({
+        contextWindow: positiveInt.optional(),
+        maxOutputTokens: positiveInt.optional(),
+        tools: z.boolean().optional(),
+        jsonSchema: z.boolean().optional(),
+        images: z.boolean().optional(),
+        continuation: z.boolean().optional(),
+        quality: z.number().min(0).max(1).optional(),
+        countTokens: z.custom<(text: string) => number | undefined>((value) => typeof value === 'function').optional(),
+      })
+      .strict()
+      .optional(),
+    price: z.object({ inputPer1M: z.number().nonnegative(), outputPer1M: z.number().nonnegative() }).optional(),
+  })
+  // Unknown keys are usually typos (`baseUrl`, `chat_template`), which would otherwise be ignored silently.
+  .strict();
+
+/** Checks settings once, at construction; `InvalidConfigError` names each bad field. */
+export function parseTritonSettings(input: unknown): TritonSettings {
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues) });
+  return input as TritonSettings;
+}

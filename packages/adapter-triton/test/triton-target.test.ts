@@ -1,0 +1,227 @@
+import { createServer } from 'node:net';
+import {
+  AbortError,
+  ApiCallError,
+  ConnectionError,
+  InvalidResponseError,
+  type StreamPart,
+  type TargetCall,
+  TargetUnavailableError,
+  TimeoutError,
+} from '@switchyard/spec';
+import { runTargetConformance } from '@switchyard/spec/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTritonTarget, type TritonSettings, type TritonTarget } from '../src/index.js';
+import { startTritonStandIn, type TritonStandIn } from './triton-stand-in.js';
+
+const ask = (extra: Partial<TargetCall> = {}): TargetCall => ({
+  messages: [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'Tell me about the yard.' },
+  ],
+  maxTokens: 16,
+  temperature: 0,
+  seed: 1,
+  ...extra,
+});
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+const textOf = (parts: StreamPart[]) => parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('against a protocol-faithful Triton stand-in (loopback, written from the public protocol docs)', () => {
+  let standIn: TritonStandIn;
+  const targets: TritonTarget[] = [];
+  const target = (settings: Partial<TritonSettings> = {}) => {
+    const created = createTritonTarget({ baseURL: standIn.url, model: 'llm', ...settings });
+    targets.push(created);
+    return created;
+  };
+  const lastBody = (suffix: string) => standIn.requests.filter((entry) => entry.path.endsWith(suffix)).at(-1)?.body;
+
+  beforeAll(async () => {
+    standIn = await startTritonStandIn({
+      models: [
+        { name: 'llm', kind: 'vllm', state: 'READY' },
+        { name: 'ensemble', kind: 'tensorrt-llm', state: 'READY' },
+        { name: 'warming', kind: 'vllm', state: 'LOADING' },
+        { name: 'broken', kind: 'vllm', state: 'UNAVAILABLE', reason: 'CUDA out of memory while loading' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(targets.map((created) => created.dispose()));
+    await standIn.close();
+  });
+
+  runTargetConformance({
+    name: 'adapter-triton (vLLM backend) against the Triton stand-in',
+    createTarget: () => target(),
+    deterministic: true,
+  });
+
+  runTargetConformance({
+    name: 'adapter-triton (TensorRT-LLM ensemble) against the Triton stand-in',
+    createTarget: () => target({ model: 'ensemble' }),
+    deterministic: true,
+  });
+
+  it('tells vLLM from TensorRT-LLM by the model config and lays the request out for each', async () => {
+    await target().generate(ask({ maxTokens: 5, topP: 0.9 }));
+    expect(lastBody('/llm/generate')).toEqual({
+      text_input:
+        '<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nTell me about the yard.<|im_end|>\n<|im_start|>assistant\n',
+      stream: false,
+      exclude_input_in_output: true,
+      return_finish_reason: true,
+      return_num_input_tokens: true,
+      return_num_output_tokens: true,
+      parameters: { max_tokens: 5, temperature: 0, top_p: 0.9, seed: 1 },
+    });
+    const trt = target({ model: 'ensemble', chatTemplate: 'llama3', parameters: { repetition_penalty: 1.1 } });
+    const result = await trt.generate(ask({ maxTokens: 4 }));
+    expect(lastBody('/ensemble/generate')).toMatchObject({
+      text_input: expect.stringContaining('<|start_header_id|>assistant<|end_header_id|>\n\n'),
+      max_tokens: 4,
+      top_k: 1,
+      random_seed: 1,
+      repetition_penalty: 1.1,
+      exclude_input_in_output: true,
+    });
+    // TensorRT-LLM reports neither a finish reason nor token counts: a spent budget reads as `length`.
+    expect(result).toMatchObject({ finishReason: 'length', usage: { outputTokens: 4 } });
+  });
+
+  it('takes finish reason and token counts from vLLM’s additional outputs', async () => {
+    const parts = await collect(target().stream(ask({ maxTokens: 3 })));
+    expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(3);
+    expect(parts.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: expect.any(Number), outputTokens: 3 } });
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length' });
+  });
+
+  it('continues an assistant prefix appended to the prompt', async () => {
+    const triton = target();
+    const full = await triton.generate(ask({ maxTokens: 10 }));
+    const prefix = full.text.split(' ').slice(0, 3).join(' ');
+    const rest = await collect(triton.stream(ask({ maxTokens: 7, assistantPrefix: prefix })));
+    expect(prefix + textOf(rest)).toBe(full.text);
+    expect(String(lastBody('/llm/generate_stream')?.text_input)).toMatch(new RegExp(`assistant\\n${prefix}$`));
+  });
+
+  it('cuts the text at a stop sequence on the client and finishes with stop', async () => {
+    const triton = target();
+    const full = await triton.generate(ask({ maxTokens: 12 }));
+    const stopWord = full.text.split(' ')[3] ?? '';
+    const expected = full.text.slice(0, full.text.indexOf(` ${stopWord}`));
+    const parts = await collect(triton.stream(ask({ maxTokens: 12, stop: [` ${stopWord}`] })));
+    expect(textOf(parts)).toBe(expected);
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect((await triton.generate(ask({ maxTokens: 12, stop: [` ${stopWord}`] }))).text).toBe(expected);
+  });
+
+  it('reports a loading model as loading and a failed one as unavailable with Triton’s reason', async () => {
+    expect(await target({ model: 'warming' }).checkStatus()).toEqual({ state: 'loading' });
+    expect(await target({ model: 'broken' }).checkStatus()).toEqual({
+      state: 'unavailable',
+      reason: 'Triton model "broken" is UNAVAILABLE: CUDA out of memory while loading',
+    });
+    expect(await target({ model: 'nowhere' }).checkStatus()).toEqual({
+      state: 'unavailable',
+      reason: 'Triton has no model "nowhere" in its model repository',
+    });
+  });
+
+  it('fails a call to a model that is not ready with a non-retryable TargetUnavailableError', async () => {
+    const triton = target({ model: 'warming', backend: 'vllm' });
+    const error = await failure(triton.generate(ask()));
+    expect(TargetUnavailableError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ isRetryable: false });
+    expect(triton.status().state).toBe('unavailable');
+  });
+
+  it('reports a server that is not ready as unavailable', async () => {
+    standIn.setServerReady(false);
+    try {
+      const status = await target().checkStatus();
+      expect(status).toEqual({
+        state: 'unavailable',
+        reason: `Triton at ${standIn.url} is not ready (GET /v2/health/ready answered 400)`,
+      });
+    } finally {
+      standIn.setServerReady(true);
+    }
+  });
+
+  describe('when the server misbehaves', () => {
+    it.each([
+      [429, 'Exceeds maximum queue size', '3'],
+      [503, 'Server is overloaded', '1'],
+    ])('maps HTTP %i to a retryable ApiCallError with Retry-After', async (status, message, retryAfter) => {
+      standIn.failNext({ kind: 'status', status, error: message, retryAfter });
+      const error = await failure(collect(target().stream(ask())));
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ status, isRetryable: true, retryAfterMs: Number(retryAfter) * 1000 });
+      expect((error as Error).message).toContain(message);
+    });
+
+    it.each([
+      ['malformed-event', 'not JSON'],
+      ['error-event', 'CUDA error: out of memory'],
+      ['no-finish', 'without an event carrying a finish reason'],
+      ['partial-event', 'in the middle of an event'],
+    ] as const)('fails a stream with a %s as a retryable InvalidResponseError, never a success', async (kind, text) => {
+      standIn.failNext({ kind });
+      const error = await failure(collect(target().stream(ask())));
+      expect(InvalidResponseError.isInstance(error)).toBe(true);
+      expect((error as InvalidResponseError).isRetryable).toBe(true);
+      expect((error as Error).message).toContain(text);
+    });
+
+    it('fails a stream whose connection closes mid-way with a retryable ConnectionError', async () => {
+      standIn.failNext({ kind: 'close-mid-stream' });
+      const error = await failure(collect(target({ model: 'ensemble' }).stream(ask())));
+      expect(ConnectionError.isInstance(error)).toBe(true);
+      expect((error as ConnectionError).isRetryable).toBe(true);
+    });
+
+    it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
+      standIn.failNext({ kind: 'hang' });
+      const controller = new AbortController();
+      const pending = failure(collect(target().stream(ask({ signal: controller.signal }))));
+      setTimeout(() => controller.abort(), 50);
+      expect(AbortError.isInstance(await pending)).toBe(true);
+
+      standIn.failNext({ kind: 'hang' });
+      const error = await failure(collect(target({ firstTokenTimeoutMs: 100 }).stream(ask())));
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ phase: 'first-token', isRetryable: true });
+    });
+  });
+});
+
+describe('when Triton is not reachable', () => {
+  it('reports unavailable and fails calls with a retryable ConnectionError', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const baseURL = `http://127.0.0.1:${port}`;
+    const triton = createTritonTarget({ baseURL, model: 'llm', backend: 'vllm' });
+    const reason = `Triton is not reachable at ${baseURL} (ECONNREFUSED) — is tritonserver running?`;
+    expect(await triton.checkStatus()).toEqual({ state: 'unavailable', reason });
+    const error = await failure(triton.generate(ask()));
+    expect(ConnectionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ isRetryable: true, systemCode: 'ECONNREFUSED' });
+    await triton.dispose();
+  });
+});
