@@ -231,6 +231,10 @@ class OllamaTargetImpl implements OllamaTarget {
       const text = await response.body.text();
       const chunk = parseChatChunk(text, this.id);
       if (!chunk.done) throw this.invalid('answered a non-streamed chat without "done": true');
+      if (loading) {
+        loading = false;
+        this.endLoading(true);
+      }
       const toolCalls: ToolCall[] = chunk.toolCalls.map((toolCall) => ({
         id: toolCall.id ?? newToolCallId(),
         name: toolCall.name,
@@ -245,7 +249,7 @@ class OllamaTargetImpl implements OllamaTarget {
     } catch (error) {
       throw this.classify(control.toError(error));
     } finally {
-      if (loading) this.endLoading();
+      if (loading) this.endLoading(false);
       control.dispose();
     }
   }
@@ -267,7 +271,7 @@ class OllamaTargetImpl implements OllamaTarget {
         const chunk = parseChatChunk(line, this.id);
         if (loading) {
           loading = false;
-          this.endLoading();
+          this.endLoading(true);
         }
         control.firstToken();
         if (chunk.content !== '') yield { type: 'text-delta', text: chunk.content };
@@ -292,7 +296,7 @@ class OllamaTargetImpl implements OllamaTarget {
       throw this.classify(control.toError(error));
     } finally {
       if (response && !response.body.destroyed) response.body.destroy();
-      if (loading) this.endLoading();
+      if (loading) this.endLoading(false);
       control.dispose();
     }
   }
@@ -407,9 +411,10 @@ class OllamaTargetImpl implements OllamaTarget {
     return true;
   }
 
-  private endLoading(): void {
+  /** The load this call caused is over; only an answer proves the model is now in memory. */
+  private endLoading(loaded: boolean): void {
     this.loadingCalls -= 1;
-    this.warm = true;
+    if (loaded) this.warm = true;
   }
 
   private notPulled(): { state: 'unavailable'; reason: string } {
