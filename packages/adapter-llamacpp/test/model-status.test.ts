@@ -88,6 +88,20 @@ describe('status of a llama.cpp target', () => {
     await expect(target.generate(call)).rejects.toSatisfy(TargetUnavailableError.isInstance);
   });
 
+  it('starts loading at construction with preload', async () => {
+    const target = createLlamaCppTarget({
+      modelPath: await ensureTinyModel(),
+      threads: 1,
+      gpu: false,
+      contextSize: 256,
+      preload: true,
+    });
+    expect(target.status()).toEqual({ state: 'loading' });
+    await target.load();
+    expect(target.status()).toEqual({ state: 'ready' });
+    await target.dispose();
+  });
+
   it('reports a context too large for memory as unavailable with a memory hint', async () => {
     const target = createLlamaCppTarget({
       modelPath: await ensureTinyModel(),
