@@ -10,6 +10,7 @@ import { httpError, toHttpError } from './http-errors.js';
 import { autoModel, parseChatCompletionBody } from './openai-request.js';
 import { createCompletionId, toOpenAIFinishReason, toOpenAIToolCall, toOpenAIUsage } from './openai-response.js';
 import { hasPinRule, pinRequest, withPinRules } from './pin-rules.js';
+import { resolveModel } from './resolve-model.js';
 import { toRouteField } from './route-field.js';
 
 /** Options of {@link createGateway}. */
@@ -136,15 +137,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     send(response, error.status, error.body, error.headers);
   }
 
-  function resolveModel(model: string): { pinned?: string } | undefined {
-    if (model === autoModel) return {};
-    if (Object.hasOwn(router.targets, model)) return { pinned: model };
-    for (const [name, target] of Object.entries(router.targets)) {
-      if (target.id === model || target.id.slice(target.id.indexOf(':') + 1) === model) return { pinned: name };
-    }
-    return undefined;
-  }
-
   function ensurePinRule(target: string) {
     // Pin rules live in the policy; someone may have replaced the policy (setPolicy) since the last pinned request.
     if (!hasPinRule(router.policy, target)) {
@@ -220,7 +212,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, toHttpError(error));
       return;
     }
-    const resolved = resolveModel(translated.model);
+    const resolved = resolveModel(translated.model, router.targets);
     if (!resolved) {
       const known = [autoModel, ...Object.keys(router.targets)].map((name) => `"${name}"`).join(', ');
       sendError(

@@ -111,9 +111,20 @@ describe('switchyard plan', () => {
   });
 
   it('pins the plan to the target a request names as its model', async () => {
-    const { output } = await plan({ ...hello, model: 'gpu' });
-    expect(output.plan.map((entry) => entry.target)).toEqual(['gpu']);
-    expect(output.excluded).toEqual([expect.objectContaining({ target: 'device', reason: 'rule' })]);
+    for (const model of ['gpu', 'meta/llama-3.1-70b-instruct']) {
+      const { output } = await plan({ ...hello, model });
+      expect(output.plan.map((entry) => entry.target)).toEqual(['gpu']);
+      expect(output.excluded).toEqual([expect.objectContaining({ target: 'device', reason: 'rule' })]);
+    }
+    const unknown = await run([
+      'plan',
+      '--config',
+      config,
+      '--request',
+      await files.json('gpt.json', { ...hello, model: 'gpt-4o' }),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('request.model: unknown model "gpt-4o"');
   });
 
   it('prints NoEligibleTargetError with each target and its reason and exits 2 when nothing is eligible', async () => {

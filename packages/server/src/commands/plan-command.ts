@@ -10,6 +10,7 @@ import { createPlanTargets } from '../create-plan-targets.js';
 import { loadConfig } from '../load-config.js';
 import { autoModel, parseChatCompletionBody } from '../openai-request.js';
 import { pinRequest, pinTag, withPinRules } from '../pin-rules.js';
+import { resolveModel } from '../resolve-model.js';
 import { parseSignalsFile } from '../signals-file.js';
 
 /** Options of the `plan` command, as parsed from the command line. */
@@ -87,21 +88,19 @@ export async function planCommand(options: PlanCommandOptions, io: CliIO): Promi
   const names = Object.keys(config.targets);
   const body = await readJson(options.request, io, 'request');
   const translated = parseChatCompletionBody(body);
-  let pinned: string | undefined;
-  if (translated.model !== autoModel) {
-    if (!names.includes(translated.model)) {
-      const expected = [autoModel, ...names].map((name) => `"${name}"`).join(', ');
-      throw new InvalidConfigError({
-        problems: [
-          { path: 'request.model', message: `unknown model "${translated.model}"; expected one of ${expected}` },
-        ],
-      });
-    }
-    pinned = translated.model;
-  }
   const overrides =
     options.signals === undefined ? {} : parseSignalsFile(await readJson(options.signals, io, 'signals'), names);
   const targets = createPlanTargets(config, overrides.targets);
+  const resolved = resolveModel(translated.model, targets);
+  if (!resolved) {
+    const expected = [autoModel, ...names].map((name) => `"${name}"`).join(', ');
+    throw new InvalidConfigError({
+      problems: [
+        { path: 'request.model', message: `unknown model "${translated.model}"; expected one of ${expected}` },
+      ],
+    });
+  }
+  const pinned = resolved.pinned;
   const policy = withPinRules(config.policyInput as { rules?: unknown[] }, names) as PolicyInput;
   const router = createRouter({ targets, policy });
   try {
