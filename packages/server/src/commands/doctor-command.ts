@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Target, TargetStatus } from '@switchyard/spec';
 import { ApiCallError, InvalidConfigError, SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/spec';
 import type { CliIO } from '../cli-io.js';
@@ -82,7 +83,7 @@ function fixesFor(name: string, config: TargetConfig, error: SwitchyardError, ba
     if (path && !existsSync(path)) {
       return [
         config.modelUri
-          ? `the model file ${path} is missing: run switchyard models pull ${config.modelUri}`
+          ? `the model file ${path} is missing: run switchyard models pull ${config.modelUri} --dir ${dirname(path)}`
           : `the model file ${path} is missing: fix targets.${name}.modelPath or download it with switchyard models pull <uri>`,
       ];
     }
