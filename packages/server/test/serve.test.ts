@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createOpenAITarget } from '@switchyard/adapter-openai';
+import { createRouter } from '@switchyard/core';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
@@ -46,6 +48,33 @@ describe('graceful shutdown', () => {
     await closed;
     expect(text).toBe('one two three four');
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+});
+
+describe('a gateway over a router built elsewhere', () => {
+  it('pins by model name even when the router had no pin rules, and keeps pinning after setPolicy', async () => {
+    const upstream = await startSlowUpstream({ words: ['hi'], intervalMs: 1 });
+    const router = createRouter({
+      targets: {
+        first: createOpenAITarget({ baseURL: upstream.baseURL, model: 'one' }),
+        second: createOpenAITarget({ baseURL: upstream.baseURL, model: 'two' }),
+      },
+    });
+    const gateway = createGateway({ router });
+    try {
+      const url = await gateway.listen({ port: 0 });
+      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const ask = (model: string) =>
+        client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+      expect((await ask('switchyard/auto')).response.headers.get('x-switchyard-target')).toBe('first');
+      expect((await ask('second')).response.headers.get('x-switchyard-target')).toBe('second');
+      router.setPolicy({ mode: 'prefer-remote' });
+      expect((await ask('two')).response.headers.get('x-switchyard-target')).toBe('second');
+    } finally {
+      await gateway.close({ graceMs: 100 });
+      await router.dispose();
+      await upstream.close();
+    }
   });
 });
 
