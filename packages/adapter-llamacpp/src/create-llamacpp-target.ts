@@ -6,7 +6,6 @@ import {
   InvalidRequestError,
   parseTargetCall,
   type StreamPart,
-  SwitchyardError,
   type Target,
   type TargetCall,
   type TargetCapabilities,
@@ -337,7 +336,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     if (signal?.aborted) throw new AbortError({ target: this.id, cause: signal.reason });
     try {
       const loaded = await raceAbort(this.ensureLoaded(), signal, this.id);
-      if (this.queue.size >= this.maxQueue) {
+      if (this.queue.pending >= this.sequences && this.queue.size >= this.maxQueue) {
         throw new TargetUnavailableError({
           target: this.id,
           reason: `${this.queue.size} calls are already waiting for this local model (maxQueue ${this.maxQueue})`,
@@ -356,7 +355,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       return await raceAbort(task, combined, this.id);
     } catch (error) {
       if (signal?.aborted) throw new AbortError({ target: this.id, cause: signal.reason });
-      if (this.disposeController.signal.aborted && !SwitchyardError.isInstance(error)) {
+      if (this.disposeController.signal.aborted && !InvalidRequestError.isInstance(error)) {
         throw new TargetUnavailableError({ target: this.id, reason: 'the target was disposed', cause: error });
       }
       throw toSwitchyardError(error, { target: this.id });

@@ -116,6 +116,35 @@ describe('status of a llama.cpp target', () => {
     await target.dispose();
   });
 
+  it('rejects callers beyond maxQueue as retryable and fails in-flight calls when disposed', async () => {
+    const target = createLlamaCppTarget({
+      modelPath: await ensureTinyModel(),
+      threads: 1,
+      gpu: false,
+      contextSize: 512,
+      maxQueue: 1,
+    });
+    await target.load();
+    const long = { messages: [{ role: 'user' as const, content: 'Count to ten' }], maxTokens: 400, temperature: 0 };
+    const stream = target.stream(long)[Symbol.asyncIterator]();
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ type: 'text-delta' });
+    // The stream holds the only sequence now: one caller may wait, the next is turned away.
+    const queued = target.generate(long).catch((error: unknown) => error);
+    const rejected = await target.generate(long).catch((error: unknown) => error);
+    expect(TargetUnavailableError.isInstance(rejected) && rejected.isRetryable).toBe(true);
+    expect((rejected as Error).message).toMatch(/maxQueue 1/);
+    const disposed = target.dispose();
+    const streamOutcome = await (async () => {
+      while (!(await stream.next()).done) {}
+    })().catch((error: unknown) => error);
+    await disposed;
+    for (const outcome of [streamOutcome, await queued]) {
+      expect(TargetUnavailableError.isInstance(outcome)).toBe(true);
+      expect((outcome as Error).message).toMatch(/disposed/);
+    }
+  });
+
   it('rejects settings without a model with an error naming the field', () => {
     expect(() => createLlamaCppTarget({})).toThrow(/modelPath/);
     expect(() => createLlamaCppTarget({ modelPath: 'x.gguf', threads: 0 })).toThrow(/threads/);
