@@ -76,10 +76,15 @@ export function resolveModelUrl(uri: string, hfEndpoint?: string): URL {
   return url;
 }
 
-/** The cache file name for a model URI: the URL's last path segment. */
+/**
+ * The cache file name for a model URI: the URL's last path segment, prefixed with owner and repository for `hf:`
+ * URIs so equally named files from two repositories do not collide.
+ */
 export function modelFileName(uri: string, hfEndpoint?: string): string {
   const name = basename(decodeURIComponent(resolveModelUrl(uri, hfEndpoint).pathname));
-  return name.replace(/[^\w.-]/g, '_') || 'model.gguf';
+  const hf = /^hf:([^/\s]+)\/([^/:\s]+)/.exec(uri);
+  const full = hf ? `${hf[1]}--${hf[2]}--${name}` : name;
+  return full.replace(/[^\w.-]/g, '_') || 'model.gguf';
 }
 
 async function sha256Of(path: string): Promise<string> {

@@ -14,7 +14,13 @@ import {
 } from '@switchyard/spec';
 import { encodeTinyModel } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLlamaCppTarget, type DownloadProgress, downloadModel, resolveModelUrl } from '../src/index.js';
+import {
+  createLlamaCppTarget,
+  type DownloadProgress,
+  downloadModel,
+  modelFileName,
+  resolveModelUrl,
+} from '../src/index.js';
 
 const model = encodeTinyModel();
 const sha256 = createHash('sha256').update(model).digest('hex');
@@ -158,6 +164,8 @@ describe('downloadModel', () => {
     expect(resolveModelUrl('hf:owner/repo:v2/sub/model.gguf', 'http://127.0.0.1:1/').href).toBe(
       'http://127.0.0.1:1/owner/repo/resolve/v2/sub/model.gguf',
     );
+    expect(modelFileName('hf:owner/repo/sub/model-q4.gguf')).toBe('owner--repo--model-q4.gguf');
+    expect(modelFileName('http://127.0.0.1:1/models/tiny%20model.gguf')).toBe('tiny_model.gguf');
     expect(() => resolveModelUrl('ftp://example/model.gguf')).toThrow(/modelUri/);
     expect(InvalidConfigError.isInstance(catchError(() => resolveModelUrl('hf:only-owner')))).toBe(true);
   });

@@ -69,6 +69,16 @@ describe('createLlamaCppTarget on the generated tiny model', () => {
     expect(reasons).toEqual(new Set(['stop', 'length']));
   });
 
+  it('stops at a stop sequence and leaves it out of the text', async () => {
+    const free = await target.generate(ask('Explain routing', { maxTokens: 12 }));
+    const words = free.text.split(' ');
+    expect(words.length).toBeGreaterThan(3);
+    const stopWord = words[2] as string;
+    const stopped = await target.generate(ask('Explain routing', { maxTokens: 12, stop: [stopWord] }));
+    expect(stopped.finishReason).toBe('stop');
+    expect(stopped.text).toBe(free.text.slice(0, free.text.indexOf(stopWord)));
+  });
+
   it('caps generation at defaultMaxTokens when the call gives no maxTokens', async () => {
     const result = await target.generate({ messages: [{ role: 'user', content: 'Count to ten' }], temperature: 0 });
     expect(result.usage.outputTokens).toBeLessThanOrEqual(40);
@@ -153,6 +163,9 @@ describe('createLlamaCppTarget on the generated tiny model', () => {
     const result = await target.generate(ask('hello', { tools, maxTokens: 8 }));
     expect(result.toolCalls).toEqual([]);
     expect(['stop', 'length']).toContain(result.finishReason);
+    // The tools were documented to the model through its chat wrapper.
+    const plain = await target.generate(ask('hello', { maxTokens: 8 }));
+    expect(result.usage.inputTokens).toBeGreaterThan(plain.usage.inputTokens);
   });
 
   it('continues after assistantPrefix and returns only the new text', async () => {
