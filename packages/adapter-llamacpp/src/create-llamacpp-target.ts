@@ -27,6 +27,7 @@ import type {
 import PQueue from 'p-queue';
 import { AsyncChannel } from './async-channel.js';
 import { defaultModelCacheDir, downloadModel, modelFileName } from './download-model.js';
+import { linkSignals } from './link-signals.js';
 import { defaultThreads, type LlamaCppSettings } from './llamacpp-settings.js';
 import { checkModelFile, type ModelFileCheck } from './model-file-check.js';
 import { acquireLlama, importNodeLlamaCpp, type NodeLlamaCpp, releaseLlama } from './node-llama-cpp-runtime.js';
@@ -305,7 +306,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     const call = parseTargetCall(input, this.id);
     const channel = new AsyncChannel<StreamPart>();
     const cancel = new AbortController();
-    const signal = call.signal ? AbortSignal.any([call.signal, cancel.signal]) : cancel.signal;
+    const { signal, release } = linkSignals(call.signal, cancel.signal);
     const running = this.run(call, (text) => channel.push({ type: 'text-delta', text }), signal).then(
       (result) => {
         for (const toolCall of result.toolCalls) channel.push({ type: 'tool-call', toolCall });
@@ -325,6 +326,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       // Breaking out of the loop cancels generation and frees the sequence before the iterator finishes.
       cancel.abort();
       await running;
+      release();
     }
   }
 
@@ -343,16 +345,20 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
           isRetryable: true,
         });
       }
-      const combined = signal
-        ? AbortSignal.any([signal, this.disposeController.signal])
-        : this.disposeController.signal;
+      const link = linkSignals(signal, this.disposeController.signal);
+      const combined = link.signal;
       // The queue slot is held until generation has really stopped (not just until the caller gave up), so a
       // sequence is always free when a queued call starts. A call aborted while queued is skipped when its turn comes.
       const task = this.queue.add(() => {
         if (combined.aborted) throw new AbortError({ target: this.id, cause: combined.reason });
         return this.generateOnSequence(loaded, call, onText, combined);
       });
-      return await raceAbort(task, combined, this.id);
+      try {
+        return await raceAbort(task, combined, this.id);
+      } finally {
+        // The task may still be stopping; it sees `combined` already aborted, which is all it needs.
+        task.finally(link.release).catch(() => {});
+      }
     } catch (error) {
       if (signal?.aborted) throw new AbortError({ target: this.id, cause: signal.reason });
       if (this.disposeController.signal.aborted && !InvalidRequestError.isInstance(error)) {
