@@ -1,0 +1,31 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The server side: one ESM file; workspace packages and node-llama-cpp stay external (dependencies).
+    entry: { main: 'src/main.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    clean: ['main.*'],
+  },
+  {
+    // The page's script: one small IIFE for the browser, no framework.
+    entry: { app: 'src/web/app.ts' },
+    outDir: 'dist/web',
+    format: ['iife'],
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    clean: true,
+    outExtension: () => ({ js: '.js' }),
+    async onSuccess() {
+      await mkdir('dist/web', { recursive: true });
+      await copyFile('src/web/index.html', 'dist/web/index.html');
+      await copyFile('src/web/styles.css', 'dist/web/styles.css');
+    },
+  },
+]);
