@@ -26,7 +26,7 @@ export type ChatEvent =
 /** Turns kept from the conversation: the generated on-device model has a small context window. */
 const historyTurns = 6;
 const maxMessageChars = 20_000;
-const answerTokens = 96;
+const answerTokens = 64;
 const systemPrompt = 'You are a helpful assistant. Answer briefly.';
 
 /** Validates the page's body; throws `InvalidRequestError` naming the field. */

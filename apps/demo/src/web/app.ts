@@ -43,7 +43,8 @@ const breakRemote = byId<HTMLButtonElement>('break-remote');
 const modes = ['prefer-local', 'auto', 'prefer-remote', 'local-only', 'remote-only'];
 for (const value of modes) mode.append(h('option', { value }, value));
 
-const history: { role: 'user' | 'assistant'; content: string }[] = [];
+/** The conversation; `private` marks turns sent while the toggle was on (their answers too). */
+const history: { role: 'user' | 'assistant'; content: string; private: boolean }[] = [];
 let state: DemoState | undefined;
 let busy = false;
 /** Panel changes in flight: a message waits for them, so it is routed with what the panel shows. */
@@ -119,7 +120,7 @@ function renderDeviceSummary(next: DemoState): void {
   const pills: (HTMLSpanElement | null)[] = [
     pill(`mode ${next.mode}`),
     pill(
-      `battery ${level === undefined ? '?' : `${Math.round(level * 100)}%`}${signals.battery?.charging ? ' ⚡' : ''}`,
+      `battery ${level === undefined ? '?' : `${Math.round(level * 100)}%`}${signals.battery?.charging ? ', charging' : ''}`,
       low ? 'warn' : '',
     ),
     pill(
@@ -128,7 +129,9 @@ function renderDeviceSummary(next: DemoState): void {
     ),
     signals.network?.online === false ? pill('offline', 'bad') : pill('online'),
     signals.network?.metered ? pill('metered', 'warn') : null,
-    privateToggle.checked ? pill('private', 'local') : null,
+    privateToggle.checked || history.some((turn) => turn.private)
+      ? pill(privateToggle.checked ? 'private' : 'private conversation', 'local')
+      : null,
   ];
   box.replaceChildren(...pills.filter((element) => element !== null));
 }
@@ -162,7 +165,7 @@ function renderTargets(next: DemoState): void {
           h('span', { class: 'name' }, target.name),
           h('span', {}, pill(target.locality, target.locality), ' ', status),
         ),
-        h('div', { class: 'about' }, target.description),
+        h('div', { class: 'about', title: `${target.description}\n${target.location}` }, target.summary),
         h(
           'div',
           { class: 'stats' },
@@ -170,7 +173,7 @@ function renderTargets(next: DemoState): void {
           stat(rate(stats?.tokensPerSecondEwma), 'speed (EWMA)'),
           stat(String(stats?.queueDepth ?? 0), 'queued'),
           stat(circuit, 'circuit', circuit === 'closed' ? '' : 'bad'),
-          stat(`${stats?.requests ?? 0} / ${stats?.failures ?? 0}`, 'requests / failed'),
+          stat(`${stats?.requests ?? 0} / ${stats?.failures ?? 0}`, 'req / failed'),
           stat(usd(stats?.spentUsd ?? 0), 'spent'),
         ),
       );
@@ -201,10 +204,10 @@ function renderChart(decisions: DecisionRecord[]): void {
     return;
   }
   const width = 340;
-  const height = 150;
-  const top = 14;
-  const bottom = 20;
-  const left = 34;
+  const height = 130;
+  const top = 12;
+  const bottom = 18;
+  const left = 44;
   const plotHeight = height - top - bottom;
   const maxMs = Math.max(10, ...recent.map((record) => record.durationMs));
   const slot = (width - left) / 30;
@@ -369,7 +372,9 @@ async function send(content: string): Promise<void> {
   prompt.value = '';
   await pendingUpdate.catch(() => {});
   addUserMessage(content);
-  history.push({ role: 'user', content });
+  // Fail closed: once a private turn is in the history, every later request carries it, so it stays private too.
+  const isPrivate = privateToggle.checked || history.some((turn) => turn.private);
+  history.push({ role: 'user', content, private: isPrivate });
   const view = addAnswer();
   scrollDown();
   let answer = '';
@@ -378,7 +383,10 @@ async function send(content: string): Promise<void> {
     const response = await fetch('/api/chat', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: history, private: privateToggle.checked }),
+      body: JSON.stringify({
+        messages: history.map(({ role, content }) => ({ role, content })),
+        private: isPrivate,
+      }),
     });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
@@ -395,12 +403,12 @@ async function send(content: string): Promise<void> {
           view.live.appendData(event.text);
           break;
         case 'tool-call':
-          view.text.append(h('div', {}, `🔧 ${event.toolCall.name}(${event.toolCall.arguments})`));
+          view.text.append(h('div', {}, `tool call: ${event.toolCall.name}(${event.toolCall.arguments})`));
           break;
         case 'failover': {
           failovers.push(`failover ${event.from} → ${event.to} (${event.mode})`);
-          const cut = h('span', { class: 'cut' }, ` ⚡ ${event.from} broke (${event.error.code}); ${event.to} `);
-          cut.append(event.mode === 'continue' ? 'continues:' : 'starts over:');
+          const cut = h('span', { class: 'cut' }, ` [${event.from} broke: ${event.error.code}; ${event.to} `);
+          cut.append(event.mode === 'continue' ? 'continues] ' : 'starts over] ');
           if (event.mode === 'restart') {
             // The next target starts from scratch: keep the broken text visible but struck through.
             view.text.replaceChild(h('span', { class: 'discarded' }, view.live.data), view.live);
@@ -422,7 +430,7 @@ async function send(content: string): Promise<void> {
       }
       scrollDown();
     }
-    if (answer) history.push({ role: 'assistant', content: answer });
+    if (answer) history.push({ role: 'assistant', content: answer, private: isPrivate });
     else history.pop();
     view.root.dataset.state = view.root.dataset.locality === 'none' ? 'error' : 'done';
   } catch (error) {
@@ -467,6 +475,14 @@ thermal.addEventListener('change', () => update('/api/signals', { thermal: therm
 mode.addEventListener('change', () => update('/api/policy', { mode: mode.value }));
 privateToggle.addEventListener('change', () => state && renderDeviceSummary(state));
 breakRemote.addEventListener('click', () => update('/api/remote/break', {}));
+byId<HTMLButtonElement>('new-chat').addEventListener('click', () => {
+  if (busy) return;
+  history.length = 0;
+  for (const message of messagesBox.querySelectorAll('.msg')) message.remove();
+  byId('empty-state').hidden = false;
+  if (state) renderDeviceSummary(state);
+  prompt.focus();
+});
 
 byId<HTMLFormElement>('composer').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,0 +1,201 @@
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoRuntime } from '../src/create-demo-runtime.js';
+import { createDemoRuntime } from '../src/create-demo-runtime.js';
+import type { DemoServer } from '../src/demo-server.js';
+import { startDemoServer } from '../src/demo-server.js';
+import type { DemoState } from '../src/demo-state.js';
+import { buildWebAssets } from './build-web-assets.js';
+
+const screenshotPath = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
+/** Generous: two models share two busy cores with the rest of the test suite. */
+const answerTimeout = 120_000;
+
+let runtime: DemoRuntime;
+let server: DemoServer;
+let assetsDir: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  assetsDir = await buildWebAssets();
+  runtime = await createDemoRuntime({ remoteDelayMs: 40 });
+  server = await startDemoServer({ runtime, port: 0, assetsDir });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.url);
+  await page.locator('body[data-ready="true"]').waitFor({ timeout: answerTimeout });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await runtime?.dispose();
+  if (assetsDir) await rm(assetsDir, { recursive: true, force: true });
+});
+
+const answers = () => page.locator('.msg.assistant');
+
+/** Sends a message and waits until its answer has finished streaming; returns the answer's element. */
+async function ask(text: string) {
+  const before = await answers().count();
+  await page.fill('#prompt', text);
+  await page.click('#send');
+  const answer = answers().nth(before);
+  await answer.and(page.locator('[data-state="done"], [data-state="error"]')).waitFor({ timeout: answerTimeout });
+  // On failure, show what the page showed.
+  expect(`${await answer.getAttribute('data-state')}: ${await answer.textContent()}`).toMatch(/^done: /);
+  return answer;
+}
+
+describe('the demo page in Chromium', () => {
+  it('says plainly that both targets are stand-ins and how to use real ones', async () => {
+    expect(await page.locator('#stand-in-notice').isVisible()).toBe(true);
+    const notice = await page.locator('#stand-in-notice').textContent();
+    expect(notice).toContain('stand-in');
+    expect(notice).toContain('SWITCHYARD_LOCAL_MODEL');
+    expect(notice).toContain('SWITCHYARD_REMOTE_URL');
+    expect(notice).toContain('--config');
+  });
+
+  it('streams an answer and shows where it ran, with its timings', async () => {
+    const answer = await ask('What is the capital of France?');
+    const target = await answer.getAttribute('data-target');
+    expect(['device', 'gpu']).toContain(target);
+    const route = await answer.getByTestId('route').textContent();
+    expect(route).toMatch(/(device · local|gpu · remote)/);
+    expect(route).toContain('TTFT');
+    expect((await answer.locator('.text').textContent())?.length).toBeGreaterThan(0);
+  });
+
+  it('routes the next answer to the device once the device is offline', async () => {
+    // prefer-remote first, so "local" is the offline toggle's doing and not the default preference.
+    await page.selectOption('#mode', 'prefer-remote');
+    await page.check('#offline');
+    const answer = await ask('Give me three ideas for a rainy afternoon.');
+    expect(await answer.getAttribute('data-locality')).toBe('local');
+    expect(await answer.getByTestId('route').textContent()).toContain('gpu ✗ offline');
+    await page.uncheck('#offline');
+    await page.locator('#device-summary', { hasText: 'online' }).waitFor({ timeout: answerTimeout });
+  });
+
+  it('excludes the remote when messages are private, even when the policy prefers it', async () => {
+    await page.check('#private');
+    const answer = await ask('Remind me to call the dentist tomorrow.');
+    expect(await answer.getAttribute('data-locality')).toBe('local');
+    expect(await answer.getByTestId('route').textContent()).toContain('gpu ✗ privacy');
+    await page.uncheck('#private');
+  });
+
+  it('fails over to the device when the remote breaks mid-stream, and charts every decision', async () => {
+    await page.click('#new-chat');
+    await page.selectOption('#mode', 'prefer-remote');
+    await page.click('#break-remote');
+    await page.locator('#break-remote[data-armed="true"]').waitFor({ timeout: answerTimeout });
+    const answer = await ask('Write a short poem about trains.');
+    const route = await answer.getByTestId('route').textContent();
+    expect(route).toContain('failover gpu →');
+    expect(await answer.getAttribute('data-locality')).toBe('local');
+    expect((await answer.locator('.text').textContent())?.length).toBeGreaterThan(0);
+    await page.locator('#break-remote[data-armed="false"]').waitFor({ timeout: answerTimeout });
+    // The reset marked the remote unavailable; the demo's health probe brings it back.
+    await expect
+      .poll(() => runtime.router.targets.gpu?.status().state, { timeout: answerTimeout, interval: 200 })
+      .toBe('ready');
+
+    // Back to the default mode, and one more answer from the GPU: low battery spares the device.
+    await page.selectOption('#mode', 'prefer-local');
+    await page.fill('#battery', '12');
+    await page.dispatchEvent('#battery', 'change');
+    const remote = await ask('Summarise the plot of Hamlet in two sentences.');
+    expect(await remote.getAttribute('data-locality')).toBe('remote');
+    expect(await remote.getByTestId('route').textContent()).toContain('device ✗ battery');
+    await page.fill('#battery', '80');
+    await page.dispatchEvent('#battery', 'change');
+
+    const bars = page.locator('#chart svg g');
+    await expect.poll(() => bars.count(), { timeout: answerTimeout }).toBeGreaterThanOrEqual(5);
+    await page.locator('#device-summary', { hasText: 'battery 80%' }).waitFor({ timeout: answerTimeout });
+    await page.screenshot({ path: screenshotPath });
+  });
+});
+
+describe('the demo API', () => {
+  it('reports targets, signals, policy and stats', async () => {
+    const state = (await (await fetch(`${server.url}api/state`)).json()) as DemoState;
+    expect(state.targets.map((target) => [target.name, target.locality, target.source])).toEqual([
+      ['device', 'local', 'stand-in'],
+      ['gpu', 'remote', 'stand-in'],
+    ]);
+    expect(state.targets[0]?.stats?.requests).toBeGreaterThan(0);
+    expect(state.policy).toMatchObject({ privacy: { detectPii: true } });
+  });
+
+  it('rejects a bad signal with the field and what it expects', async () => {
+    const response = await fetch(`${server.url}api/signals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ battery: { level: 3 } }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('battery.level');
+  });
+
+  it('rejects an unknown mode', async () => {
+    const response = await fetch(`${server.url}api/policy`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'fastest' }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('prefer-local');
+  });
+
+  it('streams an error event, not a broken stream, when no target may run a request', async () => {
+    await fetch(`${server.url}api/signals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ battery: { level: 0.05, charging: false } }),
+    });
+    try {
+      const response = await fetch(`${server.url}api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Note for me only' }], private: true }),
+      });
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const events = (await response.text())
+        .split('\n\n')
+        .filter((block) => block.startsWith('data: '))
+        .map(
+          (block) => JSON.parse(block.slice(6)) as { type: string; excluded?: { target: string; reason: string }[] },
+        );
+      const error = events.find((event) => event.type === 'error');
+      expect(error?.excluded?.map((entry) => `${entry.target}:${entry.reason}`).sort()).toEqual([
+        'device:battery',
+        'gpu:privacy',
+      ]);
+    } finally {
+      await fetch(`${server.url}api/signals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ battery: { level: 0.8 } }),
+      });
+    }
+  });
+});
