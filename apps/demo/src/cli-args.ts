@@ -32,7 +32,8 @@ function parsePort(value: string, source: string): number {
 /** Parses the command line; throws an Error whose message names the flag and the fix. */
 export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DemoArgs {
   const { values, positionals } = parseArgs({
-    args: [...argv],
+    // `pnpm demo -- tour --json` passes the separator through; here it separates nothing.
+    args: argv.filter((word) => word !== '--'),
     allowPositionals: true,
     options: {
       port: { type: 'string', short: 'p' },
@@ -42,8 +43,7 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     },
   });
   if (values.help) return { command: 'help', json: false };
-  // `pnpm demo -- tour` passes the separator through.
-  const words = positionals.filter((word) => word !== '--');
+  const words = positionals;
   if (words.length > 1 || (words[0] !== undefined && words[0] !== 'tour' && words[0] !== 'serve')) {
     throw new Error(`unknown command "${words.join(' ')}": expected "tour" or nothing (see --help)`);
   }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { RoutingMode } from '@switchyard/core';
 import { InvalidRequestError } from '@switchyard/spec';
 import type { DemoRuntime } from './create-demo-runtime.js';
+import type { DecisionRecord } from './decision-log.js';
 import { routingModes } from './demo-policy.js';
 import { demoState } from './demo-state.js';
 import { parseSignalsPatch } from './parse-signals-patch.js';
@@ -21,6 +22,8 @@ export interface DemoServerOptions {
   host?: string;
   /** Where `index.html`, `styles.css` and the bundled `app.js` are. Default: `web/` beside the built server. */
   assetsDir?: string;
+  /** Receives one line per chat request: where it ran and why (never the prompt). */
+  log?: (line: string) => void;
 }
 
 /** The running web app. */
@@ -113,6 +116,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     });
     try {
       for await (const event of runChat(runtime, input, controller.signal)) {
+        if (event.type === 'record') options.log?.(describeRecord(event.record));
         if (response.destroyed) break;
         response.write(`data: ${JSON.stringify(event)}\n\n`);
       }
@@ -175,6 +179,14 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       server.closeAllConnections();
     },
   };
+}
+
+function describeRecord(record: DecisionRecord): string {
+  const excluded = record.excluded.map((entry) => `${entry.target} ✗ ${entry.reason}`).join(', ');
+  const where = record.target === null ? 'no eligible target' : `${record.target} (${record.locality})`;
+  const timing = record.ttftMs === undefined ? '' : ` TTFT ${Math.round(record.ttftMs)} ms`;
+  const fallbacks = record.fallbacks > 0 ? ` after ${record.fallbacks} fallback(s)` : '';
+  return `  #${record.id} → ${where}${timing}${fallbacks}${excluded ? `  [${excluded}]` : ''}`;
 }
 
 /** Listens on `port`, or (when none is given) on 5173 or the next free port. */

@@ -60,13 +60,17 @@ async function main(): Promise<number> {
 
   let server: Awaited<ReturnType<typeof startDemoServer>>;
   try {
-    server = await startDemoServer({ runtime, ...(args.port === undefined ? {} : { port: args.port }) });
+    server = await startDemoServer({
+      runtime,
+      log: (line) => console.log(line),
+      ...(args.port === undefined ? {} : { port: args.port }),
+    });
   } catch (error) {
     await runtime.dispose();
     throw error;
   }
   console.log(`\n  ➜  Switchyard demo: ${server.url}\n`);
-  console.log('  Press Ctrl-C to stop.');
+  console.log('  Press Ctrl-C to stop. Each request is logged below: where it ran, and what was excluded.\n');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
