@@ -11,6 +11,7 @@ import type { DecisionRecord } from './decision-log.js';
 import { routingModes } from './demo-policy.js';
 import { demoState } from './demo-state.js';
 import { parseSignalsPatch } from './parse-signals-patch.js';
+import { readThisDevice } from './read-this-device.js';
 import { parseChatInput, runChat } from './run-chat.js';
 
 /** Options of {@link startDemoServer}. */
@@ -81,7 +82,8 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 /**
  * Starts the demo's web app on loopback: the page and its assets, `GET /api/state`, `POST /api/chat` (the router's
- * stream as Server-Sent Events), `POST /api/signals`, `POST /api/policy` and `POST /api/remote/break`.
+ * stream as Server-Sent Events), `POST /api/signals` (and `/api/signals/this-device`), `POST /api/policy` and
+ * `POST /api/remote/break`.
  */
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
   const { runtime } = options;
@@ -135,6 +137,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     if (method === 'POST' && path === '/api/signals') {
       runtime.setSignals(parseSignalsPatch(await readJson(request)));
       return sendJson(response, 200, demoState(runtime));
+    }
+    if (method === 'POST' && path === '/api/signals/this-device') {
+      const reading = await readThisDevice();
+      runtime.setSignals(reading.patch);
+      return sendJson(response, 200, { ...demoState(runtime), deviceReading: reading.summary });
     }
     if (method === 'POST' && path === '/api/policy') {
       const body = (await readJson(request)) as { mode?: unknown };

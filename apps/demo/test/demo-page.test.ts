@@ -25,7 +25,8 @@ beforeAll(async () => {
   runtime = await createDemoRuntime({ remoteDelayMs: 40 });
   server = await startDemoServer({ runtime, port: 0, assetsDir });
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    // Debian's chromium (`.ci/run` installs it); CHROMIUM_PATH points elsewhere on other systems.
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless',
       '--no-sandbox',
@@ -131,7 +132,17 @@ describe('the demo page in Chromium', () => {
     const bars = page.locator('#chart svg g');
     await expect.poll(() => bars.count(), { timeout: answerTimeout }).toBeGreaterThanOrEqual(5);
     await page.locator('#device-summary', { hasText: 'battery 80%' }).waitFor({ timeout: answerTimeout });
+    await page.getByTestId('route').last().locator('summary').click();
     await page.screenshot({ path: screenshotPath });
+  });
+
+  it("fills the panel from this machine's own readings", async () => {
+    await page.click('#read-device');
+    const note = page.locator('#device-reading');
+    await note.waitFor({ timeout: answerTimeout });
+    expect(await note.textContent()).toMatch(
+      /^This machine: battery .+, thermal .+, (online|offline|network unknown)\.$/,
+    );
   });
 });
 

@@ -475,6 +475,18 @@ thermal.addEventListener('change', () => update('/api/signals', { thermal: therm
 mode.addEventListener('change', () => update('/api/policy', { mode: mode.value }));
 privateToggle.addEventListener('change', () => state && renderDeviceSummary(state));
 breakRemote.addEventListener('click', () => update('/api/remote/break', {}));
+byId<HTMLButtonElement>('read-device').addEventListener('click', () => {
+  pendingUpdate = pendingUpdate
+    .catch(() => {})
+    .then(() => api<DemoState & { deviceReading: string }>('/api/signals/this-device', {}))
+    .then((next) => {
+      renderState(next);
+      applyControls(next);
+      const note = byId('device-reading');
+      note.textContent = `This machine: ${next.deviceReading}.`;
+      note.hidden = false;
+    });
+});
 byId<HTMLButtonElement>('new-chat').addEventListener('click', () => {
   if (busy) return;
   history.length = 0;
