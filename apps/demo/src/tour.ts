@@ -94,7 +94,7 @@ export const tourScenarios: readonly TourScenario[] = [
     title: 'Hot device',
     expectation: 'thermal state above the policy limit: the GPU endpoint answers',
     request: () => ask('Explain what a hash map is.'),
-    signals: { device: { thermal: 'serious' } },
+    signals: { device: { thermal: 'critical' } },
   },
   {
     id: 'long-document',
