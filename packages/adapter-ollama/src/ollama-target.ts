@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CallControl, parseErrorMessage, readErrorBody, statusTexts } from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -17,11 +18,9 @@ import {
   type ToolCall,
 } from '@switchyard/spec';
 import { Agent, type Dispatcher, request } from 'undici';
-import { CallControl } from './call-control.js';
 import { ndjsonLines } from './ndjson-lines.js';
 import { mapDoneReason, parseChatChunk } from './ollama-chat-chunk.js';
 import { type OllamaSettings, parseOllamaSettings } from './ollama-settings.js';
-import { errorField, readErrorBody, statusTexts } from './read-body.js';
 import { toOllamaChatBody } from './to-ollama-chat-body.js';
 
 /** One progress report of {@link OllamaTarget.pull}, summed over every layer Ollama downloads. */
@@ -468,7 +467,7 @@ class OllamaTargetImpl implements OllamaTarget {
       return response;
     }
     const text = await readErrorBody(response.body);
-    const message = errorField(text);
+    const message = parseErrorMessage(text);
     if (response.statusCode === 404 && message !== undefined && /not found/i.test(message)) {
       // `{"error":"model 'x' not found, try pulling it first"}`: a fact about this machine, not a passing fault.
       const status = this.notPulled();

@@ -1,3 +1,4 @@
+import { CallControl, toApiCallError } from '@switchyard/adapter-utils';
 import {
   ApiCallError,
   ConnectionError,
@@ -14,10 +15,8 @@ import {
 } from '@switchyard/spec';
 import { createParser, type ParseError } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
-import { CallControl } from './call-control.js';
 import { ChunkAssembler, completeToolCall, toUsage } from './chat-completion-chunks.js';
 import { EchoedPrefix } from './echoed-prefix.js';
-import { toApiCallError } from './http-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
 import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
@@ -156,7 +155,7 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
 
   async function generate(input: TargetCall): Promise<GenerateResult> {
     const call = parseTargetCall(input, id);
-    const control = new CallControl(call.signal, id, chatURL, settings.timeoutMs, undefined);
+    const control = new CallControl(call.signal, id, chatURL, { timeoutMs: settings.timeoutMs });
     try {
       control.throwIfAborted();
       const response = await post(call, false, control);
@@ -177,7 +176,10 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
 
   async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
     const call = parseTargetCall(input, id);
-    const control = new CallControl(call.signal, id, chatURL, settings.timeoutMs, settings.firstTokenTimeoutMs);
+    const control = new CallControl(call.signal, id, chatURL, {
+      timeoutMs: settings.timeoutMs,
+      firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
+    });
     let body: Dispatcher.ResponseData['body'] | undefined;
     try {
       control.throwIfAborted();

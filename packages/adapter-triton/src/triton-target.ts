@@ -1,3 +1,4 @@
+import { CallControl, parseErrorMessage, readErrorBody, statusTexts } from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -16,10 +17,8 @@ import {
 } from '@switchyard/spec';
 import { createParser } from 'eventsource-parser';
 import { Agent, type Dispatcher, request } from 'undici';
-import { CallControl } from './call-control.js';
 import { renderChatTemplate } from './chat-template.js';
 import { estimateTokens, type GenerateResponse, mapFinishReason, parseGenerateResponse } from './generate-response.js';
-import { errorField, readErrorBody, statusTexts } from './read-body.js';
 import { StopScanner } from './stop-scanner.js';
 import { toGenerateBody } from './to-generate-body.js';
 import { parseTritonSettings, type TritonBackend, type TritonSettings } from './triton-settings.js';
@@ -392,7 +391,7 @@ class TritonTargetImpl implements TritonTarget {
       return response;
     }
     const text = await readErrorBody(response.body);
-    const message = errorField(text);
+    const message = parseErrorMessage(text);
     const apiError = new ApiCallError({
       url,
       method,

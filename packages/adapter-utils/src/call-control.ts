@@ -1,8 +1,29 @@
 import { AbortError, type SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/spec';
 
+/** The adapter's own deadlines for one call, in milliseconds. */
+export interface CallDeadlines {
+  /** The whole call. */
+  timeoutMs?: number | undefined;
+  /** Until the first token (streams). */
+  firstTokenTimeoutMs?: number | undefined;
+}
+
 /**
- * The cancellation of one HTTP call: the caller's signal plus the adapter's own timeouts, merged into the one signal
+ * The cancellation of one HTTP call: the caller's signal and the adapter's own deadlines merged into the one signal
  * undici gets, and the rule that turns whatever undici throws into the right typed error.
+ *
+ * @example
+ * ```ts
+ * const control = new CallControl(call.signal, target.id, url, { timeoutMs: 30_000 });
+ * try {
+ *   const response = await request(url, { signal: control.signal, dispatcher });
+ *   // ... read the body; call control.firstToken() when the first token arrives
+ * } catch (error) {
+ *   throw control.toError(error);
+ * } finally {
+ *   control.dispose();
+ * }
+ * ```
  */
 export class CallControl {
   /** The signal handed to undici; aborting it cancels the request and destroys the body. */
@@ -17,9 +38,9 @@ export class CallControl {
     private readonly caller: AbortSignal | undefined,
     private readonly target: string,
     private readonly url: string,
-    timeoutMs: number | undefined,
-    firstTokenTimeoutMs: number | undefined,
+    deadlines: CallDeadlines = {},
   ) {
+    const { timeoutMs, firstTokenTimeoutMs } = deadlines;
     if (timeoutMs === undefined && firstTokenTimeoutMs === undefined) {
       // Hot path: no timers, so undici can use the caller's signal directly.
       this.signal = caller;
@@ -38,9 +59,10 @@ export class CallControl {
     }
   }
 
-  /** Throws an `AbortError` when the caller has already given up. */
+  /** Throws an `AbortError` when the caller has given up, or the `TimeoutError` when a deadline has passed. */
   throwIfAborted(): void {
     if (this.caller?.aborted) throw new AbortError({ target: this.target, cause: this.caller.reason });
+    if (this.timeout) throw this.timeout;
   }
 
   /** The first token arrived: the first-token deadline no longer applies. */
@@ -51,7 +73,7 @@ export class CallControl {
     }
   }
 
-  /** The typed error for anything thrown during the call; our own timeouts and the caller's abort win. */
+  /** The typed error for anything thrown during the call; our own deadlines and the caller's abort win. */
   toError(error: unknown): SwitchyardError {
     if (this.timeout) return this.timeout;
     if (this.caller?.aborted) return new AbortError({ target: this.target, cause: error });

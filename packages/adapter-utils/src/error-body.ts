@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 /** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */
 const maxErrorBody = 4096;
 
-/** Reads at most `maxErrorBody` bytes, then destroys the body so the socket is released either way. */
+/** Reads at most 4 KB of a body, then destroys it so the socket is released either way. */
 export async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
   let text = '';
   try {
@@ -20,47 +20,30 @@ export async function readErrorBody(body: Dispatcher.ResponseData['body']): Prom
   return text.slice(0, maxErrorBody);
 }
 
-/** The `message` an OpenAI-compatible server put in its error JSON (`{ error: { message } }`, `{ message }`, `{ detail }`). */
-function errorMessage(text: string): string | undefined {
+/**
+ * The message a server put in its error JSON: `{ "error": "..." }` (Ollama, Triton), `{ "error": { "message" } }`
+ * (OpenAI-compatible), `{ "message" }` or `{ "detail" }`. `undefined` for anything else.
+ */
+export function parseErrorMessage(text: string): string | undefined {
   try {
-    const parsed = JSON.parse(text) as Record<string, unknown>;
-    const error = parsed.error;
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const record = parsed as Record<string, unknown>;
+    const error = record.error;
+    if (typeof error === 'string') return error;
     if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
       return (error as { message: string }).message;
     }
-    if (typeof error === 'string') return error;
-    if (typeof parsed.message === 'string') return parsed.message;
-    if (typeof parsed.detail === 'string') return parsed.detail;
+    if (typeof record.message === 'string') return record.message;
+    if (typeof record.detail === 'string') return record.detail;
   } catch {
-    // Not JSON: a proxy's HTML page, say. The status says enough.
+    // Not JSON (a proxy's HTML page, say): the status says enough.
   }
   return undefined;
 }
 
-/** Builds the `ApiCallError` for an error status, with `Retry-After` parsed and secrets redacted from the body. */
-export async function toApiCallError(options: {
-  response: Dispatcher.ResponseData;
-  url: string;
-  method: string;
-  target: string;
-  secrets: readonly string[];
-}): Promise<ApiCallError> {
-  const { response } = options;
-  const text = redactSecrets(await readErrorBody(response.body), options.secrets);
-  const detail = errorMessage(text);
-  return new ApiCallError({
-    url: options.url,
-    method: options.method,
-    status: response.statusCode,
-    statusText: statusTexts[response.statusCode],
-    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-    responseBody: text,
-    detail: detail === undefined ? undefined : detail.slice(0, 200),
-    target: options.target,
-  });
-}
-
-const statusTexts: Record<number, string> = {
+/** Standard reason phrases, so messages read `[POST] "url": 503 Service Unavailable`. */
+export const statusTexts: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -76,3 +59,26 @@ const statusTexts: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
+
+/** Builds the `ApiCallError` for an error status, with `Retry-After` parsed and secrets redacted from the body. */
+export async function toApiCallError(options: {
+  response: Dispatcher.ResponseData;
+  url: string;
+  method: string;
+  target: string;
+  secrets?: readonly string[];
+}): Promise<ApiCallError> {
+  const { response } = options;
+  const text = redactSecrets(await readErrorBody(response.body), options.secrets ?? []);
+  const detail = parseErrorMessage(text);
+  return new ApiCallError({
+    url: options.url,
+    method: options.method,
+    status: response.statusCode,
+    statusText: statusTexts[response.statusCode],
+    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+    responseBody: text,
+    detail: detail === undefined ? undefined : detail.slice(0, 200),
+    target: options.target,
+  });
+}
