@@ -26,7 +26,9 @@ export type Fault =
   /** Forward everything except the `data: [DONE]` terminator, then end the response cleanly. */
   | { type: 'drop-done' }
   /** Forward the first `events` events, then end the response cleanly (a truncated but well-formed stream). */
-  | { type: 'end-after-events'; events: number };
+  | { type: 'end-after-events'; events: number }
+  /** Forward the first `events` events, then send nothing more and keep the connection open (a stalled stream). */
+  | { type: 'hang-after-events'; events: number };
 
 /** One request the proxy received, with every byte of it. */
 export interface ProxiedRequest {
@@ -74,7 +76,8 @@ export interface FaultProxy {
 
 /**
  * Starts an HTTP proxy on a free loopback port that forwards to `upstream` and injects faults on request: slow first
- * byte, connection reset after N SSE events, 5xx / 429 with `Retry-After`, hangs, malformed SSE, a dropped `[DONE]`.
+ * byte, connection reset after N SSE events, 5xx / 429 with `Retry-After`, hangs (before the first byte or after N
+ * events), malformed SSE, a dropped `[DONE]`.
  * The fault is a value you can change between requests, or a queue with one fault per request. It records every
  * byte it receives, so it doubles as a sniffing upstream for privacy tests.
  *
@@ -196,6 +199,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         finish('end');
         return false;
       }
+      if (applied?.type === 'hang-after-events' && forwarded >= applied.events) {
+        // Stop reading the upstream but leave the client's response open: only the client or close() ends it.
+        finished = true;
+        upstreamResponse.destroy();
+        return false;
+      }
       if (applied?.type === 'malformed-sse' && forwarded >= (applied.afterEvents ?? 1)) {
         res.write(`data: ${applied.data ?? '{"choices":[{"delta":{"content":"unterminated'}\n\n`);
         finish('end');
@@ -225,6 +234,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (finished) return;
       if (buffered !== '' && !onEvent(buffered)) return;
       // Faults whose trigger was never reached still apply at the end of the body.
+      if (applied?.type === 'hang-after-events') return;
       if (applied?.type === 'reset-after-events') finish('reset');
       else finish('end');
     });

@@ -125,6 +125,14 @@ describe('startFaultProxy', () => {
     expect(truncated.body).toBe(events[0]);
   });
 
+  it('stalls after N events with the connection still open until the client gives up', async () => {
+    proxy.setFault({ type: 'hang-after-events', events: 2 });
+    const answer = await send(proxy.url, '/stream', '{}', 300);
+    proxy.setFault(null);
+    expect(answer.error).toBeDefined();
+    expect(answer.body).toBe(events.slice(0, 2).join(''));
+  });
+
   it('delays the first byte and still forwards the answer', async () => {
     proxy.setFault({ type: 'delay-first-byte', ms: 50 });
     const answer = await send(proxy.url, '/json');
