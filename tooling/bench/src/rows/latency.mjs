@@ -1,0 +1,71 @@
+// Rows 1 and 2: added latency (p50/p99 at concurrency 1 and 32) and the throughput ratio at concurrency 64.
+// Arms per round, in alternating order: `direct` (undici.request, JSON), `routed` (router.generate through
+// adapter-openai, which streams from the upstream), and `adapter` (adapter-openai's target.stream() without the
+// router) to split the added cost between the adapter and the router.
+import { armOrder, createDirectAgent, createRoutedArm, directJson, routedRequest, runConcurrent } from '../clients.mjs';
+import { paired, percentile } from '../stats.mjs';
+
+export async function run({ upstream, rounds, quick, log }) {
+  const agent = createDirectAgent();
+  const { router, target } = createRoutedArm(upstream, 'zero');
+  const arms = {
+    direct: () => directJson(agent, upstream, 'zero'),
+    routed: async () => {
+      const result = await router.generate(routedRequest());
+      if (result.text.length === 0) throw new Error('routed: empty answer');
+    },
+    adapter: async () => {
+      for await (const part of target.stream(routedRequest())) if (part.type === 'finish') return;
+      throw new Error('adapter: no finish');
+    },
+  };
+  const sizes = quick ? { 1: 200, 32: 400, 64: 600 } : { 1: 3000, 32: 6000, 64: 10_000 };
+  const perRound = { c1: [], c32: [], c64: [] };
+
+  for (let round = 0; round <= rounds; round += 1) {
+    const warmup = round === 0;
+    const record = { c1: {}, c32: {}, c64: {} };
+    for (const concurrency of [1, 32]) {
+      for (const arm of armOrder(['direct', 'routed', 'adapter'], round)) {
+        const { latencies } = await runConcurrent(sizes[concurrency], concurrency, arms[arm]);
+        record[`c${concurrency}`][arm] = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      }
+    }
+    for (const arm of armOrder(['direct', 'routed', 'adapter'], round)) {
+      const { elapsedNs } = await runConcurrent(sizes[64], 64, arms[arm]);
+      record.c64[arm] = { rps: sizes[64] / (elapsedNs / 1e9) };
+    }
+    if (warmup) continue;
+    for (const key of Object.keys(perRound)) perRound[key].push(record[key]);
+    log(
+      `latency round ${round}: c1 p50 direct ${record.c1.direct.p50.toFixed(0)} µs routed ${record.c1.routed.p50.toFixed(0)} µs; ` +
+        `c64 rps direct ${record.c64.direct.rps.toFixed(0)} routed ${record.c64.routed.rps.toFixed(0)}`,
+    );
+  }
+  await agent.close();
+
+  const pick = (key, arm, figure) => perRound[key].map((entry) => entry[arm][figure]);
+  const latency = {};
+  for (const key of ['c1', 'c32']) {
+    latency[key] = {
+      p50: paired(pick(key, 'routed', 'p50'), pick(key, 'direct', 'p50')),
+      p99: paired(pick(key, 'routed', 'p99'), pick(key, 'direct', 'p99')),
+      adapterOnly: {
+        p50: paired(pick(key, 'adapter', 'p50'), pick(key, 'direct', 'p50')),
+        p99: paired(pick(key, 'adapter', 'p99'), pick(key, 'direct', 'p99')),
+      },
+    };
+  }
+  return {
+    unit: 'µs',
+    requests: sizes,
+    latency,
+    throughput: {
+      concurrency: 64,
+      ratio: paired(pick('c64', 'routed', 'rps'), pick('c64', 'direct', 'rps')).ratio,
+      routedRps: paired(pick('c64', 'routed', 'rps'), pick('c64', 'direct', 'rps')).routed,
+      directRps: paired(pick('c64', 'routed', 'rps'), pick('c64', 'direct', 'rps')).direct,
+      adapterRatio: paired(pick('c64', 'adapter', 'rps'), pick('c64', 'direct', 'rps')).ratio,
+    },
+  };
+}
