@@ -1,0 +1,357 @@
+/**
+ * The fault matrix: every fault × (generate, stream) × (with, without a fallback target), on real servers —
+ * llama.cpp's llama-server behind the testkit fault proxy as the remote target, node-llama-cpp in process as the
+ * local target, both on the generated tiny model with greedy sampling, so every answer can be checked exactly.
+ *
+ * With a fallback the caller must get the complete answer: the fallback's own answer when nothing was shown yet, or
+ * exactly `prefix + the fallback's continuation of prefix` after a mid-stream failover (no lost or repeated text).
+ * Without one it must get one typed error within the deadline, and a stream must never end with `finish`.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
+import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-openai';
+import { createRouter, type PolicyInput, type Router, type RouterStreamPart } from '@switchyard/core';
+import {
+  AllTargetsFailedError,
+  type GenerateRequest,
+  NoEligibleTargetError,
+  SwitchyardError,
+  type SwitchyardErrorCode,
+  type Target,
+} from '@switchyard/spec';
+import {
+  ensureTinyModel,
+  type Fault,
+  type FaultProxy,
+  type LlamaServer,
+  startFaultProxy,
+  startLlamaServer,
+} from '@switchyard/testkit';
+import { Agent } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, startResettingServer } from './support/broken-endpoints.js';
+import { drain, eventually, settle, visibleText } from './support/drain.js';
+import { instrument } from './support/instrument.js';
+
+const prompt = 'Tell me about rail yards';
+const maxTokens = 24;
+/** The whole request's deadline; every case must end (answer or typed error) well before it. */
+const deadlineMs = 12_000;
+/** Hang guard: a result that arrives later than this after the deadline counts as a hang. */
+const hangMarginMs = 2_000;
+
+type RemoteKind = 'proxied' | 'refused' | 'reset';
+type LocalKind = 'missing' | 'corrupt' | 'crash-before-first-token' | 'crash-mid-stream';
+
+interface FaultCase {
+  name: string;
+  side: 'remote' | 'local';
+  remote?: RemoteKind;
+  fault?: Fault;
+  local?: LocalKind;
+  /** Tighter per-attempt timeouts for the hang cases, so they prove "typed error within the deadline" quickly. */
+  execution?: PolicyInput['execution'];
+  /** The code of the failed attempt's error. */
+  code: SwitchyardErrorCode;
+  /** Whether the primary gets to show text before it fails (so the fallback must continue, not restart). */
+  midStream: boolean;
+}
+
+const faults: FaultCase[] = [
+  { name: 'connection refused', side: 'remote', remote: 'refused', code: 'connection', midStream: false },
+  {
+    name: 'connection reset before the first byte',
+    side: 'remote',
+    remote: 'reset',
+    code: 'connection',
+    midStream: false,
+  },
+  {
+    name: 'connection reset mid-stream after 3 events',
+    side: 'remote',
+    fault: { type: 'reset-after-events', events: 3 },
+    code: 'connection',
+    midStream: true,
+  },
+  { name: 'HTTP 500', side: 'remote', fault: { type: 'status', status: 500 }, code: 'api-call', midStream: false },
+  { name: 'HTTP 502', side: 'remote', fault: { type: 'status', status: 502 }, code: 'api-call', midStream: false },
+  { name: 'HTTP 503', side: 'remote', fault: { type: 'status', status: 503 }, code: 'api-call', midStream: false },
+  {
+    name: 'HTTP 429 with Retry-After',
+    side: 'remote',
+    fault: { type: 'status', status: 429, retryAfter: 1 },
+    code: 'api-call',
+    midStream: false,
+  },
+  {
+    name: 'hang before the first byte',
+    side: 'remote',
+    fault: { type: 'hang' },
+    execution: { firstTokenTimeoutMs: 1_000 },
+    code: 'timeout',
+    midStream: false,
+  },
+  {
+    name: 'hang mid-stream after 3 events',
+    side: 'remote',
+    fault: { type: 'hang-after-events', events: 3 },
+    execution: { timeoutMs: 1_500 },
+    code: 'timeout',
+    midStream: true,
+  },
+  // The bad event usually shares a TCP chunk with the good ones, and the adapter rejects the chunk before yielding
+  // any of it; whether text was shown first depends on chunking, and the exact-answer check covers both.
+  {
+    name: 'malformed SSE after 3 events',
+    side: 'remote',
+    fault: { type: 'malformed-sse', afterEvents: 3 },
+    code: 'invalid-response',
+    midStream: false,
+  },
+  {
+    name: 'stream ends cleanly without [DONE]',
+    side: 'remote',
+    fault: { type: 'drop-done' },
+    code: 'invalid-response',
+    midStream: true,
+  },
+  {
+    name: 'stream ends cleanly after 3 events (no finish, no [DONE])',
+    side: 'remote',
+    fault: { type: 'end-after-events', events: 3 },
+    code: 'invalid-response',
+    midStream: true,
+  },
+  { name: 'local model file missing', side: 'local', local: 'missing', code: 'target-unavailable', midStream: false },
+  {
+    name: 'local model file corrupt (truncated GGUF)',
+    side: 'local',
+    local: 'corrupt',
+    code: 'target-unavailable',
+    midStream: false,
+  },
+  {
+    name: 'local model disposed before its first token',
+    side: 'local',
+    local: 'crash-before-first-token',
+    code: 'target-unavailable',
+    midStream: false,
+  },
+  {
+    name: 'local model disposed mid-generation',
+    side: 'local',
+    local: 'crash-mid-stream',
+    code: 'target-unavailable',
+    midStream: true,
+  },
+];
+
+const modes = ['generate', 'stream'] as const;
+const fallbackOptions = [true, false] as const;
+const matrix = faults.flatMap((fault) =>
+  modes.flatMap((mode) => fallbackOptions.map((withFallback) => ({ ...fault, mode, withFallback }))),
+);
+
+function request(): GenerateRequest {
+  return { messages: [{ role: 'user', content: prompt }], maxTokens, temperature: 0, routing: { deadlineMs } };
+}
+
+describe('fault matrix on llama-server, the fault proxy and the local llama.cpp target', () => {
+  let modelPath: string;
+  let server: LlamaServer;
+  let proxy: FaultProxy;
+  let agent: Agent;
+  let remote: OpenAITarget;
+  let refusedURL: string;
+  let resetting: Awaited<ReturnType<typeof startResettingServer>>;
+  let local: LlamaCppTarget;
+  let dir: string;
+  /** Greedy answers to the prompt, straight from each target. */
+  let remoteAnswer: string;
+  let localAnswer: string;
+  const disposables: Array<{ dispose?: () => Promise<void> }> = [];
+  let router: Router | undefined;
+
+  beforeAll(async () => {
+    modelPath = await ensureTinyModel();
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-reliability-'));
+    server = await startLlamaServer({ modelPath, parallel: 2 });
+    proxy = await startFaultProxy({ upstream: server.origin });
+    resetting = await startResettingServer();
+    agent = new Agent({ connections: 8, keepAliveTimeout: 1_000 });
+    refusedURL = `http://127.0.0.1:${await closedPort()}/v1`;
+    remote = remoteTarget('proxied');
+    local = createLlamaCppTarget({ modelPath, id: 'device', threads: 1, gpu: false, contextSize: 1024 });
+    await local.load();
+    remoteAnswer = (await remote.generate(request())).text;
+    localAnswer = (await local.generate(request())).text;
+    proxy.clearRequests();
+  });
+
+  afterEach(async () => {
+    proxy.setFault(null);
+    // Every case leaves the router with nothing in flight and nothing queued.
+    if (router) {
+      const settled = await eventually(() =>
+        Object.values(router!.stats()).every((stats) => stats.inFlight === 0 && stats.queueDepth === 0),
+      );
+      await router.dispose();
+      router = undefined;
+      expect(settled).toBe(true);
+    }
+    for (const target of disposables.splice(0)) await target.dispose?.();
+  });
+
+  afterAll(async () => {
+    await local?.dispose();
+    await agent?.close();
+    await proxy?.close();
+    await resetting?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * A fresh remote target per case: a connection error marks an OpenAI target unavailable until a later success or
+   * probe (passive health), which would exclude it from the next case's plan.
+   */
+  function remoteTarget(kind: RemoteKind): OpenAITarget {
+    const baseURL = kind === 'refused' ? refusedURL : kind === 'reset' ? `${resetting.url}/v1` : `${proxy.url}/v1`;
+    return createOpenAITarget({
+      baseURL,
+      id: 'gpu',
+      model: server.model,
+      dispatcher: agent,
+      capabilities: { continuation: true },
+    });
+  }
+
+  /** A fresh local target for the local-side faults (a disposed or broken one cannot be reused). */
+  async function brokenLocal(kind: LocalKind): Promise<LlamaCppTarget> {
+    let path = modelPath;
+    if (kind === 'missing') path = join(dir, 'no-such-model.gguf');
+    if (kind === 'corrupt') {
+      path = join(dir, 'truncated.gguf');
+      writeFileSync(path, readFileSync(modelPath).subarray(0, 4096));
+    }
+    const target = createLlamaCppTarget({ modelPath: path, id: 'device', threads: 1, gpu: false, contextSize: 1024 });
+    disposables.push(target);
+    return target;
+  }
+
+  it.each(matrix)('$name — $mode, fallback: $withFallback', async (testCase) => {
+    const execution = { retries: 0, ...testCase.execution };
+    let primary: ReturnType<typeof instrument<Target>>;
+    let fallback: ReturnType<typeof instrument<Target>>;
+    let primaryAnswer: string;
+    let fallbackAnswer: string;
+    let fallbackTarget: Target;
+    let crashed: LlamaCppTarget | undefined;
+    if (testCase.side === 'remote') {
+      primary = instrument<Target>(remoteTarget(testCase.remote ?? 'proxied'));
+      fallback = instrument<Target>(local);
+      fallbackTarget = local;
+      primaryAnswer = remoteAnswer;
+      fallbackAnswer = localAnswer;
+      if (testCase.fault) proxy.setFault(testCase.fault);
+    } else {
+      crashed = await brokenLocal(testCase.local!);
+      primary = instrument<Target>(crashed);
+      fallbackTarget = remoteTarget('proxied');
+      fallback = instrument<Target>(fallbackTarget);
+      primaryAnswer = localAnswer;
+      fallbackAnswer = remoteAnswer;
+    }
+    const [primaryName, fallbackName] = testCase.side === 'remote' ? ['gpu', 'device'] : ['device', 'gpu'];
+    const targets: Record<string, Target> = { [primaryName]: primary.wrapped };
+    if (testCase.withFallback) targets[fallbackName] = fallback.wrapped;
+    router = createRouter({
+      targets,
+      policy: { mode: testCase.side === 'remote' ? 'prefer-remote' : 'prefer-local', execution },
+    });
+    if (testCase.local === 'crash-before-first-token') {
+      router.on('attempt', (event) => {
+        if (event.target === 'device' && event.phase === 'start') void crashed?.dispose();
+      });
+    }
+    if (testCase.local === 'crash-mid-stream') {
+      primary.onPart = (part) => {
+        if (part.type === 'text-delta') void crashed?.dispose();
+      };
+    }
+
+    let text: string | undefined;
+    let error: unknown;
+    let elapsedMs: number;
+    let parts: RouterStreamPart[] = [];
+    if (testCase.mode === 'generate') {
+      const outcome = await settle(router.generate(request()));
+      text = outcome.value?.text;
+      error = outcome.error;
+      elapsedMs = outcome.elapsedMs;
+      if (outcome.value) expect(outcome.value.route.target).toBe(fallbackName);
+    } else {
+      const outcome = await drain(router.stream(request()));
+      parts = outcome.parts;
+      error = outcome.error;
+      elapsedMs = outcome.elapsedMs;
+      if (!error) text = visibleText(parts);
+    }
+    // Never a hang: an answer or an error, within the deadline (plus a generous margin for a loaded machine).
+    expect(elapsedMs).toBeLessThan(deadlineMs + hangMarginMs);
+
+    if (testCase.withFallback) {
+      expect(error).toBeUndefined();
+      // What the fallback was asked to continue from (if anything) must be what the primary really showed.
+      const continuedFrom = fallback.calls.at(-1)?.assistantPrefix;
+      if (continuedFrom === undefined) {
+        expect(text).toBe(fallbackAnswer);
+      } else {
+        expect(primaryAnswer.startsWith(continuedFrom)).toBe(true);
+        const continuation = await fallbackTarget.generate({
+          ...request(),
+          routing: undefined,
+          assistantPrefix: continuedFrom,
+        });
+        expect(text).toBe(continuedFrom + continuation.text);
+      }
+      if (testCase.midStream && testCase.local !== 'crash-mid-stream') expect(continuedFrom).toBeTruthy();
+      if (testCase.mode === 'stream') {
+        expect(parts[0]).toMatchObject({ type: 'route', phase: 'decision' });
+        expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
+        expect(parts.filter((part) => part.type === 'usage').length).toBeLessThanOrEqual(1);
+        expect(parts.at(-1)).toMatchObject({ type: 'route', phase: 'summary', route: { target: fallbackName } });
+        const failovers = parts.filter((part) => part.type === 'failover');
+        // A failover part appears exactly when text had been shown, and it continues rather than restarts.
+        expect(failovers.map((part) => part.mode)).toEqual(continuedFrom ? ['continue'] : []);
+        const summary = parts.at(-1);
+        if (summary?.type === 'route' && summary.phase === 'summary' && testCase.local !== 'missing') {
+          expect(summary.route.attempts[0]).toMatchObject({ target: primaryName, error: { code: testCase.code } });
+        }
+      }
+      return;
+    }
+
+    // Without a fallback: exactly one typed error, never a truncated "success".
+    expect(SwitchyardError.isInstance(error)).toBe(true);
+    expect(text).toBeUndefined();
+    expect(parts.some((part) => part.type === 'finish')).toBe(false);
+    expect(parts.some((part) => part.type === 'route' && part.phase === 'summary')).toBe(false);
+    if (testCase.local === 'missing') {
+      expect(NoEligibleTargetError.isInstance(error)).toBe(true);
+      expect((error as NoEligibleTargetError).excluded).toEqual([
+        expect.objectContaining({ target: 'device', reason: 'unavailable' }),
+      ]);
+      return;
+    }
+    expect(AllTargetsFailedError.isInstance(error)).toBe(true);
+    const attempts = (error as AllTargetsFailedError).attempts;
+    expect(attempts.map((attempt) => attempt.error.code)).toEqual([testCase.code]);
+    if (testCase.fault?.type === 'status') {
+      expect(attempts[0]?.error).toMatchObject({ status: testCase.fault.status });
+      if (testCase.fault.retryAfter !== undefined) expect(attempts[0]?.error).toMatchObject({ retryAfterMs: 1_000 });
+    }
+  });
+});
