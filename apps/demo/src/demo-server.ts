@@ -182,8 +182,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     server,
     async close() {
       for (const controller of openStreams) controller.abort();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end; a browser keeps idle keep-alive connections open.
       server.closeAllConnections();
+      await closed;
     },
   };
 }
