@@ -29,6 +29,22 @@ export interface SseUpstream {
 
 const defaultWords = ['Signals', ' are', ' green', ' on', ' track', ' nine.'];
 
+/**
+ * Continuation, as llama-server does it: when the last message is the assistant's, the answer goes on after that text
+ * (only the new words are sent).
+ */
+function continueAnswer(answer: Answer, body: Record<string, unknown>): Answer {
+  const messages = body.messages as Array<{ role?: string; content?: unknown }> | undefined;
+  const last = messages?.at(-1);
+  if (last?.role !== 'assistant' || typeof last.content !== 'string' || last.content === '') return answer;
+  const prefix = last.content;
+  let shown = '';
+  let index = 0;
+  while (index < answer.words.length && shown.length < prefix.length) shown += answer.words[index++];
+  if (shown !== prefix) return { ...answer, words: [] };
+  return { ...answer, words: answer.words.slice(index) };
+}
+
 function chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
   return `data: ${JSON.stringify({
     id: 'chatcmpl-stand-in',
@@ -76,7 +92,7 @@ export async function startSseUpstream(options: SseUpstreamOptions = {}): Promis
       return;
     }
     served += 1;
-    const answer = answerFor(body);
+    const answer = continueAnswer(answerFor(body), body);
     const text = answer.words.join('');
     const finishReason = answer.toolCall ? 'tool_calls' : 'stop';
     const usage = { prompt_tokens: 12, completion_tokens: answer.words.length, total_tokens: 12 + answer.words.length };
