@@ -30,7 +30,8 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const rounds = quick ? 1 : Number(values.rounds ?? 5);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a whole number ≥ 1, got "${values.rounds}"`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds: expected a whole number ≥ 1, got "${values.rounds}"`);
 const only = values.only ? values.only.split(',').map((name) => name.trim()) : allRows;
 for (const name of only) {
   if (!allRows.includes(name)) throw new Error(`--only: unknown row "${name}"; expected some of ${allRows.join(', ')}`);
@@ -49,7 +50,10 @@ function startChild(file, args = [], execArgv = []) {
 
 function runRow(row, options) {
   // The decision row's allocation count needs a young generation large enough that no scavenge runs mid-loop.
-  const execArgv = ['--expose-gc', ...(row === 'decision' ? ['--max-semi-space-size=64', '--min-semi-space-size=64'] : [])];
+  const execArgv = [
+    '--expose-gc',
+    ...(row === 'decision' ? ['--max-semi-space-size=64', '--min-semi-space-size=64'] : []),
+  ];
   const child = fork(join(here, 'row.mjs'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -73,7 +77,9 @@ function runRow(row, options) {
 const machine = machineInfo();
 const loadBefore = machine.loadavg;
 log(`Switchyard bench — ${rounds} round(s)${quick ? ' (quick)' : ''}, rows: ${only.join(', ')}`);
-log(`${machine.cpu} × ${machine.cores}, Node ${machine.node}, undici ${machine.undici}, load ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`);
+log(
+  `${machine.cpu} × ${machine.cores}, Node ${machine.node}, undici ${machine.undici}, load ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`,
+);
 
 const upstream = await startChild('upstream.mjs');
 const results = {};

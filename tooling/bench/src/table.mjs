@@ -12,13 +12,48 @@ const get = (object, path) => path.split('.').reduce((value, key) => value?.[key
 
 /** One entry per headline figure: where it lives in the results, its unit, target and anchor. */
 const catalogue = [
-  ['1', 'added p50 latency, c=1', 'latency.latency.c1.p50.added', 'µs', { max: 50, moonshot: 20 }, 'best gateway ~107 µs p99; Portkey 2.4–3.3 ms'],
-  ['1', 'added p99 latency, c=1', 'latency.latency.c1.p99.added', 'µs', { max: 150, moonshot: 75 }, 'best gateway ~107 µs p99'],
+  [
+    '1',
+    'added p50 latency, c=1',
+    'latency.latency.c1.p50.added',
+    'µs',
+    { max: 50, moonshot: 20 },
+    'best gateway ~107 µs p99; Portkey 2.4–3.3 ms',
+  ],
+  [
+    '1',
+    'added p99 latency, c=1',
+    'latency.latency.c1.p99.added',
+    'µs',
+    { max: 150, moonshot: 75 },
+    'best gateway ~107 µs p99',
+  ],
   ['1', 'added p50 latency, c=32', 'latency.latency.c32.p50.added', 'µs', { max: 50, moonshot: 20 }, ''],
-  ['1', 'added p99 latency, c=32', 'latency.latency.c32.p99.added', 'µs', { max: 150, moonshot: 75 }, 'TensorZero 0.94 ms p99 @10k QPS'],
+  [
+    '1',
+    'added p99 latency, c=32',
+    'latency.latency.c32.p99.added',
+    'µs',
+    { max: 150, moonshot: 75 },
+    'TensorZero 0.94 ms p99 @10k QPS',
+  ],
   ['1', '  of which adapter only, p50 c=1', 'latency.latency.c1.adapterOnly.p50.added', 'µs', null, ''],
-  ['2', 'throughput ratio, c=64', 'latency.throughput.ratio', '×', { min: 0.9, moonshot: 0.97 }, 'toy router 0.92–0.97'],
-  ['3', 'added TTFT, paced, 1 stream', 'streaming.paced.c1.ttft.added', 'µs', { max: 200 }, 'best gateway ~219 µs; Portkey ~30 ms'],
+  [
+    '2',
+    'throughput ratio, c=64',
+    'latency.throughput.ratio',
+    '×',
+    { min: 0.9, moonshot: 0.97 },
+    'toy router 0.92–0.97',
+  ],
+  [
+    '3',
+    'added TTFT, paced, 1 stream',
+    'streaming.paced.c1.ttft.added',
+    'µs',
+    { max: 200 },
+    'best gateway ~219 µs; Portkey ~30 ms',
+  ],
   ['3', 'added TTFT, paced, 64 streams', 'streaming.paced.c64.ttft.added', 'µs', { max: 200 }, ''],
   ['3', 'added per-chunk lag, paced, 1 stream', 'streaming.paced.c1.perChunk.added', 'µs', { max: 5 }, ''],
   ['3', 'added per-chunk lag, paced, 64 streams', 'streaming.paced.c64.perChunk.added', 'µs', { max: 5 }, ''],
@@ -97,7 +132,11 @@ export function formatTable(report) {
     figure.anchor ?? '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
-  const render = (cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const render = (cells) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   const machine = report.machine;
   const errors = Object.entries(report.rows)
     .filter(([, result]) => result.error)

@@ -36,7 +36,7 @@ function answerZero(res, stream) {
   else res.writeHead(200, { 'content-type': 'application/json' }).end(zeroJson);
 }
 
-function handleChat(req, res, body) {
+function handleChat(res, body) {
   let parsed;
   try {
     parsed = JSON.parse(body);
@@ -110,7 +110,7 @@ const server = createServer((req, res) => {
   }
   const chunks = [];
   req.on('data', (part) => chunks.push(part));
-  req.on('end', () => handleChat(req, res, Buffer.concat(chunks).toString('utf8')));
+  req.on('end', () => handleChat(res, Buffer.concat(chunks).toString('utf8')));
 });
 server.keepAliveTimeout = 60_000;
 server.headersTimeout = 65_000;

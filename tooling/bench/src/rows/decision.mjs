@@ -24,8 +24,18 @@ export function promptOfSize(bytes) {
 
 export function createDecisionRouter() {
   const targets = {
-    phone: createScriptedTarget({ id: 'phone', locality: 'local', capabilities: { contextWindow: 32_768 }, script: [{ text: 'ok' }] }),
-    laptop: createScriptedTarget({ id: 'laptop', locality: 'local', capabilities: { contextWindow: 32_768 }, script: [{ text: 'ok' }] }),
+    phone: createScriptedTarget({
+      id: 'phone',
+      locality: 'local',
+      capabilities: { contextWindow: 32_768 },
+      script: [{ text: 'ok' }],
+    }),
+    laptop: createScriptedTarget({
+      id: 'laptop',
+      locality: 'local',
+      capabilities: { contextWindow: 32_768 },
+      script: [{ text: 'ok' }],
+    }),
     gpu: createScriptedTarget({
       id: 'gpu',
       locality: 'remote',

@@ -81,7 +81,8 @@ async function deadUpstream(primaryOrigin, primaryModel, upstream, requests) {
   });
   for (let index = 0; index < requests; index += 1) {
     // The adapter marks a refused target unavailable at once, before any circuit opens: that also closes the door.
-    const closed = open || router.stats().primary?.circuit === 'open' || router.targets.primary.status().state !== 'ready';
+    const closed =
+      open || router.stats().primary?.circuit === 'open' || router.targets.primary.status().state !== 'ready';
     if (closed) requestsAfterOpen += 1;
     const result = await router.generate(routedRequest());
     if (result.route.target !== 'fallback') throw new Error('dead upstream: not answered by the fallback');

@@ -54,7 +54,9 @@ export async function run({ upstream, rounds, quick, log }) {
     if (round === 0) continue;
     perRound.direct.push(record.direct);
     perRound.routed.push(record.routed);
-    log(`memory round ${round}: per in-flight request direct ${record.direct.toFixed(0)} B, routed ${record.routed.toFixed(0)} B`);
+    log(
+      `memory round ${round}: per in-flight request direct ${record.direct.toFixed(0)} B, routed ${record.routed.toFixed(0)} B`,
+    );
   }
   await agent.close();
   const summary = paired(perRound.routed, perRound.direct);

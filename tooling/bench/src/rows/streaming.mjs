@@ -36,7 +36,10 @@ async function runBatch(arm, streams, expected, kind) {
 export async function run({ upstream, rounds, quick, log }) {
   const shapes = quick
     ? { paced: { model: 'paced:8:5', chunks: 8, c1Runs: 1 }, burst: { model: 'burst:64', chunks: 64, c1Runs: 3 } }
-    : { paced: { model: 'paced:64:20', chunks: 64, c1Runs: 2 }, burst: { model: 'burst:512', chunks: 512, c1Runs: 10 } };
+    : {
+        paced: { model: 'paced:64:20', chunks: 64, c1Runs: 2 },
+        burst: { model: 'burst:512', chunks: 512, c1Runs: 10 },
+      };
   const agent = createDirectAgent();
   const arms = {};
   for (const [kind, shape] of Object.entries(shapes)) {

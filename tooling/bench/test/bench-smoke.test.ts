@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The bench runs over the built dist of the packages (as `pnpm bench` does after turbo builds them); this is a smoke
+// of `--quick`: every row runs and reports finite figures. No thresholds: timings on a shared machine are not tests.
+describe('pnpm bench --quick', () => {
+  it('reports every row with finite figures, machine versions and no lost chunks', async () => {
+    const out = join(dir, 'report.json');
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [cli, '--quick', '--json', '--out', out],
+        { timeout: 110_000 },
+        (error, text, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(text)),
+      );
+    });
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(JSON.parse(stdout)).toEqual(report);
+    expect(report.machine.node).toBe(process.versions.node);
+    expect(report.machine.undici).toMatch(/^\d+\.\d+\.\d+/);
+    expect(report.machine.loadavgBefore).toHaveLength(3);
+    for (const row of ['latency', 'streaming', 'decision', 'memory', 'failover', 'gateway', 'local']) {
+      expect(report.rows[row], row).toBeDefined();
+      expect(report.rows[row].error, row).toBeUndefined();
+    }
+    const rowsWithFigures = new Set(report.figures.map((figure: { row: string }) => figure.row));
+    expect([...rowsWithFigures].sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    for (const figure of report.figures) expect(Number.isFinite(figure.median), figure.name).toBe(true);
+    expect(report.rows.streaming.lost).toBe(0);
+    expect(report.rows.streaming.lostDirect).toBe(0);
+  });
+});
