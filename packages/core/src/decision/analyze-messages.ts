@@ -1,5 +1,7 @@
 import type { Message } from '@switchyard/spec';
 import { detectPii } from '../privacy/detect-pii.js';
+import type { TextFacts } from './recent-texts.js';
+import { RecentTexts } from './recent-texts.js';
 
 /**
  * Tokens added per message for role and framing in the estimate. The estimate is `ceil(chars / 4) + 4` per
@@ -9,28 +11,31 @@ export const messageOverheadTokens = 4;
 /** Tokens an image is assumed to cost in the estimate. */
 export const imageTokenEstimate = 512;
 
-interface MessageFacts {
+/** Facts about a message whose text has to be assembled (content parts, tool calls). */
+interface AssembledFacts {
   content: Message['content'];
   text: string;
   images: number;
-  estimate: number;
-  /** `undefined` until the detector has run on this message. */
-  pii: string[] | undefined;
-  counted: Map<(text: string) => number | undefined, number> | undefined;
 }
 
-// plan() runs before generate() on the same request objects, and servers often plan twice (preview + run): the
-// facts about a message are computed once. Entries are dropped with the message; `content` guards against mutation.
-const cache = new WeakMap<Message, MessageFacts>();
+// Assembling the text of a multi-part message allocates, so it is done once per message object. Entries are dropped
+// with the message; `content` guards against mutation. Plain string messages need no entry: their text is the
+// content, and what is known about a text is kept by content in `recentTexts`.
+const assembled = new WeakMap<Message, AssembledFacts>();
+/** Up to 256 recent texts and 1M characters (about 2 MB) are remembered by content across message objects. */
+export const recentTexts = new RecentTexts(256, 1_000_000);
 
-function factsOf(message: Message): MessageFacts {
-  const cached = cache.get(message);
+function hasAssembledText(message: Message): boolean {
+  return typeof message.content !== 'string' || (message.role === 'assistant' && message.toolCalls !== undefined);
+}
+
+function assembledFacts(message: Message): AssembledFacts {
+  const cached = assembled.get(message);
   if (cached !== undefined && cached.content === message.content) return cached;
-  let text: string;
+  let text = '';
   let images = 0;
   if (typeof message.content === 'string') text = message.content;
   else {
-    text = '';
     for (const part of message.content) {
       if (part.type === 'text') text += part.text;
       else images += 1;
@@ -39,22 +44,29 @@ function factsOf(message: Message): MessageFacts {
   if (message.role === 'assistant' && message.toolCalls) {
     for (const call of message.toolCalls) text += call.name + call.arguments;
   }
-  const facts: MessageFacts = {
-    content: message.content,
-    text,
-    images,
-    estimate: Math.ceil(text.length / 4) + messageOverheadTokens + images * imageTokenEstimate,
-    pii: undefined,
-    counted: undefined,
-  };
-  cache.set(message, facts);
+  const facts: AssembledFacts = { content: message.content, text, images };
+  assembled.set(message, facts);
   return facts;
+}
+
+/** The text the estimate, the tokenizers and the detector see: content parts joined, tool calls included. */
+function textOf(message: Message): string {
+  return hasAssembledText(message) ? assembledFacts(message).text : (message.content as string);
+}
+
+function imagesOf(message: Message): number {
+  return typeof message.content === 'string' ? 0 : assembledFacts(message).images;
 }
 
 /** The estimated prompt tokens of `messages`: `ceil(chars / 4) + 4` per message, plus a fixed cost per image. */
 export function estimatePromptTokens(messages: readonly Message[]): number {
   let total = 0;
-  for (const message of messages) total += factsOf(message).estimate;
+  for (const message of messages) {
+    if (hasAssembledText(message)) {
+      const facts = assembledFacts(message);
+      total += Math.ceil(facts.text.length / 4) + messageOverheadTokens + facts.images * imageTokenEstimate;
+    } else total += Math.ceil((message.content as string).length / 4) + messageOverheadTokens;
+  }
   return total;
 }
 
@@ -66,16 +78,18 @@ export function countPromptTokens(
   if (countTokens === undefined) return estimatePromptTokens(messages);
   let total = 0;
   for (const message of messages) {
-    const facts = factsOf(message);
-    let count = facts.counted?.get(countTokens);
+    const text = textOf(message);
+    const shared: TextFacts | undefined = text.length === 0 ? undefined : recentTexts.get(text);
+    let count = shared?.counted?.get(countTokens);
     if (count === undefined) {
-      const counted = countTokens(facts.text);
-      if (counted === undefined) return estimatePromptTokens(messages);
-      count = counted + messageOverheadTokens + facts.images * imageTokenEstimate;
-      facts.counted ??= new Map();
-      facts.counted.set(countTokens, count);
+      count = countTokens(text);
+      if (count === undefined) return estimatePromptTokens(messages);
+      if (shared) {
+        shared.counted ??= new Map();
+        shared.counted.set(countTokens, count);
+      }
     }
-    total += count;
+    total += count + messageOverheadTokens + imagesOf(message) * imageTokenEstimate;
   }
   return total;
 }
@@ -84,20 +98,23 @@ export function countPromptTokens(
 export function detectPiiInMessages(messages: readonly Message[]): string[] {
   let found: string[] | undefined;
   for (const message of messages) {
-    const facts = factsOf(message);
-    facts.pii ??= facts.text.length === 0 ? [] : detectPii(facts.text).kinds;
-    if (facts.pii.length === 0) continue;
-    if (found === undefined) found = facts.pii;
-    else found = [...new Set([...found, ...facts.pii])];
+    const text = textOf(message);
+    if (text.length === 0) continue;
+    const shared = recentTexts.get(text);
+    shared.pii ??= detectPii(text).kinds;
+    if (shared.pii.length === 0) continue;
+    if (found === undefined) found = shared.pii;
+    else found = [...new Set([...found, ...shared.pii])];
   }
-  return found ?? [];
+  // A copy: the cached kinds must not change when a caller edits `plan.privacy.detected`.
+  return found === undefined ? [] : [...found];
 }
 
 /** The text of the last user message: what a difficulty scorer judges. */
 export function lastUserText(messages: readonly Message[]): string {
   for (let index = messages.length - 1; index >= 0; index -= 1) {
     const message = messages[index]!;
-    if (message.role === 'user') return factsOf(message).text;
+    if (message.role === 'user') return textOf(message);
   }
   return '';
 }

@@ -5,6 +5,8 @@ import type { Policy } from '../policy/policy.js';
 import type { DeviceSignals, SignalOverrides } from '../signals/device-signals.js';
 import { thermalStates } from '../signals/device-signals.js';
 import { countPromptTokens, detectPiiInMessages, estimatePromptTokens, lastUserText } from './analyze-messages.js';
+import type { ExplanationFacts, ScoreFacts } from './explain-plan.js';
+import { createRoutePlan, deviceFacts, formatUsd, percent } from './explain-plan.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 
 /** Output tokens assumed when a request sets no `maxTokens` (capped by the target's `maxOutputTokens`). */
@@ -54,23 +56,6 @@ function statusDetail(status: TargetStatus): string {
   }
 }
 
-function percent(value: number): string {
-  return `${Math.round(value * 100)}%`;
-}
-
-function describeDevice(device: DeviceSignals): string {
-  const parts: string[] = [];
-  const battery = device.battery;
-  if (battery?.level !== undefined)
-    parts.push(`battery ${percent(battery.level)}${battery.charging ? ' (charging)' : ''}`);
-  else if (battery?.charging !== undefined) parts.push(battery.charging ? 'charging' : 'on battery');
-  if (device.thermal !== undefined) parts.push(`thermal ${device.thermal}`);
-  if (device.memory?.freeBytes !== undefined) parts.push(`${Math.round(device.memory.freeBytes / 1048576)} MiB free`);
-  if (device.network?.online !== undefined) parts.push(device.network.online ? 'online' : 'offline');
-  if (device.network?.metered) parts.push('metered');
-  return parts.length === 0 ? 'signals: none reported (unknown counts as fine)' : `signals: ${parts.join(', ')}`;
-}
-
 /**
  * The decision: a pure function of request, device signals, policy and live stats → ordered plan, exclusions and
  * explanation. No I/O, no model loading, no timers; `router.plan()` and the executor both call it.
@@ -78,7 +63,6 @@ function describeDevice(device: DeviceSignals): string {
 export function planRoute(input: DecisionInput): RoutePlan {
   const { request, policy, device, overrides } = input;
   const messages = request.messages;
-  const explanation: string[] = [describeDevice(device)];
   const excluded: Exclusion[] = [];
   const promptTokens: Record<string, number> = {};
 
@@ -86,10 +70,6 @@ export function planRoute(input: DecisionInput): RoutePlan {
   const markedPrivate = request.routing?.privacy === 'private';
   const detected = !markedPrivate && policy.privacy.detectPii ? detectPiiInMessages(messages) : [];
   const isPrivate = markedPrivate || detected.length > 0;
-  if (markedPrivate) explanation.push('privacy: request is marked private, so only local targets may run it');
-  else if (detected.length > 0) {
-    explanation.push(`privacy: detected ${detected.join(', ')}, so only local targets may run it (fails closed)`);
-  }
 
   const estimate = estimatePromptTokens(messages);
   const needsTools = (request.tools?.length ?? 0) > 0;
@@ -111,7 +91,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
       tools: needsTools,
       jsonSchema: needsJsonSchema,
       device,
-      hour: (overrides?.now ?? new Date(input.now)).getHours(),
+      now: overrides?.now ?? input.now,
     };
     for (const candidate of input.rules) {
       if (candidate.matches(context)) {
@@ -119,13 +99,6 @@ export function planRoute(input: DecisionInput): RoutePlan {
         break;
       }
     }
-    if (rule) {
-      const actions: string[] = [];
-      if (rule.rule.use) actions.push(`use ${rule.rule.use.join(', ')}`);
-      if (rule.rule.prefer) actions.push(`prefer ${rule.rule.prefer.join(', ')}`);
-      if (rule.rule.avoid) actions.push(`avoid ${rule.rule.avoid.join(', ')}`);
-      explanation.push(`${rule.label} matched: ${actions.join('; ')}`);
-    } else explanation.push('no policy rule matched');
   }
 
   const mode = policy.mode;
@@ -145,7 +118,8 @@ export function planRoute(input: DecisionInput): RoutePlan {
     const { name, target } = health;
     const capabilities = target.capabilities;
     const local = target.locality === 'local';
-    const tokens = countPromptTokens(messages, capabilities.countTokens);
+    const tokens =
+      capabilities.countTokens === undefined ? estimate : countPromptTokens(messages, capabilities.countTokens);
     promptTokens[name] = tokens;
     const outputTokens = request.maxTokens ?? Math.min(defaultOutputTokens, capabilities.maxOutputTokens);
 
@@ -227,54 +201,79 @@ export function planRoute(input: DecisionInput): RoutePlan {
 
   // Difficulty: consulted only when local and remote candidates compete, since it cannot change anything otherwise.
   let difficulty: number | undefined;
+  let difficultyFacts: ExplanationFacts['difficulty'];
   if (input.difficulty && mode !== 'local-only' && mode !== 'remote-only' && hasBothLocalities(candidates)) {
     difficulty = clamp01(input.difficulty(lastUserText(messages)));
     const threshold = policy.quality.threshold;
-    const demote = difficulty > threshold && (mode === 'auto' || mode === 'prefer-local');
-    explanation.push(
-      `difficulty ${difficulty.toFixed(2)} (threshold ${threshold})${demote ? ': local targets demoted below remote ones' : ''}`,
-    );
-    if (demote) for (const candidate of candidates) candidate.demoted = candidate.health.target.locality === 'local';
+    const demoted = difficulty > threshold && (mode === 'auto' || mode === 'prefer-local');
+    difficultyFacts = { value: difficulty, threshold, demoted };
+    if (demoted) for (const candidate of candidates) candidate.demoted = candidate.health.target.locality === 'local';
   }
 
-  if (mode === 'auto') scoreCandidates(candidates, input, promptTokens, difficulty, explanation, excluded);
+  const scores = mode === 'auto' ? scoreCandidates(candidates, input, promptTokens, difficulty, excluded) : undefined;
 
-  candidates.sort((a, b) => compareCandidates(a, b, mode));
+  if (candidates.length > 1) candidates.sort(mode === 'auto' ? compareAuto : compareByLocality[mode]);
 
-  for (const entry of excluded) explanation.push(`excluded ${entry.target}: ${entry.reason} (${entry.detail})`);
-  const plan: PlannedTarget[] = candidates.map((candidate) =>
-    candidate.score === undefined
-      ? { target: candidate.health.name, locality: candidate.health.target.locality }
-      : { target: candidate.health.name, locality: candidate.health.target.locality, score: candidate.score },
+  const plan: PlannedTarget[] = new Array(candidates.length);
+  for (let index = 0; index < candidates.length; index += 1) {
+    const candidate = candidates[index]!;
+    plan[index] =
+      candidate.score === undefined
+        ? { target: candidate.health.name, locality: candidate.health.target.locality }
+        : { target: candidate.health.name, locality: candidate.health.target.locality, score: candidate.score };
+  }
+  return createRoutePlan(
+    { plan, excluded, privacy: { private: isPrivate, detected }, difficulty, promptTokens },
+    {
+      device: deviceFacts(device),
+      markedPrivate,
+      detected,
+      rulesChecked: input.rules.length > 0,
+      rule,
+      difficulty: difficultyFacts,
+      scores,
+      deadlineMs: request.routing?.deadlineMs,
+      excludedCount: excluded.length,
+      mode,
+    },
   );
-  explanation.push(
-    plan.length === 0 ? 'plan: no eligible target' : `plan (${mode}): ${plan.map((entry) => entry.target).join(' → ')}`,
-  );
-  return {
-    plan,
-    excluded,
-    explanation,
-    privacy: { private: isPrivate, detected },
-    ...(difficulty === undefined ? {} : { difficulty }),
-    promptTokens,
-  };
 }
 
-function compareCandidates(a: Candidate, b: Candidate, mode: Policy['mode']): number {
+// Comparators are built once per mode so sorting allocates no closure per plan.
+function compareFirst(a: Candidate, b: Candidate): number {
   if (a.preferred !== b.preferred) return a.preferred < b.preferred ? -1 : 1;
   if (a.demoted !== b.demoted) return a.demoted ? 1 : -1;
-  if (mode === 'auto') {
-    if (a.meetsDeadline !== b.meetsDeadline) return a.meetsDeadline ? -1 : 1;
-    const difference = (b.score ?? 0) - (a.score ?? 0);
-    if (difference !== 0) return difference;
-  } else if (mode === 'prefer-local' || mode === 'prefer-remote') {
-    const aLocal = a.health.target.locality === 'local';
-    const bLocal = b.health.target.locality === 'local';
-    if (aLocal !== bLocal) return aLocal === (mode === 'prefer-local') ? -1 : 1;
-  }
+  return 0;
+}
+
+function compareAuto(a: Candidate, b: Candidate): number {
+  const first = compareFirst(a, b);
+  if (first !== 0) return first;
+  if (a.meetsDeadline !== b.meetsDeadline) return a.meetsDeadline ? -1 : 1;
+  const difference = (b.score ?? 0) - (a.score ?? 0);
+  if (difference !== 0) return difference;
   // Deterministic tie-break: the order targets were given to createRouter.
   return a.health.index - b.health.index;
 }
+
+function byLocality(localFirst: boolean | undefined) {
+  return (a: Candidate, b: Candidate): number => {
+    const first = compareFirst(a, b);
+    if (first !== 0) return first;
+    if (localFirst !== undefined) {
+      const aLocal = a.health.target.locality === 'local';
+      if (aLocal !== (b.health.target.locality === 'local')) return aLocal === localFirst ? -1 : 1;
+    }
+    return a.health.index - b.health.index;
+  };
+}
+
+const compareByLocality: Record<Exclude<Policy['mode'], 'auto'>, (a: Candidate, b: Candidate) => number> = {
+  'prefer-local': byLocality(true),
+  'prefer-remote': byLocality(false),
+  'local-only': byLocality(undefined),
+  'remote-only': byLocality(undefined),
+};
 
 /**
  * `auto` mode: expected latency (queue wait + TTFT + output / tokens-per-second, from live stats or priors) against
@@ -286,9 +285,8 @@ function scoreCandidates(
   input: DecisionInput,
   promptTokens: Record<string, number>,
   difficulty: number | undefined,
-  explanation: string[],
   excluded: Exclusion[],
-): void {
+): ScoreFacts[] {
   const { policy, request } = input;
   // Spill first, but never spill the last candidate: waiting beats failing.
   for (let index = candidates.length - 1; index >= 0 && candidates.length > 1; index -= 1) {
@@ -331,6 +329,7 @@ function scoreCandidates(
     if (cost > maxCost) maxCost = cost;
     candidate.meetsDeadline = deadline === undefined || latency <= deadline;
   }
+  const scores: ScoreFacts[] = [];
   candidates.forEach((candidate, index) => {
     const { health } = candidate;
     const latency = latencies[index]!;
@@ -345,12 +344,16 @@ function scoreCandidates(
       wCost * (maxCost > 0 ? cost / maxCost : 0) +
       wQuality * qualityLoss;
     candidate.score = Math.round((1 - penalty / weightSum) * 1000) / 1000;
-    explanation.push(
-      `score ${health.name} = ${candidate.score} (expected ${Math.round(latency)} ms${
-        candidate.meetsDeadline ? '' : ` > deadline ${deadline} ms`
-      }, $${formatUsd(cost)}, quality ${tier})`,
-    );
+    scores.push({
+      target: health.name,
+      score: candidate.score,
+      latencyMs: latency,
+      meetsDeadline: candidate.meetsDeadline,
+      costUsd: cost,
+      quality: tier,
+    });
   });
+  return scores;
 }
 
 /** Estimated dollars for `inputTokens` in and `outputTokens` out at `price` (per million tokens). */
@@ -360,10 +363,6 @@ export function estimateCostUsd(
   outputTokens: number,
 ): number {
   return (inputTokens * price.inputPer1M + outputTokens * price.outputPer1M) / 1_000_000;
-}
-
-function formatUsd(value: number): string {
-  return value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2);
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -14,22 +14,37 @@ export function periodStart(period: BudgetPeriod, now: number): number {
   }
 }
 
+/** The start (epoch ms) of the UTC calendar period after the one that contains `now`. */
+export function nextPeriodStart(period: BudgetPeriod, now: number): number {
+  const date = new Date(now);
+  switch (period) {
+    case 'hour':
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours() + 1);
+    case 'day':
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
+    case 'month':
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+  }
+}
+
 /** Spend in the current period, from actual usage × price; resets when the period changes. */
 export class BudgetTracker {
   #period: BudgetPeriod = 'day';
   #start = Number.NEGATIVE_INFINITY;
+  // Kept so that plan(), which asks on every request, compares numbers instead of doing calendar arithmetic.
+  #end = Number.NEGATIVE_INFINITY;
   #spent = 0;
 
   /** Spend so far in the period that contains `now` (pure). */
   spentAt(period: BudgetPeriod, now: number): number {
-    return period === this.#period && periodStart(period, now) === this.#start ? this.#spent : 0;
+    return period === this.#period && now >= this.#start && now < this.#end ? this.#spent : 0;
   }
 
   add(usd: number, period: BudgetPeriod, now: number): void {
-    const start = periodStart(period, now);
-    if (period !== this.#period || start !== this.#start) {
+    if (period !== this.#period || now < this.#start || now >= this.#end) {
       this.#period = period;
-      this.#start = start;
+      this.#start = periodStart(period, now);
+      this.#end = nextPeriodStart(period, now);
       this.#spent = 0;
     }
     this.#spent += usd;

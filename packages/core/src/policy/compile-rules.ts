@@ -9,7 +9,8 @@ export interface RuleContext {
   tools: boolean;
   jsonSchema: boolean;
   device: DeviceSignals;
-  hour: number;
+  /** The time `hour` conditions read (a `Date` from a signal override, else epoch ms); only they pay for the local hour. */
+  now: Date | number;
 }
 
 /** A rule with its condition turned into one predicate, built once when the policy is set. */
@@ -30,7 +31,12 @@ function compileWhen(when: PolicyRule['when']): Check {
   if (when.tags) {
     const wanted = when.tags;
     // Every listed tag must be present on the request.
-    checks.push((context) => context.tags !== undefined && wanted.every((tag) => context.tags!.includes(tag)));
+    checks.push((context) => {
+      const tags = context.tags;
+      if (tags === undefined) return false;
+      for (const tag of wanted) if (!tags.includes(tag)) return false;
+      return true;
+    });
   }
   if (when.privacy) {
     const wantPrivate = when.privacy === 'private';
@@ -75,9 +81,10 @@ function compileWhen(when: PolicyRule['when']): Check {
   if (when.hour) {
     const { from, to } = when.hour;
     // [from, to) in the device's local time; from > to wraps past midnight (22 → 6).
-    checks.push((context) =>
-      from <= to ? context.hour >= from && context.hour < to : context.hour >= from || context.hour < to,
-    );
+    checks.push((context) => {
+      const hour = (typeof context.now === 'number' ? new Date(context.now) : context.now).getHours();
+      return from <= to ? hour >= from && hour < to : hour >= from || hour < to;
+    });
   }
   if (checks.length === 0) return () => true;
   if (checks.length === 1) return checks[0]!;

@@ -1,0 +1,175 @@
+import type { Exclusion } from '@switchyard/spec';
+import type { CompiledRule } from '../policy/compile-rules.js';
+import type { Policy } from '../policy/policy.js';
+import type { DeviceSignals } from '../signals/device-signals.js';
+import type { PlannedTarget, RoutePlan } from './route-plan.js';
+
+/** The device readings an explanation describes, copied at decision time (a signal source may update in place). */
+export interface DeviceFacts {
+  batteryLevel: number | undefined;
+  charging: boolean | undefined;
+  thermal: DeviceSignals['thermal'];
+  freeBytes: number | undefined;
+  online: boolean | undefined;
+  metered: boolean | undefined;
+}
+
+/** One `auto` score, kept as numbers until someone reads the explanation. */
+export interface ScoreFacts {
+  target: string;
+  score: number;
+  latencyMs: number;
+  meetsDeadline: boolean;
+  costUsd: number;
+  quality: number;
+}
+
+/**
+ * What the decision found, as plain values. Turning them into sentences costs more than the decision itself, and
+ * most plans are executed without anyone reading why, so the sentences are built when `explanation` is first read.
+ */
+export interface ExplanationFacts {
+  device: DeviceFacts;
+  markedPrivate: boolean;
+  detected: readonly string[];
+  /** False when the policy has no rules (then no rule line is written). */
+  rulesChecked: boolean;
+  rule: CompiledRule | undefined;
+  difficulty: { value: number; threshold: number; demoted: boolean } | undefined;
+  scores: ScoreFacts[] | undefined;
+  deadlineMs: number | undefined;
+  /** How many exclusions the decision made (the array stays the caller's to change afterwards). */
+  excludedCount: number;
+  mode: Policy['mode'];
+}
+
+export function deviceFacts(device: DeviceSignals): DeviceFacts {
+  return {
+    batteryLevel: device.battery?.level,
+    charging: device.battery?.charging,
+    thermal: device.thermal,
+    freeBytes: device.memory?.freeBytes,
+    online: device.network?.online,
+    metered: device.network?.metered,
+  };
+}
+
+export function percent(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+export function formatUsd(value: number): string {
+  return value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2);
+}
+
+function describeDevice(device: DeviceFacts): string {
+  const parts: string[] = [];
+  if (device.batteryLevel !== undefined)
+    parts.push(`battery ${percent(device.batteryLevel)}${device.charging ? ' (charging)' : ''}`);
+  else if (device.charging !== undefined) parts.push(device.charging ? 'charging' : 'on battery');
+  if (device.thermal !== undefined) parts.push(`thermal ${device.thermal}`);
+  if (device.freeBytes !== undefined) parts.push(`${Math.round(device.freeBytes / 1048576)} MiB free`);
+  if (device.online !== undefined) parts.push(device.online ? 'online' : 'offline');
+  if (device.metered) parts.push('metered');
+  return parts.length === 0 ? 'signals: none reported (unknown counts as fine)' : `signals: ${parts.join(', ')}`;
+}
+
+/** The explanation lines, in order: signals, privacy, rule, difficulty, scores, exclusions, the final order. */
+export function explainPlan(
+  facts: ExplanationFacts,
+  excluded: readonly Exclusion[],
+  plan: readonly PlannedTarget[],
+): string[] {
+  const lines = [describeDevice(facts.device)];
+  if (facts.markedPrivate) lines.push('privacy: request is marked private, so only local targets may run it');
+  else if (facts.detected.length > 0) {
+    lines.push(`privacy: detected ${facts.detected.join(', ')}, so only local targets may run it (fails closed)`);
+  }
+  const rule = facts.rule;
+  if (rule) {
+    const actions: string[] = [];
+    if (rule.rule.use) actions.push(`use ${rule.rule.use.join(', ')}`);
+    if (rule.rule.prefer) actions.push(`prefer ${rule.rule.prefer.join(', ')}`);
+    if (rule.rule.avoid) actions.push(`avoid ${rule.rule.avoid.join(', ')}`);
+    lines.push(`${rule.label} matched: ${actions.join('; ')}`);
+  } else if (facts.rulesChecked) lines.push('no policy rule matched');
+  const difficulty = facts.difficulty;
+  if (difficulty) {
+    lines.push(
+      `difficulty ${difficulty.value.toFixed(2)} (threshold ${difficulty.threshold})${
+        difficulty.demoted ? ': local targets demoted below remote ones' : ''
+      }`,
+    );
+  }
+  for (const score of facts.scores ?? []) {
+    lines.push(
+      `score ${score.target} = ${score.score} (expected ${Math.round(score.latencyMs)} ms${
+        score.meetsDeadline ? '' : ` > deadline ${facts.deadlineMs} ms`
+      }, $${formatUsd(score.costUsd)}, quality ${score.quality})`,
+    );
+  }
+  for (let index = 0; index < facts.excludedCount && index < excluded.length; index += 1) {
+    const entry = excluded[index]!;
+    lines.push(`excluded ${entry.target}: ${entry.reason} (${entry.detail})`);
+  }
+  lines.push(
+    plan.length === 0
+      ? 'plan: no eligible target'
+      : `plan (${facts.mode}): ${plan.map((entry) => entry.target).join(' → ')}`,
+  );
+  return lines;
+}
+
+/** What the decision hands over besides the explanation facts (`difficulty` undefined: not consulted). */
+export type PlanFields = Omit<RoutePlan, 'explanation' | 'difficulty'> & { difficulty: number | undefined };
+
+/**
+ * A plan whose `explanation` is an own, enumerable accessor that builds the lines on first read and then becomes a
+ * plain data property, so readers, `JSON.stringify`, spreading and `structuredClone` all see the same `string[]`
+ * as before, and assigning replaces it. A class with one shared property descriptor is about 5× cheaper to create
+ * than an object literal with a getter and a setter (those allocate two closures and define each accessor at run time).
+ */
+class LazyRoutePlan implements RoutePlan {
+  // Declared, not initialised: the constructor adds the properties in the order readers have always seen.
+  declare plan: PlannedTarget[];
+  declare excluded: Exclusion[];
+  declare explanation: string[];
+  declare privacy: RoutePlan['privacy'];
+  declare difficulty?: number;
+  declare promptTokens: Record<string, number>;
+  #facts: ExplanationFacts | undefined;
+
+  static readonly #lazyExplanation: PropertyDescriptor = {
+    get(this: LazyRoutePlan): string[] {
+      const facts = this.#facts;
+      return LazyRoutePlan.#settle(this, facts === undefined ? [] : explainPlan(facts, this.excluded, this.plan));
+    },
+    set(this: LazyRoutePlan, lines: string[]) {
+      LazyRoutePlan.#settle(this, lines);
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  static #settle(plan: LazyRoutePlan, lines: string[]): string[] {
+    plan.#facts = undefined;
+    Object.defineProperty(plan, 'explanation', { value: lines, writable: true, enumerable: true, configurable: true });
+    return lines;
+  }
+
+  constructor(fields: PlanFields, facts: ExplanationFacts) {
+    this.plan = fields.plan;
+    this.excluded = fields.excluded;
+    Object.defineProperty(this, 'explanation', LazyRoutePlan.#lazyExplanation);
+    this.privacy = fields.privacy;
+    // Assigned in this order so the keys keep the order they always had (…, privacy, difficulty, promptTokens).
+    if (fields.difficulty !== undefined) this.difficulty = fields.difficulty;
+    this.promptTokens = fields.promptTokens;
+    this.#facts = facts;
+  }
+}
+
+/** The decision's result, with its explanation built when first read. */
+export function createRoutePlan(fields: PlanFields, facts: ExplanationFacts): RoutePlan {
+  return new LazyRoutePlan(fields, facts);
+}

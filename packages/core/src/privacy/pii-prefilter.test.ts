@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { PiiKind } from './detect-pii.js';
+import { detectPii, piiKinds, scanPii } from './detect-pii.js';
+
+const samples: Record<PiiKind, string[]> = {
+  email: ['ada.lovelace@example.org', 'x+y@mail.co.uk'],
+  // '+1.(41) 555 010' has nine digits only with its country code, which sits four characters before the first digit
+  // pair: it fails if the number scan starts any later.
+  'phone-number': ['+1 415 555 0100', '(415) 555-0100', '+1.(41) 555 010', '+44 20 7946 0958', '+4915112345678'],
+  'card-number': ['4111 1111 1111 1111', '4111-1111-1111-1111', '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1', '4111111111111111'],
+  iban: ['DE89 3704 0044 0532 0130 00', 'GB82WEST12345698765432'],
+  'national-id': ['123-45-6789'],
+  secret: [
+    'sk-proj-abcdefghijklmnopqrstuvwxyz123456',
+    'AKIAIOSFODNN7EXAMPLE',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'password: hunter2hunter2',
+    'API_KEY=abcdefgh12345678',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'github_pat_abcdefghijklmnopqrstuvwxyz0123456789',
+    'xoxb-1234567890-abcdef',
+    'AIzaSyA1234567890abcdefghijklmnopqrstuv',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop',
+  ],
+};
+
+const prose =
+  'The railway signalling system evolved from hand signals and flags to mechanical semaphores, then to electric ' +
+  'track circuits and interlocking towers; answer in 3 short paragraphs with one example each. ';
+const longProse = prose.repeat(Math.ceil(4096 / prose.length));
+
+describe('PII pre-filter', () => {
+  it.each(piiKinds.flatMap((kind) => samples[kind].map((sample) => [kind, sample] as const)))(
+    'still finds %s (%j) at the start, middle and end of 4 KB of prose',
+    (kind, sample) => {
+      const middle = Math.floor(longProse.length / 2);
+      for (const text of [
+        `${sample} ${longProse}`,
+        `${longProse.slice(0, middle)} ${sample} ${longProse.slice(middle)}`,
+        `${longProse} ${sample}`,
+      ]) {
+        expect(detectPii(text).kinds).toContain(kind);
+      }
+    },
+  );
+
+  it('reports nothing for prose with single digits, hyphens and common letters', () => {
+    expect(detectPii(`${longProse} well-known look-ahead - k - e y J 7 - 3`).kinds).toEqual([]);
+  });
+
+  it('answers exactly like the unfiltered scan on thousands of generated texts', () => {
+    // Fragments that sit on the pre-filter's edges: digit pairs split by separators, markers without their tails,
+    // and every sample; a seeded generator keeps the test deterministic.
+    const fragments = [
+      ...Object.values(samples).flat(),
+      'ok',
+      'the',
+      ' ',
+      '-',
+      '.',
+      '+',
+      '(',
+      ')',
+      '1',
+      '12',
+      '1 2',
+      '1-2',
+      '1.2',
+      '2024',
+      '10 000 000',
+      'k-',
+      'sk-',
+      'eyJ',
+      '_',
+      ':',
+      '=',
+      '@',
+      'DE',
+      'AKIA',
+      'xox',
+      'AIza',
+      '-----BEGIN',
+      'password',
+      'secret',
+      '\n',
+    ];
+    let seed = 42;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    let withFindings = 0;
+    for (let round = 0; round < 3000; round += 1) {
+      let text = '';
+      const pieces = 1 + Math.floor(random() * 12);
+      for (let piece = 0; piece < pieces; piece += 1) {
+        text += fragments[Math.floor(random() * fragments.length)];
+        if (random() < 0.3) text += prose.slice(0, Math.floor(random() * 40));
+      }
+      const filtered = scanPii(text, true).kinds;
+      expect(filtered, text).toEqual(scanPii(text, false).kinds);
+      if (filtered.length > 0) withFindings += 1;
+    }
+    // Guards the generator itself: most texts must hold something for the comparison to mean anything.
+    expect(withFindings).toBeGreaterThan(1000);
+  });
+});
