@@ -26,6 +26,12 @@ function describeSetup(runtime: DemoRuntime): string[] {
   return lines;
 }
 
+// `pnpm demo tour --json | head` closes the pipe early; that is the reader's choice, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseDemoArgs>;
   try {
