@@ -138,14 +138,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     forward(req, res, body, applied);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null): void {
+  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null, retry = true): void {
     if (res.destroyed) return;
     const headers = { ...req.headers, host: upstream.host };
     const upstreamRequest = httpRequest(
       { agent, host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
       (upstreamResponse) => relay(upstreamResponse, res, applied),
     );
-    upstreamRequest.on('error', () => {
+    upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the upstream closed while idle fails on reuse before any response: not an injected
+      // fault, so send the request again once on a fresh socket instead of answering 502.
+      if (retry && upstreamRequest.reusedSocket && error.code === 'ECONNRESET' && !res.headersSent) {
+        forward(req, res, body, applied, false);
+        return;
+      }
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('fault proxy: upstream failed');
       else res.destroy();
     });
