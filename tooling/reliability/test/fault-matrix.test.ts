@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-openai';
-import { createRouter, type PolicyInput, type Router, type RouterStreamPart } from '@switchyard/core';
+import { createRouter, type Router, type RouterStreamPart } from '@switchyard/core';
 import {
   AllTargetsFailedError,
   type GenerateRequest,
@@ -51,8 +51,12 @@ interface FaultCase {
   remote?: RemoteKind;
   fault?: Fault;
   local?: LocalKind;
-  /** Tighter per-attempt timeouts for the hang cases, so they prove "typed error within the deadline" quickly. */
-  execution?: PolicyInput['execution'];
+  /**
+   * The remote adapter's own deadlines for the hang cases, so they prove "typed error within the deadline" quickly.
+   * Set on the adapter, not the router's `execution`, so a fallback slowed by a loaded machine is not cut off too
+   * (the router's `firstTokenTimeoutMs` is exercised by the load test's hangs).
+   */
+  deadlines?: { timeoutMs?: number; firstTokenTimeoutMs?: number };
   /** The code of the failed attempt's error. */
   code: SwitchyardErrorCode;
   /** Whether the primary gets to show text before it fails (so the fallback must continue, not restart). */
@@ -89,7 +93,7 @@ const faults: FaultCase[] = [
     name: 'hang before the first byte',
     side: 'remote',
     fault: { type: 'hang' },
-    execution: { firstTokenTimeoutMs: 1_000 },
+    deadlines: { firstTokenTimeoutMs: 1_000 },
     code: 'timeout',
     midStream: false,
   },
@@ -97,7 +101,7 @@ const faults: FaultCase[] = [
     name: 'hang mid-stream after 3 events',
     side: 'remote',
     fault: { type: 'hang-after-events', events: 3 },
-    execution: { timeoutMs: 1_500 },
+    deadlines: { timeoutMs: 1_500 },
     code: 'timeout',
     midStream: true,
   },
@@ -217,7 +221,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
    * A fresh remote target per case: a connection error marks an OpenAI target unavailable until a later success or
    * probe (passive health), which would exclude it from the next case's plan.
    */
-  function remoteTarget(kind: RemoteKind): OpenAITarget {
+  function remoteTarget(kind: RemoteKind, deadlines: FaultCase['deadlines'] = {}): OpenAITarget {
     const baseURL = kind === 'refused' ? refusedURL : kind === 'reset' ? `${resetting.url}/v1` : `${proxy.url}/v1`;
     return createOpenAITarget({
       baseURL,
@@ -225,6 +229,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
       model: server.model,
       dispatcher: agent,
       capabilities: { continuation: true },
+      ...deadlines,
     });
   }
 
@@ -242,7 +247,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
   }
 
   it.each(matrix)('$name — $mode, fallback: $withFallback', async (testCase) => {
-    const execution = { retries: 0, ...testCase.execution };
+    const execution = { retries: 0 };
     let primary: ReturnType<typeof instrument<Target>>;
     let fallback: ReturnType<typeof instrument<Target>>;
     let primaryAnswer: string;
@@ -250,7 +255,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     let fallbackTarget: Target;
     let crashed: LlamaCppTarget | undefined;
     if (testCase.side === 'remote') {
-      primary = instrument<Target>(remoteTarget(testCase.remote ?? 'proxied'));
+      primary = instrument<Target>(remoteTarget(testCase.remote ?? 'proxied', testCase.deadlines));
       fallback = instrument<Target>(local);
       fallbackTarget = local;
       primaryAnswer = remoteAnswer;
@@ -311,8 +316,9 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
       } else {
         expect(primaryAnswer.startsWith(continuedFrom)).toBe(true);
         const continuation = await fallbackTarget.generate({
-          ...request(),
-          routing: undefined,
+          messages: request().messages,
+          maxTokens,
+          temperature: 0,
           assistantPrefix: continuedFrom,
         });
         expect(text).toBe(continuedFrom + continuation.text);
