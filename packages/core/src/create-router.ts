@@ -1,5 +1,5 @@
 import type { GenerateRequest, GenerateResult, Target, ToolCall, Usage } from '@switchyard/spec';
-import { InvalidConfigError, NoEligibleTargetError, parseRequest } from '@switchyard/spec';
+import { InvalidConfigError, InvalidRequestError, NoEligibleTargetError, parseRequest } from '@switchyard/spec';
 import PQueue from 'p-queue';
 import { planRoute } from './decision/plan-route.js';
 import type { RoutePlan } from './decision/route-plan.js';
@@ -38,7 +38,20 @@ export interface RouterOptions {
 
 /** Per-call options of `plan`, `generate` and `stream`. */
 export interface RouteOptions {
+  /** Overrides what the router observes for this call (device readings, target readiness, the time). */
   signals?: SignalOverrides;
+  /**
+   * Consider only these targets (names as given to `createRouter`), for example to pin a request to one model.
+   * The others are excluded with reason `rule` ("not in the caller's target list"); the listed ones still pass every
+   * eligibility check, so a private request is never sent to a listed remote target. Unknown names throw
+   * `InvalidRequestError`.
+   *
+   * @example
+   * ```ts
+   * await router.generate(request, { targets: ['gpu'] }); // the GPU or nothing (NoEligibleTargetError)
+   * ```
+   */
+  targets?: readonly string[];
 }
 
 /** A generate result plus how it was routed. */
@@ -125,7 +138,25 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
+  const knownNames = new Set(names);
+  const checkAllowedTargets = (allowed: readonly string[]) => {
+    const expected = `expected one of ${names.map((name) => `"${name}"`).join(', ')}`;
+    if (allowed.length === 0) {
+      throw new InvalidRequestError({
+        problems: [{ path: 'options.targets', message: `expected at least one target name; ${expected}` }],
+      });
+    }
+    const problems = allowed.flatMap((name, index) =>
+      knownNames.has(name)
+        ? []
+        : [{ path: `options.targets[${index}]`, message: `unknown target "${name}"; ${expected}` }],
+    );
+    if (problems.length > 0) throw new InvalidRequestError({ problems });
+  };
+
   const plan = (request: GenerateRequest, routeOptions?: RouteOptions): RoutePlan => {
+    const allowedTargets = routeOptions?.targets;
+    if (allowedTargets !== undefined) checkAllowedTargets(allowedTargets);
     const now = clock();
     const overrides = routeOptions?.signals;
     const read = options.signals?.read() ?? {};
@@ -143,6 +174,7 @@ export function createRouter(options: RouterOptions): Router {
         ? Math.max(0, period.amount - budget.spentAt(period.period, now))
         : Number.POSITIVE_INFINITY,
       difficulty: options.difficulty,
+      allowedTargets,
     });
   };
 

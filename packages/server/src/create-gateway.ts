@@ -2,14 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Router, RouteSummary } from '@switchyard/core';
+import type { RouteOptions, Router, RouteSummary } from '@switchyard/core';
 import type { GenerateRequest, ToolCall, Usage } from '@switchyard/spec';
 import { InvalidRequestError } from '@switchyard/spec';
 import type { HttpError } from './http-errors.js';
 import { httpError, toHttpError } from './http-errors.js';
 import { autoModel, parseChatCompletionBody } from './openai-request.js';
 import { createCompletionId, toOpenAIFinishReason, toOpenAIToolCall, toOpenAIUsage } from './openai-response.js';
-import { hasPinRule, pinRequest, withPinRules } from './pin-rules.js';
 import { resolveModel } from './resolve-model.js';
 import { toRouteField } from './route-field.js';
 
@@ -137,13 +136,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     send(response, error.status, error.body, error.headers);
   }
 
-  function ensurePinRule(target: string) {
-    // Pin rules live in the policy; someone may have replaced the policy (setPolicy) since the last pinned request.
-    if (!hasPinRule(router.policy, target)) {
-      router.setPolicy(withPinRules(router.policy, Object.keys(router.targets)) as Parameters<Router['setPolicy']>[0]);
-    }
-  }
-
   function health(response: ServerResponse) {
     const stats = safeStats();
     const targets = Object.fromEntries(
@@ -224,11 +216,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
       return;
     }
-    let routed: GenerateRequest = translated.request;
-    if (resolved.pinned !== undefined) {
-      ensurePinRule(resolved.pinned);
-      routed = pinRequest(routed, resolved.pinned);
-    }
+    const routed: GenerateRequest = translated.request;
+    // Pinning goes through the router, so privacy, capability and device checks still apply to the pinned target.
+    const routeOptions: RouteOptions = resolved.pinned === undefined ? {} : { targets: [resolved.pinned] };
 
     const controller = new AbortController();
     const onClose = () => {
@@ -247,9 +237,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     routed.signal = controller.signal;
     try {
       if (translated.stream) {
-        await streamChat(response, routed, translated, state, () => deadlineExpired);
+        await streamChat(response, routed, routeOptions, translated, state, () => deadlineExpired);
       } else {
-        await completeChat(response, routed, translated, state, () => deadlineExpired);
+        await completeChat(response, routed, routeOptions, translated, state, () => deadlineExpired);
       }
     } finally {
       clearTimeout(deadline);
@@ -260,13 +250,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function completeChat(
     response: ServerResponse,
     request: GenerateRequest,
+    routeOptions: RouteOptions,
     translated: ReturnType<typeof parseChatCompletionBody>,
     state: RequestState,
     deadlineExpired: () => boolean,
   ) {
     let result: Awaited<ReturnType<Router['generate']>>;
     try {
-      result = await router.generate(request);
+      result = await router.generate(request, routeOptions);
     } catch (error) {
       sendError(response, toHttpError(error, { deadlineExpired: deadlineExpired() }));
       return;
@@ -297,6 +288,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function streamChat(
     response: ServerResponse,
     request: GenerateRequest,
+    routeOptions: RouteOptions,
     translated: ReturnType<typeof parseChatCompletionBody>,
     state: RequestState,
     deadlineExpired: () => boolean,
@@ -351,7 +343,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const role = () => (toolIndex === 0 && !state.sentText ? { role: 'assistant' } : {});
 
     try {
-      for await (const part of router.stream(request)) {
+      for await (const part of router.stream(request, routeOptions)) {
         if (response.destroyed) break;
         switch (part.type) {
           case 'route':

@@ -4,7 +4,6 @@ import type { Target } from '@switchyard/spec';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
 import { createTargetsFromConfig } from './create-targets-from-config.js';
 import type { SwitchyardConfig } from './load-config.js';
-import { withPinRules } from './pin-rules.js';
 
 /** Options of {@link createRouterFromConfig}. */
 export interface RouterFromConfigOptions extends CreateTargetsOptions {
@@ -40,8 +39,7 @@ async function nodeSignals(refreshMs: number | undefined): Promise<SignalSource>
 }
 
 /**
- * Builds the targets a config describes and a router over them with the config's policy. The policy gets one
- * rule per target so a gateway request naming a target's model is pinned to it (see `createGateway`).
+ * Builds the targets a config describes and a router over them with the config's policy.
  *
  * @example
  * ```ts
@@ -63,7 +61,7 @@ export async function createRouterFromConfig(
       signals = await nodeSignals(config.signals.refreshMs);
       ownSignals = true;
     }
-    const policy = withPinRules(config.policyInput as { rules?: unknown[] }, Object.keys(targets)) as PolicyInput;
+    const policy = config.policyInput as PolicyInput;
     const router = createRouter({ targets, policy, ...(signals ? { signals } : {}) });
     return {
       router,

@@ -67,7 +67,11 @@ describe('a gateway over a router built elsewhere', () => {
       const ask = (model: string) =>
         client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
       expect((await ask('switchyard/auto')).response.headers.get('x-switchyard-target')).toBe('first');
+      const policy = router.policy;
       expect((await ask('second')).response.headers.get('x-switchyard-target')).toBe('second');
+      // Pinning is a per-request option of the router: the gateway leaves the router's policy alone.
+      expect(router.policy).toBe(policy);
+      expect(router.policy.rules).toEqual([]);
       router.setPolicy({ mode: 'prefer-remote' });
       expect((await ask('two')).response.headers.get('x-switchyard-target')).toBe('second');
     } finally {

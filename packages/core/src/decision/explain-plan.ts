@@ -32,6 +32,8 @@ export interface ExplanationFacts {
   device: DeviceFacts;
   markedPrivate: boolean;
   detected: readonly string[];
+  /** The caller's `targets` option, when given. */
+  allowedTargets: readonly string[] | undefined;
   /** False when the policy has no rules (then no rule line is written). */
   rulesChecked: boolean;
   rule: CompiledRule | undefined;
@@ -85,6 +87,7 @@ export function explainPlan(
   else if (facts.detected.length > 0) {
     lines.push(`privacy: detected ${facts.detected.join(', ')}, so only local targets may run it (fails closed)`);
   }
+  if (facts.allowedTargets !== undefined) lines.push(`caller's target list: ${facts.allowedTargets.join(', ')}`);
   const rule = facts.rule;
   if (rule) {
     const actions: string[] = [];

@@ -33,6 +33,8 @@ export interface DecisionInput {
   /** Dollars left in the current budget period (Infinity when there is no period budget). */
   periodBudgetLeftUsd: number;
   difficulty: ((prompt: string) => number) | undefined;
+  /** The caller's `targets` option: only these may run the request (already checked to name known targets). */
+  allowedTargets: readonly string[] | undefined;
 }
 
 interface Candidate {
@@ -113,6 +115,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
   const perRequestCap = minDefined(policy.budget.maxCostUsdPerRequest, request.routing?.maxCostUsd);
   const budgetLeft = Math.min(perRequestCap ?? Number.POSITIVE_INFINITY, input.periodBudgetLeftUsd);
 
+  const allowed = input.allowedTargets;
   const candidates: Candidate[] = [];
   for (const health of input.targets) {
     const { name, target } = health;
@@ -125,7 +128,10 @@ export function planRoute(input: DecisionInput): RoutePlan {
 
     let reason: ExclusionReason | undefined;
     let detail = '';
-    if (isPrivate && !local) {
+    if (allowed !== undefined && !allowed.includes(name)) {
+      reason = 'rule';
+      detail = "not in the caller's target list";
+    } else if (isPrivate && !local) {
       reason = 'privacy';
       detail = markedPrivate ? 'request is marked private' : `request contains ${detected.join(', ')}`;
     } else if ((mode === 'local-only' && !local) || (mode === 'remote-only' && local)) {
@@ -228,6 +234,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
       device: deviceFacts(device),
       markedPrivate,
       detected,
+      allowedTargets: allowed,
       rulesChecked: input.rules.length > 0,
       rule,
       difficulty: difficultyFacts,

@@ -9,7 +9,6 @@ import { CliError, exitCodes } from '../cli-io.js';
 import { createPlanTargets } from '../create-plan-targets.js';
 import { loadConfig } from '../load-config.js';
 import { autoModel, parseChatCompletionBody } from '../openai-request.js';
-import { pinRequest, pinTag, withPinRules } from '../pin-rules.js';
 import { resolveModel } from '../resolve-model.js';
 import { parseSignalsFile } from '../signals-file.js';
 
@@ -51,10 +50,6 @@ export interface PlanOutput {
   explanation: string[];
   privacy?: RoutePlan['privacy'];
   difficulty?: number;
-}
-
-function withoutPinLines(lines: readonly string[], pinned: string | undefined): string[] {
-  return pinned === undefined ? [...lines] : lines.map((line) => line.replaceAll(pinTag(pinned), `model "${pinned}"`));
 }
 
 function printText(io: CliIO, output: PlanOutput) {
@@ -101,13 +96,14 @@ export async function planCommand(options: PlanCommandOptions, io: CliIO): Promi
     });
   }
   const pinned = resolved.pinned;
-  const policy = withPinRules(config.policyInput as { rules?: unknown[] }, names) as PolicyInput;
-  const router = createRouter({ targets, policy });
+  const router = createRouter({ targets, policy: config.policyInput as PolicyInput });
   try {
-    const request = pinned === undefined ? translated.request : pinRequest(translated.request, pinned);
     let plan: RoutePlan;
     try {
-      plan = router.plan(request, { signals: overrides });
+      plan = router.plan(translated.request, {
+        signals: overrides,
+        ...(pinned === undefined ? {} : { targets: [pinned] }),
+      });
     } catch (error) {
       if (!NoEligibleTargetError.isInstance(error)) throw error;
       return reportNoEligible(io, options, { plan: [], excluded: error.excluded, explanation: [] }, error);
@@ -119,7 +115,7 @@ export async function planCommand(options: PlanCommandOptions, io: CliIO): Promi
         ...(entry.score === undefined ? {} : { score: entry.score }),
       })),
       excluded: plan.excluded,
-      explanation: withoutPinLines(plan.explanation, pinned),
+      explanation: plan.explanation,
       privacy: plan.privacy,
       ...(plan.difficulty === undefined ? {} : { difficulty: plan.difficulty }),
     };
