@@ -83,11 +83,20 @@ export function createDecisionRouter() {
 const sizes = { '100B': 100, '4KB': 4096, '32KB': 32_768 };
 
 /**
- * Distinct request objects with the same text: core caches what it learns about a message (text, PII, token
- * estimate) per message object, and a real request is always a new object, so reusing one would time cache hits.
+ * Distinct requests with distinct texts of the same size: core caches what it learns about a message (per message
+ * object, and recent texts by content), and real requests differ, so reusing one text would time cache hits. The
+ * strings are flattened before timing (a concatenated string would be flattened inside the first regex).
  */
 function freshRequests(content, count) {
-  return Array.from({ length: count }, () => ({ messages: [{ role: 'user', content }], maxTokens: 64 }));
+  return Array.from({ length: count }, (_, index) => {
+    const text = Buffer.from(`#${index} ${content}`.slice(0, content.length)).toString('utf8');
+    return { messages: [{ role: 'user', content: text }], maxTokens: 64 };
+  });
+}
+
+/** One request object planned again and again: every cache in core hits (a retry, or a second plan() call). */
+function sameRequest(content) {
+  return [{ messages: [{ role: 'user', content }], maxTokens: 64 }];
 }
 
 function timeCalls(router, requests, calls) {
@@ -155,7 +164,7 @@ export async function run({ rounds, quick, log }) {
   for (let round = 0; round <= rounds; round += 1) {
     for (const name of Object.keys(sizes)) {
       const cold = timeCalls(router, freshRequests(contents[name], calls[name]), calls[name]);
-      const warm = timeCalls(router, freshRequests(contents[name], 1), calls[name]);
+      const warm = timeCalls(router, sameRequest(contents[name]), calls[name]);
       if (round === 0) continue;
       perRound[name].p50.push(percentile(cold.samples, 50));
       perRound[name].p99.push(percentile(cold.samples, 99));
