@@ -2,6 +2,7 @@ import type { GenerateRequest, GenerateResult, Target, ToolCall, Usage } from '@
 import { InvalidConfigError, InvalidRequestError, NoEligibleTargetError, parseRequest } from '@switchyard/spec';
 import PQueue from 'p-queue';
 import { planRoute } from './decision/plan-route.js';
+import { RemoteShareWindow } from './decision/remote-share-window.js';
 import type { RoutePlan } from './decision/route-plan.js';
 import type { RouterEvents, RouteSummary } from './events.js';
 import { RouterEventEmitter } from './events.js';
@@ -106,6 +107,7 @@ export function createRouter(options: RouterOptions): Router {
   checkPolicyTargets(policy, names);
   let rules: CompiledRule[] = compileRules(policy.rules);
   let requestCounter = 0;
+  const remoteShare = new RemoteShareWindow(policy.quality.remoteShareWindow);
 
   const healthList: TargetHealth[] = names.map((name, index) => {
     const target = options.targets[name]!;
@@ -128,6 +130,7 @@ export function createRouter(options: RouterOptions): Router {
   const applyPolicy = (next: Policy) => {
     policy = next;
     rules = compileRules(next.rules);
+    remoteShare.resize(next.quality.remoteShareWindow);
     for (const health of healthList) {
       health.circuit.settings = next.execution.circuit;
       if (health.queue) {
@@ -175,12 +178,22 @@ export function createRouter(options: RouterOptions): Router {
         : Number.POSITIVE_INFINITY,
       difficulty: options.difficulty,
       allowedTargets,
+      remoteShare: { share: remoteShare.share, size: remoteShare.size },
     });
+  };
+
+  // Only requests that run count towards maxRemoteShare: plan() stays pure, and previews do not move the window.
+  const recordLocalities = (decided: RoutePlan) => {
+    const primary = decided.plan[0];
+    if (primary === undefined) return;
+    const other = primary.locality === 'local' ? 'remote' : 'local';
+    if (decided.plan.some((entry) => entry.locality === other)) remoteShare.record(primary.locality === 'remote');
   };
 
   async function* run(input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> {
     const request = parseRequest(input);
     const decided = plan(request, routeOptions);
+    recordLocalities(decided);
     requestCounter += 1;
     const requestId = `req_${clock().toString(36)}_${requestCounter.toString(36)}`;
     if (events.has('decision')) {

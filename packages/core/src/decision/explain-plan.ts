@@ -37,7 +37,15 @@ export interface ExplanationFacts {
   /** False when the policy has no rules (then no rule line is written). */
   rulesChecked: boolean;
   rule: CompiledRule | undefined;
-  difficulty: { value: number; threshold: number; demoted: boolean } | undefined;
+  difficulty:
+    | {
+        value: number;
+        threshold: number;
+        demoted: boolean;
+        /** Set when `quality.maxRemoteShare` kept difficulty from promoting remote targets. */
+        cappedAt?: { cap: number; share: number; size: number };
+      }
+    | undefined;
   scores: ScoreFacts[] | undefined;
   deadlineMs: number | undefined;
   /** How many exclusions the decision made (the array stays the caller's to change afterwards). */
@@ -98,9 +106,14 @@ export function explainPlan(
   } else if (facts.rulesChecked) lines.push('no policy rule matched');
   const difficulty = facts.difficulty;
   if (difficulty) {
+    const capped = difficulty.cappedAt;
     lines.push(
       `difficulty ${difficulty.value.toFixed(2)} (threshold ${difficulty.threshold})${
         difficulty.demoted ? ': local targets demoted below remote ones' : ''
+      }${
+        capped
+          ? `: remote share ${percent(capped.share)} of the last ${capped.size} requests is at or above maxRemoteShare ${percent(capped.cap)}, so difficulty does not promote remote targets`
+          : ''
       }`,
     );
   }

@@ -33,6 +33,8 @@ export interface DecisionInput {
   /** Dollars left in the current budget period (Infinity when there is no period budget). */
   periodBudgetLeftUsd: number;
   difficulty: ((prompt: string) => number) | undefined;
+  /** Remote share of recent executed requests where local and remote targets were both eligible (`maxRemoteShare`). */
+  remoteShare: { share: number; size: number };
   /** The caller's `targets` option: only these may run the request (already checked to name known targets). */
   allowedTargets: readonly string[] | undefined;
 }
@@ -211,12 +213,29 @@ export function planRoute(input: DecisionInput): RoutePlan {
   if (input.difficulty && mode !== 'local-only' && mode !== 'remote-only' && hasBothLocalities(candidates)) {
     difficulty = clamp01(input.difficulty(lastUserText(messages)));
     const threshold = policy.quality.threshold;
-    const demoted = difficulty > threshold && (mode === 'auto' || mode === 'prefer-local');
-    difficultyFacts = { value: difficulty, threshold, demoted };
+    // At the cap, difficulty stops promoting remote targets: no demotion, and no quality term in `auto` scores.
+    const cap = policy.quality.maxRemoteShare;
+    const capped = cap !== undefined && input.remoteShare.share >= cap;
+    const demoted = !capped && difficulty > threshold && (mode === 'auto' || mode === 'prefer-local');
+    difficultyFacts = {
+      value: difficulty,
+      threshold,
+      demoted,
+      ...(capped ? { cappedAt: { cap, share: input.remoteShare.share, size: input.remoteShare.size } } : {}),
+    };
     if (demoted) for (const candidate of candidates) candidate.demoted = candidate.health.target.locality === 'local';
   }
 
-  const scores = mode === 'auto' ? scoreCandidates(candidates, input, promptTokens, difficulty, excluded) : undefined;
+  const scores =
+    mode === 'auto'
+      ? scoreCandidates(
+          candidates,
+          input,
+          promptTokens,
+          difficultyFacts?.cappedAt === undefined ? difficulty : undefined,
+          excluded,
+        )
+      : undefined;
 
   if (candidates.length > 1) candidates.sort(mode === 'auto' ? compareAuto : compareByLocality[mode]);
 

@@ -67,6 +67,7 @@ export const policySchema = z.strictObject({
     .strictObject({
       threshold: fraction.default(0.6),
       maxRemoteShare: fraction.optional(),
+      remoteShareWindow: z.number().int().positive().default(200),
     })
     .prefault({}),
   targets: z
