@@ -9,6 +9,7 @@ import { RouterEventEmitter } from './events.js';
 import { BudgetTracker } from './execution/budget-tracker.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
 import { executePlan } from './execution/execute-plan.js';
+import { HealthProbes } from './execution/health-probes.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
 import type { CompiledRule } from './policy/compile-rules.js';
@@ -75,7 +76,10 @@ export interface Router {
   readonly policy: Policy;
   /** Validates and swaps the policy; in-flight requests keep the policy they started with. */
   setPolicy(policy: PolicyInput): void;
-  /** Removes event listeners; disposes nothing it did not create (targets and signal sources stay yours). */
+  /**
+   * Stops health probes and removes event listeners; disposes nothing it did not create (targets and signal sources
+   * stay yours).
+   */
   dispose(): Promise<void>;
 }
 
@@ -109,11 +113,13 @@ export function createRouter(options: RouterOptions): Router {
   let requestCounter = 0;
   const remoteShare = new RemoteShareWindow(policy.quality.remoteShareWindow);
 
+  const probes = new HealthProbes(clock, (result) => events.emit('probe', result));
   const healthList: TargetHealth[] = names.map((name, index) => {
     const target = options.targets[name]!;
-    const circuit = new CircuitBreaker(policy.execution.circuit, (from, to) =>
-      events.emit('circuit', { target: name, from, to }),
-    );
+    const circuit = new CircuitBreaker(policy.execution.circuit, (from, to) => {
+      events.emit('circuit', { target: name, from, to });
+      if (to === 'open') probes.watch(healthByName.get(name)!);
+    });
     const concurrency = policy.targets[name]?.concurrency ?? 1;
     const queue = target.locality === 'local' ? new PQueue({ concurrency }) : undefined;
     return new TargetHealth(
@@ -281,7 +287,8 @@ export function createRouter(options: RouterOptions): Router {
       applyPolicy(next);
     },
     async dispose() {
-      // The router owns no probes or background timers; per-request timers end with their requests.
+      // Health probe timers are the router's only background work; per-request timers end with their requests.
+      probes.dispose();
       events.clear();
     },
   };

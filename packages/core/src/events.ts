@@ -1,6 +1,7 @@
 import type { Locality, Usage } from '@switchyard/spec';
 import type { RoutePlan } from './decision/route-plan.js';
 import type { CircuitState } from './execution/circuit-breaker.js';
+import type { ProbeResult } from './execution/health-probes.js';
 
 /** One try of one target within a request. */
 export interface Attempt {
@@ -42,6 +43,8 @@ export interface RouterEvents {
   fallback: { requestId: string; from: string; to: string; error: { code: string; message: string } };
   hedge: { requestId: string; primary: string; secondary: string; winner?: string };
   circuit: { target: string; from: CircuitState; to: CircuitState };
+  /** A health probe of a remote target whose circuit is open (`ready` half-opens the circuit early). */
+  probe: ProbeResult;
 }
 
 /** A small typed emitter; a throwing listener never breaks routing. */

@@ -19,6 +19,7 @@ export type { PlannedTarget, RoutePlan } from './decision/route-plan.js';
 export type { Attempt, RouterEvents, RouteSummary } from './events.js';
 export type { BudgetPeriod } from './execution/budget-tracker.js';
 export type { CircuitState } from './execution/circuit-breaker.js';
+export type { ProbeResult } from './execution/health-probes.js';
 export type { BackoffSettings } from './execution/retry-delay.js';
 export { retryDelayMs } from './execution/retry-delay.js';
 export type { TargetStats } from './execution/target-health.js';

@@ -5,6 +5,8 @@ export interface CircuitSettings {
   failureThreshold: number;
   windowMs: number;
   cooldownMs: number;
+  /** How often an open circuit's remote target is health-probed (default: a quarter of `cooldownMs`). */
+  probeIntervalMs?: number | undefined;
 }
 
 /**
@@ -61,6 +63,17 @@ export class CircuitBreaker {
     this.#failures = this.#failures.filter((time) => time > cutoff);
     this.#failures.push(now);
     if (this.#failures.length >= this.settings.failureThreshold) this.#open(now);
+  }
+
+  /**
+   * A health probe found the target ready while the circuit is open: let the next request through as the trial
+   * (half-open) without waiting out the rest of the cooldown. Returns whether it changed anything.
+   */
+  halfOpenEarly(now: number): boolean {
+    if (this.stateAt(now) !== 'open') return false;
+    this.#probing = false;
+    this.#transition('half-open');
+    return true;
   }
 
   /** An aborted attempt says nothing about the target's health: it only gives the probe slot back. */

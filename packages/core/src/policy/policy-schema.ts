@@ -100,6 +100,7 @@ export const policySchema = z.strictObject({
           failureThreshold: z.number().int().positive().default(5),
           windowMs: z.number().int().positive().default(60_000),
           cooldownMs: z.number().int().positive().default(30_000),
+          probeIntervalMs: z.number().int().positive().optional(),
         })
         .prefault({}),
     })

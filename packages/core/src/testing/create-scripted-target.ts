@@ -45,6 +45,11 @@ export interface ScriptedTargetSettings {
    * Default: one step answering "Hello from the scripted target."
    */
   script?: ScriptStep[] | ((call: TargetCall, index: number) => ScriptStep);
+  /**
+   * Gives the target a `checkStatus()` (a health probe): `true` answers with the current status (see `setStatus`);
+   * a function answers with what it returns for the 0-based probe index. Without it the target has no `checkStatus`.
+   */
+  checkStatus?: true | ((index: number) => TargetStatus | Promise<TargetStatus>);
 }
 
 /** A {@link Target} whose behaviour is scripted, with a record of the calls it received. */
@@ -53,6 +58,8 @@ export interface ScriptedTarget extends Target {
   readonly calls: TargetCall[];
   /** Calls currently running. */
   readonly active: number;
+  /** How many times `checkStatus()` was called. */
+  readonly statusChecks: number;
   setStatus(status: TargetStatus): void;
   setScript(script: NonNullable<ScriptedTargetSettings['script']>): void;
 }
@@ -108,6 +115,8 @@ export function createScriptedTarget(settings: ScriptedTargetSettings = {}): Scr
   let script = settings.script ?? [{}];
   const calls: TargetCall[] = [];
   let active = 0;
+  let statusChecks = 0;
+  const probe = settings.checkStatus;
 
   const stepFor = (call: TargetCall, index: number): ScriptStep =>
     typeof script === 'function' ? script(call, index) : (script[Math.min(index, script.length - 1)] ?? {});
@@ -179,7 +188,21 @@ export function createScriptedTarget(settings: ScriptedTargetSettings = {}): Scr
     get active() {
       return active;
     },
+    get statusChecks() {
+      return statusChecks;
+    },
     status: () => status,
+    ...(probe === undefined
+      ? {}
+      : {
+          async checkStatus(options?: { signal?: AbortSignal }): Promise<TargetStatus> {
+            const index = statusChecks;
+            statusChecks += 1;
+            options?.signal?.throwIfAborted();
+            if (probe !== true) status = await probe(index);
+            return status;
+          },
+        }),
     setStatus(next) {
       status = next;
     },

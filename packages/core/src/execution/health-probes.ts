@@ -1,0 +1,88 @@
+import type { TargetStatus } from '@switchyard/spec';
+import type { TargetHealth } from './target-health.js';
+
+/** What one probe found, as reported by the router's `probe` event. */
+export interface ProbeResult {
+  target: string;
+  /** The state `checkStatus()` returned, or `error` when it threw or timed out. */
+  state: TargetStatus['state'] | 'error';
+}
+
+/**
+ * Health probes for remote targets whose circuit is open: every `probeIntervalMs` (default a quarter of the
+ * cooldown) the target's own `checkStatus()` is asked, and a `ready` answer half-opens the circuit early, so the next
+ * request is the trial instead of waiting out the cooldown. Probing stops once the circuit is no longer open. Timers
+ * are `unref()`ed (they never keep a process alive) and `dispose()` stops them and aborts probes in flight. Local
+ * targets are not probed: their readiness is already in `status()`, and `checkStatus()` may scan or load model files.
+ */
+export class HealthProbes {
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #controller = new AbortController();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly onProbe: (result: ProbeResult) => void,
+  ) {}
+
+  /** Starts probing `health` if it is a remote target with `checkStatus()` and is not probed already. */
+  watch(health: TargetHealth): void {
+    if (health.target.locality !== 'remote' || typeof health.target.checkStatus !== 'function') return;
+    if (this.#controller.signal.aborted || this.#timers.has(health.name)) return;
+    this.#schedule(health);
+  }
+
+  dispose(): void {
+    this.#controller.abort();
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #interval(health: TargetHealth): number {
+    const settings = health.circuit.settings;
+    return settings.probeIntervalMs ?? Math.max(1, Math.round(settings.cooldownMs / 4));
+  }
+
+  #schedule(health: TargetHealth): void {
+    const timer = setTimeout(() => void this.#probe(health), this.#interval(health));
+    timer.unref?.();
+    this.#timers.set(health.name, timer);
+  }
+
+  async #probe(health: TargetHealth): Promise<void> {
+    const circuit = health.circuit;
+    if (this.#controller.signal.aborted || circuit.stateAt(this.clock()) !== 'open') {
+      this.#timers.delete(health.name);
+      return;
+    }
+    // A probe that takes longer than the interval is abandoned as a failure, so probes never pile up.
+    const attempt = new AbortController();
+    const onDispose = () => attempt.abort(this.#controller.signal.reason);
+    this.#controller.signal.addEventListener('abort', onDispose, { once: true });
+    const limit = setTimeout(() => attempt.abort(new Error('health probe timed out')), this.#interval(health));
+    limit.unref?.();
+    let state: ProbeResult['state'];
+    try {
+      const status = await Promise.race([
+        health.target.checkStatus!({ signal: attempt.signal }),
+        new Promise<never>((_, reject) => {
+          if (attempt.signal.aborted) reject(attempt.signal.reason);
+          attempt.signal.addEventListener('abort', () => reject(attempt.signal.reason), { once: true });
+        }),
+      ]);
+      state = status.state;
+    } catch {
+      state = 'error';
+    } finally {
+      clearTimeout(limit);
+      this.#controller.signal.removeEventListener('abort', onDispose);
+    }
+    if (this.#controller.signal.aborted) return;
+    this.onProbe({ target: health.name, state });
+    if (state === 'ready') {
+      circuit.halfOpenEarly(this.clock());
+      this.#timers.delete(health.name);
+      return;
+    }
+    this.#schedule(health);
+  }
+}
