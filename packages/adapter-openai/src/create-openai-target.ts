@@ -57,6 +57,30 @@ const secretHeader = /auth|key|token|secret|cookie|signature/i;
 /** Largest SSE event the parser buffers; a stream that exceeds it is broken, not just long. */
 const maxEventSize = 8 * 1024 * 1024;
 const probeTimeoutMs = 5000;
+/** What is read of a response after `[DONE]` before giving up on it: servers end it right after `[DONE]`. */
+const drainLimitBytes = 64 * 1024;
+const drainTimeoutMs = 2000;
+
+function ignore(): void {}
+
+/**
+ * Lets a stream's response end on its own after `[DONE]` (the server ends it right after), so undici returns the
+ * socket to the pool; destroying a body that has not emitted `end` costs an error with a stack trace per request.
+ * A server that sends more than `drainLimitBytes` or keeps the response open past `drainTimeoutMs` gets it destroyed.
+ */
+function releaseBody(body: Dispatcher.ResponseData['body']): void {
+  if (body.destroyed || body.readableEnded) return;
+  let bytes = 0;
+  const timer = setTimeout(() => body.destroy(), drainTimeoutMs);
+  timer.unref();
+  body.on('error', ignore);
+  body.on('close', () => clearTimeout(timer));
+  body.on('data', (chunk: Uint8Array) => {
+    bytes += chunk.length;
+    if (bytes > drainLimitBytes) body.destroy();
+  });
+  body.resume();
+}
 
 /**
  * Creates a `Target` for a remote endpoint that speaks the OpenAI-compatible chat API: vLLM, NVIDIA NIM, SGLang,
@@ -181,6 +205,7 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
     });
     let body: Dispatcher.ResponseData['body'] | undefined;
+    let released = false;
     try {
       control.throwIfAborted();
       const response = await post(call, true, control);
@@ -208,7 +233,9 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       const out: StreamPart[] = [];
       const prefix = continuedPrefix(call);
       const echoed = prefix === undefined ? undefined : new EchoedPrefix(prefix);
-      for await (const chunk of body) {
+      // destroyOnReturn: false, so leaving the loop at [DONE] does not destroy a body that has not ended yet (Node
+      // would build an AbortError with a stack trace, undici would drop the socket); `releaseBody` finishes it.
+      for await (const chunk of body.iterator({ destroyOnReturn: false })) {
         parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
         if (parseError) {
           throw new InvalidResponseError({
@@ -216,23 +243,28 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
             target: id,
           });
         }
-        for (const data of events) {
-          assembler.accept(data, out);
+        // One event at a time: in a burst, the first token must not wait for the JSON of the whole network chunk.
+        for (let index = 0; index < events.length; index += 1) {
+          assembler.accept(events[index] as string, out);
+          if (assembler.sawToken) control.firstToken();
           if (assembler.done) break;
+          if (out.length === 0) continue;
+          for (const part of out) {
+            control.throwIfAborted();
+            if (echoed && part.type === 'text-delta') {
+              part.text = echoed.push(part.text);
+              if (part.text === '') continue;
+            }
+            yield part;
+          }
+          out.length = 0;
         }
         events.length = 0;
-        if (assembler.sawToken) control.firstToken();
-        for (const part of out) {
-          control.throwIfAborted();
-          if (echoed && part.type === 'text-delta') {
-            part.text = echoed.push(part.text);
-            if (part.text === '') continue;
-          }
-          yield part;
-        }
-        out.length = 0;
-        // Stop at [DONE]: a finished response has already freed its socket for reuse; anything after is noise.
         if (assembler.done) break;
+      }
+      if (assembler.done) {
+        releaseBody(body);
+        released = true;
       }
       assembler.finish(out);
       const held = echoed?.flush();
@@ -245,7 +277,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       throw typed;
     } finally {
       control.dispose();
-      if (body && !body.destroyed) body.destroy();
+      // Nothing listens to the body any more: its own abort error must not become an uncaught exception.
+      if (body && !released && !body.destroyed) body.on('error', ignore).destroy();
     }
   }
 
