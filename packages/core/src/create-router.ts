@@ -196,10 +196,19 @@ export function createRouter(options: RouterOptions): Router {
     if (decided.plan.some((entry) => entry.locality === other)) remoteShare.record(primary.locality === 'remote');
   };
 
+  // A remote target that reported itself unavailable (its endpoint refused a connection, say) is excluded from every
+  // plan, so no request would ever find out it is back: probe it in the background, as for an open circuit.
+  const watchUnavailable = (decided: RoutePlan): void => {
+    for (const exclusion of decided.excluded) {
+      if (exclusion.reason === 'unavailable') probes.watch(healthByName.get(exclusion.target)!);
+    }
+  };
+
   async function* run(input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> {
     const request = parseRequest(input);
     const decided = plan(request, routeOptions);
     recordLocalities(decided);
+    watchUnavailable(decided);
     requestCounter += 1;
     const requestId = `req_${clock().toString(36)}_${requestCounter.toString(36)}`;
     if (events.has('decision')) {

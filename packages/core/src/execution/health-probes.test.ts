@@ -77,6 +77,32 @@ describe('health probes', () => {
     expect(seen.probe.map((probe) => probe.state)).toEqual(['error', 'ready', 'ready']);
   });
 
+  it('probes a remote target that reported itself unavailable, so plans include it again once it is back', async () => {
+    const device = createScriptedTarget({ id: 'device', locality: 'local', script: [{ text: 'from the device' }] });
+    const gpu = createScriptedTarget({
+      id: 'gpu',
+      locality: 'remote',
+      status: unavailable,
+      script: [{ text: 'from the gpu' }],
+      checkStatus: (index) => (index < 1 ? unavailable : { state: 'ready' }),
+    });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { mode: 'prefer-remote', execution: { retries: 0, circuit } },
+    });
+    const seen = track(router);
+    // plan() alone stays free of side effects: no probe starts.
+    expect(router.plan(ask()).excluded).toEqual([expect.objectContaining({ target: 'gpu', reason: 'unavailable' })]);
+    expect(gpu.statusChecks).toBe(0);
+
+    expect((await router.generate(ask())).route.target).toBe('device');
+    await waitFor(() => gpu.status().state === 'ready');
+    expect(seen.probe.map((probe) => probe.state)).toEqual(['unavailable', 'ready']);
+    expect(seen.circuit).toEqual([]);
+    expect((await router.generate(ask())).route.target).toBe('gpu');
+    expect(gpu.statusChecks).toBe(2);
+  });
+
   it('does not probe local targets or targets without checkStatus', async () => {
     const probed = createScriptedTarget({
       locality: 'remote',

@@ -9,9 +9,11 @@ export interface ProbeResult {
 }
 
 /**
- * Health probes for remote targets whose circuit is open: every `probeIntervalMs` (default a quarter of the
+ * Health probes for remote targets whose circuit is open or whose `status()` says `unavailable`: every `probeIntervalMs` (default a quarter of the
  * cooldown) the target's own `checkStatus()` is asked, and a `ready` answer half-opens the circuit early, so the next
- * request is the trial instead of waiting out the cooldown. Probing stops once the circuit is no longer open. Timers
+ * request is the trial instead of waiting out the cooldown (and an unavailable target's own `checkStatus()` marks it
+ * ready again, so plans include it again). Probing stops once the circuit is no longer open and the target is not
+ * unavailable. Timers
  * are `unref()`ed (they never keep a process alive) and `dispose()` stops them and aborts probes in flight. Local
  * targets are not probed: their readiness is already in `status()`, and `checkStatus()` may scan or load model files.
  */
@@ -50,7 +52,8 @@ export class HealthProbes {
 
   async #probe(health: TargetHealth): Promise<void> {
     const circuit = health.circuit;
-    if (this.#controller.signal.aborted || circuit.stateAt(this.clock()) !== 'open') {
+    const unavailable = health.target.status().state === 'unavailable';
+    if (this.#controller.signal.aborted || (circuit.stateAt(this.clock()) !== 'open' && !unavailable)) {
       this.#timers.delete(health.name);
       return;
     }
