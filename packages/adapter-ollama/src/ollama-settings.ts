@@ -1,4 +1,9 @@
-import { InvalidConfigError, type TargetCapabilities, zodIssuesToProblems } from '@switchyard/spec';
+import {
+  capabilitySettingsSchema,
+  InvalidConfigError,
+  type TargetCapabilities,
+  zodIssuesToProblems,
+} from '@switchyard/spec';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 
@@ -66,19 +71,7 @@ const settingsSchema = z
       .optional(),
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
-    capabilities: z
-      .object({
-        contextWindow: positiveInt.optional(),
-        maxOutputTokens: positiveInt.optional(),
-        tools: z.boolean().optional(),
-        jsonSchema: z.boolean().optional(),
-        images: z.boolean().optional(),
-        continuation: z.boolean().optional(),
-        quality: z.number().min(0).max(1).optional(),
-        countTokens: z.custom<(text: string) => number | undefined>((value) => typeof value === 'function').optional(),
-      })
-      .strict()
-      .optional(),
+    capabilities: capabilitySettingsSchema.optional(),
   })
   // Unknown keys are usually typos (`baseUrl`, `keep_alive`), which would otherwise be ignored silently.
   .strict();

@@ -1,4 +1,11 @@
-import { InvalidConfigError, type TargetCapabilities, type TargetPrice, zodIssuesToProblems } from '@switchyard/spec';
+import {
+  capabilitySettingsSchema,
+  InvalidConfigError,
+  type TargetCapabilities,
+  type TargetPrice,
+  targetPriceSchema,
+  zodIssuesToProblems,
+} from '@switchyard/spec';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 
@@ -83,20 +90,8 @@ const settingsSchema = z
     streamUsage: z.boolean().optional(),
     continueFinalMessage: z.boolean().optional(),
     extraBody: z.record(z.string(), z.unknown()).optional(),
-    capabilities: z
-      .object({
-        contextWindow: positiveInt.optional(),
-        maxOutputTokens: positiveInt.optional(),
-        tools: z.boolean().optional(),
-        jsonSchema: z.boolean().optional(),
-        images: z.boolean().optional(),
-        continuation: z.boolean().optional(),
-        quality: z.number().min(0).max(1).optional(),
-        countTokens: z.custom<(text: string) => number | undefined>((value) => typeof value === 'function').optional(),
-      })
-      .strict()
-      .optional(),
-    price: z.object({ inputPer1M: z.number().nonnegative(), outputPer1M: z.number().nonnegative() }).optional(),
+    capabilities: capabilitySettingsSchema.optional(),
+    price: targetPriceSchema.optional(),
     healthURL: httpUrl.optional(),
     healthCacheMs: z.number().int().nonnegative().optional(),
   })

@@ -1,4 +1,11 @@
-import { InvalidConfigError, type TargetCapabilities, type TargetPrice, zodIssuesToProblems } from '@switchyard/spec';
+import {
+  capabilitySettingsSchema,
+  InvalidConfigError,
+  type TargetCapabilities,
+  type TargetPrice,
+  targetPriceSchema,
+  zodIssuesToProblems,
+} from '@switchyard/spec';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ChatTemplate } from './chat-template.js';
@@ -92,20 +99,8 @@ const settingsSchema = z
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
     defaultMaxTokens: positiveInt.optional(),
-    capabilities: z
-      .object({
-        contextWindow: positiveInt.optional(),
-        maxOutputTokens: positiveInt.optional(),
-        tools: z.boolean().optional(),
-        jsonSchema: z.boolean().optional(),
-        images: z.boolean().optional(),
-        continuation: z.boolean().optional(),
-        quality: z.number().min(0).max(1).optional(),
-        countTokens: z.custom<(text: string) => number | undefined>((value) => typeof value === 'function').optional(),
-      })
-      .strict()
-      .optional(),
-    price: z.object({ inputPer1M: z.number().nonnegative(), outputPer1M: z.number().nonnegative() }).optional(),
+    capabilities: capabilitySettingsSchema.optional(),
+    price: targetPriceSchema.optional(),
   })
   // Unknown keys are usually typos (`baseUrl`, `chat_template`), which would otherwise be ignored silently.
   .strict();

@@ -1,3 +1,4 @@
+import { capabilityOverridesSchema, targetPriceSchema } from '@switchyard/spec';
 import { z } from 'zod';
 
 /**
@@ -18,17 +19,8 @@ const httpUrl = z
   );
 const positiveInt = z.number().int().positive();
 
-const capabilitiesSchema = z.strictObject({
-  contextWindow: positiveInt.optional(),
-  maxOutputTokens: positiveInt.optional(),
-  tools: z.boolean().optional(),
-  jsonSchema: z.boolean().optional(),
-  images: z.boolean().optional(),
-  continuation: z.boolean().optional(),
-  quality: z.number().min(0).max(1).optional(),
-});
-
-const priceSchema = z.strictObject({ inputPer1M: z.number().nonnegative(), outputPer1M: z.number().nonnegative() });
+const capabilitiesSchema = capabilityOverridesSchema;
+const priceSchema = targetPriceSchema;
 
 /** Fields every target accepts, whatever its adapter. */
 const commonFields = {

@@ -3,6 +3,7 @@
  * result and stream-part types with their zod schemas, the versioned `Target` interface every adapter implements,
  * and the error classes. It runs nothing itself; `@switchyard/spec/testing` holds the conformance suite adapters run.
  */
+export { capabilityOverridesSchema, capabilitySettingsSchema, targetPriceSchema } from './capabilities-schema.js';
 export { AbortError } from './errors/abort-error.js';
 export type { FailedAttempt } from './errors/all-targets-failed-error.js';
 export { AllTargetsFailedError } from './errors/all-targets-failed-error.js';
