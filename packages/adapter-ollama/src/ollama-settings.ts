@@ -44,6 +44,12 @@ export interface OllamaSettings {
    */
   firstTokenTimeoutMs?: number;
   /**
+   * While `status()` is not `ready` (daemon not running, model not pulled, a failed probe), how often it starts
+   * another background `checkStatus()`, in ms, so the target comes back by itself once `ollama serve` runs or the
+   * model is pulled: the router does not probe local targets, it only reads `status()`. Default 5000.
+   */
+  statusRefreshMs?: number;
+  /**
    * What the model can do. Fields set here are final; fields left out start from the defaults in the README and are
    * refined from `/api/show` by `checkStatus()` (tools and vision support, context length).
    */
@@ -71,6 +77,7 @@ const settingsSchema = z
       .optional(),
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
+    statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
     capabilities: capabilitySettingsSchema.optional(),
   })
   // Unknown keys are usually typos (`baseUrl`, `keep_alive`), which would otherwise be ignored silently.

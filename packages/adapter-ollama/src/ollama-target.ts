@@ -108,7 +108,11 @@ class OllamaTargetImpl implements OllamaTarget {
   private warm: boolean | undefined;
   /** Calls that are loading the model right now (a cold model, no token yet) and explicit `load()`s. */
   private loadingCalls = 0;
+  /** The background probe `status()` started, while it runs. */
   private background: Promise<unknown> | undefined;
+  /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
+  private lastProbeAt: number | undefined;
+  private disposed = false;
   private pulling: Promise<void> | undefined;
   private showFetched = false;
   /** Set when `/api/show` says the model cannot chat (an embedding model): no probe makes it ready. */
@@ -136,14 +140,35 @@ class OllamaTargetImpl implements OllamaTarget {
   }
 
   status(): TargetStatus {
-    // Probe lazily: the first look at the status starts a background check; status() itself never waits on I/O.
-    if (this.background === undefined) this.background = this.checkStatus().catch(() => undefined);
+    // Probe lazily: the first look at the status starts a background check, and while the target is not ready a
+    // look starts another one every `statusRefreshMs` (the router never probes local targets, so without this a
+    // daemon started later would stay unavailable for good). status() itself never waits on I/O.
+    if (this.shouldRefresh()) {
+      this.background = this.checkStatus()
+        .catch(() => undefined)
+        .finally(() => {
+          this.background = undefined;
+        });
+    }
+    return this.view();
+  }
+
+  /** What `status()` reports, without starting a probe. */
+  private view(): TargetStatus {
     if (this.current.state === 'ready' && this.loadingCalls > 0) return { state: 'loading' };
     return this.current;
   }
 
+  private shouldRefresh(): boolean {
+    if (this.disposed || this.background !== undefined) return false;
+    if (this.lastProbeAt === undefined) return true;
+    if (this.current.state === 'ready' || this.current.state === 'downloading') return false;
+    return Date.now() - this.lastProbeAt >= (this.settings.statusRefreshMs ?? 5000);
+  }
+
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
-    this.background ??= Promise.resolve();
+    // Counts as the first probe at once, so a status() call while this runs does not start another.
+    this.lastProbeAt ??= Date.now();
     const control = new CallControl(options.signal, this.id, this.baseURL);
     try {
       const tags = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/tags', undefined, control);
@@ -153,7 +178,7 @@ class OllamaTargetImpl implements OllamaTarget {
       );
       if (!pulled) {
         if (this.current.state !== 'downloading') this.current = this.notPulled();
-        return this.status();
+        return this.view();
       }
       const ps = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/ps', undefined, control);
       const running = (ps.models ?? []).find((entry) =>
@@ -166,7 +191,7 @@ class OllamaTargetImpl implements OllamaTarget {
       if (this.current.state !== 'downloading' && !(this.current.state === 'unavailable' && this.showRejected)) {
         this.current = { state: 'ready' };
       }
-      return this.status();
+      return this.view();
     } catch (error) {
       const failure = this.classify(control.toError(error));
       if (AbortError.isInstance(failure)) throw failure;
@@ -176,8 +201,9 @@ class OllamaTargetImpl implements OllamaTarget {
           reason: `Ollama at ${this.baseURL} failed the status probe: ${failure.message}`,
         };
       }
-      return this.status();
+      return this.view();
     } finally {
+      this.lastProbeAt = Date.now();
       control.dispose();
     }
   }
@@ -387,7 +413,9 @@ class OllamaTargetImpl implements OllamaTarget {
   }
 
   async dispose(): Promise<void> {
-    // The dispatcher is shared (or the caller's), so it stays open; only wait for our own background probe.
+    // The dispatcher is shared (or the caller's), so it stays open; only wait for our own background probe, and
+    // start no more of them.
+    this.disposed = true;
     await this.background;
     await this.pulling?.catch(() => undefined);
   }

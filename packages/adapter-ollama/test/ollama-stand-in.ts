@@ -49,6 +49,8 @@ export interface OllamaStandInOptions {
   capabilities?: string[];
   /** `PARAMETER num_ctx` in the Modelfile. Default 8192. */
   modelfileNumCtx?: number;
+  /** The loopback port to listen on (to bring a daemon "up" where a target already looks). Default: a free one. */
+  port?: number;
   /** Writes every NDJSON line in two pieces, split mid-object, to exercise the client's line splitting. */
   fragmentWrites?: boolean;
 }
@@ -399,7 +401,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
         else response.destroy();
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

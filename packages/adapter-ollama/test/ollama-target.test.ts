@@ -28,6 +28,20 @@ async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]>
   return parts;
 }
 
+/** Polls with a generous hang guard instead of asserting a duration. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -248,6 +262,32 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     expect((sent?.messages as unknown[] | undefined)?.at(-1)).toEqual({ role: 'assistant', content: prefix });
   });
 
+  it('becomes ready by itself once the model is pulled outside the target (status() re-probes while unavailable)', async () => {
+    const ollama = target({ model: 'later:1b', statusRefreshMs: 0 });
+    expect((await ollama.checkStatus()).state).toBe('unavailable');
+    standIn.pulled.add('later:1b');
+    // The router only reads status() of a local target; nothing else calls checkStatus().
+    expect(await eventually(() => ollama.status().state === 'ready')).toBe(true);
+  });
+
+  it('does not re-probe while ready, nor once disposed', async () => {
+    const probes = () => standIn.requests.filter((entry) => entry.path === '/api/tags').length;
+    const ready = target({ statusRefreshMs: 0 });
+    expect(await ready.checkStatus()).toEqual({ state: 'ready' });
+    const before = probes();
+    for (let index = 0; index < 20; index += 1) ready.status();
+    await ready.dispose();
+    expect(probes()).toBe(before);
+
+    const absent = target({ model: 'never:1b', statusRefreshMs: 0 });
+    expect((await absent.checkStatus()).state).toBe('unavailable');
+    await absent.dispose();
+    const afterDispose = probes();
+    for (let index = 0; index < 20; index += 1) absent.status();
+    await absent.dispose();
+    expect(probes()).toBe(afterDispose);
+  });
+
   describe('when the daemon misbehaves', () => {
     it.each([
       [503, 'server busy, please try again.  maximum pending requests exceeded', '2'],
@@ -316,5 +356,23 @@ describe('when the Ollama daemon is not running', () => {
     expect(TargetUnavailableError.isInstance(streamed)).toBe(true);
     expect(ollama.status()).toEqual({ state: 'unavailable', reason });
     await ollama.dispose();
+  });
+
+  it('comes back by itself once the daemon starts, without anyone calling checkStatus()', async () => {
+    const port = await freePort();
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL: `http://127.0.0.1:${port}`, statusRefreshMs: 0 });
+    try {
+      expect(await eventually(() => ollama.status().state === 'unavailable')).toBe(true);
+      const daemon = await startOllamaStandIn({ port });
+      try {
+        expect(await eventually(() => ollama.status().state === 'ready')).toBe(true);
+        expect((await ollama.generate(ask({ maxTokens: 3 }))).text.length).toBeGreaterThan(0);
+      } finally {
+        await ollama.dispose();
+        await daemon.close();
+      }
+    } finally {
+      await ollama.dispose();
+    }
   });
 });
