@@ -59,6 +59,11 @@ export interface TritonSettings {
   firstTokenTimeoutMs?: number;
   /** `maxTokens` sent when the call has none (TensorRT-LLM requires `max_tokens`). Default 512. */
   defaultMaxTokens?: number;
+  /**
+   * While `status()` is not `ready` (a model still `LOADING`, a server not ready or unreachable), how often it starts
+   * another background `checkStatus()`, in ms, so the target comes back by itself once Triton is ready. Default 5000.
+   */
+  statusRefreshMs?: number;
   /** What the model can do; missing fields take the defaults in the README. */
   capabilities?: Partial<Omit<TargetCapabilities, 'price'>>;
   /** US dollars per million tokens (what the GPU time costs you), for budget-aware routing. */
@@ -99,6 +104,7 @@ const settingsSchema = z
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
     defaultMaxTokens: positiveInt.optional(),
+    statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
     capabilities: capabilitySettingsSchema.optional(),
     price: targetPriceSchema.optional(),
   })

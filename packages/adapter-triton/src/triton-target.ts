@@ -7,6 +7,7 @@ import {
   InvalidResponseError,
   parseRetryAfter,
   parseTargetCall,
+  redactSecrets,
   type StreamPart,
   type SwitchyardError,
   type Target,
@@ -39,6 +40,8 @@ function defaultDispatcher(): Agent {
   return sharedAgent;
 }
 
+const secretHeader = /auth|key|token|secret|cookie|signature/i;
+
 /** Triton's words for "this model cannot serve now" (unknown, unloaded or not yet ready). */
 const modelNotServing = /unknown model|not (?:at )?ready|no available version|is not found|not loaded/i;
 
@@ -55,7 +58,13 @@ class TritonTargetImpl implements TritonTarget {
   private readonly modelPath: string;
   /** Optimistic until the first probe (documented); the first `status()` call starts a background probe. */
   private current: TargetStatus = { state: 'ready' };
+  /** The background probe `status()` started, while it runs. */
   private background: Promise<unknown> | undefined;
+  /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
+  private lastProbeAt: number | undefined;
+  private disposed = false;
+  /** Values of secret-looking headers, redacted from error bodies a gateway might echo them in. */
+  private readonly secrets: string[];
   private backend: TritonBackend | undefined;
 
   constructor(settings: TritonSettings) {
@@ -66,6 +75,10 @@ class TritonTargetImpl implements TritonTarget {
     this.dispatcher = settings.dispatcher ?? defaultDispatcher();
     const version = settings.modelVersion === undefined ? '' : `/versions/${settings.modelVersion}`;
     this.modelPath = `/v2/models/${encodeURIComponent(settings.model)}${version}`;
+    this.secrets = Object.entries(settings.headers ?? {})
+      .filter(([name]) => secretHeader.test(name))
+      // `Bearer <token>`: a gateway may echo the token alone.
+      .flatMap(([, value]) => [/^\w+\s+(\S+)$/.exec(value)?.[1] ?? '', value]);
     this.backend = settings.backend === 'auto' || settings.backend === undefined ? undefined : settings.backend;
     const explicit = settings.capabilities ?? {};
     const contextWindow = explicit.contextWindow ?? 8192;
@@ -85,12 +98,28 @@ class TritonTargetImpl implements TritonTarget {
   }
 
   status(): TargetStatus {
-    if (this.background === undefined) this.background = this.checkStatus().catch(() => undefined);
+    // The first look starts a background probe; while not ready, a look starts another every `statusRefreshMs`
+    // (the router probes unavailable remote targets, but not a model that is still loading).
+    if (this.shouldRefresh()) {
+      this.background = this.checkStatus()
+        .catch(() => undefined)
+        .finally(() => {
+          this.background = undefined;
+        });
+    }
     return this.current;
   }
 
+  private shouldRefresh(): boolean {
+    if (this.disposed || this.background !== undefined) return false;
+    if (this.lastProbeAt === undefined) return true;
+    if (this.current.state === 'ready') return false;
+    return Date.now() - this.lastProbeAt >= (this.settings.statusRefreshMs ?? 5000);
+  }
+
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
-    this.background ??= Promise.resolve();
+    // Counts as the first probe at once, so a status() call while this runs does not start another.
+    this.lastProbeAt ??= Date.now();
     const control = new CallControl(options.signal, this.id, this.baseURL);
     try {
       const server = await this.probe('GET', '/v2/health/ready', undefined, control);
@@ -120,6 +149,7 @@ class TritonTargetImpl implements TritonTarget {
       }
       return this.current;
     } finally {
+      this.lastProbeAt = Date.now();
       control.dispose();
     }
   }
@@ -291,7 +321,9 @@ class TritonTargetImpl implements TritonTarget {
   }
 
   async dispose(): Promise<void> {
-    // The dispatcher is shared (or the caller's): it stays open. Only our own background probe is awaited.
+    // The dispatcher is shared (or the caller's): it stays open. Only our own background probe is awaited, and no
+    // more are started.
+    this.disposed = true;
     await this.background;
   }
 
@@ -390,7 +422,7 @@ class TritonTargetImpl implements TritonTarget {
       if (this.current.state !== 'ready') this.current = { state: 'ready' };
       return response;
     }
-    const text = await readErrorBody(response.body);
+    const text = redactSecrets(await readErrorBody(response.body), this.secrets);
     const message = parseErrorMessage(text);
     const apiError = new ApiCallError({
       url,

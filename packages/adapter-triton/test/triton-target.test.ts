@@ -33,6 +33,12 @@ async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]>
 
 const textOf = (parts: StreamPart[]) => parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
 
+/** Polls with a generous hang guard instead of asserting a duration. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -139,6 +145,47 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       state: 'unavailable',
       reason: 'Triton has no model "nowhere" in its model repository',
     });
+  });
+
+  it('becomes ready by itself once a loading model is loaded (status() re-probes while not ready)', async () => {
+    standIn.models.set('slow', { name: 'slow', kind: 'vllm', state: 'LOADING' });
+    const triton = target({ model: 'slow', statusRefreshMs: 0 });
+    expect(await triton.checkStatus()).toEqual({ state: 'loading' });
+    const model = standIn.models.get('slow');
+    if (model) model.state = 'READY';
+    // The router reads status(); it probes unavailable remote targets but not a loading one.
+    expect(await eventually(() => triton.status().state === 'ready')).toBe(true);
+  });
+
+  it('does not re-probe while ready, nor once disposed', async () => {
+    const probes = () => standIn.requests.filter((entry) => entry.path === '/v2/health/ready').length;
+    const ready = target({ statusRefreshMs: 0 });
+    expect(await ready.checkStatus()).toEqual({ state: 'ready' });
+    const before = probes();
+    for (let index = 0; index < 20; index += 1) ready.status();
+    await ready.dispose();
+    expect(probes()).toBe(before);
+
+    const loading = target({ model: 'warming', statusRefreshMs: 0 });
+    expect(await loading.checkStatus()).toEqual({ state: 'loading' });
+    await loading.dispose();
+    const afterDispose = probes();
+    for (let index = 0; index < 20; index += 1) loading.status();
+    await loading.dispose();
+    expect(probes()).toBe(afterDispose);
+  });
+
+  it('redacts a secret header value that a gateway echoes in its error body', async () => {
+    const secret = 'tr-gateway-secret-0123456789';
+    const triton = target({ headers: { authorization: `Bearer ${secret}` } });
+    standIn.failNext({ kind: 'status', status: 401, error: `invalid credentials: Bearer ${secret}` });
+    const error = await failure(triton.generate(ask()));
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    const apiError = error as ApiCallError;
+    expect(apiError.message).toContain('invalid credentials: Bearer [redacted]');
+    for (const text of [apiError.message, JSON.stringify(apiError), apiError.responseBody ?? '']) {
+      expect(text).not.toContain(secret);
+    }
   });
 
   it('fails a call to a model that is not ready with a non-retryable TargetUnavailableError', async () => {
