@@ -37,6 +37,12 @@ async function generateError(target: OpenAITarget): Promise<unknown> {
   );
 }
 
+/** Polls with a generous hang guard instead of asserting a duration. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}
+
 function expectNoSecret(error: unknown): void {
   expect(SwitchyardError.isInstance(error)).toBe(true);
   const record = error as SwitchyardError & { responseBody?: string };
@@ -254,6 +260,7 @@ describe('adapter-openai against a fault-injecting proxy', () => {
       done,
     ]);
     const controller = new AbortController();
+    const cutShortBefore = upstream.cutShort();
     let deltas = 0;
     const error = await (async () => {
       try {
@@ -269,6 +276,9 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     })();
     expect(AbortError.isInstance(error)).toBe(true);
     expect(deltas).toBe(3);
+    // The request really stopped: the server saw its response closed long before the 400 chunks were written
+    // (the proxy passes the client's close on to the upstream, as a gateway would).
+    expect(await eventually(() => upstream.cutShort() === cutShortBefore + 1)).toBe(true);
     // Still usable afterwards.
     upstream.setScript(textScript);
     await expect(target.generate(call)).resolves.toMatchObject({ finishReason: 'stop' });
@@ -280,6 +290,26 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     const pending = target.generate({ ...call, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toSatisfy(AbortError.isInstance);
+  });
+
+  it('never calls the global fetch: generate, stream, health probe and model list all go through undici', async () => {
+    const original = globalThis.fetch;
+    let fetchCalls = 0;
+    globalThis.fetch = (() => {
+      fetchCalls += 1;
+      return Promise.reject(new Error('global fetch must not be used'));
+    }) as typeof fetch;
+    try {
+      const own = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', healthCacheMs: 0 });
+      await expect(own.generate(call)).resolves.toMatchObject({ finishReason: 'stop' });
+      expect((await collect(own.stream(call))).at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+      expect(await own.checkStatus?.()).toEqual({ state: 'ready' });
+      expect(await own.listModels()).toHaveLength(1);
+      await own.dispose?.();
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(fetchCalls).toBe(0);
   });
 
   it('turns an error event inside the stream into an ApiCallError with its code', async () => {

@@ -35,6 +35,8 @@ export async function startScriptedUpstream(initial: Script = textScript) {
   let script = initial;
   const bodies: Record<string, unknown>[] = [];
   const sockets = new Set<Socket>();
+  /** Streaming responses whose client went away before the script was written to the end. */
+  let cutShort = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -76,6 +78,9 @@ export async function startScriptedUpstream(initial: Script = textScript) {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.on('close', () => {
+      if (!res.writableFinished) cutShort += 1;
+    });
     for (const piece of pieces) {
       if (res.destroyed) return;
       res.write(piece);
@@ -97,6 +102,8 @@ export async function startScriptedUpstream(initial: Script = textScript) {
   return {
     url: `http://127.0.0.1:${port}`,
     bodies,
+    /** How many streaming responses were closed by the client before their script ended. */
+    cutShort: () => cutShort,
     setScript(next: Script) {
       script = next;
     },
