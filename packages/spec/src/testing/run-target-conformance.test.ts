@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError } from '../errors/abort-error.js';
+import { parseTargetCall } from '../parse-request.js';
+import type { TargetCall } from '../request.js';
+import type { GenerateResult } from '../result.js';
+import type { StreamPart } from '../stream-part.js';
+import type { Target, TargetStatus } from '../target.js';
+import { runTargetConformance } from './run-target-conformance.js';
+import { targetConformanceChecks } from './target-conformance-checks.js';
+
+/** Ways a target can break the contract; each one should be caught by the named checks and by no other. */
+interface Flaws {
+  twoFinishes?: boolean;
+  ignoresMaxTokens?: boolean;
+  ignoresAbort?: boolean;
+  skipsValidation?: boolean;
+  undocumentedStatus?: boolean;
+  streamDropsFirstWord?: boolean;
+  reportsNoUsage?: boolean;
+}
+
+const words = ['The', ' yard', ' switches', ' trains', ' all', ' night', ' long', '.'];
+
+/** A small in-memory target that follows the contract unless told to break it. */
+function createReferenceTarget(flaws: Flaws = {}): Target {
+  async function* produce(input: TargetCall, streaming: boolean): AsyncGenerator<StreamPart> {
+    const call = flaws.skipsValidation ? input : parseTargetCall(input, 'reference');
+    const limit = flaws.ignoresMaxTokens ? words.length : Math.min(call.maxTokens ?? words.length, words.length);
+    const signal = flaws.ignoresAbort ? undefined : call.signal;
+    for (let index = 0; index < limit; index++) {
+      // A real runtime yields to the event loop between tokens; that is when an abort gets through.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw new AbortError({ target: 'reference' });
+      if (streaming && flaws.streamDropsFirstWord && index === 0) continue;
+      yield { type: 'text-delta', text: words[index] ?? '' };
+    }
+    const outputTokens = flaws.reportsNoUsage ? 0 : limit;
+    yield { type: 'usage', usage: { inputTokens: flaws.reportsNoUsage ? 0 : 5, outputTokens } };
+    const finishReason = limit < words.length ? 'length' : 'stop';
+    yield { type: 'finish', finishReason };
+    if (flaws.twoFinishes) yield { type: 'finish', finishReason };
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id: 'reference:in-memory',
+    locality: 'local',
+    capabilities: { contextWindow: 512, maxOutputTokens: 64, tools: false, jsonSchema: false, images: false },
+    status: () => (flaws.undocumentedStatus ? ({ state: 'ok' } as unknown as TargetStatus) : { state: 'ready' }),
+    async generate(call) {
+      if (!flaws.ignoresAbort && call.signal?.aborted) throw new AbortError({ target: 'reference' });
+      const result: GenerateResult = {
+        text: '',
+        toolCalls: [],
+        finishReason: 'error',
+        usage: { inputTokens: 0, outputTokens: 0 },
+      };
+      for await (const part of produce(call, false)) {
+        if (part.type === 'text-delta') result.text += part.text;
+        else if (part.type === 'usage') result.usage = part.usage;
+        else if (part.type === 'finish') result.finishReason = part.finishReason;
+      }
+      return result;
+    },
+    stream: (call) => produce(call, true),
+  };
+}
+
+/** The names of the checks a target fails. */
+async function failedChecks(target: Target): Promise<string[]> {
+  const call = (extra: Partial<TargetCall> = {}): TargetCall => ({
+    messages: [{ role: 'user', content: 'Tell me about the yard.' }],
+    maxTokens: 24,
+    temperature: 0,
+    ...extra,
+  });
+  const failed: string[] = [];
+  for (const check of targetConformanceChecks) {
+    try {
+      await check.run({ target, call, deterministic: true, abortWithinMs: 10_000 });
+    } catch {
+      failed.push(check.name);
+    }
+  }
+  return failed;
+}
+
+runTargetConformance({ name: 'reference in-memory target', createTarget: () => createReferenceTarget() });
+
+describe('runTargetConformance', () => {
+  it('passes a target that follows the contract', async () => {
+    expect(await failedChecks(createReferenceTarget())).toEqual([]);
+  });
+
+  it.each<[string, Flaws, string[]]>([
+    ['emits two finish parts', { twoFinishes: true }, ['streams deltas that concatenate']],
+    ['ignores maxTokens', { ignoresMaxTokens: true }, ['respects maxTokens']],
+    [
+      'ignores the abort signal',
+      { ignoresAbort: true },
+      ['ends an aborted stream promptly', 'rejects a call whose signal is already aborted'],
+    ],
+    ['accepts invalid calls', { skipsValidation: true }, ['rejects invalid calls']],
+    ['reports an undocumented status', { undocumentedStatus: true }, ['reports status() in the documented shape']],
+    ['streams other text than it generates', { streamDropsFirstWord: true }, ['streams deltas that concatenate']],
+    ['reports no usage', { reportsNoUsage: true }, ['generates text with a finish reason and usage']],
+  ])('fails a target that %s, in the matching checks only', async (_flaw, flaws, expected) => {
+    const failed = await failedChecks(createReferenceTarget(flaws));
+    expect(failed).toHaveLength(expected.length);
+    expected.forEach((prefix, index) => {
+      expect(failed[index]).toMatch(new RegExp(`^${prefix.replace(/[()]/g, '\\$&')}`));
+    });
+  });
+});
