@@ -160,6 +160,17 @@ describe('createNodeSignals', () => {
     ]);
   });
 
+  it('tells a listener subscribed at creation the initial state of every signal that became known', async () => {
+    const { readers } = fakeDevice();
+    const signals = create({ readers, metered: true });
+    // Configuration is known at once; only what must be sampled arrives as change events.
+    expect(signals.read()).toEqual({ network: { metered: true } });
+    const kinds: string[] = [];
+    signals.subscribe((_device, changes) => kinds.push(...changes.map((change) => change.kind)));
+    await signals.refresh();
+    expect(kinds).toEqual(['online', 'charging', 'battery-level', 'thermal', 'memory-pressure']);
+  });
+
   it('passes the new readings to listeners, isolates a throwing listener, and stops after unsubscribe', async () => {
     const { state, readers } = fakeDevice();
     const signals = create({ readers });
@@ -223,5 +234,27 @@ describe('createNodeSignals', () => {
       'reachability.urls[1]',
       'refreshMs',
     ]);
+  });
+
+  it('names the field of settings with the wrong type instead of crashing (plain JavaScript callers)', () => {
+    let error: unknown;
+    try {
+      createNodeSignals({
+        batteryThresholds: 0.2,
+        thermalThresholds: { fair: '70', critical: Number.NaN },
+        reachability: { urls: 'http://10.0.0.5:8000/v1' },
+      } as unknown as NodeSignalsSettings);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    const problems = (error as InvalidConfigError).problems;
+    expect(problems.map((problem) => problem.path)).toEqual([
+      'thermalThresholds.fair',
+      'thermalThresholds.critical',
+      'batteryThresholds',
+      'reachability.urls',
+    ]);
+    expect(problems[2]?.message).toContain('array');
   });
 });

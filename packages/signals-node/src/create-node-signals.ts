@@ -302,7 +302,20 @@ function validate(settings: NodeSignalsSettings): Config {
   };
 
   const thermalThresholds = { ...defaultThermalThresholds, ...settings.thermalThresholds };
-  if (!(thermalThresholds.fair < thermalThresholds.serious && thermalThresholds.serious < thermalThresholds.critical)) {
+  const badThermal = (['fair', 'serious', 'critical'] as const).filter((key) => {
+    const value: unknown = thermalThresholds[key];
+    return typeof value !== 'number' || !Number.isFinite(value);
+  });
+  for (const key of badThermal) {
+    problems.push({
+      path: `thermalThresholds.${key}`,
+      message: `expected a temperature in °C (a number), got ${JSON.stringify(thermalThresholds[key]) ?? 'undefined'}`,
+    });
+  }
+  if (
+    badThermal.length === 0 &&
+    !(thermalThresholds.fair < thermalThresholds.serious && thermalThresholds.serious < thermalThresholds.critical)
+  ) {
     problems.push({
       path: 'thermalThresholds',
       message: `expected fair < serious < critical (°C), got ${thermalThresholds.fair} / ${thermalThresholds.serious} / ${thermalThresholds.critical}`,
@@ -314,10 +327,14 @@ function validate(settings: NodeSignalsSettings): Config {
   if (!(memoryPressureThresholds.critical < memoryPressureThresholds.warning)) {
     problems.push({ path: 'memoryPressureThresholds', message: 'expected critical to be below warning' });
   }
-  const batteryThresholds = settings.batteryThresholds ?? [0.2, 0.1];
-  batteryThresholds.forEach((threshold, index) => {
-    fraction(threshold, `batteryThresholds[${index}]`);
-  });
+  const batteryThresholds: unknown = settings.batteryThresholds ?? [0.2, 0.1];
+  if (Array.isArray(batteryThresholds)) {
+    batteryThresholds.forEach((threshold, index) => {
+      fraction(threshold, `batteryThresholds[${index}]`);
+    });
+  } else {
+    problems.push({ path: 'batteryThresholds', message: 'expected an array of battery levels, e.g. [0.2, 0.1]' });
+  }
 
   const targets: ReachabilityTarget[] = [];
   const urls: unknown = settings.reachability?.urls ?? [];
@@ -350,7 +367,7 @@ function validate(settings: NodeSignalsSettings): Config {
     targets,
     thermalThresholds,
     memoryPressureThresholds,
-    batteryThresholds,
+    batteryThresholds: Array.isArray(batteryThresholds) ? batteryThresholds : [],
   };
   if (problems.length > 0) throw new InvalidConfigError({ problems });
   return config;
