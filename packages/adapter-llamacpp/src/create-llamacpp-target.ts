@@ -64,6 +64,15 @@ function validate(settings: LlamaCppSettings): void {
   if (!settings.modelPath && !settings.modelUri) {
     problems.push({ path: 'modelPath', message: 'give modelPath (a .gguf file) or modelUri (hf: or https: URI)' });
   }
+  if (
+    settings.statusRefreshMs !== undefined &&
+    (!Number.isInteger(settings.statusRefreshMs) || settings.statusRefreshMs < 0)
+  ) {
+    problems.push({
+      path: 'statusRefreshMs',
+      message: `expected milliseconds (0 or more), got ${settings.statusRefreshMs}`,
+    });
+  }
   const positive = ['contextSize', 'threads', 'sequences', 'defaultMaxTokens'] as const;
   for (const key of positive) {
     const value = settings[key];
@@ -130,6 +139,11 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
   private loaded: Loaded | undefined;
   private loading: Promise<Loaded> | undefined;
   private holdsLlama = false;
+  /** When the model file was last checked; the router only reads `status()`, so that re-checks a missing file. */
+  private lastCheckAt = Date.now();
+  private recheckScheduled = false;
+  /** The last download of `modelUri` failed (its reason is in `current` until a file appears). */
+  private downloadFailed = false;
 
   constructor(settings: LlamaCppSettings) {
     validate(settings);
@@ -171,12 +185,24 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
   }
 
   status(): TargetStatus {
+    if (this.current.state === 'unavailable' && !this.recheckScheduled && !this.loaded && !this.loading) {
+      const due = Date.now() - this.lastCheckAt >= (this.settings.statusRefreshMs ?? 5000);
+      if (due && !this.disposeController.signal.aborted) {
+        // Not now: status() stays free of I/O; the file check (a stat and 4 bytes) runs right after this caller.
+        this.recheckScheduled = true;
+        queueMicrotask(() => {
+          this.recheckScheduled = false;
+          void this.checkStatus();
+        });
+      }
+    }
     return this.current;
   }
 
   async checkStatus(): Promise<TargetStatus> {
     if (this.disposeController.signal.aborted) return this.current;
     if (this.loaded || this.loading) return this.current;
+    this.lastCheckAt = Date.now();
     const check: ModelFileCheck = checkModelFile(this.modelPath);
     if (this.failure) {
       // A failed file stays failed until it changes on disk (re-downloaded, replaced).
@@ -184,7 +210,10 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       if (!changed) return this.current;
       this.failure = undefined;
     }
-    this.current = this.initialStatus();
+    const next = this.initialStatus();
+    // Still nothing downloaded after a failed download: keep the reason that says why it failed.
+    const sameAsFailedDownload = this.downloadFailed && next.state === 'unavailable' && check.size === undefined;
+    if (!sameAsFailedDownload) this.current = next;
     return this.current;
   }
 
@@ -232,6 +261,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         // Not sticky: the next call resumes the download.
+        this.downloadFailed = true;
         this.current = { state: 'unavailable', reason: `download of ${uri} failed: ${message}` };
         throw new TargetUnavailableError({
           target: this.id,
@@ -240,6 +270,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
           cause: error,
         });
       }
+      this.downloadFailed = false;
       check = checkModelFile(this.modelPath);
     }
     if (!check.ok) return this.fail(check.reason, check);

@@ -31,6 +31,12 @@ export interface LlamaCppSettings {
   quality?: number;
   /** Start downloading and loading the model right away instead of on the first call. Default false. */
   preload?: boolean;
+  /**
+   * While `status()` is `unavailable` because of the model file (missing, not downloaded yet, not GGUF, failed to
+   * load), how often a look at it re-checks the file in the background, in ms, so the target becomes `ready` once the
+   * file appears or is replaced: the router reads `status()` but never probes local targets. Default 5000.
+   */
+  statusRefreshMs?: number;
   /** Receives download progress (also what `status()` reports as `downloading`). */
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }

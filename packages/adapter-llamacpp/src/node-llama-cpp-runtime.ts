@@ -56,5 +56,7 @@ export async function releaseLlama(gpu: 'auto' | false): Promise<void> {
   if (entry.users > 0) return;
   shared.delete(key);
   const llama = await entry.promise.catch(() => undefined);
-  await llama?.dispose();
+  // Not awaited: node-llama-cpp 3.21.1 leaks a hold on the Llama when a model fails to load (a corrupt file), and once
+  // that half-built model is garbage-collected `llama.dispose()` never settles; a target's dispose() must not hang.
+  llama?.dispose().catch(() => {});
 }

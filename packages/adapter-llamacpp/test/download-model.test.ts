@@ -227,4 +227,27 @@ describe('createLlamaCppTarget with modelUri', () => {
     expect(requests).toHaveLength(1);
     await target.dispose();
   });
+
+  it('keeps the failed download’s reason while status() re-checks the cache, and turns ready once the file is there', async () => {
+    const target = createLlamaCppTarget({
+      modelUri: `${base}/models/tiny.gguf`,
+      cacheDir: dir,
+      gpu: false,
+      statusRefreshMs: 0,
+    });
+    cutAfter = 100 * 1024;
+    await expect(target.load()).rejects.toThrow();
+    for (let index = 0; index < 3; index += 1) {
+      const status = target.status();
+      expect(status.state === 'unavailable' && status.reason).toMatch(/download of .*tiny\.gguf failed/);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Someone else (`switchyard models pull`) completes the download.
+    await writeFile(join(dir, 'tiny.gguf'), model);
+    for (let tries = 0; tries < 1000 && target.status().state !== 'ready'; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(target.status()).toEqual({ state: 'ready' });
+    await target.dispose();
+  });
 });

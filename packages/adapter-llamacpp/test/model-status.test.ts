@@ -16,6 +16,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Polls with a generous hang guard instead of asserting a duration. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}
+
 const call = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 4 };
 
 describe('status of a llama.cpp target', () => {
@@ -38,6 +44,15 @@ describe('status of a llama.cpp target', () => {
     expect(target.status().state).toBe('unavailable');
     await writeFile(path, encodeTinyModel());
     expect(await target.checkStatus()).toEqual({ state: 'ready' });
+    await target.dispose();
+  });
+
+  it('becomes ready through status() alone once the missing file appears (the router never probes local targets)', async () => {
+    const path = join(dir, 'appears-later.gguf');
+    const target = createLlamaCppTarget({ modelPath: path, threads: 1, gpu: false, statusRefreshMs: 0 });
+    expect(target.status().state).toBe('unavailable');
+    await writeFile(path, encodeTinyModel());
+    expect(await eventually(() => target.status().state === 'ready')).toBe(true);
     await target.dispose();
   });
 
@@ -148,5 +163,6 @@ describe('status of a llama.cpp target', () => {
   it('rejects settings without a model with an error naming the field', () => {
     expect(() => createLlamaCppTarget({})).toThrow(/modelPath/);
     expect(() => createLlamaCppTarget({ modelPath: 'x.gguf', threads: 0 })).toThrow(/threads/);
+    expect(() => createLlamaCppTarget({ modelPath: 'x.gguf', statusRefreshMs: -1 })).toThrow(/statusRefreshMs/);
   });
 });
