@@ -4,10 +4,14 @@ import {
   AllTargetsFailedError,
   ApiCallError,
   ConnectionError,
+  InvalidConfigError,
+  InvalidPolicyError,
   InvalidRequestError,
+  InvalidResponseError,
   NoEligibleTargetError,
   parseRetryAfter,
   SwitchyardError,
+  TargetUnavailableError,
   TimeoutError,
   toSwitchyardError,
 } from '../index.js';
@@ -128,5 +132,38 @@ describe('error classes', () => {
     expect(error.lastError).toBe(last);
     expect(error.cause).toBe(last);
     expect(error.isRetryable).toBe(false);
+  });
+  it('gives each error its stable code, retryability and a message naming the path or target', () => {
+    const policy = new InvalidPolicyError({
+      problems: [{ path: 'policy.rules[1].when.battery', message: 'expected a number between 0 and 1' }],
+    });
+    expect([policy.code, policy.isRetryable, policy.message]).toEqual([
+      'invalid-policy',
+      false,
+      'Invalid policy: policy.rules[1].when.battery: expected a number between 0 and 1',
+    ]);
+    const config = new InvalidConfigError({ problems: [{ path: 'targets.gpu.baseURL', message: 'expected a URL' }] });
+    expect([config.code, config.message]).toEqual([
+      'invalid-config',
+      'Invalid configuration: targets.gpu.baseURL: expected a URL',
+    ]);
+    const unavailable = new TargetUnavailableError({ target: 'device', reason: 'model still downloading (42%)' });
+    expect([unavailable.code, unavailable.isRetryable, unavailable.target, unavailable.message]).toEqual([
+      'target-unavailable',
+      false,
+      'device',
+      'Target "device" is unavailable: model still downloading (42%)',
+    ]);
+    const truncated = new InvalidResponseError({ message: 'stream ended without [DONE]' });
+    expect([truncated.code, truncated.isRetryable]).toEqual(['invalid-response', true]);
+    expect([new AbortError().code, new AbortError().isRetryable]).toEqual(['abort', false]);
+  });
+
+  it('leaves cause out of toJSON, so a logged error never carries the request or headers behind it', () => {
+    const cause = Object.assign(new Error('socket hang up'), { headers: { authorization: 'Bearer sk-live-secret' } });
+    const error = new ConnectionError({ url: 'http://127.0.0.1:1/v1', systemCode: 'ECONNRESET', cause });
+    expect(error.cause).toBe(cause);
+    expect(JSON.stringify(error)).not.toContain('sk-live');
+    expect(Object.keys(error.toJSON())).not.toContain('cause');
   });
 });
