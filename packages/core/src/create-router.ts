@@ -8,6 +8,7 @@ import type { RouterEvents, RouteSummary } from './events.js';
 import { RouterEventEmitter } from './events.js';
 import { BudgetTracker } from './execution/budget-tracker.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
+import type { ExecutionInput } from './execution/execute-plan.js';
 import { executePlan } from './execution/execute-plan.js';
 import { HealthProbes } from './execution/health-probes.js';
 import type { TargetStats } from './execution/target-health.js';
@@ -204,7 +205,8 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
-  async function* run(input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> {
+  // Everything a request needs before it runs; called by executePlan on the stream's first `next()`.
+  const prepare = (input: GenerateRequest, routeOptions: RouteOptions | undefined): ExecutionInput => {
     const request = parseRequest(input);
     const decided = plan(request, routeOptions);
     recordLocalities(decided);
@@ -220,7 +222,7 @@ export function createRouter(options: RouterOptions): Router {
     }
     if (decided.plan.length === 0) throw new NoEligibleTargetError({ excluded: decided.excluded });
     const activePolicy = policy;
-    yield* executePlan({
+    return {
       requestId,
       request,
       plan: decided,
@@ -233,8 +235,10 @@ export function createRouter(options: RouterOptions): Router {
         const period = activePolicy.budget.maxCostUsd?.period ?? 'day';
         budget.add(usd, period, clock());
       },
-    });
-  }
+    };
+  };
+  const run = (input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> =>
+    executePlan(() => prepare(input, routeOptions));
 
   return {
     plan,

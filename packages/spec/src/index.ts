@@ -23,7 +23,7 @@ export { toSwitchyardError } from './errors/to-switchyard-error.js';
 export type { Exclusion, ExclusionReason } from './exclusion-reason.js';
 export { exclusionReasons } from './exclusion-reason.js';
 export { formatPath, zodIssuesToProblems } from './format-problems.js';
-export { parseRequest, parseTargetCall } from './parse-request.js';
+export { markValidatedCall, parseRequest, parseTargetCall } from './parse-request.js';
 export { redactSecrets, redactUrl } from './redact.js';
 export type {
   AssistantMessage,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, parseRequest, parseTargetCall } from './index.js';
+import { InvalidRequestError, markValidatedCall, parseRequest, parseTargetCall } from './index.js';
 
 function problemsOf(input: unknown) {
   try {
@@ -88,5 +88,16 @@ describe('parseRequest', () => {
     } catch (error) {
       expect(InvalidRequestError.isInstance(error) && error.target).toBe('device');
     }
+  });
+
+  it('returns a call marked as validated as is, and still validates an equal unmarked one', () => {
+    const fields = { messages: [{ role: 'user' as const, content: 'x' }], maxTokens: 8 };
+    const marked = markValidatedCall({ ...fields });
+    expect(parseTargetCall(marked)).toBe(marked);
+    const unmarked = { ...fields };
+    const parsed = parseTargetCall(unmarked);
+    expect(parsed).not.toBe(unmarked);
+    expect(parsed).toEqual(unmarked);
+    expect(() => parseTargetCall({ ...fields, maxTokens: -1 })).toThrow(InvalidRequestError);
   });
 });

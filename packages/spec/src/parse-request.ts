@@ -23,7 +23,30 @@ export function parseRequest(input: unknown): GenerateRequest {
   return parseWith(generateRequestSchema, input);
 }
 
-/** Validates a call to one target; adapters call it first thing so every target rejects bad input the same way. */
+/** Calls built from an already validated request (see {@link markValidatedCall}); weak, so nothing is retained. */
+const validatedCalls = new WeakSet<object>();
+
+/**
+ * Validates a call to one target; adapters call it first thing so every target rejects bad input the same way.
+ * A call marked with {@link markValidatedCall} is returned as is: the router validated the request it came from.
+ */
 export function parseTargetCall(input: unknown, target?: string): TargetCall {
+  if (typeof input === 'object' && input !== null && validatedCalls.has(input)) return input as TargetCall;
   return parseWith(targetCallSchema, input, target);
+}
+
+/**
+ * Marks a call built from a request that {@link parseRequest} accepted, so `parseTargetCall` does not validate it a
+ * second time on the hot path. For routers and wrappers that validated first; never mark unvalidated input.
+ *
+ * @example
+ * ```ts
+ * const request = parseRequest(input);
+ * const { routing, ...fields } = request;
+ * await target.generate(markValidatedCall({ ...fields }));
+ * ```
+ */
+export function markValidatedCall<T extends TargetCall>(call: T): T {
+  validatedCalls.add(call);
+  return call;
 }

@@ -5,7 +5,11 @@ import type PQueue from 'p-queue';
  * removes the request from the queue; aborting while holding the slot frees it too (p-queue races the signal), so a
  * cancelled request can never leak a slot.
  */
-export function acquireSlot(queue: PQueue, signal: AbortSignal, priority: number | undefined): Promise<() => void> {
+export function acquireSlot(
+  queue: PQueue,
+  signal: AbortSignal | undefined,
+  priority: number | undefined,
+): Promise<() => void> {
   return new Promise((resolve, reject) => {
     queue
       .add(() => new Promise<void>((release) => resolve(release)), { signal, priority: priority ?? 0 })

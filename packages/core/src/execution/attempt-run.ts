@@ -1,20 +1,29 @@
 import type { GenerateRequest, StreamPart, SwitchyardError, TargetCall, Usage } from '@switchyard/spec';
-import { InvalidResponseError, TimeoutError, toSwitchyardError } from '@switchyard/spec';
+import { InvalidResponseError, markValidatedCall, TimeoutError, toSwitchyardError } from '@switchyard/spec';
 import { estimateCostUsd } from '../decision/plan-route.js';
 import type { Attempt, RouterEventEmitter } from '../events.js';
 import type { Policy } from '../policy/policy.js';
 import { acquireSlot } from './acquire-slot.js';
+import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
 
 /** Shared by every attempt of one request. */
 export interface AttemptEnvironment {
   requestId: string;
   request: GenerateRequest;
+  /** The request's fields as every target call carries them (no routing hints, no caller signal). */
+  callFields: TargetCall;
   policy: Policy;
   events: RouterEventEmitter;
   clock: () => number;
   /** Aborted by the caller's signal (reason `AbortError`) or the request deadline (reason `TimeoutError`). */
-  requestSignal: AbortSignal;
+  requestAbort: RequestAbort;
+  /**
+   * Whether anything can cancel an attempt while its call is pending (the request's abort, the policy's timeouts,
+   * hedging). Only then does an attempt create an `AbortController` for its target and race each part against it;
+   * otherwise an attempt only ever ends between parts, where `iterator.return()` is enough.
+   */
+  cancellable: boolean;
   promptTokens: Record<string, number>;
   chargeBudget: (usd: number) => void;
 }
@@ -22,40 +31,23 @@ export interface AttemptEnvironment {
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
 const hedgeLost = Symbol('hedge-lost');
 
-/** Resolves `promise`, or rejects with the signal's reason as soon as it aborts, whichever comes first. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /**
  * One attempt on one target: queue slot, call, timers, the parts it produced, and its bookkeeping (stats, circuit,
  * spend, events). The executor drives it with `nextPart()` and ends it with exactly one of `succeed` / `fail` /
  * `cancel`.
  */
 export class AttemptRun {
-  readonly controller = new AbortController();
   readonly record: Attempt;
   /** Text this attempt produced (not counting an assistant prefix it continued from). */
   text = '';
   usage: Usage | undefined;
   firstTokenAt: number | undefined;
+  /** The target's signal; only when the environment is cancellable (see `AttemptEnvironment.cancellable`). */
+  readonly #controller: AbortController | undefined;
+  #aborted = false;
+  #abortReason: unknown;
+  /** Rejects the part (or the open) the executor waits for, so a target that ignores its signal cannot hang us. */
+  #rejectPending: ((reason: unknown) => void) | undefined;
   #iterator: AsyncIterator<StreamPart> | undefined;
   #release: (() => void) | undefined;
   #holdsFlight = false;
@@ -73,26 +65,51 @@ export class AttemptRun {
     private readonly assistantPrefix: string | undefined,
   ) {
     this.record = { target: health.name, outcome: 'error', startedAt: env.clock(), durationMs: 0 };
-    const onRequestAbort = () => this.controller.abort(env.requestSignal.reason);
-    if (env.requestSignal.aborted) onRequestAbort();
-    else env.requestSignal.addEventListener('abort', onRequestAbort, { once: true });
-    this.#unlink = () => env.requestSignal.removeEventListener('abort', onRequestAbort);
+    this.#controller = env.cancellable ? new AbortController() : undefined;
+    const requestAbort = env.requestAbort;
+    if (requestAbort.reason !== undefined) this.#abort(requestAbort.reason);
+    this.#unlink = requestAbort.onAbort((reason) => this.#abort(reason));
   }
 
   get name(): string {
     return this.health.name;
   }
 
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+    const reject = this.#rejectPending;
+    this.#rejectPending = undefined;
+    reject?.(reason);
+  }
+
+  /** `promise`, or its rejection with the abort reason as soon as this attempt is aborted, whichever comes first. */
+  #guard<T>(promise: Promise<T>): Promise<T> {
+    if (this.#aborted) {
+      promise.catch(() => undefined);
+      return Promise.reject(this.#abortReason);
+    }
+    if (this.#controller === undefined) return promise;
+    return new Promise<T>((resolve, reject) => {
+      this.#rejectPending = reject;
+      promise.then(resolve, reject);
+    });
+  }
+
   /** Waits for a queue slot (local targets) and opens the target's stream. */
   async #open(): Promise<void> {
     const { health, env } = this;
-    const signal = this.controller.signal;
+    const signal = this.#controller?.signal;
     health.requests += 1;
-    env.events.emit('attempt', { requestId: env.requestId, target: health.name, phase: 'start' });
+    if (env.events.has('attempt')) {
+      env.events.emit('attempt', { requestId: env.requestId, target: health.name, phase: 'start' });
+    }
     if (health.queue) {
       this.#release = await acquireSlot(health.queue, signal, env.request.routing?.priority);
     }
-    signal.throwIfAborted();
+    if (this.#aborted) throw this.#abortReason;
     health.inFlight += 1;
     this.#holdsFlight = true;
     this.#callStartedAt = env.clock();
@@ -100,7 +117,7 @@ export class AttemptRun {
     if (execution.firstTokenTimeoutMs !== undefined) {
       const ms = execution.firstTokenTimeoutMs;
       this.#firstTokenTimer = setTimeout(
-        () => this.controller.abort(new TimeoutError({ timeoutMs: ms, phase: 'first-token', target: health.name })),
+        () => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'first-token', target: health.name })),
         ms,
       );
       this.#timers.push(this.#firstTokenTimer);
@@ -108,15 +125,14 @@ export class AttemptRun {
     if (execution.timeoutMs !== undefined) {
       const ms = execution.timeoutMs;
       this.#timers.push(
-        setTimeout(
-          () => this.controller.abort(new TimeoutError({ timeoutMs: ms, phase: 'total', target: health.name })),
-          ms,
-        ),
+        setTimeout(() => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'total', target: health.name })), ms),
       );
     }
-    const { routing: _routing, signal: _callerSignal, ...fields } = env.request;
-    const call: TargetCall = { ...fields, signal };
+    const call: TargetCall = { ...env.callFields };
+    if (signal !== undefined) call.signal = signal;
     if (this.assistantPrefix) call.assistantPrefix = this.assistantPrefix;
+    // The router validated the request already; adapters' parseTargetCall need not do it again.
+    markValidatedCall(call);
     this.#iterator = health.target.stream(call)[Symbol.asyncIterator]();
   }
 
@@ -125,9 +141,10 @@ export class AttemptRun {
    * before finish). A stream that ends without `finish` is a failure, never a silent success.
    */
   async nextPart(): Promise<StreamPart> {
-    if (!this.#iterator) await raceAbort(this.#open(), this.controller.signal);
+    if (!this.#iterator) await this.#guard(this.#open());
     for (;;) {
-      const result = await raceAbort(this.#iterator!.next(), this.controller.signal);
+      const result = await this.#guard(this.#iterator!.next());
+      this.#rejectPending = undefined;
       if (result.done) {
         this.#iteratorDone = true;
         this.#streamDone = true;
@@ -160,8 +177,9 @@ export class AttemptRun {
 
   /** The error this attempt really ended with: the caller's abort or deadline first, then our own timers. */
   classify(error: unknown): SwitchyardError {
-    if (this.env.requestSignal.aborted) return toSwitchyardError(this.env.requestSignal.reason, { target: this.name });
-    const reason: unknown = this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+    const requestReason = this.env.requestAbort.reason;
+    if (requestReason !== undefined) return toSwitchyardError(requestReason, { target: this.name });
+    const reason = this.#aborted ? this.#abortReason : undefined;
     if (reason !== undefined && reason !== hedgeLost) return toSwitchyardError(reason, { target: this.name });
     return toSwitchyardError(error, { target: this.name });
   }
@@ -186,7 +204,7 @@ export class AttemptRun {
   fail(error: SwitchyardError): void {
     if (this.#closed) return;
     const now = this.env.clock();
-    const callerAbort = this.env.requestSignal.aborted && error.code === 'abort';
+    const callerAbort = this.env.requestAbort.aborted && error.code === 'abort';
     if (callerAbort) this.health.circuit.recordAbort();
     else if (error.code === 'invalid-request') {
       // The request's fault, not the target's: no circuit or error-rate penalty.
@@ -201,7 +219,7 @@ export class AttemptRun {
   /** Cancels the attempt: it lost a hedge race, or the consumer stopped reading. */
   cancel(outcome: 'aborted' | 'hedge-lost'): void {
     if (this.#closed) return;
-    this.controller.abort(outcome === 'hedge-lost' ? hedgeLost : this.env.requestSignal.reason);
+    this.#abort(outcome === 'hedge-lost' ? hedgeLost : (this.env.requestAbort.reason ?? hedgeLost));
     this.health.circuit.recordAbort();
     this.#close(outcome, undefined, this.env.clock());
   }
@@ -210,7 +228,7 @@ export class AttemptRun {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#unlink();
-    if (!this.#streamDone && !this.controller.signal.aborted) this.controller.abort(hedgeLost);
+    if (!this.#streamDone) this.#abort(hedgeLost);
     if (this.#iterator && !this.#iteratorDone) {
       // Let the target run its cleanup (also after `finish`, where it is parked at its last yield); after an abort
       // that cleanup may reject, which is expected.
@@ -241,11 +259,13 @@ export class AttemptRun {
         this.env.chargeBudget(cost);
       }
     }
-    this.env.events.emit('attempt', {
-      requestId: this.env.requestId,
-      target: this.name,
-      phase: 'end',
-      attempt: record,
-    });
+    if (this.env.events.has('attempt')) {
+      this.env.events.emit('attempt', {
+        requestId: this.env.requestId,
+        target: this.name,
+        phase: 'end',
+        attempt: record,
+      });
+    }
   }
 }

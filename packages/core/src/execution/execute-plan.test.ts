@@ -384,6 +384,41 @@ describe('execution: cancellation and deadlines', () => {
   });
 });
 
+describe('execution: targets that ignore their abort signal', () => {
+  it('still ends a request at its deadline, and still fails over on a first-token timeout', async () => {
+    const base = createScriptedTarget({ id: 'stubborn' });
+    let calls = 0;
+    // A target whose stream never produces a part and never looks at call.signal.
+    const stubborn = {
+      ...base,
+      stream: () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => {
+            calls += 1;
+            return new Promise<never>(() => {});
+          },
+        }),
+      }),
+    };
+    const alone = createRouter({ targets: { stubborn } });
+    const error = await alone.generate(ask('Hi', { routing: { deadlineMs: 20 } })).catch((caught: unknown) => caught);
+    expect(TimeoutError.isInstance(error) && error.phase).toBe('deadline');
+
+    const backup = createScriptedTarget({ locality: 'remote', script: [{ text: 'from the backup' }] });
+    const router = createRouter({
+      targets: { stubborn, backup },
+      policy: { execution: { firstTokenTimeoutMs: 20, retries: 0 } },
+    });
+    const result = await router.generate(ask('Hi'));
+    expect(result.text).toBe('from the backup');
+    expect(result.route.attempts.map((attempt) => [attempt.target, attempt.error?.code])).toEqual([
+      ['stubborn', 'timeout'],
+      ['backup', undefined],
+    ]);
+    expect(calls).toBe(2);
+  });
+});
+
 describe('execution: budgets, stats and events', () => {
   it('tracks spend over a period from actual usage and excludes remote targets until the next period', async () => {
     let now = Date.UTC(2026, 0, 1, 10);

@@ -11,6 +11,7 @@ import type { RouterEventEmitter, RouteSummary } from '../events.js';
 import type { Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import { AttemptRun } from './attempt-run.js';
+import { abortableDelay, RequestAbort } from './request-abort.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { TargetHealth } from './target-health.js';
 
@@ -31,58 +32,48 @@ type FirstResult =
   | { kind: 'won'; run: AttemptRun; part: StreamPart }
   | { kind: 'failed'; run: AttemptRun; error: SwitchyardError };
 
-/** Sleeps `ms`, or rejects with the signal's reason when it aborts first; never leaves a timer behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * Runs a plan: the decision part first; then, per target in plan order, attempts with retries for retryable errors;
  * hedging before the first token; failover that continues (or visibly restarts) mid-stream; and the summary part
  * last. Every plan is finite and each target is left behind for good once the executor moves on, so it never loops.
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
-export async function* executePlan(input: ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
+export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
+  // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
+  // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
+  const input = prepare();
   const { request, plan, policy, events, clock, requestId } = input;
   const execution = policy.execution;
   const requestStartedAt = clock();
   yield { type: 'route', phase: 'decision', plan };
 
-  const requestController = new AbortController();
   const callerSignal = request.signal;
-  const onCallerAbort = () => requestController.abort(toAbortReason(callerSignal?.reason));
+  const deadlineMs = request.routing?.deadlineMs;
+  const requestAbort = new RequestAbort(callerSignal !== undefined || deadlineMs !== undefined);
+  const onCallerAbort = () => requestAbort.abort(toAbortReason(callerSignal?.reason));
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  const deadlineMs = request.routing?.deadlineMs;
   const deadlineTimer =
     deadlineMs === undefined
       ? undefined
       : setTimeout(
-          () => requestController.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
+          () => requestAbort.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
           deadlineMs,
         );
-  const requestSignal = requestController.signal;
+  const { routing: _routing, signal: _callerSignal, ...callFields } = request;
   const environment = {
     requestId,
     request,
+    callFields,
     policy,
     events,
     clock,
-    requestSignal,
+    requestAbort,
+    cancellable:
+      requestAbort.possible ||
+      execution.timeoutMs !== undefined ||
+      execution.firstTokenTimeoutMs !== undefined ||
+      (execution.hedgeAfterMs !== undefined && plan.plan.length > 1),
     promptTokens: plan.promptTokens,
     chargeBudget: input.chargeBudget,
   };
@@ -131,13 +122,9 @@ export async function* executePlan(input: ExecutionInput): AsyncGenerator<Router
     );
     const hedgeAfter = execution.hedgeAfterMs;
     if (hedgeAfter === undefined || hedged || emittedText !== '' || emittedToolCalls > 0) return settled;
-    const hedgeTimer = new AbortController();
-    const fired = sleep(hedgeAfter, AbortSignal.any([hedgeTimer.signal, requestSignal])).then(
-      () => true,
-      () => false,
-    );
-    const early = await Promise.race([settled, fired]);
-    hedgeTimer.abort();
+    const hedgeTimer = abortableDelay(hedgeAfter, requestAbort);
+    const early = await Promise.race([settled, hedgeTimer.done]);
+    hedgeTimer.cancel();
     if (early !== true) return early === false ? settled : early;
     let secondaryHealth = takeNext();
     while (secondaryHealth && !secondaryHealth.circuit.acquire(clock())) secondaryHealth = takeNext();
@@ -225,7 +212,7 @@ export async function* executePlan(input: ExecutionInput): AsyncGenerator<Router
       }
 
       // The caller's abort and the request deadline end the request; they never fail over.
-      if (requestSignal.aborted) throw toAbortReason(requestSignal.reason);
+      if (requestAbort.reason !== undefined) throw requestAbort.reason;
       if (emittedToolCalls > 0) {
         throw new AllTargetsFailedError({
           attempts: failures,
@@ -241,8 +228,8 @@ export async function* executePlan(input: ExecutionInput): AsyncGenerator<Router
         if (delay < left) {
           retriesUsed += 1;
           next = current;
-          await sleep(delay, requestSignal).catch(() => undefined);
-          if (requestSignal.aborted) throw toAbortReason(requestSignal.reason);
+          await abortableDelay(delay, requestAbort).done;
+          if (requestAbort.reason !== undefined) throw requestAbort.reason;
         }
       }
       if (next === undefined) {
