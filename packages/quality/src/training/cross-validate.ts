@@ -45,8 +45,11 @@ export function foldsForRecords(records: readonly RoutingRecord[], folds: number
  * Trains on all folds but one and scores the held-out fold with the real scorer (quantised weights and all), for
  * each fold in turn.
  * @example
+ * import { crossValidate, defaultTrainingConfig, foldsForRecords } from '@switchyard/quality/training';
+ *
  * const foldOf = foldsForRecords(records, 5, 1);
  * const result = crossValidate({ records, config: defaultTrainingConfig, foldOf, seed: 1 });
+ * console.log(result.meanSavingsVsRandom, result.pooled.strongShareAt95);
  */
 export function crossValidate(options: CrossValidateOptions): CrossValidationResult {
   const { records, config, foldOf, seed } = options;

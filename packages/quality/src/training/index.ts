@@ -13,6 +13,11 @@ export type { CrossValidateOptions, CrossValidationResult } from './cross-valida
 export { crossValidate, foldsForRecords } from './cross-validate.js';
 export { createSeededRandom, shuffleInPlace } from './seeded-random.js';
 export type { DifficultyTrainingConfig, TrainDifficultyWeightsOptions } from './train-difficulty-weights.js';
-export { extractAll, trainDifficultyWeights } from './train-difficulty-weights.js';
+export {
+  defaultTrainingConfig,
+  defaultTrainingSeed,
+  extractAll,
+  trainDifficultyWeights,
+} from './train-difficulty-weights.js';
 export type { LogisticModel, TrainLogisticOptions } from './train-logistic.js';
 export { copySparseVector, dot, sigmoid, trainLogistic } from './train-logistic.js';

@@ -26,6 +26,24 @@ export interface DifficultyTrainingConfig {
   l2: number;
 }
 
+/**
+ * The configuration of the shipped weights (selected by cross-validation in `scripts/train.mjs`): the `gain` target
+ * with subject smoothing 0.7, 2^16 hashed word unigrams and bigrams, 6 epochs of AdaGrad at step 0.02, L2 1e-5.
+ * Start from it to retrain the scorer on your own weak/strong labels.
+ */
+export const defaultTrainingConfig: Readonly<DifficultyTrainingConfig> = Object.freeze({
+  name: 'gain+subject0.7',
+  target: 'gain',
+  subjectSmoothing: 0.7,
+  features: Object.freeze({ hashBits: 16, wordBigrams: true, charNgram: 0 }),
+  epochs: 6,
+  learningRate: 0.02,
+  l2: 1e-5,
+});
+
+/** The seed the shipped weights and their cross-validation folds were made with. */
+export const defaultTrainingSeed = 20240810;
+
 /** Inputs for {@link trainDifficultyWeights}. */
 export interface TrainDifficultyWeightsOptions {
   records: readonly RoutingRecord[];
@@ -47,7 +65,11 @@ export function extractAll(prompts: readonly string[], features: FeatureSettings
  * Trains the difficulty model on labelled records and returns a weights file `createDifficultyScorer` accepts.
  * Deterministic for a given seed.
  * @example
- * const weights = trainDifficultyWeights({ records, config: defaultTrainingConfig, seed: 1 });
+ * import { readRoutingRecords, createDifficultyScorer } from '@switchyard/quality';
+ * import { defaultTrainingConfig, defaultTrainingSeed, trainDifficultyWeights } from '@switchyard/quality/training';
+ *
+ * const records = await readRoutingRecords('my-labels.jsonl');
+ * const weights = trainDifficultyWeights({ records, config: defaultTrainingConfig, seed: defaultTrainingSeed });
  * const scorer = createDifficultyScorer({ weights });
  */
 export function trainDifficultyWeights(options: TrainDifficultyWeightsOptions): DifficultyWeights {
