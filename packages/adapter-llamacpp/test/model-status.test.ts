@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { TargetUnavailableError } from '@switchyard/spec';
 import { encodeTinyModel, ensureTinyModel } from '@switchyard/testkit';
@@ -122,8 +122,10 @@ describe('status of a llama.cpp target', () => {
       modelPath: await ensureTinyModel(),
       threads: 1,
       gpu: false,
-      // ~50 GB of KV cache: node-llama-cpp's memory estimate refuses it before allocating anything.
-      contextSize: 100_000_000,
+      // A KV cache as large as all of this machine's RAM (the tiny model needs 512 bytes per token: 2 layers × K and
+      // V × 64 values × f16), so node-llama-cpp's memory estimate refuses it before allocating anything on any
+      // machine. No larger: the estimate takes time in proportion to the context size.
+      contextSize: Math.ceil(totalmem() / 512),
     });
     await expect(target.load()).rejects.toSatisfy(TargetUnavailableError.isInstance);
     const status = target.status();
