@@ -1,5 +1,6 @@
 import { CallControl, toApiCallError } from '@switchyard/adapter-utils';
 import {
+  AbortError,
   ApiCallError,
   ConnectionError,
   type GenerateResult,
@@ -311,6 +312,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       await getJSON(health, signal ? AbortSignal.any([signal, timeout]) : timeout);
       return { state: 'ready' };
     } catch (error) {
+      // The caller gave up: that says nothing about the server, so report the abort and keep the last status.
+      if (signal?.aborted) throw new AbortError({ target: id, cause: signal.reason });
       const typed = toSwitchyardError(error, { target: id, url: health.href });
       // llama-server and vLLM answer 503 while the model is still loading.
       if (ApiCallError.isInstance(typed) && typed.status === 503) return { state: 'loading' };
@@ -328,12 +331,18 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     async checkStatus(options = {}) {
       const cacheMs = settings.healthCacheMs ?? 5000;
       if (Date.now() - lastProbeAt < cacheMs) return lastStatus;
-      probing ??= probe(options.signal).then((status) => {
-        lastStatus = status;
-        lastProbeAt = Date.now();
-        probing = undefined;
-        return status;
-      });
+      probing ??= probe(options.signal).then(
+        (status) => {
+          lastStatus = status;
+          lastProbeAt = Date.now();
+          probing = undefined;
+          return status;
+        },
+        (error: unknown) => {
+          probing = undefined;
+          throw error;
+        },
+      );
       return probing;
     },
     generate,

@@ -349,6 +349,23 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     expect(await cached.listModels()).toEqual([{ id: 'scripted', ownedBy: 'test', contextWindow: 4096 }]);
   });
 
+  it('rejects a health probe the caller aborts with an AbortError and keeps the last status', async () => {
+    const probed = createOpenAITarget({
+      baseURL: `${proxy.url}/v1`,
+      model: 'scripted',
+      dispatcher: agent,
+      healthCacheMs: 0,
+    });
+    proxy.queueFaults({ type: 'hang' });
+    const controller = new AbortController();
+    const pending = probed.checkStatus?.({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toSatisfy(AbortError.isInstance);
+    // A caller giving up is no evidence that the server is down.
+    expect(probed.status()).toEqual({ state: 'ready' });
+    expect(await probed.checkStatus?.()).toEqual({ state: 'ready' });
+  });
+
   it('leaves no request running and no socket open once disposed', async () => {
     const own = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', connections: 2 });
     const before = proxy.openConnections();
