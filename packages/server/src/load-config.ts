@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Policy } from '@switchyard/core';
 import { parsePolicy } from '@switchyard/core';
@@ -77,25 +78,97 @@ async function readConfigFile(path: string): Promise<unknown> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeScriptExtensions.has(extension) && code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      throw new InvalidConfigError({
-        problems: [
-          {
-            path: '',
-            message:
-              `${path}: Node ${process.versions.node} cannot import TypeScript by itself. Rename it to ` +
-              'switchyard.config.js (or .mjs), or run the CLI with a loader: node --import tsx <cli> …',
-          },
-        ],
-      });
+      module = await importTypeScript(path);
+    } else {
+      throw moduleProblem(path, error);
     }
-    if (code === 'ERR_MODULE_NOT_FOUND' && !(error as Error).message.includes('imported from')) {
-      throw fileProblem(path, error);
-    }
-    throw error;
   }
   // A module may export the object or a (possibly async) function that returns it.
   const exported = module.default ?? module;
   return typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+}
+
+/** The part of esbuild's API used to compile a TypeScript config (esbuild is an optional peer dependency). */
+interface EsbuildLike {
+  build(options: Record<string, unknown>): Promise<{ outputFiles?: Array<{ text: string }> }>;
+}
+
+/**
+ * Node before 22.18 cannot import `.ts` files. Where esbuild is installed (most TypeScript projects have it, through
+ * tsup, vite or tsx), the config and the local files it imports are compiled into one ES module beside it (so its
+ * own package imports resolve as they would from the config), imported, and deleted.
+ */
+async function importTypeScript(path: string): Promise<{ default?: unknown }> {
+  const specifier: string = 'esbuild';
+  let esbuild: EsbuildLike;
+  try {
+    esbuild = (await import(specifier)) as EsbuildLike;
+  } catch {
+    throw new InvalidConfigError({
+      problems: [
+        {
+          path: '',
+          message:
+            `${path}: Node ${process.versions.node} cannot import TypeScript by itself. Install esbuild next to ` +
+            '@switchyard/server (npm install -D esbuild) so the CLI can compile it, rename it to ' +
+            'switchyard.config.js (or .mjs), or run the CLI with a loader: node --import tsx <cli> …',
+        },
+      ],
+    });
+  }
+  let code: string;
+  try {
+    const result = await esbuild.build({
+      entryPoints: [path],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: `node${process.versions.node.split('.')[0]}`,
+      write: false,
+      logLevel: 'silent',
+    });
+    code = result.outputFiles?.[0]?.text ?? '';
+  } catch (error) {
+    const errors = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors;
+    throw new InvalidConfigError({
+      problems: (errors?.length ? errors : [{ text: (error as Error).message }]).map((entry) => ({
+        path: '',
+        message: `${path}${'location' in entry && entry.location ? `:${entry.location.line}:${entry.location.column}` : ''}: ${entry.text}`,
+      })),
+      cause: error,
+    });
+  }
+  const compiled = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.mjs`);
+  try {
+    await writeFile(compiled, code);
+  } catch (error) {
+    throw new InvalidConfigError({
+      problems: [
+        {
+          path: '',
+          message: `${path}: cannot write the compiled config beside it (${(error as Error).message}); use a .js config`,
+        },
+      ],
+      cause: error,
+    });
+  }
+  try {
+    return (await import(pathToFileURL(compiled).href)) as { default?: unknown };
+  } catch (error) {
+    throw moduleProblem(path, error);
+  } finally {
+    await rm(compiled, { force: true });
+  }
+}
+
+/** A config module that is missing is a config problem; an error thrown while it runs is passed on as it is. */
+function moduleProblem(path: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_MODULE_NOT_FOUND' && !(error as Error).message.includes('imported from')) {
+    return fileProblem(path, error);
+  }
+  return error;
 }
 
 function fileProblem(path: string, error: unknown): InvalidConfigError {
@@ -109,7 +182,8 @@ function fileProblem(path: string, error: unknown): InvalidConfigError {
 
 /**
  * Reads and validates a config file: `switchyard.config.json`, or a `.js`/`.mjs` module whose default export is the
- * config (or a function returning it). `.ts` works when Node runs with a TypeScript loader (`--import tsx`).
+ * config (or a function returning it), or a `.ts`/`.mts` module (imported natively on Node ≥ 22.18, compiled with the
+ * optional peer esbuild before that).
  * Throws `InvalidConfigError` listing every problem by path.
  *
  * @example

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,10 +41,39 @@ function newestSource(dir: string): number {
 
 let building: Promise<unknown> | undefined;
 
+const isStale = () => !existsSync(builtCli) || statSync(builtCli).mtimeMs < newestSource(join(packageDir, 'src'));
+
+/**
+ * Test files run in separate workers, and `tsup --clean` empties dist/ while it builds: a directory lock makes one
+ * worker build while the others wait, so none spawns a CLI that is being deleted. A lock left by a killed run is
+ * taken over after ten minutes.
+ */
+async function buildUnderLock(): Promise<void> {
+  const lock = join(packageDir, 'node_modules', '.switchyard-cli-build.lock');
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 10 * 60_000) {
+        await rm(lock, { recursive: true, force: true });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    if (isStale()) await promisify(execFile)('pnpm', ['run', 'build'], { cwd: packageDir });
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds dist/cli.js when it is missing or older than the sources (the root `pnpm test` builds it beforehand). */
 export async function ensureBuiltCli(): Promise<string> {
-  if (!existsSync(builtCli) || statSync(builtCli).mtimeMs < newestSource(join(packageDir, 'src'))) {
-    building ??= promisify(execFile)('pnpm', ['run', 'build'], { cwd: packageDir });
+  if (isStale()) {
+    building ??= buildUnderLock();
     await building;
   }
   return builtCli;

@@ -227,7 +227,11 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+    const apiError = error as InstanceType<typeof OpenAI.APIError>;
+    expect(apiError.status).toBe(504);
+    expect(apiError.code).toBe('deadline_exceeded');
+    expect(apiError.type).toBe('server_error');
+    expect(apiError.message).toContain('switchyard.deadlineMs');
     await vi.waitFor(() => expect(hangingProxy.openConnections()).toBe(0), { timeout: 10_000 });
   });
 

@@ -1,3 +1,4 @@
+import { connect, createServer, type Server } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ExclusionReason } from '@switchyard/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,41 @@ describe('switchyard plan', () => {
     expect(code).toBe(0);
     expect(output.excluded).toEqual([expect.objectContaining({ target, reason, detail: expect.any(String) })]);
     expect(output.plan.map((entry) => entry.target)).toEqual([target === 'gpu' ? 'device' : 'gpu']);
+  });
+
+  it('opens no connection to any target, even one that is listening', async () => {
+    let connections = 0;
+    const listener: Server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = listener.address() as { port: number };
+      const listening = await files.json('listening.json', {
+        ...baseConfig,
+        targets: {
+          ...baseConfig.targets,
+          gpu: { ...baseConfig.targets.gpu, baseURL: `http://127.0.0.1:${port}/v1` },
+        },
+      });
+      const { code, output } = await plan(
+        { ...hello, switchyard: { tags: ['batch'] } },
+        { device: { network: { online: true } } },
+        listening,
+      );
+      expect(code).toBe(0);
+      expect(output.plan.map((entry) => entry.target)).toEqual(['gpu']);
+      // A fence: connections are accepted in order, so one started by plan would be counted before this one.
+      await new Promise<void>((resolve, reject) => {
+        const fence = connect(port, '127.0.0.1');
+        fence.on('close', () => resolve());
+        fence.on('error', reject);
+      });
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('pins the plan to the target a request names as its model', async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { createRouter } from '@switchyard/core';
@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
 import { createGateway, createRouterFromConfig, parseConfig } from '../src/index.js';
-import { ensureBuiltCli, spawnCli, tempDir } from './cli-helpers.js';
+import { ensureBuiltCli, run, spawnCli, tempDir } from './cli-helpers.js';
 import { startSlowUpstream } from './scripted-upstream.js';
 
 describe('graceful shutdown', () => {
@@ -82,6 +82,63 @@ describe('a gateway over a router built elsewhere', () => {
   });
 });
 
+describe('switchyard serve (in process)', () => {
+  let files: Awaited<ReturnType<typeof tempDir>>;
+  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+
+  beforeAll(async () => {
+    files = await tempDir();
+    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 1 });
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await files.remove();
+  });
+
+  it('takes the auth token from --auth-token before SWITCHYARD_AUTH_TOKEN and the config, on the --host given', async () => {
+    const config = await files.json('flag-token.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+      gateway: { authToken: 'config-token-000' },
+    });
+    const stop = new AbortController();
+    let url: string | undefined;
+    const serving = run(
+      ['serve', '--config', config, '--port', '0', '--host', '127.0.0.1', '--auth-token', 'flag-token-111', '-q'],
+      {
+        env: { SWITCHYARD_AUTH_TOKEN: 'env-token-222' },
+        signal: stop.signal,
+        onListening: (listening) => {
+          url = listening;
+        },
+      },
+    );
+    try {
+      await expect.poll(() => url, { timeout: 30_000 }).toBeDefined();
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const status = async (token: string) =>
+        (await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).status;
+      expect(await status('flag-token-111')).toBe(200);
+      expect(await status('env-token-222')).toBe(401);
+      expect(await status('config-token-000')).toBe(401);
+    } finally {
+      stop.abort();
+    }
+    const result = await serving;
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain('flag-token-111');
+  });
+
+  it("names the unset variable of the config's gateway.authToken and refuses to start", async () => {
+    const config = await files.json('env-token.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+      gateway: { authToken: { env: 'SY_GATEWAY_TOKEN_UNSET' } },
+    });
+    const result = await run(['serve', '--config', config, '--port', '0'], { env: {} });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('gateway.authToken: the environment variable SY_GATEWAY_TOKEN_UNSET is not set');
+  });
+});
+
 describe('switchyard serve (spawned)', () => {
   let files: Awaited<ReturnType<typeof tempDir>>;
   let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
@@ -150,20 +207,39 @@ describe('switchyard serve (spawned)', () => {
     expect(result.stderr).toContain('targets.remote.apiKey: the environment variable SY_UNSET_KEY_X is not set');
   });
 
-  it('explains how to use a TypeScript config when Node cannot import it', async () => {
-    const config = join(files.dir, 'switchyard.config.ts');
-    await writeFile(config, 'const config: unknown = { targets: {} };\nexport default config;\n');
+  it('reads a TypeScript config with types and a relative import on any supported Node', async () => {
+    const dir = join(files.dir, 'ts-config');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'targets.ts'),
+      "export interface GpuTarget { adapter: 'openai'; baseURL: string; model: string }\n" +
+        "export const gpu: GpuTarget = { adapter: 'openai', baseURL: 'http://127.0.0.1:9/v1', model: 'big' };\n",
+    );
+    const config = join(dir, 'switchyard.config.ts');
+    await writeFile(
+      config,
+      "import { gpu } from './targets.js';\n" +
+        "const mode: 'prefer-local' | 'remote-only' = 'remote-only';\n" +
+        'export default { targets: { gpu }, policy: { mode } };\n',
+    );
     const result = await spawnCli([
       'plan',
       '--config',
       config,
+      '--json',
       '--request',
       await files.json('r.json', { messages: [{ role: 'user', content: 'hi' }] }),
     ]);
-    expect(result.code).toBe(1);
-    // Node 20 cannot import .ts: the message says what to do. Node >= 22.18 strips types itself and reads the file.
-    expect(result.stderr).toMatch(
-      Number(process.versions.node.split('.')[0]) < 22 ? /--import tsx/ : /targets: expected at least one target/,
-    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).plan).toEqual([expect.objectContaining({ target: 'gpu' })]);
+    // The compiled module written beside the config is removed again.
+    expect((await readdir(dir)).sort()).toEqual(['switchyard.config.ts', 'targets.ts']);
+
+    await writeFile(config, 'export default { targets: {\n');
+    const broken = await spawnCli(['plan', '--config', config, '--request', join(files.dir, 'r.json')]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('switchyard.config.ts:2:');
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 });

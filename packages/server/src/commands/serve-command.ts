@@ -64,9 +64,11 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   const bodyLimitBytes = parseBytes(options.bodyLimit) ?? config.gateway?.bodyLimitBytes;
   const authToken =
     options.authToken ?? (env.SWITCHYARD_AUTH_TOKEN || undefined) ?? resolveSecret(config.gateway?.authToken, env);
-  if (config.gateway?.authToken && authToken === undefined) {
+  const tokenSecret = config.gateway?.authToken;
+  if (tokenSecret !== undefined && typeof tokenSecret !== 'string' && authToken === undefined) {
     throw new CliError(
-      'gateway.authToken names an environment variable that is not set; export it or pass --auth-token',
+      `gateway.authToken: the environment variable ${tokenSecret.env} is not set; export it, set ` +
+        'SWITCHYARD_AUTH_TOKEN or pass --auth-token',
     );
   }
   const built = await createRouterFromConfig(config, { env });
