@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { drain, eventually, settle } from './support/drain.js';
 import { activeResources, watchUnhandledRejections } from './support/leaks.js';
 import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
+import { closeAll } from './support/teardown.js';
 
 const words = Array.from({ length: 30 }, (_, index) => ` w${index}`);
 
@@ -61,9 +62,11 @@ describe('abort storms', () => {
   });
 
   afterAll(async () => {
-    await device?.dispose();
-    await proxy?.close();
-    await upstream?.close();
+    await closeAll([
+      ['the device target', device && (() => device.dispose())],
+      ['the fault proxy', proxy && (() => proxy.close())],
+      ['the upstream', upstream && (() => upstream.close())],
+    ]);
   });
 
   function build(policy: PolicyInput): Router {

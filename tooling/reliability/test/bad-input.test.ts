@@ -146,6 +146,23 @@ describe('configs and target settings', () => {
     );
   });
 
+  it('a valid gateway config parses, keeping its targets as given and its policy as parsePolicy reads it', () => {
+    const openaiTarget = fc.record({
+      adapter: fc.constant('openai' as const),
+      baseURL: fc.integer({ min: 1, max: 65_535 }).map((port) => `http://127.0.0.1:${port}/v1`),
+      model: fc.string({ minLength: 1, maxLength: 12 }),
+    });
+    const names = fc.constantFrom('gpu', 'cloud', 'nim', 'vllm');
+    fc.assert(
+      fc.property(fc.dictionary(names, openaiTarget, { minKeys: 1 }), validPolicy, (targets, policy) => {
+        const config = parseConfig({ targets, policy }, { baseDir: '/tmp' });
+        expect(config.targets).toEqual(targets);
+        expect(config.policy).toEqual(parsePolicy(policy));
+      }),
+      runs,
+    );
+  });
+
   it('any junk OpenAI target settings are rejected with InvalidConfigError naming the field', () => {
     fc.assert(
       fc.property(
@@ -280,6 +297,8 @@ describe('requests', () => {
 describe('over HTTP', () => {
   let server: Server;
   let body = '';
+  /** When set, the SSE body is sent as these byte pieces instead of `body` in one write. */
+  let chunks: Buffer[] | undefined;
   let agent: Agent;
   let target: OpenAITarget;
   let gateway: Gateway;
@@ -288,9 +307,18 @@ describe('over HTTP', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       req.resume();
-      req.on('end', () => {
+      req.on('end', async () => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(body);
+        if (!chunks) {
+          res.end(body);
+          return;
+        }
+        // One write per turn of the event loop, so the client really receives the stream in these pieces.
+        for (const chunk of chunks) {
+          res.write(chunk);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        res.end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -345,6 +373,45 @@ describe('over HTTP', () => {
       }),
       { numRuns: 150, seed: 4242 },
     );
+  });
+
+  it('a valid SSE stream round-trips: any text, cut into any byte pieces, gives exactly that text and one finish', async () => {
+    const finishReasons = { stop: 'stop', length: 'length' } as const;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.string({ unit: 'grapheme', maxLength: 12 }), { minLength: 1, maxLength: 8 }),
+          fc.constantFrom('stop', 'length'),
+          fc.constantFrom('\n', '\r\n'),
+          fc.uniqueArray(fc.integer({ min: 1, max: 2_000 }), { maxLength: 8 }),
+          async (deltas, finish, newline, cuts) => {
+            const events = [
+              ...deltas.map((content) => ({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
+              { choices: [{ index: 0, delta: {}, finish_reason: finish }] },
+            ];
+            const raw = Buffer.from(
+              [...events.map((event) => `data: ${JSON.stringify(event)}`), 'data: [DONE]']
+                .map((line) => line + newline + newline)
+                .join(''),
+            );
+            // Cut at byte offsets, also inside multi-byte characters and between \r and \n.
+            const offsets = [0, ...cuts.filter((cut) => cut < raw.length).sort((a, b) => a - b), raw.length];
+            chunks = offsets.slice(1).map((end, index) => raw.subarray(offsets[index], end));
+            const parts: StreamPart[] = [];
+            for await (const part of target.stream({ messages: [{ role: 'user', content: 'hi' }], maxTokens: 4 }))
+              parts.push(part);
+            const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+            expect(text).toBe(deltas.join(''));
+            const finishes = parts.filter((part) => part.type === 'finish');
+            expect(finishes).toEqual([{ type: 'finish', finishReason: finishReasons[finish] }]);
+            expect(parts.at(-1)?.type).toBe('finish');
+          },
+        ),
+        { numRuns: 100, seed: 4242 },
+      );
+    } finally {
+      chunks = undefined;
+    }
   });
 
   it('the gateway answers junk HTTP bodies with 4xx and a JSON error, never 500', async () => {

@@ -34,6 +34,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, startResettingServer } from './support/broken-endpoints.js';
 import { drain, eventually, settle, visibleText } from './support/drain.js';
 import { instrument } from './support/instrument.js';
+import { closeAll } from './support/teardown.js';
 
 const prompt = 'Tell me about rail yards';
 const maxTokens = 24;
@@ -209,11 +210,14 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
   });
 
   afterAll(async () => {
-    await local?.dispose();
-    await agent?.close();
-    await proxy?.close();
-    await resetting?.close();
-    await server?.stop();
+    // Each close runs under its own hang guard, so llama-server is stopped even if something before it hangs.
+    await closeAll([
+      ['the local target', local && (() => local.dispose())],
+      ['the client agent', agent && (() => agent.close())],
+      ['the fault proxy', proxy && (() => proxy.close())],
+      ['the resetting server', resetting && (() => resetting.close())],
+      ['llama-server', server && (() => server.stop())],
+    ]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

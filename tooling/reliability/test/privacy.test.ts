@@ -27,6 +27,7 @@ import { type ByteTap, startByteTap } from './support/byte-tap.js';
 import { drain, eventually, settle } from './support/drain.js';
 import { instrument } from './support/instrument.js';
 import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
+import { closeAll } from './support/teardown.js';
 
 /** Personal data the on-device detector must catch, one sample per kind. */
 const samples: Array<{ kind: string; messages: Message[]; routing?: GenerateRequest['routing'] }> = [
@@ -133,25 +134,31 @@ describe('privacy fails closed: a sniffing upstream receives zero bytes of priva
   });
 
   afterEach(async () => {
+    // Settle and tear down first (so a late hedge or retry would still be seen, and a failed check below cannot
+    // leave a router or target behind for the next case), then check.
+    let idle = true;
+    if (router) {
+      const current = router;
+      router = undefined;
+      idle = await eventually(() => Object.values(current.stats()).every((stats) => stats.inFlight === 0));
+      await current.dispose();
+    }
+    for (const target of disposables.splice(0)) await target.dispose?.();
+    expect(idle).toBe(true);
     // The sniffing upstream saw nothing at all: no connection, not one byte.
     expect(tap.received().toString('latin1')).toBe('');
     expect(tap.connections()).toBe(0);
     expect(proxy.requests).toHaveLength(0);
-    if (router) {
-      const idle = await eventually(() => Object.values(router!.stats()).every((stats) => stats.inFlight === 0));
-      expect(idle).toBe(true);
-      await router.dispose();
-      router = undefined;
-    }
-    for (const target of disposables.splice(0)) await target.dispose?.();
   });
 
   afterAll(async () => {
-    await device?.dispose();
-    await agent?.close();
-    await tap?.close();
-    await proxy?.close();
-    await upstream?.close();
+    await closeAll([
+      ['the device target', device && (() => device.dispose())],
+      ['the client agent', agent && (() => agent.close())],
+      ['the byte tap', tap && (() => tap.close())],
+      ['the fault proxy', proxy && (() => proxy.close())],
+      ['the upstream', upstream && (() => upstream.close())],
+    ]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -273,6 +280,7 @@ describe('privacy fails closed: a sniffing upstream receives zero bytes of priva
     let gateway: Gateway;
     let url: string;
     let gatewayRouter: Router;
+    let gatewayTargets: Array<{ dispose?: () => Promise<void> }> = [];
 
     beforeAll(async () => {
       const broken = localTarget('corrupt').target;
@@ -280,12 +288,17 @@ describe('privacy fails closed: a sniffing upstream receives zero bytes of priva
         targets: { device: broken, gpu: remote('gpu') },
         policy: { mode: 'prefer-remote' },
       });
+      // These live as long as the gateway, not one case: the per-case afterEach must not dispose them.
+      gatewayTargets = disposables.splice(0);
       gateway = createGateway({ router: gatewayRouter });
       url = await gateway.listen({ port: 0 });
     });
     afterAll(async () => {
-      await gateway?.close({ graceMs: 100 });
-      await gatewayRouter?.dispose();
+      await closeAll([
+        ['the gateway', gateway && (() => gateway.close({ graceMs: 100 }))],
+        ['the gateway router', gatewayRouter && (() => gatewayRouter.dispose())],
+        ...gatewayTargets.map((target, index) => [`gateway target ${index}`, target.dispose?.bind(target)] as const),
+      ]);
     });
 
     it.each([
