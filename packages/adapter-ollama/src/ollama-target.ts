@@ -65,6 +65,8 @@ export interface OllamaTarget extends Target {
 }
 
 const defaultBaseURL = 'http://127.0.0.1:11434';
+/** How long one status probe (`/api/tags`, `/api/ps`, `/api/show`) may take in all. */
+const probeTimeoutMs = 10_000;
 /** Ollama's documented default `num_ctx` when neither the Modelfile nor the call sets one. */
 const defaultContextWindow = 4096;
 
@@ -113,6 +115,8 @@ class OllamaTargetImpl implements OllamaTarget {
   /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
   private lastProbeAt: number | undefined;
   private disposed = false;
+  /** Aborts the background probe on `dispose()`, so a hung daemon cannot hold `dispose()` up. */
+  private readonly disposeController = new AbortController();
   private pulling: Promise<void> | undefined;
   private showFetched = false;
   /** Set when `/api/show` says the model cannot chat (an embedding model): no probe makes it ready. */
@@ -144,7 +148,7 @@ class OllamaTargetImpl implements OllamaTarget {
     // look starts another one every `statusRefreshMs` (the router never probes local targets, so without this a
     // daemon started later would stay unavailable for good). status() itself never waits on I/O.
     if (this.shouldRefresh()) {
-      this.background = this.checkStatus()
+      this.background = this.checkStatus({ signal: this.disposeController.signal })
         .catch(() => undefined)
         .finally(() => {
           this.background = undefined;
@@ -169,7 +173,8 @@ class OllamaTargetImpl implements OllamaTarget {
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
     // Counts as the first probe at once, so a status() call while this runs does not start another.
     this.lastProbeAt ??= Date.now();
-    const control = new CallControl(options.signal, this.id, this.baseURL);
+    // Bounded: a daemon that accepts connections but never answers is reported, not waited for.
+    const control = new CallControl(options.signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
     try {
       const tags = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/tags', undefined, control);
       const wanted = normaliseModelName(this.model);
@@ -416,6 +421,7 @@ class OllamaTargetImpl implements OllamaTarget {
     // The dispatcher is shared (or the caller's), so it stays open; only wait for our own background probe, and
     // start no more of them.
     this.disposed = true;
+    this.disposeController.abort();
     await this.background;
     await this.pulling?.catch(() => undefined);
   }

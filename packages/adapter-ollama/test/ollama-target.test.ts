@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import {
   AbortError,
   ApiCallError,
@@ -356,6 +356,29 @@ describe('when the Ollama daemon is not running', () => {
     expect(TargetUnavailableError.isInstance(streamed)).toBe(true);
     expect(ollama.status()).toEqual({ state: 'unavailable', reason });
     await ollama.dispose();
+  });
+
+  it('does not let a daemon that never answers hold up dispose()', async () => {
+    // Accepts connections, reads nothing back: a hung daemon.
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as { port: number };
+    try {
+      const ollama = createOllamaTarget({ model: 'tiny', baseURL: `http://127.0.0.1:${port}` });
+      expect(ollama.status()).toEqual({ state: 'ready' }); // starts the background probe, which hangs
+      expect(await eventually(() => sockets.size > 0)).toBe(true);
+      // Hang guard, not a timing assertion: without the abort, dispose() would wait for the probe for ever.
+      let timer: NodeJS.Timeout | undefined;
+      const guard = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still waiting'), 8000);
+      });
+      expect(await Promise.race([ollama.dispose().then(() => 'disposed'), guard])).toBe('disposed');
+      clearTimeout(timer);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
   });
 
   it('comes back by itself once the daemon starts, without anyone calling checkStatus()', async () => {

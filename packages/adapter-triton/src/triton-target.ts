@@ -40,6 +40,8 @@ function defaultDispatcher(): Agent {
   return sharedAgent;
 }
 
+/** How long one status probe (health, model readiness, repository index, config) may take in all. */
+const probeTimeoutMs = 10_000;
 const secretHeader = /auth|key|token|secret|cookie|signature/i;
 
 /** Triton's words for "this model cannot serve now" (unknown, unloaded or not yet ready). */
@@ -63,6 +65,8 @@ class TritonTargetImpl implements TritonTarget {
   /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
   private lastProbeAt: number | undefined;
   private disposed = false;
+  /** Aborts the background probe on `dispose()`, so a hung server cannot hold `dispose()` up. */
+  private readonly disposeController = new AbortController();
   /** Values of secret-looking headers, redacted from error bodies a gateway might echo them in. */
   private readonly secrets: string[];
   private backend: TritonBackend | undefined;
@@ -101,7 +105,7 @@ class TritonTargetImpl implements TritonTarget {
     // The first look starts a background probe; while not ready, a look starts another every `statusRefreshMs`
     // (the router probes unavailable remote targets, but not a model that is still loading).
     if (this.shouldRefresh()) {
-      this.background = this.checkStatus()
+      this.background = this.checkStatus({ signal: this.disposeController.signal })
         .catch(() => undefined)
         .finally(() => {
           this.background = undefined;
@@ -120,7 +124,8 @@ class TritonTargetImpl implements TritonTarget {
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
     // Counts as the first probe at once, so a status() call while this runs does not start another.
     this.lastProbeAt ??= Date.now();
-    const control = new CallControl(options.signal, this.id, this.baseURL);
+    // Bounded: a server that accepts connections but never answers is reported, not waited for.
+    const control = new CallControl(options.signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
     try {
       const server = await this.probe('GET', '/v2/health/ready', undefined, control);
       if (server.status !== 200) {
@@ -324,6 +329,7 @@ class TritonTargetImpl implements TritonTarget {
     // The dispatcher is shared (or the caller's): it stays open. Only our own background probe is awaited, and no
     // more are started.
     this.disposed = true;
+    this.disposeController.abort();
     await this.background;
   }
 

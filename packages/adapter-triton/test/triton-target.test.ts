@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import {
   AbortError,
   ApiCallError,
@@ -253,6 +253,30 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ phase: 'first-token', isRetryable: true });
     });
+  });
+});
+
+describe('when Triton accepts connections but never answers', () => {
+  it('does not let the hung status probe hold up dispose()', async () => {
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as { port: number };
+    try {
+      const triton = createTritonTarget({ baseURL: `http://127.0.0.1:${port}`, model: 'llm' });
+      expect(triton.status()).toEqual({ state: 'ready' }); // starts the background probe, which hangs
+      expect(await eventually(() => sockets.size > 0)).toBe(true);
+      // Hang guard, not a timing assertion: without the abort, dispose() would wait for the probe.
+      let timer: NodeJS.Timeout | undefined;
+      const guard = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still waiting'), 8000);
+      });
+      expect(await Promise.race([triton.dispose().then(() => 'disposed'), guard])).toBe('disposed');
+      clearTimeout(timer);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
   });
 });
 
