@@ -205,6 +205,11 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
+  // In-flight requests charge the period of the policy they started with.
+  const chargeBudget = (usd: number, charged: Policy) => {
+    budget.add(usd, charged.budget.maxCostUsd?.period ?? 'day', clock());
+  };
+
   // Everything a request needs before it runs; called by executePlan on the stream's first `next()`.
   const prepare = (input: GenerateRequest, routeOptions: RouteOptions | undefined): ExecutionInput => {
     const request = parseRequest(input);
@@ -221,20 +226,16 @@ export function createRouter(options: RouterOptions): Router {
       });
     }
     if (decided.plan.length === 0) throw new NoEligibleTargetError({ excluded: decided.excluded });
-    const activePolicy = policy;
     return {
       requestId,
       request,
       plan: decided,
-      policy: activePolicy,
+      policy,
       health: healthByName,
       events,
       clock,
       random,
-      chargeBudget: (usd) => {
-        const period = activePolicy.budget.maxCostUsd?.period ?? 'day';
-        budget.add(usd, period, clock());
-      },
+      chargeBudget,
     };
   };
   const run = (input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> =>

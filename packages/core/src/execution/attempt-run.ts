@@ -25,7 +25,8 @@ export interface AttemptEnvironment {
    */
   cancellable: boolean;
   promptTokens: Record<string, number>;
-  chargeBudget: (usd: number) => void;
+  /** Adds to the router's spend over the active policy's budget period. */
+  chargeBudget: (usd: number, policy: Policy) => void;
 }
 
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
@@ -51,7 +52,7 @@ export class AttemptRun {
   #iterator: AsyncIterator<StreamPart> | undefined;
   #release: (() => void) | undefined;
   #holdsFlight = false;
-  #timers: ReturnType<typeof setTimeout>[] = [];
+  #timers: ReturnType<typeof setTimeout>[] | undefined;
   #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #streamDone = false;
@@ -120,13 +121,16 @@ export class AttemptRun {
         () => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'first-token', target: health.name })),
         ms,
       );
-      this.#timers.push(this.#firstTokenTimer);
+      this.#timers = [this.#firstTokenTimer];
     }
     if (execution.timeoutMs !== undefined) {
       const ms = execution.timeoutMs;
-      this.#timers.push(
-        setTimeout(() => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'total', target: health.name })), ms),
+      const timer = setTimeout(
+        () => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'total', target: health.name })),
+        ms,
       );
+      if (this.#timers) this.#timers.push(timer);
+      else this.#timers = [timer];
     }
     const call: TargetCall = { ...env.callFields };
     if (signal !== undefined) call.signal = signal;
@@ -226,7 +230,7 @@ export class AttemptRun {
 
   #close(outcome: Attempt['outcome'], error: SwitchyardError | undefined, now: number): void {
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
+    if (this.#timers) for (const timer of this.#timers) clearTimeout(timer);
     this.#unlink();
     if (!this.#streamDone) this.#abort(hedgeLost);
     if (this.#iterator && !this.#iteratorDone) {
@@ -256,7 +260,7 @@ export class AttemptRun {
       record.costUsd = cost;
       if (cost > 0) {
         this.health.spentUsd += cost;
-        this.env.chargeBudget(cost);
+        this.env.chargeBudget(cost, this.env.policy);
       }
     }
     if (this.env.events.has('attempt')) {

@@ -25,7 +25,8 @@ export interface ExecutionInput {
   events: RouterEventEmitter;
   clock: () => number;
   random: () => number;
-  chargeBudget: (usd: number) => void;
+  /** Adds to the router's spend over the given policy's budget period. */
+  chargeBudget: (usd: number, policy: Policy) => void;
 }
 
 type FirstResult =
@@ -49,7 +50,8 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
 
   const callerSignal = request.signal;
   const deadlineMs = request.routing?.deadlineMs;
-  const requestAbort = new RequestAbort(callerSignal !== undefined || deadlineMs !== undefined);
+  const requestAbort =
+    callerSignal !== undefined || deadlineMs !== undefined ? new RequestAbort(true) : RequestAbort.never;
   const onCallerAbort = () => requestAbort.abort(toAbortReason(callerSignal?.reason));
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -78,11 +80,10 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     chargeBudget: input.chargeBudget,
   };
 
-  const order = plan.plan.map((entry) => entry.target);
   let nextIndex = 0;
   const takeNext = (): TargetHealth | undefined => {
-    while (nextIndex < order.length) {
-      const health = input.health.get(order[nextIndex++]!);
+    while (nextIndex < plan.plan.length) {
+      const health = input.health.get(plan.plan[nextIndex++]!.target);
       // Defence in depth for fail-closed privacy: the plan already holds only local targets.
       if (health && (!plan.privacy.private || health.target.locality === 'local')) return health;
     }
@@ -91,7 +92,12 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
 
   const attempts: RouteSummary['attempts'] = [];
   const failures: FailedAttempt[] = [];
-  const live = new Set<AttemptRun>();
+  // At most two runs are live (a hedge): an array is smaller than a Set, and memory per in-flight request counts.
+  const live: AttemptRun[] = [];
+  const dropLive = (run: AttemptRun) => {
+    const index = live.indexOf(run);
+    if (index !== -1) live.splice(index, 1);
+  };
   let emittedText = '';
   let emittedToolCalls = 0;
   let firstEmittedAt: number | undefined;
@@ -101,14 +107,14 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
   const launch = (health: TargetHealth): AttemptRun => {
     const prefix = emittedText !== '' && health.target.capabilities.continuation ? emittedText : undefined;
     const run = new AttemptRun(health, environment, prefix);
-    live.add(run);
+    live.push(run);
     attempts.push(run.record);
     return run;
   };
   const settleFailure = (run: AttemptRun, caught: unknown): SwitchyardError => {
     const error = run.classify(caught);
     run.fail(error);
-    live.delete(run);
+    dropLive(run);
     failures.push({ target: run.name, error });
     return error;
   };
@@ -148,9 +154,9 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     });
     if (result.kind === 'won') {
       const loser = result.run === primary ? secondary : primary;
-      if (live.has(loser)) {
+      if (live.includes(loser)) {
         loser.cancel('hedge-lost');
-        live.delete(loser);
+        dropLive(loser);
       }
       events.emit('hedge', { requestId, primary: primary.name, secondary: secondary.name, winner: result.run.name });
     }
@@ -190,7 +196,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
           for (;;) {
             if (part.type === 'finish') {
               run.succeed();
-              live.delete(run);
+              dropLive(run);
               if (run.usage) yield { type: 'usage', usage: run.usage };
               yield part;
               yield { type: 'route', phase: 'summary', route: summarize(run) };
@@ -262,7 +268,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
     callerSignal?.removeEventListener('abort', onCallerAbort);
     for (const run of live) run.cancel('aborted');
-    live.clear();
+    live.length = 0;
   }
 
   function summarize(winner: AttemptRun): RouteSummary {

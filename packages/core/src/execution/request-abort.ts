@@ -9,6 +9,9 @@ import type { SwitchyardError } from '@switchyard/spec';
  * has them needs only this list.
  */
 export class RequestAbort {
+  /** Shared by every request that nothing can abort (no caller signal, no deadline): it never changes. */
+  static readonly never = new RequestAbort(false);
+
   /** Set once: an `AbortError` (the caller) or the deadline's `TimeoutError`. */
   reason: SwitchyardError | undefined;
   #listeners: Set<(reason: SwitchyardError) => void> | undefined;
@@ -29,7 +32,7 @@ export class RequestAbort {
   }
 
   abort(reason: SwitchyardError): void {
-    if (this.reason !== undefined) return;
+    if (this.reason !== undefined || !this.possible) return;
     this.reason = reason;
     const listeners = this.#listeners;
     this.#listeners = undefined;
