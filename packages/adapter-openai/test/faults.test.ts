@@ -253,6 +253,34 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     }
   });
 
+  it('ends a stream that stalls after some events: total deadline or the caller, never a hang', async () => {
+    const bounded = createOpenAITarget({
+      baseURL: `${proxy.url}/v1`,
+      model: 'scripted',
+      dispatcher: agent,
+      timeoutMs: 300,
+    });
+    proxy.setFault({ type: 'hang-after-events', events: 2 });
+    const received: StreamPart[] = [];
+    const timedOut = await (async () => {
+      try {
+        for await (const part of bounded.stream(call)) received.push(part);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(TimeoutError.isInstance(timedOut)).toBe(true);
+    expect((timedOut as TimeoutError).phase).toBe('total');
+    expect(received).toEqual([{ type: 'text-delta', text: 'Hello' }]);
+
+    // No deadline of its own: the caller's signal ends it.
+    const controller = new AbortController();
+    const pending = streamError(target, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    expect(AbortError.isInstance(await pending)).toBe(true);
+  });
+
   it('cancels the HTTP request when aborted mid-stream', async () => {
     upstream.setScript(() => [
       ...Array.from({ length: 400 }, (_, index) => chunk({ content: ` w${index}` })),
