@@ -76,6 +76,36 @@ describe('createDifficultyScorer', () => {
     }
   });
 
+  it('returns P(weak fails and strong succeeds) with output help-probability, consistent with the score', () => {
+    const score = createDifficultyScorer();
+    const help = createDifficultyScorer({ output: 'help-probability' });
+    for (const prompt of prompts) {
+      const probability = help(prompt);
+      expect(probability).toBeGreaterThanOrEqual(0);
+      expect(probability).toBeLessThanOrEqual(1);
+      // score = (1 + help − hurt) / 2 with hurt in [0, 1], so help lies in [2·score − 1, 2·score].
+      expect(probability).toBeGreaterThanOrEqual(2 * score(prompt) - 1 - 1e-9);
+      expect(probability).toBeLessThanOrEqual(2 * score(prompt) + 1e-9);
+    }
+    expect(new Set(prompts.map(help)).size).toBeGreaterThan(3);
+  });
+
+  it('rejects output help-probability for weights without a help head, and an unknown output, naming the field', () => {
+    const features = { hashBits: 8, wordBigrams: false, charNgram: 0 };
+    const weights = {
+      format: 'switchyard-difficulty/1' as const,
+      features,
+      score: 'probability' as const,
+      heads: { positive: encodeHead(new Float32Array(featureDimension(features)), 0) },
+    };
+    expect(() => createDifficultyScorer({ weights, output: 'help-probability' })).toThrowError(
+      /output: 'help-probability' needs weights with a "help" head, these have positive/,
+    );
+    expect(() => createDifficultyScorer({ output: 'probability' as never })).toThrowError(
+      /output: expected 'score' or 'help-probability'/,
+    );
+  });
+
   it('rejects weights whose length does not match the feature settings', () => {
     const features = { hashBits: 8, wordBigrams: false, charNgram: 0 };
     const head = encodeHead(new Float32Array(10), 0);

@@ -11,6 +11,14 @@ export type DifficultyScorer = (prompt: string) => number;
 export interface DifficultyScorerSettings {
   /** A weights file made by `scripts/train.mjs` (parsed JSON); defaults to the weights shipped in this package. */
   weights?: DifficultyWeights;
+  /**
+   * What the scorer returns (default `'score'`):
+   * - `'score'`: the routing score — with the shipped weights (1 + P(help) − P(hurt)) / 2, which ranks prompts best.
+   * - `'help-probability'`: P(help) alone, the estimated probability that the local (weak) model fails where the
+   *   remote (strong) one would not. Needs weights with a `help` head (the shipped ones have it). Use it where you
+   *   need that probability itself; for routing, `'score'` ranks prompts better (README, "What the score means").
+   */
+  output?: 'score' | 'help-probability';
 }
 
 /**
@@ -50,6 +58,30 @@ export function createDifficultyScorer(settings: DifficultyScorerSettings = {}):
     heads[name] = { weights: decoded, bias: head.bias };
   }
 
+  if (settings.output === 'help-probability') {
+    const help = heads.help;
+    if (!help) {
+      throw new InvalidConfigError({
+        problems: [
+          {
+            path: 'output',
+            message: `'help-probability' needs weights with a "help" head, these have ${Object.keys(heads).join(', ')}; use output 'score'`,
+          },
+        ],
+      });
+    }
+    return (prompt) => {
+      const vector = extractor.extract(prompt);
+      let logit = help.bias;
+      for (let k = 0; k < vector.length; k++) logit += help.weights[vector.indices[k]!]! * vector.values[k]!;
+      return clamp01(logistic(logit));
+    };
+  }
+  if (settings.output !== undefined && settings.output !== 'score') {
+    throw new InvalidConfigError({
+      problems: [{ path: 'output', message: `expected 'score' or 'help-probability', got ${String(settings.output)}` }],
+    });
+  }
   if (weights.score === 'gain') {
     const help = heads.help!;
     const hurt = heads.hurt!;
