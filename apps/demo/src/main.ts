@@ -5,26 +5,11 @@
  * with `tour`, runs scripted routing scenarios through the real router and prints what was decided.
  */
 import { parseDemoArgs, usage } from './cli-args.js';
-import type { DemoRuntime } from './create-demo-runtime.js';
-import { createDemoRuntime, realTargetsHelp } from './create-demo-runtime.js';
+import { createDemoRuntime } from './create-demo-runtime.js';
 import { startDemoServer } from './demo-server.js';
+import { describeSetup } from './describe-setup.js';
 import { formatTourTable } from './format-tour-table.js';
 import { runTour } from './tour.js';
-
-function describeSetup(runtime: DemoRuntime): string[] {
-  const lines = runtime.targets.map(
-    (target) => `  ${target.locality.padEnd(6)} "${target.name}": ${target.description}\n           ${target.location}`,
-  );
-  if (runtime.usesStandIns) {
-    lines.push(
-      '',
-      '  These are stand-ins so the demo runs anywhere without downloads; answers are gibberish by design.',
-      '  To use real ones:',
-      ...realTargetsHelp.map((line) => `    ${line}`),
-    );
-  }
-  return lines;
-}
 
 // `pnpm demo tour --json | head` closes the pipe early; that is the reader's choice, not a crash.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

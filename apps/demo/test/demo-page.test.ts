@@ -136,6 +136,43 @@ describe('the demo page in Chromium', () => {
     await page.screenshot({ path: screenshotPath });
   });
 
+  it('feeds charging, metered and thermal to the router, and shows per-target stats', async () => {
+    await page.click('#new-chat');
+    await page.selectOption('#mode', 'prefer-local');
+    // Charging makes a low battery acceptable; a serious thermal state still keeps the work off the device.
+    await page.fill('#battery', '12');
+    await page.dispatchEvent('#battery', 'change');
+    await page.check('#charging');
+    await page.check('#metered');
+    await page.selectOption('#thermal', 'serious');
+    await expect
+      .poll(() => runtime.signals.read(), { timeout: answerTimeout, interval: 100 })
+      .toMatchObject({ battery: { level: 0.12, charging: true }, thermal: 'serious', network: { metered: true } });
+    const answer = await ask('Plan a weekend in Lisbon.');
+    const route = await answer.getByTestId('route').textContent();
+    expect(await answer.getAttribute('data-locality')).toBe('remote');
+    expect(route).toContain('device ✗ thermal');
+    expect(route).not.toContain('device ✗ battery');
+    expect(route).toMatch(/\d+ tok\/s/);
+    expect(route).toMatch(/\$\d/);
+
+    const gpuCard = page.locator('#targets [data-target="gpu"]');
+    await expect.poll(() => gpuCard.textContent(), { timeout: answerTimeout }).toMatch(/\d+ ms\s*TTFT \(EWMA\)/);
+    const card = (await gpuCard.textContent()) ?? '';
+    expect(card).toMatch(/\d+ tok\/s\s*speed \(EWMA\)/);
+    expect(card).toMatch(/\d+\s*queued/);
+    expect(card).toMatch(/(closed|open|half-open)\s*circuit/);
+
+    await page.selectOption('#thermal', 'nominal');
+    await page.uncheck('#metered');
+    await page.uncheck('#charging');
+    await page.fill('#battery', '80');
+    await page.dispatchEvent('#battery', 'change');
+    await expect
+      .poll(() => runtime.signals.read(), { timeout: answerTimeout, interval: 100 })
+      .toMatchObject({ battery: { level: 0.8, charging: false }, thermal: 'nominal', network: { metered: false } });
+  });
+
   it("fills the panel from this machine's own readings", async () => {
     await page.click('#read-device');
     const note = page.locator('#device-reading');
