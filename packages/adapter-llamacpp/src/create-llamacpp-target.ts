@@ -64,6 +64,9 @@ function validate(settings: LlamaCppSettings): void {
   if (!settings.modelPath && !settings.modelUri) {
     problems.push({ path: 'modelPath', message: 'give modelPath (a .gguf file) or modelUri (hf: or https: URI)' });
   }
+  if (settings.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(settings.sha256)) {
+    problems.push({ path: 'sha256', message: 'expected 64 hexadecimal characters (the SHA-256 of the model file)' });
+  }
   if (
     settings.statusRefreshMs !== undefined &&
     (!Number.isInteger(settings.statusRefreshMs) || settings.statusRefreshMs < 0)

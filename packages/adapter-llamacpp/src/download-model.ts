@@ -123,6 +123,12 @@ function dispatcher() {
  */
 export async function downloadModel(options: DownloadModelOptions): Promise<DownloadedModel> {
   const url = resolveModelUrl(options.uri, options.hfEndpoint);
+  // Checked before any byte is fetched: a typo here would otherwise fail only after the whole download.
+  if (options.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(options.sha256)) {
+    throw new InvalidConfigError({
+      problems: [{ path: 'sha256', message: 'expected 64 hexadecimal characters (the SHA-256 of the model file)' }],
+    });
+  }
   const dir = options.dir ?? defaultModelCacheDir();
   const path = join(dir, options.fileName ?? modelFileName(options.uri, options.hfEndpoint));
   const partial = `${path}.partial`;

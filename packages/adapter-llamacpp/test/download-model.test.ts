@@ -136,6 +136,18 @@ describe('downloadModel', () => {
     expect(existsSync(join(dir, 'tiny.gguf.partial'))).toBe(false);
   });
 
+  it('rejects a malformed sha256 before downloading anything', async () => {
+    const error = await downloadModel({ uri: `${base}/models/tiny.gguf`, dir, sha256: 'abc123' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/sha256: expected 64 hexadecimal characters/);
+    expect(requests).toHaveLength(0);
+    expect(() => createLlamaCppTarget({ modelUri: `${base}/models/tiny.gguf`, cacheDir: dir, sha256: 'xyz' })).toThrow(
+      /sha256/,
+    );
+  });
+
   it('follows redirects and reports HTTP errors with the status', async () => {
     const redirected = await downloadModel({ uri: `${base}/redirect/tiny.gguf`, dir });
     expect((await readFile(redirected.path)).equals(model)).toBe(true);
