@@ -125,7 +125,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     settings.apiKey ?? '',
     ...Object.entries(settings.headers ?? {})
       .filter(([name]) => secretHeader.test(name))
-      .map(([, value]) => value),
+      // `Bearer <token>`: a server may echo the token alone, so redact it first, then the whole value.
+      .flatMap(([, value]) => [/^\w+\s+(\S+)$/.exec(value)?.[1] ?? '', value]),
   ].filter((secret) => secret.length > 0);
   const baseHeaders: Record<string, string> = { ...settings.headers };
   if (settings.apiKey) baseHeaders.authorization = `Bearer ${settings.apiKey}`;

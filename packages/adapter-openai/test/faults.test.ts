@@ -172,6 +172,27 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     expectNoSecret(error);
   });
 
+  it('redacts the token of an Authorization header given in headers when the server echoes it alone', async () => {
+    const token = 'hdr-token-0123456789abcdef';
+    const withHeader = createOpenAITarget({
+      baseURL: `${proxy.url}/v1`,
+      model: 'scripted',
+      dispatcher: agent,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    proxy.setFault({
+      type: 'status',
+      status: 401,
+      body: JSON.stringify({ error: { message: `token ${token} is revoked` } }),
+    });
+    const error = (await withHeader.generate(call).catch((caught: unknown) => caught)) as ApiCallError;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('token [redacted] is revoked');
+    for (const text of [error.message, JSON.stringify(error), error.responseBody ?? '']) {
+      expect(text).not.toContain(token);
+    }
+  });
+
   it('reports a connection reset mid-stream as a retryable ConnectionError', async () => {
     proxy.setFault({ type: 'reset-after-events', events: 2 });
     const received: StreamPart[] = [];
