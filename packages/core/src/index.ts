@@ -35,6 +35,7 @@ export type {
   DeviceSignals,
   SignalOverrides,
   SignalSource,
+  TargetOverride,
   TargetStatusOverride,
   ThermalState,
 } from './signals/device-signals.js';

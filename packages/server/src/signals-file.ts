@@ -23,7 +23,11 @@ export const signalsFileSchema = z.strictObject({
   targets: z
     .record(
       z.string(),
-      z.strictObject({ status: z.enum(['ready', 'loading', 'downloading', 'unavailable']).optional() }),
+      z.strictObject({
+        status: z.enum(['ready', 'loading', 'downloading', 'unavailable']).optional(),
+        circuit: z.enum(['closed', 'half-open', 'open']).optional(),
+        queueDepth: z.number().int().nonnegative().optional(),
+      }),
     )
     .optional(),
   /** An ISO date-time, for policies with `hour` rules. */

@@ -99,6 +99,13 @@ describe('switchyard plan', () => {
     { reason: 'memory', target: 'device', signals: { device: { memory: { freeBytes: 1000 } } } },
     { reason: 'rule', target: 'device', request: { ...hello, switchyard: { tags: ['batch'] } } },
     { reason: 'budget', target: 'gpu', request: { ...hello, switchyard: { maxCostUsd: 0 } } },
+    { reason: 'circuit-open', target: 'gpu', signals: { targets: { gpu: { circuit: 'open' } } } },
+    {
+      reason: 'queue',
+      target: 'device',
+      policy: { mode: 'auto', targets: { device: { maxQueue: 4 } } },
+      signals: { targets: { device: { queueDepth: 4 } } },
+    },
   ];
 
   it.each(cases)('excludes $target with reason "$reason"', async ({ reason, target, request, signals, policy }) => {

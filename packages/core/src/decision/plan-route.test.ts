@@ -260,6 +260,28 @@ describe('router.plan: every exclusion reason', () => {
     expect(router.stats().device).toMatchObject({ queueDepth: 0, inFlight: 0 });
   });
 
+  it('previews circuit-open and queue from signal overrides, without live traffic', () => {
+    const device = createScriptedTarget({ locality: 'local' });
+    const gpu = createScriptedTarget({ locality: 'remote' });
+    const cloud = createScriptedTarget({ locality: 'remote' });
+    const router = createRouter({
+      targets: { device, gpu, cloud },
+      policy: { mode: 'auto', targets: { device: { maxQueue: 2 } } },
+    });
+    const plan = router.plan(ask('Hi'), {
+      signals: { targets: { gpu: { circuit: 'open' }, device: { queueDepth: 2 } } },
+    });
+    expect(order(plan)).toEqual(['cloud']);
+    expect(reasonOf(plan, 'gpu')).toBe('circuit-open');
+    expect(reasonOf(plan, 'device')).toBe('queue');
+    // Below maxQueue the device stays, and a forced closed circuit admits the GPU; the live state is untouched.
+    const calmer = router.plan(ask('Hi'), {
+      signals: { targets: { gpu: { circuit: 'closed' }, device: { queueDepth: 1 } } },
+    });
+    expect(calmer.excluded).toEqual([]);
+    expect(router.plan(ask('Hi')).excluded).toEqual([]);
+  });
+
   it('covers every documented exclusion reason', () => {
     // The tests above each produce one reason; this keeps the list in sync with the spec.
     expect([...exclusionReasons].sort()).toEqual(

@@ -155,9 +155,11 @@ export function planRoute(input: DecisionInput): RoutePlan {
       if (status.state !== 'ready') {
         reason = 'unavailable';
         detail = statusDetail(status);
-      } else if (!health.circuit.admits(input.now)) {
+      } else if (!admitsCircuit(health, overrides?.targets?.[name]?.circuit, input.now)) {
         reason = 'circuit-open';
-        detail = `circuit breaker is ${health.circuit.stateAt(input.now)} after repeated failures`;
+        detail = overrides?.targets?.[name]?.circuit
+          ? 'circuit breaker is open (signal override)'
+          : `circuit breaker is ${health.circuit.stateAt(input.now)} after repeated failures`;
       } else if (needsTools && !capabilities.tools) {
         reason = 'capability';
         detail = 'request has tools and the target does not support tool calls';
@@ -306,6 +308,22 @@ const compareByLocality: Record<Exclude<Policy['mode'], 'auto'>, (a: Candidate, 
  * the deadline, expected cost, and expected quality loss (difficulty × (1 − tier)), weighted by `policy.weights`.
  * A saturated local queue spills to the remaining targets (reason `queue`).
  */
+/** A target's circuit as the decision sees it: a caller's override wins over the live breaker. */
+function admitsCircuit(
+  health: TargetHealth,
+  forced: 'closed' | 'half-open' | 'open' | undefined,
+  now: number,
+): boolean {
+  return forced === undefined ? health.circuit.admits(now) : forced !== 'open';
+}
+
+/** A local target's queue as the decision sees it: a forced `queueDepth` means every slot is in use. */
+function queueOf(health: TargetHealth, overrides: SignalOverrides | undefined): { busy: boolean; queueDepth: number } {
+  const forced = overrides?.targets?.[health.name]?.queueDepth;
+  if (forced !== undefined) return { busy: true, queueDepth: forced };
+  return { busy: health.inFlight >= health.concurrency, queueDepth: health.queueDepth };
+}
+
 function scoreCandidates(
   candidates: Candidate[],
   input: DecisionInput,
@@ -319,11 +337,12 @@ function scoreCandidates(
     const health = candidates[index]!.health;
     if (health.target.locality !== 'local') continue;
     const maxQueue = policy.targets[health.name]?.maxQueue ?? defaultMaxQueue;
-    if (health.inFlight >= health.concurrency && health.queueDepth >= maxQueue) {
+    const { busy, queueDepth } = queueOf(health, input.overrides);
+    if (busy && queueDepth >= maxQueue) {
       excluded.push({
         target: health.name,
         reason: 'queue',
-        detail: `${health.queueDepth} requests waiting (maxQueue ${maxQueue}); spilling to the next target`,
+        detail: `${queueDepth} requests waiting (maxQueue ${maxQueue}); spilling to the next target`,
       });
       candidates.splice(index, 1);
     }
@@ -344,8 +363,8 @@ function scoreCandidates(
       health.tokensPerSecondEwma ?? settings?.expectedTokensPerSecond ?? latencyPriors[locality].tokensPerSecond;
     const output = request.maxTokens ?? Math.min(defaultOutputTokens, health.target.capabilities.maxOutputTokens);
     const run = ttft + (output / tps) * 1000;
-    const busy = health.inFlight >= health.concurrency ? 1 : 0;
-    const queueWait = ((health.queueDepth + busy) * run) / health.concurrency;
+    const queue = queueOf(health, input.overrides);
+    const queueWait = ((queue.queueDepth + (queue.busy ? 1 : 0)) * run) / health.concurrency;
     const latency = queueWait + run;
     const price = health.target.capabilities.price;
     const cost = price ? estimateCostUsd(price, promptTokens[health.name] ?? 0, output) : 0;

@@ -32,12 +32,24 @@ export interface SignalSource {
 /** Readiness states a caller may force for one target in {@link SignalOverrides}. */
 export type TargetStatusOverride = 'ready' | 'loading' | 'downloading' | 'unavailable';
 
+/** What a caller may force about one target in {@link SignalOverrides}. */
+export interface TargetOverride {
+  status?: TargetStatusOverride;
+  circuit?: 'closed' | 'half-open' | 'open';
+  /** Requests waiting in a local target's queue; the target counts as busy (every slot in use). */
+  queueDepth?: number;
+}
+
 /** Per-call overrides of what the router observes (the CLI's `--signals` file has this shape). */
 export interface SignalOverrides {
   /** Merged over the source's readings, one level deep (`battery`, `memory`, `network`, … are merged field by field). */
   device?: DeviceSignals;
-  /** Forces a target's readiness, e.g. to preview what happens while a model is downloading. */
-  targets?: Record<string, { status?: TargetStatusOverride }>;
+  /**
+   * Forces what the router sees of one target, to preview a decision without live traffic: its readiness (e.g. while
+   * a model is downloading), its circuit breaker (`open` excludes it with reason `circuit-open`), and its local queue
+   * (`queueDepth` requests waiting behind a busy target; at `maxQueue` an `auto` plan spills with reason `queue`).
+   */
+  targets?: Record<string, TargetOverride>;
   /** The time used by `hour` rules (defaults to the router's clock). */
   now?: Date;
 }
