@@ -29,7 +29,10 @@ export interface RouterOptions {
   policy?: PolicyInput;
   /** Device signals (battery, thermal, memory, network). Without one, every signal is unknown (counts as fine). */
   signals?: SignalSource;
-  /** Difficulty scorer (0..1, probability the small model fails) for quality-aware routing. */
+  /**
+   * Difficulty scorer for quality-aware routing: 0..1, how much the prompt needs a strong model (for example
+   * `@switchyard/quality`'s score, built on the probability that the small model fails where the large one would not).
+   */
   difficulty?: (prompt: string) => number;
   /** Include prompt text in `decision` events (default false). */
   includePromptsInEvents?: boolean;

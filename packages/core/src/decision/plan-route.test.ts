@@ -82,6 +82,26 @@ describe('router.plan: modes', () => {
     expect(hard.explanation.join('\n')).toContain('difficulty 0.90 (threshold 0.5): local targets demoted');
   });
 
+  it("ranks by each target's quality tier in auto mode: 'small' | 'large' or a number, the policy over the adapter", () => {
+    const first = createScriptedTarget({ locality: 'remote', capabilities: { quality: 0.9 } });
+    const second = createScriptedTarget({ locality: 'remote', capabilities: { quality: 0.2 } });
+    const plan = (targets: PolicyInput['targets'], difficulty: number) =>
+      order(
+        createRouter({
+          targets: { first, second },
+          policy: { mode: 'auto', targets },
+          difficulty: () => difficulty,
+        }).plan(ask('Prove it')),
+      );
+    // Same latency and cost: the tier decides once the prompt is hard.
+    expect(plan({}, 0.9)).toEqual(['first', 'second']);
+    expect(plan({ first: { quality: 'small' }, second: { quality: 'large' } }, 0.9)).toEqual(['second', 'first']);
+    expect(plan({ first: { quality: 0.5 }, second: { quality: 0.6 } }, 0.9)).toEqual(['second', 'first']);
+    // An easy prompt loses nothing on a small model, so the tie stays in the given order.
+    expect(plan({ first: { quality: 'small' }, second: { quality: 'large' } }, 0)).toEqual(['first', 'second']);
+    expect(() => plan({ first: { quality: 'huge' as 'large' } }, 0.9)).toThrow(/policy\.targets\.first\.quality/);
+  });
+
   it('breaks ties deterministically by the order targets were given', () => {
     const a = createScriptedTarget({ locality: 'local' });
     const b = createScriptedTarget({ locality: 'local' });

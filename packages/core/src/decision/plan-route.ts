@@ -209,10 +209,16 @@ export function planRoute(input: DecisionInput): RoutePlan {
     });
   }
 
-  // Difficulty: consulted only when local and remote candidates compete, since it cannot change anything otherwise.
+  // Difficulty: consulted only when it can change the order (local and remote candidates compete, or `auto` weighs
+  // candidates of different quality tiers), so the scorer does not run on every request for nothing.
   let difficulty: number | undefined;
   let difficultyFacts: ExplanationFacts['difficulty'];
-  if (input.difficulty && mode !== 'local-only' && mode !== 'remote-only' && hasBothLocalities(candidates)) {
+  if (
+    input.difficulty &&
+    mode !== 'local-only' &&
+    mode !== 'remote-only' &&
+    (hasBothLocalities(candidates) || (mode === 'auto' && hasDifferentTiers(candidates, policy)))
+  ) {
     difficulty = clamp01(input.difficulty(lastUserText(messages)));
     const threshold = policy.quality.threshold;
     // At the cap, difficulty stops promoting remote targets: no demotion, and no quality term in `auto` scores.
@@ -379,10 +385,7 @@ function scoreCandidates(
     const { health } = candidate;
     const latency = latencies[index]!;
     const cost = costs[index]!;
-    const tier =
-      health.target.capabilities.quality ??
-      policy.targets[health.name]?.quality ??
-      defaultQuality[health.target.locality];
+    const tier = qualityTier(health, policy);
     const qualityLoss = difficulty === undefined ? 0 : difficulty * (1 - tier);
     const penalty =
       wLatency * (maxLatency > 0 ? latency / maxLatency : 0) +
@@ -418,6 +421,20 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
 
 function clamp01(value: number): number {
   return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+/** A target's quality tier: the policy is the app's own judgement, so it wins over what the adapter declares. */
+function qualityTier(health: TargetHealth, policy: Policy): number {
+  return (
+    policy.targets[health.name]?.quality ?? health.target.capabilities.quality ?? defaultQuality[health.target.locality]
+  );
+}
+
+function hasDifferentTiers(candidates: readonly Candidate[], policy: Policy): boolean {
+  const first = candidates[0];
+  if (first === undefined) return false;
+  const tier = qualityTier(first.health, policy);
+  return candidates.some((candidate) => qualityTier(candidate.health, policy) !== tier);
 }
 
 function hasBothLocalities(candidates: readonly Candidate[]): boolean {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const thermalSchema = z.enum(['nominal', 'fair', 'serious', 'critical']);
 const fraction = z.number().min(0).max(1);
+/** A target's quality tier: a number in 0..1, or `'small'` (0.3, like an on-device model) / `'large'` (0.8). */
+const qualityTier = z.union([fraction, z.enum(['small', 'large']).transform((tier) => (tier === 'small' ? 0.3 : 0.8))]);
 const targetList = z.array(z.string().min(1)).min(1, 'expected at least one target name');
 
 const whenSchema = z.strictObject({
@@ -76,7 +78,7 @@ export const policySchema = z.strictObject({
       z.strictObject({
         concurrency: z.number().int().positive().optional(),
         maxQueue: z.number().int().nonnegative().optional(),
-        quality: fraction.optional(),
+        quality: qualityTier.optional(),
         expectedTtftMs: z.number().nonnegative().optional(),
         expectedTokensPerSecond: z.number().positive().optional(),
       }),
