@@ -96,6 +96,19 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     expect(request?.body.toString('utf8')).not.toContain(apiKey);
   });
 
+  it('keeps a multi-byte character that a network chunk cuts in two', async () => {
+    const text = 'Grüße aus Zürich 👋';
+    upstream.setScript(() => {
+      const bytes = Buffer.from(chunk({ content: text }));
+      const cut = bytes.indexOf(Buffer.from('👋')) + 2;
+      return [bytes.subarray(0, cut), bytes.subarray(cut), chunk({}, 'stop'), done];
+    });
+    // Straight to the upstream: the fault proxy forwards whole SSE events, which would hide the cut.
+    const direct = createOpenAITarget({ baseURL: `${upstream.url}/v1`, model: 'scripted', dispatcher: agent });
+    const parts = await collect(direct.stream(call));
+    expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text)).toEqual([text]);
+  });
+
   it('assembles tool-call deltas split across chunks, ignoring keep-alive comments', async () => {
     upstream.setScript(() => {
       const first = chunk({

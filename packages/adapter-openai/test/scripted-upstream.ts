@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the scripted server writes for one streaming request: raw SSE text pieces, written as separate chunks. */
-export type Script = (body: Record<string, unknown>) => string[];
+/** SSE pieces written one by one; raw bytes can cut a multi-byte character in two. */
+export type Script = (body: Record<string, unknown>) => (string | Uint8Array)[];
 
 /** A chunk in the OpenAI streaming shape. */
 export function chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
@@ -60,7 +61,7 @@ export async function startScriptedUpstream(initial: Script = textScript) {
       let finish: string | null = null;
       const toolCalls: Record<string, unknown>[] = [];
       for (const piece of pieces) {
-        if (!piece.startsWith('data: {')) continue;
+        if (typeof piece !== 'string' || !piece.startsWith('data: {')) continue;
         const parsed = JSON.parse(piece.slice(6)) as {
           choices?: { delta?: { content?: string; tool_calls?: Record<string, unknown>[] }; finish_reason?: string }[];
         };
@@ -84,8 +85,9 @@ export async function startScriptedUpstream(initial: Script = textScript) {
     for (const piece of pieces) {
       if (res.destroyed) return;
       res.write(piece);
-      // A macrotask between pieces so they reach the client as separate chunks.
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      // A macrotask between pieces so they reach the client as separate chunks; raw bytes (a cut character) get a
+      // longer pause, so the client surely reads them apart.
+      await new Promise((resolve) => setTimeout(resolve, typeof piece === 'string' ? 1 : 50));
     }
     res.end();
   }
