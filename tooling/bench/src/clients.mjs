@@ -130,6 +130,24 @@ export async function runConcurrent(total, concurrency, fn) {
   return { latencies, elapsedNs: Number(process.hrtime.bigint() - started) };
 }
 
+/**
+ * One request at a time, the arms taking turns request by request (in alternating order), so every arm sees the
+ * same moment of a noisy machine: at concurrency 1 that pairs the samples far better than one block per arm.
+ * Resolves with each arm's latencies in µs.
+ */
+export async function runInterleaved(total, arms) {
+  const names = Object.keys(arms);
+  const latencies = Object.fromEntries(names.map((name) => [name, new Float64Array(total)]));
+  for (let index = 0; index < total; index += 1) {
+    for (const name of armOrder(names, index)) {
+      const start = process.hrtime.bigint();
+      await arms[name](index);
+      latencies[name][index] = Number(process.hrtime.bigint() - start) / 1000;
+    }
+  }
+  return latencies;
+}
+
 /** Alternates which arm goes first, round by round, so neither always runs on a warmer (or noisier) machine. */
 export function armOrder(arms, round) {
   return round % 2 === 0 ? arms : [...arms].reverse();

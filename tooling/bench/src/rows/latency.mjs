@@ -1,8 +1,16 @@
 // Rows 1 and 2: added latency (p50/p99 at concurrency 1 and 32) and the throughput ratio at concurrency 64.
-// Arms per round, in alternating order: `direct` (undici.request, JSON), `routed` (router.generate through
+// Arms per round (at concurrency 1 taking turns request by request; otherwise one block each, in alternating order): `direct` (undici.request, JSON), `routed` (router.generate through
 // adapter-openai, which streams from the upstream), and `adapter` (adapter-openai's target.stream() without the
 // router) to split the added cost between the adapter and the router.
-import { armOrder, createDirectAgent, createRoutedArm, directJson, routedRequest, runConcurrent } from '../clients.mjs';
+import {
+  armOrder,
+  createDirectAgent,
+  createRoutedArm,
+  directJson,
+  routedRequest,
+  runConcurrent,
+  runInterleaved,
+} from '../clients.mjs';
 import { paired, percentile } from '../stats.mjs';
 
 export async function run({ upstream, rounds, quick, log }) {
@@ -25,11 +33,14 @@ export async function run({ upstream, rounds, quick, log }) {
   for (let round = 0; round <= rounds; round += 1) {
     const warmup = round === 0;
     const record = { c1: {}, c32: {}, c64: {} };
-    for (const concurrency of [1, 32]) {
-      for (const arm of armOrder(['direct', 'routed', 'adapter'], round)) {
-        const { latencies } = await runConcurrent(sizes[concurrency], concurrency, arms[arm]);
-        record[`c${concurrency}`][arm] = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-      }
+    // Concurrency 1: the arms take turns request by request. Concurrency 32: one block per arm (the load is the point).
+    const single = await runInterleaved(sizes[1], arms);
+    for (const [arm, latencies] of Object.entries(single)) {
+      record.c1[arm] = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    }
+    for (const arm of armOrder(['direct', 'routed', 'adapter'], round)) {
+      const { latencies } = await runConcurrent(sizes[32], 32, arms[arm]);
+      record.c32[arm] = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     }
     for (const arm of armOrder(['direct', 'routed', 'adapter'], round)) {
       const { elapsedNs } = await runConcurrent(sizes[64], 64, arms[arm]);
