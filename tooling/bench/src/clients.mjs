@@ -152,3 +152,23 @@ export async function runInterleaved(total, arms) {
 export function armOrder(arms, round) {
   return round % 2 === 0 ? arms : [...arms].reverse();
 }
+
+/**
+ * An in-process remote target that yields `parts` at once, with no network: for measuring the router's own CPU
+ * (`core-overhead.mjs`, `idle-penalty.mjs`).
+ */
+export function createInstantTarget(parts) {
+  return {
+    specificationVersion: 'v1',
+    id: 'instant',
+    locality: 'remote',
+    capabilities: { contextWindow: 8192, maxOutputTokens: 1024, tools: true, jsonSchema: true, images: false },
+    status: () => ({ state: 'ready' }),
+    async generate() {
+      throw new Error('not used');
+    },
+    async *stream() {
+      yield* parts;
+    },
+  };
+}

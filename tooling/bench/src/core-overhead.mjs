@@ -2,22 +2,13 @@
 // [N]` times `router.generate` over an in-process target that answers at once against consuming that target's
 // stream directly (µs per call, two alternating passes after warm-up); add `--cpu-prof` to see where it goes.
 import { createRouter } from '@switchyard/core';
+import { createInstantTarget } from './clients.mjs';
 
-const target = {
-  specificationVersion: 'v1',
-  id: 'instant',
-  locality: 'remote',
-  capabilities: { contextWindow: 8192, maxOutputTokens: 1024, tools: true, jsonSchema: true, images: false },
-  status: () => ({ state: 'ready' }),
-  async generate() {
-    throw new Error('not used');
-  },
-  async *stream() {
-    yield { type: 'text-delta', text: 'Hello there' };
-    yield { type: 'usage', usage: { inputTokens: 10, outputTokens: 3 } };
-    yield { type: 'finish', finishReason: 'stop' };
-  },
-};
+const target = createInstantTarget([
+  { type: 'text-delta', text: 'Hello there' },
+  { type: 'usage', usage: { inputTokens: 10, outputTokens: 3 } },
+  { type: 'finish', finishReason: 'stop' },
+]);
 const router = createRouter({ targets: { gpu: target } });
 const request = () => ({ messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], maxTokens: 16 });
 const arms = {

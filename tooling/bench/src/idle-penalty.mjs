@@ -4,20 +4,9 @@
 // requests after a pause (row 3 at one stream) pay it on every request. BENCHMARKS.md explains the consequences.
 import { createRouter } from '@switchyard/core';
 import { parseRequest } from '@switchyard/spec';
+import { createInstantTarget } from './clients.mjs';
 
-const target = {
-  specificationVersion: 'v1',
-  id: 'idle',
-  locality: 'remote',
-  capabilities: { contextWindow: 8192, maxOutputTokens: 1024, tools: true, jsonSchema: true, images: false },
-  status: () => ({ state: 'ready' }),
-  async generate() {
-    throw new Error('not used');
-  },
-  async *stream() {
-    yield { type: 'finish', finishReason: 'stop' };
-  },
-};
+const target = createInstantTarget([{ type: 'finish', finishReason: 'stop' }]);
 const router = createRouter({ targets: { gpu: target } });
 const request = () => ({ messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], maxTokens: 16 });
 const cases = {
