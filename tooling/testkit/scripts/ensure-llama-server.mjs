@@ -28,6 +28,22 @@ function bundlePath() {
   return join(dir, 'llama', 'gitRelease.bundle');
 }
 
+/** Throws one error naming every tool in `tools` that cannot be run, and how to install them on Debian/Ubuntu. */
+function requireTools(tools, purpose) {
+  const missing = tools.filter(({ command }) => {
+    try {
+      execFileSync(command, ['--version'], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return;
+  const names = missing.map(({ command }) => command).join(', ');
+  const packages = missing.map(({ aptPackage }) => aptPackage).join(' ');
+  throw new Error(`${purpose} needs ${names}, not found on PATH; install with: apt-get install -y ${packages}`);
+}
+
 function log(message) {
   process.stderr.write(`[llama-server] ${message}\n`);
 }
@@ -35,6 +51,7 @@ function log(message) {
 export function ensureLlamaServer() {
   const bundle = bundlePath();
   if (!existsSync(bundle)) throw new Error(`llama.cpp source bundle not found at ${bundle}; run pnpm install`);
+  requireTools([{ command: 'git', aptPackage: 'git' }], "Reading llama.cpp's bundled source");
   const heads = execFileSync('git', ['bundle', 'list-heads', bundle], { encoding: 'utf8' });
   const commit = heads.trim().split(/\s+/)[0];
   if (!commit || !/^[0-9a-f]{40}$/.test(commit)) throw new Error(`cannot read the commit of ${bundle}`);
@@ -44,6 +61,13 @@ export function ensureLlamaServer() {
     log(`reusing ${binary}`);
     return binary;
   }
+  requireTools(
+    [
+      { command: 'cmake', aptPackage: 'cmake' },
+      { command: 'c++', aptPackage: 'g++' },
+    ],
+    'Building llama-server',
+  );
   log(`building llama-server ${commit.slice(0, 12)} from the bundled source (once per machine, ~5 min on 2 cores)`);
   const work = join(tmpdir(), `switchyard-llama-build-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
@@ -89,5 +113,11 @@ export function ensureLlamaServer() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.stdout.write(`${ensureLlamaServer()}\n`);
+  try {
+    process.stdout.write(`${ensureLlamaServer()}\n`);
+  } catch (error) {
+    // A clear line instead of a stack trace: the usual cause is a missing system tool on a fresh machine.
+    process.stderr.write(`[llama-server] ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }
