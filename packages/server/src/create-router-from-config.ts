@@ -1,6 +1,7 @@
 import type { PolicyInput, Router, SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
 import type { Target } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/spec';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
 import { createTargetsFromConfig } from './create-targets-from-config.js';
 import type { SwitchyardConfig } from './load-config.js';
@@ -27,13 +28,25 @@ async function nodeSignals(refreshMs: number | undefined): Promise<SignalSource>
   try {
     module = (await import(specifier)) as typeof module;
   } catch (error) {
-    throw new Error(
-      `config signals.source is "node", which needs the package @switchyard/signals-node: install it next to @switchyard/server`,
-      { cause: error },
-    );
+    throw new InvalidConfigError({
+      problems: [
+        {
+          path: 'signals.source',
+          message: `"node" needs the package @switchyard/signals-node (${error instanceof Error ? error.message.split('\n')[0] : 'not found'}); install it next to @switchyard/server, or use "none"`,
+        },
+      ],
+    });
   }
   if (typeof module.createNodeSignals !== 'function') {
-    throw new Error('@switchyard/signals-node does not export createNodeSignals()');
+    throw new InvalidConfigError({
+      problems: [
+        {
+          path: 'signals.source',
+          message:
+            'the installed @switchyard/signals-node does not export createNodeSignals(); install a matching version',
+        },
+      ],
+    });
   }
   return module.createNodeSignals(refreshMs === undefined ? {} : { refreshMs });
 }
