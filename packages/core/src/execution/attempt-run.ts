@@ -54,6 +54,9 @@ export class AttemptRun {
   #holdsFlight = false;
   #timers: ReturnType<typeof setTimeout>[] | undefined;
   #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Re-armed by every part after the first token (`execution.stallTimeoutMs`): one timer, refreshed, not recreated. */
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
+  #waitingForPart = false;
   #closed = false;
   #streamDone = false;
   #iteratorDone = false;
@@ -147,7 +150,9 @@ export class AttemptRun {
   async nextPart(): Promise<StreamPart> {
     if (!this.#iterator) await this.#guard(this.#open());
     for (;;) {
+      this.#armStall();
       const result = await this.#guard(this.#iterator!.next());
+      this.#waitingForPart = false;
       this.#rejectPending = undefined;
       if (result.done) {
         this.#iteratorDone = true;
@@ -177,6 +182,26 @@ export class AttemptRun {
     this.record.ttftMs = now - this.record.startedAt;
     this.health.recordTtft(now - this.#callStartedAt);
     if (this.#firstTokenTimer !== undefined) clearTimeout(this.#firstTokenTimer);
+  }
+
+  /**
+   * Starts the stall clock while we wait for the target's next part (only after the first token). It runs only while
+   * waiting on the target, never while the consumer takes its time with the previous part.
+   */
+  #armStall(): void {
+    const ms = this.env.policy.execution.stallTimeoutMs;
+    if (ms === undefined || this.firstTokenAt === undefined) return;
+    this.#waitingForPart = true;
+    if (this.#stallTimer !== undefined) {
+      this.#stallTimer.refresh();
+      return;
+    }
+    const target = this.health.name;
+    this.#stallTimer = setTimeout(() => {
+      if (this.#waitingForPart) this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'stall', target }));
+    }, ms);
+    if (this.#timers) this.#timers.push(this.#stallTimer);
+    else this.#timers = [this.#stallTimer];
   }
 
   /** The error this attempt really ended with: the caller's abort or deadline first, then our own timers. */

@@ -215,6 +215,42 @@ describe('execution: mid-stream failover', () => {
     expect(generated.text).toBe(full);
   });
 
+  it('fails over a stream that stalls after its first token (stallTimeoutMs), continuing the partial answer', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, chunkDelayMs: 60_000 }] });
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { continuation: true },
+      script: [{ text: full }],
+    });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { execution: { retries: 0, stallTimeoutMs: 30 } },
+    });
+    const result = await router.generate(ask('Tell me about foxes'));
+    expect(result.text).toBe(full);
+    expect(result.route.attempts[0]).toMatchObject({ target: 'device', error: { code: 'timeout' } });
+    expect(result.route.attempts[0]?.error?.message).toContain('(stall)');
+    expect(gpu.calls[0]?.assistantPrefix).toBe('The ');
+    await waitFor(() => device.active === 0);
+  });
+
+  it('does not count a slow consumer as a stalled target', async () => {
+    const device = createScriptedTarget({ script: [{ text: 'one two three' }] });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'remote' }] });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { execution: { retries: 0, stallTimeoutMs: 20 } },
+    });
+    const parts: RouterStreamPart[] = [];
+    for await (const part of router.stream(ask('Hi'))) {
+      parts.push(part);
+      if (part.type === 'text-delta') await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    expect(textOf(parts)).toBe('one two three');
+    expect(parts.some((part) => part.type === 'failover')).toBe(false);
+    expect(gpu.calls).toHaveLength(0);
+  });
+
   it('emits a visible restart when the next target cannot continue, and generate() keeps only the new answer', async () => {
     const device = createScriptedTarget({ script: [{ text: 'draft one two', breakAfterChunks: 2 }] });
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'final answer' }] });

@@ -75,6 +75,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
       requestAbort.possible ||
       execution.timeoutMs !== undefined ||
       execution.firstTokenTimeoutMs !== undefined ||
+      execution.stallTimeoutMs !== undefined ||
       (execution.hedgeAfterMs !== undefined && plan.plan.length > 1),
     promptTokens: plan.promptTokens,
     chargeBudget: input.chargeBudget,

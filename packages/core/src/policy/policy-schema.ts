@@ -96,6 +96,8 @@ export const policySchema = z.strictObject({
         .prefault({}),
       timeoutMs: z.number().int().positive().optional(),
       firstTokenTimeoutMs: z.number().int().positive().optional(),
+      /** After the first token, the longest wait for the next part; a stalled stream fails over. */
+      stallTimeoutMs: z.number().int().positive().optional(),
       hedgeAfterMs: z.number().int().nonnegative().optional(),
       circuit: z
         .strictObject({

@@ -2,7 +2,7 @@ import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
 const marker = Symbol.for('switchyard.error.timeout');
 
-/** A deadline passed: `phase` says which (`first-token`, `total`, `connect`, `deadline`). Retryable. */
+/** A deadline passed: `phase` says which (`first-token`, `stall`, `total`, `connect`, `deadline`). Retryable. */
 export class TimeoutError extends SwitchyardError {
   readonly [marker] = true;
   readonly timeoutMs: number;
