@@ -58,6 +58,8 @@ interface FaultCase {
    * (the router's `firstTokenTimeoutMs` is exercised by the load test's hangs).
    */
   deadlines?: { timeoutMs?: number; firstTokenTimeoutMs?: number };
+  /** Router execution settings for the case (merged over `retries: 0`). */
+  execution?: { stallTimeoutMs?: number };
   /** The code of the failed attempt's error. */
   code: SwitchyardErrorCode;
   /** Whether the primary gets to show text before it fails (so the fallback must continue, not restart). */
@@ -103,6 +105,16 @@ const faults: FaultCase[] = [
     side: 'remote',
     fault: { type: 'hang-after-events', events: 3 },
     deadlines: { timeoutMs: 1_500 },
+    code: 'timeout',
+    midStream: true,
+  },
+  {
+    // The same stall caught by the router instead of the adapter: no total timeout anywhere, only the gap after the
+    // first token. Generous, because the local fallback shares two busy cores and must not be cut off itself.
+    name: 'stall mid-stream (router stallTimeoutMs)',
+    side: 'remote',
+    fault: { type: 'hang-after-events', events: 3 },
+    execution: { stallTimeoutMs: 2_000 },
     code: 'timeout',
     midStream: true,
   },
@@ -251,7 +263,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
   }
 
   it.each(matrix)('$name — $mode, fallback: $withFallback', async (testCase) => {
-    const execution = { retries: 0 };
+    const execution = { retries: 0, ...testCase.execution };
     let primary: ReturnType<typeof instrument<Target>>;
     let fallback: ReturnType<typeof instrument<Target>>;
     let primaryAnswer: string;
