@@ -9,7 +9,7 @@ import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-opena
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
 import { createGateway } from '@switchyard/server';
 import { SwitchyardError } from '@switchyard/spec';
-import { type Fault, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { createSeededRandom, type Fault, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drain, eventually, visibleText } from './support/drain.js';
@@ -30,18 +30,6 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-/** A seeded PRNG (mulberry32) so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const faultKinds: Fault[] = [
   { type: 'reset-after-events', events: 3 },
   { type: 'status', status: 503 },
@@ -55,7 +43,7 @@ const faultKinds: Fault[] = [
 
 /** One fault (or none) per upcoming upstream attempt: ~20% faulted. */
 function faultPlan(count: number, seed: number): (Fault | null)[] {
-  const random = seeded(seed);
+  const random = createSeededRandom(seed); // replayable from the seed
   return Array.from({ length: count }, () =>
     random() < 0.2 ? faultKinds[Math.floor(random() * faultKinds.length)]! : null,
   );

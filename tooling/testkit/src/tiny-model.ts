@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
+import { createSeededRandom } from './seeded-random.js';
 import { buildTinyVocabulary } from './tiny-vocabulary.js';
 
 /** The ChatML template stored as `tokenizer.chat_template`; node-llama-cpp and llama-server both recognise it. */
@@ -45,18 +46,6 @@ export const TINY_MODEL_PRESETS: Readonly<Record<TinyModelSize, Readonly<TinyMod
   large: { embeddingLength: 128, blockCount: 8, feedForwardLength: 384, headCount: 4, name: 'switchyard-large' },
 };
 
-/** mulberry32: a tiny, well-distributed 32-bit PRNG; pure integer math, so identical on every platform. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Encodes the tiny model into GGUF bytes without touching the disk.
  *
@@ -75,7 +64,7 @@ export function encodeTinyModel(options: TinyModelOptions = {}): Buffer {
   if (!Number.isInteger(embd / heads) || embd % 2 !== 0 || (embd / heads) % 2 !== 0) {
     throw new Error(`embeddingLength ${embd} must be a multiple of 2 * headCount (${heads})`);
   }
-  const random = createRandom(options.seed ?? 1);
+  const random = createSeededRandom(options.seed ?? 1);
   // Uniform in [-1, 1) scaled so the standard deviation is `std`.
   const fill = (length: number, std: number): Float32Array => {
     const out = new Float32Array(length);
