@@ -1,6 +1,6 @@
 // Shared vitest settings for every workspace project.
 //
-// Tests import sibling packages by their public names (`@switchyard/spec`, `@switchyard/spec/testing`), but resolve
+// Tests import sibling packages by their public names (`@switchyard/contract`, `@switchyard/contract/testing`), but resolve
 // them to the TypeScript sources so a change in one package is seen by another's tests without a rebuild.
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,7 @@ function workspaceAliases() {
     for (const dir of readdirSync(groupDir)) {
       const src = join(groupDir, dir, 'src');
       if (!existsSync(join(src, 'index.ts'))) continue;
-      // Subpath entries such as `@switchyard/spec/testing` map to `src/testing/index.ts`.
+      // Subpath entries such as `@switchyard/contract/testing` map to `src/testing/index.ts`.
       aliases.push({
         find: new RegExp(`^@switchyard/${dir}/([\\w-]+)$`),
         replacement: join(src, '$1', 'index.ts'),

@@ -1,12 +1,12 @@
 import { basename, resolve } from 'node:path';
 import { createLlamaCppTarget, defaultThreads } from '@switchyard/adapter-llamacpp';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
+import type { Locality, Target } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { DeviceSignals, ManualSignals, PolicyInput, Router, RoutingMode } from '@switchyard/core';
 import { createManualSignals, createRouter } from '@switchyard/core';
 import { createDifficultyScorer } from '@switchyard/quality';
 import { createTargetsFromConfig, loadConfig } from '@switchyard/server';
-import type { Locality, Target } from '@switchyard/spec';
-import { InvalidConfigError } from '@switchyard/spec';
 import { DecisionLog } from './decision-log.js';
 import { ensureLocalStandInModel, ensureRemoteStandInModel, standInContextLength } from './demo-models.js';
 import { demoPolicy, localTargetName, remoteTargetName, withMode } from './demo-policy.js';

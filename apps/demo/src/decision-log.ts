@@ -1,5 +1,5 @@
+import type { ExclusionReason, Locality } from '@switchyard/contract';
 import type { RouteSummary } from '@switchyard/core';
-import type { ExclusionReason, Locality } from '@switchyard/spec';
 
 /** One answered (or failed) request, as the page's chart and the tour table show it. */
 export interface DecisionRecord {

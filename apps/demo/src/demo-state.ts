@@ -1,5 +1,5 @@
+import type { Locality, TargetStatus } from '@switchyard/contract';
 import type { DeviceSignals, PolicyInput, RoutingMode, TargetStats } from '@switchyard/core';
-import type { Locality, TargetStatus } from '@switchyard/spec';
 import type { DemoRuntime, TargetSetup } from './create-demo-runtime.js';
 import { realTargetsHelp } from './create-demo-runtime.js';
 import type { DecisionRecord } from './decision-log.js';

@@ -1,6 +1,6 @@
+import { InvalidRequestError } from '@switchyard/contract';
 import type { DeviceSignals, ThermalState } from '@switchyard/core';
 import { thermalStates } from '@switchyard/core';
-import { InvalidRequestError } from '@switchyard/spec';
 
 type Problems = { path: string; message: string }[];
 

@@ -1,4 +1,4 @@
-import type { Target } from '@switchyard/spec';
+import type { Target } from '@switchyard/contract';
 
 /**
  * Re-probes targets that are not ready, every `intervalMs`, until stopped. The router never calls a target it has

@@ -1,6 +1,6 @@
+import type { ExclusionReason, GenerateRequest, Message } from '@switchyard/contract';
+import { AllTargetsFailedError, InvalidRequestError, NoEligibleTargetError } from '@switchyard/contract';
 import type { RouterStreamPart } from '@switchyard/core';
-import type { ExclusionReason, GenerateRequest, Message } from '@switchyard/spec';
-import { AllTargetsFailedError, InvalidRequestError, NoEligibleTargetError } from '@switchyard/spec';
 import type { DemoRuntime } from './create-demo-runtime.js';
 import type { DecisionRecord } from './decision-log.js';
 

@@ -1,5 +1,5 @@
+import type { Exclusion, FinishReason, GenerateRequest, Locality, ToolCall } from '@switchyard/contract';
 import type { RouteOptions, RoutePlan, RouteSummary, SignalOverrides } from '@switchyard/core';
-import type { Exclusion, FinishReason, GenerateRequest, Locality, ToolCall } from '@switchyard/spec';
 import type { DemoRuntime } from './create-demo-runtime.js';
 
 /** One scripted situation the tour puts the router in. */

@@ -13,7 +13,7 @@ import {
   TargetUnavailableError,
   type ToolCall,
   toSwitchyardError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import type {
   ChatHistoryItem,
   ChatModelFunctions,

@@ -10,7 +10,7 @@ import {
   InvalidConfigError,
   InvalidResponseError,
   toSwitchyardError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { Agent, interceptors, request } from 'undici';
 import type { DownloadProgress } from './llamacpp-settings.js';
 

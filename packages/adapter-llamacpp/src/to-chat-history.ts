@@ -1,4 +1,4 @@
-import { InvalidRequestError, type Message } from '@switchyard/spec';
+import { InvalidRequestError, type Message } from '@switchyard/contract';
 import type { ChatHistoryItem, ChatModelFunctionCall } from 'node-llama-cpp';
 
 function parseJsonOr(text: string): unknown {
@@ -10,7 +10,7 @@ function parseJsonOr(text: string): unknown {
 }
 
 /**
- * Maps spec messages to node-llama-cpp's chat history. Assistant tool calls become function-call items carrying the
+ * Maps contract messages to node-llama-cpp's chat history. Assistant tool calls become function-call items carrying the
  * result of the matching tool message, which is how node-llama-cpp's chat wrappers render tool results. The history
  * always ends with a model item, holding `assistantPrefix` when given, so generation continues that answer.
  */

@@ -1,4 +1,4 @@
-import { runTargetConformance } from '@switchyard/spec/testing';
+import { runTargetConformance } from '@switchyard/contract/testing';
 import { ensureTinyModel } from '@switchyard/testkit';
 import { createLlamaCppTarget } from '../src/index.js';
 

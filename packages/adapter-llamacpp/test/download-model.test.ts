@@ -11,7 +11,7 @@ import {
   InvalidConfigError,
   InvalidResponseError,
   type TargetStatus,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { encodeTinyModel } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

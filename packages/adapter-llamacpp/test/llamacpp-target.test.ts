@@ -1,4 +1,4 @@
-import { AbortError, type StreamPart, type TargetCall } from '@switchyard/spec';
+import { AbortError, type StreamPart, type TargetCall } from '@switchyard/contract';
 import { ensureTinyModel } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaCppTarget, type LlamaCppTarget } from '../src/index.js';

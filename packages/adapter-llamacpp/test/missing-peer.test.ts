@@ -1,4 +1,4 @@
-import { TargetUnavailableError } from '@switchyard/spec';
+import { TargetUnavailableError } from '@switchyard/contract';
 import { ensureTinyModel } from '@switchyard/testkit';
 import { expect, it, vi } from 'vitest';
 import { createLlamaCppTarget } from '../src/index.js';

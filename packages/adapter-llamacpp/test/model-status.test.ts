@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { TargetUnavailableError } from '@switchyard/spec';
+import { TargetUnavailableError } from '@switchyard/contract';
 import { encodeTinyModel, ensureTinyModel } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaCppTarget } from '../src/index.js';

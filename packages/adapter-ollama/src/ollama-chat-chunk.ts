@@ -1,9 +1,9 @@
-import { type FinishReason, InvalidResponseError } from '@switchyard/spec';
+import { type FinishReason, InvalidResponseError } from '@switchyard/contract';
 
 /** What one `/api/chat` response object (a stream line, or the whole non-streamed body) carries. */
 export interface OllamaChatChunk {
   content: string;
-  /** Tool calls with their arguments serialised back to JSON text, as the spec's `ToolCall` wants. */
+  /** Tool calls with their arguments serialised back to JSON text, as the contract's `ToolCall` wants. */
   toolCalls: { id: string | undefined; name: string; arguments: string }[];
   done: boolean;
   doneReason: string | undefined;
@@ -67,7 +67,7 @@ export function parseChatChunk(line: string, target: string): OllamaChatChunk {
   };
 }
 
-/** Ollama's `done_reason` (`stop`, `length`, `load`, `unload`) as a spec finish reason. */
+/** Ollama's `done_reason` (`stop`, `length`, `load`, `unload`) as a contract finish reason. */
 export function mapDoneReason(doneReason: string | undefined, sawToolCalls: boolean): FinishReason {
   if (doneReason === 'length') return 'length';
   return sawToolCalls ? 'tool-calls' : 'stop';

@@ -3,7 +3,7 @@ import {
   InvalidConfigError,
   type TargetCapabilities,
   zodIssuesToProblems,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 

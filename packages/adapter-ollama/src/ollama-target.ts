@@ -16,7 +16,7 @@ import {
   type TargetStatus,
   TargetUnavailableError,
   type ToolCall,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { Agent, type Dispatcher, request } from 'undici';
 import { ndjsonLines } from './ndjson-lines.js';
 import { mapDoneReason, parseChatChunk } from './ollama-chat-chunk.js';

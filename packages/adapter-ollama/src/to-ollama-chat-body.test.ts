@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '@switchyard/spec';
+import { InvalidRequestError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { toOllamaChatBody } from './to-ollama-chat-body.js';
 

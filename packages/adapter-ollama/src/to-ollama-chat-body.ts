@@ -1,4 +1,4 @@
-import { type InputProblem, InvalidRequestError, type Message, type TargetCall } from '@switchyard/spec';
+import { type InputProblem, InvalidRequestError, type Message, type TargetCall } from '@switchyard/contract';
 
 /** One message of Ollama's `/api/chat` (docs/api.md "Generate a chat completion"). */
 export interface OllamaChatMessage {

@@ -8,8 +8,8 @@ import {
   type TargetCall,
   TargetUnavailableError,
   TimeoutError,
-} from '@switchyard/spec';
-import { runTargetConformance } from '@switchyard/spec/testing';
+} from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOllamaTarget, type OllamaPullProgress, type OllamaTarget } from '../src/index.js';
 import { type OllamaStandIn, startOllamaStandIn } from './ollama-stand-in.js';

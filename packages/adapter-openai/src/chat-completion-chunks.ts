@@ -5,7 +5,7 @@ import {
   type StreamPart,
   type ToolCall,
   type Usage,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { mapFinishReason } from './map-finish-reason.js';
 
 /** The parts of an OpenAI chat completion chunk this adapter reads; everything else is ignored. */
@@ -34,13 +34,13 @@ export function completeToolCall(call: { id?: string; name?: string; arguments?:
   return { id: call.id || `call_${index}`, name: call.name ?? '', arguments: call.arguments || '{}' };
 }
 
-/** `prompt_tokens` / `completion_tokens` → spec usage; missing counts read as 0. */
+/** `prompt_tokens` / `completion_tokens` → contract usage; missing counts read as 0. */
 export function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage {
   return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
 }
 
 /**
- * Turns the `data:` payloads of a `/chat/completions` stream into spec stream parts: text deltas as they come, tool
+ * Turns the `data:` payloads of a `/chat/completions` stream into contract stream parts: text deltas as they come, tool
  * calls once their argument deltas are assembled, then usage and finish. Holds only what it must between chunks.
  */
 export class ChunkAssembler {

@@ -14,7 +14,7 @@ import {
   type TargetCapabilities,
   type TargetStatus,
   toSwitchyardError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { createParser, type ParseError } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
 import { ChunkAssembler, completeToolCall, toUsage } from './chat-completion-chunks.js';

@@ -1,6 +1,6 @@
 /**
  * Removes an assistant prefix the server repeats at the start of its answer. llama-server continues a final
- * assistant message but returns that message's text plus the continuation; the spec wants only the new text.
+ * assistant message but returns that message's text plus the continuation; the contract wants only the new text.
  * Text that does not start with the prefix passes through untouched, so servers that do not echo are unaffected.
  */
 export class EchoedPrefix {

@@ -1,7 +1,7 @@
 /**
  * `@switchyard/adapter-openai` connects Switchyard to remote GPU endpoints that speak the OpenAI-compatible chat API
  * (vLLM, NVIDIA NIM, SGLang, TGI, llama.cpp's `llama-server`, hosted clouds). `createOpenAITarget(settings)` returns
- * a spec `Target` with `locality: 'remote'`: HTTP on undici with keep-alive, streaming over Server-Sent Events with
+ * a contract `Target` with `locality: 'remote'`: HTTP on undici with keep-alive, streaming over Server-Sent Events with
  * tool-call deltas assembled, typed and redacted errors, timeouts, cancellation and a cached health probe.
  */
 export type { OpenAIModelInfo, OpenAITarget } from './create-openai-target.js';

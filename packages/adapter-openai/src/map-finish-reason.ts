@@ -1,7 +1,7 @@
-import type { FinishReason } from '@switchyard/spec';
+import type { FinishReason } from '@switchyard/contract';
 
 /**
- * OpenAI `finish_reason` → spec `FinishReason`. Vendor variants (TGI's `eos_token`, `stop_sequence`) count as `stop`,
+ * OpenAI `finish_reason` → contract `FinishReason`. Vendor variants (TGI's `eos_token`, `stop_sequence`) count as `stop`,
  * and so does anything unknown: the server did end the answer on purpose.
  */
 export function mapFinishReason(reason: string): FinishReason {

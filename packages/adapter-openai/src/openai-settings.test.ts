@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createOpenAITarget } from './create-openai-target.js';
 

@@ -1,4 +1,4 @@
-import type { TargetCall } from '@switchyard/spec';
+import type { TargetCall } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
 

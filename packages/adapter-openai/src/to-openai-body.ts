@@ -1,4 +1,4 @@
-import type { Message, TargetCall } from '@switchyard/spec';
+import type { Message, TargetCall } from '@switchyard/contract';
 import type { OpenAISettings } from './openai-settings.js';
 
 /** The settings that shape the request body, resolved once per target. */
@@ -46,7 +46,7 @@ function toOpenAIMessage(message: Message): OpenAIMessage {
   }
 }
 
-/** Maps a validated spec call to an OpenAI `/chat/completions` request body. */
+/** Maps a validated contract call to an OpenAI `/chat/completions` request body. */
 export function toOpenAIBody(call: TargetCall, options: BodyOptions, stream: boolean): Record<string, unknown> {
   const messages = call.messages.map(toOpenAIMessage);
   const continuing = options.continuation && call.assistantPrefix !== undefined && call.assistantPrefix !== '';

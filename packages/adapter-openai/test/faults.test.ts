@@ -7,7 +7,7 @@ import {
   SwitchyardError,
   type TargetCall,
   TimeoutError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-import { ConnectionError, InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/spec';
-import { runTargetConformance } from '@switchyard/spec/testing';
+import { ConnectionError, InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
 import {
   ensureTinyModel,
   type FaultProxy,

@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/spec';
+import { InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
 import { chunk, done } from './scripted-upstream.js';

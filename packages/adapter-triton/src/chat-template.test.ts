@@ -1,4 +1,4 @@
-import { InvalidRequestError, type Message } from '@switchyard/spec';
+import { InvalidRequestError, type Message } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { renderChatTemplate } from './chat-template.js';
 

@@ -1,4 +1,4 @@
-import { type InputProblem, InvalidRequestError, type Message } from '@switchyard/spec';
+import { type InputProblem, InvalidRequestError, type Message } from '@switchyard/contract';
 
 /**
  * How chat messages become the single `text_input` string Triton's generate endpoint takes. A built-in name, or a

@@ -1,4 +1,4 @@
-import { type FinishReason, InvalidResponseError } from '@switchyard/spec';
+import { type FinishReason, InvalidResponseError } from '@switchyard/contract';
 
 /** One generate response object (the `/generate` body, or one `data:` event of `/generate_stream`). */
 export interface GenerateResponse {
@@ -60,7 +60,7 @@ export function parseGenerateResponse(data: string, target: string): GenerateRes
   };
 }
 
-/** vLLM's finish reason as a spec one; `abort` means the server cancelled the sequence, which is not a success. */
+/** vLLM's finish reason as a contract one; `abort` means the server cancelled the sequence, which is not a success. */
 export function mapFinishReason(reason: string): FinishReason {
   if (reason === 'length') return 'length';
   if (reason === 'abort') return 'error';

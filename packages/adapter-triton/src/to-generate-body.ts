@@ -1,4 +1,4 @@
-import type { TargetCall } from '@switchyard/spec';
+import type { TargetCall } from '@switchyard/contract';
 import type { TritonBackend } from './triton-settings.js';
 
 /**

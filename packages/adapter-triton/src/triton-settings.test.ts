@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createTritonTarget } from './triton-target.js';
 

@@ -5,7 +5,7 @@ import {
   type TargetPrice,
   targetPriceSchema,
   zodIssuesToProblems,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ChatTemplate } from './chat-template.js';

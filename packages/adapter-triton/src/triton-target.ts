@@ -15,7 +15,7 @@ import {
   type TargetCapabilities,
   type TargetStatus,
   TargetUnavailableError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { createParser } from 'eventsource-parser';
 import { Agent, type Dispatcher, request } from 'undici';
 import { renderChatTemplate } from './chat-template.js';

@@ -8,8 +8,8 @@ import {
   type TargetCall,
   TargetUnavailableError,
   TimeoutError,
-} from '@switchyard/spec';
-import { runTargetConformance } from '@switchyard/spec/testing';
+} from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTritonTarget, type TritonSettings, type TritonTarget } from '../src/index.js';
 import { startTritonStandIn, type TritonStandIn } from './triton-stand-in.js';

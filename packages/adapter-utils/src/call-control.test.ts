@@ -1,4 +1,4 @@
-import { AbortError, ConnectionError, TimeoutError } from '@switchyard/spec';
+import { AbortError, ConnectionError, TimeoutError } from '@switchyard/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallControl } from './call-control.js';
 

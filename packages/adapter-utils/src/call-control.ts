@@ -1,4 +1,4 @@
-import { AbortError, type SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/spec';
+import { AbortError, type SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/contract';
 
 /** The adapter's own deadlines for one call, in milliseconds. */
 export interface CallDeadlines {

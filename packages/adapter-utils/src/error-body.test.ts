@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ApiCallError } from '@switchyard/spec';
+import { ApiCallError } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { parseErrorMessage, readErrorBody, toApiCallError } from './error-body.js';

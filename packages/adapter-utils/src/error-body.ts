@@ -1,4 +1,4 @@
-import { ApiCallError, parseRetryAfter, redactSecrets } from '@switchyard/spec';
+import { ApiCallError, parseRetryAfter, redactSecrets } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 
 /** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */

@@ -12,7 +12,7 @@
  * - `new text, numbers`: the same with a year near the start, so the number patterns scan the whole prompt.
  * - `+ explanation`: `new request`, then reading `plan.explanation` (what a log line or the gateway's JSON pays).
  */
-import type { GenerateRequest } from '@switchyard/spec';
+import type { GenerateRequest } from '@switchyard/contract';
 import { createRouter } from '../src/create-router.js';
 import type { PolicyInput } from '../src/policy/policy.js';
 import { createManualSignals } from '../src/signals/create-manual-signals.js';

@@ -1,5 +1,5 @@
-import type { GenerateRequest, GenerateResult, Target, ToolCall, Usage } from '@switchyard/spec';
-import { InvalidConfigError, InvalidRequestError, NoEligibleTargetError, parseRequest } from '@switchyard/spec';
+import type { GenerateRequest, GenerateResult, Target, ToolCall, Usage } from '@switchyard/contract';
+import { InvalidConfigError, InvalidRequestError, NoEligibleTargetError, parseRequest } from '@switchyard/contract';
 import PQueue from 'p-queue';
 import { planRoute } from './decision/plan-route.js';
 import { RemoteShareWindow } from './decision/remote-share-window.js';

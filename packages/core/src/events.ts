@@ -1,4 +1,4 @@
-import type { Locality, Usage } from '@switchyard/spec';
+import type { Locality, Usage } from '@switchyard/contract';
 import type { RoutePlan } from './decision/route-plan.js';
 import type { CircuitState } from './execution/circuit-breaker.js';
 import type { ProbeResult } from './execution/health-probes.js';

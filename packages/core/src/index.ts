@@ -3,7 +3,7 @@
  * which target runs it (a model on the device or a remote endpoint) with a pure, explainable `plan()` that applies
  * hard constraints (privacy, capability, readiness, device state, budget), the policy's rules and its mode; then
  * `generate()` / `stream()` execute that plan with local queues, retries, fallback, hedging, circuit breaking and
- * mid-stream failover, and report every attempt. It depends only on `@switchyard/spec`; adapters plug in as targets.
+ * mid-stream failover, and report every attempt. It depends only on `@switchyard/contract`; adapters plug in as targets.
  */
 export type { RoutedGenerateResult, RouteOptions, Router, RouterOptions } from './create-router.js';
 export { createRouter } from './create-router.js';

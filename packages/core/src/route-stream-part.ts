@@ -1,4 +1,4 @@
-import type { StreamPart } from '@switchyard/spec';
+import type { StreamPart } from '@switchyard/contract';
 import type { RoutePlan } from './decision/route-plan.js';
 import type { RouteSummary } from './events.js';
 
@@ -29,5 +29,5 @@ export interface FailoverPart {
   error: { code: string; message: string };
 }
 
-/** What `router.stream()` yields: the spec's parts plus the router's `route` and `failover` parts. */
+/** What `router.stream()` yields: the contract's parts plus the router's `route` and `failover` parts. */
 export type RouterStreamPart = StreamPart | RouteDecisionPart | FailoverPart | RouteSummaryPart;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GenerateRequest } from '@switchyard/spec';
+import type { GenerateRequest } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import type { PolicyInput } from '../src/index.js';
 import { createManualSignals, createRouter, parsePolicy } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 
 /**
  * Picks the difficulty threshold that sends about `remoteShare` of prompts to the remote (stronger) target, given

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createDifficultyScorer } from './create-difficulty-scorer.js';
 import { encodeHead } from './difficulty-weights.js';

@@ -1,4 +1,4 @@
-import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/spec';
+import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/contract';
 import type { DifficultyWeights } from './difficulty-weights.js';
 import { decodeHead, difficultyWeightsSchema } from './difficulty-weights.js';
 import { createFeatureExtractor, featureDimension } from './extract-features.js';

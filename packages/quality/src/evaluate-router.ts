@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { ScoreEvaluation } from './evaluate-scores.js';
 import { evaluateScores } from './evaluate-scores.js';
 import type { CurvePlotOptions } from './render-curve-svg.js';

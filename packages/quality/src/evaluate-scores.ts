@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 
 /** Whether each model answered one prompt correctly. */
 export interface RoutingOutcome {

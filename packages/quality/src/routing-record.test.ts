@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRoutingRecords, readRoutingRecords } from './routing-record.js';
 

@@ -1,5 +1,5 @@
-import type { InputProblem } from '@switchyard/spec';
-import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/spec';
+import type { InputProblem } from '@switchyard/contract';
+import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/contract';
 import { z } from 'zod';
 
 /** One labelled prompt: did the weak (local) and the strong (remote) model answer it correctly? */

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SwitchyardError } from '@switchyard/spec';
+import { SwitchyardError } from '@switchyard/contract';
 import { createDifficultyScorer } from './create-difficulty-scorer.js';
 import { evaluateRouter } from './evaluate-router.js';
 import type { CurvePoint } from './evaluate-scores.js';

@@ -1,5 +1,5 @@
-import type { Locality, Target, TargetCapabilities } from '@switchyard/spec';
-import { InvalidConfigError } from '@switchyard/spec';
+import type { Locality, Target, TargetCapabilities } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { AdapterName } from './config-schema.js';
 
 /** How the CLI finds each adapter: its package, its factory, and what to assume when planning without it. */

@@ -1,4 +1,4 @@
-import { capabilityOverridesSchema, targetPriceSchema } from '@switchyard/spec';
+import { capabilityOverridesSchema, targetPriceSchema } from '@switchyard/contract';
 import { z } from 'zod';
 
 /**

@@ -1,5 +1,5 @@
-import type { Target, TargetCapabilities, TargetStatus } from '@switchyard/spec';
-import { TargetUnavailableError } from '@switchyard/spec';
+import type { Target, TargetCapabilities, TargetStatus } from '@switchyard/contract';
+import { TargetUnavailableError } from '@switchyard/contract';
 import { adapters } from './adapters.js';
 import type { TargetConfig } from './config-schema.js';
 import type { SwitchyardConfig } from './load-config.js';

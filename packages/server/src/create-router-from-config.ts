@@ -1,7 +1,7 @@
+import type { Target } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { PolicyInput, Router, SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
-import type { Target } from '@switchyard/spec';
-import { InvalidConfigError } from '@switchyard/spec';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
 import { createTargetsFromConfig } from './create-targets-from-config.js';
 import type { SwitchyardConfig } from './load-config.js';

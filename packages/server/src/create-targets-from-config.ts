@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { InputProblem, Target, TargetCapabilities } from '@switchyard/spec';
-import { InvalidConfigError } from '@switchyard/spec';
+import type { InputProblem, Target, TargetCapabilities } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import { loadAdapterFactory } from './adapters.js';
 import type { SecretConfig, TargetConfig } from './config-schema.js';
 import type { SwitchyardConfig } from './load-config.js';

@@ -7,7 +7,7 @@ import {
   SwitchyardError,
   TargetUnavailableError,
   TimeoutError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import { toOpenAIFieldPath } from './openai-request.js';
 import type { OpenAIErrorBody } from './openai-response.js';
 import { openAIError } from './openai-response.js';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { InputProblem } from '@switchyard/contract';
+import { InvalidConfigError, InvalidPolicyError, zodIssuesToProblems } from '@switchyard/contract';
 import type { Policy } from '@switchyard/core';
 import { parsePolicy } from '@switchyard/core';
-import type { InputProblem } from '@switchyard/spec';
-import { InvalidConfigError, InvalidPolicyError, zodIssuesToProblems } from '@switchyard/spec';
 import type { z } from 'zod';
 import { configSchema } from './config-schema.js';
 

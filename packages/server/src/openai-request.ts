@@ -1,5 +1,5 @@
-import type { ContentPart, GenerateRequest, Message, ResponseFormat, Tool, ToolChoice } from '@switchyard/spec';
-import { InvalidRequestError, zodIssuesToProblems } from '@switchyard/spec';
+import type { ContentPart, GenerateRequest, Message, ResponseFormat, Tool, ToolChoice } from '@switchyard/contract';
+import { InvalidRequestError, zodIssuesToProblems } from '@switchyard/contract';
 import { z } from 'zod';
 
 /** The model name that lets the router choose; any other known model name pins the request to that target. */

@@ -1,4 +1,4 @@
-import type { FinishReason, ToolCall, Usage } from '@switchyard/spec';
+import type { FinishReason, ToolCall, Usage } from '@switchyard/contract';
 
 /** OpenAI's finish reasons; an aborted or failed generation that still produced an answer reads as `stop`. */
 export function toOpenAIFinishReason(reason: FinishReason): 'stop' | 'length' | 'tool_calls' | 'content_filter' {

@@ -1,4 +1,4 @@
-import type { Target } from '@switchyard/spec';
+import type { Target } from '@switchyard/contract';
 import { autoModel } from './openai-request.js';
 
 /**

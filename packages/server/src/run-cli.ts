@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { InvalidConfigError, InvalidPolicyError, InvalidRequestError, SwitchyardError } from '@switchyard/spec';
+import { InvalidConfigError, InvalidPolicyError, InvalidRequestError, SwitchyardError } from '@switchyard/contract';
 import type { CliIO } from './cli-io.js';
 import { CliError, exitCodes } from './cli-io.js';
 import { doctorCommand } from './commands/doctor-command.js';

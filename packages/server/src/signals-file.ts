@@ -1,5 +1,5 @@
+import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/contract';
 import type { SignalOverrides } from '@switchyard/core';
-import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/spec';
 import { z } from 'zod';
 
 const fraction = z.number().min(0).max(1);

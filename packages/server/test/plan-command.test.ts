@@ -1,6 +1,6 @@
 import { connect, createServer, type Server } from 'node:net';
 import { Readable } from 'node:stream';
-import type { ExclusionReason } from '@switchyard/spec';
+import type { ExclusionReason } from '@switchyard/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, spawnCli, tempDir } from './cli-helpers.js';
 

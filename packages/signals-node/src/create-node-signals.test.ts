@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/spec';
+import { InvalidConfigError } from '@switchyard/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NodeSignalSource, NodeSignalsSettings } from './create-node-signals.js';
 import { createNodeSignals } from './create-node-signals.js';

@@ -1,6 +1,6 @@
+import type { InputProblem } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { DeviceSignals, SignalSource } from '@switchyard/core';
-import type { InputProblem } from '@switchyard/spec';
-import { InvalidConfigError } from '@switchyard/spec';
 import type { MemoryPressureThresholds } from './memory-pressure.js';
 import { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
 import { mergeSignals } from './merge-signals.js';

@@ -1,4 +1,4 @@
-import type { InputProblem } from '@switchyard/spec';
+import type { InputProblem } from '@switchyard/contract';
 
 /** A host and port to open a TCP connection to. */
 export interface ReachabilityTarget {

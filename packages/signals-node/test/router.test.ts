@@ -1,7 +1,7 @@
+import type { GenerateRequest } from '@switchyard/contract';
 import type { SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
-import type { GenerateRequest } from '@switchyard/spec';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { NodeSignalSource, SignalReaders } from '../src/index.js';
 import { createNodeSignals } from '../src/index.js';

@@ -2,8 +2,9 @@
 // after the process slept 10 ms (median of 40), next to the same work hot. `node tooling/bench/src/idle-penalty.mjs`.
 // On the shared 2-core VM the benchmarks ran on, the first work after idle runs 10–40× slower; rows that start
 // requests after a pause (row 3 at one stream) pay it on every request. BENCHMARKS.md explains the consequences.
+
+import { parseRequest } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
-import { parseRequest } from '@switchyard/spec';
 import { createInstantTarget } from './clients.mjs';
 
 const target = createInstantTarget([{ type: 'finish', finishReason: 'stop' }]);

@@ -6,8 +6,8 @@
  */
 import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
+import { AbortError, type GenerateRequest, type Target } from '@switchyard/contract';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
-import { AbortError, type GenerateRequest, type Target } from '@switchyard/spec';
 import { ensureTinyModel, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

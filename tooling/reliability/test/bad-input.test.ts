@@ -6,9 +6,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-openai';
-import { createRouter, type PolicyInput, parsePolicy } from '@switchyard/core';
-import { createScriptedTarget } from '@switchyard/core/testing';
-import { createGateway, type Gateway, parseChatCompletionBody, parseConfig } from '@switchyard/server';
 import {
   InvalidConfigError,
   InvalidPolicyError,
@@ -16,7 +13,10 @@ import {
   parseRequest,
   type StreamPart,
   SwitchyardError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
+import { createRouter, type PolicyInput, parsePolicy } from '@switchyard/core';
+import { createScriptedTarget } from '@switchyard/core/testing';
+import { createGateway, type Gateway, parseChatCompletionBody, parseConfig } from '@switchyard/server';
 import fc from 'fast-check';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-openai';
-import { createRouter, type Router, type RouterStreamPart } from '@switchyard/core';
 import {
   AllTargetsFailedError,
   type GenerateRequest,
@@ -20,7 +19,8 @@ import {
   SwitchyardError,
   type SwitchyardErrorCode,
   type Target,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
+import { createRouter, type Router, type RouterStreamPart } from '@switchyard/core';
 import {
   ensureTinyModel,
   type Fault,

@@ -6,9 +6,9 @@
  * or one typed error — with no unhandled rejections, and sockets, queue slots, timers and memory back to baseline.
  */
 import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-openai';
+import { SwitchyardError } from '@switchyard/contract';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
 import { createGateway } from '@switchyard/server';
-import { SwitchyardError } from '@switchyard/spec';
 import { createSeededRandom, type Fault, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

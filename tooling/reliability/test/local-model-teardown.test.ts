@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLlamaCppTarget } from '@switchyard/adapter-llamacpp';
-import { SwitchyardError } from '@switchyard/spec';
+import { SwitchyardError } from '@switchyard/contract';
 import { ensureTinyModel } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from './support/drain.js';

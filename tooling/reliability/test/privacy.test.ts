@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
-import { createRouter, detectPii, type PolicyInput, type Router } from '@switchyard/core';
-import { createGateway, type Gateway } from '@switchyard/server';
 import {
   AllTargetsFailedError,
   type GenerateRequest,
@@ -19,7 +17,9 @@ import {
   NoEligibleTargetError,
   SwitchyardError,
   type Target,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
+import { createRouter, detectPii, type PolicyInput, type Router } from '@switchyard/core';
+import { createGateway, type Gateway } from '@switchyard/server';
 import { ensureTinyModel, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -4,9 +4,9 @@
  * emitted twice — once one was streamed, a broken stream ends in a typed error instead of a failover.
  */
 import { createOpenAITarget } from '@switchyard/adapter-openai';
+import { AllTargetsFailedError, ApiCallError } from '@switchyard/contract';
 import { createRouter, type Router } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
-import { AllTargetsFailedError, ApiCallError } from '@switchyard/spec';
 import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
+import { SwitchyardError } from '@switchyard/contract';
 import { createRouter, type Router } from '@switchyard/core';
 import { createGateway, type Gateway } from '@switchyard/server';
-import { SwitchyardError } from '@switchyard/spec';
 import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { Message } from '@switchyard/spec';
+import type { Message } from '@switchyard/contract';
 import { detectPii } from '../privacy/detect-pii.js';
 import type { TextFacts } from './recent-texts.js';
 import { RecentTexts } from './recent-texts.js';

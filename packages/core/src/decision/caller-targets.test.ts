@@ -1,5 +1,5 @@
-import type { GenerateRequest } from '@switchyard/spec';
-import { ApiCallError } from '@switchyard/spec';
+import type { GenerateRequest } from '@switchyard/contract';
+import { ApiCallError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';

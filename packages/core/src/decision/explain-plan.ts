@@ -1,4 +1,4 @@
-import type { Exclusion } from '@switchyard/spec';
+import type { Exclusion } from '@switchyard/contract';
 import type { CompiledRule } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
 import type { DeviceSignals } from '../signals/device-signals.js';

@@ -1,4 +1,4 @@
-import type { GenerateRequest } from '@switchyard/spec';
+import type { GenerateRequest } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
 import type { PolicyInput } from '../policy/policy.js';

@@ -1,5 +1,5 @@
-import type { ExclusionReason, GenerateRequest } from '@switchyard/spec';
-import { exclusionReasons } from '@switchyard/spec';
+import type { ExclusionReason, GenerateRequest } from '@switchyard/contract';
+import { exclusionReasons } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import type { RouterOptions } from '../create-router.js';
 import { createRouter } from '../create-router.js';
@@ -303,7 +303,7 @@ describe('router.plan: every exclusion reason', () => {
   });
 
   it('covers every documented exclusion reason', () => {
-    // The tests above each produce one reason; this keeps the list in sync with the spec.
+    // The tests above each produce one reason; this keeps the list in sync with the contract.
     expect([...exclusionReasons].sort()).toEqual(
       [
         'privacy',

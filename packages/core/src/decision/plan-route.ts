@@ -1,4 +1,4 @@
-import type { Exclusion, ExclusionReason, GenerateRequest, TargetStatus } from '@switchyard/spec';
+import type { Exclusion, ExclusionReason, GenerateRequest, TargetStatus } from '@switchyard/contract';
 import type { TargetHealth } from '../execution/target-health.js';
 import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';

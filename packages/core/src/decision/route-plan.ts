@@ -1,4 +1,4 @@
-import type { Exclusion, Locality } from '@switchyard/spec';
+import type { Exclusion, Locality } from '@switchyard/contract';
 
 /** One target in a plan, in the order the router will try them. */
 export interface PlannedTarget {

@@ -1,5 +1,5 @@
-import type { GenerateRequest, StreamPart, SwitchyardError, TargetCall, Usage } from '@switchyard/spec';
-import { InvalidResponseError, markValidatedCall, TimeoutError, toSwitchyardError } from '@switchyard/spec';
+import type { GenerateRequest, StreamPart, SwitchyardError, TargetCall, Usage } from '@switchyard/contract';
+import { InvalidResponseError, markValidatedCall, TimeoutError, toSwitchyardError } from '@switchyard/contract';
 import { estimateCostUsd } from '../decision/plan-route.js';
 import type { Attempt, RouterEventEmitter } from '../events.js';
 import type { Policy } from '../policy/policy.js';

@@ -1,5 +1,11 @@
-import type { GenerateRequest } from '@switchyard/spec';
-import { AbortError, AllTargetsFailedError, ApiCallError, InvalidRequestError, TimeoutError } from '@switchyard/spec';
+import type { GenerateRequest } from '@switchyard/contract';
+import {
+  AbortError,
+  AllTargetsFailedError,
+  ApiCallError,
+  InvalidRequestError,
+  TimeoutError,
+} from '@switchyard/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRouter } from '../create-router.js';
 import type { RouterEvents } from '../events.js';
@@ -518,7 +524,7 @@ describe('execution: budgets, stats and events', () => {
     }
   });
 
-  it('validates requests with the spec parser', async () => {
+  it('validates requests with the contract parser', async () => {
     const router = createRouter({ targets: { device: createScriptedTarget() } });
     const bad = { messages: [{ role: 'robot', content: 'x' }] } as unknown as GenerateRequest;
     await expect(router.generate(bad)).rejects.toThrow(/messages\[0\]\.role/);

@@ -1,11 +1,11 @@
-import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/spec';
+import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/contract';
 import {
   AbortError,
   AllTargetsFailedError,
   SwitchyardError,
   TargetUnavailableError,
   TimeoutError,
-} from '@switchyard/spec';
+} from '@switchyard/contract';
 import type { RoutePlan } from '../decision/route-plan.js';
 import type { RouterEventEmitter, RouteSummary } from '../events.js';
 import type { Policy } from '../policy/policy.js';

@@ -1,5 +1,5 @@
-import type { GenerateRequest, TargetStatus } from '@switchyard/spec';
-import { ApiCallError } from '@switchyard/spec';
+import type { GenerateRequest, TargetStatus } from '@switchyard/contract';
+import { ApiCallError } from '@switchyard/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Router } from '../create-router.js';
 import { createRouter } from '../create-router.js';

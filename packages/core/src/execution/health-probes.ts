@@ -1,4 +1,4 @@
-import type { TargetStatus } from '@switchyard/spec';
+import type { TargetStatus } from '@switchyard/contract';
 import type { TargetHealth } from './target-health.js';
 
 /** What one probe found, as reported by the router's `probe` event. */

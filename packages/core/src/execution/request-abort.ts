@@ -1,4 +1,4 @@
-import type { SwitchyardError } from '@switchyard/spec';
+import type { SwitchyardError } from '@switchyard/contract';
 
 /**
  * The cancellation of one routed request: the caller's signal or the request deadline, told to whoever subscribed

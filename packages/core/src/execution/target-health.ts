@@ -1,4 +1,4 @@
-import type { Locality, Target } from '@switchyard/spec';
+import type { Locality, Target } from '@switchyard/contract';
 import type PQueue from 'p-queue';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 

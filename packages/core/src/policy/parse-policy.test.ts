@@ -1,4 +1,4 @@
-import { InvalidPolicyError } from '@switchyard/spec';
+import { InvalidPolicyError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';

@@ -1,4 +1,4 @@
-import { InvalidPolicyError, zodIssuesToProblems } from '@switchyard/spec';
+import { InvalidPolicyError, zodIssuesToProblems } from '@switchyard/contract';
 import type { Policy } from './policy.js';
 import { policySchema } from './policy-schema.js';
 

@@ -1,4 +1,4 @@
-import { runTargetConformance } from '@switchyard/spec/testing';
+import { runTargetConformance } from '@switchyard/contract/testing';
 import { createScriptedTarget } from './create-scripted-target.js';
 
 runTargetConformance({

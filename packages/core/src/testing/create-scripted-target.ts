@@ -9,8 +9,8 @@ import type {
   TargetStatus,
   ToolCall,
   Usage,
-} from '@switchyard/spec';
-import { AbortError, parseTargetCall } from '@switchyard/spec';
+} from '@switchyard/contract';
+import { AbortError, parseTargetCall } from '@switchyard/contract';
 
 /** What one call of a scripted target does. Every field is optional; the default answers with `text`. */
 export interface ScriptStep {
@@ -88,7 +88,7 @@ function toChunks(text: string | string[]): string[] {
 }
 
 /**
- * A `Target` for tests that follows the spec contract (it passes `runTargetConformance`) and can be told to fail,
+ * A `Target` for tests that follows the contract contract (it passes `runTargetConformance`) and can be told to fail,
  * delay, hang, break mid-stream or end without `finish`. With `capabilities.continuation`, a call carrying an
  * `assistantPrefix` that the scripted text starts with streams only the rest, like a real continuing runtime.
  *

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Target, TargetStatus } from '@switchyard/spec';
-import { ApiCallError, InvalidConfigError, SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/spec';
+import type { Target, TargetStatus } from '@switchyard/contract';
+import {
+  ApiCallError,
+  InvalidConfigError,
+  SwitchyardError,
+  TimeoutError,
+  toSwitchyardError,
+} from '@switchyard/contract';
 import type { CliIO } from '../cli-io.js';
 import { exitCodes } from '../cli-io.js';
 import type { TargetConfig } from '../config-schema.js';

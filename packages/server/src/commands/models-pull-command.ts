@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AbortError } from '@switchyard/spec';
+import { AbortError } from '@switchyard/contract';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Exclusion } from '@switchyard/contract';
+import { InvalidConfigError, NoEligibleTargetError } from '@switchyard/contract';
 import type { PolicyInput, RoutePlan } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
-import type { Exclusion } from '@switchyard/spec';
-import { InvalidConfigError, NoEligibleTargetError } from '@switchyard/spec';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 import { createPlanTargets } from '../create-plan-targets.js';

@@ -1,4 +1,4 @@
-import type { StreamPart, Target, TargetCall } from '@switchyard/spec';
+import type { StreamPart, Target, TargetCall } from '@switchyard/contract';
 
 /** A target that forwards to a real one and records what the router asked of it. */
 export interface Instrumented<T extends Target> {

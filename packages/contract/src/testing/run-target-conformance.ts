@@ -28,7 +28,7 @@ export interface TargetConformanceOptions {
  *
  * @example
  * ```ts
- * import { runTargetConformance } from '@switchyard/spec/testing';
+ * import { runTargetConformance } from '@switchyard/contract/testing';
  * runTargetConformance({ name: 'my adapter', createTarget: () => createMyTarget({ ... }) });
  * ```
  */

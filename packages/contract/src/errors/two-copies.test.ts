@@ -10,14 +10,14 @@ type ErrorModules = {
   abort: typeof import('./abort-error.js');
 };
 
-// Two installed copies of @switchyard/spec (say, one under an adapter, one under the app) have separate classes.
+// Two installed copies of @switchyard/contract (say, one under an adapter, one under the app) have separate classes.
 // A real second copy: the error sources copied to a temporary directory and loaded as separate modules.
 describe('errors from a second installed copy of the package', () => {
   let dir: string;
   let copy: ErrorModules;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-spec-copy-'));
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-contract-copy-'));
     const src = join(import.meta.dirname, '..');
     cpSync(join(src, 'errors'), join(dir, 'errors'), { recursive: true });
     for (const file of ['redact.ts', 'exclusion-reason.ts']) cpSync(join(src, file), join(dir, file));

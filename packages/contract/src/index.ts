@@ -1,7 +1,7 @@
 /**
- * `@switchyard/spec` is the contract between the Switchyard router and the runtimes it routes to: the request,
+ * `@switchyard/contract` is the contract between the Switchyard router and the runtimes it routes to: the request,
  * result and stream-part types with their zod schemas, the versioned `Target` interface every adapter implements,
- * and the error classes. It runs nothing itself; `@switchyard/spec/testing` holds the conformance suite adapters run.
+ * and the error classes. It runs nothing itself; `@switchyard/contract/testing` holds the conformance suite adapters run.
  */
 export { capabilityOverridesSchema, capabilitySettingsSchema, targetPriceSchema } from './capabilities-schema.js';
 export { AbortError } from './errors/abort-error.js';
