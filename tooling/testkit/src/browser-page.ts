@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+/** The repository root, from `tooling/testkit/src` or `tooling/testkit/dist`. */
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** A file the test page server answers with. */
+export type PageFile = string | Uint8Array | { path: string; contentType?: string };
+
+/** Options of {@link openBrowserPage}. */
+export interface BrowserPageOptions {
+  /** Entry files (TypeScript or JavaScript) bundled as ES modules, keyed by the URL path they are served at. */
+  scripts?: Record<string, string>;
+  /** Extra files keyed by URL path: text, bytes, or a file on disk. */
+  files?: Record<string, PageFile>;
+  /** The page's `<body>`; it loads every entry of `scripts` as a module after this. Default empty. */
+  body?: string;
+  /** Sends COOP/COEP headers, so the page is cross-origin isolated (SharedArrayBuffer, wasm threads). */
+  crossOriginIsolated?: boolean;
+  /** Answers a request before the static files; return true when it did. Used for CORS probes and fake APIs. */
+  handle?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
+}
+
+/** A headless Chromium page on a loopback server; `close()` stops both. */
+export interface BrowserPage {
+  page: Page;
+  context: BrowserContext;
+  /** `http://127.0.0.1:<port>/`, the page's origin. */
+  url: string;
+  /** A CDP session on the page (for network and pressure emulation). */
+  cdp(): Promise<CDPSession>;
+  close(): Promise<void>;
+}
+
+/** The flags Debian's Chromium needs to run headless here (see NOTES.md). */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Where Chromium is: `CHROMIUM_PATH`, or Debian's `/usr/bin/chromium` (`.ci/run` installs it). */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Resolves `@switchyard/<name>` and `@switchyard/<name>/<entry>` to the workspace sources, as the vitest config does. */
+const workspaceSources: Plugin = {
+  name: 'switchyard-workspace-sources',
+  setup(builder) {
+    builder.onResolve({ filter: /^@switchyard\/[\w-]+(\/[\w-]+)?$/ }, (args) => {
+      const [, name, entry] = /^@switchyard\/([\w-]+)(?:\/([\w-]+))?$/.exec(args.path) ?? [];
+      for (const group of ['packages', 'tooling']) {
+        const file = join(repoRoot, group, name ?? '', 'src', entry ?? '', 'index.ts');
+        if (existsSync(file)) return { path: file };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** Bundles one entry for the browser (ES module, ES2022), the workspace packages from their sources. */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+    plugins: [workspaceSources],
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+};
+
+/**
+ * Serves a test page on 127.0.0.1 and opens it in headless Chromium (playwright-core). Scripts are bundled from the
+ * workspace sources, so tests need no prior build.
+ *
+ * @example
+ * ```ts
+ * const browser = await openBrowserPage({ scripts: { '/app.js': fileURLToPath(new URL('./page.ts', import.meta.url)) } });
+ * await browser.page.evaluate(() => window.ready);
+ * await browser.close();
+ * ```
+ */
+export async function openBrowserPage(options: BrowserPageOptions = {}): Promise<BrowserPage> {
+  const bundles = new Map<string, string>();
+  for (const [path, entry] of Object.entries(options.scripts ?? {})) bundles.set(path, await bundleForBrowser(entry));
+  const tags = [...bundles.keys()].map((path) => `<script type="module" src="${path}"></script>`).join('\n');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>test</title></head><body>${options.body ?? ''}\n${tags}</body></html>`;
+
+  const server: Server = createServer((request, response) => {
+    void serve(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end(String(error));
+    });
+  });
+  async function serve(request: IncomingMessage, response: ServerResponse) {
+    if (options.crossOriginIsolated) {
+      response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
+    if (options.handle && (await options.handle(request, response))) return;
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    let body: string | Uint8Array | undefined;
+    let type = contentTypes[extname(path)] ?? 'application/octet-stream';
+    if (path === '/' || path === '/index.html') {
+      body = html;
+      type = contentTypes['.html']!;
+    } else if (bundles.has(path)) {
+      body = bundles.get(path);
+    } else {
+      const file = options.files?.[path];
+      if (typeof file === 'string' || file instanceof Uint8Array) body = file;
+      else if (file) {
+        body = await readFile(file.path);
+        type = file.contentType ?? type;
+      }
+    }
+    if (body === undefined) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+      return;
+    }
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    response.writeHead(200, { 'content-type': type, 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : bytes);
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  return {
+    page,
+    context,
+    url,
+    cdp: () => context.newCDPSession(page),
+    async close() {
+      await browser.close().catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
