@@ -5,7 +5,7 @@
 //
 // Prints the binary's path on the last line of stdout. `SWITCHYARD_CACHE_DIR` overrides the cache location.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +48,51 @@ function log(message) {
   process.stderr.write(`[llama-server] ${message}\n`);
 }
 
+/** True when a process with this pid is alive (signal 0 only checks). */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * Takes a per-commit build lock (an atomic mkdir), so two test runs that start at once build llama-server once: the
+ * second waits for the first and then reuses its binary. A lock left by a dead process is taken over.
+ */
+function withBuildLock(dir, binary, build) {
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {}
+      if (owner && !isAlive(owner)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!waited) log(`another process (pid ${owner || '?'}) is building llama-server; waiting for it`);
+      waited = true;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    }
+  }
+  try {
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    return existsSync(binary) ? binary : build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export function ensureLlamaServer() {
   const bundle = bundlePath();
   if (!existsSync(bundle)) throw new Error(`llama.cpp source bundle not found at ${bundle}; run pnpm install`);
@@ -61,6 +106,10 @@ export function ensureLlamaServer() {
     log(`reusing ${binary}`);
     return binary;
   }
+  return withBuildLock(dir, binary, () => buildLlamaServer(bundle, commit, dir, binary));
+}
+
+function buildLlamaServer(bundle, commit, dir, binary) {
   requireTools(
     [
       { command: 'cmake', aptPackage: 'cmake' },
@@ -106,7 +155,8 @@ export function ensureLlamaServer() {
   rmSync(work, { recursive: true, force: true });
   // Keep only the current commit's build.
   for (const entry of readdirSync(join(cacheRoot(), 'llama-server'))) {
-    if (entry !== commit) rmSync(join(cacheRoot(), 'llama-server', entry), { recursive: true, force: true });
+    if (entry !== commit && !entry.endsWith('.lock'))
+      rmSync(join(cacheRoot(), 'llama-server', entry), { recursive: true, force: true });
   }
   log(`built ${binary}`);
   return binary;
