@@ -17,6 +17,7 @@ import {
 import type {
   ChatHistoryItem,
   ChatModelFunctions,
+  ChatWrapper,
   Llama,
   LlamaChat,
   LlamaContext,
@@ -48,7 +49,14 @@ interface Loaded {
   llama: Llama;
   model: LlamaModel;
   context: LlamaContext;
+  /**
+   * Resolved once per model. `new LlamaChat()` without one resolves it from the model's metadata on every call: for a
+   * Jinja chat template that renders the template dozens of times (equivalence and function-call detection), ~300 ms
+   * per request on a small model, longer than generating the whole answer.
+   */
+  chatWrapper: ChatWrapper;
   idle: LlamaContextSequence[];
+  /** Context sequences created so far (each one is reused across calls). */
   created: number;
 }
 
@@ -311,7 +319,8 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       }
       this.capabilities.contextWindow = context.contextSize;
       this.capabilities.maxOutputTokens = context.contextSize;
-      this.loaded = { llamaCpp, llama, model, context, idle: [], created: 0 };
+      const chatWrapper = llamaCpp.resolveChatWrapper(model);
+      this.loaded = { llamaCpp, llama, model, context, chatWrapper, idle: [], created: 0 };
       this.current = { state: 'ready' };
       return this.loaded;
     } catch (error) {
@@ -485,7 +494,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
 
     const { LlamaChat } = loaded.llamaCpp;
     const sequence = this.takeSequence(loaded);
-    const chat: LlamaChat = new LlamaChat({ contextSequence: sequence });
+    const chat: LlamaChat = new LlamaChat({ contextSequence: sequence, chatWrapper: loaded.chatWrapper });
     try {
       const functions = mode.kind === 'auto' ? mode.functions : undefined;
       const prompt = chat.chatWrapper.generateContextState({

@@ -75,6 +75,9 @@ const catalogue = [
   ['7', 'gateway added p99', 'gateway.p99.added', 'µs', null, 'best gateway ~107 µs p99'],
   ['7', 'gateway RPS ratio', 'gateway.rps.ratio', '×', null, ''],
   ['8', 'llama.cpp adapter tokens/s ratio', 'local.tokensPerSecond.ratio', '×', null, ''],
+  ['9', 'local TTFT ratio adapter/direct', 'local.ttft.adapterVsDirect.ratio', '×', { max: 1.5 }, ''],
+  ['9', 'local TTFT added, adapter − direct', 'local.ttft.adapterVsDirect.added', 'µs', { max: 5000 }, ''],
+  ['9', 'local TTFT added, router − adapter', 'local.ttft.routerVsAdapter.added', 'µs', { max: 2000 }, ''],
 ];
 
 function summarise(value) {
