@@ -38,6 +38,7 @@ export type {
   ToolCall,
   ToolChoice,
   ToolMessage,
+  TraceContext,
   UserMessage,
 } from './request.js';
 export {
@@ -48,9 +49,10 @@ export {
   targetCallSchema,
   toolCallSchema,
   toolSchema,
+  traceContextSchema,
 } from './request-schema.js';
 export type { FinishReason, GenerateResult, Usage } from './result.js';
 export { finishReasons } from './result.js';
 export type { FinishPart, StreamPart, TextDeltaPart, ToolCallPart, UsagePart } from './stream-part.js';
-export type { Locality, Target, TargetCapabilities, TargetPrice, TargetStatus } from './target.js';
+export type { Locality, Target, TargetCapabilities, TargetPrice, TargetStatus, TargetTelemetry } from './target.js';
 export { targetStatusSchema } from './target-status-schema.js';

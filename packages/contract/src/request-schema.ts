@@ -100,6 +100,12 @@ export const generateRequestSchema = z.object({
   routing: routingHintsSchema.optional(),
 });
 
+/** A W3C Trace Context carrier: `traceparent` (`00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`), `tracestate`. */
+export const traceContextSchema = z.object({
+  traceparent: z.string().regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, 'expected a W3C traceparent'),
+  tracestate: z.string().max(512).optional(),
+});
+
 /** What the router hands one target: the request without routing hints, plus an optional assistant prefix. */
 export const targetCallSchema = z.object({
   ...generationFields,
@@ -108,4 +114,9 @@ export const targetCallSchema = z.object({
    * `capabilities.continuation` is true continue after it and return only the new text.
    */
   assistantPrefix: z.string().optional(),
+  /**
+   * W3C Trace Context of the router's attempt span, for HTTP targets to send upstream (`traceparent`, `tracestate`)
+   * so the server's own traces join the request's. Set by the router only when tracing is on.
+   */
+  traceContext: traceContextSchema.optional(),
 });

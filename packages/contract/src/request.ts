@@ -12,6 +12,7 @@ import type {
   toolChoiceSchema,
   toolMessageSchema,
   toolSchema,
+  traceContextSchema,
   userMessageSchema,
 } from './request-schema.js';
 
@@ -36,3 +37,5 @@ export type RoutingHints = z.infer<typeof routingHintsSchema>;
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;
 /** A request to one target, as the router hands it over. */
 export type TargetCall = z.infer<typeof targetCallSchema>;
+/** A W3C Trace Context carrier (`traceparent`, optional `tracestate`) as a router hands it to a target. */
+export type TraceContext = z.infer<typeof traceContextSchema>;

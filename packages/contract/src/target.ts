@@ -39,6 +39,20 @@ export interface TargetCapabilities {
   countTokens?: (text: string) => number | undefined;
 }
 
+/**
+ * How a target describes itself to tracing and metrics (OpenTelemetry GenAI attributes). Optional: without it the
+ * router derives the provider and model from `id` (`provider:model`).
+ */
+export interface TargetTelemetry {
+  /** `gen_ai.provider.name`, for example `openai` (any OpenAI-compatible server), `ollama`, `llama.cpp`. */
+  providerName: string;
+  /** `gen_ai.request.model`: the model name sent to the runtime. */
+  model?: string;
+  /** `server.address` / `server.port` of a remote endpoint. */
+  serverAddress?: string;
+  serverPort?: number;
+}
+
 /** Readiness of a target, as last known. */
 export type TargetStatus =
   | { state: 'ready' }
@@ -67,6 +81,8 @@ export interface Target {
   readonly id: string;
   readonly locality: Locality;
   readonly capabilities: TargetCapabilities;
+  /** Provider, model and endpoint for traces and metrics. */
+  readonly telemetry?: TargetTelemetry;
   /** Readiness as last known. Synchronous and free of I/O: the router reads it while planning. */
   status(): TargetStatus;
   /** Actively checks readiness (a health probe, a file check) and updates what `status()` returns. */

@@ -1,4 +1,4 @@
-import type { GenerateRequest, GenerateResult, Target, ToolCall, Usage } from '@switchyard/contract';
+import type { GenerateRequest, GenerateResult, Target, ToolCall, TraceContext, Usage } from '@switchyard/contract';
 import { InvalidConfigError, InvalidRequestError, NoEligibleTargetError, parseRequest } from '@switchyard/contract';
 import PQueue from 'p-queue';
 import { planRoute } from './decision/plan-route.js';
@@ -20,6 +20,11 @@ import type { Policy, PolicyInput } from './policy/policy.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { mergeSignals } from './signals/create-manual-signals.js';
 import type { SignalOverrides, SignalSource } from './signals/device-signals.js';
+import { openTelemetryApi, whenOpenTelemetryLoaded } from './telemetry/load-opentelemetry.js';
+import type { RequestTrace } from './telemetry/request-trace.js';
+import { traceStream } from './telemetry/request-trace.js';
+import type { TelemetryOptions } from './telemetry/router-telemetry.js';
+import { RouterTelemetry } from './telemetry/router-telemetry.js';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -34,8 +39,13 @@ export interface RouterOptions {
    * `@switchyard/quality`'s score, built on the probability that the small model fails where the large one would not).
    */
   difficulty?: (prompt: string) => number;
-  /** Include prompt text in `decision` events (default false). */
+  /** Include prompt text in `decision` events, and prompt and completion text in trace spans (default false). */
   includePromptsInEvents?: boolean;
+  /**
+   * OpenTelemetry providers for the router's GenAI spans and metrics. Default: the global ones; with none registered
+   * (or `@opentelemetry/api` not installed) nothing is recorded or allocated.
+   */
+  telemetry?: TelemetryOptions;
   /** Epoch milliseconds; inject one to test budgets over periods and circuit cooldowns. Default `Date.now`. */
   clock?: () => number;
   /** 0..1 random source for backoff jitter. Default `Math.random`. */
@@ -58,6 +68,11 @@ export interface RouteOptions {
    * ```
    */
   targets?: readonly string[];
+  /**
+   * The caller's W3C trace context (`traceparent`, `tracestate`), for example from an incoming HTTP request: the
+   * request span becomes its child. Without it, the active OpenTelemetry context is the parent.
+   */
+  traceContext?: TraceContext;
 }
 
 /** A generate result plus how it was routed. */
@@ -214,7 +229,11 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   // Everything a request needs before it runs; called by executePlan on the stream's first `next()`.
-  const prepare = (input: GenerateRequest, routeOptions: RouteOptions | undefined): ExecutionInput => {
+  const prepare = (
+    input: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+    trace: RequestTrace | undefined,
+  ): ExecutionInput => {
     const request = parseRequest(input);
     const decided = plan(request, routeOptions);
     recordLocalities(decided);
@@ -228,6 +247,7 @@ export function createRouter(options: RouterOptions): Router {
         ...(options.includePromptsInEvents ? { prompt: promptText(request) } : {}),
       });
     }
+    trace?.decided(requestId, decided, policy, request);
     if (decided.plan.length === 0) throw new NoEligibleTargetError({ excluded: decided.excluded });
     return {
       requestId,
@@ -239,10 +259,28 @@ export function createRouter(options: RouterOptions): Router {
       clock,
       random,
       chargeBudget,
+      ...(trace ? { telemetry: trace } : {}),
     };
   };
+  const telemetry = new RouterTelemetry(
+    events,
+    options.targets,
+    options.telemetry,
+    options.includePromptsInEvents === true,
+  );
+  const traced = (input: GenerateRequest, routeOptions: RouteOptions | undefined): AsyncGenerator<RouterStreamPart> => {
+    const trace = telemetry.begin(routeOptions?.traceContext);
+    const execution = executePlan(() => prepare(input, routeOptions, trace));
+    return trace ? traceStream(execution, trace) : execution;
+  };
+  // The optional `@opentelemetry/api` import settles right after this module loads; only a request started before
+  // that waits for it, so no request is left untraced.
+  async function* afterTelemetryLoads(input: GenerateRequest, routeOptions: RouteOptions | undefined) {
+    await whenOpenTelemetryLoaded();
+    yield* traced(input, routeOptions);
+  }
   const run = (input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> =>
-    executePlan(() => prepare(input, routeOptions));
+    openTelemetryApi() === undefined ? afterTelemetryLoads(input, routeOptions) : traced(input, routeOptions);
 
   return {
     plan,

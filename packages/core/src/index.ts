@@ -40,3 +40,5 @@ export type {
   ThermalState,
 } from './signals/device-signals.js';
 export { thermalStates } from './signals/device-signals.js';
+export type { TelemetryOptions } from './telemetry/router-telemetry.js';
+export { semanticConventionsVersion } from './telemetry/semantic-conventions.js';

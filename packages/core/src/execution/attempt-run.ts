@@ -3,6 +3,7 @@ import { InvalidResponseError, markValidatedCall, TimeoutError, toSwitchyardErro
 import { estimateCostUsd } from '../decision/plan-route.js';
 import type { Attempt, RouterEventEmitter } from '../events.js';
 import type { Policy } from '../policy/policy.js';
+import type { RequestTrace } from '../telemetry/request-trace.js';
 import { acquireSlot } from './acquire-slot.js';
 import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
@@ -27,6 +28,8 @@ export interface AttemptEnvironment {
   promptTokens: Record<string, number>;
   /** Adds to the router's spend over the active policy's budget period. */
   chargeBudget: (usd: number, policy: Policy) => void;
+  /** The request's trace, when an OpenTelemetry provider records it: gives each call its trace context. */
+  telemetry?: RequestTrace | undefined;
 }
 
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
@@ -138,6 +141,8 @@ export class AttemptRun {
     const call: TargetCall = { ...env.callFields };
     if (signal !== undefined) call.signal = signal;
     if (this.assistantPrefix) call.assistantPrefix = this.assistantPrefix;
+    const traceContext = env.telemetry?.callContext(health.name);
+    if (traceContext) call.traceContext = traceContext;
     // The router validated the request already; adapters' parseTargetCall need not do it again.
     markValidatedCall(call);
     this.#iterator = health.target.stream(call)[Symbol.asyncIterator]();

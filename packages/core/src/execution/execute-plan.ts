@@ -10,6 +10,7 @@ import type { RoutePlan } from '../decision/route-plan.js';
 import type { RouterEventEmitter, RouteSummary } from '../events.js';
 import type { Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
+import type { RequestTrace } from '../telemetry/request-trace.js';
 import { AttemptRun } from './attempt-run.js';
 import { abortableDelay, RequestAbort } from './request-abort.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -27,6 +28,8 @@ export interface ExecutionInput {
   random: () => number;
   /** Adds to the router's spend over the given policy's budget period. */
   chargeBudget: (usd: number, policy: Policy) => void;
+  /** Present only when an OpenTelemetry provider records this request. */
+  telemetry?: RequestTrace;
 }
 
 type FirstResult =
@@ -79,6 +82,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
       (execution.hedgeAfterMs !== undefined && plan.plan.length > 1),
     promptTokens: plan.promptTokens,
     chargeBudget: input.chargeBudget,
+    telemetry: input.telemetry,
   };
 
   let nextIndex = 0;

@@ -1,0 +1,337 @@
+import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
+import type { FinishReason, GenerateRequest, TraceContext, Usage } from '@switchyard/contract';
+import { SwitchyardError } from '@switchyard/contract';
+import type { RoutePlan } from '../decision/route-plan.js';
+import type { Attempt, RouterEvents, RouteSummary } from '../events.js';
+import type { Policy } from '../policy/policy.js';
+import type { RouterStreamPart } from '../route-stream-part.js';
+import type { OpenTelemetryApiModule } from './load-opentelemetry.js';
+import type { RouterInstruments, RouterTelemetry } from './router-telemetry.js';
+
+const traceparentPattern = /^00-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+
+/** `error.type` for anything thrown: a Switchyard error's stable code, else the error's name. */
+export function errorType(error: unknown): string {
+  if (SwitchyardError.isInstance(error)) return error.code;
+  return error instanceof Error ? error.name : '_OTHER';
+}
+
+/**
+ * The spans and measurements of one routed request: a request span (INTERNAL, `chat`) with the route's attributes,
+ * and under it one span per attempt (`chat <model>`, CLIENT for remote targets, INTERNAL for local ones). Failovers,
+ * hedges, circuit changes and stalls are span events. Nothing here changes routing; every method is best-effort.
+ */
+export class RequestTrace {
+  readonly #api: OpenTelemetryApiModule;
+  readonly #tracer: Tracer | undefined;
+  readonly #instruments: RouterInstruments | undefined;
+  readonly #span: Span | undefined;
+  readonly #context: Context | undefined;
+  readonly #live = new Map<string, Span>();
+  /** The answering attempt's span stays open until `finish`, so it carries the finish reason. */
+  #winner: Span | undefined;
+  #requestId: string | undefined;
+  #usage: Usage | undefined;
+  #finishReason: FinishReason | undefined;
+  #text: string | undefined;
+  #ended = false;
+
+  constructor(
+    private readonly telemetry: RouterTelemetry,
+    api: OpenTelemetryApiModule,
+    tracer: Tracer | undefined,
+    instruments: RouterInstruments | undefined,
+    parent: TraceContext | undefined,
+  ) {
+    this.#api = api;
+    this.#tracer = tracer;
+    this.#instruments = instruments;
+    if (tracer) {
+      const parentContext = parent === undefined ? api.context.active() : extractParent(api, parent);
+      this.#span = tracer.startSpan(
+        'chat',
+        { kind: api.SpanKind.INTERNAL, attributes: { 'gen_ai.operation.name': 'chat' } },
+        parentContext,
+      );
+      this.#context = api.trace.setSpan(parentContext, this.#span);
+      if (telemetry.includeContent) this.#text = '';
+    }
+  }
+
+  /** The request span's W3C context (for tests and callers that want to link to it). */
+  get spanContext(): TraceContext | undefined {
+    return this.#span ? toTraceContext(this.#api, this.#span) : undefined;
+  }
+
+  /** The plan is known: record it, count the decision, and start listening for this request's events. */
+  decided(requestId: string, plan: RoutePlan, policy: Policy, request: GenerateRequest): void {
+    this.#requestId = requestId;
+    this.telemetry.register(requestId, this);
+    const primary = plan.plan[0];
+    const reason = plan.privacy.private ? 'private' : policy.mode;
+    this.#instruments?.decisions.add(1, {
+      'switchyard.route.target': primary?.target ?? 'none',
+      'switchyard.route.locality': primary?.locality ?? 'none',
+      'switchyard.route.reason': primary ? reason : 'no-eligible-target',
+    });
+    const span = this.#span;
+    if (!span) return;
+    const attributes: Attributes = {
+      'switchyard.request.id': requestId,
+      'switchyard.route.mode': policy.mode,
+      'switchyard.route.plan': plan.plan.map((entry) => entry.target),
+      'switchyard.route.excluded': plan.excluded.map((exclusion) => `${exclusion.target}:${exclusion.reason}`),
+      'switchyard.route.private': plan.privacy.private,
+    };
+    if (plan.difficulty !== undefined) attributes['switchyard.route.difficulty'] = plan.difficulty;
+    if (request.maxTokens !== undefined) attributes['gen_ai.request.max_tokens'] = request.maxTokens;
+    if (request.temperature !== undefined) attributes['gen_ai.request.temperature'] = request.temperature;
+    if (this.telemetry.includeContent) attributes['gen_ai.input.messages'] = JSON.stringify(inputMessages(request));
+    span.setAttributes(attributes);
+  }
+
+  /** The router's hook for a target call: the attempt span's W3C trace context, for HTTP targets to send upstream. */
+  callContext(target: string): TraceContext | undefined {
+    const span = this.#live.get(target);
+    return span ? toTraceContext(this.#api, span) : undefined;
+  }
+
+  attemptStarted(target: string): void {
+    if (!this.#tracer) return;
+    const description = this.telemetry.describe(target);
+    const span = this.#tracer.startSpan(
+      `chat ${description.model}`,
+      {
+        kind: description.local ? this.#api.SpanKind.INTERNAL : this.#api.SpanKind.CLIENT,
+        attributes: {
+          ...description.attributes,
+          'switchyard.route.target': target,
+          'switchyard.route.locality': description.local ? 'local' : 'remote',
+        },
+      },
+      this.#context,
+    );
+    this.#live.set(target, span);
+  }
+
+  attemptEnded(attempt: Attempt): void {
+    const description = this.telemetry.describe(attempt.target);
+    const failed = attempt.outcome === 'error';
+    const instruments = this.#instruments;
+    if (instruments) {
+      const attributes: Attributes = failed
+        ? { ...description.attributes, 'error.type': attempt.error?.code ?? '_OTHER' }
+        : attempt.outcome === 'success'
+          ? { ...description.attributes, 'gen_ai.response.model': description.model }
+          : description.attributes;
+      instruments.duration.record(attempt.durationMs / 1000, attributes);
+      if (attempt.ttftMs !== undefined) instruments.timeToFirstChunk.record(attempt.ttftMs / 1000, attributes);
+      if (attempt.usage) {
+        instruments.tokenUsage.record(attempt.usage.inputTokens, { ...attributes, 'gen_ai.token.type': 'input' });
+        instruments.tokenUsage.record(attempt.usage.outputTokens, { ...attributes, 'gen_ai.token.type': 'output' });
+      }
+    }
+    const span = this.#live.get(attempt.target);
+    if (!span) return;
+    this.#live.delete(attempt.target);
+    const attributes: Attributes = { 'switchyard.attempt.outcome': attempt.outcome };
+    if (attempt.usage) {
+      attributes['gen_ai.usage.input_tokens'] = attempt.usage.inputTokens;
+      attributes['gen_ai.usage.output_tokens'] = attempt.usage.outputTokens;
+    }
+    if (attempt.usageEstimated) attributes['switchyard.attempt.usage_estimated'] = true;
+    if (attempt.costUsd !== undefined) attributes['switchyard.attempt.cost_usd'] = attempt.costUsd;
+    if (attempt.ttftMs !== undefined) attributes['switchyard.attempt.ttft_ms'] = attempt.ttftMs;
+    if (failed && attempt.error) {
+      attributes['error.type'] = attempt.error.code;
+      if (attempt.error.code === 'timeout' && attempt.error.message.includes('(stall)')) {
+        // TimeoutError's message names its phase; a stall is the one worth marking on the timeline.
+        span.addEvent('switchyard.stall', { 'switchyard.attempt.target': attempt.target });
+      }
+      span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: attempt.error.message });
+    }
+    span.setAttributes(attributes);
+    if (attempt.outcome === 'success') {
+      span.setAttribute('gen_ai.response.model', description.model);
+      this.#winner = span;
+    } else {
+      span.end();
+    }
+  }
+
+  failedOver(event: RouterEvents['fallback']): void {
+    this.#span?.addEvent('switchyard.failover', {
+      'switchyard.failover.from': event.from,
+      'switchyard.failover.to': event.to,
+      'error.type': event.error.code,
+    });
+  }
+
+  hedged(event: RouterEvents['hedge']): void {
+    const attributes: Attributes = {
+      'switchyard.hedge.primary': event.primary,
+      'switchyard.hedge.secondary': event.secondary,
+    };
+    if (event.winner === undefined) this.#span?.addEvent('switchyard.hedge', attributes);
+    else this.#span?.addEvent('switchyard.hedge.won', { ...attributes, 'switchyard.hedge.winner': event.winner });
+  }
+
+  circuitChanged(event: RouterEvents['circuit']): void {
+    this.#live.get(event.target)?.addEvent('switchyard.circuit', {
+      'switchyard.circuit.target': event.target,
+      'switchyard.circuit.from': event.from,
+      'switchyard.circuit.to': event.to,
+    });
+  }
+
+  /** Sees every part the caller sees (the stream is wrapped only when this trace exists). */
+  observe(part: RouterStreamPart): void {
+    switch (part.type) {
+      case 'text-delta':
+        if (this.#text !== undefined) this.#text += part.text;
+        break;
+      case 'failover':
+        if (part.mode === 'restart' && this.#text !== undefined) this.#text = '';
+        break;
+      case 'usage':
+        this.#usage = part.usage;
+        break;
+      case 'finish':
+        this.#finishReason = part.finishReason;
+        if (this.#winner) {
+          this.#winner.setAttribute('gen_ai.response.finish_reasons', [part.finishReason]);
+          this.#winner.end();
+          this.#winner = undefined;
+        }
+        break;
+      case 'route':
+        if (part.phase === 'summary') this.#summarize(part.route);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #summarize(route: RouteSummary): void {
+    const span = this.#span;
+    if (!span) return;
+    const attributes: Attributes = {
+      'switchyard.route.fallbacks': route.fallbacks,
+      'switchyard.route.hedges': route.hedged ? 1 : 0,
+      'switchyard.route.attempts': route.attempts.length,
+      'switchyard.route.cost_usd': route.costUsd,
+    };
+    if (route.target !== undefined) {
+      attributes['switchyard.route.target'] = route.target;
+      attributes['gen_ai.response.model'] = this.telemetry.describe(route.target).model;
+    }
+    if (route.locality !== undefined) attributes['switchyard.route.locality'] = route.locality;
+    if (route.ttftMs !== undefined) attributes['switchyard.route.ttft_ms'] = route.ttftMs;
+    const usage = this.#usage ?? route.attempts.findLast((attempt) => attempt.outcome === 'success')?.usage;
+    if (usage) {
+      attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
+      attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
+    }
+    if (this.#finishReason !== undefined) attributes['gen_ai.response.finish_reasons'] = [this.#finishReason];
+    if (this.#text !== undefined) {
+      attributes['gen_ai.output.messages'] = JSON.stringify([
+        {
+          role: 'assistant',
+          parts: [{ type: 'text', content: this.#text }],
+          finish_reason: this.#finishReason ?? 'stop',
+        },
+      ]);
+    }
+    span.setAttributes(attributes);
+  }
+
+  /** Ends every span still open: `error` when the request failed, `cancelled` when the caller stopped reading. */
+  end(outcome: { error: unknown } | 'ok' | 'cancelled'): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#requestId !== undefined) this.telemetry.unregister(this.#requestId);
+    const api = this.#api;
+    for (const span of this.#live.values()) span.end();
+    this.#live.clear();
+    this.#winner?.end();
+    const span = this.#span;
+    if (!span) return;
+    if (typeof outcome === 'object') {
+      span.setAttribute('error.type', errorType(outcome.error));
+      span.setStatus({
+        code: api.SpanStatusCode.ERROR,
+        message: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+      });
+    } else if (outcome === 'cancelled') {
+      span.setAttribute('switchyard.request.cancelled', true);
+    }
+    span.end();
+  }
+}
+
+/** Wraps a routed stream so its request trace sees every part and ends with the stream. */
+export async function* traceStream(
+  source: AsyncGenerator<RouterStreamPart>,
+  trace: RequestTrace,
+): AsyncGenerator<RouterStreamPart, void, undefined> {
+  let outcome: { error: unknown } | 'ok' | 'cancelled' = 'cancelled';
+  try {
+    for await (const part of source) {
+      trace.observe(part);
+      yield part;
+    }
+    outcome = 'ok';
+  } catch (error) {
+    outcome = { error };
+    throw error;
+  } finally {
+    trace.end(outcome);
+  }
+}
+
+function toTraceContext(api: OpenTelemetryApiModule, span: Span): TraceContext | undefined {
+  const spanContext = span.spanContext();
+  if (!api.isSpanContextValid(spanContext)) return undefined;
+  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+  const carrier: TraceContext = { traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-${flags}` };
+  const state = spanContext.traceState?.serialize();
+  if (state) carrier.tracestate = state;
+  return carrier;
+}
+
+/**
+ * The parent context for an incoming W3C carrier: through the registered propagator when there is one (it may also
+ * read baggage), else parsed here, so a gateway honours `traceparent` even when the app registered no propagator.
+ */
+function extractParent(api: OpenTelemetryApiModule, carrier: TraceContext): Context {
+  const active = api.context.active();
+  const extracted = api.propagation.extract(active, carrier);
+  if (api.trace.getSpanContext(extracted) !== undefined) return extracted;
+  const match = traceparentPattern.exec(carrier.traceparent);
+  if (!match) return active;
+  const spanContext = {
+    traceId: match[1]!,
+    spanId: match[2]!,
+    traceFlags: Number.parseInt(match[3]!, 16),
+    isRemote: true,
+    ...(carrier.tracestate ? { traceState: api.createTraceState(carrier.tracestate) } : {}),
+  };
+  return api.isSpanContextValid(spanContext) ? api.trace.setSpanContext(active, spanContext) : active;
+}
+
+function inputMessages(request: GenerateRequest): unknown[] {
+  return request.messages.map((message) => ({
+    role: message.role,
+    parts: [
+      {
+        type: 'text',
+        content:
+          typeof message.content === 'string'
+            ? message.content
+            : (message.content ?? [])
+                .map((part: { type: string; text?: string }) => (part.type === 'text' ? part.text : ''))
+                .join(''),
+      },
+    ],
+  }));
+}

@@ -1,0 +1,183 @@
+import type { Attributes, Counter, Histogram, Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Target, TraceContext } from '@switchyard/contract';
+import type { RouterEventEmitter } from '../events.js';
+import type { OpenTelemetryApiModule } from './load-opentelemetry.js';
+import { openTelemetryApi } from './load-opentelemetry.js';
+import { RequestTrace } from './request-trace.js';
+import {
+  durationBuckets,
+  instrumentationScope,
+  telemetrySchemaUrl,
+  tokenUsageBuckets,
+} from './semantic-conventions.js';
+
+/**
+ * Where the router sends traces and metrics. Without it, the globally registered OpenTelemetry providers are used;
+ * with none registered (or `@opentelemetry/api` not installed) the router records nothing and allocates nothing.
+ */
+export interface TelemetryOptions {
+  /** Default: the global tracer provider (`trace.setGlobalTracerProvider`). */
+  tracerProvider?: TracerProvider;
+  /** Default: the global meter provider (`metrics.setGlobalMeterProvider`). */
+  meterProvider?: MeterProvider;
+}
+
+/** The router's OpenTelemetry instruments (GenAI client metrics plus the router's decisions). */
+export interface RouterInstruments {
+  tokenUsage: Histogram;
+  duration: Histogram;
+  timeToFirstChunk: Histogram;
+  decisions: Counter;
+}
+
+/** What a target looks like to the GenAI conventions. */
+export interface TargetDescription {
+  name: string;
+  local: boolean;
+  model: string;
+  /** `gen_ai.provider.name`, request model and server address: shared by the attempt span and its metrics. */
+  attributes: Attributes;
+}
+
+let noopReferences: { api: OpenTelemetryApiModule; tracerProvider: TracerProvider; meterClass: unknown } | undefined;
+function noops(api: OpenTelemetryApiModule) {
+  if (noopReferences?.api !== api) {
+    noopReferences = {
+      api,
+      tracerProvider: new api.ProxyTracerProvider().getDelegate(),
+      meterClass: api.createNoopMeter().constructor,
+    };
+  }
+  return noopReferences;
+}
+
+/** Describes a target for spans and metrics: its own `telemetry` descriptor, else `provider:model` from its id. */
+export function describeTarget(name: string, target: Target): TargetDescription {
+  const separator = target.id.indexOf(':');
+  const described = target.telemetry;
+  const providerName = described?.providerName ?? (separator > 0 ? target.id.slice(0, separator) : 'switchyard');
+  const model = described?.model ?? (separator > 0 ? target.id.slice(separator + 1) : target.id);
+  const attributes: Attributes = {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': providerName,
+    'gen_ai.request.model': model,
+  };
+  if (described?.serverAddress !== undefined) attributes['server.address'] = described.serverAddress;
+  if (described?.serverPort !== undefined) attributes['server.port'] = described.serverPort;
+  return { name, local: target.locality === 'local', model, attributes };
+}
+
+/**
+ * One per router. Per request it checks, in a few property reads, whether a tracer or meter provider is registered,
+ * and only then creates a {@link RequestTrace}. Spans are driven from the router's typed events plus the request's
+ * stream, so execution itself only asks it for a call's trace context.
+ */
+export class RouterTelemetry {
+  #tracerSource: TracerProvider | undefined;
+  #tracer: Tracer | undefined;
+  #meterSource: MeterProvider | undefined;
+  #instruments: RouterInstruments | undefined;
+  #listening = false;
+  readonly #requests = new Map<string, RequestTrace>();
+  readonly #descriptions = new Map<string, TargetDescription>();
+
+  constructor(
+    private readonly events: RouterEventEmitter,
+    private readonly targets: Readonly<Record<string, Target>>,
+    private readonly options: TelemetryOptions | undefined,
+    readonly includeContent: boolean,
+  ) {}
+
+  /** A trace for one request, or `undefined` when nothing would record it. */
+  begin(parent: TraceContext | undefined): RequestTrace | undefined {
+    const api = openTelemetryApi();
+    if (!api) return undefined;
+    const tracer = this.#currentTracer(api);
+    const instruments = this.#currentInstruments(api);
+    if (tracer === undefined && instruments === undefined) return undefined;
+    this.#listen();
+    return new RequestTrace(this, api, tracer, instruments, parent);
+  }
+
+  describe(name: string): TargetDescription {
+    let description = this.#descriptions.get(name);
+    if (!description) {
+      description = describeTarget(name, this.targets[name]!);
+      this.#descriptions.set(name, description);
+    }
+    return description;
+  }
+
+  /** Called by a request trace once it has its id, so router events can find it; and when it ends. */
+  register(requestId: string, trace: RequestTrace): void {
+    this.#requests.set(requestId, trace);
+  }
+
+  unregister(requestId: string): void {
+    this.#requests.delete(requestId);
+  }
+
+  #currentTracer(api: OpenTelemetryApiModule): Tracer | undefined {
+    const provider = this.options?.tracerProvider ?? api.trace.getTracerProvider();
+    const effective = provider instanceof api.ProxyTracerProvider ? provider.getDelegate() : provider;
+    if (effective !== this.#tracerSource) {
+      this.#tracerSource = effective;
+      this.#tracer =
+        effective === noops(api).tracerProvider
+          ? undefined
+          : effective.getTracer(instrumentationScope, undefined, { schemaUrl: telemetrySchemaUrl });
+    }
+    return this.#tracer;
+  }
+
+  #currentInstruments(api: OpenTelemetryApiModule): RouterInstruments | undefined {
+    const provider = this.options?.meterProvider ?? api.metrics.getMeterProvider();
+    if (provider !== this.#meterSource) {
+      this.#meterSource = provider;
+      const meter = provider.getMeter(instrumentationScope, undefined, { schemaUrl: telemetrySchemaUrl });
+      this.#instruments = meter instanceof (noops(api).meterClass as typeof Object) ? undefined : instruments(meter);
+    }
+    return this.#instruments;
+  }
+
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    const { events } = this;
+    events.on('attempt', (event) => {
+      const trace = this.#requests.get(event.requestId);
+      if (!trace) return;
+      if (event.phase === 'start') trace.attemptStarted(event.target);
+      else if (event.attempt) trace.attemptEnded(event.attempt);
+    });
+    events.on('fallback', (event) => this.#requests.get(event.requestId)?.failedOver(event));
+    events.on('hedge', (event) => this.#requests.get(event.requestId)?.hedged(event));
+    events.on('circuit', (event) => {
+      for (const trace of this.#requests.values()) trace.circuitChanged(event);
+    });
+  }
+}
+
+function instruments(meter: Meter): RouterInstruments {
+  return {
+    tokenUsage: meter.createHistogram('gen_ai.client.token.usage', {
+      description: 'Number of input and output tokens used, per attempt',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: tokenUsageBuckets },
+    }),
+    duration: meter.createHistogram('gen_ai.client.operation.duration', {
+      description: 'GenAI operation duration, per attempt (queue wait included)',
+      unit: 's',
+      advice: { explicitBucketBoundaries: durationBuckets },
+    }),
+    timeToFirstChunk: meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
+      description: 'Time from the start of an attempt to its first text or tool-call chunk',
+      unit: 's',
+      advice: { explicitBucketBoundaries: durationBuckets },
+    }),
+    decisions: meter.createCounter('switchyard.route.decisions', {
+      description: 'Routing decisions that ran, by primary target, its locality and the reason',
+      unit: '{decision}',
+    }),
+  };
+}
