@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract/errors';
 import { describe, expect, it } from 'vitest';
 import { createBrowserSignals } from './create-browser-signals.js';
 import { meteredFromConnection } from './metered-from-connection.js';

@@ -1,5 +1,5 @@
-import type { InputProblem } from '@switchyard/contract';
-import { InvalidConfigError } from '@switchyard/contract';
+import type { InputProblem } from '@switchyard/contract/errors';
+import { InvalidConfigError } from '@switchyard/contract/errors';
 import type { DeviceSignals, SignalSource, ThermalState } from '@switchyard/core';
 import type { BatteryManagerLike, BrowserApis, PressureRecordLike } from './browser-apis.js';
 import { browserApis } from './browser-apis.js';

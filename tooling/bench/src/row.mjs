@@ -8,6 +8,7 @@ const rows = {
   failover: () => import('./rows/failover.mjs'),
   gateway: () => import('./rows/gateway.mjs'),
   local: () => import('./rows/local.mjs'),
+  bundle: () => import('./rows/bundle.mjs'),
 };
 
 process.once('message', async (options) => {

@@ -78,6 +78,10 @@ const catalogue = [
   ['9', 'local TTFT ratio adapter/direct', 'local.ttft.adapterVsDirect.ratio', '×', { max: 1.5 }, ''],
   ['9', 'local TTFT added, adapter − direct', 'local.ttft.adapterVsDirect.added', 'µs', { max: 5000 }, ''],
   ['9', 'local TTFT added, router − adapter', 'local.ttft.routerVsAdapter.added', 'µs', { max: 2000 }, ''],
+  ['10', 'bundle: router (createRouter), gzip', 'bundle.router.gzipKB', 'KB', null, ''],
+  ['10', '  of which zod', 'bundle.router.zodGzipKB', 'KB', null, ''],
+  ['10', 'bundle: router + openai adapter, gzip', 'bundle.routerOpenai.gzipKB', 'KB', { max: 40 }, ''],
+  ['10', 'bundle: signals-browser, gzip', 'bundle.signalsBrowser.gzipKB', 'KB', { max: 3 }, ''],
 ];
 
 function summarise(value) {

@@ -1,10 +1,10 @@
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.abort');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.abort');
 
 /** The caller aborted. Never retried and never failed over. */
 export class AbortError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
 
   constructor(options: { target?: string; cause?: unknown; message?: string } = {}) {
     super({
@@ -13,6 +13,7 @@ export class AbortError extends SwitchyardError {
       target: options.target,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'AbortError';
   }
 

@@ -1,6 +1,6 @@
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.all-targets-failed');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.all-targets-failed');
 
 /** One failed attempt: which target, and the error it ended with. */
 export interface FailedAttempt {
@@ -13,7 +13,7 @@ export interface FailedAttempt {
  * When the request was private, the plan held only local targets and nothing was sent anywhere else.
  */
 export class AllTargetsFailedError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly attempts: FailedAttempt[];
 
   constructor(options: { attempts: FailedAttempt[]; message?: string }) {
@@ -23,6 +23,7 @@ export class AllTargetsFailedError extends SwitchyardError {
       message: options.message ?? `All targets failed: ${summary}`,
       cause: options.attempts.at(-1)?.error,
     });
+    this[marker] = true;
     this.name = 'AllTargetsFailedError';
     this.attempts = options.attempts;
   }

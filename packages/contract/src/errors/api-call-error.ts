@@ -1,7 +1,7 @@
 import { redactUrl } from '../redact.js';
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.api-call');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.api-call');
 
 /** HTTP statuses worth retrying on the same endpoint: timeout, conflict, rate limit and server errors. */
 export function isRetryableStatus(status: number): boolean {
@@ -13,7 +13,7 @@ export function isRetryableStatus(status: number): boolean {
  * query-string secrets in the URL are redacted and the API key never appears.
  */
 export class ApiCallError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly url: string;
   readonly method: string;
   readonly status: number;
@@ -45,6 +45,7 @@ export class ApiCallError extends SwitchyardError {
       isRetryable: options.isRetryable ?? isRetryableStatus(options.status),
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'ApiCallError';
     this.url = url;
     this.method = method;

@@ -1,11 +1,11 @@
 import { redactUrl } from '../redact.js';
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.connection');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.connection');
 
 /** The connection failed: refused, reset, DNS, TLS. Retryable. `systemCode` is e.g. `ECONNREFUSED`. */
 export class ConnectionError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly url: string;
   readonly systemCode: string | undefined;
 
@@ -19,6 +19,7 @@ export class ConnectionError extends SwitchyardError {
       isRetryable: true,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'ConnectionError';
     this.url = url;
     this.systemCode = options.systemCode;

@@ -2,11 +2,11 @@ import type { InputProblem } from './invalid-request-error.js';
 import { formatProblems } from './invalid-request-error.js';
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.invalid-config');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.invalid-config');
 
 /** Adapter settings or a config file are invalid; each problem names the field, e.g. `targets.gpu.baseURL`. */
 export class InvalidConfigError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly problems: InputProblem[];
 
   constructor(options: { problems: InputProblem[]; target?: string; cause?: unknown }) {
@@ -16,6 +16,7 @@ export class InvalidConfigError extends SwitchyardError {
       target: options.target,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'InvalidConfigError';
     this.problems = options.problems;
   }

@@ -2,11 +2,11 @@ import type { InputProblem } from './invalid-request-error.js';
 import { formatProblems } from './invalid-request-error.js';
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.invalid-policy');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.invalid-policy');
 
 /** The routing policy is invalid; each problem's path starts at `policy`, e.g. `policy.rules[1].when.battery`. */
 export class InvalidPolicyError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly problems: InputProblem[];
 
   constructor(options: { problems: InputProblem[]; cause?: unknown }) {
@@ -15,6 +15,7 @@ export class InvalidPolicyError extends SwitchyardError {
       message: `Invalid policy: ${formatProblems(options.problems)}`,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'InvalidPolicyError';
     this.problems = options.problems;
   }

@@ -1,6 +1,6 @@
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.invalid-request');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.invalid-request');
 
 /** One problem in an input, located by a path such as `messages[2].role`. */
 export interface InputProblem {
@@ -10,7 +10,7 @@ export interface InputProblem {
 
 /** The request is malformed. `problems` names each field and what was expected. Not retryable. */
 export class InvalidRequestError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly problems: InputProblem[];
 
   constructor(options: { problems: InputProblem[]; target?: string; cause?: unknown; message?: string }) {
@@ -20,6 +20,7 @@ export class InvalidRequestError extends SwitchyardError {
       target: options.target,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'InvalidRequestError';
     this.problems = options.problems;
   }

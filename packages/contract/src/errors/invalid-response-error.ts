@@ -1,13 +1,13 @@
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.invalid-response');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.invalid-response');
 
 /**
  * The target answered, but not as the protocol says: malformed JSON or SSE, or a stream that ended without its
  * terminator or a finish reason. Retryable by default: a truncated answer is never reported as success.
  */
 export class InvalidResponseError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
 
   constructor(options: { message: string; target?: string; isRetryable?: boolean; cause?: unknown }) {
     super({
@@ -17,6 +17,7 @@ export class InvalidResponseError extends SwitchyardError {
       isRetryable: options.isRetryable ?? true,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'InvalidResponseError';
   }
 

@@ -1,11 +1,11 @@
 import type { Exclusion } from '../exclusion-reason.js';
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.no-eligible-target');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.no-eligible-target');
 
 /** No target may serve the request. `excluded` lists every target with its reason code and detail. */
 export class NoEligibleTargetError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly excluded: Exclusion[];
 
   constructor(options: { excluded: Exclusion[]; message?: string }) {
@@ -14,6 +14,7 @@ export class NoEligibleTargetError extends SwitchyardError {
       code: 'no-eligible-target',
       message: options.message ?? `No eligible target: ${list || 'no targets are configured'}`,
     });
+    this[marker] = true;
     this.name = 'NoEligibleTargetError';
     this.excluded = options.excluded;
   }

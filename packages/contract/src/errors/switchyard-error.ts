@@ -1,4 +1,4 @@
-const baseMarker = Symbol.for('switchyard.error');
+const baseMarker = /* @__PURE__ */ Symbol.for('switchyard.error');
 
 /** Stable error codes; switch on `error.code`, never on the message. */
 export type SwitchyardErrorCode =
@@ -29,7 +29,7 @@ export interface SwitchyardErrorOptions {
  * `instanceof`: they work across two installed copies of the package because they check a `Symbol.for` marker.
  */
 export class SwitchyardError extends Error {
-  readonly [baseMarker] = true;
+  declare readonly [baseMarker]: true;
   readonly code: SwitchyardErrorCode;
   /** Whether trying the same target again could succeed. */
   readonly isRetryable: boolean;
@@ -37,6 +37,7 @@ export class SwitchyardError extends Error {
 
   constructor(options: SwitchyardErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this[baseMarker] = true;
     this.name = 'SwitchyardError';
     this.code = options.code;
     this.isRetryable = options.isRetryable ?? false;

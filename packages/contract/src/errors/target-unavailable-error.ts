@@ -1,10 +1,10 @@
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.target-unavailable');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.target-unavailable');
 
 /** The target cannot serve now (model missing or downloading, daemon down). The router moves on to the next one. */
 export class TargetUnavailableError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly reason: string;
 
   constructor(options: { target: string; reason: string; isRetryable?: boolean; cause?: unknown }) {
@@ -15,6 +15,7 @@ export class TargetUnavailableError extends SwitchyardError {
       isRetryable: options.isRetryable ?? false,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'TargetUnavailableError';
     this.reason = options.reason;
   }

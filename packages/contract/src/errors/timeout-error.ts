@@ -1,10 +1,10 @@
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.timeout');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.timeout');
 
 /** A deadline passed: `phase` says which (`first-token`, `stall`, `total`, `connect`, `deadline`). Retryable. */
 export class TimeoutError extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly timeoutMs: number;
   readonly phase: string;
 
@@ -17,6 +17,7 @@ export class TimeoutError extends SwitchyardError {
       isRetryable: options.isRetryable ?? true,
       cause: options.cause,
     });
+    this[marker] = true;
     this.name = 'TimeoutError';
     this.timeoutMs = options.timeoutMs;
     this.phase = phase;
