@@ -12,6 +12,7 @@ export type { GgufTensor, GgufValue } from './gguf-writer.js';
 export { encodeGguf } from './gguf-writer.js';
 export type { LlamaServer, LlamaServerOptions } from './llama-server.js';
 export { findLlamaServer, startLlamaServer } from './llama-server.js';
+export { createPageTargetProxy } from './page-target-proxy.js';
 export { createSeededRandom } from './seeded-random.js';
 export type { TinyModelOptions, TinyModelSize, WrittenTinyModel } from './tiny-model.js';
 export {
