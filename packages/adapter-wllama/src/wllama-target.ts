@@ -1,0 +1,375 @@
+import type {
+  FinishReason,
+  GenerateResult,
+  StreamPart,
+  Target,
+  TargetCall,
+  TargetStatus,
+  Usage,
+} from '@switchyard/contract';
+import { parseTargetCall } from '@switchyard/contract';
+import {
+  AbortError,
+  type InputProblem,
+  InvalidConfigError,
+  InvalidRequestError,
+  TargetUnavailableError,
+  toSwitchyardError,
+} from '@switchyard/contract/errors';
+import { Wllama } from '@wllama/wllama';
+import { AsyncChannel } from './async-channel.js';
+import { PrefixStripper } from './prefix-stripper.js';
+
+/** Settings of {@link createWllamaTarget}. */
+export interface WllamaSettings {
+  /** URL of the GGUF model (the first file of a split model). */
+  modelUrl: string;
+  /**
+   * URL of `wllama.wasm` as your app serves it: copy `@wllama/wllama/esm/wasm/wllama.wasm` to your static files, or
+   * import it with your bundler's asset URL syntax (e.g. Vite's `?url`).
+   */
+  wasmUrl: string;
+  /** Target id. Default `wllama`. */
+  id?: string;
+  /** Context size in tokens (`n_ctx`). Default 2048. */
+  contextSize?: number;
+  /** Cap on output tokens per call. Default 512. */
+  maxOutputTokens?: number;
+  /**
+   * Threads. Default: wllama's choice — several when the page is cross-origin isolated (COOP/COEP headers, so
+   * `SharedArrayBuffer` exists), one otherwise.
+   */
+  threads?: number;
+  /** Keep the downloaded model in the browser's storage (Origin Private File System) for the next visit. Default true. */
+  useCache?: boolean;
+  /** Start downloading and loading the model at once. Default true; otherwise on the first call or `load()`. */
+  loadEagerly?: boolean;
+  /** Relative quality 0..1 for quality-aware routing. */
+  quality?: number;
+}
+
+/** A {@link Target} on a GGUF model in WebAssembly, with its engine exposed for diagnostics. */
+export interface WllamaTarget extends Target {
+  /** Downloads (or reads from the cache) and loads the model; resolves with the status. Never rejects. */
+  load(): Promise<TargetStatus>;
+  /** Whether the multi-thread build runs (only after the model loaded). */
+  isMultithread(): boolean | undefined;
+}
+
+type ChatChunk = {
+  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  timings?: { prompt_n?: number; cache_n?: number };
+};
+type ChatResponse = {
+  choices: { message: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+};
+
+/**
+ * Creates a local target on llama.cpp compiled to WebAssembly (`@wllama/wllama`, which runs the model in its own Web
+ * Worker, so the page stays responsive). The model is fetched from `modelUrl` with progress reported as status
+ * `downloading`, kept in the browser's storage for the next visit, and loaded with one thread, or several when the
+ * page is cross-origin isolated. Calls run one at a time (a device runs one generation at once); streaming, abort
+ * and continuation of an assistant prefix (prefilled, and never repeated in the output) are supported.
+ *
+ * @example
+ * ```ts
+ * const device = createWllamaTarget({ modelUrl: '/models/model.gguf', wasmUrl: '/wllama.wasm' });
+ * const router = createRouter({ targets: { device, gpu }, policy: { mode: 'prefer-local' } });
+ * ```
+ */
+export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
+  const config = validate(settings);
+  const id = config.id;
+  const engine = new Wllama({ default: config.wasmUrl }, { suppressNativeLog: true, logger: quietLogger });
+  let current: TargetStatus = { state: 'loading' };
+  let loading: Promise<TargetStatus> | undefined;
+  let disposed = false;
+  // One generation at a time: wllama runs one completion per context.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function load(): Promise<TargetStatus> {
+    loading ??= (async () => {
+      try {
+        await engine.loadModelFromUrl(config.modelUrl, {
+          n_ctx: config.contextSize,
+          ...(config.threads !== undefined ? { n_threads: config.threads } : {}),
+          useCache: config.useCache,
+          progressCallback({ loaded, total }: { loaded: number; total: number }) {
+            if (loaded < total) {
+              current = {
+                state: 'downloading',
+                progress: total > 0 ? loaded / total : 0,
+                receivedBytes: loaded,
+                totalBytes: total,
+              };
+            } else {
+              current = { state: 'loading' };
+            }
+          },
+        });
+        current = disposed ? { state: 'unavailable', reason: 'disposed' } : { state: 'ready' };
+      } catch (error) {
+        current = { state: 'unavailable', reason: `the model could not be loaded: ${describe(error)}` };
+      }
+      return current;
+    })();
+    return loading;
+  }
+
+  async function acquire(signal: AbortSignal | undefined): Promise<() => void> {
+    let release!: () => void;
+    const previous = queue;
+    queue = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    if (!signal) {
+      await previous;
+      return release;
+    }
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    try {
+      await Promise.race([previous, aborted]);
+    } catch (error) {
+      // Give the slot on only after the call ahead of us is done.
+      void previous.then(release);
+      throw new AbortError({ target: id, cause: error });
+    }
+    return release;
+  }
+
+  async function prepare(input: TargetCall) {
+    const call = parseTargetCall(input, id);
+    const problems: InputProblem[] = [];
+    if (call.tools?.length)
+      problems.push({ path: 'tools', message: 'this target has no tools (capabilities.tools is false)' });
+    const messages = call.messages.map((message, index) => {
+      if (message.role === 'tool') {
+        problems.push({
+          path: `messages[${index}].role`,
+          message: 'this target has no tools (capabilities.tools is false)',
+        });
+        return { role: 'user' as const, content: '' };
+      }
+      if (message.role === 'user' && typeof message.content !== 'string') {
+        if (message.content.some((part) => part.type !== 'text')) {
+          problems.push({
+            path: `messages[${index}].content`,
+            message: 'this target takes text only (capabilities.images is false)',
+          });
+        }
+        return {
+          role: 'user' as const,
+          content: message.content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
+        };
+      }
+      return { role: message.role, content: message.content as string };
+    });
+    if (problems.length > 0) throw new InvalidRequestError({ target: id, problems });
+    if (call.assistantPrefix) messages.push({ role: 'assistant', content: call.assistantPrefix });
+    if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
+    if (current.state !== 'ready') await load();
+    if (current.state !== 'ready') {
+      throw new TargetUnavailableError({
+        target: id,
+        reason: current.state === 'unavailable' ? current.reason : `the model is ${current.state}`,
+      });
+    }
+    const params = {
+      messages,
+      max_tokens: Math.min(call.maxTokens ?? config.maxOutputTokens, config.maxOutputTokens),
+      ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
+      ...(call.topP !== undefined ? { top_p: call.topP } : {}),
+      ...(call.stop?.length ? { stop: call.stop } : {}),
+      ...(call.seed !== undefined ? { seed: call.seed } : {}),
+      ...(call.responseFormat?.type === 'json_schema'
+        ? {
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: call.responseFormat.name ?? 'answer', schema: call.responseFormat.schema },
+            },
+          }
+        : {}),
+    };
+    return { call, params };
+  }
+
+  async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
+    const { call, params } = await prepare(input);
+    const release = await acquire(call.signal);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(call.signal?.reason);
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    const chunks = new AsyncChannel<ChatChunk>();
+    const strip = new PrefixStripper(call.assistantPrefix ?? '');
+    let finishReason: FinishReason = 'stop';
+    let outputTokens = 0;
+    let usage: Usage | undefined;
+    let running: Promise<unknown> | undefined;
+    try {
+      running = engine
+        .createChatCompletion({
+          ...params,
+          stream: true,
+          abortSignal: controller.signal,
+          onData: (chunk: ChatChunk) => chunks.push(chunk),
+        } as unknown as Parameters<Wllama['createChatCompletion']>[0] & {
+          stream: true;
+          onData: (chunk: unknown) => void;
+        })
+        .then(
+          () => chunks.end(),
+          (error: unknown) => chunks.fail(error),
+        );
+      for await (const chunk of chunks) {
+        if (controller.signal.aborted) break;
+        const choice = chunk.choices?.[0];
+        const text = choice?.delta?.content;
+        if (text) {
+          outputTokens += 1;
+          const fresh = strip.push(text);
+          if (fresh) yield { type: 'text-delta', text: fresh };
+        }
+        if (choice?.finish_reason === 'length') finishReason = 'length';
+        if (chunk.usage?.prompt_tokens !== undefined) {
+          usage = {
+            inputTokens: chunk.usage.prompt_tokens,
+            outputTokens: chunk.usage.completion_tokens ?? outputTokens,
+          };
+        } else if (chunk.timings?.prompt_n !== undefined) {
+          usage = { inputTokens: chunk.timings.prompt_n + (chunk.timings.cache_n ?? 0), outputTokens };
+        }
+      }
+      if (controller.signal.aborted) throw new AbortError({ target: id, cause: call.signal?.reason });
+      const rest = strip.flush();
+      if (rest) yield { type: 'text-delta', text: rest };
+      if (usage) yield { type: 'usage', usage: { ...usage, outputTokens: Math.max(usage.outputTokens, outputTokens) } };
+      yield { type: 'finish', finishReason };
+    } catch (error) {
+      if (call.signal?.aborted) throw new AbortError({ target: id, cause: error });
+      throw toSwitchyardError(error, { target: id });
+    } finally {
+      call.signal?.removeEventListener('abort', onAbort);
+      controller.abort();
+      // The slot frees only once the engine has stopped, so the next call never meets a busy context.
+      void (running ?? Promise.resolve()).finally(release);
+    }
+  }
+
+  async function generate(input: TargetCall): Promise<GenerateResult> {
+    const { call, params } = await prepare(input);
+    const release = await acquire(call.signal);
+    try {
+      const response = (await engine.createChatCompletion({
+        ...params,
+        ...(call.signal ? { abortSignal: call.signal } : {}),
+      } as Parameters<Wllama['createChatCompletion']>[0] & { stream?: false })) as unknown as ChatResponse;
+      const choice = response.choices[0];
+      const strip = new PrefixStripper(call.assistantPrefix ?? '');
+      const text = strip.push(choice?.message.content ?? '') + strip.flush();
+      return {
+        text,
+        toolCalls: [],
+        finishReason: choice?.finish_reason === 'length' ? 'length' : 'stop',
+        usage: {
+          inputTokens: response.usage?.prompt_tokens ?? 0,
+          outputTokens: response.usage?.completion_tokens ?? 0,
+        },
+      };
+    } catch (error) {
+      if (call.signal?.aborted) throw new AbortError({ target: id, cause: error });
+      throw toSwitchyardError(error, { target: id });
+    } finally {
+      release();
+    }
+  }
+
+  if (config.loadEagerly) void load();
+
+  return {
+    specificationVersion: 'v1',
+    id,
+    locality: 'local',
+    capabilities: {
+      contextWindow: config.contextSize,
+      maxOutputTokens: config.maxOutputTokens,
+      tools: false,
+      jsonSchema: true,
+      images: false,
+      continuation: true,
+      ...(settings.quality !== undefined ? { quality: settings.quality } : {}),
+    },
+    status: () => current,
+    async checkStatus() {
+      return current.state === 'ready' ? current : load();
+    },
+    load,
+    isMultithread: () => (current.state === 'ready' ? engine.isMultithread() : undefined),
+    stream,
+    generate,
+    async dispose() {
+      disposed = true;
+      current = { state: 'unavailable', reason: 'disposed' };
+      await engine.exit().catch(() => undefined);
+    },
+  };
+}
+
+const quietLogger = {
+  debug: () => {},
+  log: () => {},
+  warn: (...args: unknown[]) => console.warn(...args),
+  error: (...args: unknown[]) => console.error(...args),
+};
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+interface Config {
+  id: string;
+  modelUrl: string;
+  wasmUrl: string;
+  contextSize: number;
+  maxOutputTokens: number;
+  threads: number | undefined;
+  useCache: boolean;
+  loadEagerly: boolean;
+}
+
+function validate(settings: WllamaSettings): Config {
+  const problems: InputProblem[] = [];
+  const whole = (value: unknown, path: string, fallback: number | undefined) => {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+    problems.push({ path, message: `expected a positive whole number, got ${String(value)}` });
+    return fallback;
+  };
+  const url = (value: unknown, path: string, example: string) => {
+    if (typeof value === 'string' && value.length > 0) return value;
+    problems.push({ path, message: `expected the URL your app serves it at, e.g. '${example}'` });
+    return '';
+  };
+  if (typeof settings !== 'object' || settings === null) {
+    throw new InvalidConfigError({ problems: [{ path: '', message: 'expected settings with modelUrl and wasmUrl' }] });
+  }
+  if (settings.quality !== undefined && !(settings.quality >= 0 && settings.quality <= 1)) {
+    problems.push({ path: 'quality', message: `expected a number from 0 to 1, got ${String(settings.quality)}` });
+  }
+  const config: Config = {
+    id: settings.id ?? 'wllama',
+    modelUrl: url(settings.modelUrl, 'modelUrl', '/models/model.gguf'),
+    wasmUrl: url(settings.wasmUrl, 'wasmUrl', '/wllama.wasm'),
+    contextSize: whole(settings.contextSize, 'contextSize', 2048)!,
+    maxOutputTokens: whole(settings.maxOutputTokens, 'maxOutputTokens', 512)!,
+    threads: whole(settings.threads, 'threads', undefined),
+    useCache: settings.useCache ?? true,
+    loadEagerly: settings.loadEagerly ?? true,
+  };
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
+  return config;
+}

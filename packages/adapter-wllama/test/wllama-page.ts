@@ -1,0 +1,23 @@
+// Runs in headless Chromium: the tiny generated GGUF model on wllama, served by the test's loopback server.
+import type { TargetStatus } from '@switchyard/contract';
+import { hostTarget } from '@switchyard/testkit/page';
+import { createWllamaTarget } from '../src/index.js';
+
+const statuses: TargetStatus[] = [];
+const target = createWllamaTarget({
+  modelUrl: `${location.origin}/tiny.gguf`,
+  wasmUrl: '/wllama.wasm',
+  contextSize: 512,
+  // wllama's default is half the cores: one thread on a 2-core machine, so ask for two where threads can run.
+  ...(globalThis.crossOriginIsolated ? { threads: 2 } : {}),
+});
+const poll = setInterval(() => {
+  const status = target.status();
+  if (JSON.stringify(status) !== JSON.stringify(statuses.at(-1))) statuses.push(status);
+  if (status.state === 'ready' || status.state === 'unavailable') clearInterval(poll);
+}, 2);
+hostTarget('wllama', target);
+
+Object.assign(globalThis, {
+  wllamaTest: { target, statuses, crossOriginIsolated: globalThis.crossOriginIsolated },
+});

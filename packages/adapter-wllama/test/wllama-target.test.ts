@@ -1,0 +1,150 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { TargetStatus } from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
+import type { BrowserPage, BrowserPageOptions } from '@switchyard/testkit';
+import { createPageTargetProxy, ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WllamaTarget } from '../src/index.js';
+
+declare global {
+  var wllamaTest: { target: WllamaTarget; statuses: TargetStatus[]; crossOriginIsolated: boolean };
+}
+
+const wasmPath = createRequire(import.meta.url).resolve('@wllama/wllama/esm/wasm/wllama.wasm');
+const loadTimeout = 180_000;
+let modelPath: string;
+let modelDownloads = 0;
+let browser: BrowserPage;
+
+/** Serves the model in 16 KB pieces 15 ms apart (wllama reports progress at most every 100 ms), like a real download, and counts full downloads. */
+async function pageOptions(crossOriginIsolated: boolean): Promise<BrowserPageOptions> {
+  const { readFile } = await import('node:fs/promises');
+  const model = await readFile(modelPath);
+  return {
+    crossOriginIsolated,
+    scripts: { '/app.js': fileURLToPath(new URL('./wllama-page.ts', import.meta.url)) },
+    files: { '/wllama.wasm': { path: wasmPath } },
+    async handle(request, response) {
+      if (!request.url?.startsWith('/tiny.gguf')) return false;
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': model.byteLength,
+        ...(crossOriginIsolated ? { 'cross-origin-resource-policy': 'same-origin' } : {}),
+      });
+      if (request.method === 'HEAD') return Boolean(response.end());
+      modelDownloads += 1;
+      for (let offset = 0; offset < model.byteLength; offset += 16_384) {
+        response.write(model.subarray(offset, offset + 16_384));
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      response.end();
+      return true;
+    },
+  };
+}
+
+const waitReady = (page: BrowserPage['page']) =>
+  page.waitForFunction(
+    () => globalThis.wllamaTest && ['ready', 'unavailable'].includes(globalThis.wllamaTest.target.status().state),
+    undefined,
+    { timeout: loadTimeout },
+  );
+
+beforeAll(async () => {
+  modelPath = await ensureTinyModel();
+  browser = await openBrowserPage(await pageOptions(false));
+  await waitReady(browser.page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('adapter-wllama on the tiny GGUF model in headless Chromium', () => {
+  it('reports the model download as downloading with rising progress, then ready', async () => {
+    const statuses = await browser.page.evaluate(() => wllamaTest.statuses);
+    expect(statuses.at(-1)).toEqual({ state: 'ready' });
+    const progress = statuses.flatMap((status) => (status.state === 'downloading' ? [status.progress] : []));
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.every((value) => value >= 0 && value < 1)).toBe(true);
+    expect(modelDownloads).toBe(1);
+  });
+
+  it('runs single-threaded when the page is not cross-origin isolated', async () => {
+    const seen = await browser.page.evaluate(() => ({
+      isolated: wllamaTest.crossOriginIsolated,
+      multithread: wllamaTest.target.isMultithread(),
+    }));
+    expect(seen).toEqual({ isolated: false, multithread: false });
+  });
+
+  it('continues an assistant prefix and repeats none of it', async () => {
+    const seen = await browser.page.evaluate(async () => {
+      const call = {
+        messages: [{ role: 'user' as const, content: 'Tell me about trains.' }],
+        maxTokens: 10,
+        temperature: 0,
+        seed: 1,
+      };
+      const full = (await wllamaTest.target.generate(call)).text;
+      const prefix = full.split(' ').slice(0, 4).join(' ');
+      const parts: string[] = [];
+      for await (const part of wllamaTest.target.stream({ ...call, assistantPrefix: prefix, maxTokens: 6 })) {
+        if (part.type === 'text-delta') parts.push(part.text);
+      }
+      const generated = await wllamaTest.target.generate({ ...call, assistantPrefix: prefix, maxTokens: 6 });
+      const fresh = await wllamaTest.target.generate({ ...call, maxTokens: 6 });
+      return { full, prefix, streamed: parts.join(''), generated: generated.text, fresh: fresh.text };
+    });
+    expect(seen.prefix.length).toBeGreaterThan(0);
+    expect(seen.streamed.length).toBeGreaterThan(0);
+    // wllama prefills the prefix and echoes it: the adapter must hand back only the new text, …
+    expect(seen.streamed.startsWith(seen.prefix)).toBe(false);
+    expect(seen.generated).toBe(seen.streamed);
+    // … which goes on after the prefix rather than restarting the answer. (It need not match the original greedy
+    // answer word for word: the prefix is re-tokenized as prompt text, as with llama-server's assistant prefill.)
+    expect(seen.fresh.startsWith(seen.prefix)).toBe(true);
+    expect(seen.streamed).not.toBe(seen.fresh);
+  });
+
+  it('keeps the downloaded model in browser storage across a reload', async () => {
+    const before = modelDownloads;
+    await browser.page.reload();
+    await waitReady(browser.page);
+    const statuses = await browser.page.evaluate(() => wllamaTest.statuses);
+    expect(statuses.at(-1)).toEqual({ state: 'ready' });
+    expect(modelDownloads).toBe(before);
+    const answer = await browser.page.evaluate(() =>
+      wllamaTest.target.generate({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 4 }),
+    );
+    expect(answer.text.length).toBeGreaterThan(0);
+  });
+});
+
+runTargetConformance({
+  name: 'adapter-wllama on the tiny GGUF model in headless Chromium',
+  createTarget: () => createPageTargetProxy(browser.page, 'wllama'),
+  disposeTarget: () => undefined,
+  abortWithinMs: 30_000,
+});
+
+describe('adapter-wllama in a cross-origin isolated page (COOP/COEP)', () => {
+  it('runs multi-threaded and generates', async () => {
+    const isolated = await openBrowserPage(await pageOptions(true));
+    try {
+      await waitReady(isolated.page);
+      const seen = await isolated.page.evaluate(async () => ({
+        isolated: wllamaTest.crossOriginIsolated,
+        multithread: wllamaTest.target.isMultithread(),
+        answer: await wllamaTest.target.generate({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 4 }),
+      }));
+      expect(seen.isolated).toBe(true);
+      expect(seen.multithread).toBe(true);
+      expect(seen.answer.text.length).toBeGreaterThan(0);
+    } finally {
+      await isolated.close();
+    }
+  });
+});
