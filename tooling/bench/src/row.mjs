@@ -9,6 +9,7 @@ const rows = {
   gateway: () => import('./rows/gateway.mjs'),
   local: () => import('./rows/local.mjs'),
   bundle: () => import('./rows/bundle.mjs'),
+  browser: () => import('./rows/browser.mjs'),
 };
 
 process.once('message', async (options) => {

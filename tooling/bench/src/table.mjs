@@ -82,6 +82,8 @@ const catalogue = [
   ['10', '  of which zod', 'bundle.router.zodGzipKB', 'KB', null, ''],
   ['10', 'bundle: router + openai adapter, gzip', 'bundle.routerOpenai.gzipKB', 'KB', { max: 40 }, ''],
   ['10', 'bundle: signals-browser, gzip', 'bundle.signalsBrowser.gzipKB', 'KB', { max: 3 }, ''],
+  ['11', 'TTFT ratio wllama in page / node-llama-cpp', 'browser.ttft.wllamaVsLlamacpp.ratio', '×', { max: 2 }, ''],
+  ['11', 'TTFT wllama in page, p50', 'browser.ttft.wllamaVsLlamacpp.routed', 'µs', null, ''],
 ];
 
 function summarise(value) {

@@ -27,12 +27,22 @@ describe('pnpm bench --quick', () => {
     expect(report.machine.node).toBe(process.versions.node);
     expect(report.machine.undici).toMatch(/^\d+\.\d+\.\d+/);
     expect(report.machine.loadavgBefore).toHaveLength(3);
-    for (const row of ['latency', 'streaming', 'decision', 'memory', 'failover', 'gateway', 'local', 'bundle']) {
+    for (const row of [
+      'latency',
+      'streaming',
+      'decision',
+      'memory',
+      'failover',
+      'gateway',
+      'local',
+      'bundle',
+      'browser',
+    ]) {
       expect(report.rows[row], row).toBeDefined();
       expect(report.rows[row].error, row).toBeUndefined();
     }
     const rowsWithFigures = new Set(report.figures.map((figure: { row: string }) => figure.row));
-    expect([...rowsWithFigures].sort()).toEqual(['1', '10', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect([...rowsWithFigures].sort()).toEqual(['1', '10', '11', '2', '3', '4', '5', '6', '7', '8', '9']);
     for (const figure of report.figures) expect(Number.isFinite(figure.median), figure.name).toBe(true);
     expect(report.rows.streaming.lost).toBe(0);
     expect(report.rows.streaming.lostDirect).toBe(0);
