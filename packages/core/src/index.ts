@@ -26,8 +26,25 @@ export type { TargetStats } from './execution/target-health.js';
 export { parsePolicy } from './policy/parse-policy.js';
 export type { Policy, PolicyInput, PolicyRule, RoutingMode } from './policy/policy.js';
 export { policySchema } from './policy/policy-schema.js';
-export type { PiiDetection, PiiKind } from './privacy/detect-pii.js';
-export { detectPii, isIbanValid, isLuhnValid, piiKinds } from './privacy/detect-pii.js';
+export type {
+  PiiDetection,
+  PiiDetector,
+  PiiDetectorOptions,
+  PiiFinding,
+  PiiKind,
+} from './privacy/detect-pii.js';
+export {
+  createPiiDetector,
+  defaultMinConfidence,
+  detectPii,
+  deviceRegion,
+  isIbanValid,
+  isLuhnValid,
+  piiKinds,
+  piiRecognizers,
+} from './privacy/detect-pii.js';
+export type { NumberToken, PiiScan } from './privacy/pii-scan.js';
+export type { PiiRecognizer } from './privacy/recognizer.js';
 export type { FailoverPart, RouteDecisionPart, RouterStreamPart, RouteSummaryPart } from './route-stream-part.js';
 export type { ManualSignals } from './signals/create-manual-signals.js';
 export { createManualSignals } from './signals/create-manual-signals.js';

@@ -1,5 +1,5 @@
 import type { Message } from '@switchyard/contract';
-import { detectPii } from '../privacy/detect-pii.js';
+import type { PiiDetector } from '../privacy/detect-pii.js';
 import type { TextFacts } from './recent-texts.js';
 import { RecentTexts } from './recent-texts.js';
 
@@ -94,14 +94,17 @@ export function countPromptTokens(
   return total;
 }
 
-/** Personal-data kinds found in any message (system, user, assistant and tool results alike). */
-export function detectPiiInMessages(messages: readonly Message[]): string[] {
+/** Personal-data kinds `detect` finds in any message (system, user, assistant and tool results alike). */
+export function detectPiiInMessages(messages: readonly Message[], detect: PiiDetector): string[] {
   let found: string[] | undefined;
   for (const message of messages) {
     const text = textOf(message);
     if (text.length === 0) continue;
     const shared = recentTexts.get(text);
-    shared.pii ??= detectPii(text).kinds;
+    if (shared.pii === undefined || shared.piiDetector !== detect) {
+      shared.pii = detect(text).kinds;
+      shared.piiDetector = detect;
+    }
     if (shared.pii.length === 0) continue;
     if (found === undefined) found = shared.pii;
     else found = [...new Set([...found, ...shared.pii])];

@@ -2,6 +2,7 @@ import type { Exclusion, ExclusionReason, GenerateRequest, TargetStatus } from '
 import type { TargetHealth } from '../execution/target-health.js';
 import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
+import { detectorFor } from '../privacy/detector-for-policy.js';
 import type { DeviceSignals, SignalOverrides } from '../signals/device-signals.js';
 import { thermalStates } from '../signals/device-signals.js';
 import { countPromptTokens, detectPiiInMessages, estimatePromptTokens, lastUserText } from './analyze-messages.js';
@@ -72,7 +73,8 @@ export function planRoute(input: DecisionInput): RoutePlan {
 
   // Privacy: an explicit `private` needs no scan; otherwise the on-device detector decides.
   const markedPrivate = request.routing?.privacy === 'private';
-  const detected = !markedPrivate && policy.privacy.detectPii ? detectPiiInMessages(messages) : [];
+  const detected =
+    !markedPrivate && policy.privacy.detectPii ? detectPiiInMessages(messages, detectorFor(policy.privacy)) : [];
   const isPrivate = markedPrivate || detected.length > 0;
 
   const estimate = estimatePromptTokens(messages);

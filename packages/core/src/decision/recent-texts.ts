@@ -4,6 +4,8 @@ export interface TextFacts {
   readonly key: number;
   /** Personal-data kinds; `undefined` until the detector has run on this text. */
   pii: string[] | undefined;
+  /** The detector that found {@link pii} (policies may configure different ones). */
+  piiDetector: unknown;
   /** Raw token counts by tokenizer (without the per-message overhead). */
   counted: Map<(text: string) => number | undefined, number> | undefined;
 }
@@ -45,7 +47,7 @@ export class RecentTexts {
     if (bucket !== undefined) {
       for (const facts of bucket) if (facts.text === text) return facts;
     }
-    const facts: TextFacts = { text, key, pii: undefined, counted: undefined };
+    const facts: TextFacts = { text, key, pii: undefined, piiDetector: undefined, counted: undefined };
     // A text larger than the whole budget is analysed but not kept, and so is one whose group is full.
     if (text.length > this.maxChars || (bucket !== undefined && bucket.length >= maxGroup)) return facts;
     while (this.#order.length - this.#oldest >= this.maxEntries || this.#chars + text.length > this.maxChars) {

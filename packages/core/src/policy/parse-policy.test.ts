@@ -1,6 +1,7 @@
 import { InvalidPolicyError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
+import { piiKinds } from '../privacy/pii-kind.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 import { parsePolicy } from './parse-policy.js';
 
@@ -18,7 +19,12 @@ describe('parsePolicy', () => {
   it('applies the documented defaults to an empty policy', () => {
     const policy = parsePolicy({});
     expect(policy.mode).toBe('prefer-local');
-    expect(policy.privacy).toEqual({ detectPii: true, onDetected: 'local-only' });
+    expect(policy.privacy).toEqual({
+      detectPii: true,
+      detect: [...piiKinds],
+      minConfidence: 0.5,
+      onDetected: 'local-only',
+    });
     expect(policy.device).toEqual({ minBatteryLevel: 0.2, maxThermalState: 'serious' });
     expect(policy.execution.retries).toBe(1);
     expect(policy.execution.circuit).toEqual({ failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { defaultMinConfidence, isKnownPhoneRegion } from '../privacy/detect-pii.js';
+import type { PiiKind } from '../privacy/pii-kind.js';
+import { piiKinds } from '../privacy/pii-kind.js';
 
 const thermalSchema = z.enum(['nominal', 'fair', 'serious', 'critical']);
 const fraction = z.number().min(0).max(1);
@@ -40,7 +43,23 @@ export const policySchema = z.strictObject({
   mode: z.enum(['local-only', 'prefer-local', 'prefer-remote', 'remote-only', 'auto']).default('prefer-local'),
   privacy: z
     .strictObject({
+      /** Run the on-device personal-data detector on every request not already marked private. */
       detectPii: z.boolean().default(true),
+      /** Which kinds keep a request on the device; default every kind the detector knows. */
+      detect: z
+        .array(z.enum(piiKinds as [PiiKind, ...PiiKind[]]))
+        .min(1, 'list at least one kind, or set "detectPii": false to switch detection off')
+        .default([...piiKinds]),
+      /** Findings below this confidence (0..1) are ignored; lower catches more, higher sends more to remote targets. */
+      minConfidence: fraction.default(defaultMinConfidence),
+      /** ISO 3166-1 alpha-2 regions whose national phone layouts are read first; default the device locale's region. */
+      regions: z
+        .array(
+          z.string().refine(isKnownPhoneRegion, {
+            message: 'expected an ISO 3166-1 alpha-2 region code in capitals, such as "DE" or "US"',
+          }),
+        )
+        .optional(),
       onDetected: z.literal('local-only').default('local-only'),
     })
     .prefault({}),

@@ -1,199 +1,238 @@
-/** The kinds of personal data and secrets the on-device detector recognises. */
-export type PiiKind = 'email' | 'phone-number' | 'card-number' | 'iban' | 'national-id' | 'secret';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import type { PiiKind } from './pii-kind.js';
+import { piiKinds } from './pii-kind.js';
+import type { PiiFinding } from './pii-scan.js';
+import { forEachNumberToken, PiiScan } from './pii-scan.js';
+import type { PiiRecognizer } from './recognizer.js';
+import { emailRecognizer, obfuscatedEmailRecognizer, phoneRecognizer } from './recognizers/contact-recognizers.js';
+import {
+  abaRoutingRecognizer,
+  bankAccountRecognizer,
+  cardRecognizer,
+  ibanRecognizer,
+} from './recognizers/financial-recognizers.js';
+import {
+  dateOfBirthRecognizer,
+  deTaxIdRecognizer,
+  esDniRecognizer,
+  frNirRecognizer,
+  itFiscalCodeRecognizer,
+  nlBsnRecognizer,
+  passportRecognizer,
+  ukNinoRecognizer,
+  usSsnRecognizer,
+} from './recognizers/identity-recognizers.js';
+import { postalCodeRecognizer, streetAddressRecognizer } from './recognizers/location-recognizers.js';
+import { ipAddressRecognizer } from './recognizers/network-recognizers.js';
+import { personNameRecognizer } from './recognizers/person-name-recognizer.js';
+import {
+  secretAssignmentRecognizer,
+  secretTokenRecognizer,
+  urlCredentialsRecognizer,
+} from './recognizers/secret-recognizers.js';
 
-/** Every kind {@link detectPii} can report, in a stable order. */
-export const piiKinds: readonly PiiKind[] = ['email', 'phone-number', 'card-number', 'iban', 'national-id', 'secret'];
-
-// Separate patterns beat one big alternation here: each is anchored on something distinctive, so the engine skips
-// most of a prompt quickly (about 5× faster on a 4 KB prompt), and the email pattern only runs when there is an "@".
-const secretTokenPattern = new RegExp(
-  '-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----' +
-    '|\\b(?:sk|pk|rk)-(?:[A-Za-z0-9]+-)?[A-Za-z0-9_-]{20,}' +
-    '|\\bAKIA[0-9A-Z]{16}\\b' +
-    '|\\bgh[pousr]_[A-Za-z0-9]{30,}' +
-    '|\\bgithub_pat_[A-Za-z0-9_]{30,}' +
-    '|\\bxox[abprs]-[A-Za-z0-9-]{10,}' +
-    '|\\bAIza[0-9A-Za-z_-]{35}' +
-    '|\\beyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}',
-);
-const secretAssignmentPattern =
-  /\b(?:api[_-]?key|secret|access[_-]?token|auth[_-]?token|password|passwd)\s*[:=]\s*["']?[^\s"']{8,}/i;
-// The lookbehind starts a match only at the beginning of a run, keeping the scan linear on long words.
-const emailPattern = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
-// Branch order matters: earlier branches win at a position, so the strict, checksummed formats come before the
-// loose phone pattern that could swallow their digits.
-const numberPattern = new RegExp(
-  [
-    '(?<iban>\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b)',
-    '(?<ssn>\\b\\d{3}-\\d{2}-\\d{4}\\b)',
-    '(?<card>\\b\\d(?:[ -]?\\d){12,18}\\b)',
-    '(?<phone>(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)|\\b\\d{2,4})[ .-]\\d{3,4}[ .-]\\d{3,4}\\b|\\+\\d{8,14}\\b)',
-  ].join('|'),
-  'g',
-);
-
-// The pre-filter. Every pattern above needs something cheap to find: `@` (email), `:` or `=` (assignments), one of
-// the literals below (tokens), or two digits at most one space or hyphen apart (every number pattern has `\d\d` or
-// `\d[ -]\d` in it). `indexOf` finds one character about 50× faster than a regex scans for a class, so a prompt
-// without these skips the expensive patterns, and the number pattern starts near the first digit pair.
-// Short literals are searched from their rarest character: V8 finds a short literal by its first character, and
-// `k-` (of `sk-`, `pk-`, `rk-`) or `eyJ` (a JWT) would stop at every k or e of English prose.
-const secretTokenMarkers: readonly (readonly [literal: string, rarest: number])[] = [
-  ['-----BEGIN', 0],
-  ['_', 0],
-  ['AKIA', 0],
-  ['xox', 0],
-  ['AIza', 0],
-  ['eyJ', 2],
-  ['k-', 1],
+/** Every recognizer of the detector, in the order they run. */
+export const piiRecognizers: readonly PiiRecognizer[] = [
+  emailRecognizer,
+  obfuscatedEmailRecognizer,
+  secretTokenRecognizer,
+  secretAssignmentRecognizer,
+  urlCredentialsRecognizer,
+  personNameRecognizer,
+  cardRecognizer,
+  ibanRecognizer,
+  usSsnRecognizer,
+  ukNinoRecognizer,
+  frNirRecognizer,
+  esDniRecognizer,
+  nlBsnRecognizer,
+  deTaxIdRecognizer,
+  itFiscalCodeRecognizer,
+  passportRecognizer,
+  abaRoutingRecognizer,
+  bankAccountRecognizer,
+  dateOfBirthRecognizer,
+  ipAddressRecognizer,
+  streetAddressRecognizer,
+  postalCodeRecognizer,
+  phoneRecognizer,
 ];
-const digitPairPattern = /\d[ -]?\d/;
-const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
-/** After this many occurrences a character is common in this text, and a regex scan is the faster way on. */
-const sparseHits = 16;
-/**
- * How far a number match can start before its first digit pair: `+1.(41…` (a phone number with a one-digit country
- * code, a dot and an area code in brackets) has it at offset 4; every other branch has it at 0 to 3.
- */
-const maxDigitPairOffset = 4;
 
-function isDigitAt(text: string, index: number): boolean {
-  const code = text.charCodeAt(index);
-  return code >= 48 && code <= 57;
+/** The confidence a finding needs to count when the caller sets none (Presidio's recognizers mostly score 0.4–1). */
+export const defaultMinConfidence = 0.5;
+
+/** Options of {@link createPiiDetector}. */
+export interface PiiDetectorOptions {
+  /** The kinds to look for; default every kind in {@link piiKinds}. */
+  kinds?: readonly PiiKind[];
+  /** Findings below this confidence (0..1) are ignored; default {@link defaultMinConfidence}. */
+  minConfidence?: number;
+  /**
+   * ISO 3166-1 alpha-2 regions whose national phone layouts (no `+`) are read first, e.g. `['DE']` for `089 1234567`;
+   * default the device locale's region. Other common regions are still tried, with less confidence.
+   */
+  regions?: readonly string[];
 }
 
-/** Where `\d[ -]?\d` first matches, or -1: each digit's occurrences are found with `indexOf` while they are few. */
-function firstDigitPair(text: string): number {
-  let first = -1;
-  for (const digit of digits) {
-    let hits = 0;
-    for (let index = text.indexOf(digit); index !== -1; index = text.indexOf(digit, index + 1)) {
-      if (first !== -1 && index >= first) break;
-      const next = text.charCodeAt(index + 1);
-      if (isDigitAt(text, index + 1) || ((next === 32 || next === 45) && isDigitAt(text, index + 2))) {
-        first = index;
-        break;
-      }
-      if (++hits > sparseHits) return text.search(digitPairPattern);
-    }
-  }
-  return first;
-}
-
-function includesLiteral(text: string, literal: string, rarest: number): boolean {
-  if (rarest === 0) return text.includes(literal);
-  const anchor = literal[rarest]!;
-  let hits = 0;
-  for (let index = text.indexOf(anchor, rarest); index !== -1; index = text.indexOf(anchor, index + 1)) {
-    if (text.startsWith(literal, index - rarest)) return true;
-    if (++hits > sparseHits) return text.includes(literal);
-  }
-  return false;
-}
-
-function mayHoldSecretToken(text: string): boolean {
-  for (const [literal, rarest] of secretTokenMarkers) if (includesLiteral(text, literal, rarest)) return true;
-  return false;
-}
-
-/** The Luhn checksum used by payment card numbers. */
-export function isLuhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let index = digits.length - 1; index >= 0; index -= 1) {
-    let digit = digits.charCodeAt(index) - 48;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-/** The ISO 13616 mod-97 check of an IBAN (spaces already removed). */
-export function isIbanValid(iban: string): boolean {
-  if (iban.length < 15 || iban.length > 34) return false;
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (let index = 0; index < rearranged.length; index += 1) {
-    const code = rearranged.charCodeAt(index);
-    // Letters count as two digits (A = 10 … Z = 35).
-    const value = code >= 65 ? code - 55 : code - 48;
-    remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
-  }
-  return remainder === 1;
-}
-
-function countDigits(text: string): number {
-  let count = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 48 && code <= 57) count += 1;
-  }
-  return count;
-}
-
-function isValidSsn(text: string): boolean {
-  const area = text.slice(0, 3);
-  return area !== '000' && area !== '666' && area[0] !== '9' && text.slice(4, 6) !== '00' && text.slice(7) !== '0000';
-}
-
-/** Result of {@link detectPii}. */
+/** Result of a scan. */
 export interface PiiDetection {
   /** Kinds found, in {@link piiKinds} order; empty when nothing was found. */
   kinds: PiiKind[];
+  /** Every finding at or above the minimum confidence, in text order (offsets and recognizer names, never values). */
+  findings: PiiFinding[];
+}
+
+/** A configured detector: a synchronous function of one text. */
+export interface PiiDetector {
+  (text: string): PiiDetection;
+  /** The settings in force, defaults applied. */
+  readonly options: Readonly<Required<PiiDetectorOptions>>;
+}
+
+/** The region of the device's locale (`Intl`, so it works in browsers and on Node), or `undefined`. */
+export function deviceRegion(): string | undefined {
+  try {
+    const locale = new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).maximize();
+    return locale.region !== undefined && isSupportedCountry(locale.region) ? locale.region : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `region` is an ISO 3166-1 alpha-2 code whose phone numbering plan the detector knows. */
+export function isKnownPhoneRegion(region: string): boolean {
+  return isSupportedCountry(region);
+}
+
+/** Digit counts up to this get their own list of number recognizers; longer tokens share one. */
+const maxTabulatedDigits = 40;
+
+interface DetectorPlan {
+  readonly textRecognizers: readonly PiiRecognizer[];
+  /** Number recognizers by the digit count of a token (index 0 holds those for counts above the table). */
+  readonly numberRecognizers: readonly (readonly PiiRecognizer[])[];
+  readonly regions: readonly string[];
+  readonly wanted: ReadonlySet<PiiKind>;
+  readonly minConfidence: number;
+}
+
+/** Drops a finding that lies inside a surer finding of another kind (digits of an IBAN are not also a phone). */
+function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
+  if (findings.length < 2) return findings;
+  return findings.filter(
+    (finding) =>
+      !findings.some(
+        (other) =>
+          other !== finding &&
+          other.kind !== finding.kind &&
+          other.confidence > finding.confidence &&
+          other.start <= finding.start &&
+          other.end >= finding.end,
+      ),
+  );
+}
+
+function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetection {
+  const scan = new PiiScan(text, plan.regions, prefilter);
+  for (const recognizer of plan.textRecognizers) recognizer.scanText!(scan);
+  const byDigits = plan.numberRecognizers;
+  if (byDigits.some((list) => list.length > 0)) {
+    forEachNumberToken(text, (token) => {
+      const recognizers = byDigits[token.digitCount < byDigits.length ? token.digitCount : 0]!;
+      for (const recognizer of recognizers) recognizer.scanNumber!(scan, token);
+    });
+  }
+  if (scan.findings.length === 0) return { kinds: [], findings: [] };
+  const findings = resolveOverlaps(
+    scan.findings.filter((finding) => finding.confidence >= plan.minConfidence && plan.wanted.has(finding.kind)),
+  ).sort((left, right) => left.start - right.start || right.end - left.end);
+  const found = new Set(findings.map((finding) => finding.kind));
+  return { kinds: piiKinds.filter((kind) => found.has(kind)), findings };
+}
+
+function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Required<PiiDetectorOptions> } {
+  const kinds = options.kinds ?? piiKinds;
+  const minConfidence = options.minConfidence ?? defaultMinConfidence;
+  if (!(minConfidence >= 0 && minConfidence <= 1)) {
+    throw new RangeError(`minConfidence must be a number from 0 to 1, got ${String(options.minConfidence)}`);
+  }
+  for (const kind of kinds) {
+    if (!piiKinds.includes(kind))
+      throw new RangeError(`unknown PII kind "${kind}"; expected one of ${piiKinds.join(', ')}`);
+  }
+  const device = deviceRegion();
+  const regions = options.regions ?? (device === undefined ? [] : [device]);
+  for (const region of regions) {
+    if (!isSupportedCountry(region)) {
+      throw new RangeError(`unknown region "${region}"; use an ISO 3166-1 alpha-2 code such as "DE" or "US"`);
+    }
+  }
+  const wanted = new Set(kinds);
+  const active = piiRecognizers.filter((recognizer) => wanted.has(recognizer.kind));
+  return {
+    textRecognizers: active.filter((recognizer) => recognizer.scanText !== undefined),
+    numberRecognizers: Array.from({ length: maxTabulatedDigits + 1 }, (_, count) =>
+      active.filter((recognizer) => {
+        if (recognizer.scanNumber === undefined) return false;
+        const [min, max] = recognizer.digits ?? [1, Number.POSITIVE_INFINITY];
+        return count === 0 ? max > maxTabulatedDigits : count >= min && count <= max;
+      }),
+    ),
+    regions,
+    wanted,
+    minConfidence,
+    options: { kinds: [...kinds], minConfidence, regions: [...regions] },
+  };
 }
 
 /**
- * The on-device personal-data detector: emails, phone numbers, payment card numbers (Luhn-checked), IBANs (mod-97
- * checked), US social security numbers, and API keys, tokens, passwords and private keys. It runs locally with a few
- * precompiled patterns and never sends text anywhere. It errs on the side of detecting: a false positive keeps a
- * request on the device, a false negative could send it away.
+ * Creates the on-device personal-data detector: named recognizers (after Microsoft Presidio's design) for emails,
+ * phone numbers (libphonenumber-js), payment cards (Luhn), IBANs (mod 97), national ids (US SSN, UK NINO, French
+ * NIR, Spanish DNI/NIE, Dutch BSN, German tax id, Italian codice fiscale), passports, bank accounts and routing
+ * numbers, dates of birth, street addresses and postcodes, people's names given in context, IP addresses, and
+ * secrets (API keys, tokens, private keys, passwords, credentials in URLs). Synchronous, no network, no model: the
+ * text never leaves the device. Throws a `RangeError` naming the bad option.
+ *
+ * @example
+ * ```ts
+ * const detect = createPiiDetector({ regions: ['DE'], minConfidence: 0.6 });
+ * detect('Ruf mich an: 089 1234567').kinds; // ['phone-number']
+ * ```
+ */
+export function createPiiDetector(options: PiiDetectorOptions = {}): PiiDetector {
+  const plan = planFor(options);
+  const detector = (text: string) => runScan(text, plan, true);
+  return Object.assign(detector, { options: plan.options });
+}
+
+let defaultDetector: PiiDetector | undefined;
+
+/**
+ * Scans `text` with the default detector (every kind, confidence ≥ 0.5, the device locale's region first), or with
+ * `options` when given. It errs on the side of detecting: a false positive keeps a request on the device, a false
+ * negative could send it away.
  *
  * @example
  * ```ts
  * detectPii('Mail me at ada@example.org').kinds; // ['email']
  * ```
  */
-export function detectPii(text: string): PiiDetection {
-  return scanPii(text, true);
+export function detectPii(text: string, options?: PiiDetectorOptions): PiiDetection {
+  if (options !== undefined) return createPiiDetector(options)(text);
+  defaultDetector ??= createPiiDetector();
+  return defaultDetector(text);
 }
 
-/** {@link detectPii} with the pre-filter switchable, so tests can prove it never changes an answer. */
-export function scanPii(text: string, prefilter: boolean): PiiDetection {
-  let mask = 0;
-  if (text.includes('@') && emailPattern.test(text)) mask |= 1 << 0;
-  if (
-    ((!prefilter || mayHoldSecretToken(text)) && secretTokenPattern.test(text)) ||
-    ((!prefilter || text.includes(':') || text.includes('=')) && secretAssignmentPattern.test(text))
-  ) {
-    mask |= 1 << 5;
-  }
-  const firstPair = prefilter ? firstDigitPair(text) : 0;
-  numberPattern.lastIndex = Math.max(0, firstPair - maxDigitPairOffset);
-  for (
-    let match = firstPair === -1 ? null : numberPattern.exec(text);
-    match !== null;
-    match = numberPattern.exec(text)
-  ) {
-    const groups = match.groups!;
-    if (groups.iban !== undefined) {
-      if (isIbanValid(groups.iban.replace(/ /g, ''))) mask |= 1 << 3;
-    } else if (groups.ssn !== undefined) {
-      if (isValidSsn(groups.ssn)) mask |= 1 << 4;
-    } else if (groups.card !== undefined) {
-      const digits = groups.card.replace(/[ -]/g, '');
-      if (digits.length >= 13 && digits.length <= 19 && isLuhnValid(digits)) mask |= 1 << 2;
-    } else if (groups.phone !== undefined) {
-      // Grouped numbers such as "10 000 000" look like phone numbers; real ones have 9 to 15 digits (E.164).
-      const digitCount = countDigits(groups.phone);
-      if (digitCount >= 9 && digitCount <= 15) mask |= 1 << 1;
-    }
-    if ((mask & 0b011110) === 0b011110) break;
-  }
-  const kinds: PiiKind[] = [];
-  for (let bit = 0; bit < piiKinds.length; bit += 1) if (mask & (1 << bit)) kinds.push(piiKinds[bit]!);
-  return { kinds };
+/** {@link detectPii} with the pre-filters switchable, so tests can prove they never change an answer. */
+export function scanPii(text: string, prefilter: boolean, options?: PiiDetectorOptions): PiiDetection {
+  if (options !== undefined) return runScan(text, planFor(options), prefilter);
+  defaultPlan ??= planFor({});
+  return runScan(text, defaultPlan, prefilter);
 }
+
+let defaultPlan: DetectorPlan | undefined;
+
+export { isIbanValid, isLuhnValid } from './checksums.js';
+export type { PiiKind } from './pii-kind.js';
+export { piiKinds } from './pii-kind.js';
+export type { PiiFinding } from './pii-scan.js';

@@ -1,0 +1,20 @@
+import type { PiiKind } from './pii-kind.js';
+import type { NumberToken, PiiScan } from './pii-scan.js';
+
+/**
+ * One named recognizer, after Microsoft Presidio's model: it knows one kind of data (a pattern, a checksum, context
+ * words), and every finding carries its name and a confidence. Number recognizers are called once per number token
+ * of the text; text recognizers once per text, behind their own cheap pre-filter.
+ */
+export interface PiiRecognizer {
+  /** Stable name, reported with each finding (e.g. `'us-ssn'`). */
+  readonly name: string;
+  /** The kind it reports. */
+  readonly kind: PiiKind;
+  /** Called for every number token (digits joined by separators) with a digit count in {@link digits}. */
+  scanNumber?(scan: PiiScan, token: NumberToken): void;
+  /** The digit counts `scanNumber` can use, `[min, max]`; tokens outside skip the call. Default `[1, 40]`. */
+  readonly digits?: readonly [min: number, max: number];
+  /** Called once per text. */
+  scanText?(scan: PiiScan): void;
+}

@@ -1,0 +1,184 @@
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isDigitCode } from '../pii-scan.js';
+import type { PiiRecognizer } from '../recognizer.js';
+
+// The lookbehind starts a match only at the beginning of a run, keeping the scan linear on long words.
+const emailPattern = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/** Email addresses. */
+export const emailRecognizer: PiiRecognizer = {
+  name: 'email',
+  kind: 'email',
+  scanText(scan) {
+    if (!scan.text.includes('@')) return;
+    emailPattern.lastIndex = 0;
+    for (let match = emailPattern.exec(scan.text); match !== null; match = emailPattern.exec(scan.text)) {
+      scan.add('email', 'email', match.index, match.index + match[0].length, 0.95);
+    }
+  },
+};
+
+const at = String.raw`(?:\s*[([{<]\s*at\s*[)\]}>]\s*|\s+at\s+)`;
+const dot = String.raw`(?:\s*[([{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)`;
+const topLevel =
+  '(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|be|ch|at|eu|info|me|dev|ai|app|us|ca|au|jp|br|in|pl|se|no|dk|fi|pt|ie|mx)';
+const obfuscatedEmailPattern = new RegExp(
+  String.raw`(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*${at}[a-z0-9-]+(?:${dot}[a-z0-9-]+)*?${dot}${topLevel}\b`,
+  'gi',
+);
+// "jane.doe at example.com": the plain " at " form needs a domain right after it.
+const atDomain = new RegExp(String.raw`[a-z0-9._%+-]\s+at\s+[a-z0-9-]+(?:\.[a-z0-9-]+)*\.${topLevel}\b`, 'i');
+const bracketedAt = /^\s*at\s*[)\]}>]/i;
+const sparseHits = 32;
+
+/** "(at)", "[ at ]", "{at}", "<at>": found from the rare bracket, not from the common letters. */
+function hasBracketedAt(text: string): boolean {
+  for (const opener of ['(', '[', '{', '<']) {
+    let hits = 0;
+    for (let index = text.indexOf(opener); index !== -1; index = text.indexOf(opener, index + 1)) {
+      const next = text.charCodeAt(index + 1) | 0x20;
+      if ((next === 97 || next === 32) && bracketedAt.test(text.slice(index + 1, index + 8))) return true;
+      if (++hits > sparseHits) return /[([{<]\s*at\s*[)\]}>]/i.test(text);
+    }
+  }
+  return false;
+}
+
+/** A "." right before a top-level domain, with " at " in the few words before it. */
+function hasAtDomain(text: string): boolean {
+  let hits = 0;
+  for (let index = text.indexOf('.'); index !== -1; index = text.indexOf('.', index + 1)) {
+    const next = text.charCodeAt(index + 1) | 0x20;
+    if (next >= 97 && next <= 122) {
+      const window = text.slice(Math.max(0, index - 48), index + 8);
+      if (window.includes(' at ') || window.includes(' AT ')) {
+        if (atDomain.test(window)) return true;
+      }
+    }
+    if (++hits > sparseHits) return atDomain.test(text);
+  }
+  return false;
+}
+
+function mayHoldObfuscatedEmail(text: string): boolean {
+  return text.includes('dot') || text.includes('DOT') || hasBracketedAt(text) || hasAtDomain(text);
+}
+
+/** Email addresses written to dodge scrapers: `ada at example dot org`, `ada(at)example.org`, `ada [at] example [dot] org`. */
+export const obfuscatedEmailRecognizer: PiiRecognizer = {
+  name: 'email-obfuscated',
+  kind: 'email',
+  scanText(scan) {
+    if (scan.prefilter && !mayHoldObfuscatedEmail(scan.text)) return;
+    obfuscatedEmailPattern.lastIndex = 0;
+    for (
+      let match = obfuscatedEmailPattern.exec(scan.text);
+      match !== null;
+      match = obfuscatedEmailPattern.exec(scan.text)
+    ) {
+      scan.add('email', 'email-obfuscated', match.index, match.index + match[0].length, 0.8);
+    }
+  },
+};
+
+/**
+ * Regions tried after the caller's own for numbers written in a national layout (no `+`): the most common layouts
+ * in the languages the detector reads. A number valid only there is reported with less confidence.
+ */
+export const fallbackPhoneRegions = [
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'IE',
+  'PT',
+  'PL',
+  'SE',
+  'IN',
+  'BR',
+  'MX',
+  'CA',
+  'AU',
+];
+
+const phoneContext =
+  /phone|call|tel\b|tel[.:]|mobile|cell|number|fax|whatsapp|text me|reach me|sms|handy|telefon|rufnummer|anruf|t[ée]l[ée]phone|portable|joindre|appel|tel[ée]fono|m[óo]vil|celular|llama|cellulare|chiama|bel me|mobiel|nummer|numéro|n[úu]mero/i;
+
+const northAmerican = /^(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}$/;
+
+/** The digits of a written number (libphonenumber's `nationalNumber` leaves out a trunk prefix such as DE's `0`). */
+function digitCount(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) if (isDigitCode(text.charCodeAt(index))) count += 1;
+  return count;
+}
+
+/** Whether libphonenumber's matcher, which rejects dates, time stamps and numbers inside longer ones, agrees. */
+function matcherAgrees(probe: string, region: string | undefined): boolean {
+  const [found] = findPhoneNumbersInText(probe, region as never);
+  return found !== undefined && found.startsAt <= 1;
+}
+
+/**
+ * Phone numbers, through libphonenumber-js with the `max` metadata: a number must be valid for its region (the full
+ * per-region number patterns), not just phone-shaped, and `findPhoneNumbersInText` must agree (it rejects dates and
+ * time stamps). International numbers (`+` or `00`) need no region; national layouts are read in the caller's
+ * regions first, then in {@link fallbackPhoneRegions}. A national number must be written with its trunk prefix where
+ * the region has one (`089 …` in DE, not `89 …`), which keeps plain quantities from passing as German numbers.
+ * Parsing is far cheaper than the matcher, so each candidate is parsed per region and matched once.
+ */
+export const phoneRecognizer: PiiRecognizer = {
+  name: 'phone-number',
+  kind: 'phone-number',
+  digits: [7, 17],
+  scanNumber(scan, token) {
+    const text = scan.text;
+    let start = token.start;
+    const before = text.charCodeAt(start - 1);
+    if (before === 43 /* + */ || before === 40 /* ( */) start -= 1;
+    if (text.charCodeAt(start - 1) === 43 && text.charCodeAt(start) === 40) start -= 1;
+    // A letter or digit glued to the front ("ID1234567", "v2.1234567") is a code, not a number to dial.
+    if (start > 0 && /[\p{L}\d_]/u.test(text[start - 1]!)) return;
+    let written = text.slice(start, token.end);
+    const international = written.startsWith('+') || /^\(?00[1-9]/.test(written);
+    if (!international && token.digitCount > 12) return;
+    if (!international && written.startsWith('(') && !written.includes(')')) written = written.slice(1);
+    if (international && !written.startsWith('+')) written = `+${written.replace(/^\(?00/, '')}`;
+    // A little of what follows lets the matcher reject time stamps ("2024-01-15 12" + ":30").
+    const probe = written + text.slice(token.end, token.end + 3);
+    const boost = scan.hasContextAround(start, token.end, phoneContext) ? 0.2 : 0;
+    if (international) {
+      if (parsePhoneNumberFromString(written)?.isValid() && matcherAgrees(probe, undefined)) {
+        scan.add('phone-number', 'phone-number', start, token.end, 0.8 + boost);
+      }
+      return;
+    }
+    // In a region the caller did not name, only a layout that looks dialled counts: a trunk prefix ("07911 …",
+    // "089 …") or North American grouping ("(212) 555-0173"); a bare run of digits there is more likely a count.
+    const dialled = /^\(?0/.test(written) || northAmerican.test(written);
+    const writtenDigits = token.digitCount;
+    const tried = new Set<string>();
+    for (const [regions, confidence] of [
+      [scan.regions, 0.7],
+      [dialled ? fallbackPhoneRegions : [], 0.55],
+    ] as const) {
+      for (const region of regions) {
+        if (tried.has(region)) continue;
+        tried.add(region);
+        const number = parsePhoneNumberFromString(written, region as never);
+        if (number === undefined || !number.isValid()) continue;
+        // Written without the trunk prefix the national format has: a quantity, not a number someone dials.
+        if (digitCount(number.formatNational()) > writtenDigits) continue;
+        if (!matcherAgrees(probe, region)) return;
+        scan.add('phone-number', 'phone-number', start, token.end, confidence + boost);
+        return;
+      }
+    }
+  },
+};

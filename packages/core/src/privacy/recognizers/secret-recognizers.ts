@@ -1,0 +1,159 @@
+import type { PiiRecognizer } from '../recognizer.js';
+
+/** Token formats with a distinctive prefix, each a named recognizer; one pass finds them all. */
+const tokenFormats: readonly (readonly [name: string, pattern: string])[] = [
+  ['private-key', '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----'],
+  ['anthropic-api-key', '\\bsk-ant-[a-z]+\\d{2}-[A-Za-z0-9_-]{20,}'],
+  ['openai-api-key', '\\b(?:sk|pk|rk)-(?:[A-Za-z0-9]+-)?[A-Za-z0-9_-]{20,}'],
+  ['stripe-secret-key', '\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}'],
+  ['aws-access-key', '\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b'],
+  ['github-token', '\\bgh[pousr]_[A-Za-z0-9]{30,}|\\bgithub_pat_[A-Za-z0-9_]{30,}'],
+  ['gitlab-token', '\\bglpat-[A-Za-z0-9_-]{20,}'],
+  ['slack-token', '\\bxox[abposr]-[A-Za-z0-9-]{10,}|\\bxapp-\\d-[A-Za-z0-9-]{10,}'],
+  ['slack-webhook', 'hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]{16,}'],
+  ['google-api-key', '\\bAIza[0-9A-Za-z_-]{35}'],
+  ['google-oauth-token', '\\bya29\\.[0-9A-Za-z_-]{20,}|\\bGOCSPX-[A-Za-z0-9_-]{20,}'],
+  ['azure-storage-key', 'AccountKey=[A-Za-z0-9+/]{40,}={0,2}'],
+  ['azure-sas-token', '[?&]sig=[A-Za-z0-9%+/]{30,}'],
+  ['azure-client-secret', '\\b[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}'],
+  ['npm-token', '\\bnpm_[A-Za-z0-9]{36}\\b'],
+  ['huggingface-token', '\\bhf_[A-Za-z0-9]{30,}'],
+  ['sendgrid-api-key', '\\bSG\\.[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}'],
+  ['jwt', '\\beyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}'],
+];
+const tokenPattern = new RegExp(tokenFormats.map(([, pattern]) => `(${pattern})`).join('|'), 'g');
+
+// Every format above holds one of these literals. Short ones are searched from their rarest character: V8 finds a
+// short literal by its first character, and `k-` or `eyJ` would stop at every k or e of English prose.
+const tokenMarkers: readonly (readonly [literal: string, rarest: number])[] = [
+  ['-----BEGIN', 0],
+  ['_', 0],
+  ['AKIA', 0],
+  ['ASIA', 0],
+  ['xox', 0],
+  ['xapp-', 0],
+  ['AIza', 0],
+  ['ya29.', 0],
+  ['GOCSPX', 0],
+  ['glpat', 0],
+  ['hooks.slack', 0],
+  ['AccountKey', 0],
+  ['sig=', 0],
+  ['Q~', 1],
+  ['SG.', 0],
+  ['eyJ', 2],
+  ['k-', 1],
+];
+/** After this many occurrences a character is common in this text, and a plain search is the faster way on. */
+const sparseHits = 16;
+
+function includesLiteral(text: string, literal: string, rarest: number): boolean {
+  if (rarest === 0) return text.includes(literal);
+  const anchor = literal[rarest]!;
+  let hits = 0;
+  for (let index = text.indexOf(anchor, rarest); index !== -1; index = text.indexOf(anchor, index + 1)) {
+    if (text.startsWith(literal, index - rarest)) return true;
+    if (++hits > sparseHits) return text.includes(literal);
+  }
+  return false;
+}
+
+/** Whether `text` may hold a token format: the pre-filter, exported so tests can prove it never hides one. */
+export function mayHoldSecretToken(text: string): boolean {
+  for (const [literal, rarest] of tokenMarkers) if (includesLiteral(text, literal, rarest)) return true;
+  return false;
+}
+
+/**
+ * API keys, tokens and private keys with a recognisable format: OpenAI, Anthropic, Stripe, AWS, GitHub (classic and
+ * fine-grained), GitLab, Slack (tokens and webhooks), Google (API keys, OAuth tokens, client secrets), Azure
+ * (storage keys, SAS signatures, client secrets), npm, Hugging Face, SendGrid, JWTs and PEM/OpenSSH/PGP private keys.
+ */
+export const secretTokenRecognizer: PiiRecognizer = {
+  name: 'secret-token',
+  kind: 'secret',
+  scanText(scan) {
+    if (!scan.prefilter || mayHoldSecretToken(scan.text)) {
+      tokenPattern.lastIndex = 0;
+      for (let match = tokenPattern.exec(scan.text); match !== null; match = tokenPattern.exec(scan.text)) {
+        const group = match.findIndex((value, index) => index > 0 && value !== undefined);
+        scan.add('secret', tokenFormats[group - 1]![0], match.index, match.index + match[0].length, 0.95);
+      }
+    }
+  },
+};
+
+const passwordKey =
+  /(?:password|passwd|pwd|passphrase|passwort|kennwort|mot de passe|contrase[ñn]a|senha|wachtwoord)["']?\s*$/i;
+const secretKey =
+  /(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|(?:access|auth|bearer|refresh|api|session)[_-]?token|token|private[_-]?key|credentials?|access[_-]?key(?:[_-]?id)?)["']?\s*$/i;
+const assignedValue = /\s*["']?([^\s"',;]+)/y;
+const bearer = /\bBearer\s+([A-Za-z0-9._~+/-]{20,}=*)/g;
+
+function entropyBitsPerChar(value: string): number {
+  const counts = new Map<string, number>();
+  for (const character of value) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const share = count / value.length;
+    bits -= share * Math.log2(share);
+  }
+  return bits;
+}
+
+function isLetterCode(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 34 || code === 39;
+}
+
+/**
+ * Secrets in assignments: `password: …`, `DB_PASSWORD=…`, `"client_secret": "…"`, and high-entropy values assigned
+ * to names such as `api_key`, `token` or `secret`; also `Authorization: Bearer …` headers.
+ */
+export const secretAssignmentRecognizer: PiiRecognizer = {
+  name: 'secret-assignment',
+  kind: 'secret',
+  scanText(scan) {
+    const text = scan.text;
+    for (const operator of [':', '=']) {
+      for (let index = text.indexOf(operator); index !== -1; index = text.indexOf(operator, index + 1)) {
+        // A name ends right before the operator (spaces and a closing quote allowed): "10:30" is not an assignment.
+        let nameEnd = index;
+        while (nameEnd > 0 && text.charCodeAt(nameEnd - 1) === 32) nameEnd -= 1;
+        if (!isLetterCode(text.charCodeAt(nameEnd - 1))) continue;
+        const name = text.slice(Math.max(0, nameEnd - 32), nameEnd);
+        assignedValue.lastIndex = index + 1;
+        const value = assignedValue.exec(text)?.[1];
+        if (value === undefined) continue;
+        if (passwordKey.test(name)) {
+          if (value.length >= 6)
+            scan.add('secret', 'password-assignment', index + 1, index + 1 + value.length + 1, 0.8);
+        } else if (secretKey.test(name)) {
+          const strong =
+            value.length >= 16 && /\d/.test(value) && /[A-Za-z]/.test(value) && entropyBitsPerChar(value) >= 3;
+          if (strong) scan.add('secret', 'secret-assignment', index + 1, index + 1 + value.length + 1, 0.75);
+        }
+      }
+    }
+    if (text.includes('Bearer')) {
+      bearer.lastIndex = 0;
+      for (let match = bearer.exec(text); match !== null; match = bearer.exec(text)) {
+        scan.add('secret', 'bearer-token', match.index, match.index + match[0].length, 0.8);
+      }
+    }
+  },
+};
+
+const credentialUrl = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@[^\s/]+/gi;
+
+/** URLs and connection strings with a user and password in them (`postgres://app:s3cret@db:5432/app`). */
+export const urlCredentialsRecognizer: PiiRecognizer = {
+  name: 'url-credentials',
+  kind: 'secret',
+  scanText(scan) {
+    if (!scan.text.includes('://')) return;
+    credentialUrl.lastIndex = 0;
+    for (let match = credentialUrl.exec(scan.text); match !== null; match = credentialUrl.exec(scan.text)) {
+      scan.add('secret', 'url-credentials', match.index, match.index + match[0].length, 0.9);
+    }
+  },
+};
