@@ -15,6 +15,8 @@ export type { InputProblem } from './errors/invalid-request-error.js';
 export { formatProblems, InvalidRequestError } from './errors/invalid-request-error.js';
 export { InvalidResponseError } from './errors/invalid-response-error.js';
 export { NoEligibleTargetError } from './errors/no-eligible-target-error.js';
+export type { StreamInterruptedErrorOptions } from './errors/stream-interrupted-error.js';
+export { StreamInterruptedError } from './errors/stream-interrupted-error.js';
 export type { SwitchyardErrorCode, SwitchyardErrorOptions } from './errors/switchyard-error.js';
 export { SwitchyardError } from './errors/switchyard-error.js';
 export { TargetUnavailableError } from './errors/target-unavailable-error.js';

@@ -82,9 +82,18 @@ export type RoutedGenerateResult = GenerateResult & { route: RouteSummary };
 export interface Router {
   /** The decision only: pure and synchronous, no I/O, no model loading, no timers. Does not validate the request. */
   plan(request: GenerateRequest, options?: RouteOptions): RoutePlan;
-  /** Validates, plans and runs the request; the result carries `route`. */
+  /**
+   * Validates, plans and runs the request; the result carries `route`. A target that fails after producing text is
+   * continued where possible and otherwise started over on the next target (nothing was shown yet): `route.failovers`
+   * says which. With `execution.midStream: 'error'` it throws `StreamInterruptedError` instead.
+   */
   generate(request: GenerateRequest, options?: RouteOptions): Promise<RoutedGenerateResult>;
-  /** Like `generate`, streamed: a decision `route` part first, then text, `usage`, `finish`, and a summary `route`. */
+  /**
+   * Like `generate`, streamed: a decision `route` part first, then text, `usage`, `finish`, and a summary `route`.
+   * Concatenating the `text-delta` parts gives the answer exactly: after the first token a failure continues only on a
+   * target that can continue the partial answer, else the iterator throws `StreamInterruptedError` with the text
+   * delivered so far (`execution.midStream`; `restart` opts into a visible restart announced by a `failover` part).
+   */
   stream(request: GenerateRequest, options?: RouteOptions): AsyncIterable<RouterStreamPart>;
   /** Live per-target figures. */
   stats(): Record<string, TargetStats>;
@@ -233,6 +242,7 @@ export function createRouter(options: RouterOptions): Router {
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
     trace: RequestTrace | undefined,
+    generating: boolean,
   ): ExecutionInput => {
     const request = parseRequest(input);
     const decided = plan(request, routeOptions);
@@ -260,6 +270,8 @@ export function createRouter(options: RouterOptions): Router {
       random,
       chargeBudget,
       ...(trace ? { telemetry: trace } : {}),
+      // generate() shows nothing before the end, so starting over cannot show text twice; the route records it.
+      ...(generating && policy.execution.midStream !== 'error' ? { midStream: 'restart' as const } : {}),
     };
   };
   const telemetry = new RouterTelemetry(
@@ -268,29 +280,43 @@ export function createRouter(options: RouterOptions): Router {
     options.telemetry,
     options.includePromptsInEvents === true,
   );
-  const traced = (input: GenerateRequest, routeOptions: RouteOptions | undefined): AsyncGenerator<RouterStreamPart> => {
+  const traced = (
+    input: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+    generating: boolean,
+  ): AsyncGenerator<RouterStreamPart> => {
     const trace = telemetry.begin(routeOptions?.traceContext);
-    const execution = executePlan(() => prepare(input, routeOptions, trace));
+    const execution = executePlan(() => prepare(input, routeOptions, trace, generating));
     return trace ? traceStream(execution, trace) : execution;
   };
   // The optional `@opentelemetry/api` import settles right after this module loads; only a request started before
   // that waits for it, so no request is left untraced.
-  async function* afterTelemetryLoads(input: GenerateRequest, routeOptions: RouteOptions | undefined) {
+  async function* afterTelemetryLoads(
+    input: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+    generating: boolean,
+  ) {
     await whenOpenTelemetryLoaded();
-    yield* traced(input, routeOptions);
+    yield* traced(input, routeOptions, generating);
   }
-  const run = (input: GenerateRequest, routeOptions?: RouteOptions): AsyncGenerator<RouterStreamPart> =>
-    openTelemetryApi() === undefined ? afterTelemetryLoads(input, routeOptions) : traced(input, routeOptions);
+  const run = (
+    input: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+    generating: boolean,
+  ): AsyncGenerator<RouterStreamPart> =>
+    openTelemetryApi() === undefined
+      ? afterTelemetryLoads(input, routeOptions, generating)
+      : traced(input, routeOptions, generating);
 
   return {
     plan,
-    stream: (request, routeOptions) => run(request, routeOptions),
+    stream: (request, routeOptions) => run(request, routeOptions, false),
     async generate(request, routeOptions) {
       let text = '';
       const toolCalls: ToolCall[] = [];
       let usage: Usage | undefined;
       let finishReason: GenerateResult['finishReason'] = 'stop';
-      for await (const part of run(request, routeOptions)) {
+      for await (const part of run(request, routeOptions, true)) {
         switch (part.type) {
           case 'text-delta':
             text += part.text;

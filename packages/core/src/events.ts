@@ -20,6 +20,16 @@ export interface Attempt {
   costUsd?: number;
 }
 
+/** The router moved to another target after text had been produced. */
+export interface MidStreamFailover {
+  from: string;
+  to: string;
+  /** `continue`: the next target carried on after the text so far. `restart`: it started the answer over. */
+  mode: 'continue' | 'restart';
+  /** Characters of answer text produced before the failover (discarded on a restart). */
+  afterChars: number;
+}
+
 /** How a request was routed and run; `generate()` results carry it as `route`. */
 export interface RouteSummary {
   /** Who answered (undefined only in failure reports). */
@@ -29,6 +39,11 @@ export interface RouteSummary {
   attempts: Attempt[];
   /** How many times the router moved to another target. */
   fallbacks: number;
+  /**
+   * Every move to another target after text was produced, in order; absent when there was none. A `restart` here on
+   * a `generate()` result means the answer was started over internally (nothing had been shown).
+   */
+  failovers?: MidStreamFailover[];
   hedged: boolean;
   /** Dollars spent by every attempt of this request (losers and failed attempts included when usage is known). */
   costUsd: number;

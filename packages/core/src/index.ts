@@ -16,7 +16,7 @@ export {
   latencyPriors,
 } from './decision/plan-route.js';
 export type { PlannedTarget, RoutePlan } from './decision/route-plan.js';
-export type { Attempt, RouterEvents, RouteSummary } from './events.js';
+export type { Attempt, MidStreamFailover, RouterEvents, RouteSummary } from './events.js';
 export type { BudgetPeriod } from './execution/budget-tracker.js';
 export type { CircuitState } from './execution/circuit-breaker.js';
 export type { ProbeResult } from './execution/health-probes.js';
@@ -24,7 +24,7 @@ export type { BackoffSettings } from './execution/retry-delay.js';
 export { retryDelayMs } from './execution/retry-delay.js';
 export type { TargetStats } from './execution/target-health.js';
 export { parsePolicy } from './policy/parse-policy.js';
-export type { Policy, PolicyInput, PolicyRule, RoutingMode } from './policy/policy.js';
+export type { MidStreamMode, Policy, PolicyInput, PolicyRule, RoutingMode } from './policy/policy.js';
 export { policySchema } from './policy/policy-schema.js';
 export type {
   PiiDetection,

@@ -10,6 +10,7 @@ import {
   InvalidResponseError,
   NoEligibleTargetError,
   parseRetryAfter,
+  StreamInterruptedError,
   SwitchyardError,
   TargetUnavailableError,
   TimeoutError,
@@ -133,6 +134,32 @@ describe('error classes', () => {
     expect(error.cause).toBe(last);
     expect(error.isRetryable).toBe(false);
   });
+
+  it('keeps the partial text, every attempt and the route in StreamInterruptedError, but never the text in its message', () => {
+    const broke = new ConnectionError({ url: 'http://127.0.0.1:1', systemCode: 'ECONNRESET', target: 'gpu' });
+    const route = { target: undefined, attempts: [{ target: 'gpu', outcome: 'error' }] };
+    const error = new StreamInterruptedError({
+      partialText: 'My card is 4111 1111 1111 1111 and',
+      attempts: [{ target: 'gpu', error: broke }],
+      route,
+      skipped: ['cloud'],
+      reason: 'no-continuation',
+    });
+    expect(StreamInterruptedError.isInstance(error)).toBe(true);
+    expect(AllTargetsFailedError.isInstance(error)).toBe(false);
+    expect([error.code, error.isRetryable, error.target, error.cause]).toEqual(['stream-interrupted', false, 'gpu', broke]);
+    expect(error.partialText).toBe('My card is 4111 1111 1111 1111 and');
+    expect(error.route).toBe(route);
+    expect(error.message).toContain('after 34 characters');
+    expect(error.message).toContain('"cloud" cannot');
+    expect(error.message).toContain('execution.midStream: "restart"');
+    const json = JSON.stringify(error);
+    for (const text of [error.message, json]) expect(text).not.toContain('4111');
+    expect(error.toJSON()).toMatchObject({ reason: 'no-continuation', partialTextLength: 34, skipped: ['cloud'] });
+    const foreign = Object.assign(new Error('x'), { [Symbol.for('switchyard.error.stream-interrupted')]: true });
+    expect(StreamInterruptedError.isInstance(foreign)).toBe(true);
+  });
+
   it('gives each error its stable code, retryability and a message naming the path or target', () => {
     const policy = new InvalidPolicyError({
       problems: [{ path: 'policy.rules[1].when.battery', message: 'expected a number between 0 and 1' }],

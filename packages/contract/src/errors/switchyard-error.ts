@@ -13,6 +13,7 @@ export type SwitchyardErrorCode =
   | 'abort'
   | 'no-eligible-target'
   | 'all-targets-failed'
+  | 'stream-interrupted'
   | 'internal';
 
 export interface SwitchyardErrorOptions {

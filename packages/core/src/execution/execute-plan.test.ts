@@ -4,11 +4,12 @@ import {
   AllTargetsFailedError,
   ApiCallError,
   InvalidRequestError,
+  StreamInterruptedError,
   TimeoutError,
 } from '@switchyard/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRouter } from '../create-router.js';
-import type { RouterEvents } from '../events.js';
+import type { RouterEvents, RouteSummary } from '../events.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
@@ -127,14 +128,19 @@ describe('execution: fail-closed privacy', () => {
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'leaked' }] });
     const router = createRouter({
       targets: { device, gpu, backup },
-      policy: { mode: 'prefer-remote', execution: { backoff: { initialMs: 1, maxMs: 1 }, ...execution } },
+      // midStream 'restart' fails over the most (to targets that cannot continue too): the strictest privacy check.
+      policy: {
+        mode: 'prefer-remote',
+        execution: { backoff: { initialMs: 1, maxMs: 1 }, midStream: 'restart', ...execution },
+      },
     });
     for (const request of [
       ask('Hi', { routing: { privacy: 'private' } }),
       ask('My email is ada@example.org, draft a reply'),
     ]) {
       const error = await collect(router.stream(request)).catch((caught: unknown) => caught);
-      expect(AllTargetsFailedError.isInstance(error)).toBe(true);
+      // A break after text ends with the text delivered (StreamInterruptedError); otherwise every target failed.
+      expect(AllTargetsFailedError.isInstance(error) || StreamInterruptedError.isInstance(error)).toBe(true);
       expect((error as AllTargetsFailedError).attempts.every((attempt) => attempt.target !== 'gpu')).toBe(true);
     }
     expect(gpu.calls).toHaveLength(0);
@@ -257,17 +263,145 @@ describe('execution: mid-stream failover', () => {
     expect(gpu.calls).toHaveLength(0);
   });
 
-  it('emits a visible restart when the next target cannot continue, and generate() keeps only the new answer', async () => {
+  it('emits a visible restart only when midStream is "restart", and generate() keeps only the new answer', async () => {
     const device = createScriptedTarget({ script: [{ text: 'draft one two', breakAfterChunks: 2 }] });
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'final answer' }] });
-    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } } });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0, midStream: 'restart' } } });
     const parts = await collect(router.stream(ask('Hi')));
     const failover = parts.findIndex((part) => part.type === 'failover');
     expect(parts[failover]).toMatchObject({ mode: 'restart', from: 'device', to: 'gpu' });
     expect(textOf(parts.slice(0, failover))).toBe('draft one ');
     expect(textOf(parts.slice(failover))).toBe('final answer');
     expect(gpu.calls[0]?.assistantPrefix).toBeUndefined();
+    expect(parts.at(-1)).toMatchObject({
+      route: { failovers: [{ from: 'device', to: 'gpu', mode: 'restart', afterChars: 10 }] },
+    });
     expect((await router.generate(ask('Hi'))).text).toBe('final answer');
+  });
+
+  it('by default never sends text twice: a break with no fallback that can continue is a StreamInterruptedError', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } } });
+    const seen: RouterStreamPart[] = [];
+    const error = await (async () => {
+      for await (const part of router.stream(ask('Tell me about foxes'))) seen.push(part);
+    })().catch((caught: unknown) => caught);
+    expect(StreamInterruptedError.isInstance(error)).toBe(true);
+    const interrupted = error as StreamInterruptedError<RouteSummary>;
+    // What a consumer that concatenates text-delta parts shows: the first words once, nothing after them.
+    expect(textOf(seen)).toBe('The quick brown ');
+    expect(interrupted.partialText).toBe('The quick brown ');
+    expect(interrupted.reason).toBe('no-continuation');
+    expect(interrupted.skipped).toEqual(['gpu']);
+    expect(interrupted.attempts.map((attempt) => [attempt.target, attempt.error.code])).toEqual([
+      ['device', 'connection'],
+    ]);
+    expect(interrupted.route?.attempts.map((attempt) => attempt.target)).toEqual(['device']);
+    expect(interrupted.route?.plan.plan.map((entry) => entry.target)).toEqual(['device', 'gpu']);
+    expect(interrupted.message).toContain('"gpu" cannot');
+    expect(seen.some((part) => part.type === 'failover')).toBe(false);
+    expect(gpu.calls).toHaveLength(0);
+  });
+
+  it('by default skips a fallback that cannot continue and continues on the next one that can', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
+    const cloud = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { continuation: true },
+      script: [{ text: full }],
+    });
+    const router = createRouter({
+      targets: { device, gpu, cloud },
+      policy: { mode: 'prefer-local', execution: { retries: 0 } },
+    });
+    const parts = await collect(router.stream(ask('Tell me about foxes')));
+    expect(textOf(parts)).toBe(full);
+    expect(parts.filter((part) => part.type === 'failover')).toEqual([
+      expect.objectContaining({ from: 'device', to: 'cloud', mode: 'continue' }),
+    ]);
+    expect(gpu.calls).toHaveLength(0);
+    expect(cloud.calls[0]?.assistantPrefix).toBe('The quick brown ');
+  });
+
+  it.each([
+    ['a stream that ends without finish', { text: full, breakAfterChunks: undefined, omitFinish: true }, {}],
+    ['a stall after the first token', { text: full, chunkDelayMs: 60_000 }, { stallTimeoutMs: 30 }],
+    ['a reset mid-stream, after a retry of the same target', { text: full, breakAfterChunks: 2 }, { retries: 1 }],
+  ])('by default ends %s with the exact partial text and a typed error, never a restart', async (_name, step, execution) => {
+    const device = createScriptedTarget({ script: [step] });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { execution: { backoff: { initialMs: 1, maxMs: 1 }, ...execution } },
+    });
+    let text = '';
+    const error = await (async () => {
+      for await (const part of router.stream(ask('Tell me about foxes'))) if (part.type === 'text-delta') text += part.text;
+    })().catch((caught: unknown) => caught);
+    if (!StreamInterruptedError.isInstance(error)) throw error;
+    expect(full.startsWith(text)).toBe(true);
+    expect(text.length).toBeGreaterThan(0);
+    expect(error.partialText).toBe(text);
+    expect(gpu.calls).toHaveLength(0);
+    await waitFor(() => device.active === 0);
+  });
+
+  it('asks a target whose continuation is unknown through its status check, once, and continues when it can', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      script: [{ text: full }],
+      checkStatus: () => {
+        // What adapter-openai does: the status check detects the server type and fills in the capability.
+        gpu.capabilities.continuation = true;
+        return { state: 'ready' };
+      },
+    });
+    expect(gpu.capabilities.continuation).toBeUndefined();
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } } });
+    expect(textOf(await collect(router.stream(ask('Tell me about foxes'))))).toBe(full);
+    expect(gpu.statusChecks).toBe(1);
+    device.setScript([{ text: full, breakAfterChunks: 2 }]);
+    expect(textOf(await collect(router.stream(ask('Tell me about foxes'))))).toBe(full);
+    expect(gpu.statusChecks).toBe(1);
+  });
+
+  it('with midStream "error" never fails over after the first token, even to a target that can continue', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
+    const gpu = createScriptedTarget({ locality: 'remote', capabilities: { continuation: true }, script: [{ text: full }] });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0, midStream: 'error' } } });
+    const error = await collect(router.stream(ask('Tell me about foxes'))).catch((caught: unknown) => caught);
+    expect(StreamInterruptedError.isInstance(error) && error.reason).toBe('mid-stream-error');
+    await expect(router.generate(ask('Tell me about foxes'))).rejects.toSatisfy(StreamInterruptedError.isInstance);
+    expect(gpu.calls).toHaveLength(0);
+  });
+
+  it('ends with the partial text when the continuing target breaks too and nothing is left', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { continuation: true },
+      script: [{ text: full, breakAfterChunks: 2 }],
+    });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } } });
+    let text = '';
+    const error = await (async () => {
+      for await (const part of router.stream(ask('Tell me about foxes'))) if (part.type === 'text-delta') text += part.text;
+    })().catch((caught: unknown) => caught);
+    expect(text).toBe('The quick brown fox jumps ');
+    expect(StreamInterruptedError.isInstance(error) && error.partialText).toBe(text);
+    expect((error as StreamInterruptedError).attempts.map((attempt) => attempt.target)).toEqual(['device', 'gpu']);
+  });
+
+  it('generate() restarts internally on a target that cannot continue, and the route says so', async () => {
+    const device = createScriptedTarget({ script: [{ text: 'draft one two', breakAfterChunks: 2 }] });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'final answer' }] });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } } });
+    const result = await router.generate(ask('Hi'));
+    expect(result.text).toBe('final answer');
+    expect(result.route.failovers).toEqual([{ from: 'device', to: 'gpu', mode: 'restart', afterChars: 10 }]);
   });
 
   it('never emits a tool call twice: after a tool call it does not fail over', async () => {

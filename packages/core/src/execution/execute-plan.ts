@@ -2,13 +2,14 @@ import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/con
 import {
   AbortError,
   AllTargetsFailedError,
+  StreamInterruptedError,
   SwitchyardError,
   TargetUnavailableError,
   TimeoutError,
 } from '@switchyard/contract';
 import type { RoutePlan } from '../decision/route-plan.js';
-import type { RouterEventEmitter, RouteSummary } from '../events.js';
-import type { Policy } from '../policy/policy.js';
+import type { MidStreamFailover, RouterEventEmitter, RouteSummary } from '../events.js';
+import type { MidStreamMode, Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
 import { AttemptRun } from './attempt-run.js';
@@ -30,6 +31,8 @@ export interface ExecutionInput {
   chargeBudget: (usd: number, policy: Policy) => void;
   /** Present only when an OpenTelemetry provider records this request. */
   telemetry?: RequestTrace;
+  /** Overrides `policy.execution.midStream` (`generate()` restarts internally: nothing has been shown). */
+  midStream?: MidStreamMode;
 }
 
 type FirstResult =
@@ -38,8 +41,8 @@ type FirstResult =
 
 /**
  * Runs a plan: the decision part first; then, per target in plan order, attempts with retries for retryable errors;
- * hedging before the first token; failover that continues (or visibly restarts) mid-stream; and the summary part
- * last. Every plan is finite and each target is left behind for good once the executor moves on, so it never loops.
+ * hedging before the first token; after the first token, failover only to targets that continue the partial answer
+ * (a visible restart only with `midStream: 'restart'`, else `StreamInterruptedError`); and the summary part last. Every plan is finite and each target is left behind for good once the executor moves on, so it never loops.
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
 export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
@@ -48,6 +51,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
   const input = prepare();
   const { request, plan, policy, events, clock, requestId } = input;
   const execution = policy.execution;
+  const midStream = input.midStream ?? execution.midStream;
   const requestStartedAt = clock();
   yield { type: 'route', phase: 'decision', plan };
 
@@ -95,6 +99,37 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     return undefined;
   };
 
+  /**
+   * Whether `health` continues an assistant prefix. A target that has not said yet (`continuation` undefined, e.g. an
+   * OpenAI-compatible endpoint whose server type is still unknown) is asked once through its status check, which is
+   * where adapters detect it; the answer is cached by the adapter.
+   */
+  const canContinue = async (health: TargetHealth): Promise<boolean> => {
+    const target = health.target;
+    if (target.capabilities.continuation === undefined && target.checkStatus) {
+      const controller = new AbortController();
+      const unsubscribe = requestAbort.onAbort(() => controller.abort());
+      try {
+        await target.checkStatus({ signal: controller.signal });
+      } catch {
+        // A failed check leaves the capability unknown, which counts as "cannot continue".
+      } finally {
+        unsubscribe();
+      }
+    }
+    return target.capabilities.continuation === true;
+  };
+  /** The next target in plan order; after text was delivered in `continue` mode, only one that can continue it. */
+  const nextTarget = async (): Promise<TargetHealth | undefined> => {
+    let next = takeNext();
+    if (emittedText === '' || midStream !== 'continue') return next;
+    while (next !== undefined && !(await canContinue(next))) {
+      skipped.push(next.name);
+      next = takeNext();
+    }
+    return next;
+  };
+
   const attempts: RouteSummary['attempts'] = [];
   const failures: FailedAttempt[] = [];
   // At most two runs are live (a hedge): an array is smaller than a Set, and memory per in-flight request counts.
@@ -105,6 +140,9 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
   };
   let emittedText = '';
   let emittedToolCalls = 0;
+  const failovers: MidStreamFailover[] = [];
+  /** Targets passed over after the first token because they cannot continue the partial answer. */
+  const skipped: string[] = [];
   let firstEmittedAt: number | undefined;
   let fallbacks = 0;
   let hedged = false;
@@ -182,7 +220,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
           startedAt: clock(),
           durationMs: 0,
         });
-        const next = takeNext();
+        const next = await nextTarget();
         if (next) fallbacks += 1;
         current = next;
         retriesUsed = 0;
@@ -230,10 +268,16 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
           message: `Target "${failedRun.name}" failed after emitting a tool call; not failing over, so the tool call is not emitted twice: ${error.message}`,
         });
       }
+      if (emittedText !== '' && midStream === 'error') throw interrupted('mid-stream-error');
 
       let next: TargetHealth | undefined;
       const sameTarget = failedRun.health === current && !hedged;
-      if (sameTarget && error.isRetryable && retriesUsed < execution.retries) {
+      if (
+        sameTarget &&
+        error.isRetryable &&
+        retriesUsed < execution.retries &&
+        (emittedText === '' || midStream === 'restart' || (await canContinue(current)))
+      ) {
         const delay = retryDelayMs(retriesUsed, execution.backoff, error, input.random);
         const left = deadlineMs === undefined ? Number.POSITIVE_INFINITY : requestStartedAt + deadlineMs - clock();
         if (delay < left) {
@@ -244,9 +288,9 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
         }
       }
       if (next === undefined) {
-        next = takeNext();
+        next = await nextTarget();
         retriesUsed = 0;
-        if (next === undefined) throw new AllTargetsFailedError({ attempts: failures });
+        if (next === undefined) throw exhausted();
         fallbacks += 1;
         events.emit('fallback', {
           requestId,
@@ -256,7 +300,9 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
         });
       }
       if (emittedText !== '') {
-        const mode = next.target.capabilities.continuation ? 'continue' : 'restart';
+        // In `continue` mode only targets that can continue get here; `restart` mode also takes the others.
+        const mode = next.target.capabilities.continuation === true ? 'continue' : 'restart';
+        failovers.push({ from: failedRun.name, to: next.name, mode, afterChars: emittedText.length });
         yield {
           type: 'failover',
           from: failedRun.name,
@@ -268,7 +314,7 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
       }
       current = next;
     }
-    throw new AllTargetsFailedError({ attempts: failures });
+    throw exhausted();
   } finally {
     if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
     callerSignal?.removeEventListener('abort', onCallerAbort);
@@ -276,23 +322,40 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     live.length = 0;
   }
 
-  function summarize(winner: AttemptRun): RouteSummary {
+  function summarize(winner: AttemptRun | undefined): RouteSummary {
     const now = clock();
     let costUsd = 0;
     for (const attempt of attempts) costUsd += attempt.costUsd ?? 0;
     const summary: RouteSummary = {
-      target: winner.name,
-      locality: winner.health.target.locality,
+      target: winner?.name,
+      locality: winner?.health.target.locality,
       plan,
       attempts,
       fallbacks,
       hedged,
       costUsd,
     };
+    if (failovers.length > 0) summary.failovers = failovers;
     if (firstEmittedAt !== undefined) summary.ttftMs = firstEmittedAt - requestStartedAt;
-    const tokensPerSecond = winner.tokensPerSecond(now);
+    const tokensPerSecond = winner?.tokensPerSecond(now);
     if (tokensPerSecond !== undefined) summary.tokensPerSecond = tokensPerSecond;
     return summary;
+  }
+
+  /** The stream broke after text was delivered and is not carried on: the consumer keeps exactly `emittedText`. */
+  function interrupted(reason: 'no-continuation' | 'mid-stream-error'): StreamInterruptedError<RouteSummary> {
+    return new StreamInterruptedError({
+      partialText: emittedText,
+      attempts: failures,
+      route: summarize(undefined),
+      skipped,
+      reason,
+    });
+  }
+
+  /** No target left: a typed interruption when text was delivered (nothing may follow it), else every target failed. */
+  function exhausted(): SwitchyardError {
+    return emittedText === '' ? new AllTargetsFailedError({ attempts: failures }) : interrupted('no-continuation');
   }
 }
 

@@ -118,6 +118,14 @@ export const policySchema = z.strictObject({
       /** After the first token, the longest wait for the next part; a stalled stream fails over. */
       stallTimeoutMs: z.number().int().positive().optional(),
       hedgeAfterMs: z.number().int().nonnegative().optional(),
+      /**
+       * What `stream()` does when a target fails after text was delivered. `continue` (default): fail over only to a
+       * target that can continue the partial answer, else throw `StreamInterruptedError`; never a restart.
+       * `restart`: also fail over to targets that cannot continue, with a `failover` part of mode `restart` that tells
+       * the consumer to discard the text so far (for UIs that can retract text). `error`: never fail over after the
+       * first token. `generate()` shows nothing until the end, so it restarts internally unless this is `error`.
+       */
+      midStream: z.enum(['continue', 'restart', 'error']).default('continue'),
       circuit: z
         .strictObject({
           failureThreshold: z.number().int().positive().default(5),

@@ -9,3 +9,5 @@ export type Policy = z.output<typeof policySchema>;
 export type PolicyRule = Policy['rules'][number];
 /** The routing modes: `local-only`, `prefer-local` (default), `prefer-remote`, `remote-only`, `auto`. */
 export type RoutingMode = Policy['mode'];
+/** `execution.midStream`: what `stream()` does when a target fails after text was delivered. */
+export type MidStreamMode = Policy['execution']['midStream'];

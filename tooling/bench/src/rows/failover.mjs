@@ -26,7 +26,9 @@ function failoverRouter(primaryOrigin, primaryModel, upstream, circuit) {
   const fallback = createOpenAITarget({ baseURL: `${upstream}/v1`, model: 'zero', id: 'fallback' });
   return createRouter({
     targets: { primary, fallback },
-    policy: { mode: 'remote-only', execution: { retries: 0, ...(circuit ? { circuit } : {}) } },
+    // The fallback stand-in cannot continue a partial answer: measure the opt-in visible restart after the reset
+    // (the default, midStream 'continue', would end that stream with StreamInterruptedError instead).
+    policy: { mode: 'remote-only', execution: { retries: 0, midStream: 'restart', ...(circuit ? { circuit } : {}) } },
   });
 }
 
