@@ -16,7 +16,7 @@ import { TargetHealth } from './execution/target-health.js';
 import type { CompiledRule } from './policy/compile-rules.js';
 import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
-import type { Policy, PolicyInput } from './policy/policy.js';
+import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { mergeSignals } from './signals/create-manual-signals.js';
 import type { SignalOverrides, SignalSource } from './signals/device-signals.js';
@@ -73,6 +73,11 @@ export interface RouteOptions {
    * request span becomes its child. Without it, the active OpenTelemetry context is the parent.
    */
   traceContext?: TraceContext;
+  /**
+   * Overrides `policy.execution.midStream` for this call, e.g. a gateway whose clients cannot retract text passes
+   * `'continue'` even when the policy opts into `'restart'`.
+   */
+  midStream?: MidStreamMode;
 }
 
 /** A generate result plus how it was routed. */
@@ -245,6 +250,12 @@ export function createRouter(options: RouterOptions): Router {
     generating: boolean,
   ): ExecutionInput => {
     const request = parseRequest(input);
+    const midStream = routeOptions?.midStream;
+    if (midStream !== undefined && !midStreamModes.includes(midStream)) {
+      throw new InvalidRequestError({
+        problems: [{ path: 'options.midStream', message: `expected "continue", "restart" or "error"` }],
+      });
+    }
     const decided = plan(request, routeOptions);
     recordLocalities(decided);
     watchUnavailable(decided);
@@ -270,8 +281,7 @@ export function createRouter(options: RouterOptions): Router {
       random,
       chargeBudget,
       ...(trace ? { telemetry: trace } : {}),
-      // generate() shows nothing before the end, so starting over cannot show text twice; the route records it.
-      ...(generating && policy.execution.midStream !== 'error' ? { midStream: 'restart' as const } : {}),
+      ...midStreamFor(routeOptions?.midStream ?? policy.execution.midStream, generating),
     };
   };
   const telemetry = new RouterTelemetry(
@@ -373,6 +383,14 @@ export function createRouter(options: RouterOptions): Router {
       events.clear();
     },
   };
+}
+
+const midStreamModes: readonly MidStreamMode[] = ['continue', 'restart', 'error'];
+
+/** generate() shows nothing before the end, so starting over cannot show text twice; the route records it. */
+function midStreamFor(mode: MidStreamMode, generating: boolean): { midStream?: MidStreamMode } {
+  if (generating && mode !== 'error') return { midStream: 'restart' };
+  return { midStream: mode };
 }
 
 function promptText(request: GenerateRequest): string {

@@ -395,6 +395,21 @@ describe('execution: mid-stream failover', () => {
     expect((error as StreamInterruptedError).attempts.map((attempt) => attempt.target)).toEqual(['device', 'gpu']);
   });
 
+  it('takes midStream per call, so a caller that cannot retract text overrides a policy of "restart"', async () => {
+    const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0, midStream: 'restart' } } });
+    const error = await collect(router.stream(ask('Tell me about foxes'), { midStream: 'continue' })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(StreamInterruptedError.isInstance(error)).toBe(true);
+    expect(gpu.calls).toHaveLength(0);
+    const bad = await collect(
+      router.stream(ask('Hi'), { midStream: 'sometimes' as unknown as 'continue' }),
+    ).catch((caught: unknown) => caught);
+    expect(InvalidRequestError.isInstance(bad) && bad.message).toContain('options.midStream');
+  });
+
   it('generate() restarts internally on a target that cannot continue, and the route says so', async () => {
     const device = createScriptedTarget({ script: [{ text: 'draft one two', breakAfterChunks: 2 }] });
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'final answer' }] });
