@@ -18,6 +18,7 @@ import {
 import { createParser, type ParseError } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
 import { ChunkAssembler, completeToolCall, toUsage } from './chat-completion-chunks.js';
+import { detectContinuation, vllmContinuationBody } from './detect-continuation.js';
 import { EchoedPrefix } from './echoed-prefix.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
@@ -38,14 +39,16 @@ export interface OpenAITarget extends Target {
   listModels(options?: { signal?: AbortSignal }): Promise<OpenAIModelInfo[]>;
 }
 
-/** Defaults for capabilities the settings leave out: a mid-size open model on a GPU server. */
+/**
+ * Defaults for capabilities the settings leave out: a mid-size open model on a GPU server. `continuation` is left
+ * unknown: the status check detects it from the server type (see `detect-continuation.ts`).
+ */
 const defaultCapabilities = {
   contextWindow: 8192,
   maxOutputTokens: 4096,
   tools: true,
   jsonSchema: true,
   images: false,
-  continuation: false,
 } as const;
 
 /** One keep-alive pool for every target that brings no dispatcher: connections are reused across targets. */
@@ -146,9 +149,11 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     defaultMaxTokens: settings.defaultMaxTokens,
     streamUsage: settings.streamUsage ?? true,
     continuation: capabilities.continuation === true,
-    continueFinalMessage: settings.continueFinalMessage ?? false,
+    continuationBody: settings.continueFinalMessage ? vllmContinuationBody : {},
     extraBody: settings.extraBody,
   };
+  const serverRoot = `${origin}${basePath.replace(/\/v1$/, '')}`;
+  let continuationDetected = capabilities.continuation !== undefined;
 
   // Assumed ready until a probe or a failed connection says otherwise: status() must not do I/O.
   let lastStatus: TargetStatus = { state: 'ready' };
@@ -310,6 +315,27 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     }
   }
 
+  /**
+   * Once per target, after a probe found the server up: which server it is and whether it continues a final assistant
+   * message. An explicit `capabilities.continuation` skips it, an explicit `continueFinalMessage` keeps its body.
+   */
+  async function detectContinuationOnce(signal: AbortSignal | undefined): Promise<void> {
+    if (continuationDetected) return;
+    const timeout = AbortSignal.timeout(probeTimeoutMs);
+    const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const read = (url: string) => getJSON(new URL(url), bounded).catch(() => undefined);
+    const found = await detectContinuation(
+      (path) => read(`${serverRoot}${path}`),
+      () => read(`${origin}${modelsPath}`),
+    );
+    // An aborted detection proves nothing; the next status check tries again.
+    if (bounded.aborted || continuationDetected) return;
+    continuationDetected = true;
+    capabilities.continuation = found.continuation;
+    bodyOptions.continuation = found.continuation;
+    if (settings.continueFinalMessage === undefined) bodyOptions.continuationBody = found.continuationBody;
+  }
+
   async function probe(signal: AbortSignal | undefined): Promise<TargetStatus> {
     const timeout = AbortSignal.timeout(probeTimeoutMs);
     try {
@@ -336,7 +362,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       const cacheMs = settings.healthCacheMs ?? 5000;
       if (Date.now() - lastProbeAt < cacheMs) return lastStatus;
       probing ??= probe(options.signal).then(
-        (status) => {
+        async (status) => {
+          if (status.state === 'ready') await detectContinuationOnce(options.signal);
           lastStatus = status;
           lastProbeAt = Date.now();
           probing = undefined;

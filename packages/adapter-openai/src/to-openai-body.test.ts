@@ -1,5 +1,6 @@
 import type { TargetCall } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
+import { vllmContinuationBody } from './detect-continuation.js';
 import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
 
 const options: BodyOptions = {
@@ -8,7 +9,7 @@ const options: BodyOptions = {
   defaultMaxTokens: undefined,
   streamUsage: true,
   continuation: false,
-  continueFinalMessage: false,
+  continuationBody: {},
   extraBody: undefined,
 };
 
@@ -101,7 +102,7 @@ describe('toOpenAIBody', () => {
     const prefilled = toOpenAIBody(call, { ...options, continuation: true }, false);
     expect((prefilled.messages as unknown[]).at(-1)).toEqual({ role: 'assistant', content: 'Once upon' });
     expect(prefilled).not.toHaveProperty('continue_final_message');
-    const vllm = toOpenAIBody(call, { ...options, continuation: true, continueFinalMessage: true }, false);
+    const vllm = toOpenAIBody(call, { ...options, continuation: true, continuationBody: vllmContinuationBody }, false);
     expect(vllm).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
   });
 });

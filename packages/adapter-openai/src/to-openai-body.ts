@@ -9,7 +9,8 @@ export interface BodyOptions {
   streamUsage: boolean;
   /** Send `assistantPrefix` as a final assistant message for the server to continue. */
   continuation: boolean;
-  continueFinalMessage: boolean;
+  /** Fields a continuing request adds, e.g. vLLM's `continue_final_message: true, add_generation_prompt: false`. */
+  continuationBody: Record<string, unknown>;
   extraBody: Record<string, unknown> | undefined;
 }
 
@@ -80,10 +81,7 @@ export function toOpenAIBody(call: TargetCall, options: BodyOptions, stream: boo
       json_schema: { name: call.responseFormat.name ?? 'response', schema: call.responseFormat.schema },
     };
   }
-  if (continuing && options.continueFinalMessage) {
-    body.continue_final_message = true;
-    body.add_generation_prompt = false;
-  }
+  if (continuing) Object.assign(body, options.continuationBody);
   if (stream) {
     body.stream = true;
     if (options.streamUsage) body.stream_options = { include_usage: true };
