@@ -14,6 +14,8 @@ export type { InputProblem } from './invalid-request-error.js';
 export { formatProblems, InvalidRequestError } from './invalid-request-error.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export { NoEligibleTargetError } from './no-eligible-target-error.js';
+export type { StreamInterruptedErrorOptions } from './stream-interrupted-error.js';
+export { StreamInterruptedError } from './stream-interrupted-error.js';
 export type { SwitchyardErrorCode, SwitchyardErrorOptions } from './switchyard-error.js';
 export { SwitchyardError } from './switchyard-error.js';
 export { TargetUnavailableError } from './target-unavailable-error.js';

@@ -1,7 +1,7 @@
 import type { FailedAttempt } from './all-targets-failed-error.js';
 import { hasMarker, SwitchyardError } from './switchyard-error.js';
 
-const marker = Symbol.for('switchyard.error.stream-interrupted');
+const marker = /* @__PURE__ */ Symbol.for('switchyard.error.stream-interrupted');
 
 /** What {@link StreamInterruptedError} is built from. */
 export interface StreamInterruptedErrorOptions<TRoute = unknown> {
@@ -38,7 +38,7 @@ export interface StreamInterruptedErrorOptions<TRoute = unknown> {
  * ```
  */
 export class StreamInterruptedError<TRoute = unknown> extends SwitchyardError {
-  readonly [marker] = true;
+  declare readonly [marker]: true;
   readonly partialText: string;
   readonly attempts: FailedAttempt[];
   readonly route: TRoute | undefined;
@@ -62,6 +62,7 @@ export class StreamInterruptedError<TRoute = unknown> extends SwitchyardError {
       target: last?.target,
       cause: last?.error,
     });
+    this[marker] = true;
     this.name = 'StreamInterruptedError';
     this.partialText = options.partialText;
     this.attempts = options.attempts;
