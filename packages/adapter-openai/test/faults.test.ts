@@ -407,7 +407,15 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     proxy.clearRequests();
     await Promise.all([cached.checkStatus?.(), cached.checkStatus?.()]);
     await cached.checkStatus?.();
-    expect(proxy.requests.map((request) => request.path)).toEqual(['/v1/models']);
+    // One health probe, plus the one-time continuation detection (the servers' identity routes), both cached.
+    expect(proxy.requests.map((request) => request.path).sort()).toEqual([
+      '/api/version',
+      '/get_model_info',
+      '/info',
+      '/props',
+      '/v1/models',
+      '/v1/models',
+    ]);
     expect(await cached.listModels()).toEqual([{ id: 'scripted', ownedBy: 'test', contextWindow: 4096 }]);
   });
 
