@@ -85,7 +85,9 @@ describe('retries, bounded attempts and tool calls', () => {
     async (mode) => {
       router = createRouter({
         targets: { gpu: remote('gpu'), cloud: remote('cloud') },
-        policy: { execution: { retries: 1 } },
+        // The stand-ins cannot continue the three words already shown: opt into the visible restart (the default,
+        // midStream 'continue', ends such a stream with StreamInterruptedError; fault-matrix covers that).
+        policy: { execution: { retries: 1, midStream: 'restart' } },
       });
       // Events: role, 3 words, the tool-call delta; then the reset (before finish and [DONE]). The retry is clean.
       proxy.queueFaults({ type: 'reset-after-events', events: 5 }, null);
