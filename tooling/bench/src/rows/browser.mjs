@@ -8,6 +8,7 @@ import { createLlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
 import { armOrder } from '../clients.mjs';
 import { paired, percentile } from '../stats.mjs';
+import { ttftOf } from './local.mjs';
 
 const require = createRequire(import.meta.url);
 const contextSize = 1024;
@@ -18,16 +19,6 @@ const prompts = [
   'Name three trains.',
   'Why do freight cars couple?',
 ];
-
-async function ttftOf(parts) {
-  const started = process.hrtime.bigint();
-  let first;
-  for await (const part of parts) {
-    if (part.type === 'text-delta' && first === undefined) first = Number(process.hrtime.bigint() - started) / 1000;
-  }
-  if (first === undefined) throw new Error('llamacpp: no text before the end of the stream');
-  return first;
-}
 
 export async function run({ rounds, quick, log }) {
   const modelPath = await ensureTinyModel();

@@ -54,7 +54,7 @@ async function createDirect(llama, modelPath) {
 }
 
 /** Microseconds from the call to the first text delta of `parts`; drains the rest. */
-async function ttftOf(parts) {
+export async function ttftOf(parts) {
   const started = process.hrtime.bigint();
   let first;
   for await (const part of parts) {
