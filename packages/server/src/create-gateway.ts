@@ -343,7 +343,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     const role = () => (toolIndex === 0 && !state.sentText ? { role: 'assistant' } : {});
 
     try {
-      for await (const part of router.stream(request, routeOptions)) {
+      // An OpenAI client cannot retract text it was sent: after the first byte the router may only continue on a
+      // target that can continue the partial answer, never restart, whatever the policy's midStream says.
+      const midStream = router.policy.execution.midStream === 'error' ? 'error' : 'continue';
+      for await (const part of router.stream(request, { ...routeOptions, midStream })) {
         if (response.destroyed) break;
         switch (part.type) {
           case 'route':
@@ -398,9 +401,19 @@ export function createGateway(options: GatewayOptions): Gateway {
         state.status = mapped.status;
         return;
       }
-      // Mid-stream: OpenAI clients raise `data.error` as an APIError.
+      // Mid-stream: one chunk that carries `error` (the official openai clients raise it as an APIError) and ends the
+      // choice with finish_reason "error" (for readers that look only at choices); no [DONE], the answer is not whole.
       state.status = mapped.status;
-      await write(`data: ${JSON.stringify(mapped.body)}\n\n`);
+      await write(
+        `data: ${JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: current ?? translated.model,
+          choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'error' }],
+          ...mapped.body,
+        })}\n\n`,
+      );
       response.end();
       return;
     }

@@ -4,6 +4,7 @@ import {
   formatProblems,
   InvalidRequestError,
   NoEligibleTargetError,
+  StreamInterruptedError,
   SwitchyardError,
   TargetUnavailableError,
   TimeoutError,
@@ -69,6 +70,9 @@ export function toHttpError(error: unknown, options: { deadlineExpired?: boolean
         ...(first?.path ? { param: first.path } : {}),
       }),
     );
+  }
+  if (StreamInterruptedError.isInstance(error)) {
+    return withDetail(httpError(502, error.message, { code: 'stream_interrupted' }));
   }
   if (NoEligibleTargetError.isInstance(error)) {
     return withDetail(httpError(503, error.message, { code: 'no_eligible_target' }));
