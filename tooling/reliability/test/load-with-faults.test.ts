@@ -6,7 +6,7 @@
  * or one typed error — with no unhandled rejections, and sockets, queue slots, timers and memory back to baseline.
  */
 import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-openai';
-import { SwitchyardError } from '@switchyard/contract';
+import { StreamInterruptedError, SwitchyardError } from '@switchyard/contract';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
 import { createGateway } from '@switchyard/server';
 import { createSeededRandom, type Fault, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
@@ -150,6 +150,76 @@ describe('load with faults', () => {
       expect(outcomes.every((outcome) => outcome.elapsedMs < deadlineMs + 2_000)).toBe(true);
       expect(unhandled.reasons).toEqual([]);
       await expectBackToBaseline(router);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'router, default target settings: 500 concurrent streams with ~20% faulted attempts are each exact or a typed error, never repeated',
+    async () => {
+      // gpu: a stand-in that identifies as llama.cpp's server (continuation detected); cloud: one without identity
+      // (cannot continue). No capabilities anywhere: what a new user configures.
+      const continuing = await startSseUpstream({ answer: () => ({ words }), identity: 'llama.cpp' });
+      const plain = await startSseUpstream({ answer: () => ({ words }) });
+      const gpuProxy = await startFaultProxy({ upstream: continuing.url });
+      const cloudProxy = await startFaultProxy({ upstream: plain.url });
+      const ownAgent = new Agent({ connections: 256, keepAliveTimeout: 1_000 });
+      const defaultGpu = createOpenAITarget({
+        baseURL: `${gpuProxy.url}/v1`,
+        model: 'm',
+        id: 'gpu',
+        dispatcher: ownAgent,
+      });
+      const defaultCloud = createOpenAITarget({
+        baseURL: `${cloudProxy.url}/v1`,
+        model: 'm',
+        id: 'cloud',
+        dispatcher: ownAgent,
+      });
+      // A gateway checks its targets at start-up; here that runs the one-time detection before any fault is queued.
+      await Promise.all([defaultGpu.checkStatus?.(), defaultCloud.checkStatus?.()]);
+      expect([defaultGpu.capabilities.continuation, defaultCloud.capabilities.continuation]).toEqual([true, false]);
+      const router = createRouter({ targets: { gpu: defaultGpu, cloud: defaultCloud }, policy });
+      const streams = 500;
+      gpuProxy.queueFaults(...faultPlan(streams * 2, 60_16));
+      cloudProxy.queueFaults(...faultPlan(streams * 2, 70_16));
+      const unhandled = watchUnhandledRejections();
+      const outcomes = await Promise.all(
+        Array.from({ length: streams }, async (_, index) => {
+          const outcome = await drain(
+            router.stream({
+              messages: [{ role: 'user', content: `Status of track ${index}?` }],
+              maxTokens: 16,
+              routing: { deadlineMs },
+            }),
+          );
+          // The consumer most apps are: concatenate every text-delta, never retract anything.
+          let shown = '';
+          for (const part of outcome.parts) if (part.type === 'text-delta') shown += part.text;
+          if (outcome.parts.some((part) => part.type === 'failover' && part.mode === 'restart')) return 'restarted';
+          if (outcome.error) {
+            if (!SwitchyardError.isInstance(outcome.error)) return 'untyped-error';
+            if (!answer.startsWith(shown)) return 'repeated-or-wrong-before-error';
+            if (StreamInterruptedError.isInstance(outcome.error)) {
+              return outcome.error.partialText === shown ? 'interrupted' : 'interrupted-wrong-partial';
+            }
+            return shown === '' ? 'typed-error' : 'text-then-untyped-interruption';
+          }
+          return shown === answer ? 'exact' : 'repeated-or-wrong';
+        }),
+      );
+      unhandled.stop();
+      const counts = countBy(outcomes, (outcome) => outcome);
+      const faulted = [...gpuProxy.requests, ...cloudProxy.requests].filter((entry) => entry.fault !== null).length;
+      expect(Object.keys(counts).filter((kind) => !['exact', 'interrupted', 'typed-error'].includes(kind))).toEqual([]);
+      expect(faulted).toBeGreaterThan(streams * 0.1);
+      // Mid-stream faults on the continuing gpu are carried on there: most streams are still exact.
+      expect(counts.exact ?? 0).toBeGreaterThan(streams * 0.8);
+      expect(unhandled.reasons).toEqual([]);
+      console.log(`default settings, ${streams} streams, ${faulted} faulted attempts:`, counts);
+      await router.dispose();
+      await ownAgent.close();
+      await Promise.all([gpuProxy.close(), cloudProxy.close(), continuing.close(), plain.close()]);
     },
     testTimeoutMs,
   );

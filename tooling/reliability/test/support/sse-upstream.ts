@@ -15,6 +15,11 @@ export interface Answer {
 export interface SseUpstreamOptions {
   /** Decides the answer from the parsed request body. Default: five words. */
   answer?: (body: Record<string, unknown>) => Answer;
+  /**
+   * `llama.cpp`: also answer `GET /props` as llama.cpp's server does, so adapter-openai detects that it continues a
+   * final assistant message (which this stand-in always does). Default: no identity route (continuation undetected).
+   */
+  identity?: 'llama.cpp';
 }
 
 /** A running upstream. */
@@ -72,6 +77,12 @@ export async function startSseUpstream(options: SseUpstreamOptions = {}): Promis
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (path === '/props' && options.identity === 'llama.cpp') {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ default_generation_settings: { n_ctx: 4096 }, total_slots: 4 }));
       return;
     }
     if (path === '/v1/models') {
