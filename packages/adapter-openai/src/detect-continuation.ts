@@ -93,7 +93,10 @@ function support(
  * `readModels` the `GET <baseURL>/models` list. Routes are read at most once, the first five in parallel; a route a
  * server does not serve is simply absent.
  */
-export async function detectContinuation(read: ReadJSON, readModels: () => Promise<unknown>): Promise<ContinuationSupport> {
+export async function detectContinuation(
+  read: ReadJSON,
+  readModels: () => Promise<unknown>,
+): Promise<ContinuationSupport> {
   const [props, info, ollama, sglangModel, models] = await Promise.all([
     read(detectionPaths.props),
     read(detectionPaths.info),
@@ -110,7 +113,11 @@ export async function detectContinuation(read: ReadJSON, readModels: () => Promi
   }
 
   const tgi = asObject(info);
-  if (tgi && typeof tgi.model_id === 'string' && (tgi.router === 'text-generation-router' || 'max_input_tokens' in tgi)) {
+  if (
+    tgi &&
+    typeof tgi.model_id === 'string' &&
+    (tgi.router === 'text-generation-router' || 'max_input_tokens' in tgi)
+  ) {
     const version = stringField(tgi, 'version');
     return support('tgi', version, versionAtLeast(version, '3.0.0'), { continue_final_message: true });
   }
@@ -118,11 +125,8 @@ export async function detectContinuation(read: ReadJSON, readModels: () => Promi
   const ollamaVersion = stringField(ollama, 'version');
   if (ollamaVersion !== undefined) return support('ollama', ollamaVersion, versionAtLeast(ollamaVersion, '0.5.0'));
 
-  const owners = new Set(
-    (Array.isArray(asObject(models)?.data) ? (asObject(models)?.data as unknown[]) : []).map((entry) =>
-      stringField(entry, 'owned_by'),
-    ),
-  );
+  const modelList: unknown = asObject(models)?.data;
+  const owners = new Set((Array.isArray(modelList) ? modelList : []).map((entry) => stringField(entry, 'owned_by')));
   if (stringField(sglangModel, 'model_path') !== undefined || owners.has('sglang')) {
     const version =
       stringField(await read(detectionPaths.sglangServerInfo), 'version') ??

@@ -77,7 +77,10 @@ const servers: {
 }[] = [
   {
     name: 'vLLM 0.8.5 stand-in',
-    routes: { '/version': { version: '0.8.5' }, '/v1/models': { ...models('vllm'), data: [{ id: 'served', owned_by: 'vllm', max_model_len: 4096 }] } },
+    routes: {
+      '/version': { version: '0.8.5' },
+      '/v1/models': { ...models('vllm'), data: [{ id: 'served', owned_by: 'vllm', max_model_len: 4096 }] },
+    },
     continues: vllmFlags,
     expected: { server: 'vllm', continuation: true },
   },
@@ -139,29 +142,30 @@ afterEach(async () => {
 });
 
 describe('continuation detection', () => {
-  it.each(servers)('detects $name once, with the status check, and continues exactly after the prefix when it can', async ({
-    routes,
-    continues,
-    expected,
-  }) => {
-    standIn = await startStandIn(routes, continues);
-    const target = createOpenAITarget({ baseURL: standIn.baseURL, model: 'served' });
-    expect(target.capabilities.continuation).toBeUndefined();
-    expect(await target.checkStatus?.()).toEqual({ state: 'ready' });
-    expect(target.capabilities.continuation).toBe(expected.continuation);
-    const probes = standIn.gets.length;
-    await target.checkStatus?.();
-    expect(standIn.gets).toHaveLength(probes); // cached with the status check
-    const prefix = 'The quick brown ';
-    const continued = await text(target.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: prefix }));
-    if (expected.continuation) expect(prefix + continued).toBe(answer);
-    else {
-      // A target that cannot continue is never sent the prefix: the router does not fail over to it mid-stream.
-      expect((standIn.bodies[0]?.messages as unknown[]).at(-1)).toEqual({ role: 'user', content: 'Go' });
-      expect(continued).toBe(answer);
-    }
-    await target.dispose?.();
-  });
+  it.each(servers)(
+    'detects $name once, with the status check, and continues exactly after the prefix when it can',
+    async ({ routes, continues, expected }) => {
+      standIn = await startStandIn(routes, continues);
+      const target = createOpenAITarget({ baseURL: standIn.baseURL, model: 'served' });
+      expect(target.capabilities.continuation).toBeUndefined();
+      expect(await target.checkStatus?.()).toEqual({ state: 'ready' });
+      expect(target.capabilities.continuation).toBe(expected.continuation);
+      const probes = standIn.gets.length;
+      await target.checkStatus?.();
+      expect(standIn.gets).toHaveLength(probes); // cached with the status check
+      const prefix = 'The quick brown ';
+      const continued = await text(
+        target.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: prefix }),
+      );
+      if (expected.continuation) expect(prefix + continued).toBe(answer);
+      else {
+        // A target that cannot continue is never sent the prefix: the router does not fail over to it mid-stream.
+        expect((standIn.bodies[0]?.messages as unknown[] | undefined)?.at(-1)).toEqual({ role: 'user', content: 'Go' });
+        expect(continued).toBe(answer);
+      }
+      await target.dispose?.();
+    },
+  );
 
   it('sends vLLM its continue_final_message and add_generation_prompt fields, and SGLang only its flag', async () => {
     standIn = await startStandIn(servers[0]!.routes, vllmFlags);

@@ -147,7 +147,12 @@ describe('error classes', () => {
     });
     expect(StreamInterruptedError.isInstance(error)).toBe(true);
     expect(AllTargetsFailedError.isInstance(error)).toBe(false);
-    expect([error.code, error.isRetryable, error.target, error.cause]).toEqual(['stream-interrupted', false, 'gpu', broke]);
+    expect([error.code, error.isRetryable, error.target, error.cause]).toEqual([
+      'stream-interrupted',
+      false,
+      'gpu',
+      broke,
+    ]);
     expect(error.partialText).toBe('My card is 4111 1111 1111 1111 and');
     expect(error.route).toBe(route);
     expect(error.message).toContain('after 34 characters');

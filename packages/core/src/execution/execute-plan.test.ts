@@ -266,7 +266,10 @@ describe('execution: mid-stream failover', () => {
   it('emits a visible restart only when midStream is "restart", and generate() keeps only the new answer', async () => {
     const device = createScriptedTarget({ script: [{ text: 'draft one two', breakAfterChunks: 2 }] });
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'final answer' }] });
-    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0, midStream: 'restart' } } });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { execution: { retries: 0, midStream: 'restart' } },
+    });
     const parts = await collect(router.stream(ask('Hi')));
     const failover = parts.findIndex((part) => part.type === 'failover');
     expect(parts[failover]).toMatchObject({ mode: 'restart', from: 'device', to: 'gpu' });
@@ -329,24 +332,28 @@ describe('execution: mid-stream failover', () => {
     ['a stream that ends without finish', { text: full, breakAfterChunks: undefined, omitFinish: true }, {}],
     ['a stall after the first token', { text: full, chunkDelayMs: 60_000 }, { stallTimeoutMs: 30 }],
     ['a reset mid-stream, after a retry of the same target', { text: full, breakAfterChunks: 2 }, { retries: 1 }],
-  ])('by default ends %s with the exact partial text and a typed error, never a restart', async (_name, step, execution) => {
-    const device = createScriptedTarget({ script: [step] });
-    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
-    const router = createRouter({
-      targets: { device, gpu },
-      policy: { execution: { backoff: { initialMs: 1, maxMs: 1 }, ...execution } },
-    });
-    let text = '';
-    const error = await (async () => {
-      for await (const part of router.stream(ask('Tell me about foxes'))) if (part.type === 'text-delta') text += part.text;
-    })().catch((caught: unknown) => caught);
-    if (!StreamInterruptedError.isInstance(error)) throw error;
-    expect(full.startsWith(text)).toBe(true);
-    expect(text.length).toBeGreaterThan(0);
-    expect(error.partialText).toBe(text);
-    expect(gpu.calls).toHaveLength(0);
-    await waitFor(() => device.active === 0);
-  });
+  ])(
+    'by default ends %s with the exact partial text and a typed error, never a restart',
+    async (_name, step, execution) => {
+      const device = createScriptedTarget({ script: [step] });
+      const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
+      const router = createRouter({
+        targets: { device, gpu },
+        policy: { execution: { backoff: { initialMs: 1, maxMs: 1 }, ...execution } },
+      });
+      let text = '';
+      const error = await (async () => {
+        for await (const part of router.stream(ask('Tell me about foxes')))
+          if (part.type === 'text-delta') text += part.text;
+      })().catch((caught: unknown) => caught);
+      if (!StreamInterruptedError.isInstance(error)) throw error;
+      expect(full.startsWith(text)).toBe(true);
+      expect(text.length).toBeGreaterThan(0);
+      expect(error.partialText).toBe(text);
+      expect(gpu.calls).toHaveLength(0);
+      await waitFor(() => device.active === 0);
+    },
+  );
 
   it('asks a target whose continuation is unknown through its status check, once, and continues when it can', async () => {
     const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
@@ -370,8 +377,15 @@ describe('execution: mid-stream failover', () => {
 
   it('with midStream "error" never fails over after the first token, even to a target that can continue', async () => {
     const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
-    const gpu = createScriptedTarget({ locality: 'remote', capabilities: { continuation: true }, script: [{ text: full }] });
-    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0, midStream: 'error' } } });
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { continuation: true },
+      script: [{ text: full }],
+    });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { execution: { retries: 0, midStream: 'error' } },
+    });
     const error = await collect(router.stream(ask('Tell me about foxes'))).catch((caught: unknown) => caught);
     expect(StreamInterruptedError.isInstance(error) && error.reason).toBe('mid-stream-error');
     await expect(router.generate(ask('Tell me about foxes'))).rejects.toSatisfy(StreamInterruptedError.isInstance);
@@ -388,7 +402,8 @@ describe('execution: mid-stream failover', () => {
     const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } } });
     let text = '';
     const error = await (async () => {
-      for await (const part of router.stream(ask('Tell me about foxes'))) if (part.type === 'text-delta') text += part.text;
+      for await (const part of router.stream(ask('Tell me about foxes')))
+        if (part.type === 'text-delta') text += part.text;
     })().catch((caught: unknown) => caught);
     expect(text).toBe('The quick brown fox jumps ');
     expect(StreamInterruptedError.isInstance(error) && error.partialText).toBe(text);
@@ -398,15 +413,18 @@ describe('execution: mid-stream failover', () => {
   it('takes midStream per call, so a caller that cannot retract text overrides a policy of "restart"', async () => {
     const device = createScriptedTarget({ script: [{ text: full, breakAfterChunks: 3 }] });
     const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: full }] });
-    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0, midStream: 'restart' } } });
+    const router = createRouter({
+      targets: { device, gpu },
+      policy: { execution: { retries: 0, midStream: 'restart' } },
+    });
     const error = await collect(router.stream(ask('Tell me about foxes'), { midStream: 'continue' })).catch(
       (caught: unknown) => caught,
     );
     expect(StreamInterruptedError.isInstance(error)).toBe(true);
     expect(gpu.calls).toHaveLength(0);
-    const bad = await collect(
-      router.stream(ask('Hi'), { midStream: 'sometimes' as unknown as 'continue' }),
-    ).catch((caught: unknown) => caught);
+    const bad = await collect(router.stream(ask('Hi'), { midStream: 'sometimes' as unknown as 'continue' })).catch(
+      (caught: unknown) => caught,
+    );
     expect(InvalidRequestError.isInstance(bad) && bad.message).toContain('options.midStream');
   });
 

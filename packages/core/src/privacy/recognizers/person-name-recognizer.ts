@@ -2,8 +2,8 @@ import type { PiiScan } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // A name: one to four capitalised words, with the particles of European surnames between them.
-const nameWord = String.raw`[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]+)?`;
-const particle = String.raw`(?:van|von|de|der|den|da|di|del|della|la|le|du|dos|das|ter|ten|bin|al|el)`;
+const nameWord = `[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]+)?`;
+const particle = `(?:van|von|de|der|den|da|di|del|della|la|le|du|dos|das|ter|ten|bin|al|el)`;
 const namePattern = new RegExp(String.raw`[ \t]*(${nameWord}(?:[ \t]+(?:${particle}[ \t]+)?${nameWord})*)`, 'y');
 
 // Phrases that introduce the writer's (or someone's) name, in the languages the corpus covers.
