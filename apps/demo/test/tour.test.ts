@@ -77,6 +77,8 @@ describe('the routing tour through the real router', () => {
     expect(broken.failovers.length).toBeGreaterThan(0);
     expect(broken.failovers[0]).toMatchObject({ from: 'gpu', error: { code: 'connection' } });
     expect(broken.failovers.at(-1)?.to).toBe('device');
+    // By default the device continues the sentence the remote started: no restart, so no text is shown twice.
+    expect(broken.failovers.map((failover) => failover.mode)).toEqual(broken.failovers.map(() => 'continue'));
     expect(broken.target).toBe('device');
     expect(broken.fallbacks).toBeGreaterThan(0);
     expect(broken.text.length).toBeGreaterThan(0);
