@@ -63,7 +63,9 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
     expectedInputs: [{ type: 'text', languages: config.languages }],
     expectedOutputs: [{ type: 'text', languages: config.languages }],
   };
-  let current: TargetStatus = api ? { state: 'loading' } : { state: 'unavailable', reason: notPresent };
+  let current: TargetStatus = api
+    ? { state: 'loading' }
+    : { state: 'unavailable', code: 'model-missing', reason: notPresent };
 
   async function checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
     if (!api) return current;
@@ -72,7 +74,11 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
     try {
       availability = await api.availability(core);
     } catch (error) {
-      current = { state: 'unavailable', reason: `LanguageModel.availability() failed: ${describe(error)}` };
+      current = {
+        state: 'unavailable',
+        code: 'probe-failed',
+        reason: `LanguageModel.availability() failed: ${describe(error)}`,
+      };
       return current;
     }
     // A download this target started reports its own progress; availability() only says "downloading".
@@ -103,7 +109,11 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
         await checkStatus();
         throw new AbortError({ target: id, cause: error });
       }
-      current = { state: 'unavailable', reason: `the model download failed: ${describe(error)}` };
+      current = {
+        state: 'unavailable',
+        code: 'download-failed',
+        reason: `the model download failed: ${describe(error)}`,
+      };
     }
     return current;
   }
@@ -210,7 +220,7 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
       return result;
     },
     async dispose() {
-      current = { state: 'unavailable', reason: 'disposed' };
+      current = { state: 'unavailable', code: 'disposed', reason: 'disposed' };
     },
   };
 }
@@ -224,12 +234,21 @@ function statusOf(availability: string): TargetStatus {
     case 'downloadable':
       return {
         state: 'unavailable',
+        code: 'model-missing',
         reason: 'the built-in model is downloadable but not on this device yet: call download() from a user gesture',
       };
     case 'unavailable':
-      return { state: 'unavailable', reason: "the browser's built-in model cannot run on this device" };
+      return {
+        state: 'unavailable',
+        code: 'unsupported-model',
+        reason: "the browser's built-in model cannot run on this device",
+      };
     default:
-      return { state: 'unavailable', reason: `LanguageModel.availability() said ${JSON.stringify(availability)}` };
+      return {
+        state: 'unavailable',
+        code: 'probe-failed',
+        reason: `LanguageModel.availability() said ${JSON.stringify(availability)}`,
+      };
   }
 }
 

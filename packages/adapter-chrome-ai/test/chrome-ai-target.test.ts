@@ -68,7 +68,11 @@ describe("adapter-chrome-ai on headless Chromium's real Prompt API", () => {
         if (saved) Object.defineProperty(scope, 'LanguageModel', saved);
       }
     });
-    expect(status).toEqual({ state: 'unavailable', reason: expect.stringContaining('no LanguageModel global') });
+    expect(status).toEqual({
+      state: 'unavailable',
+      code: 'model-missing',
+      reason: expect.stringContaining('no LanguageModel global'),
+    });
   });
 });
 
@@ -97,7 +101,11 @@ describe('adapter-chrome-ai against the page-injected Prompt API stand-in', () =
         answer: await target.generate({ messages: [{ role: 'user', content: 'Hi' }] }),
       };
     });
-    expect(seen.before).toEqual({ state: 'unavailable', reason: expect.stringContaining('downloadable') });
+    expect(seen.before).toEqual({
+      state: 'unavailable',
+      code: 'model-missing',
+      reason: expect.stringContaining('downloadable'),
+    });
     expect(seen.progress.length).toBeGreaterThan(1);
     expect(seen.progress).toEqual([...seen.progress].sort((a, b) => a - b));
     expect(Math.max(...seen.progress)).toBeGreaterThan(0.5);

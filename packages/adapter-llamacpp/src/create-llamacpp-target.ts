@@ -188,11 +188,16 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     if (this.settings.modelUri && check.size === undefined) {
       return {
         state: 'unavailable',
+        code: 'model-missing',
         reason: `model not downloaded yet from ${this.settings.modelUri}; call load() (or \`switchyard models pull\`) to download it into ${dirname(this.modelPath)}`,
       };
     }
     this.failure = check;
-    return { state: 'unavailable', reason: check.reason };
+    return {
+      state: 'unavailable',
+      code: check.size === undefined ? 'model-missing' : 'load-failed',
+      reason: check.reason,
+    };
   }
 
   status(): TargetStatus {
@@ -273,10 +278,11 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         const message = error instanceof Error ? error.message : String(error);
         // Not sticky: the next call resumes the download.
         this.downloadFailed = true;
-        this.current = { state: 'unavailable', reason: `download of ${uri} failed: ${message}` };
+        const reason = `download of ${uri} failed: ${message}`;
+        this.current = { state: 'unavailable', code: 'download-failed', reason };
         throw new TargetUnavailableError({
           target: this.id,
-          reason: this.current.reason,
+          reason,
           isRetryable: true,
           cause: error,
         });
@@ -332,7 +338,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
 
   private async fail(reason: string, check: { size?: number; mtimeMs?: number }, cause?: unknown): Promise<never> {
     this.failure = { reason, size: check.size, mtimeMs: check.mtimeMs };
-    this.current = { state: 'unavailable', reason };
+    this.current = { state: 'unavailable', code: check.size === undefined ? 'model-missing' : 'load-failed', reason };
     if (this.holdsLlama) {
       this.holdsLlama = false;
       await releaseLlama(this.gpu);
@@ -585,7 +591,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     await this.loading?.catch(() => undefined);
     const loaded = this.loaded;
     this.loaded = undefined;
-    this.current = { state: 'unavailable', reason: 'the target was disposed' };
+    this.current = { state: 'unavailable', code: 'disposed', reason: 'the target was disposed' };
     if (loaded) {
       for (const sequence of loaded.idle) sequence.dispose();
       await loaded.context.dispose();

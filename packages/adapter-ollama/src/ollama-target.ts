@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CallControl, parseErrorMessage, readErrorBody, statusTexts } from '@switchyard/adapter-utils';
+import {
+  CallControl,
+  parseErrorMessage,
+  readErrorBody,
+  statusTexts,
+  unavailableCodeOf,
+} from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -203,6 +209,7 @@ class OllamaTargetImpl implements OllamaTarget {
       if (!TargetUnavailableError.isInstance(failure)) {
         this.current = {
           state: 'unavailable',
+          code: unavailableCodeOf(failure),
           reason: `Ollama at ${this.baseURL} failed the status probe: ${failure.message}`,
         };
       }
@@ -229,6 +236,7 @@ class OllamaTargetImpl implements OllamaTarget {
         this.showRejected = true;
         this.current = {
           state: 'unavailable',
+          code: 'unsupported-model',
           reason: `Ollama model "${this.model}" cannot generate text (capabilities: ${list.join(', ') || 'none'}); pick a chat model`,
         };
       }
@@ -450,9 +458,10 @@ class OllamaTargetImpl implements OllamaTarget {
     if (loaded) this.warm = true;
   }
 
-  private notPulled(): { state: 'unavailable'; reason: string } {
+  private notPulled(): TargetStatus & { state: 'unavailable' } {
     return {
       state: 'unavailable',
+      code: 'model-missing',
       reason: `Ollama model "${this.model}" is not pulled — run \`ollama pull ${this.model}\` (or call pull())`,
     };
   }
@@ -473,7 +482,7 @@ class OllamaTargetImpl implements OllamaTarget {
   private classify(error: SwitchyardError): SwitchyardError {
     if (ConnectionError.isInstance(error) && error.systemCode === 'ECONNREFUSED') {
       const reason = this.daemonDown();
-      this.current = { state: 'unavailable', reason };
+      this.current = { state: 'unavailable', code: 'unreachable', reason };
       return new TargetUnavailableError({ target: this.id, reason, cause: error });
     }
     return error;

@@ -100,6 +100,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     const ollama = target({ model: 'absent:7b' });
     expect(await ollama.checkStatus()).toEqual({
       state: 'unavailable',
+      code: 'model-missing',
       reason: 'Ollama model "absent:7b" is not pulled — run `ollama pull absent:7b` (or call pull())',
     });
     const error = await failure(ollama.generate(ask()));
@@ -348,13 +349,13 @@ describe('when the Ollama daemon is not running', () => {
   it('reports unavailable with how to start it, and fails calls so the router moves on', async () => {
     const ollama = createOllamaTarget({ model: 'tiny', baseURL });
     const reason = `Ollama is not running at ${baseURL} — start it with \`ollama serve\``;
-    expect(await ollama.checkStatus()).toEqual({ state: 'unavailable', reason });
+    expect(await ollama.checkStatus()).toEqual({ state: 'unavailable', code: 'unreachable', reason });
     const error = await failure(ollama.generate(ask()));
     expect(TargetUnavailableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ isRetryable: false, reason });
     const streamed = await failure(collect(ollama.stream(ask())));
     expect(TargetUnavailableError.isInstance(streamed)).toBe(true);
-    expect(ollama.status()).toEqual({ state: 'unavailable', reason });
+    expect(ollama.status()).toEqual({ state: 'unavailable', code: 'unreachable', reason });
     await ollama.dispose();
   });
 

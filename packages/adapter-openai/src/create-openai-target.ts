@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { CallControl, toApiCallError } from '@switchyard/adapter-utils';
+import { CallControl, toApiCallError, unavailableCodeOf } from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -162,7 +162,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
 
   /** Passive health: what real calls learn about reachability updates `status()` for free. */
   function observe(error: unknown): void {
-    if (ConnectionError.isInstance(error)) lastStatus = { state: 'unavailable', reason: error.message };
+    if (ConnectionError.isInstance(error))
+      lastStatus = { state: 'unavailable', code: 'unreachable', reason: error.message };
   }
 
   /** The prefix sent for the server to continue, when this target continues prefixes and the call has one. */
@@ -347,8 +348,9 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       const typed = toSwitchyardError(error, { target: id, url: health.href });
       // llama-server and vLLM answer 503 while the model is still loading.
       if (ApiCallError.isInstance(typed) && typed.status === 503) return { state: 'loading' };
-      if (timeout.aborted) return { state: 'unavailable', reason: `health probe timed out after ${probeTimeoutMs} ms` };
-      return { state: 'unavailable', reason: redactSecrets(typed.message, secrets) };
+      if (timeout.aborted)
+        return { state: 'unavailable', code: 'timeout', reason: `health probe timed out after ${probeTimeoutMs} ms` };
+      return { state: 'unavailable', code: unavailableCodeOf(typed), reason: redactSecrets(typed.message, secrets) };
     }
   }
 

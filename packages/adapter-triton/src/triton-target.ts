@@ -1,4 +1,10 @@
-import { CallControl, parseErrorMessage, readErrorBody, statusTexts } from '@switchyard/adapter-utils';
+import {
+  CallControl,
+  parseErrorMessage,
+  readErrorBody,
+  statusTexts,
+  unavailableCodeOf,
+} from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -131,6 +137,7 @@ class TritonTargetImpl implements TritonTarget {
       if (server.status !== 200) {
         this.current = {
           state: 'unavailable',
+          code: 'not-ready',
           reason: `Triton at ${this.baseURL} is not ready (GET /v2/health/ready answered ${server.status})`,
         };
         return this.current;
@@ -149,6 +156,7 @@ class TritonTargetImpl implements TritonTarget {
       if (!ConnectionError.isInstance(failure)) {
         this.current = {
           state: 'unavailable',
+          code: unavailableCodeOf(failure),
           reason: `Triton at ${this.baseURL} failed the status probe: ${failure.message}`,
         };
       }
@@ -163,6 +171,7 @@ class TritonTargetImpl implements TritonTarget {
   private async notReadyStatus(control: CallControl): Promise<TargetStatus> {
     const fallback: TargetStatus = {
       state: 'unavailable',
+      code: 'not-ready',
       reason:
         `Triton model "${this.model}" is not ready — load it (POST /v2/repository/models/${this.model}/load with ` +
         '--model-control-mode=explicit) or check the server log',
@@ -182,12 +191,17 @@ class TritonTargetImpl implements TritonTarget {
         (this.settings.modelVersion === undefined || item.version === this.settings.modelVersion),
     );
     if (entry === undefined) {
-      return { state: 'unavailable', reason: `Triton has no model "${this.model}" in its model repository` };
+      return {
+        state: 'unavailable',
+        code: 'model-missing',
+        reason: `Triton has no model "${this.model}" in its model repository`,
+      };
     }
     if (entry.state === 'LOADING') return { state: 'loading' };
     const why = typeof entry.reason === 'string' && entry.reason !== '' ? `: ${entry.reason}` : '';
     return {
       state: 'unavailable',
+      code: entry.state === 'UNAVAILABLE' ? 'load-failed' : 'not-ready',
       reason: `Triton model "${this.model}" is ${String(entry.state ?? 'not ready')}${why}`,
     };
   }
@@ -388,6 +402,7 @@ class TritonTargetImpl implements TritonTarget {
     ) {
       this.current = {
         state: 'unavailable',
+        code: 'unreachable',
         reason: `Triton is not reachable at ${this.baseURL} (${error.systemCode}) — is tritonserver running?`,
       };
     }
@@ -447,7 +462,7 @@ class TritonTargetImpl implements TritonTarget {
     ) {
       // The model is unknown or unloaded: a fact about this server for now, so the router should move on.
       const reason = `Triton model "${this.model}" is not ready: ${message.slice(0, 200)}`;
-      this.current = { state: 'unavailable', reason };
+      this.current = { state: 'unavailable', code: 'not-ready', reason };
       throw new TargetUnavailableError({ target: this.id, reason, cause: apiError });
     }
     throw apiError;

@@ -139,10 +139,12 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
     expect(await target({ model: 'warming' }).checkStatus()).toEqual({ state: 'loading' });
     expect(await target({ model: 'broken' }).checkStatus()).toEqual({
       state: 'unavailable',
+      code: 'load-failed',
       reason: 'Triton model "broken" is UNAVAILABLE: CUDA out of memory while loading',
     });
     expect(await target({ model: 'nowhere' }).checkStatus()).toEqual({
       state: 'unavailable',
+      code: 'model-missing',
       reason: 'Triton has no model "nowhere" in its model repository',
     });
   });
@@ -202,6 +204,7 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       const status = await target().checkStatus();
       expect(status).toEqual({
         state: 'unavailable',
+        code: 'not-ready',
         reason: `Triton at ${standIn.url} is not ready (GET /v2/health/ready answered 400)`,
       });
     } finally {
@@ -289,7 +292,7 @@ describe('when Triton is not reachable', () => {
     const baseURL = `http://127.0.0.1:${port}`;
     const triton = createTritonTarget({ baseURL, model: 'llm', backend: 'vllm' });
     const reason = `Triton is not reachable at ${baseURL} (ECONNREFUSED) — is tritonserver running?`;
-    expect(await triton.checkStatus()).toEqual({ state: 'unavailable', reason });
+    expect(await triton.checkStatus()).toEqual({ state: 'unavailable', code: 'unreachable', reason });
     const error = await failure(triton.generate(ask()));
     expect(ConnectionError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ isRetryable: true, systemCode: 'ECONNREFUSED' });

@@ -6,3 +6,4 @@
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
 export { parseErrorMessage, readErrorBody, statusTexts, toApiCallError } from './error-body.js';
+export { unavailableCodeOf } from './unavailable-code.js';

@@ -109,9 +109,13 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
             }
           },
         });
-        current = disposed ? { state: 'unavailable', reason: 'disposed' } : { state: 'ready' };
+        current = disposed ? { state: 'unavailable', code: 'disposed', reason: 'disposed' } : { state: 'ready' };
       } catch (error) {
-        current = { state: 'unavailable', reason: `the model could not be loaded: ${describe(error)}` };
+        current = {
+          state: 'unavailable',
+          code: 'load-failed',
+          reason: `the model could not be loaded: ${describe(error)}`,
+        };
       }
       return current;
     })();
@@ -313,7 +317,7 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
     generate,
     async dispose() {
       disposed = true;
-      current = { state: 'unavailable', reason: 'disposed' };
+      current = { state: 'unavailable', code: 'disposed', reason: 'disposed' };
       await engine.exit().catch(() => undefined);
     },
   };

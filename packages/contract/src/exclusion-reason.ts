@@ -15,22 +15,7 @@
  * - `mode`: the policy mode (`local-only` / `remote-only`) excludes its locality.
  * - `queue`: the local queue is saturated and `auto` mode spills to remote.
  */
-export type ExclusionReason =
-  | 'privacy'
-  | 'offline'
-  | 'battery'
-  | 'thermal'
-  | 'memory'
-  | 'context-window'
-  | 'capability'
-  | 'budget'
-  | 'unavailable'
-  | 'circuit-open'
-  | 'rule'
-  | 'mode'
-  | 'queue';
-
-export const exclusionReasons: readonly ExclusionReason[] = [
+export const exclusionReasons = [
   'privacy',
   'offline',
   'battery',
@@ -44,7 +29,10 @@ export const exclusionReasons: readonly ExclusionReason[] = [
   'rule',
   'mode',
   'queue',
-];
+] as const;
+
+/** One of {@link exclusionReasons}. */
+export type ExclusionReason = (typeof exclusionReasons)[number];
 
 /** One target the router left out, and why. */
 export interface Exclusion {

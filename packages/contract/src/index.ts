@@ -4,6 +4,15 @@
  * and the error classes. It runs nothing itself; `@switchyard/contract/testing` holds the conformance suite adapters run.
  */
 export { capabilityOverridesSchema, capabilitySettingsSchema, targetPriceSchema } from './capabilities-schema.js';
+export type {
+  DeviceSignals,
+  SignalOverrides,
+  SignalSource,
+  TargetOverride,
+  TargetStatusOverride,
+  ThermalState,
+} from './device-signals.js';
+export { mergeSignals, thermalStates } from './device-signals.js';
 export { AbortError } from './errors/abort-error.js';
 export type { FailedAttempt } from './errors/all-targets-failed-error.js';
 export { AllTargetsFailedError } from './errors/all-targets-failed-error.js';
@@ -57,4 +66,6 @@ export type { FinishReason, GenerateResult, Usage } from './result.js';
 export { finishReasons } from './result.js';
 export type { FinishPart, StreamPart, TextDeltaPart, ToolCallPart, UsagePart } from './stream-part.js';
 export type { Locality, Target, TargetCapabilities, TargetPrice, TargetStatus, TargetTelemetry } from './target.js';
+export type { UnavailableCode } from './target-status.js';
+export { unavailableCodes } from './target-status.js';
 export { targetStatusSchema } from './target-status-schema.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unavailableCodes } from './target-status.js';
 
 /** The documented shape of `Target.status()`; the conformance suite checks targets against it. */
 export const targetStatusSchema = z.discriminatedUnion('state', [
@@ -10,5 +11,5 @@ export const targetStatusSchema = z.discriminatedUnion('state', [
     receivedBytes: z.number().nonnegative().optional(),
     totalBytes: z.number().nonnegative().optional(),
   }),
-  z.object({ state: z.literal('unavailable'), reason: z.string().min(1) }),
+  z.object({ state: z.literal('unavailable'), code: z.enum(unavailableCodes), reason: z.string().min(1) }),
 ]);

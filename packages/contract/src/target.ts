@@ -1,6 +1,7 @@
 import type { TargetCall } from './request.js';
 import type { GenerateResult } from './result.js';
 import type { StreamPart } from './stream-part.js';
+import type { UnavailableCode } from './target-status.js';
 
 /** Where a target runs: on the user's device, or on a remote endpoint. */
 export type Locality = 'local' | 'remote';
@@ -64,7 +65,13 @@ export type TargetStatus =
       receivedBytes?: number;
       totalBytes?: number;
     }
-  | { state: 'unavailable'; reason: string };
+  | {
+      state: 'unavailable';
+      /** Stable, for programs: which kind of unavailability (see `unavailableCodes`). */
+      code: UnavailableCode;
+      /** For people: what is wrong and how to fix it. */
+      reason: string;
+    };
 
 /**
  * One model on one runtime. Adapters implement it; the router only talks to this interface.

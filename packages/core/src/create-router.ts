@@ -1,5 +1,20 @@
-import type { GenerateRequest, GenerateResult, Target, ToolCall, TraceContext, Usage } from '@switchyard/contract';
-import { InvalidConfigError, InvalidRequestError, NoEligibleTargetError, parseRequest } from '@switchyard/contract';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  SignalOverrides,
+  SignalSource,
+  Target,
+  ToolCall,
+  TraceContext,
+  Usage,
+} from '@switchyard/contract';
+import {
+  InvalidConfigError,
+  InvalidRequestError,
+  mergeSignals,
+  NoEligibleTargetError,
+  parseRequest,
+} from '@switchyard/contract';
 import PQueue from 'p-queue';
 import { planRoute } from './decision/plan-route.js';
 import { RemoteShareWindow } from './decision/remote-share-window.js';
@@ -18,8 +33,6 @@ import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import type { RouterStreamPart } from './route-stream-part.js';
-import { mergeSignals } from './signals/create-manual-signals.js';
-import type { SignalOverrides, SignalSource } from './signals/device-signals.js';
 import { openTelemetryApi, whenOpenTelemetryLoaded } from './telemetry/load-opentelemetry.js';
 import type { RequestTrace } from './telemetry/request-trace.js';
 import { traceStream } from './telemetry/request-trace.js';

@@ -5,6 +5,17 @@
  * `generate()` / `stream()` execute that plan with local queues, retries, fallback, hedging, circuit breaking and
  * mid-stream failover, and report every attempt. It depends only on `@switchyard/contract`; adapters plug in as targets.
  */
+
+// The device-signal types live in the contract (signal packages depend on it alone); re-exported for callers.
+export type {
+  DeviceSignals,
+  SignalOverrides,
+  SignalSource,
+  TargetOverride,
+  TargetStatusOverride,
+  ThermalState,
+} from '@switchyard/contract';
+export { mergeSignals, thermalStates } from '@switchyard/contract';
 export type { RoutedGenerateResult, RouteOptions, Router, RouterOptions } from './create-router.js';
 export { createRouter } from './create-router.js';
 export { estimatePromptTokens, imageTokenEstimate, messageOverheadTokens } from './decision/analyze-messages.js';
@@ -48,14 +59,5 @@ export type { PiiRecognizer } from './privacy/recognizer.js';
 export type { FailoverPart, RouteDecisionPart, RouterStreamPart, RouteSummaryPart } from './route-stream-part.js';
 export type { ManualSignals } from './signals/create-manual-signals.js';
 export { createManualSignals } from './signals/create-manual-signals.js';
-export type {
-  DeviceSignals,
-  SignalOverrides,
-  SignalSource,
-  TargetOverride,
-  TargetStatusOverride,
-  ThermalState,
-} from './signals/device-signals.js';
-export { thermalStates } from './signals/device-signals.js';
 export type { TelemetryOptions } from './telemetry/router-telemetry.js';
 export { semanticConventionsVersion } from './telemetry/semantic-conventions.js';

@@ -16,7 +16,7 @@ function toStatus(state: PlanTargetStatus): TargetStatus {
     case 'downloading':
       return { state: 'downloading', progress: 0 };
     case 'unavailable':
-      return { state: 'unavailable', reason: 'marked unavailable in the signals file' };
+      return { state: 'unavailable', code: 'overridden', reason: 'marked unavailable in the signals file' };
   }
 }
 

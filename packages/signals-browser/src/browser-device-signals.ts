@@ -1,4 +1,4 @@
-import type { DeviceSignals } from '@switchyard/core';
+import type { DeviceSignals } from '@switchyard/contract';
 
 /**
  * What a browser signal source reports: the core `DeviceSignals` plus what the Network Information API said

@@ -1,10 +1,9 @@
+import { type DeviceSignals, mergeSignals, type SignalSource, type ThermalState } from '@switchyard/contract';
 import type { InputProblem } from '@switchyard/contract/errors';
 import { InvalidConfigError } from '@switchyard/contract/errors';
-import type { DeviceSignals, SignalSource, ThermalState } from '@switchyard/core';
 import type { BatteryManagerLike, BrowserApis, PressureRecordLike } from './browser-apis.js';
 import { browserApis } from './browser-apis.js';
 import type { BrowserDeviceSignals } from './browser-device-signals.js';
-import { mergeSignals } from './merge-signals.js';
 import { meteredFromConnection } from './metered-from-connection.js';
 
 /** Settings of {@link createBrowserSignals}; every field is optional. */

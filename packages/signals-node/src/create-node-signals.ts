@@ -1,9 +1,7 @@
 import type { InputProblem } from '@switchyard/contract';
-import { InvalidConfigError } from '@switchyard/contract';
-import type { DeviceSignals, SignalSource } from '@switchyard/core';
+import { type DeviceSignals, InvalidConfigError, mergeSignals, type SignalSource } from '@switchyard/contract';
 import type { MemoryPressureThresholds } from './memory-pressure.js';
 import { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
-import { mergeSignals } from './merge-signals.js';
 import type { NodeDeviceSignals } from './node-device-signals.js';
 import type { ReachabilityTarget } from './reachability-target.js';
 import { parseReachabilityTarget } from './reachability-target.js';

@@ -1,4 +1,4 @@
-import type { DeviceSignals } from '@switchyard/core';
+import type { DeviceSignals } from '@switchyard/contract';
 import type { MemoryPressure } from './memory-pressure.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ThermalState } from '@switchyard/core';
+import type { ThermalState } from '@switchyard/contract';
 
 /**
  * CPU temperatures (°C) at which the thermal state steps up: below `fair` is nominal, below `serious` is fair,

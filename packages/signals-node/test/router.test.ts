@@ -1,5 +1,4 @@
-import type { GenerateRequest } from '@switchyard/contract';
-import type { SignalSource } from '@switchyard/core';
+import type { GenerateRequest, SignalSource } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';

@@ -1,7 +1,6 @@
-import type { Exclusion } from '@switchyard/contract';
+import type { DeviceSignals, Exclusion } from '@switchyard/contract';
 import type { CompiledRule } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
-import type { DeviceSignals } from '../signals/device-signals.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 
 /** The device readings an explanation describes, copied at decision time (a signal source may update in place). */

@@ -1,10 +1,16 @@
-import type { Exclusion, ExclusionReason, GenerateRequest, TargetStatus } from '@switchyard/contract';
+import type {
+  DeviceSignals,
+  Exclusion,
+  ExclusionReason,
+  GenerateRequest,
+  SignalOverrides,
+  TargetStatus,
+} from '@switchyard/contract';
+import { thermalStates } from '@switchyard/contract';
 import type { TargetHealth } from '../execution/target-health.js';
 import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
 import { detectorFor } from '../privacy/detector-for-policy.js';
-import type { DeviceSignals, SignalOverrides } from '../signals/device-signals.js';
-import { thermalStates } from '../signals/device-signals.js';
 import { countPromptTokens, detectPiiInMessages, estimatePromptTokens, lastUserText } from './analyze-messages.js';
 import type { ExplanationFacts, ScoreFacts } from './explain-plan.js';
 import { createRoutePlan, deviceFacts, formatUsd, percent } from './explain-plan.js';
@@ -152,7 +158,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
           : forced === 'downloading'
             ? { state: 'downloading', progress: 0 }
             : forced === 'unavailable'
-              ? { state: 'unavailable', reason: 'marked unavailable by a signal override' }
+              ? { state: 'unavailable', code: 'overridden', reason: 'marked unavailable by a signal override' }
               : { state: forced };
       if (status.state !== 'ready') {
         reason = 'unavailable';

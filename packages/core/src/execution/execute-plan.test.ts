@@ -631,7 +631,9 @@ describe('execution: targets that ignore their abort signal', () => {
 describe('execution: budgets, stats and events', () => {
   it('tracks spend over a period from actual usage and excludes remote targets until the next period', async () => {
     let now = Date.UTC(2026, 0, 1, 10);
-    const device = createScriptedTarget({ status: { state: 'unavailable', reason: 'no model' } });
+    const device = createScriptedTarget({
+      status: { state: 'unavailable', code: 'model-missing', reason: 'no model' },
+    });
     const gpu = createScriptedTarget({
       locality: 'remote',
       capabilities: { price: { inputPer1M: 0, outputPer1M: 1_000_000 } },

@@ -7,7 +7,7 @@ import type { RouterEvents } from '../events.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
 const ask = (): GenerateRequest => ({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 });
-const unavailable: TargetStatus = { state: 'unavailable', reason: 'connection refused' };
+const unavailable: TargetStatus = { state: 'unavailable', code: 'unreachable', reason: 'connection refused' };
 const serverError = () => new ApiCallError({ url: 'http://127.0.0.1/v1', status: 500 });
 // A cooldown far longer than any test: whatever half-opens a circuit here is a probe.
 const circuit = { failureThreshold: 1, cooldownMs: 600_000, probeIntervalMs: 5 };

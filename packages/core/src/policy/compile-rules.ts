@@ -1,4 +1,4 @@
-import type { DeviceSignals } from '../signals/device-signals.js';
+import type { DeviceSignals } from '@switchyard/contract';
 import type { PolicyRule } from './policy.js';
 
 /** What a rule's `when` is evaluated against. */

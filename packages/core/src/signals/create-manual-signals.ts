@@ -1,21 +1,9 @@
-import type { DeviceSignals, SignalSource } from './device-signals.js';
+import { type DeviceSignals, mergeSignals, type SignalSource } from '@switchyard/contract';
 
 /** A {@link SignalSource} whose readings are set by hand. */
 export interface ManualSignals extends SignalSource {
   /** Merges `patch` over the current readings (one level deep) and notifies subscribers. */
   set(patch: DeviceSignals): void;
-}
-
-/** Merges two readings one level deep, so `{ battery: { charging: true } }` keeps the known battery level. */
-export function mergeSignals(base: DeviceSignals, patch: DeviceSignals | undefined): DeviceSignals {
-  if (!patch) return base;
-  return {
-    battery: patch.battery ? { ...base.battery, ...patch.battery } : base.battery,
-    thermal: patch.thermal ?? base.thermal,
-    memory: patch.memory ? { ...base.memory, ...patch.memory } : base.memory,
-    cpu: patch.cpu ? { ...base.cpu, ...patch.cpu } : base.cpu,
-    network: patch.network ? { ...base.network, ...patch.network } : base.network,
-  };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Target, TargetStatus } from '@switchyard/contract';
+import type { Target, TargetStatus, UnavailableCode } from '@switchyard/contract';
 import {
   ApiCallError,
   InvalidConfigError,
-  SwitchyardError,
+  type SwitchyardError,
   TimeoutError,
   toSwitchyardError,
 } from '@switchyard/contract';
@@ -36,6 +36,8 @@ export interface DoctorReport {
   locality?: string;
   ok: boolean;
   status?: TargetStatus['state'];
+  /** The stable code of an `unavailable` status. */
+  code?: UnavailableCode;
   statusDetail?: string;
   statusMs?: number;
   generateMs?: number;
@@ -55,10 +57,29 @@ function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
   return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
 }
 
-function fixesFor(name: string, config: TargetConfig, error: SwitchyardError, baseDir: string): string[] {
-  const where = 'baseURL' in config && config.baseURL ? config.baseURL : undefined;
+/** The `unavailable` code a thrown error stands for, so thrown errors and reported statuses share one set of fixes. */
+function codeOfError(error: SwitchyardError): UnavailableCode {
   if (ApiCallError.isInstance(error)) {
-    if (error.status === 401 || error.status === 403) {
+    if (error.status === 401 || error.status === 403) return 'unauthorized';
+    if (error.status === 404) return 'not-found';
+    return 'probe-failed';
+  }
+  if (error.code === 'connection') return 'unreachable';
+  if (error.code === 'timeout') return 'timeout';
+  return 'probe-failed';
+}
+
+/** What to do about one kind of unavailability; decided by the stable `code`, never by parsing a message. */
+function fixesFor(
+  name: string,
+  config: TargetConfig,
+  code: UnavailableCode,
+  detail: string,
+  baseDir: string,
+): string[] {
+  const where = 'baseURL' in config && config.baseURL ? config.baseURL : undefined;
+  switch (code) {
+    case 'unauthorized': {
       const env =
         config.adapter === 'openai' && config.apiKey && typeof config.apiKey !== 'string'
           ? config.apiKey.env
@@ -67,34 +88,31 @@ function fixesFor(name: string, config: TargetConfig, error: SwitchyardError, ba
         `the server rejected the credentials: check targets.${name}.apiKey${env ? ` (environment variable ${env})` : ''}`,
       ];
     }
-    if (error.status === 404) {
+    case 'not-found':
       return [`the server does not serve this model or path: check targets.${name}.model and baseURL (${where})`];
-    }
-    return [`the server answered ${error.status}: look at its logs`];
+    case 'unreachable':
+      return [`nothing answers at ${where ?? 'the target'}: start the server or fix targets.${name}.baseURL`];
+    case 'timeout':
+      return ['the target is too slow or hung: check its load, or raise --timeout'];
+    case 'model-missing':
+    case 'load-failed':
+      if (config.adapter === 'llamacpp') {
+        const settings = adapterSettings(config, { baseDir, env: {} });
+        const path = settings.modelPath as string | undefined;
+        if (path && !existsSync(path)) {
+          return [
+            config.modelUri
+              ? `the model file ${path} is missing: run switchyard models pull ${config.modelUri} --dir ${dirname(path)}`
+              : `the model file ${path} is missing: fix targets.${name}.modelPath or download it with switchyard models pull <uri>`,
+          ];
+        }
+      }
+      return code === 'model-missing' ? [`the model is not on the runtime: ${detail}`] : [];
+    case 'probe-failed':
+      return detail.startsWith('[') ? ['the server answered with an error: look at its logs'] : [];
+    default:
+      return [];
   }
-  // checkStatus() reports a failed probe as an `unavailable` reason rather than throwing: read the reason.
-  const reason = error.message;
-  if (error.code === 'target-unavailable' && /\b(401|403)\b/.test(reason)) {
-    return fixesFor(name, config, new ApiCallError({ url: where ?? '', status: 401 }), baseDir);
-  }
-  if (error.code === 'target-unavailable' && /\b404\b/.test(reason)) {
-    return fixesFor(name, config, new ApiCallError({ url: where ?? '', status: 404 }), baseDir);
-  }
-  if (error.code === 'connection' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Connection to/.test(reason))
-    return [`nothing answers at ${where ?? 'the target'}: start the server or fix targets.${name}.baseURL`];
-  if (error.code === 'timeout') return [`the target is too slow or hung: check its load, or raise --timeout`];
-  if (config.adapter === 'llamacpp') {
-    const settings = adapterSettings(config, { baseDir, env: {} });
-    const path = settings.modelPath as string | undefined;
-    if (path && !existsSync(path)) {
-      return [
-        config.modelUri
-          ? `the model file ${path} is missing: run switchyard models pull ${config.modelUri} --dir ${dirname(path)}`
-          : `the model file ${path} is missing: fix targets.${name}.modelPath or download it with switchyard models pull <uri>`,
-      ];
-    }
-  }
-  return [];
 }
 
 async function checkTarget(
@@ -114,6 +132,7 @@ async function checkTarget(
     fixes: [],
   };
   const started = performance.now();
+  let unavailable: (TargetStatus & { state: 'unavailable' }) | undefined;
   try {
     const status = target.checkStatus
       ? await withTimeout((signal) => target.checkStatus!({ signal }), timeoutMs)
@@ -121,6 +140,8 @@ async function checkTarget(
     report.statusMs = Math.round(performance.now() - started);
     report.status = status.state;
     if (status.state === 'unavailable') {
+      unavailable = status;
+      report.code = status.code;
       report.statusDetail = status.reason;
       report.problems.push(`unavailable: ${status.reason}`);
     } else if (status.state === 'downloading') {
@@ -130,18 +151,11 @@ async function checkTarget(
     const converted = toSwitchyardError(error, { target: name });
     report.status = 'unavailable';
     report.problems.push(converted.message);
-    report.fixes.push(...fixesFor(name, targetConfig, converted, config.baseDir));
+    report.fixes.push(...fixesFor(name, targetConfig, codeOfError(converted), converted.message, config.baseDir));
     return report;
   }
-  if (report.status === 'unavailable') {
-    report.fixes.push(
-      ...fixesFor(
-        name,
-        targetConfig,
-        new SwitchyardError({ code: 'target-unavailable', message: report.statusDetail ?? '' }),
-        config.baseDir,
-      ),
-    );
+  if (unavailable !== undefined) {
+    report.fixes.push(...fixesFor(name, targetConfig, unavailable.code, unavailable.reason, config.baseDir));
     return report;
   }
   if (!options.skipGenerate) {
@@ -156,7 +170,7 @@ async function checkTarget(
     } catch (error) {
       const converted = toSwitchyardError(error, { target: name });
       report.problems.push(`a one-token generation failed: ${converted.message}`);
-      report.fixes.push(...fixesFor(name, targetConfig, converted, config.baseDir));
+      report.fixes.push(...fixesFor(name, targetConfig, codeOfError(converted), converted.message, config.baseDir));
       return report;
     }
   }

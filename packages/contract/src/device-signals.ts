@@ -2,7 +2,7 @@
 export type ThermalState = 'nominal' | 'fair' | 'serious' | 'critical';
 
 /** Thermal states in increasing order of heat. */
-export const thermalStates: readonly ThermalState[] = ['nominal', 'fair', 'serious', 'critical'];
+export const thermalStates = ['nominal', 'fair', 'serious', 'critical'] as const satisfies readonly ThermalState[];
 
 /**
  * Latest readings of the device. Every field is optional: absent means "unknown", and the router treats unknown as
@@ -19,7 +19,7 @@ export interface DeviceSignals {
 
 /**
  * Where the router reads device signals from. `@switchyard/signals-node` implements it on Node; tests, browsers and
- * the demo's device panel use {@link createManualSignals}.
+ * the demo's device panel use `createManualSignals` from `@switchyard/core`.
  */
 export interface SignalSource {
   /** Cached readings: synchronous, no I/O (`plan()` calls it). */
@@ -52,4 +52,29 @@ export interface SignalOverrides {
   targets?: Record<string, TargetOverride>;
   /** The time used by `hour` rules (defaults to the router's clock). */
   now?: Date;
+}
+
+const signalGroups = ['battery', 'memory', 'cpu', 'network'] as const;
+
+/**
+ * `patch` laid over `base` one level deep: `{ battery: { charging: true } }` keeps the known battery level. A field
+ * that is absent or `undefined` in `patch` means "no news" and keeps `base`'s value. Neither input is modified.
+ *
+ * @example
+ * ```ts
+ * mergeSignals({ battery: { level: 0.8, charging: false } }, { battery: { charging: true } });
+ * // → { battery: { level: 0.8, charging: true } }
+ * ```
+ */
+export function mergeSignals<T extends DeviceSignals>(base: T, patch: DeviceSignals | undefined): T {
+  if (patch === undefined) return base;
+  const merged: DeviceSignals = { ...base };
+  if (patch.thermal !== undefined) merged.thermal = patch.thermal;
+  for (const key of signalGroups) {
+    const group = patch[key];
+    if (group === undefined) continue;
+    const defined = Object.fromEntries(Object.entries(group).filter(([, value]) => value !== undefined));
+    merged[key] = { ...base[key], ...defined };
+  }
+  return merged as T;
 }
