@@ -1,5 +1,5 @@
 // Runs in headless Chromium: the real browser APIs feed a router with a device and a GPU target.
-import { createRouter } from '@switchyard/contract';
+import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import type { BrowserDeviceSignals, BrowserSignalsSettings } from '../src/index.js';
 import { createBrowserSignals } from '../src/index.js';
