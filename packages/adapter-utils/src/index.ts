@@ -1,9 +1,26 @@
 /**
- * `@switchyard/adapter-utils`: what Switchyard's HTTP adapters share so each does not write it again — merging the
- * caller's AbortSignal with the adapter's deadlines into typed errors, reading error bodies into `ApiCallError`s
- * without leaking sockets or secrets. Adapters depend on it and on `@switchyard/contract`, never on the router.
+ * `@switchyard/adapter-utils` is the provider kit: everything a Switchyard adapter needs that is not its protocol. An
+ * HTTP client (`send` / `getJson` / `probe`) over a replaceable transport (undici by default) with typed, redacted
+ * errors and one retryability rule; cancellation and deadlines (`CallControl`); a status tracker that decides once who
+ * refreshes a target's status; bounded SSE and NDJSON readers; strict settings parsing that names a typo's nearest
+ * valid key; capability resolution and tool-call ids. Adapters depend on it and on `@switchyard/contract`, never on
+ * the router.
  */
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
 export { parseErrorMessage, readErrorBody, statusTexts, toApiCallError } from './error-body.js';
+export type { HttpClientOptions, SendOptions } from './http-client.js';
+export { HttpClient, readErrorText } from './http-client.js';
+export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
+export { createUndiciTransport } from './http-transport.js';
+export { dispatcherSchema, httpSettingsFields, httpUrlSchema, nearestKey, parseSettings } from './parse-settings.js';
+export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
+export type { CapabilityDefaults } from './resolve-capabilities.js';
+export { resolveCapabilities } from './resolve-capabilities.js';
+export { agentDefaults, createAgent, sharedAgent } from './shared-agent.js';
+export type { StatusTrackerOptions } from './status-tracker.js';
+export { StatusTracker } from './status-tracker.js';
+export type { StreamReaderOptions } from './stream-readers.js';
+export { defaultMaxEventBytes, readNdjsonLines, readSseEvents } from './stream-readers.js';
+export { completeToolCall, newToolCallId } from './tool-call-id.js';
 export { unavailableCodeOf } from './unavailable-code.js';

@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiCallError, InvalidResponseError, TargetUnavailableError } from '@switchyard/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from './http-client.js';
+import type { HttpTransport } from './http-transport.js';
+
+let server: Server;
+let baseURL: string;
+const seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      if (req.url?.startsWith('/v1/ok')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      else if (req.url?.startsWith('/v1/busy'))
+        res.writeHead(429, { 'retry-after': '3' }).end('{"error":{"message":"slow down, key sk-live-123"}}');
+      else if (req.url?.startsWith('/v1/html')) res.writeHead(200).end('<html>');
+      else res.writeHead(404).end('{"error":"model \'x\' not found"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/?api-version=2`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('HttpClient', () => {
+  it('sends JSON to the base path with the base query, its headers and the per-request hook', async () => {
+    const client = new HttpClient({
+      target: 'gpu',
+      baseURL,
+      headers: { authorization: 'Bearer sk-live-123' },
+      requestHeaders: ({ method }) => ({
+        traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`,
+        'x-method': method,
+      }),
+    });
+    expect(await client.getJson({ method: 'POST', path: '/ok', json: { a: 1 } })).toEqual({ ok: true });
+    const last = seen.at(-1)!;
+    expect(last.url).toBe('/v1/ok?api-version=2');
+    expect(last.body).toBe('{"a":1}');
+    expect(last.headers).toMatchObject({
+      authorization: 'Bearer sk-live-123',
+      'content-type': 'application/json',
+      traceparent: expect.stringMatching(/^00-1{32}-2{16}-01$/),
+      'x-method': 'POST',
+    });
+  });
+
+  it('turns an error status into an ApiCallError with Retry-After, the server message, and secrets redacted', async () => {
+    const client = new HttpClient({ target: 'gpu', baseURL, secrets: ['sk-live-123'] });
+    const error = (await client.send({ path: '/busy' }).catch((e: unknown) => e)) as ApiCallError;
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 3000, isRetryable: true, target: 'gpu' });
+    expect(error.message).toContain('429 Too Many Requests (slow down, key [redacted])');
+    expect(JSON.stringify(error)).not.toContain('sk-live');
+  });
+
+  it("lets the adapter turn a protocol's error into its own error", async () => {
+    const client = new HttpClient({
+      target: 'ollama',
+      baseURL,
+      mapApiError: (error) =>
+        error.status === 404
+          ? new TargetUnavailableError({ target: 'ollama', reason: 'not pulled', cause: error })
+          : undefined,
+    });
+    await expect(client.send({ path: '/chat' })).rejects.toSatisfy(TargetUnavailableError.isInstance);
+  });
+
+  it('rejects an answer that is not a JSON object with InvalidResponseError; probe never throws for a status', async () => {
+    const client = new HttpClient({ target: 'gpu', baseURL });
+    await expect(client.getJson({ path: '/html' })).rejects.toSatisfy(InvalidResponseError.isInstance);
+    expect(await client.probe({ path: '/missing' })).toEqual({
+      status: 404,
+      text: '{"error":"model \'x\' not found"}',
+    });
+  });
+
+  it('runs on any transport: a fetch transport sits beside undici', async () => {
+    const fetchTransport: HttpTransport = {
+      async request(request) {
+        const response = await fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: request.signal ?? null,
+        });
+        const body = response.body;
+        return {
+          status: response.status,
+          headers: Object.fromEntries(response.headers as unknown as Iterable<[string, string]>),
+          body: (body ?? []) as unknown as AsyncIterable<Uint8Array>,
+          text: () => response.text(),
+          release: () => {},
+          cancel: () => void body?.cancel().catch(() => {}),
+        };
+      },
+    };
+    const client = new HttpClient({ target: 'gpu', baseURL, transport: fetchTransport });
+    expect(await client.getJson({ path: '/ok' })).toEqual({ ok: true });
+    const error = (await client.send({ path: '/busy' }).catch((e: unknown) => e)) as ApiCallError;
+    expect(error.retryAfterMs).toBe(3000);
+  });
+});

@@ -1,0 +1,165 @@
+import {
+  ApiCallError,
+  InvalidResponseError,
+  parseRetryAfter,
+  redactSecrets,
+  type SwitchyardError,
+} from '@switchyard/contract';
+import type { Dispatcher } from 'undici';
+import { parseErrorMessage, statusTexts } from './error-body.js';
+import { createUndiciTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
+
+/** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */
+const maxErrorBody = 4096;
+
+/** Options of {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** The target id, for errors. */
+  target: string;
+  /** The API root every path hangs off, e.g. `http://10.0.0.5:8000/v1`; its query string is kept on every URL. */
+  baseURL: string;
+  /** Headers sent with every request (auth, gateway keys). */
+  headers?: Record<string, string> | undefined;
+  /** Values never to show in an error (API keys, header secrets): redacted from error bodies and messages. */
+  secrets?: readonly string[] | undefined;
+  /** How requests reach the network. Default: undici through `dispatcher`. */
+  transport?: HttpTransport | undefined;
+  /** The undici dispatcher of the default transport. Default: the kit's shared keep-alive `Agent`. */
+  dispatcher?: Dispatcher | undefined;
+  /**
+   * Called for every request; the headers it returns are added to that request only. The hook for tracing
+   * (`traceparent` from the active span) and per-request auth.
+   */
+  requestHeaders?: ((request: { method: string; url: string }) => Record<string, string> | undefined) | undefined;
+  /**
+   * Turns an error status into the adapter's own error when the protocol says more than the status (Ollama's
+   * "model not found" 404 is a `TargetUnavailableError`); return `undefined` to keep the `ApiCallError`.
+   */
+  mapApiError?: ((error: ApiCallError) => SwitchyardError | undefined) | undefined;
+}
+
+/** One request of {@link HttpClient.send}. */
+export interface SendOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Appended to `baseURL`. */
+  path: string;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** The `accept` header. Default `application/json`. */
+  accept?: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The HTTP client every adapter shares: JSON requests to one API root, error statuses turned into `ApiCallError`s
+ * (reason phrase, `Retry-After`, the server's own message, secrets redacted, body released), and one retryability
+ * rule for every adapter: `ApiCallError` is retryable for 408, 409, 429 and 5xx; failures to connect or read are
+ * `ConnectionError`s, always retryable (`CallControl.toError` maps them), and the target's status says `unreachable`
+ * meanwhile. Transport errors are thrown as they are, for `CallControl.toError` to type.
+ *
+ * @example
+ * ```ts
+ * const client = new HttpClient({ target: 'gpu', baseURL: 'http://10.0.0.5:8000/v1', headers: { authorization } });
+ * const models = await client.getJson<{ data: unknown[] }>({ path: '/models' });
+ * ```
+ */
+export class HttpClient {
+  private readonly base: URL;
+  private readonly transport: HttpTransport;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = new URL(options.baseURL);
+    this.base.pathname = this.base.pathname.replace(/\/+$/, '');
+    this.transport = options.transport ?? createUndiciTransport(options.dispatcher);
+  }
+
+  /** The full URL of `path` (the base's query string kept), e.g. for error messages. */
+  url(path: string): URL {
+    const url = new URL(this.base.href);
+    url.pathname = `${this.base.pathname}${path}`;
+    return url;
+  }
+
+  /** Replaces every configured secret in `text` with `[redacted]`. */
+  redact(text: string): string {
+    return redactSecrets(text, this.options.secrets ?? []);
+  }
+
+  /** Sends one request; resolves with the response for any status below 400, rejects with the typed error otherwise. */
+  async send(options: SendOptions): Promise<HttpResponse> {
+    const response = await this.request(options);
+    if (response.status < 400) return response;
+    const error = await this.toApiCallError(response, options.method ?? 'GET', this.url(options.path).href);
+    throw this.options.mapApiError?.(error) ?? error;
+  }
+
+  /** Sends one request and parses the answer as a JSON object; anything else is an `InvalidResponseError`. */
+  async getJson<T extends object>(options: SendOptions): Promise<T> {
+    const response = await this.send(options);
+    const text = await response.text();
+    try {
+      const parsed = (text === '' ? {} : JSON.parse(text)) as unknown;
+      if (typeof parsed === 'object' && parsed !== null) return parsed as T;
+    } catch {
+      // Reported below.
+    }
+    throw new InvalidResponseError({
+      message: `"${this.url(options.path).href}" did not answer with a JSON object`,
+      target: this.options.target,
+    });
+  }
+
+  /** A small request whose status the caller judges (health probes): never throws for a status; the body is read (4 KB at most). */
+  async probe(options: SendOptions): Promise<{ status: number; text: string }> {
+    const response = await this.request(options);
+    return { status: response.status, text: await readErrorText(response) };
+  }
+
+  private request(options: SendOptions): Promise<HttpResponse> {
+    const method = options.method ?? 'GET';
+    const url = this.url(options.path);
+    const headers: Record<string, string> = { ...this.options.headers, accept: options.accept ?? 'application/json' };
+    if (options.json !== undefined) headers['content-type'] = 'application/json';
+    const extra = this.options.requestHeaders?.({ method, url: url.href });
+    if (extra) Object.assign(headers, extra);
+    return this.transport.request({
+      method,
+      url,
+      headers,
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      signal: options.signal,
+    });
+  }
+
+  private async toApiCallError(response: HttpResponse, method: string, url: string): Promise<ApiCallError> {
+    const text = this.redact(await readErrorText(response));
+    const detail = parseErrorMessage(text);
+    return new ApiCallError({
+      url,
+      method,
+      status: response.status,
+      statusText: statusTexts[response.status],
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+      responseBody: text,
+      detail: detail === undefined ? undefined : detail.slice(0, 200),
+      target: this.options.target,
+    });
+  }
+}
+
+/** Reads at most 4 KB of a response body as text, then releases the rest, so the socket is freed either way. */
+export async function readErrorText(response: HttpResponse): Promise<string> {
+  let text = '';
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.length >= maxErrorBody) break;
+    }
+  } catch {
+    // A body that fails half-way still leaves us the status, which is what matters.
+  } finally {
+    response.cancel();
+  }
+  return text.slice(0, maxErrorBody);
+}

@@ -1,0 +1,105 @@
+import type { Dispatcher } from 'undici';
+import { sharedAgent } from './shared-agent.js';
+
+/** One HTTP request as a transport sends it. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: URL;
+  headers: Record<string, string>;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A response whose body is still to be read. Exactly one of `text()`, a full read of `body`, `release()` or `cancel()` finishes it. */
+export interface HttpResponse {
+  status: number;
+  /** Response headers, names in lower case, first value only. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The body as it arrives. Leaving a loop over it early does not destroy it: call `release()` or `cancel()`. */
+  body: AsyncIterable<Uint8Array>;
+  /** The whole body as text. */
+  text(): Promise<string>;
+  /**
+   * Lets the body end by itself so the connection goes back to the pool (servers end a stream right after its last
+   * event); one that keeps sending or stays open is destroyed after a bound. Use after a stream's terminator.
+   */
+  release(): void;
+  /** Destroys the body and its connection. Safe to call more than once and after the body ended. */
+  cancel(): void;
+}
+
+/**
+ * How the kit's HTTP client talks to the network. `createUndiciTransport` is the default on Node; a fetch-based
+ * transport (browsers, edge runtimes) implements the same two lines.
+ */
+export interface HttpTransport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** What is read of a response after its terminator before giving up on it. */
+const drainLimitBytes = 64 * 1024;
+const drainTimeoutMs = 2000;
+
+function ignore(): void {}
+
+function firstValues(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers))
+    result[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
+  return result;
+}
+
+/**
+ * The undici transport: requests go through `dispatcher` (default the kit's shared keep-alive `Agent`).
+ *
+ * @example
+ * ```ts
+ * const transport = createUndiciTransport(new Agent({ connections: 8 }));
+ * const client = new HttpClient({ target: 'gpu', baseURL: 'http://10.0.0.5:8000/v1', transport });
+ * ```
+ */
+export function createUndiciTransport(dispatcher: Dispatcher = sharedAgent()): HttpTransport {
+  return {
+    async request(request) {
+      const response = await dispatcher.request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: request.signal,
+      });
+      const body = response.body;
+      let finished = false;
+      return {
+        status: response.statusCode,
+        headers: firstValues(response.headers),
+        // destroyOnReturn: false, so leaving a loop at a stream's terminator does not destroy a body that has not
+        // ended yet (Node would build an AbortError with a stack, undici would drop the socket); release() ends it.
+        body: { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) as AsyncIterator<Uint8Array> },
+        text: () => body.text(),
+        release() {
+          if (finished) return;
+          finished = true;
+          if (body.destroyed || body.readableEnded) return;
+          let bytes = 0;
+          const timer = setTimeout(() => body.destroy(), drainTimeoutMs);
+          timer.unref();
+          body.on('error', ignore);
+          body.on('close', () => clearTimeout(timer));
+          body.on('data', (chunk: Uint8Array) => {
+            bytes += chunk.length;
+            if (bytes > drainLimitBytes) body.destroy();
+          });
+          body.resume();
+        },
+        cancel() {
+          if (finished) return;
+          finished = true;
+          // Nothing listens to the body any more: its own abort error must not become an uncaught exception.
+          if (!body.destroyed && !body.readableEnded) body.on('error', ignore).destroy();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { InvalidConfigError } from '@switchyard/contract';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { httpSettingsFields, httpUrlSchema, nearestKey, parseSettings } from './parse-settings.js';
+
+const schema = z.strictObject({ baseURL: httpUrlSchema(), model: z.string().min(1), ...httpSettingsFields });
+
+function problemsOf(input: unknown) {
+  try {
+    parseSettings(schema, input);
+  } catch (error) {
+    if (InvalidConfigError.isInstance(error)) return error.problems;
+    throw error;
+  }
+  throw new Error('expected an InvalidConfigError');
+}
+
+describe('parseSettings', () => {
+  it('returns the caller object itself when valid, so dispatchers keep their identity', () => {
+    const input = { baseURL: 'http://127.0.0.1:8000/v1', model: 'm', timeoutMs: 10 };
+    expect(parseSettings(schema, input)).toBe(input);
+  });
+
+  it('names an unknown key and the nearest valid one', () => {
+    expect(problemsOf({ baseUrl: 'http://127.0.0.1:8000', model: 'm' })).toContainEqual({
+      path: 'baseUrl',
+      message: 'unknown setting; did you mean "baseURL"?',
+    });
+    expect(problemsOf({ baseURL: 'http://127.0.0.1:8000', model: 'm', timeout_ms: 5 })).toEqual([
+      { path: 'timeout_ms', message: 'unknown setting; did you mean "timeoutMs"?' },
+    ]);
+  });
+
+  it('says only "unknown setting" when nothing is close, and never echoes a value', () => {
+    const problems = problemsOf({ baseURL: 'http://127.0.0.1:8000', model: 'm', zzzzzzzz: 'sk-secret-value' });
+    expect(problems).toEqual([{ path: 'zzzzzzzz', message: 'unknown setting' }]);
+    expect(JSON.stringify(problems)).not.toContain('sk-secret');
+  });
+
+  it('names bad values by path, prefixed when asked', () => {
+    try {
+      parseSettings(schema, { baseURL: 'ftp://x', model: 'm', timeoutMs: -1 }, { path: 'targets.gpu' });
+      expect.unreachable();
+    } catch (error) {
+      const paths = (error as InvalidConfigError).problems.map((problem) => problem.path);
+      expect(paths).toEqual(['targets.gpu.baseURL', 'targets.gpu.timeoutMs']);
+    }
+  });
+});
+
+describe('nearestKey', () => {
+  it('ignores case, "_" and "-", and refuses far-off keys', () => {
+    expect(nearestKey('keep_alive', ['keepAlive', 'model'])).toBe('keepAlive');
+    expect(nearestKey('modle', ['model', 'baseURL'])).toBe('model');
+    expect(nearestKey('temperature', ['model', 'baseURL'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,20 @@
+import { Agent } from 'undici';
+
+/** Keep-alive defaults for every adapter's connection pool. */
+export const agentDefaults = { keepAliveTimeout: 10_000, connections: 64 } as const;
+
+let shared: Agent | undefined;
+
+/**
+ * One keep-alive undici `Agent` for every target that brings no dispatcher of its own, so targets that talk to the
+ * same host reuse connections. Created on first use; never closed by a target's `dispose()`.
+ */
+export function sharedAgent(): Agent {
+  shared ??= new Agent(agentDefaults);
+  return shared;
+}
+
+/** A target's own `Agent` with the shared defaults and `connections` per origin (closed by the target). */
+export function createAgent(connections: number): Agent {
+  return new Agent({ ...agentDefaults, connections });
+}
