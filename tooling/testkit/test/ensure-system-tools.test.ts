@@ -44,7 +44,7 @@ describe('ensure-system-tools (the pretest step that installs what the tests nee
   it.runIf(isRoot)(
     'as root with apt-get available, runs apt-get update and install for what is missing and says so (apt-get stand-in that records its arguments)',
     () => {
-      const bin = pathWith(['git', 'cmake', 'c++', 'chromium']);
+      const bin = pathWith(['git', 'cmake', 'c++', 'chromium', 'chmod']);
       const record = join(scratch, 'apt-calls.txt');
       // A recording apt-get: answers --version, logs every other call, and "installs" redis-server as a stub.
       writeFileSync(
