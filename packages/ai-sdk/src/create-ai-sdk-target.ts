@@ -1,0 +1,264 @@
+import type { LanguageModelV4, LanguageModelV4FinishReason, SharedV4ProviderOptions } from '@ai-sdk/provider';
+import {
+  AbortError,
+  capabilitySettingsSchema,
+  type FinishReason,
+  type GenerateResult,
+  InvalidConfigError,
+  InvalidResponseError,
+  type Locality,
+  parseTargetCall,
+  type StreamPart,
+  type Target,
+  type TargetCall,
+  type TargetCapabilities,
+  type TargetPrice,
+  type ToolCall,
+  targetPriceSchema,
+  zodIssuesToProblems,
+} from '@switchyard/contract';
+import { z } from 'zod';
+import { fromAISDKError } from './from-ai-sdk-error.js';
+import { toAISDKCall } from './to-ai-sdk-call.js';
+
+/** Settings of {@link createAISDKTarget}. */
+export interface AISDKTargetSettings {
+  /** The target's stable id, e.g. `openai:gpt-4.1-mini`. */
+  id: string;
+  /** `remote` for a hosted API, `local` for an on-device model (browser Prompt API, WebLLM, transformers.js). */
+  locality: Locality;
+  /**
+   * What the model can do. Defaults: contextWindow 8192, maxOutputTokens 4096, tools true, jsonSchema true,
+   * images false, continuation false (set it true only for models that continue a trailing assistant message).
+   */
+  capabilities?: Partial<Omit<TargetCapabilities, 'price'>>;
+  /** US dollars per million tokens; absent means free. */
+  price?: TargetPrice;
+  /** Passed to every call as the AI SDK's `providerOptions` (e.g. `{ openai: { user: 'x' } }`). */
+  providerOptions?: SharedV4ProviderOptions;
+}
+
+const settingsSchema = z.object({
+  id: z.string().trim().min(1, 'expected a non-empty id, e.g. "openai:gpt-4.1-mini"'),
+  locality: z.enum(['local', 'remote']),
+  capabilities: capabilitySettingsSchema.optional(),
+  price: targetPriceSchema.optional(),
+  providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+
+function isLanguageModelV4(model: unknown): model is LanguageModelV4 {
+  const candidate = model as Partial<LanguageModelV4> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.specificationVersion === 'v4' &&
+    typeof candidate.doGenerate === 'function' &&
+    typeof candidate.doStream === 'function'
+  );
+}
+
+/**
+ * Drops an echoed assistant prefix: some OpenAI-compatible servers (llama-server among them) answer a trailing
+ * assistant message with the prefix repeated before the new text. Text is held back only until it either matches the
+ * whole prefix (dropped) or departs from it (released as is).
+ */
+class EchoedPrefix {
+  #pending = '';
+  #settled: boolean;
+  constructor(private readonly prefix: string | undefined) {
+    this.#settled = !prefix;
+  }
+  push(text: string): string {
+    if (this.#settled) return text;
+    this.#pending += text;
+    const prefix = this.prefix ?? '';
+    if (this.#pending.length < prefix.length && prefix.startsWith(this.#pending)) return '';
+    this.#settled = true;
+    const out = this.#pending.startsWith(prefix) ? this.#pending.slice(prefix.length) : this.#pending;
+    this.#pending = '';
+    return out;
+  }
+  /** What is still held back when the answer ends (a partial echo is kept: it was real text). */
+  flush(): string {
+    this.#settled = true;
+    const out = this.#pending;
+    this.#pending = '';
+    return out;
+  }
+}
+
+/** The AI SDK's unified finish reason in contract terms; an interrupted answer is a failure, never a success. */
+function toFinishReason(reason: LanguageModelV4FinishReason, target: string): FinishReason {
+  switch (reason.unified) {
+    case 'stop':
+    case 'length':
+    case 'content-filter':
+    case 'tool-calls':
+    case 'error':
+      return reason.unified;
+    case 'other':
+      return 'stop';
+    case 'interrupted':
+      throw new InvalidResponseError({
+        message: `Target "${target}" ended its answer without a completion signal (finish reason "interrupted")`,
+        target,
+      });
+  }
+}
+
+/**
+ * Turns any AI SDK `LanguageModelV4` (OpenAI, Anthropic, Google, Bedrock, Mistral, an OpenAI-compatible server, an
+ * on-device community provider) into a Switchyard `Target`, so the router can plan, fall back, hedge and fail over
+ * across it. Errors the model throws become the contract's typed errors (`ApiCallError` with status and
+ * `Retry-After`, `ConnectionError`, `InvalidResponseError`, `AbortError`). Settings are checked at once: bad ones throw
+ * `InvalidConfigError` naming the field.
+ *
+ * @example
+ * ```ts
+ * import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+ * const vllm = createOpenAICompatible({ name: 'vllm', baseURL: 'http://127.0.0.1:8000/v1' });
+ * const gpu = createAISDKTarget(vllm('meta-llama/Llama-3.1-8B-Instruct'), {
+ *   id: 'vllm:llama-3.1-8b',
+ *   locality: 'remote',
+ *   capabilities: { contextWindow: 131_072 },
+ *   price: { inputPer1M: 0.2, outputPer1M: 0.6 },
+ * });
+ * ```
+ */
+export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetSettings): Target {
+  if (!isLanguageModelV4(model)) {
+    throw new InvalidConfigError({
+      problems: [
+        {
+          path: 'model',
+          message:
+            'expected an AI SDK LanguageModelV4 (specificationVersion "v4" with doGenerate and doStream), e.g. createOpenAICompatible({ … })("model")',
+        },
+      ],
+    });
+  }
+  const parsed = settingsSchema.safeParse(settings);
+  if (!parsed.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues) });
+  const { id, locality, price, providerOptions } = parsed.data;
+  const capabilities: TargetCapabilities = {
+    contextWindow: 8192,
+    maxOutputTokens: 4096,
+    tools: true,
+    jsonSchema: true,
+    images: false,
+    continuation: false,
+    ...parsed.data.capabilities,
+    ...(price ? { price } : {}),
+  };
+  const options = providerOptions as SharedV4ProviderOptions | undefined;
+
+  const prepare = (input: TargetCall) => {
+    const call = parseTargetCall(input, id);
+    if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
+    return { call, options: toAISDKCall(call, options) };
+  };
+
+  return {
+    specificationVersion: 'v1',
+    id,
+    locality,
+    capabilities,
+    status: () => ({ state: 'ready' }),
+
+    async generate(input: TargetCall): Promise<GenerateResult> {
+      const { call, options: callOptions } = prepare(input);
+      let result: Awaited<ReturnType<LanguageModelV4['doGenerate']>>;
+      try {
+        result = await model.doGenerate(callOptions);
+      } catch (error) {
+        throw fromAISDKError(error, id, call.signal);
+      }
+      let text = '';
+      const toolCalls: ToolCall[] = [];
+      for (const part of result.content) {
+        if (part.type === 'text') text += part.text;
+        else if (part.type === 'tool-call' && !part.providerExecuted)
+          toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: part.input });
+      }
+      const echo = new EchoedPrefix(call.assistantPrefix);
+      text = echo.push(text) + echo.flush();
+      return {
+        text,
+        toolCalls,
+        finishReason: toFinishReason(result.finishReason, id),
+        usage: {
+          inputTokens: result.usage.inputTokens.total ?? 0,
+          outputTokens: result.usage.outputTokens.total ?? 0,
+        },
+      };
+    },
+
+    async *stream(input: TargetCall): AsyncGenerator<StreamPart> {
+      const { call, options: callOptions } = prepare(input);
+      let reader: ReadableStreamDefaultReader<
+        Awaited<ReturnType<LanguageModelV4['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never
+      >;
+      try {
+        reader = (await model.doStream(callOptions)).stream.getReader();
+      } catch (error) {
+        throw fromAISDKError(error, id, call.signal);
+      }
+      let finished = false;
+      const echo = new EchoedPrefix(call.assistantPrefix);
+      try {
+        while (true) {
+          let next: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            next = await reader.read();
+          } catch (error) {
+            throw fromAISDKError(error, id, call.signal);
+          }
+          if (next.done) break;
+          const part = next.value;
+          switch (part.type) {
+            case 'text-delta': {
+              const text = echo.push(part.delta);
+              if (text !== '') yield { type: 'text-delta', text };
+              break;
+            }
+            case 'tool-call':
+              if (!part.providerExecuted)
+                yield {
+                  type: 'tool-call',
+                  toolCall: { id: part.toolCallId, name: part.toolName, arguments: part.input },
+                };
+              break;
+            case 'error':
+              throw fromAISDKError(part.error, id, call.signal);
+            case 'finish': {
+              const finishReason = toFinishReason(part.finishReason, id);
+              const rest = echo.flush();
+              if (rest !== '') yield { type: 'text-delta', text: rest };
+              yield {
+                type: 'usage',
+                usage: {
+                  inputTokens: part.usage.inputTokens.total ?? 0,
+                  outputTokens: part.usage.outputTokens.total ?? 0,
+                },
+              };
+              finished = true;
+              yield { type: 'finish', finishReason };
+              return;
+            }
+          }
+        }
+        if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
+        if (!finished) {
+          throw new InvalidResponseError({
+            message: `Target "${id}" ended its stream without a finish part`,
+            target: id,
+          });
+        }
+      } finally {
+        // Breaking out of the loop (or failing) cancels the model's stream, which closes its upstream request.
+        if (!finished) await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+      }
+    },
+  };
+}

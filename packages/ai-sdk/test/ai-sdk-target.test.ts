@@ -1,0 +1,187 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import {
+  AbortError,
+  ApiCallError,
+  InvalidConfigError,
+  InvalidResponseError,
+  type StreamPart,
+  SwitchyardError,
+  type Target,
+  type TargetCall,
+} from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
+import {
+  ensureTinyModel,
+  type FaultProxy,
+  type LlamaServer,
+  startFaultProxy,
+  startLlamaServer,
+} from '@switchyard/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAISDKTarget } from '../src/index.js';
+
+// A real @ai-sdk/openai-compatible model pointed at llama.cpp's own llama-server, directly and through the testkit's
+// fault-injecting proxy.
+let server: LlamaServer;
+let proxy: FaultProxy;
+beforeAll(async () => {
+  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
+  proxy = await startFaultProxy({ upstream: server.origin });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.stop();
+});
+
+function openAICompatible(baseURL: string) {
+  return createOpenAICompatible({ name: 'llama-server', baseURL, includeUsage: true });
+}
+
+function target(baseURL: string, id = 'llama-server'): Target {
+  return createAISDKTarget(openAICompatible(baseURL).chatModel(server.model), {
+    id,
+    locality: 'remote',
+    capabilities: { contextWindow: 4096 },
+    price: { inputPer1M: 0.1, outputPer1M: 0.2 },
+  });
+}
+
+runTargetConformance({
+  name: 'createAISDKTarget(@ai-sdk/openai-compatible) against llama-server',
+  createTarget: () => target(server.baseURL),
+  deterministic: true,
+});
+
+runTargetConformance({
+  name: 'createAISDKTarget(@ai-sdk/openai-compatible) through the fault proxy (no fault)',
+  createTarget: () => target(`${proxy.url}/v1`),
+  deterministic: true,
+});
+
+const call: TargetCall = {
+  messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
+  maxTokens: 24,
+  temperature: 0,
+  seed: 1,
+};
+
+async function streamError(subject: Target, extra: Partial<TargetCall> = {}): Promise<unknown> {
+  const parts: StreamPart[] = [];
+  try {
+    for await (const part of subject.stream({ ...call, ...extra })) parts.push(part);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`expected the stream to fail; it ended with ${JSON.stringify(parts.at(-1))}`);
+}
+
+describe('createAISDKTarget through the fault proxy', () => {
+  let faulty: Target;
+  beforeAll(() => {
+    faulty = target(`${proxy.url}/v1`, 'faulty');
+  });
+  beforeEach(() => {
+    proxy.setFault(null);
+    proxy.clearRequests();
+  });
+
+  it('turns a 429 with Retry-After into a retryable ApiCallError carrying the delay', async () => {
+    proxy.setFault({ type: 'status', status: 429, retryAfter: 3, body: '{"error":{"message":"slow down"}}' });
+    const error = await faulty.generate(call).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    const apiError = error as ApiCallError;
+    expect([apiError.status, apiError.isRetryable, apiError.retryAfterMs, apiError.target]).toEqual([
+      429,
+      true,
+      3000,
+      'faulty',
+    ]);
+    const streamed = await streamError(faulty);
+    expect(ApiCallError.isInstance(streamed) && streamed.status).toBe(429);
+  });
+
+  it('keeps a 400 non-retryable', async () => {
+    proxy.setFault({ type: 'status', status: 400, body: '{"error":{"message":"bad"}}' });
+    const error = await faulty.generate(call).catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error) && [error.status, error.isRetryable]).toEqual([400, false]);
+  });
+
+  it('fails a stream reset mid-way with a retryable typed error after the text already sent', async () => {
+    proxy.setFault({ type: 'reset-after-events', events: 3 });
+    const error = await streamError(faulty);
+    expect(SwitchyardError.isInstance(error)).toBe(true);
+    expect((error as SwitchyardError).isRetryable).toBe(true);
+    expect((error as SwitchyardError).target).toBe('faulty');
+  });
+
+  it('fails malformed SSE with a retryable error, never a silent success', async () => {
+    proxy.setFault({ type: 'malformed-sse', afterEvents: 2 });
+    const error = await streamError(faulty);
+    expect(SwitchyardError.isInstance(error)).toBe(true);
+    expect((error as SwitchyardError).isRetryable).toBe(true);
+  });
+
+  it('fails a connection refused as a retryable ConnectionError', async () => {
+    const refused = target('http://127.0.0.1:9/v1', 'refused');
+    const error = await refused.generate(call).catch((caught: unknown) => caught);
+    expect(SwitchyardError.isInstance(error) && [error.code, error.isRetryable]).toEqual(['connection', true]);
+  });
+
+  it('aborts a hung stream with an AbortError and closes the upstream connection', async () => {
+    // Idle keep-alive sockets of earlier calls may still be open: compare with the count before this call.
+    const before = proxy.openConnections();
+    proxy.setFault({ type: 'hang-after-events', events: 4 });
+    const controller = new AbortController();
+    const pending = streamError(faulty, { signal: controller.signal, maxTokens: 200 });
+    for (let tries = 0; tries < 1000 && proxy.openConnections() === before; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort();
+    expect(AbortError.isInstance(await pending)).toBe(true);
+    for (let tries = 0; tries < 500 && proxy.openConnections() > before; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(proxy.openConnections()).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('createAISDKTarget settings', () => {
+  it('rejects a non-model and bad settings with InvalidConfigError naming the field', () => {
+    expect(() => createAISDKTarget({} as never, { id: 'x', locality: 'remote' })).toThrow(InvalidConfigError);
+    const model = openAICompatible('http://127.0.0.1:9/v1').chatModel('m');
+    expect(() => createAISDKTarget(model, { id: '', locality: 'remote' })).toThrow(/id/);
+    expect(() => createAISDKTarget(model, { id: 'x', locality: 'cloud' as never })).toThrow(/locality/);
+    expect(() =>
+      createAISDKTarget(model, { id: 'x', locality: 'remote', price: { inputPer1M: -1, outputPer1M: 0 } }),
+    ).toThrow(/price\.inputPer1M/);
+  });
+
+  it('declares the capabilities and price it was given', () => {
+    const model = openAICompatible('http://127.0.0.1:9/v1').chatModel('m');
+    const subject = createAISDKTarget(model, {
+      id: 'x',
+      locality: 'local',
+      capabilities: { contextWindow: 2048, images: true },
+      price: { inputPer1M: 1, outputPer1M: 2 },
+    });
+    expect(subject.locality).toBe('local');
+    expect(subject.capabilities).toMatchObject({
+      contextWindow: 2048,
+      images: true,
+      tools: true,
+      price: { inputPer1M: 1, outputPer1M: 2 },
+    });
+  });
+
+  it('never reports a stream that ends without a finish as success', async () => {
+    proxy.setFault({ type: 'end-after-events', events: 3 });
+    const error = await streamError(target(`${proxy.url}/v1`, 'truncated'));
+    expect(InvalidResponseError.isInstance(error) || (SwitchyardError.isInstance(error) && error.isRetryable)).toBe(
+      true,
+    );
+    proxy.setFault(null);
+  });
+});
