@@ -3,6 +3,7 @@ import { InvalidConfigError, InvalidPolicyError, InvalidRequestError, Switchyard
 import type { CliIO } from './cli-io.js';
 import { CliError, exitCodes } from './cli-io.js';
 import { doctorCommand } from './commands/doctor-command.js';
+import { evalPrivacyCommand } from './commands/eval-privacy-command.js';
 import { evalRouterCommand } from './commands/eval-router-command.js';
 import { modelsPullCommand } from './commands/models-pull-command.js';
 import { planCommand } from './commands/plan-command.js';
@@ -23,6 +24,9 @@ Commands:
       Check every target (secrets, adapter, status, a one-token generation) and say what to fix.
   eval-router --data <jsonl> [--json] [--plot <file.svg>]
       Evaluate the on-device difficulty scorer on a routing data set.
+  eval-privacy [--corpus <jsonl>] [--data <jsonl>] [--region US] [--min-confidence 0.5] [--json]
+      Recall per kind and false positives of the on-device personal-data detector on the shipped labelled
+      corpus (or --corpus); --data adds the false-positive rate over a routing data set's prompts.
 
 Options:
   -h, --help     Show this help.
@@ -188,6 +192,33 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
           data: required(values.data, '--data', 'eval-router'),
           json: values.json === true,
           ...(values.plot === undefined ? {} : { plot: values.plot }),
+        },
+        io,
+      );
+    }
+    case 'eval-privacy': {
+      const { values, positionals } = commandOptions(rest, {
+        corpus: { type: 'string' },
+        data: { type: 'string', short: 'd' },
+        region: { type: 'string' },
+        'min-confidence': { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) return help(io);
+      noPositionals(positionals, 'eval-privacy');
+      const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
+      if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) {
+        throw new CliError(
+          `eval-privacy: --min-confidence expects a number from 0 to 1, got "${values['min-confidence']}"`,
+        );
+      }
+      return evalPrivacyCommand(
+        {
+          ...(values.corpus === undefined ? {} : { corpus: values.corpus }),
+          ...(values.data === undefined ? {} : { data: values.data }),
+          ...(values.region === undefined ? {} : { region: values.region }),
+          ...(minConfidence === undefined ? {} : { minConfidence }),
+          json: values.json === true,
         },
         io,
       );

@@ -65,6 +65,8 @@ const catalogue = [
   ['4', 'plan() p99, 4 KB prompt', 'decision.prompts.4KB.p99Ns', 'ns', { max: 2000, moonshot: 500 }, ''],
   ['4', 'plan() p99, 32 KB prompt', 'decision.prompts.32KB.p99Ns', 'ns', null, ''],
   ['4', 'plan() allocations, 4 KB prompt', 'decision.prompts.4KB.bytesPerCall', 'B/call', null, ''],
+  ['4', 'PII scan p50, new 4 KB prompt', 'decision.piiScan.4KB.p50Ns', 'ns', { max: 15_000 }, ''],
+  ['4', 'PII scan p99, new 4 KB prompt', 'decision.piiScan.4KB.p99Ns', 'ns', { max: 40_000 }, ''],
   ['5', 'memory per in-flight request (added)', 'memory.added', 'B', { max: 4096 }, ''],
   ['6', 'failover added: connection refused', 'failover.refused.added', 'µs', { max: 1000 }, ''],
   ['6', 'failover added: 503', 'failover.status503.added', 'µs', { max: 1000 }, ''],

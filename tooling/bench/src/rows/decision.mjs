@@ -8,7 +8,7 @@
 // repeated, so the figure is not an undercount.
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { createManualSignals, createRouter } from '@switchyard/core';
+import { createManualSignals, createPiiDetector, createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { acrossRounds, mean, percentile } from '../stats.mjs';
 
@@ -152,6 +152,22 @@ async function bytesPerCall(router, content, calls) {
   }
 }
 
+/**
+ * The PII scan alone on new 4 KB prompts: the detector of the router above (every kind, default confidence, region
+ * US so the figure does not depend on the machine's locale), timed per call on distinct texts.
+ */
+function timeScans(detect, texts) {
+  const samples = new Float64Array(texts.length);
+  let sink = 0;
+  for (let index = 0; index < texts.length; index += 1) {
+    const start = process.hrtime.bigint();
+    sink += detect(texts[index]).kinds.length;
+    samples[index] = Number(process.hrtime.bigint() - start);
+  }
+  if (sink !== 0) throw new Error('decision: the clean bench prompt was flagged as personal data');
+  return samples;
+}
+
 export async function run({ rounds, quick, log }) {
   if (typeof globalThis.gc !== 'function') throw new Error('decision row needs --expose-gc');
   const router = createDecisionRouter();
@@ -180,6 +196,15 @@ export async function run({ rounds, quick, log }) {
       );
     }
   }
+  const detect = createPiiDetector({ regions: ['US'] });
+  const scanTexts = freshRequests(contents['4KB'], calls['4KB']).map((request) => request.messages[0].content);
+  const scanRounds = { p50: [], p99: [] };
+  for (let round = 0; round <= rounds; round += 1) {
+    const samples = timeScans(detect, scanTexts);
+    if (round === 0) continue;
+    scanRounds.p50.push(percentile(samples, 50));
+    scanRounds.p99.push(percentile(samples, 99));
+  }
   const prompts = {};
   for (const name of Object.keys(sizes)) {
     const bytes = await bytesPerCall(router, contents[name], Math.min(calls[name], quick ? 200 : 2000));
@@ -201,5 +226,8 @@ export async function run({ rounds, quick, log }) {
     excluded: first.excluded.map((entry) => `${entry.target}:${entry.reason}`),
     timerOverheadNs: timerOverheadNs(),
     prompts,
+    piiScan: {
+      '4KB': { p50Ns: acrossRounds(scanRounds.p50), p99Ns: acrossRounds(scanRounds.p99), calls: calls['4KB'] },
+    },
   };
 }

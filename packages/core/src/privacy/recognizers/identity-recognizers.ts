@@ -167,7 +167,7 @@ export const passportRecognizer: PiiRecognizer = {
 };
 
 const birthContext =
-  /born|birth|\bdob\b|d\.o\.b|geboren|geburt|\bgeb\.|\bn[ée]e?\b|naissance|nacid[oa]|nacimiento|\bnat[oa]\b|nascita|geboortedatum|cumplea|anniversaire|compleanno|verjaardag/i;
+  /born|birth|\bdob\b|d\.o\.b|geboren|geburt|\bgeb\.|\bn[ée]e?\b|naissance|\bnac[ií]|\bnat[oa]\b|nascita|geboortedatum|cumplea|anniversaire|compleanno|verjaardag/i;
 const numericDate = /^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2})$/;
 const monthNames = new Set(
   (
@@ -204,7 +204,8 @@ export const dateOfBirthRecognizer: PiiRecognizer = {
       if (month === undefined || !monthNames.has(month.toLowerCase())) return;
       start = token.start - before.length + (dayMonth ?? monthDay)!.index;
     } else return;
-    if (scan.hasContextBefore(start, birthContext, 40)) {
+    // The birth word comes before the date in most languages, after it in some ("am 12. März 1985 geboren").
+    if (scan.hasContextAround(start, token.end, birthContext, 40, 16)) {
       scan.add('date-of-birth', 'date-of-birth', start, token.end, 0.5 + contextBoost);
     }
   },

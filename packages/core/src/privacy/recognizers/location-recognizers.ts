@@ -103,8 +103,12 @@ export const streetAddressRecognizer: PiiRecognizer = {
   kind: 'street-address',
   digits: [1, 5],
   scanNumber(scan, token) {
-    if (token.digitCount > 5 || /[^\d-]/.test(scan.text.slice(token.start, token.end))) return;
     const text = scan.text;
+    // A house number: digits, or a range such as "12-14"; never "2.4" or "10 000".
+    for (let index = token.start; index < token.end; index += 1) {
+      const code = text.charCodeAt(index);
+      if ((code < 48 || code > 57) && code !== 45) return;
+    }
     const next = text.charCodeAt(token.end);
     // After the number: a space, a comma, or a letter suffix ("221B").
     if (next === 32 || next === 44 || isLetterCode(next)) {

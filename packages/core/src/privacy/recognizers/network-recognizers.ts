@@ -46,21 +46,24 @@ export const ipAddressRecognizer: PiiRecognizer = {
         return;
       }
     }
-    // A global IPv6 address starts with 2 or 3 and its first group (up to four hex digits) ends at a colon.
-    const first = text.charCodeAt(token.start);
+    // A global IPv6 address starts with 2 or 3 and its first group (up to four hex digits) ends at a colon. The
+    // token may have joined a number before it across a space ("IPv6 2a00:…"): the address starts after the space.
+    const space = text.lastIndexOf(' ', token.end - 1);
+    const start = space >= token.start ? space + 1 : token.start;
+    const first = text.charCodeAt(start);
     if (first !== 50 && first !== 51) return;
-    let groupEnd = token.start + 1;
-    while (groupEnd < token.start + 4 && isHexCode(text.charCodeAt(groupEnd))) groupEnd += 1;
+    let groupEnd = start + 1;
+    while (groupEnd < start + 4 && isHexCode(text.charCodeAt(groupEnd))) groupEnd += 1;
     if (text.charCodeAt(groupEnd) !== 58) return;
-    ipv6.lastIndex = token.start;
-    if (token.start === 0 || !/[0-9A-Za-z:]/.test(text[token.start - 1]!)) {
+    ipv6.lastIndex = start;
+    if (start === 0 || !/[0-9A-Za-z:]/.test(text[start - 1]!)) {
       const match = ipv6.exec(text);
       if (match === null) return;
       const groups = match[0].split(':');
       if (!match[0].includes('::') && groups.length !== 8) return;
-      if (text[token.start + match[0].length] === '/') return;
-      const context = scan.hasContextBefore(token.start, ipContext, 40) ? contextBoost : 0;
-      scan.add('ip-address', 'ipv6', token.start, token.start + match[0].length, 0.6 + context);
+      if (text[start + match[0].length] === '/') return;
+      const context = scan.hasContextBefore(start, ipContext, 40) ? contextBoost : 0;
+      scan.add('ip-address', 'ipv6', start, start + match[0].length, 0.6 + context);
     }
   },
 };

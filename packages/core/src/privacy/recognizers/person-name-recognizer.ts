@@ -2,7 +2,10 @@ import type { PiiScan } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // A name: one to four capitalised words, with the particles of European surnames between them.
-const nameWord = `[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’]+)?`;
+const upper = '[A-ZÀ-ÖØ-ÞĀ-ſ]';
+const lower = '[a-zß-öø-ÿĀ-ſ]';
+// "Jane", "Anne-Marie", "O'Connor", "D’Angelo".
+const nameWord = `${upper}(?:${lower}+(?:['’-]${upper}${lower}+)?|['’]${upper}${lower}+)`;
 const particle = `(?:van|von|de|der|den|da|di|del|della|la|le|du|dos|das|ter|ten|bin|al|el)`;
 const namePattern = new RegExp(String.raw`[ \t]*(${nameWord}(?:[ \t]+(?:${particle}[ \t]+)?${nameWord})*)`, 'y');
 
