@@ -77,7 +77,12 @@ async function readConfigFile(path: string): Promise<unknown> {
     module = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeScriptExtensions.has(extension) && code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+    // Node >= 22.18 strips types itself but does not map TypeScript's `./x.js` imports to `./x.ts`; esbuild does.
+    const jsImportOfTs =
+      code === 'ERR_MODULE_NOT_FOUND' && /\.js' imported from /.test(String((error as Error).message));
+    // A syntax error goes through esbuild too, which names the line and column as a config problem.
+    const compile = code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_INVALID_TYPESCRIPT_SYNTAX' || jsImportOfTs;
+    if (typeScriptExtensions.has(extension) && compile) {
       module = await importTypeScript(path);
     } else {
       throw moduleProblem(path, error);

@@ -16,6 +16,7 @@ import {
   AllTargetsFailedError,
   type GenerateRequest,
   NoEligibleTargetError,
+  StreamInterruptedError,
   SwitchyardError,
   type SwitchyardErrorCode,
   type Target,
@@ -368,8 +369,10 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
       ]);
       return;
     }
-    expect(AllTargetsFailedError.isInstance(error)).toBe(true);
-    const attempts = (error as AllTargetsFailedError).attempts;
+    // After text was produced the default (midStream 'continue') ends with StreamInterruptedError: nothing repeated.
+    if (StreamInterruptedError.isInstance(error)) expect(error.partialText.length).toBeGreaterThan(0);
+    else expect(AllTargetsFailedError.isInstance(error)).toBe(true);
+    const attempts = (error as AllTargetsFailedError | StreamInterruptedError).attempts;
     expect(attempts.map((attempt) => attempt.error.code)).toEqual([testCase.code]);
     if (testCase.fault?.type === 'status') {
       expect(attempts[0]?.error).toMatchObject({ status: testCase.fault.status });
