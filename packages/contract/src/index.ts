@@ -17,6 +17,8 @@ export { AbortError } from './errors/abort-error.js';
 export type { FailedAttempt } from './errors/all-targets-failed-error.js';
 export { AllTargetsFailedError } from './errors/all-targets-failed-error.js';
 export { ApiCallError, isRetryableStatus, parseRetryAfter } from './errors/api-call-error.js';
+export type { BudgetScope } from './errors/budget-exceeded-error.js';
+export { BudgetExceededError } from './errors/budget-exceeded-error.js';
 export { ConnectionError } from './errors/connection-error.js';
 export { InvalidConfigError } from './errors/invalid-config-error.js';
 export { InvalidPolicyError } from './errors/invalid-policy-error.js';
@@ -64,6 +66,20 @@ export {
 } from './request-schema.js';
 export type { FinishReason, GenerateResult, Usage } from './result.js';
 export { finishReasons } from './result.js';
+export type {
+  BudgetReleaseInput,
+  BudgetReservation,
+  BudgetReserveInput,
+  BudgetSettleInput,
+  BudgetState,
+  CounterInput,
+  CounterState,
+  OpenCircuitInput,
+  RemoteShareInput,
+  RemoteShareState,
+  StateStore,
+  StateStoreEvent,
+} from './state-store.js';
 export type { FinishPart, StreamPart, TextDeltaPart, ToolCallPart, UsagePart } from './stream-part.js';
 export type { Locality, Target, TargetCapabilities, TargetPrice, TargetStatus, TargetTelemetry } from './target.js';
 export type { UnavailableCode } from './target-status.js';

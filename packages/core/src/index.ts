@@ -59,5 +59,7 @@ export type { PiiRecognizer } from './privacy/recognizer.js';
 export type { FailoverPart, RouteDecisionPart, RouterStreamPart, RouteSummaryPart } from './route-stream-part.js';
 export type { ManualSignals } from './signals/create-manual-signals.js';
 export { createManualSignals } from './signals/create-manual-signals.js';
+export type { MemoryStateStoreOptions } from './state/create-memory-state-store.js';
+export { createMemoryStateStore } from './state/create-memory-state-store.js';
 export type { TelemetryOptions } from './telemetry/router-telemetry.js';
 export { semanticConventionsVersion } from './telemetry/semantic-conventions.js';

@@ -3,6 +3,7 @@ import {
   AbortError,
   AllTargetsFailedError,
   ApiCallError,
+  BudgetExceededError,
   ConnectionError,
   InvalidConfigError,
   InvalidPolicyError,
@@ -119,6 +120,17 @@ describe('error classes', () => {
     expect(error.message).toContain('gpu (privacy: request contains an email address)');
     expect(error.message).toContain('device (battery: battery 12% and not charging)');
     expect(error.toJSON().excluded).toHaveLength(2);
+  });
+
+  it('says which budget ran out, its limit and the spend in BudgetExceededError', () => {
+    const error = new BudgetExceededError({ scope: 'period', limitUsd: 5, spentUsd: 4.995, target: 'gpu' });
+    expect(BudgetExceededError.isInstance(error)).toBe(true);
+    expect(NoEligibleTargetError.isInstance(error)).toBe(false);
+    expect(error.code).toBe('budget-exceeded');
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toContain('the period budget of $5');
+    expect(error.message).toContain('$4.995 spent or held');
+    expect(error.toJSON()).toMatchObject({ scope: 'period', limitUsd: 5, spentUsd: 4.995, target: 'gpu' });
   });
 
   it('keeps every attempt in AllTargetsFailedError', () => {

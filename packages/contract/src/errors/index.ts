@@ -7,6 +7,8 @@ export { AbortError } from './abort-error.js';
 export type { FailedAttempt } from './all-targets-failed-error.js';
 export { AllTargetsFailedError } from './all-targets-failed-error.js';
 export { ApiCallError, isRetryableStatus, parseRetryAfter } from './api-call-error.js';
+export type { BudgetScope } from './budget-exceeded-error.js';
+export { BudgetExceededError } from './budget-exceeded-error.js';
 export { ConnectionError } from './connection-error.js';
 export { InvalidConfigError } from './invalid-config-error.js';
 export { InvalidPolicyError } from './invalid-policy-error.js';

@@ -12,6 +12,7 @@ export type SwitchyardErrorCode =
   | 'timeout'
   | 'abort'
   | 'no-eligible-target'
+  | 'budget-exceeded'
   | 'all-targets-failed'
   | 'stream-interrupted'
   | 'internal';

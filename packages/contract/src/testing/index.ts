@@ -1,6 +1,10 @@
 /**
- * `@switchyard/contract/testing`: the conformance suite every adapter's tests run against its `Target`.
+ * `@switchyard/contract/testing`: the conformance suites every adapter runs against its `Target`, and every state store
+ * (`StateStore`) against itself.
  * Requires vitest (an optional peer dependency of `@switchyard/contract`).
  */
+
+export type { StateStoreConformanceOptions } from './run-state-store-conformance.js';
+export { runStateStoreConformance } from './run-state-store-conformance.js';
 export type { TargetConformanceOptions } from './run-target-conformance.js';
 export { runTargetConformance } from './run-target-conformance.js';
