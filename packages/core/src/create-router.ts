@@ -3,12 +3,14 @@ import type {
   GenerateResult,
   SignalOverrides,
   SignalSource,
+  StateStore,
   Target,
   ToolCall,
   TraceContext,
   Usage,
 } from '@switchyard/contract';
 import {
+  BudgetExceededError,
   InvalidConfigError,
   InvalidRequestError,
   mergeSignals,
@@ -21,10 +23,10 @@ import { RemoteShareWindow } from './decision/remote-share-window.js';
 import type { RoutePlan } from './decision/route-plan.js';
 import type { RouterEvents, RouteSummary } from './events.js';
 import { RouterEventEmitter } from './events.js';
-import { BudgetTracker } from './execution/budget-tracker.js';
+import { BudgetLedger } from './execution/budget-ledger.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
 import type { ExecutionInput } from './execution/execute-plan.js';
-import { executePlan } from './execution/execute-plan.js';
+import { executePlan, requestCapUsd } from './execution/execute-plan.js';
 import { HealthProbes } from './execution/health-probes.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
@@ -33,6 +35,7 @@ import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import type { RouterStreamPart } from './route-stream-part.js';
+import { createMemoryStateStore } from './state/create-memory-state-store.js';
 import { openTelemetryApi, whenOpenTelemetryLoaded } from './telemetry/load-opentelemetry.js';
 import type { RequestTrace } from './telemetry/request-trace.js';
 import { traceStream } from './telemetry/request-trace.js';
@@ -59,6 +62,20 @@ export interface RouterOptions {
    * (or `@opentelemetry/api` not installed) nothing is recorded or allocated.
    */
   telemetry?: TelemetryOptions;
+  /**
+   * Where budget reservations (and, with a shared store, circuit cooldowns) live. Default: a new
+   * `createMemoryStateStore()` for this router. Routers that share a store share the period budget: pass
+   * `@switchyard/store-redis` to share it between processes. The router never closes a store it was given.
+   *
+   * @example
+   * ```ts
+   * const store = createMemoryStateStore();
+   * const a = createRouter({ targets, policy: { budget: { maxCostUsd: { amount: 5, period: 'day' } } }, store });
+   * const b = createRouter({ targets, policy: { budget: { maxCostUsd: { amount: 5, period: 'day' } } }, store });
+   * // a and b together spend at most $5 a day (plus at most one request's estimate when usage beats it).
+   * ```
+   */
+  store?: StateStore;
   /** Epoch milliseconds; inject one to test budgets over periods and circuit cooldowns. Default `Date.now`. */
   clock?: () => number;
   /** 0..1 random source for backoff jitter. Default `Math.random`. */
@@ -152,12 +169,17 @@ export function createRouter(options: RouterOptions): Router {
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const events = new RouterEventEmitter();
-  const budget = new BudgetTracker();
+  const storeError = (error: unknown) =>
+    events.emit('store', { type: 'error', message: `State store operation failed: ${messageOf(error)}`, error });
+  const ownStore = options.store === undefined;
+  const store = options.store ?? createMemoryStateStore({ clock });
+  const budget = new BudgetLedger(store, clock, storeError);
   let policy = parsePolicy(options.policy ?? {});
   checkPolicyTargets(policy, names);
   let rules: CompiledRule[] = compileRules(policy.rules);
   let requestCounter = 0;
   const remoteShare = new RemoteShareWindow(policy.quality.remoteShareWindow);
+  if (!ownStore) budget.refresh(policy).catch(storeError);
 
   const probes = new HealthProbes(clock, (result) => events.emit('probe', result));
   const healthList: TargetHealth[] = names.map((name, index) => {
@@ -226,7 +248,7 @@ export function createRouter(options: RouterOptions): Router {
       overrides,
       now,
       periodBudgetLeftUsd: period
-        ? Math.max(0, period.amount - budget.spentAt(period.period, now))
+        ? Math.max(0, period.amount - budget.usedAt(period.period, now))
         : Number.POSITIVE_INFINITY,
       difficulty: options.difficulty,
       allowedTargets,
@@ -248,11 +270,6 @@ export function createRouter(options: RouterOptions): Router {
     for (const exclusion of decided.excluded) {
       if (exclusion.reason === 'unavailable') probes.watch(healthByName.get(exclusion.target)!);
     }
-  };
-
-  // In-flight requests charge the period of the policy they started with.
-  const chargeBudget = (usd: number, charged: Policy) => {
-    budget.add(usd, charged.budget.maxCostUsd?.period ?? 'day', clock());
   };
 
   // Everything a request needs before it runs; called by executePlan on the stream's first `next()`.
@@ -282,7 +299,10 @@ export function createRouter(options: RouterOptions): Router {
       });
     }
     trace?.decided(requestId, decided, policy, request);
-    if (decided.plan.length === 0) throw new NoEligibleTargetError({ excluded: decided.excluded });
+    if (decided.plan.length === 0) {
+      if (decided.excluded.some((entry) => entry.reason === 'budget')) throw budgetExceeded(request);
+      throw new NoEligibleTargetError({ excluded: decided.excluded });
+    }
     return {
       requestId,
       request,
@@ -292,10 +312,21 @@ export function createRouter(options: RouterOptions): Router {
       events,
       clock,
       random,
-      chargeBudget,
+      budget,
       ...(trace ? { telemetry: trace } : {}),
       ...midStreamFor(routeOptions?.midStream ?? policy.execution.midStream, generating),
     };
+  };
+  // Which budget left the paid targets out: the period's when it has less left than the request's cap.
+  const budgetExceeded = (request: GenerateRequest): BudgetExceededError => {
+    const now = clock();
+    const period = policy.budget.maxCostUsd;
+    const used = period ? budget.usedAt(period.period, now) : 0;
+    const cap = requestCapUsd(policy, request);
+    if (period !== undefined && (cap === undefined || period.amount - used < cap)) {
+      return new BudgetExceededError({ scope: 'period', limitUsd: period.amount, spentUsd: used });
+    }
+    return new BudgetExceededError({ scope: 'request', limitUsd: cap ?? 0, spentUsd: 0 });
   };
   const telemetry = new RouterTelemetry(
     events,
@@ -394,6 +425,7 @@ export function createRouter(options: RouterOptions): Router {
       // Health probe timers are the router's only background work; per-request timers end with their requests.
       probes.dispose();
       events.clear();
+      if (ownStore) await store.close();
     },
   };
 }
@@ -414,4 +446,8 @@ function promptText(request: GenerateRequest): string {
         : message.content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
     )
     .join('\n');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -60,6 +60,11 @@ export interface RouterEvents {
   circuit: { target: string; from: CircuitState; to: CircuitState };
   /** A health probe of a remote target whose circuit is open (`ready` half-opens the circuit early). */
   probe: ProbeResult;
+  /**
+   * The state store failed an operation (`error`: the request went on; a budget settle may be lost), or lost or
+   * regained its shared backend (`degraded`: a replica keeps serving on local state; `restored`: shared again).
+   */
+  store: { type: 'error' | 'degraded' | 'restored'; message: string; error?: unknown };
 }
 
 /** A small typed emitter; a throwing listener never breaks routing. */

@@ -28,7 +28,7 @@ export {
 } from './decision/plan-route.js';
 export type { PlannedTarget, RoutePlan } from './decision/route-plan.js';
 export type { Attempt, MidStreamFailover, RouterEvents, RouteSummary } from './events.js';
-export type { BudgetPeriod } from './execution/budget-tracker.js';
+export type { BudgetPeriod } from './execution/budget-ledger.js';
 export type { CircuitState } from './execution/circuit-breaker.js';
 export type { ProbeResult } from './execution/health-probes.js';
 export type { BackoffSettings } from './execution/retry-delay.js';

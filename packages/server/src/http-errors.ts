@@ -1,6 +1,7 @@
 import {
   AllTargetsFailedError,
   ApiCallError,
+  BudgetExceededError,
   formatProblems,
   InvalidRequestError,
   NoEligibleTargetError,
@@ -43,7 +44,8 @@ function isTimeout(error: SwitchyardError): boolean {
 }
 
 /**
- * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field), 503 when no
+ * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field), 429 when a
+ * budget is spent and no other target is eligible (`code: budget_exceeded`, the reason in the message), 503 when no
  * target is eligible or available, 504 when the deadline passed, 502 when every target failed, 500 otherwise.
  * `deadlineExpired` is set when the gateway's own deadline timer aborted the request.
  */
@@ -73,6 +75,10 @@ export function toHttpError(error: unknown, options: { deadlineExpired?: boolean
   }
   if (StreamInterruptedError.isInstance(error)) {
     return withDetail(httpError(502, error.message, { code: 'stream_interrupted' }));
+  }
+  if (BudgetExceededError.isInstance(error)) {
+    // 429 like a provider's quota answer; no Retry-After: when the budget comes back depends on the period and policy.
+    return withDetail(httpError(429, error.message, { type: 'insufficient_quota', code: 'budget_exceeded' }));
   }
   if (NoEligibleTargetError.isInstance(error)) {
     return withDetail(httpError(503, error.message, { code: 'no_eligible_target' }));

@@ -251,6 +251,28 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     expect(excluded).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'gpu', reason: 'privacy' })]));
   });
 
+  it('answers 429 with the reason when the budget is spent and no other target is eligible', async () => {
+    const body = {
+      model: 'gpu',
+      messages: [{ role: 'user' as const, content: 'Hello there' }],
+      max_tokens: 8,
+      // A per-request cap below the paid target's estimate: the router refuses it and nothing else is eligible.
+      switchyard: { maxCostUsd: 0.000_000_1 },
+    };
+    const error = (await client.chat.completions
+      .create(body as Parameters<typeof client.chat.completions.create>[0])
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error.status).toBe(429);
+    expect(error.code).toBe('budget_exceeded');
+    expect(error.type).toBe('insufficient_quota');
+    expect(error.message).toContain('per-request cost cap');
+    expect((error.error as { switchyard: Record<string, unknown> }).switchyard).toMatchObject({
+      code: 'budget-exceeded',
+      scope: 'request',
+    });
+  });
+
   it('rejects a missing or wrong bearer token with 401 and keeps /health open without leaking the token', async () => {
     const stranger = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'not-the-token', maxRetries: 0 });
     const error = await stranger.models.list().catch((caught: unknown) => caught);

@@ -1,10 +1,17 @@
 import type { GenerateRequest, StreamPart, SwitchyardError, TargetCall, Usage } from '@switchyard/contract';
-import { InvalidResponseError, markValidatedCall, TimeoutError, toSwitchyardError } from '@switchyard/contract';
-import { estimateCostUsd } from '../decision/plan-route.js';
+import {
+  BudgetExceededError,
+  InvalidResponseError,
+  markValidatedCall,
+  TimeoutError,
+  toSwitchyardError,
+} from '@switchyard/contract';
+import { defaultOutputTokens, estimateCostUsd } from '../decision/plan-route.js';
 import type { Attempt, RouterEventEmitter } from '../events.js';
 import type { Policy } from '../policy/policy.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
 import { acquireSlot } from './acquire-slot.js';
+import type { BudgetHold, BudgetLedger } from './budget-ledger.js';
 import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
 
@@ -26,10 +33,18 @@ export interface AttemptEnvironment {
    */
   cancellable: boolean;
   promptTokens: Record<string, number>;
-  /** Adds to the router's spend over the active policy's budget period. */
-  chargeBudget: (usd: number, policy: Policy) => void;
+  /** The period budget: attempts on paid targets hold their estimate there before they are dispatched. */
+  budget: BudgetLedger;
+  /** The per-request cap, shared by every attempt of the request (retries, hedges, fallbacks). */
+  requestBudget: RequestBudget;
   /** The request's trace, when an OpenTelemetry provider records it: gives each call its trace context. */
   telemetry?: RequestTrace | undefined;
+}
+
+/** What one request may still spend: its cap, and the real cost of closed attempts plus the estimates of live ones. */
+export interface RequestBudget {
+  capUsd: number | undefined;
+  committedUsd: number;
 }
 
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
@@ -55,6 +70,9 @@ export class AttemptRun {
   #iterator: AsyncIterator<StreamPart> | undefined;
   #release: (() => void) | undefined;
   #holdsFlight = false;
+  /** This attempt's estimate, counted against the request's cap until it closes. */
+  #estimateUsd = 0;
+  #hold: BudgetHold | undefined;
   #timers: ReturnType<typeof setTimeout>[] | undefined;
   #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   /** Re-armed by every part after the first token (`execution.stallTimeoutMs`): one timer, refreshed, not recreated. */
@@ -113,6 +131,8 @@ export class AttemptRun {
     if (env.events.has('attempt')) {
       env.events.emit('attempt', { requestId: env.requestId, target: health.name, phase: 'start' });
     }
+    const price = health.target.capabilities.price;
+    if (price !== undefined) await this.#reserve(price);
     if (health.queue) {
       this.#release = await acquireSlot(health.queue, signal, env.request.routing?.priority);
     }
@@ -146,6 +166,33 @@ export class AttemptRun {
     // The router validated the request already; adapters' parseTargetCall need not do it again.
     markValidatedCall(call);
     this.#iterator = health.target.stream(call)[Symbol.asyncIterator]();
+  }
+
+  /**
+   * Counts this attempt's estimated cost against the request's cap (all its attempts together), then holds it against
+   * the period budget in the store. Either refusal is a `BudgetExceededError`: the executor moves on to the next
+   * target (a local one costs nothing) and the target's circuit is not blamed.
+   */
+  async #reserve(price: { inputPer1M: number; outputPer1M: number }): Promise<void> {
+    const { health, env } = this;
+    const output = env.request.maxTokens ?? Math.min(defaultOutputTokens, health.target.capabilities.maxOutputTokens);
+    const estimate = estimateCostUsd(price, env.promptTokens[health.name] ?? 0, output);
+    if (estimate <= 0) return;
+    const ledger = env.requestBudget;
+    if (ledger.capUsd !== undefined && ledger.committedUsd + estimate > ledger.capUsd) {
+      throw new BudgetExceededError({
+        scope: 'request',
+        limitUsd: ledger.capUsd,
+        spentUsd: ledger.committedUsd,
+        target: health.name,
+      });
+    }
+    ledger.committedUsd += estimate;
+    this.#estimateUsd = estimate;
+    const hold = await env.budget.reserve(estimate, env.policy, env.requestId, health.name);
+    // The attempt may have been cancelled while the store answered: give the hold straight back.
+    if (hold !== undefined && this.#closed) env.budget.release(hold);
+    else this.#hold = hold;
   }
 
   /**
@@ -240,8 +287,8 @@ export class AttemptRun {
     const now = this.env.clock();
     const callerAbort = this.env.requestAbort.aborted && error.code === 'abort';
     if (callerAbort) this.health.circuit.recordAbort();
-    else if (error.code === 'invalid-request') {
-      // The request's fault, not the target's: no circuit or error-rate penalty.
+    else if (error.code === 'invalid-request' || error.code === 'budget-exceeded') {
+      // The request's fault (or its budget's), not the target's: no circuit or error-rate penalty.
       this.health.circuit.recordAbort();
     } else {
       this.health.circuit.recordFailure(now);
@@ -283,15 +330,20 @@ export class AttemptRun {
       };
       record.usageEstimated = true;
     }
+    let cost = 0;
     if (usage) {
       record.usage = usage;
       const price = this.health.target.capabilities.price;
-      const cost = price ? estimateCostUsd(price, usage.inputTokens, usage.outputTokens) : 0;
+      cost = price ? estimateCostUsd(price, usage.inputTokens, usage.outputTokens) : 0;
       record.costUsd = cost;
-      if (cost > 0) {
-        this.health.spentUsd += cost;
-        this.env.chargeBudget(cost, this.env.policy);
-      }
+      if (cost > 0) this.health.spentUsd += cost;
+    }
+    // The estimate held for this attempt gives way to what it really cost.
+    this.env.requestBudget.committedUsd += cost - this.#estimateUsd;
+    const hold = this.#hold;
+    if (hold !== undefined) {
+      if (cost > 0) this.env.budget.settle(hold, cost);
+      else this.env.budget.release(hold);
     }
     if (this.env.events.has('attempt')) {
       this.env.events.emit('attempt', {

@@ -657,7 +657,11 @@ describe('execution: budgets, stats and events', () => {
       reason: 'budget',
       detail: 'estimated $1.00 exceeds the $0.00 left',
     });
-    await expect(router.generate(request)).rejects.toMatchObject({ code: 'no-eligible-target' });
+    await expect(router.generate(request)).rejects.toMatchObject({
+      code: 'budget-exceeded',
+      scope: 'period',
+      limitUsd: 5,
+    });
     now = Date.UTC(2026, 0, 2, 0, 1);
     expect(router.plan(request).plan.map((entry) => entry.target)).toEqual(['gpu']);
   });

@@ -2,6 +2,7 @@ import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/con
 import {
   AbortError,
   AllTargetsFailedError,
+  BudgetExceededError,
   StreamInterruptedError,
   SwitchyardError,
   TargetUnavailableError,
@@ -13,6 +14,7 @@ import type { MidStreamMode, Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
 import { AttemptRun } from './attempt-run.js';
+import type { BudgetLedger } from './budget-ledger.js';
 import { abortableDelay, RequestAbort } from './request-abort.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { TargetHealth } from './target-health.js';
@@ -27,8 +29,8 @@ export interface ExecutionInput {
   events: RouterEventEmitter;
   clock: () => number;
   random: () => number;
-  /** Adds to the router's spend over the given policy's budget period. */
-  chargeBudget: (usd: number, policy: Policy) => void;
+  /** The period budget, bound through the router's state store. */
+  budget: BudgetLedger;
   /** Present only when an OpenTelemetry provider records this request. */
   telemetry?: RequestTrace;
   /** Overrides `policy.execution.midStream` (`generate()` restarts internally: nothing has been shown). */
@@ -85,7 +87,8 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
       execution.stallTimeoutMs !== undefined ||
       (execution.hedgeAfterMs !== undefined && plan.plan.length > 1),
     promptTokens: plan.promptTokens,
-    chargeBudget: input.chargeBudget,
+    budget: input.budget,
+    requestBudget: { capUsd: requestCapUsd(policy, request), committedUsd: 0 },
     telemetry: input.telemetry,
   };
 
@@ -355,8 +358,21 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
 
   /** No target left: a typed interruption when text was delivered (nothing may follow it), else every target failed. */
   function exhausted(): SwitchyardError {
-    return emittedText === '' ? new AllTargetsFailedError({ attempts: failures }) : interrupted('no-continuation');
+    if (emittedText !== '') return interrupted('no-continuation');
+    // Every target was refused for budget: say so (a gateway answers 429), rather than "all targets failed".
+    const last = failures.at(-1)?.error;
+    if (last !== undefined && failures.every((failure) => BudgetExceededError.isInstance(failure.error))) return last;
+    return new AllTargetsFailedError({ attempts: failures });
   }
+}
+
+/** The per-request cap: the policy's and the request's own, whichever is lower. */
+export function requestCapUsd(policy: Policy, request: GenerateRequest): number | undefined {
+  const fromPolicy = policy.budget.maxCostUsdPerRequest;
+  const fromRequest = request.routing?.maxCostUsd;
+  if (fromPolicy === undefined) return fromRequest;
+  if (fromRequest === undefined) return fromPolicy;
+  return Math.min(fromPolicy, fromRequest);
 }
 
 /** An abort reason as a Switchyard error: our own deadline `TimeoutError` stays; anything else is an `AbortError`. */

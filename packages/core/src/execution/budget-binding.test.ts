@@ -1,0 +1,163 @@
+import type { GenerateRequest } from '@switchyard/contract';
+import { BudgetExceededError } from '@switchyard/contract';
+import { describe, expect, it } from 'vitest';
+import { createRouter } from '../create-router.js';
+import { createMemoryStateStore } from '../state/create-memory-state-store.js';
+import { createScriptedTarget } from '../testing/create-scripted-target.js';
+
+const ask = (content: string, extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
+  messages: [{ role: 'user', content }],
+  maxTokens: 1,
+  ...extra,
+});
+// One output token costs $1 and input is free, so a request with maxTokens 1 has a $1 estimate.
+const price = { inputPer1M: 0, outputPer1M: 1_000_000 };
+const periodKey = (now: number) => `budget:day:${new Date(now).toISOString().slice(0, 10)}T00:00:00.000Z`;
+
+describe('budgets bind (in-memory store; scripted targets stand in for paid endpoints)', () => {
+  it('never lets 200 concurrent requests exceed the period budget by more than one estimate', async () => {
+    const store = createMemoryStateStore();
+    // Real usage varies below the estimate, as it does when answers stop before maxTokens.
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { price },
+      script: (_call, index) => ({
+        text: 'ok',
+        chunkDelayMs: 2,
+        usage: { inputTokens: 3, outputTokens: index % 3 === 0 ? 0.5 : 1 },
+      }),
+    });
+    const router = createRouter({
+      targets: { gpu },
+      store,
+      policy: { budget: { maxCostUsd: { amount: 50, period: 'day' } }, execution: { retries: 0 } },
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, index) => router.generate(ask(`q${index}`))),
+    );
+    const served = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(refused.every((error) => BudgetExceededError.isInstance(error) && error.scope === 'period')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // settles are written after the answer
+    const state = await store.readBudget(periodKey(Date.now()));
+    expect(state.reservedUsd).toBe(0);
+    expect(state.spentUsd).toBeLessThanOrEqual(50 + 1);
+    expect(state.spentUsd).toBe(served.reduce((sum, outcome) => sum + (outcome.value.route.costUsd ?? 0), 0));
+    // Only the holds decided the outcome: 50 estimates fit, and settles below the estimate freed room for a few more.
+    expect(served.length).toBeGreaterThanOrEqual(50);
+    expect(gpu.calls).toHaveLength(served.length);
+  });
+
+  it('sends requests to the local target once the period budget is spent, and fails none', async () => {
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { price },
+      script: [{ text: 'remote', chunkDelayMs: 2, usage: { inputTokens: 1, outputTokens: 1 } }],
+    });
+    const device = createScriptedTarget({ script: [{ text: 'local' }] });
+    const router = createRouter({
+      targets: { gpu, device },
+      policy: {
+        mode: 'prefer-remote',
+        budget: { maxCostUsd: { amount: 20, period: 'day' } },
+        targets: { device: { concurrency: 8 } },
+      },
+    });
+    const results = await Promise.all(Array.from({ length: 200 }, (_, index) => router.generate(ask(`q${index}`))));
+    const remote = results.filter((result) => result.route.target === 'gpu');
+    expect(remote).toHaveLength(20);
+    expect(results.filter((result) => result.route.target === 'device')).toHaveLength(180);
+    expect(results.reduce((sum, result) => sum + result.route.costUsd, 0)).toBe(20);
+  });
+
+  it('counts a hedge against the per-request cap: a cap of 1.5 estimates lets no second paid attempt start', async () => {
+    const slow = { text: 'slow', firstTokenDelayMs: 40, usage: { inputTokens: 1, outputTokens: 1 } };
+    const run = async (maxCostUsdPerRequest: number | undefined) => {
+      const a = createScriptedTarget({ locality: 'remote', capabilities: { price }, script: [slow] });
+      const b = createScriptedTarget({ locality: 'remote', capabilities: { price }, script: [slow] });
+      const router = createRouter({
+        targets: { a, b },
+        policy: {
+          mode: 'prefer-remote',
+          execution: { hedgeAfterMs: 5 },
+          budget: maxCostUsdPerRequest === undefined ? {} : { maxCostUsdPerRequest },
+        },
+      });
+      const result = await router.generate(ask('Hi'));
+      return { result, calls: a.calls.length + b.calls.length };
+    };
+    const uncapped = await run(undefined);
+    expect(uncapped.result.route.hedged).toBe(true);
+    expect(uncapped.calls).toBe(2);
+    const capped = await run(1.5);
+    expect(capped.calls).toBe(1);
+    expect(capped.result.route.costUsd).toBeLessThanOrEqual(1.5);
+  });
+
+  it('counts what a broken attempt was billed against the cap, so the fallback that would exceed it is refused', async () => {
+    // The first target is billed 1 token ($1) before breaking; a second paid attempt ($2 estimate) would pass the cap.
+    const a = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { price },
+      script: [{ text: ['x', 'y'], breakAfterChunks: 1, usage: false }],
+    });
+    const b = createScriptedTarget({ locality: 'remote', capabilities: { price }, script: [{ text: 'b' }] });
+    const router = createRouter({
+      targets: { a, b },
+      policy: {
+        mode: 'prefer-remote',
+        execution: { retries: 0, midStream: 'restart' },
+        budget: { maxCostUsdPerRequest: 2.5 },
+      },
+    });
+    const error = await router.generate(ask('Hi', { maxTokens: 2 })).catch((caught: unknown) => caught);
+    expect(b.calls).toHaveLength(0);
+    expect(error).toMatchObject({
+      code: 'all-targets-failed',
+      attempts: [
+        { target: 'a', error: { code: 'connection' } },
+        { target: 'b', error: { code: 'budget-exceeded', scope: 'request', limitUsd: 2.5, spentUsd: 1 } },
+      ],
+    });
+  });
+
+  it('releases the hold of an aborted request and settles only what was billed', async () => {
+    const store = createMemoryStateStore();
+    const gpu = createScriptedTarget({ locality: 'remote', capabilities: { price }, script: [{ hang: true }] });
+    const router = createRouter({
+      targets: { gpu },
+      store,
+      policy: { budget: { maxCostUsd: { amount: 3, period: 'day' } } },
+    });
+    const controller = new AbortController();
+    const pending = router.generate(ask('Hi', { signal: controller.signal }));
+    while (gpu.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(await store.readBudget(periodKey(Date.now()))).toEqual({ spentUsd: 0, reservedUsd: 1 });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'abort' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await store.readBudget(periodKey(Date.now()))).toEqual({ spentUsd: 0, reservedUsd: 0 });
+  });
+
+  it('shares the period budget between two routers on one store', async () => {
+    const store = createMemoryStateStore();
+    const make = () =>
+      createRouter({
+        targets: {
+          gpu: createScriptedTarget({
+            locality: 'remote',
+            capabilities: { price },
+            script: [{ text: 'ok', usage: { inputTokens: 1, outputTokens: 1 } }],
+          }),
+        },
+        store,
+        policy: { budget: { maxCostUsd: { amount: 3, period: 'day' } } },
+      });
+    const [one, two] = [make(), make()];
+    await one.generate(ask('a'));
+    await one.generate(ask('b'));
+    await two.generate(ask('c'));
+    await expect(two.generate(ask('d'))).rejects.toSatisfy(BudgetExceededError.isInstance);
+    await expect(one.generate(ask('e'))).rejects.toMatchObject({ code: 'budget-exceeded', limitUsd: 3 });
+  });
+});
