@@ -24,6 +24,7 @@ import type { RoutePlan } from './decision/route-plan.js';
 import type { RouterEvents, RouteSummary } from './events.js';
 import { RouterEventEmitter } from './events.js';
 import { BudgetLedger } from './execution/budget-ledger.js';
+import type { CircuitState } from './execution/circuit-breaker.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
 import type { ExecutionInput } from './execution/execute-plan.js';
 import { executePlan, requestCapUsd } from './execution/execute-plan.js';
@@ -187,6 +188,7 @@ export function createRouter(options: RouterOptions): Router {
     const circuit = new CircuitBreaker(policy.execution.circuit, (from, to) => {
       events.emit('circuit', { target: name, from, to });
       if (to === 'open') probes.watch(healthByName.get(name)!);
+      if (!applyingPeerChange && !ownStore) shareCircuit(name, to);
     });
     const concurrency = policy.targets[name]?.concurrency ?? 1;
     const queue = target.locality === 'local' ? new PQueue({ concurrency }) : undefined;
@@ -200,6 +202,47 @@ export function createRouter(options: RouterOptions): Router {
     );
   });
   const healthByName = new Map(healthList.map((health) => [health.name, health]));
+
+  // Circuits are shared through the store: an opening here is written there (the store keeps the later end of two
+  // cooldowns), and openings and closings written by other routers (replicas) are applied here. Transitions that came
+  // from the store are not written back.
+  let applyingPeerChange = false;
+  const circuitPrefix = 'circuit:';
+  function shareCircuit(name: string, to: CircuitState): void {
+    const health = healthByName.get(name);
+    if (health === undefined || to === 'half-open') return;
+    const key = circuitPrefix + name;
+    const write =
+      to === 'open' ? store.openCircuit({ key, untilMs: health.circuit.openUntil }) : store.closeCircuit(key);
+    write.catch(storeError);
+  }
+  const applyPeerCircuit = (name: string, openUntilMs: number | undefined) => {
+    const health = healthByName.get(name);
+    if (health === undefined) return;
+    applyingPeerChange = true;
+    try {
+      if (openUntilMs === undefined) health.circuit.closeFromPeer();
+      else health.circuit.openUntilAt(openUntilMs, clock());
+    } finally {
+      applyingPeerChange = false;
+    }
+  };
+  const unsubscribeStore = store.subscribe((event) => {
+    if (event.type === 'circuit') {
+      if (event.key.startsWith(circuitPrefix))
+        applyPeerCircuit(event.key.slice(circuitPrefix.length), event.openUntilMs);
+    } else {
+      events.emit('store', { type: event.type, message: event.message });
+    }
+  });
+  if (!ownStore) {
+    // A router that starts while another replica has a circuit open starts with it open.
+    for (const name of names) {
+      store.readCircuit(circuitPrefix + name).then((until) => {
+        if (until !== undefined) applyPeerCircuit(name, until);
+      }, storeError);
+    }
+  }
 
   const applyPolicy = (next: Policy) => {
     policy = next;
@@ -425,6 +468,7 @@ export function createRouter(options: RouterOptions): Router {
       // Health probe timers are the router's only background work; per-request timers end with their requests.
       probes.dispose();
       events.clear();
+      unsubscribeStore();
       if (ownStore) await store.close();
     },
   };

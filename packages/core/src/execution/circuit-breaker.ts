@@ -76,6 +76,35 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** When the current cooldown ends (epoch ms); meaningful only while the circuit is open. */
+  get openUntil(): number {
+    return this.#openedAt + this.settings.cooldownMs;
+  }
+
+  /**
+   * Another replica opened this target's circuit until `untilMs` (heard through the shared state store). Opens it here
+   * too, or extends the cooldown; an earlier end than the current one changes nothing: extend, never shorten.
+   * Returns whether it changed anything.
+   */
+  openUntilAt(untilMs: number, now: number): boolean {
+    if (untilMs <= now) return false;
+    if (this.#state === 'open' && this.openUntil >= untilMs) return false;
+    this.#openedAt = untilMs - this.settings.cooldownMs;
+    this.#failures = [];
+    this.#probing = false;
+    this.#transition('open');
+    return true;
+  }
+
+  /** Another replica's probe found the target healthy: close here too. Returns whether it changed anything. */
+  closeFromPeer(): boolean {
+    if (this.#state === 'closed') return false;
+    this.#failures = [];
+    this.#probing = false;
+    this.#transition('closed');
+    return true;
+  }
+
   /** An aborted attempt says nothing about the target's health: it only gives the probe slot back. */
   recordAbort(): void {
     this.#probing = false;
