@@ -74,6 +74,8 @@ function isSeparatorCode(code: number): boolean {
   return code === 32 || code === 160 || code === 40 || code === 41 || code === 45 || code === 46 || code === 47;
 }
 
+const nextDigit = /[0-9]/g;
+
 /**
  * Calls `visit` for every number token of `text`, in order: a digit, then more digits each after at most two
  * separators (space, no-break space, brackets, `-`, `.`, `/`). One token object is reused for every call, so a scan
@@ -82,8 +84,11 @@ function isSeparatorCode(code: number): boolean {
 export function forEachNumberToken(text: string, visit: (token: NumberToken) => void): void {
   const token: NumberToken = { start: 0, end: 0, digitCount: 0 };
   const length = text.length;
-  for (let index = 0; index < length; index += 1) {
-    if (!isDigitCode(text.charCodeAt(index))) continue;
+  // The regex engine skips the text between numbers in native code, several times faster than a charCodeAt loop
+  // (prose is mostly letters); only the digits and separators of a token are read here.
+  nextDigit.lastIndex = 0;
+  while (nextDigit.test(text)) {
+    const index = nextDigit.lastIndex - 1;
     let digitCount = 1;
     let end = index + 1;
     let cursor = end;
@@ -104,6 +109,7 @@ export function forEachNumberToken(text: string, visit: (token: NumberToken) => 
     token.end = end;
     token.digitCount = digitCount;
     visit(token);
-    index = end;
+    // The char at `end` is no digit (the token would have taken it): the search goes on after it.
+    nextDigit.lastIndex = end;
   }
 }

@@ -27,6 +27,19 @@ const streetSuffixes = [
   'ufer',
   'chaussee',
 ];
+// Suffixes by their last two letters (lower case, as a number): a word whose tail is in none of them is not a
+// street, found without comparing it with every suffix. Most words before a number in prose ("at 10", "page 7") stop
+// here.
+const suffixesByTail = new Map<number, string[]>();
+for (const suffix of streetSuffixes) {
+  const tail = suffix.charCodeAt(suffix.length - 2) * 65_536 + suffix.charCodeAt(suffix.length - 1);
+  suffixesByTail.set(tail, [...(suffixesByTail.get(tail) ?? []), suffix]);
+}
+
+function lowerCode(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
 const streetWords = new Set([
   'via',
   'viale',
@@ -83,7 +96,9 @@ function numberAfterStreet(scan: PiiScan, start: number): boolean {
   // The nearest word may end in a street type ("Hauptstraße 12", "Kerkstraat 5")…
   let begin = end;
   while (begin > 0 && isWordCode(text.charCodeAt(begin - 1))) begin -= 1;
-  for (const suffix of streetSuffixes) if (endsWithLowerCase(text, begin, end, suffix)) return true;
+  const tail = lowerCode(text.charCodeAt(end - 2)) * 65_536 + lowerCode(text.charCodeAt(end - 1));
+  const suffixes = scan.prefilter ? (suffixesByTail.get(tail) ?? []) : streetSuffixes;
+  for (const suffix of suffixes) if (endsWithLowerCase(text, begin, end, suffix)) return true;
   // …or one of the four words before the number is a street word written with a capital ("Via Roma 10").
   for (let words = 0; words < 4 && begin > 0; words += 1) {
     if (isUpperCode(text.charCodeAt(begin)) && streetWords.has(text.slice(begin, end).toLowerCase())) return true;
@@ -175,7 +190,9 @@ export const postalCodeRecognizer: PiiRecognizer = {
         return;
       }
     }
-    if (digitCount <= 2) {
+    // A UK postcode's letters end right before its first digit.
+    const before = text.charCodeAt(start - 1);
+    if (digitCount <= 2 && (!scan.prefilter || (before >= 65 && before <= 90))) {
       for (const back of [1, 2]) {
         if (start < back) continue;
         ukPostcode.lastIndex = start - back;

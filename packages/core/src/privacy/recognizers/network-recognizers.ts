@@ -48,6 +48,10 @@ export const ipAddressRecognizer: PiiRecognizer = {
     }
     // A global IPv6 address starts with 2 or 3 and its first group (up to four hex digits) ends at a colon. The
     // token may have joined a number before it across a space ("IPv6 2a00:…"): the address starts after the space.
+    // Inside the token a group can only end at a separator, never a colon, so the group runs to the token's end and
+    // a colon or a hex letter follows it: without one, no address starts here.
+    const after = text.charCodeAt(token.end);
+    if (scan.prefilter && after !== 58 && !((after | 0x20) >= 97 && (after | 0x20) <= 102)) return;
     const space = text.lastIndexOf(' ', token.end - 1);
     const start = space >= token.start ? space + 1 : token.start;
     const first = text.charCodeAt(start);
