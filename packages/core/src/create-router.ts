@@ -60,9 +60,16 @@ export interface RouterOptions {
   includePromptsInEvents?: boolean;
   /**
    * OpenTelemetry providers for the router's GenAI spans and metrics. Default: the global ones; with none registered
-   * (or `@opentelemetry/api` not installed) nothing is recorded or allocated.
+   * (or `@opentelemetry/api` not installed) nothing is recorded or allocated. `false` turns telemetry off for this
+   * router even when providers are registered: no spans, no metrics, no trace context sent to targets, and no
+   * per-request check at all.
+   *
+   * @example
+   * ```ts
+   * const quiet = createRouter({ targets, telemetry: false }); // e.g. an inner router behind a traced gateway
+   * ```
    */
-  telemetry?: TelemetryOptions;
+  telemetry?: TelemetryOptions | false;
   /**
    * Where budget reservations (and, with a shared store, circuit cooldowns) live. Default: a new
    * `createMemoryStateStore()` for this router. Routers that share a store share the period budget: pass
@@ -371,18 +378,17 @@ export function createRouter(options: RouterOptions): Router {
     }
     return new BudgetExceededError({ scope: 'request', limitUsd: cap ?? 0, spentUsd: 0 });
   };
-  const telemetry = new RouterTelemetry(
-    events,
-    options.targets,
-    options.telemetry,
-    options.includePromptsInEvents === true,
-  );
+  const telemetryOptions = options.telemetry;
+  const telemetry =
+    telemetryOptions === false
+      ? undefined
+      : new RouterTelemetry(events, options.targets, telemetryOptions, options.includePromptsInEvents === true);
   const traced = (
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
     generating: boolean,
   ): AsyncGenerator<RouterStreamPart> => {
-    const trace = telemetry.begin(routeOptions?.traceContext);
+    const trace = telemetry?.begin(routeOptions?.traceContext);
     const execution = executePlan(() => prepare(input, routeOptions, trace, generating));
     return trace ? traceStream(execution, trace) : execution;
   };
@@ -401,9 +407,11 @@ export function createRouter(options: RouterOptions): Router {
     routeOptions: RouteOptions | undefined,
     generating: boolean,
   ): AsyncGenerator<RouterStreamPart> =>
-    openTelemetryApi() === undefined
-      ? afterTelemetryLoads(input, routeOptions, generating)
-      : traced(input, routeOptions, generating);
+    telemetry === undefined
+      ? executePlan(() => prepare(input, routeOptions, undefined, generating))
+      : openTelemetryApi() === undefined
+        ? afterTelemetryLoads(input, routeOptions, generating)
+        : traced(input, routeOptions, generating);
 
   return {
     plan,

@@ -10,6 +10,7 @@ const rows = {
   local: () => import('./rows/local.mjs'),
   bundle: () => import('./rows/bundle.mjs'),
   browser: () => import('./rows/browser.mjs'),
+  telemetry: () => import('./rows/telemetry.mjs'),
 };
 
 process.once('message', async (options) => {

@@ -86,6 +86,9 @@ const catalogue = [
   ['10', 'bundle: signals-browser, gzip', 'bundle.signalsBrowser.gzipKB', 'KB', { max: 3 }, ''],
   ['11', 'TTFT ratio wllama in page / node-llama-cpp', 'browser.ttft.wllamaVsLlamacpp.ratio', '×', { max: 2 }, ''],
   ['11', 'TTFT wllama in page, p50', 'browser.ttft.wllamaVsLlamacpp.routed', 'µs', null, ''],
+  ['12', 'OTel added per request, no provider', 'telemetry.none.added', 'µs', { max: 2 }, ''],
+  ['12', 'OTel added per request, SDK + no-op exporter', 'telemetry.sdk.added', 'µs', { max: 20 }, ''],
+  ['12', 'OTel ratio SDK / telemetry: false', 'telemetry.sdk.ratio', '×', null, ''],
 ];
 
 function summarise(value) {

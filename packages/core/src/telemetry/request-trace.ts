@@ -6,9 +6,29 @@ import type { Attempt, RouterEvents, RouteSummary } from '../events.js';
 import type { Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import type { OpenTelemetryApiModule } from './load-opentelemetry.js';
-import type { RouterInstruments, RouterTelemetry } from './router-telemetry.js';
+import type { RouterInstruments, RouterTelemetry, TargetDescription } from './router-telemetry.js';
 
 const traceparentPattern = /^00-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+
+const finishReasonArrays = new Map<FinishReason, readonly string[]>();
+/** One array per reason, shared by every span (the SDK copies array attributes, so sharing is safe). */
+function finishReasons(reason: FinishReason): string[] {
+  let found = finishReasonArrays.get(reason);
+  if (!found) {
+    found = Object.freeze([reason]);
+    finishReasonArrays.set(reason, found);
+  }
+  return found as string[];
+}
+
+function failedAttributes(description: TargetDescription, code: string): Attributes {
+  let attributes = description.failed.get(code);
+  if (!attributes) {
+    attributes = { ...description.attributes, 'error.type': code };
+    description.failed.set(code, attributes);
+  }
+  return attributes;
+}
 
 /** `error.type` for anything thrown: a Switchyard error's stable code, else the error's name. */
 export function errorType(error: unknown): string {
@@ -69,20 +89,25 @@ export class RequestTrace {
     this.telemetry.register(requestId, this);
     const primary = plan.plan[0];
     const reason = plan.privacy.private ? 'private' : policy.mode;
-    this.#instruments?.decisions.add(1, {
-      'switchyard.route.target': primary?.target ?? 'none',
-      'switchyard.route.locality': primary?.locality ?? 'none',
-      'switchyard.route.reason': primary ? reason : 'no-eligible-target',
-    });
+    this.#instruments?.decisions.add(
+      primary?.target ?? 'none',
+      primary?.locality ?? 'none',
+      primary ? reason : 'no-eligible-target',
+    );
     const span = this.#span;
     if (!span) return;
     const attributes: Attributes = {
       'switchyard.request.id': requestId,
       'switchyard.route.mode': policy.mode,
       'switchyard.route.plan': plan.plan.map((entry) => entry.target),
-      'switchyard.route.excluded': plan.excluded.map((exclusion) => `${exclusion.target}:${exclusion.reason}`),
       'switchyard.route.private': plan.privacy.private,
     };
+    // Absent rather than an empty array: array attributes cost the SDK a per-element check.
+    if (plan.excluded.length > 0) {
+      attributes['switchyard.route.excluded'] = plan.excluded.map(
+        (exclusion) => `${exclusion.target}:${exclusion.reason}`,
+      );
+    }
     if (plan.difficulty !== undefined) attributes['switchyard.route.difficulty'] = plan.difficulty;
     if (request.maxTokens !== undefined) attributes['gen_ai.request.max_tokens'] = request.maxTokens;
     if (request.temperature !== undefined) attributes['gen_ai.request.temperature'] = request.temperature;
@@ -100,14 +125,11 @@ export class RequestTrace {
     if (!this.#tracer) return;
     const description = this.telemetry.describe(target);
     const span = this.#tracer.startSpan(
-      `chat ${description.model}`,
+      description.spanName,
       {
         kind: description.local ? this.#api.SpanKind.INTERNAL : this.#api.SpanKind.CLIENT,
-        attributes: {
-          ...description.attributes,
-          'switchyard.route.target': target,
-          'switchyard.route.locality': description.local ? 'local' : 'remote',
-        },
+        // What a sampler may look at (the conventions ask for these at creation); the rest is set once, at the end.
+        attributes: description.attributes,
       },
       this.#context,
     );
@@ -119,22 +141,25 @@ export class RequestTrace {
     const failed = attempt.outcome === 'error';
     const instruments = this.#instruments;
     if (instruments) {
-      const attributes: Attributes = failed
-        ? { ...description.attributes, 'error.type': attempt.error?.code ?? '_OTHER' }
-        : attempt.outcome === 'success'
-          ? { ...description.attributes, 'gen_ai.response.model': description.model }
-          : description.attributes;
+      // Prebuilt per target (see TargetDescription): no attribute object is built per measurement.
+      const attributes = failed
+        ? failedAttributes(description, attempt.error?.code ?? '_OTHER')
+        : description.attributes;
       instruments.duration.record(attempt.durationMs / 1000, attributes);
       if (attempt.ttftMs !== undefined) instruments.timeToFirstChunk.record(attempt.ttftMs / 1000, attributes);
       if (attempt.usage) {
-        instruments.tokenUsage.record(attempt.usage.inputTokens, { ...attributes, 'gen_ai.token.type': 'input' });
-        instruments.tokenUsage.record(attempt.usage.outputTokens, { ...attributes, 'gen_ai.token.type': 'output' });
+        instruments.tokenUsage.record(attempt.usage.inputTokens, description.inputTokens);
+        instruments.tokenUsage.record(attempt.usage.outputTokens, description.outputTokens);
       }
     }
     const span = this.#live.get(attempt.target);
     if (!span) return;
     this.#live.delete(attempt.target);
-    const attributes: Attributes = { 'switchyard.attempt.outcome': attempt.outcome };
+    const attributes: Attributes = {
+      // The attempt's locality is its span kind (CLIENT remote, INTERNAL local): not repeated as an attribute.
+      'switchyard.route.target': attempt.target,
+      'switchyard.attempt.outcome': attempt.outcome,
+    };
     if (attempt.usage) {
       attributes['gen_ai.usage.input_tokens'] = attempt.usage.inputTokens;
       attributes['gen_ai.usage.output_tokens'] = attempt.usage.outputTokens;
@@ -150,13 +175,10 @@ export class RequestTrace {
       }
       span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: attempt.error.message });
     }
+    if (attempt.outcome === 'success') attributes['gen_ai.response.model'] = description.model;
     span.setAttributes(attributes);
-    if (attempt.outcome === 'success') {
-      span.setAttribute('gen_ai.response.model', description.model);
-      this.#winner = span;
-    } else {
-      span.end();
-    }
+    if (attempt.outcome === 'success') this.#winner = span;
+    else span.end();
   }
 
   failedOver(event: RouterEvents['fallback']): void {
@@ -199,7 +221,7 @@ export class RequestTrace {
       case 'finish':
         this.#finishReason = part.finishReason;
         if (this.#winner) {
-          this.#winner.setAttribute('gen_ai.response.finish_reasons', [part.finishReason]);
+          this.#winner.setAttribute('gen_ai.response.finish_reasons', finishReasons(part.finishReason));
           this.#winner.end();
           this.#winner = undefined;
         }
@@ -232,7 +254,8 @@ export class RequestTrace {
       attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
       attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
     }
-    if (this.#finishReason !== undefined) attributes['gen_ai.response.finish_reasons'] = [this.#finishReason];
+    if (this.#finishReason !== undefined)
+      attributes['gen_ai.response.finish_reasons'] = finishReasons(this.#finishReason);
     if (this.#text !== undefined) {
       attributes['gen_ai.output.messages'] = JSON.stringify([
         {
@@ -269,29 +292,69 @@ export class RequestTrace {
   }
 }
 
-/** Wraps a routed stream so its request trace sees every part and ends with the stream. */
-export async function* traceStream(
+/**
+ * Wraps a routed stream so its request trace sees every part and ends with the stream: `ok` when it completes, the
+ * error when it throws, `cancelled` when the caller stops reading. A plain iterator rather than an async generator:
+ * the generator layer cost a queue and extra microtask hops on every part of every traced request.
+ */
+export function traceStream(
   source: AsyncGenerator<RouterStreamPart>,
   trace: RequestTrace,
 ): AsyncGenerator<RouterStreamPart, void, undefined> {
-  let outcome: { error: unknown } | 'ok' | 'cancelled' = 'cancelled';
-  try {
-    for await (const part of source) {
-      trace.observe(part);
-      yield part;
+  return new TracedStream(source, trace) as unknown as AsyncGenerator<RouterStreamPart, void, undefined>;
+}
+
+class TracedStream {
+  constructor(
+    private readonly source: AsyncGenerator<RouterStreamPart>,
+    private readonly trace: RequestTrace,
+  ) {}
+
+  next(): Promise<IteratorResult<RouterStreamPart, void>> {
+    return this.source.next().then(
+      (result) => {
+        if (result.done) this.trace.end('ok');
+        else this.trace.observe(result.value);
+        return result;
+      },
+      (error: unknown) => {
+        this.trace.end({ error });
+        throw error;
+      },
+    );
+  }
+
+  // The source closes first: its attempts end (as `aborted`) while the trace still listens, then the trace ends.
+  async return(): Promise<IteratorResult<RouterStreamPart, void>> {
+    try {
+      return await this.source.return(undefined);
+    } finally {
+      this.trace.end('cancelled');
     }
-    outcome = 'ok';
-  } catch (error) {
-    outcome = { error };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<RouterStreamPart, void>> {
+    try {
+      await this.source.return(undefined);
+    } finally {
+      this.trace.end({ error });
+    }
     throw error;
-  } finally {
-    trace.end(outcome);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
   }
 }
 
 function toTraceContext(api: OpenTelemetryApiModule, span: Span): TraceContext | undefined {
   const spanContext = span.spanContext();
-  if (!api.isSpanContextValid(spanContext)) return undefined;
+  // A recording span from an SDK has valid ids; only a non-recording one (e.g. a propagated parent) needs the check.
+  if (!span.isRecording() && !api.isSpanContextValid(spanContext)) return undefined;
   const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
   const carrier: TraceContext = { traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-${flags}` };
   const state = spanContext.traceState?.serialize();

@@ -295,6 +295,25 @@ describe('without a provider', () => {
     }
   });
 
+  it('records nothing, counts no decision and sends no trace context with telemetry: false, even with providers registered', async () => {
+    const before = sumFor((await metricsByName()).get('switchyard.route.decisions'), {
+      'switchyard.route.target': 'quiet',
+    });
+    const quiet = createScriptedTarget({ id: 'openai:x', locality: 'remote', script: [{ text: 'ok' }] });
+    const router = createRouter({ targets: { quiet }, telemetry: false });
+    await router.generate(ask('Hello'));
+    const parts: string[] = [];
+    for await (const part of router.stream(ask('Hello again'))) parts.push(part.type);
+    expect(parts).toContain('finish');
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(quiet.calls.map((call) => call.traceContext)).toEqual([undefined, undefined]);
+    const after = sumFor((await metricsByName()).get('switchyard.route.decisions'), {
+      'switchyard.route.target': 'quiet',
+    });
+    expect(after).toBe(before);
+    expect(after).toBe(0);
+  });
+
   it('uses explicit providers given to createRouter instead of the global ones', async () => {
     trace.disable();
     const own = new InMemorySpanExporter();

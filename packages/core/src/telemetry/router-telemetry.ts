@@ -1,4 +1,12 @@
-import type { Attributes, Counter, Histogram, Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Histogram,
+  Meter,
+  MeterProvider,
+  ObservableResult,
+  Tracer,
+  TracerProvider,
+} from '@opentelemetry/api';
 import type { Target, TraceContext } from '@switchyard/contract';
 import type { RouterEventEmitter } from '../events.js';
 import type { OpenTelemetryApiModule } from './load-opentelemetry.js';
@@ -27,17 +35,59 @@ export interface RouterInstruments {
   tokenUsage: Histogram;
   duration: Histogram;
   timeToFirstChunk: Histogram;
-  decisions: Counter;
+  decisions: DecisionCounts;
 }
 
-/** What a target looks like to the GenAI conventions. */
+/**
+ * What a target looks like to the GenAI conventions. The attribute objects are built once per target and reused for
+ * every measurement: the SDK hashes each attribute set it is given, so the hot metrics carry only the attributes the
+ * conventions require or recommend (`gen_ai.response.model` is left off them: it always equals the request model here).
+ */
 export interface TargetDescription {
   name: string;
   local: boolean;
   model: string;
+  /** `chat {model}`, the attempt span's name. */
+  spanName: string;
   /** `gen_ai.provider.name`, request model and server address: shared by the attempt span and its metrics. */
   attributes: Attributes;
+  /** `attributes` plus `gen_ai.token.type`. */
+  inputTokens: Attributes;
+  outputTokens: Attributes;
+  /** `attributes` plus `error.type`, by error code (built on first use). */
+  failed: Map<string, Attributes>;
 }
+
+/**
+ * `switchyard.route.decisions` is an observable counter read from these counts at collection time, so a decision
+ * costs a map lookup and an increment instead of the SDK hashing an attribute set on every request. One instance per
+ * meter, shared by every router that records through it, so two routers with a target of the same name add up.
+ */
+export class DecisionCounts {
+  readonly #counts = new Map<string, { attributes: Attributes; value: number }>();
+
+  add(target: string, locality: string, reason: string): void {
+    const key = `${target}\u0000${locality}\u0000${reason}`;
+    const entry = this.#counts.get(key);
+    if (entry) entry.value += 1;
+    else {
+      this.#counts.set(key, {
+        attributes: {
+          'switchyard.route.target': target,
+          'switchyard.route.locality': locality,
+          'switchyard.route.reason': reason,
+        },
+        value: 1,
+      });
+    }
+  }
+
+  observe(result: ObservableResult): void {
+    for (const { attributes, value } of this.#counts.values()) result.observe(value, attributes);
+  }
+}
+
+const instrumentsByMeter = new WeakMap<Meter, RouterInstruments>();
 
 let noopReferences: { api: OpenTelemetryApiModule; tracerProvider: TracerProvider; meterClass: unknown } | undefined;
 function noops(api: OpenTelemetryApiModule) {
@@ -64,7 +114,16 @@ export function describeTarget(name: string, target: Target): TargetDescription 
   };
   if (described?.serverAddress !== undefined) attributes['server.address'] = described.serverAddress;
   if (described?.serverPort !== undefined) attributes['server.port'] = described.serverPort;
-  return { name, local: target.locality === 'local', model, attributes };
+  return {
+    name,
+    local: target.locality === 'local',
+    model,
+    spanName: `chat ${model}`,
+    attributes,
+    inputTokens: { ...attributes, 'gen_ai.token.type': 'input' },
+    outputTokens: { ...attributes, 'gen_ai.token.type': 'output' },
+    failed: new Map(),
+  };
 }
 
 /**
@@ -135,7 +194,7 @@ export class RouterTelemetry {
     if (provider !== this.#meterSource) {
       this.#meterSource = provider;
       const meter = provider.getMeter(instrumentationScope, undefined, { schemaUrl: telemetrySchemaUrl });
-      this.#instruments = meter instanceof (noops(api).meterClass as typeof Object) ? undefined : instruments(meter);
+      this.#instruments = meter instanceof (noops(api).meterClass as typeof Object) ? undefined : instrumentsOf(meter);
     }
     return this.#instruments;
   }
@@ -158,8 +217,25 @@ export class RouterTelemetry {
   }
 }
 
+function instrumentsOf(meter: Meter): RouterInstruments {
+  let found = instrumentsByMeter.get(meter);
+  if (!found) {
+    found = instruments(meter);
+    instrumentsByMeter.set(meter, found);
+  }
+  return found;
+}
+
 function instruments(meter: Meter): RouterInstruments {
+  const decisions = new DecisionCounts();
+  meter
+    .createObservableCounter('switchyard.route.decisions', {
+      description: 'Routing decisions that ran, by primary target, its locality and the reason',
+      unit: '{decision}',
+    })
+    .addCallback((result) => decisions.observe(result));
   return {
+    decisions,
     tokenUsage: meter.createHistogram('gen_ai.client.token.usage', {
       description: 'Number of input and output tokens used, per attempt',
       unit: '{token}',
@@ -174,10 +250,6 @@ function instruments(meter: Meter): RouterInstruments {
       description: 'Time from the start of an attempt to its first text or tool-call chunk',
       unit: 's',
       advice: { explicitBucketBoundaries: durationBuckets },
-    }),
-    decisions: meter.createCounter('switchyard.route.decisions', {
-      description: 'Routing decisions that ran, by primary target, its locality and the reason',
-      unit: '{decision}',
     }),
   };
 }
