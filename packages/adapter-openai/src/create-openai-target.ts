@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { CallControl, toApiCallError, unavailableCodeOf } from '@switchyard/adapter-utils';
+import { CallControl, toApiCallError, traceHeaders, unavailableCodeOf } from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -171,12 +171,18 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     return bodyOptions.continuation && call.assistantPrefix ? call.assistantPrefix : undefined;
   }
 
+  /** The call's `traceparent` (and the app's propagators' headers) on top of the fixed ones, when it is traced. */
+  function withTraceHeaders(headers: Record<string, string>, call: TargetCall): Record<string, string> {
+    const trace = traceHeaders(call.traceContext);
+    return trace ? { ...headers, ...trace } : headers;
+  }
+
   async function post(call: TargetCall, stream: boolean, control: CallControl): Promise<Dispatcher.ResponseData> {
     const response = await dispatcher.request({
       origin,
       path: chatPath,
       method: 'POST',
-      headers: stream ? sseHeaders : jsonHeaders,
+      headers: withTraceHeaders(stream ? sseHeaders : jsonHeaders, call),
       body: JSON.stringify(toOpenAIBody(call, bodyOptions, stream)),
       signal: control.signal,
     });
@@ -359,6 +365,12 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     id,
     locality: 'remote',
     capabilities,
+    telemetry: {
+      providerName: 'openai',
+      model: settings.model,
+      serverAddress: base.hostname.replace(/^\[|\]$/g, ''),
+      serverPort: base.port === '' ? (base.protocol === 'https:' ? 443 : 80) : Number(base.port),
+    },
     status: () => lastStatus,
     async checkStatus(options = {}) {
       const cacheMs = settings.healthCacheMs ?? 5000;

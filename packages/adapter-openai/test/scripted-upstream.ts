@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the scripted server writes for one streaming request: raw SSE text pieces, written as separate chunks. */
@@ -30,11 +30,13 @@ export const textScript: Script = () => [
 
 /**
  * A protocol-faithful OpenAI-compatible loopback server for fault tests: `/v1/chat/completions` (streaming from a
- * script, non-streaming from the script's text), `/v1/models` and `/health`. Records each request body.
+ * script, non-streaming from the script's text), `/v1/models` and `/health`. Records each chat request's body and
+ * headers.
  */
 export async function startScriptedUpstream(initial: Script = textScript) {
   let script = initial;
   const bodies: Record<string, unknown>[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const sockets = new Set<Socket>();
   /** Streaming responses whose client went away before the script was written to the end. */
   let cutShort = 0;
@@ -54,6 +56,7 @@ export async function startScriptedUpstream(initial: Script = textScript) {
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     bodies.push(body);
+    headers.push(req.headers);
     const pieces = script(body);
     if (body.stream !== true) {
       // Rebuild the whole answer from the script, the way a server would send it without streaming.
@@ -104,6 +107,7 @@ export async function startScriptedUpstream(initial: Script = textScript) {
   return {
     url: `http://127.0.0.1:${port}`,
     bodies,
+    headers,
     /** How many streaming responses were closed by the client before their script ended. */
     cutShort: () => cutShort,
     setScript(next: Script) {

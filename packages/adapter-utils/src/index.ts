@@ -3,7 +3,7 @@
  * HTTP client (`send` / `getJson` / `probe`) over a replaceable transport (undici by default) with typed, redacted
  * errors and one retryability rule; cancellation and deadlines (`CallControl`); a status tracker that decides once who
  * refreshes a target's status; bounded SSE and NDJSON readers; strict settings parsing that names a typo's nearest
- * valid key; capability resolution and tool-call ids. Adapters depend on it and on `@switchyard/contract`, never on
+ * valid key; capability resolution, tool-call ids, and the trace headers a call sends upstream. Adapters depend on it and on `@switchyard/contract`, never on
  * the router.
  */
 export type { CallDeadlines } from './call-control.js';
@@ -23,4 +23,5 @@ export { StatusTracker } from './status-tracker.js';
 export type { StreamReaderOptions } from './stream-readers.js';
 export { defaultMaxEventBytes, readNdjsonLines, readSseEvents } from './stream-readers.js';
 export { completeToolCall, newToolCallId } from './tool-call-id.js';
+export { traceHeaders } from './trace-headers.js';
 export { unavailableCodeOf } from './unavailable-code.js';
