@@ -13,6 +13,8 @@ export { encodeGguf } from './gguf-writer.js';
 export type { LlamaServer, LlamaServerOptions } from './llama-server.js';
 export { findLlamaServer, startLlamaServer } from './llama-server.js';
 export { createPageTargetProxy } from './page-target-proxy.js';
+export type { RedisServer } from './redis-server.js';
+export { hasRedisServer, startRedisServer } from './redis-server.js';
 export { createSeededRandom } from './seeded-random.js';
 export type { TinyModelOptions, TinyModelSize, WrittenTinyModel } from './tiny-model.js';
 export {

@@ -60,7 +60,6 @@ export class BudgetLedger {
   #end = Number.NEGATIVE_INFINITY;
   #period: BudgetPeriod | undefined;
   #usedUsd = 0;
-  #counter = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -107,8 +106,8 @@ export class BudgetLedger {
     const now = this.clock();
     const key = this.#keyAt(budget.period, now);
     const periodEnd = this.#end;
-    this.#counter += 1;
-    const reservationId = `${requestId}:${this.#counter.toString(36)}`;
+    // Request ids are unique per router only; replicas sharing a store need ids unique across all of them.
+    const reservationId = `${requestId}:${globalThis.crypto.randomUUID()}`;
     const answer = await this.store.reserveBudget({
       key,
       reservationId,

@@ -1,0 +1,423 @@
+import { createHash } from 'node:crypto';
+import { createClient, createCluster, createSentinel, ErrorReply } from '@redis/client';
+import type {
+  BudgetReleaseInput,
+  BudgetReservation,
+  BudgetReserveInput,
+  BudgetSettleInput,
+  BudgetState,
+  CounterInput,
+  CounterState,
+  OpenCircuitInput,
+  RemoteShareInput,
+  RemoteShareState,
+  StateStore,
+  StateStoreEvent,
+} from '@switchyard/contract';
+import { createMemoryStateStore } from '@switchyard/core';
+import {
+  closeCircuitScript,
+  counterScript,
+  openCircuitScript,
+  readBudgetScript,
+  releaseScript,
+  remoteShareScript,
+  reserveScript,
+  settleScript,
+} from './lua-scripts.js';
+import { parseRedisStateStoreSettings } from './parse-redis-state-store-settings.js';
+import type { RedisStateStoreSettings } from './redis-state-store-settings.js';
+
+/** A `StateStore` on Redis; `shared` says whether it currently reaches Redis (false: serving on local state). */
+export interface RedisStateStore extends StateStore {
+  readonly shared: boolean;
+}
+
+/** What the store needs from node-redis's client, cluster and sentinel objects alike. */
+interface RedisHandle {
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  on(event: 'error' | 'ready', listener: (error?: Error) => void): unknown;
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  get(key: string): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+}
+
+interface Script {
+  source: string;
+  sha: string;
+}
+const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+const scripts = {
+  reserve: script(reserveScript),
+  settle: script(settleScript),
+  release: script(releaseScript),
+  readBudget: script(readBudgetScript),
+  openCircuit: script(openCircuitScript),
+  closeCircuit: script(closeCircuitScript),
+  counter: script(counterScript),
+  remoteShare: script(remoteShareScript),
+};
+
+/**
+ * A `StateStore` on Redis or Valkey — standalone, Cluster or Sentinel — so router and gateway replicas share budgets,
+ * circuits, rate limits and the remote-share window. Every operation is one Lua script on one key (atomic in Redis,
+ * never a read-modify-write from here); circuit changes reach the other replicas by pub/sub.
+ *
+ * When Redis is unreachable the store keeps serving on this replica's local state (a `degraded` event says so):
+ * budget holds are checked against the remainder it last saw in Redis, and settles, releases and circuit changes made
+ * meanwhile are queued and written to Redis when it is back (then a `restored` event). Rate-limit counters and the
+ * remote-share window count locally during the outage and are not merged back.
+ *
+ * @example
+ * ```ts
+ * import { createRouter } from '@switchyard/core';
+ * import { createRedisStateStore } from '@switchyard/store-redis';
+ *
+ * const store = await createRedisStateStore({ url: 'redis://127.0.0.1:6379' });
+ * const router = createRouter({ targets, policy: { budget: { maxCostUsd: { amount: 20, period: 'day' } } }, store });
+ * // … every replica built the same way shares the $20 a day and every open circuit.
+ * await router.dispose();
+ * await store.close();
+ * ```
+ */
+export async function createRedisStateStore(settings: RedisStateStoreSettings): Promise<RedisStateStore> {
+  const options = parseRedisStateStoreSettings(settings);
+  const prefix = options.keyPrefix;
+  const channel = `${prefix}events`;
+  const listeners = new Set<(event: StateStoreEvent) => void>();
+  const emit = (event: StateStoreEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+
+  // Local state for outages. Only written while Redis is away, so its circuit events are this replica's own.
+  let local = createMemoryStateStore();
+  let unsubscribeLocal = local.subscribe((event) => emit(event));
+  /** Reservations taken on local state (`key\nid`): their settle goes there, and their spend to Redis. */
+  const localReservations = new Set<string>();
+  /** Spend plus holds Redis last reported per budget key: the base a local hold is checked against. */
+  const lastUsed = new Map<string, number>();
+  /** Writes made during an outage, replayed in order once Redis is back. */
+  const pending: Array<() => Promise<unknown>> = [];
+
+  const { client, subscriber } = connectHandles(options);
+  let shared = false;
+  let closed = false;
+  let degradedMessage = 'Redis is not connected yet';
+  let restoring: Promise<void> | undefined;
+
+  const onMessage = (message: string) => {
+    try {
+      const parsed = JSON.parse(message) as { key: string; openUntilMs: number | null };
+      emit({ type: 'circuit', key: parsed.key, openUntilMs: parsed.openUntilMs ?? undefined });
+    } catch {
+      // Not ours (someone else publishing on the channel): ignore.
+    }
+  };
+  const connected = Promise.all([client.connect(), subscriber === client ? undefined : subscriber.connect()]).then(() =>
+    subscriber.subscribe(channel, onMessage),
+  );
+  connected.catch(() => undefined);
+
+  const degrade = (reason: string) => {
+    if (!shared || closed) return;
+    shared = false;
+    degradedMessage = `${reason}; serving on this replica's local state until Redis is back`;
+    emit({ type: 'degraded', message: degradedMessage });
+  };
+  const restore = (): Promise<void> => {
+    restoring ??= (async () => {
+      try {
+        await connected;
+        while (pending.length > 0 && !closed) {
+          await withTimeout(pending[0]!(), options.operationTimeoutMs);
+          pending.shift();
+        }
+        if (closed || shared) return;
+        shared = true;
+        // A fresh local state for the next outage: what this one recorded is now in Redis.
+        unsubscribeLocal();
+        local = createMemoryStateStore();
+        unsubscribeLocal = local.subscribe((event) => emit(event));
+        emit({ type: 'restored', message: 'Redis is reachable again; state is shared across replicas again' });
+      } catch {
+        // Still away: the next ready event or operation tries again.
+      } finally {
+        restoring = undefined;
+      }
+    })();
+    return restoring;
+  };
+  client.on('error', (error) => degrade(`Redis connection failed (${error?.message ?? 'unknown error'})`));
+  client.on('ready', () => {
+    if (!shared) void restore();
+  });
+  if (subscriber !== client) subscriber.on('error', () => undefined);
+
+  const started = await Promise.race([
+    connected.then(
+      () => true,
+      () => false,
+    ),
+    delay(options.connectTimeoutMs).then(() => false),
+  ]);
+  if (started) shared = true;
+  else
+    degradedMessage = `Redis did not answer within ${options.connectTimeoutMs} ms; serving on local state until it does`;
+
+  const key = (name: string) => prefix + name;
+  const evaluate = async (which: Script, keys: string[], args: string[]): Promise<unknown> => {
+    try {
+      return await client.evalSha(which.sha, { keys, arguments: args });
+    } catch (error) {
+      if (error instanceof ErrorReply && error.message.startsWith('NOSCRIPT')) {
+        return client.eval(which.source, { keys, arguments: args });
+      }
+      throw error;
+    }
+  };
+  /** Runs `remote` on Redis, or `fallback` on local state when Redis is away or fails to answer in time. */
+  const run = async <T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    if (closed) throw new Error('The Redis state store is closed');
+    if (!shared) {
+      if (client.isReady && restoring === undefined) void restore();
+      return fallback();
+    }
+    try {
+      return await withTimeout(remote(), options.operationTimeoutMs);
+    } catch (error) {
+      // A script error is a bug to report, not an outage.
+      if (error instanceof ErrorReply) throw error;
+      degrade(`Redis operation failed (${error instanceof Error ? error.message : String(error)})`);
+      return fallback();
+    }
+  };
+
+  const budgetReply = (name: string, reply: unknown): BudgetState => {
+    const [spent, reserved] = reply as [string, string];
+    const state = { spentUsd: Number(spent), reservedUsd: Number(reserved) };
+    lastUsed.set(name, state.spentUsd + state.reservedUsd);
+    return state;
+  };
+  const localBudget = async (name: string): Promise<BudgetState> => {
+    const state = await local.readBudget(name);
+    return { spentUsd: state.spentUsd + (lastUsed.get(name) ?? 0), reservedUsd: state.reservedUsd };
+  };
+  const remoteSettle = async (input: BudgetSettleInput) =>
+    budgetReply(
+      input.key,
+      await evaluate(
+        scripts.settle,
+        [key(input.key)],
+        [input.reservationId, String(input.actualUsd), String(input.keyTtlMs)],
+      ),
+    );
+  const remoteRelease = async (input: BudgetReleaseInput) =>
+    budgetReply(input.key, await evaluate(scripts.release, [key(input.key)], [input.reservationId]));
+  const remoteOpen = async (input: OpenCircuitInput) =>
+    Number(
+      await evaluate(scripts.openCircuit, [key(input.key)], [String(Math.round(input.untilMs)), channel, input.key]),
+    );
+  const remoteClose = async (name: string) => {
+    await evaluate(scripts.closeCircuit, [key(name)], [channel, name]);
+  };
+  const tag = (input: { key: string; reservationId: string }) => `${input.key}\n${input.reservationId}`;
+
+  return {
+    kind: 'redis',
+    get shared() {
+      return shared;
+    },
+    reserveBudget(input: BudgetReserveInput): Promise<BudgetReservation> {
+      return run(
+        async () => {
+          const reply = (await evaluate(
+            scripts.reserve,
+            [key(input.key)],
+            [
+              input.reservationId,
+              String(input.amountUsd),
+              String(input.limitUsd),
+              String(input.reservationTtlMs),
+              String(input.keyTtlMs),
+            ],
+          )) as [number, string, string];
+          const state = budgetReply(input.key, [reply[1], reply[2]]);
+          return { granted: reply[0] === 1, ...state };
+        },
+        async () => {
+          const base = lastUsed.get(input.key) ?? 0;
+          const answer = await local.reserveBudget({ ...input, limitUsd: Math.max(0, input.limitUsd - base) });
+          if (answer.granted) localReservations.add(tag(input));
+          return { ...answer, spentUsd: answer.spentUsd + base };
+        },
+      );
+    },
+    async settleBudget(input: BudgetSettleInput): Promise<BudgetState> {
+      const wasLocal = localReservations.delete(tag(input));
+      if (wasLocal) await local.settleBudget(input);
+      return run(
+        () => remoteSettle(input),
+        async () => {
+          pending.push(() => remoteSettle(input));
+          if (!wasLocal) await local.settleBudget(input);
+          return localBudget(input.key);
+        },
+      );
+    },
+    async releaseBudget(input: BudgetReleaseInput): Promise<BudgetState> {
+      if (localReservations.delete(tag(input))) {
+        await local.releaseBudget(input);
+        return shared
+          ? run(
+              () => remoteRelease(input),
+              () => localBudget(input.key),
+            )
+          : localBudget(input.key);
+      }
+      return run(
+        () => remoteRelease(input),
+        async () => {
+          pending.push(() => remoteRelease(input));
+          return localBudget(input.key);
+        },
+      );
+    },
+    readBudget(name: string): Promise<BudgetState> {
+      return run(
+        async () => budgetReply(name, await evaluate(scripts.readBudget, [key(name)], [])),
+        () => localBudget(name),
+      );
+    },
+    openCircuit(input: OpenCircuitInput): Promise<number> {
+      return run(
+        () => remoteOpen(input),
+        () => {
+          pending.push(() => remoteOpen(input));
+          return local.openCircuit(input);
+        },
+      );
+    },
+    closeCircuit(name: string): Promise<void> {
+      return run(
+        () => remoteClose(name),
+        () => {
+          pending.push(() => remoteClose(name));
+          return local.closeCircuit(name);
+        },
+      );
+    },
+    readCircuit(name: string): Promise<number | undefined> {
+      return run(
+        async () => {
+          const value = await client.get(key(name));
+          const until = value === null || value === undefined ? undefined : Number(value);
+          return until !== undefined && until > Date.now() ? until : undefined;
+        },
+        () => local.readCircuit(name),
+      );
+    },
+    incrementCounter(input: CounterInput): Promise<CounterState> {
+      return run(
+        async () => {
+          const [count, resetAt] = (await evaluate(
+            scripts.counter,
+            [key(input.key)],
+            [String(input.amount), String(input.windowMs)],
+          )) as [string, string];
+          return { count: Number(count), resetAtMs: Number(resetAt) };
+        },
+        () => local.incrementCounter(input),
+      );
+    },
+    recordRemoteShare(input: RemoteShareInput): Promise<RemoteShareState> {
+      return run(
+        async () => {
+          const [share, size] = (await evaluate(
+            scripts.remoteShare,
+            [key(input.key)],
+            [input.remote ? '1' : '0', String(input.capacity), String(options.remoteShareTtlMs)],
+          )) as [string, number];
+          return { share: Number(share), size: Number(size) };
+        },
+        () => local.recordRemoteShare(input),
+      );
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      // A subscriber that arrives while Redis is away hears so, as it would have had it been there earlier.
+      if (!shared && !closed) queueMicrotask(() => listener({ type: 'degraded', message: degradedMessage }));
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      unsubscribeLocal();
+      await local.close();
+      for (const handle of subscriber === client ? [client] : [subscriber, client]) {
+        if (handle.isReady) await handle.close().catch(() => handle.destroy());
+        else handle.destroy();
+      }
+    },
+  };
+}
+
+function connectHandles(options: ReturnType<typeof parseRedisStateStoreSettings>): {
+  client: RedisHandle;
+  subscriber: RedisHandle;
+} {
+  const socket = {
+    connectTimeout: options.connectTimeoutMs,
+    // Quick first retries, then at most every maxReconnectDelayMs: a Redis that is back is used again within that.
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, options.maxReconnectDelayMs),
+  };
+  // Without the offline queue a command fails at once while the connection is down, so the store falls back to local
+  // state instead of waiting for Redis.
+  const common = { socket, disableOfflineQueue: true };
+  const connection = options.connection;
+  if ('url' in connection) {
+    const client = createClient({ url: connection.url, ...common });
+    return { client: client as unknown as RedisHandle, subscriber: client.duplicate() as unknown as RedisHandle };
+  }
+  if ('cluster' in connection) {
+    const cluster = createCluster({
+      rootNodes: connection.cluster.rootNodes,
+      defaults: { ...common, ...(connection.cluster.password ? { password: connection.cluster.password } : {}) },
+    });
+    // The cluster object keeps its own pub/sub connection.
+    return { client: cluster as unknown as RedisHandle, subscriber: cluster as unknown as RedisHandle };
+  }
+  const sentinel = createSentinel({
+    name: connection.sentinel.name,
+    sentinelRootNodes: connection.sentinel.sentinels,
+    nodeClientOptions: {
+      ...common,
+      ...(connection.sentinel.password ? { password: connection.sentinel.password } : {}),
+    },
+  });
+  return { client: sentinel as unknown as RedisHandle, subscriber: sentinel as unknown as RedisHandle };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

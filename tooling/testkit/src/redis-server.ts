@@ -1,0 +1,158 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A real `redis-server` on a loopback port, for tests. */
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Kills the server at once (SIGKILL): an outage, as a crash would cause one. Resolves when it has exited. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, e.g. after `kill()`; with `persist` it comes back with every write it acknowledged. */
+  restart(): Promise<void>;
+  /** Stops it (SIGTERM, then SIGKILL after 5 s). Idempotent. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Whether `redis-server` is on PATH (Debian package `redis-server`; pretest installs it). */
+export function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const child of running) child.kill('SIGKILL');
+    });
+  }
+  // No persistence, loopback only, no protected-mode surprises: a throwaway server for one test file.
+  const persistence =
+    dir === undefined ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not start on port ${port} within 10 s:\n${output}`));
+    }, 10_000);
+    const check = async () => {
+      if (await accepts(port)) {
+        clearTimeout(timer);
+        resolve(child);
+      } else if (child.exitCode === null) {
+        setTimeout(check, 20);
+      }
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`redis-server could not be started (${error.message}); install the Debian package redis-server`),
+      );
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+    });
+    void check();
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.write('PING\r\n');
+    });
+    socket.once('data', (data: Buffer) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts `redis-server` on a free loopback port. Stop it in `afterAll`; an exit hook kills any left behind.
+ *
+ * @example
+ * ```ts
+ * const redis = await startRedisServer();
+ * const store = await createRedisStateStore({ url: redis.url });
+ * await redis.kill(); // an outage
+ * await redis.restart();
+ * await redis.stop();
+ * ```
+ */
+export async function startRedisServer(options: { persist?: boolean } = {}): Promise<RedisServer> {
+  const port = await freePort();
+  // An append-only file synced on every write: a SIGKILL loses nothing Redis acknowledged, as with a durable deployment.
+  const dir = options.persist ? mkdtempSync(join(tmpdir(), 'switchyard-redis-')) : undefined;
+  let child: ChildProcess | undefined = await launch(port, dir);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async kill() {
+      if (!child) return;
+      const current = child;
+      child = undefined;
+      current.kill('SIGKILL');
+      await exited(current);
+    },
+    async restart() {
+      if (child) return;
+      child = await launch(port, dir);
+    },
+    async stop() {
+      if (!child) return;
+      const current = child;
+      child = undefined;
+      current.kill('SIGTERM');
+      const timer = setTimeout(() => current.kill('SIGKILL'), 5000);
+      await exited(current);
+      clearTimeout(timer);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
