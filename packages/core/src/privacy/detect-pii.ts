@@ -2,7 +2,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { PiiKind } from './pii-kind.js';
 import { piiKinds } from './pii-kind.js';
 import type { PiiFinding } from './pii-scan.js';
-import { forEachNumberToken, PiiScan } from './pii-scan.js';
+import { forEachNumberToken, PiiScan, shapeOf } from './pii-scan.js';
 import type { PiiRecognizer } from './recognizer.js';
 import { emailRecognizer, obfuscatedEmailRecognizer, phoneRecognizer } from './recognizers/contact-recognizers.js';
 import {
@@ -104,6 +104,9 @@ export function isKnownPhoneRegion(region: string): boolean {
   return isSupportedCountry(region);
 }
 
+/** Every bit of `tokenShape`: the shape of a token when pre-filters are off, and of a recognizer that sets none. */
+const anyShape = 0xff;
+
 /** Digit counts up to this get their own list of number recognizers; longer tokens share one. */
 const maxTabulatedDigits = 40;
 
@@ -139,7 +142,11 @@ function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetec
   if (byDigits.some((list) => list.length > 0)) {
     forEachNumberToken(text, (token) => {
       const recognizers = byDigits[token.digitCount < byDigits.length ? token.digitCount : 0]!;
-      for (const recognizer of recognizers) recognizer.scanNumber!(scan, token);
+      if (recognizers.length === 0) return;
+      const shape = prefilter ? shapeOf(text, token) : anyShape;
+      for (const recognizer of recognizers) {
+        if (((recognizer.shapes ?? anyShape) & shape) !== 0) recognizer.scanNumber!(scan, token);
+      }
     });
   }
   if (scan.findings.length === 0) return { kinds: [], findings: [] };

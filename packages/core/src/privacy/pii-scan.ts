@@ -41,6 +41,17 @@ export class PiiScan {
     readonly prefilter = true,
   ) {}
 
+  #memo: Map<symbol, unknown> | undefined;
+
+  /** `compute()` once per scan under `key`: a fact about the whole text that several tokens may ask for. */
+  once<T>(key: symbol, compute: (text: string) => T): T {
+    this.#memo ??= new Map();
+    if (this.#memo.has(key)) return this.#memo.get(key) as T;
+    const value = compute(this.text);
+    this.#memo.set(key, value);
+    return value;
+  }
+
   add(kind: PiiKind, recognizer: string, start: number, end: number, confidence: number): void {
     this.findings.push({ kind, recognizer, confidence: Math.min(1, confidence), start, end });
   }
@@ -63,6 +74,54 @@ export class PiiScan {
   hasContextAround(start: number, end: number, pattern: RegExp, before = 48, after = 32): boolean {
     return pattern.test(this.text.slice(Math.max(0, start - before), Math.min(this.text.length, end + after)));
   }
+}
+
+/**
+ * What sits right around a number token, as bits a recognizer can require (see `PiiRecognizer.shapes`). Computed once
+ * per token from three characters, so a recognizer that cannot use a token is not even called.
+ */
+export const tokenShape = {
+  /** An ASCII letter right before the first digit (IBAN country codes, UK postcodes, Italian fiscal codes). */
+  letterBefore: 1,
+  /** An ASCII capital one or two characters before the first digit (UK National Insurance numbers). */
+  capitalNear: 2,
+  /** A space or no-break space right before the first digit (a house number after its street). */
+  spaceBefore: 4,
+  /** A space, comma or letter right after the last digit (a street after its house number). */
+  wordAfter: 8,
+  /** A colon or hex letter right after the last digit (the first group of an IPv6 address). */
+  colonOrHexAfter: 16,
+  /** A letter or digit glued to either end (a passport number's letters). */
+  alphanumericAround: 32,
+  /** Four digits or more. */
+  fourDigits: 64,
+  /** Six characters or more from first to last digit. */
+  sixWide: 128,
+} as const;
+
+function isAsciiLetterCode(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isCapitalCode(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** The {@link tokenShape} bits of `token` in `text`. */
+export function shapeOf(text: string, token: NumberToken): number {
+  const before = text.charCodeAt(token.start - 1);
+  const after = text.charCodeAt(token.end);
+  const folded = after | 0x20;
+  let shape = 0;
+  if (isAsciiLetterCode(before)) shape |= tokenShape.letterBefore | tokenShape.alphanumericAround;
+  if (isCapitalCode(before) || isCapitalCode(text.charCodeAt(token.start - 2))) shape |= tokenShape.capitalNear;
+  if (before === 32 || before === 160) shape |= tokenShape.spaceBefore;
+  if (after === 32 || after === 44 || isAsciiLetterCode(after) || after > 191) shape |= tokenShape.wordAfter;
+  if (after === 58 || (folded >= 97 && folded <= 102)) shape |= tokenShape.colonOrHexAfter;
+  if (isAsciiLetterCode(after) || isDigitCode(after) || isDigitCode(before)) shape |= tokenShape.alphanumericAround;
+  if (token.digitCount >= 4) shape |= tokenShape.fourDigits;
+  if (token.end - token.start >= 6) shape |= tokenShape.sixWide;
+  return shape;
 }
 
 export function isDigitCode(code: number): boolean {

@@ -1,5 +1,5 @@
 import type { PiiKind } from './pii-kind.js';
-import type { NumberToken, PiiScan } from './pii-scan.js';
+import type { NumberToken, PiiScan, tokenShape } from './pii-scan.js';
 
 /**
  * One named recognizer, after Microsoft Presidio's model: it knows one kind of data (a pattern, a checksum, context
@@ -15,6 +15,12 @@ export interface PiiRecognizer {
   scanNumber?(scan: PiiScan, token: NumberToken): void;
   /** The digit counts `scanNumber` can use, `[min, max]`; tokens outside skip the call. Default `[1, 40]`. */
   readonly digits?: readonly [min: number, max: number];
+  /**
+   * The token shapes `scanNumber` can use, as bits of {@link tokenShape} (what sits right around the token): a token
+   * with none of them skips the call when pre-filters are on. Default: every token. Prose is full of small numbers
+   * ("at 10", "page 7"), and most recognizers of small numbers need a letter or a colon right next to them.
+   */
+  readonly shapes?: number;
   /** Called once per text. */
   scanText?(scan: PiiScan): void;
 }

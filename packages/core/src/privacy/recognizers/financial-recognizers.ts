@@ -1,5 +1,5 @@
 import { isAbaRoutingValid, isIbanValid, isLuhnValid } from '../checksums.js';
-import { contextBoost } from '../pii-scan.js';
+import { contextBoost, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // Issuer prefixes of the card schemes people carry: Visa 4, Mastercard 51–55 and 2221–2720, Amex 34/37, Discover
@@ -33,6 +33,7 @@ export const ibanRecognizer: PiiRecognizer = {
   name: 'iban',
   kind: 'iban',
   digits: [1, 40],
+  shapes: tokenShape.letterBefore,
   scanNumber(scan, token) {
     const text = scan.text;
     // An IBAN's first digits are its check digits, right after a two-letter country code.

@@ -6,7 +6,7 @@ import {
   isSpanishIdValid,
   isSsnPlausible,
 } from '../checksums.js';
-import { contextBoost } from '../pii-scan.js';
+import { contextBoost, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 const ssnContext = /\bssn\b|social security|\bsocial\b|\bss#|\bsocial sec/i;
@@ -40,6 +40,7 @@ export const ukNinoRecognizer: PiiRecognizer = {
   name: 'uk-nino',
   kind: 'national-id',
   digits: [2, 6],
+  shapes: tokenShape.capitalNear,
   scanNumber(scan, token) {
     if (token.digitCount !== 6 && token.digitCount !== 2) return;
     const text = scan.text;
@@ -125,6 +126,7 @@ export const itFiscalCodeRecognizer: PiiRecognizer = {
   name: 'it-fiscal-code',
   kind: 'national-id',
   digits: [1, 2],
+  shapes: tokenShape.capitalNear,
   scanNumber(scan, token) {
     // The first digits of a codice fiscale are the birth year, right after six letters.
     if (token.start < 6 || token.digitCount > 2 || !isUpperCode(scan.text.charCodeAt(token.start - 1))) return;
@@ -152,6 +154,8 @@ export const passportRecognizer: PiiRecognizer = {
   name: 'passport',
   kind: 'passport',
   digits: [1, 9],
+  // The word around the token must be 6 to 9 letters and digits long: letters glued to it, or a long token.
+  shapes: tokenShape.alphanumericAround | tokenShape.sixWide,
   scanNumber(scan, token) {
     const text = scan.text;
     let start = token.start;

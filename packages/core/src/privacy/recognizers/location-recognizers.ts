@@ -1,5 +1,5 @@
 import type { PiiScan } from '../pii-scan.js';
-import { contextBoost } from '../pii-scan.js';
+import { contextBoost, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // House number first: "221B Baker Street", "1600 Pennsylvania Avenue NW", "12 rue de la Paix", "5, avenue Foch".
@@ -61,7 +61,24 @@ const streetWords = new Set([
   'carretera',
 ]);
 
-/(?:^|[^a-z])(?:via|viale|piazza|corso|vicolo|calle|avenida|avda|plaza|paseo|carrer|rua|ulica|ul\.|travessa|largo|camino|carretera)\s/i;
+const hasStreetWordKey = Symbol('street word');
+const wordCodeClass = String.raw`A-Za-z\u00c0-\uffff.'-`;
+// A street word as a whole word (see isWordCode), its first letter a capital, the rest in any case.
+const streetWordPattern = new RegExp(
+  `(?<![${wordCodeClass}])(?:${[...streetWords]
+    .map(
+      (word) =>
+        word[0]!.toUpperCase() +
+        [...word.slice(1)]
+          .map((character) => (character === '.' ? String.raw`\.` : `[${character}${character.toUpperCase()}]`))
+          .join(''),
+    )
+    .join('|')})(?![${wordCodeClass}])`,
+);
+
+function hasStreetWord(text: string): boolean {
+  return streetWordPattern.test(text);
+}
 
 function isLetterCode(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 191;
@@ -93,13 +110,19 @@ function numberAfterStreet(scan: PiiScan, start: number): boolean {
   let end = start - 1;
   if (text.charCodeAt(end - 1) === 44) end -= 1;
   if (!isWordCode(text.charCodeAt(end - 1))) return false;
+  // Two cheap questions first, so prose ("at 10", "page 7") reads no word: does the nearest word end like a street
+  // suffix, and does the text hold a street word at all (one regex per text; most prose has numbers, few a "Via")?
+  const tail = lowerCode(text.charCodeAt(end - 2)) * 65_536 + lowerCode(text.charCodeAt(end - 1));
+  const tailSuffixes = suffixesByTail.get(tail);
+  if (scan.prefilter && tailSuffixes === undefined && !scan.once(hasStreetWordKey, hasStreetWord)) return false;
   // The nearest word may end in a street type ("Hauptstraße 12", "Kerkstraat 5")…
   let begin = end;
   while (begin > 0 && isWordCode(text.charCodeAt(begin - 1))) begin -= 1;
-  const tail = lowerCode(text.charCodeAt(end - 2)) * 65_536 + lowerCode(text.charCodeAt(end - 1));
-  const suffixes = scan.prefilter ? (suffixesByTail.get(tail) ?? []) : streetSuffixes;
-  for (const suffix of suffixes) if (endsWithLowerCase(text, begin, end, suffix)) return true;
+  for (const suffix of scan.prefilter ? (tailSuffixes ?? []) : streetSuffixes) {
+    if (endsWithLowerCase(text, begin, end, suffix)) return true;
+  }
   // …or one of the four words before the number is a street word written with a capital ("Via Roma 10").
+  if (scan.prefilter && !scan.once(hasStreetWordKey, hasStreetWord)) return false;
   for (let words = 0; words < 4 && begin > 0; words += 1) {
     if (isUpperCode(text.charCodeAt(begin)) && streetWords.has(text.slice(begin, end).toLowerCase())) return true;
     end = begin;
@@ -112,11 +135,23 @@ function numberAfterStreet(scan: PiiScan, start: number): boolean {
   return isUpperCode(text.charCodeAt(begin)) && streetWords.has(text.slice(begin, end).toLowerCase());
 }
 
+// First letters of the words romanceStreet reads after a house number and a space: its types and "bis"/"ter".
+const romanceInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeAt(0)));
+
+/** After the spaces at `index`: a character englishStreet or romanceStreet can go on with (anything but other letters). */
+function mayStartStreet(text: string, index: number): boolean {
+  while (text.charCodeAt(index) === 32) index += 1;
+  const code = text.charCodeAt(index);
+  if (code >= 97 && code <= 122) return romanceInitials.has(code);
+  return !(code >= 48 && code <= 57);
+}
+
 /** Street addresses: a house number and a street type, in English, French, German, Dutch, Italian, Spanish and Portuguese layouts. */
 export const streetAddressRecognizer: PiiRecognizer = {
   name: 'street-address',
   kind: 'street-address',
   digits: [1, 5],
+  shapes: tokenShape.spaceBefore | tokenShape.wordAfter,
   scanNumber(scan, token) {
     const text = scan.text;
     // A house number: digits, or a range such as "12-14"; never "2.4" or "10 000".
@@ -125,8 +160,9 @@ export const streetAddressRecognizer: PiiRecognizer = {
       if ((code < 48 || code > 57) && code !== 45) return;
     }
     const next = text.charCodeAt(token.end);
-    // After the number: a space, a comma, or a letter suffix ("221B").
-    if (next === 32 || next === 44 || isLetterCode(next)) {
+    // After the number: a space, a comma, or a letter suffix ("221B"); and after a space, a word that can start a
+    // street: a capital (English layouts, "12 Baker Street") or a French type ("12 rue …", "5 bis, avenue …").
+    if ((next === 32 && (!scan.prefilter || mayStartStreet(text, token.end))) || next === 44 || isLetterCode(next)) {
       for (const pattern of [englishStreet, romanceStreet]) {
         pattern.lastIndex = token.end;
         const match = pattern.exec(text);
@@ -162,6 +198,7 @@ export const postalCodeRecognizer: PiiRecognizer = {
   name: 'postal-code',
   kind: 'street-address',
   digits: [1, 9],
+  shapes: tokenShape.fourDigits | tokenShape.letterBefore,
   scanNumber(scan, token) {
     const text = scan.text;
     const { start, end, digitCount } = token;

@@ -1,4 +1,4 @@
-import { contextBoost } from '../pii-scan.js';
+import { contextBoost, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 const ipv6 = /[23][0-9a-f]{3}(?::[0-9a-f]{0,4}){2,7}(?![0-9a-z:])/iy;
@@ -29,6 +29,7 @@ export const ipAddressRecognizer: PiiRecognizer = {
   name: 'ip-address',
   kind: 'ip-address',
   digits: [1, 32],
+  shapes: tokenShape.fourDigits | tokenShape.colonOrHexAfter,
   scanNumber(scan, token) {
     const text = scan.text;
     if (token.digitCount >= 4 && token.digitCount <= 12) {
