@@ -87,6 +87,48 @@ export const targetConfigSchema = z.discriminatedUnion('adapter', [
 
 const targetName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+const redisUrl = z
+  .string('expected a redis:// or rediss:// URL')
+  .refine(
+    (value) => /^rediss?:\/\/[^/]/.test(value) && URL.canParse(value),
+    'expected a URL like redis://127.0.0.1:6379',
+  );
+
+/**
+ * Where shared state (budget holds, circuits) lives: `memory` (this process, the default) or `redis`, which replicas of
+ * `switchyard serve` pointed at the same Redis share. Exactly one of `url`, `cluster`, `sentinel` for Redis.
+ */
+export const storeConfigSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('memory') }),
+  z
+    .strictObject({
+      type: z.literal('redis'),
+      /** A standalone server; may carry a password, so it may come from the environment (`{ "env": "REDIS_URL" }`). */
+      url: secretSchema.optional(),
+      cluster: z.strictObject({ rootNodes: z.array(redisUrl).min(1), password: secretSchema.optional() }).optional(),
+      sentinel: z
+        .strictObject({
+          name: z.string().min(1),
+          sentinels: z
+            .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65_535) }))
+            .min(1),
+          password: secretSchema.optional(),
+        })
+        .optional(),
+      keyPrefix: z.string().min(1).optional(),
+    })
+    .superRefine((store, context) => {
+      const shapes = [store.url, store.cluster, store.sentinel].filter((shape) => shape !== undefined).length;
+      if (shapes !== 1) {
+        context.addIssue({
+          code: 'custom',
+          message:
+            'expected exactly one of url, cluster or sentinel, e.g. { "type": "redis", "url": "redis://127.0.0.1:6379" }',
+        });
+      }
+    }),
+]);
+
 /** The whole `switchyard.config.json`. The policy is validated by `@switchyard/core`'s `parsePolicy`. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -111,6 +153,7 @@ export const configSchema = z.strictObject({
       refreshMs: positiveInt.optional(),
     })
     .optional(),
+  store: storeConfigSchema.optional(),
   /** Defaults for `switchyard serve`; command-line flags win. */
   gateway: z
     .strictObject({
@@ -123,6 +166,7 @@ export const configSchema = z.strictObject({
 });
 
 export type SecretConfig = z.infer<typeof secretSchema>;
+export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type TargetConfig = z.infer<typeof targetConfigSchema>;
 export type AdapterName = TargetConfig['adapter'];
 export type CapabilitiesConfig = z.infer<typeof capabilitiesSchema>;

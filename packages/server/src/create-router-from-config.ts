@@ -1,9 +1,10 @@
-import type { Target } from '@switchyard/contract';
+import type { StateStore, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
 import type { PolicyInput, Router, SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
+import type { StoreConfig } from './config-schema.js';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
-import { createTargetsFromConfig } from './create-targets-from-config.js';
+import { createTargetsFromConfig, resolveSecret } from './create-targets-from-config.js';
 import type { SwitchyardConfig } from './load-config.js';
 
 /** Options of {@link createRouterFromConfig}. */
@@ -12,13 +13,17 @@ export interface RouterFromConfigOptions extends CreateTargetsOptions {
   signals?: SignalSource;
   /** Targets to use instead of building them from the config (same names). */
   targets?: Record<string, Target>;
+  /** A state store to use instead of the one the config's `store` section describes. */
+  store?: StateStore;
 }
 
 /** A router built from a config, and how to free everything that was built for it. */
 export interface RouterFromConfig {
   router: Router;
   targets: Record<string, Target>;
-  /** Disposes the router, the targets and the signal source it created. */
+  /** The state store the router uses, when the config named one (or one was passed). */
+  store: StateStore | undefined;
+  /** Disposes the router, the targets, the signal source and the state store it created. */
   dispose(): Promise<void>;
 }
 
@@ -51,6 +56,40 @@ async function nodeSignals(refreshMs: number | undefined): Promise<SignalSource>
   return module.createNodeSignals(refreshMs === undefined ? {} : { refreshMs });
 }
 
+/** The Redis store a config's `store` section describes (`@switchyard/store-redis`, loaded only when used). */
+async function redisStore(
+  config: Extract<StoreConfig, { type: 'redis' }>,
+  env: NodeJS.ProcessEnv,
+): Promise<StateStore> {
+  const secret = (value: Parameters<typeof resolveSecret>[0], path: string): string | undefined => {
+    const resolved = resolveSecret(value, env);
+    if (value !== undefined && resolved === undefined) {
+      throw new InvalidConfigError({
+        problems: [
+          { path, message: 'the environment variable it names is not set; export it or write the value inline' },
+        ],
+      });
+    }
+    return resolved;
+  };
+  const { createRedisStateStore } = await import('@switchyard/store-redis');
+  const keyPrefix = config.keyPrefix === undefined ? {} : { keyPrefix: config.keyPrefix };
+  if (config.url !== undefined) return createRedisStateStore({ url: secret(config.url, 'store.url')!, ...keyPrefix });
+  if (config.cluster !== undefined) {
+    const password = secret(config.cluster.password, 'store.cluster.password');
+    return createRedisStateStore({
+      cluster: { rootNodes: config.cluster.rootNodes.map((url) => ({ url })), password },
+      ...keyPrefix,
+    });
+  }
+  const sentinel = config.sentinel!;
+  const password = secret(sentinel.password, 'store.sentinel.password');
+  return createRedisStateStore({
+    sentinel: { name: sentinel.name, sentinels: sentinel.sentinels, password },
+    ...keyPrefix,
+  });
+}
+
 /**
  * Builds the targets a config describes and a router over them with the config's policy.
  *
@@ -69,25 +108,34 @@ export async function createRouterFromConfig(
   const ownTargets = options.targets === undefined;
   let signals = options.signals;
   let ownSignals = false;
+  let store = options.store;
+  let ownStore = false;
   try {
+    if (!store && config.store?.type === 'redis') {
+      store = await redisStore(config.store, options.env ?? process.env);
+      ownStore = true;
+    }
     if (!signals && config.signals?.source === 'node') {
       signals = await nodeSignals(config.signals.refreshMs);
       ownSignals = true;
     }
     const policy = config.policyInput as PolicyInput;
-    const router = createRouter({ targets, policy, ...(signals ? { signals } : {}) });
+    const router = createRouter({ targets, policy, ...(signals ? { signals } : {}), ...(store ? { store } : {}) });
     return {
       router,
       targets,
+      store,
       async dispose() {
         await router.dispose();
         if (ownTargets) await Promise.allSettled(Object.values(targets).map((target) => target.dispose?.()));
         if (ownSignals) await signals?.dispose?.();
+        if (ownStore) await store?.close();
       },
     };
   } catch (error) {
     if (ownTargets) await Promise.allSettled(Object.values(targets).map((target) => target.dispose?.()));
     if (ownSignals) await signals?.dispose?.();
+    if (ownStore) await store?.close();
     throw error;
   }
 }

@@ -73,6 +73,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   }
   const built = await createRouterFromConfig(config, { env });
   const log = options.quiet ? undefined : (line: string) => io.stderr.write(`${line}\n`);
+  // A replica that lost its shared Redis keeps serving on local state; operators must see that it did.
+  built.router.on('store', (event) => io.stderr.write(`store ${event.type}: ${event.message}\n`));
   const gateway = createGateway({
     router: built.router,
     ...(authToken ? { authToken } : {}),
