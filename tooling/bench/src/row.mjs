@@ -11,6 +11,7 @@ const rows = {
   bundle: () => import('./rows/bundle.mjs'),
   browser: () => import('./rows/browser.mjs'),
   telemetry: () => import('./rows/telemetry.mjs'),
+  store: () => import('./rows/store.mjs'),
 };
 
 process.once('message', async (options) => {

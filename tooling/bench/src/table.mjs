@@ -89,6 +89,8 @@ const catalogue = [
   ['12', 'OTel added per request, no provider', 'telemetry.none.added', 'µs', { max: 2 }, ''],
   ['12', 'OTel added per request, SDK + no-op exporter', 'telemetry.sdk.added', 'µs', { max: 20 }, ''],
   ['12', 'OTel ratio SDK / telemetry: false', 'telemetry.sdk.ratio', '×', null, ''],
+  ['13', 'store-redis added p50 per request (budget hold + settle)', 'store.added', 'µs', { max: 300 }, ''],
+  ['13', 'store-redis p50 ratio redis / memory', 'store.ratio', '×', null, ''],
 ];
 
 function summarise(value) {
