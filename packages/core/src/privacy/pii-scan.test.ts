@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NumberToken } from './pii-scan.js';
-import { forEachNumberToken } from './pii-scan.js';
+import { forEachNumberToken, shapeOf, tokenShape } from './pii-scan.js';
 
 /** The number walk as first written (a charCodeAt loop over every character): the reference the fast one must match. */
 function referenceTokens(text: string): NumberToken[] {
@@ -79,5 +79,53 @@ describe('forEachNumberToken', () => {
       { start: 0, end: 1, digitCount: 1 },
       { start: 6, end: 7, digitCount: 1 },
     ]);
+  });
+});
+
+describe('shapeOf', () => {
+  function shapeAt(text: string, digits: string): number {
+    const start = text.indexOf(digits);
+    let found = 0;
+    forEachNumberToken(text, (token) => {
+      if (token.start === start) found = shapeOf(text, token);
+    });
+    return found;
+  }
+
+  it.each([
+    [
+      'DE89 3704',
+      '89',
+      tokenShape.letterBefore |
+        tokenShape.capitalNear |
+        tokenShape.alphanumericAround |
+        tokenShape.fourDigits |
+        tokenShape.sixWide,
+    ],
+    [
+      'AB 12 34 56 C',
+      '12',
+      tokenShape.capitalNear |
+        tokenShape.spaceBefore |
+        tokenShape.wordAfter |
+        tokenShape.fourDigits |
+        tokenShape.sixWide,
+    ],
+    ['at 10:30', '10', tokenShape.spaceBefore | tokenShape.colonOrHexAfter],
+    ['12 Baker Street', '12', tokenShape.wordAfter],
+    ['221B Baker', '221', tokenShape.wordAfter | tokenShape.colonOrHexAfter | tokenShape.alphanumericAround],
+    [
+      'ID X1234567L',
+      '1234567',
+      tokenShape.letterBefore |
+        tokenShape.capitalNear |
+        tokenShape.alphanumericAround |
+        tokenShape.wordAfter |
+        tokenShape.fourDigits |
+        tokenShape.sixWide,
+    ],
+    ['(7)', '7', 0],
+  ])('reads the characters around the token in %j', (text, digits, shape) => {
+    expect(shapeAt(text, digits)).toBe(shape);
   });
 });

@@ -66,10 +66,14 @@ function nameAt(scan: PiiScan, offset: number): { start: number; end: number; wo
 
 // The pre-filter. A name found after an introduction or a label starts with a capital (the name pattern is
 // case-sensitive): after blanks that follow a phrase's last word ("is", "called", "appelle", "am", "i'm" …), or after
-// a label's ":" and optional blanks. Those spots are found with one regex that jumps to a blank or colon followed by a
-// capital in native code, and a look at the word before each; prose without one runs no phrase regex at all.
-// Walking the text in JavaScript, or one regex per phrase, costs several times more.
-const blankThenCapital = new RegExp(`[ \\t:]${upper}`, 'g');
+// a label's ":" and optional blanks. Regexes find the capitals with a letter and blanks, or a colon, before them (the
+// capitals after ". " that start most sentences never reach JavaScript), and the word before each is looked up.
+// The capitals are split into classes of at most 16 characters: V8 scans a regex that starts with a class that small
+// several times faster than one that starts with [A-Z] (measured on 4 KB of prose: 0.5 µs against 2.5 µs), so four
+// small regexes cost less than one large one; one regex of every phrase is slower still.
+const capitalPatterns = ['A-P', 'Q-Z', 'À-Ï', 'Ð-ÖØ-Þ', 'Ā-ſ'].map(
+  (capitals) => new RegExp(`(?<=[A-Za-z\\u00c0-\\u02af][ \\t]+|:[ \\t]*)[${capitals}]`, 'g'),
+);
 // Each phrase's last word after its last apostrophe or hyphen ("c'est" → "est", "chamo-me" → "me"), lower case.
 const phraseEnds = new Set(
   'is s called me appelle est heiße heisse ist llamo es chiamo è e heet é chamo am m signed firmado unterschrieben signé signe'.split(
@@ -104,23 +108,21 @@ function wordBefore(text: string, end: number): string {
 
 /** Whether `text` may introduce a name: the pre-filter, exported so tests can prove it never hides one. */
 export function mayIntroduceName(text: string): boolean {
-  blankThenCapital.lastIndex = 0;
-  while (blankThenCapital.test(text)) {
-    let end = blankThenCapital.lastIndex - 2;
-    if (text.charCodeAt(end) !== 58 /* : */) {
-      while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end -= 1;
-      const before = text.charCodeAt(end - 1);
-      if (before !== 58) {
-        if (isPhraseLetterCode(before) && phraseEnds.has(wordBefore(text, end))) return true;
-        continue;
-      }
-      end -= 1;
-    }
-    // `end` is at a colon: a label ends before it, maybe after blanks.
-    while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end -= 1;
-    if (labelWords.has(wordBefore(text, end))) return true;
+  for (const pattern of capitalPatterns) {
+    pattern.lastIndex = 0;
+    while (pattern.test(text)) if (introducesNameAt(text, pattern.lastIndex - 1)) return true;
   }
   return false;
+}
+
+/** Whether a phrase's last word, or a label and its colon, comes before the blanks before `capital`. */
+function introducesNameAt(text: string, capital: number): boolean {
+  let end = capital;
+  while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end -= 1;
+  if (text.charCodeAt(end - 1) !== 58 /* : */) return phraseEnds.has(wordBefore(text, end));
+  end -= 1;
+  while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end -= 1;
+  return labelWords.has(wordBefore(text, end));
 }
 
 /**
