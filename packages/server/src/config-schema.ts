@@ -129,6 +129,30 @@ export const storeConfigSchema = z.discriminatedUnion('type', [
     }),
 ]);
 
+/**
+ * One API key of `gateway.keys`: its SHA-256 (`sha256`, what `hashApiKey` prints) or the key itself from the environment
+ * (`key: { "env": "TEAM_A_KEY" }`, hashed when the config is loaded), and optional limits.
+ */
+export const apiKeySchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'expected a name of letters, digits, "_", "-" or "."'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters: the SHA-256 of the key')
+      .optional(),
+    key: secretSchema.optional(),
+    limits: z
+      .strictObject({
+        requestsPerMinute: positiveInt.optional(),
+        tokensPerMinute: positiveInt.optional(),
+        spendPerDayUsd: z.number().positive().optional(),
+      })
+      .optional(),
+  })
+  .refine((entry) => (entry.sha256 === undefined) !== (entry.key === undefined), {
+    message: 'expected exactly one of sha256 or key, e.g. { "name": "team-a", "key": { "env": "TEAM_A_KEY" } }',
+  });
+
 /** The whole `switchyard.config.json`. The policy is validated by `@switchyard/core`'s `parsePolicy`. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -161,12 +185,14 @@ export const configSchema = z.strictObject({
       host: z.string().min(1).optional(),
       authToken: secretSchema.optional(),
       bodyLimitBytes: positiveInt.optional(),
+      keys: z.array(apiKeySchema).optional(),
     })
     .optional(),
 });
 
 export type SecretConfig = z.infer<typeof secretSchema>;
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 export type TargetConfig = z.infer<typeof targetConfigSchema>;
 export type AdapterName = TargetConfig['adapter'];
 export type CapabilitiesConfig = z.infer<typeof capabilitiesSchema>;

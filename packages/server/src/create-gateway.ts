@@ -2,9 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GenerateRequest, ToolCall, Usage } from '@switchyard/contract';
+import type { GenerateRequest, StateStore, ToolCall, Usage } from '@switchyard/contract';
 import { InvalidRequestError } from '@switchyard/contract';
 import type { RouteOptions, Router, RouteSummary } from '@switchyard/core';
+import { createMemoryStateStore } from '@switchyard/core';
+import type { ApiKey } from './api-key-limits.js';
+import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import type { HttpError } from './http-errors.js';
 import { httpError, toHttpError } from './http-errors.js';
 import { autoModel, parseChatCompletionBody } from './openai-request.js';
@@ -21,6 +24,22 @@ export interface GatewayOptions {
    * constant time and never logged or echoed.
    */
   authToken?: string;
+  /**
+   * API keys the gateway accepts (as well as `authToken`), each by its SHA-256 digest (`hashApiKey`), with optional
+   * limits: requests and tokens per minute, dollars per UTC day; over a limit the answer is 429 with `Retry-After`.
+   * A wrong key is 401; the presented key is compared with every stored digest in constant time.
+   *
+   * @example
+   * ```ts
+   * createGateway({ router, keys: [{ name: 'team-a', sha256: hashApiKey(process.env.TEAM_A_KEY!), limits: { requestsPerMinute: 60 } }] });
+   * ```
+   */
+  keys?: ApiKey[];
+  /**
+   * Where per-key limits are counted. Pass the router's store (for example `@switchyard/store-redis`) so replicas
+   * enforce one limit together. Default: a new in-memory store (this process only).
+   */
+  store?: StateStore;
   /** Largest accepted request body in bytes; larger bodies get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Receives one line per request (method, path, status, target, duration); never prompts or tokens. */
@@ -108,16 +127,25 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { router } = options;
   const bodyLimit = options.bodyLimitBytes ?? defaultBodyLimit;
   const expectedToken = options.authToken ? digest(options.authToken) : undefined;
+  const keys = options.keys && options.keys.length > 0 ? prepareApiKeys(options.keys) : undefined;
+  const ownLimitStore = keys !== undefined && options.store === undefined;
+  const limitStore = keys === undefined ? undefined : (options.store ?? createMemoryStateStore());
+  const limiter = limitStore === undefined ? undefined : new ApiKeyLimiter(limitStore);
   const inFlight = new Set<Promise<void>>();
   let closing = false;
   let url: string | undefined;
 
-  function authorized(request: IncomingMessage): boolean {
-    if (!expectedToken) return true;
+  /** Whether the request may use `/v1/*`, and which API key it presented (when it was one of `keys`). */
+  function authorize(request: IncomingMessage): { ok: boolean; key?: ApiKey } {
+    if (!expectedToken && !keys) return { ok: true };
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header) : null;
+    const token = match?.[1]?.trim() ?? '';
     // Both sides are SHA-256 digests, so the comparison is equal-length and constant-time whatever was sent.
-    return timingSafeEqual(digest(match?.[1]?.trim() ?? ''), expectedToken) && match !== null;
+    const tokenOk = expectedToken !== undefined && timingSafeEqual(digest(token), expectedToken);
+    const key = keys ? matchApiKey(token, keys) : undefined;
+    if (match === null) return { ok: false };
+    return key ? { ok: true, key } : { ok: tokenOk };
   }
 
   function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -216,6 +244,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
       return;
     }
+    if (state.key && limiter) {
+      const refused = await limiter.admit(state.key);
+      if (refused) {
+        sendError(response, refused);
+        return;
+      }
+    }
     const routed: GenerateRequest = translated.request;
     // Pinning goes through the router, so privacy, capability and device checks still apply to the pinned target.
     const routeOptions: RouteOptions = resolved.pinned === undefined ? {} : { targets: [resolved.pinned] };
@@ -264,6 +299,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const target = result.route.target;
     state.target = target;
+    if (state.key) limiter?.record(state.key, result.usage, result.route.costUsd);
     const message: Record<string, unknown> = {
       role: 'assistant',
       content: result.text === '' && result.toolCalls.length > 0 ? null : result.text,
@@ -395,6 +431,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
       }
     } catch (error) {
+      // What a broken stream was billed still counts against the key's limits.
+      const route = (error as { route?: RouteSummary }).route;
+      if (state.key && route) limiter?.record(state.key, usage, route.costUsd);
       const mapped = toHttpError(error, { deadlineExpired: deadlineExpired() });
       if (!started) {
         sendError(response, mapped);
@@ -417,6 +456,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       response.end();
       return;
     }
+    if (state.key && summary) limiter?.record(state.key, usage, summary.costUsd);
     if (response.destroyed) return;
     start();
     if (!finished) await write(chunk({}, 'stop'));
@@ -438,6 +478,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   interface RequestState {
+    /** The API key the request presented, when it was one of `keys` (its limits apply). */
+    key?: ApiKey;
     target?: string;
     status?: number;
     sentText?: boolean;
@@ -450,7 +492,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET');
       return health(response);
     }
-    if (path?.startsWith('/v1/') && !authorized(request)) {
+    const access = path?.startsWith('/v1/') ? authorize(request) : { ok: true };
+    if (!access.ok) {
       request.resume();
       return sendError(
         response,
@@ -460,6 +503,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         }),
       );
     }
+    if ('key' in access && access.key) state.key = access.key;
     if (path === '/v1/models') {
       if (method !== 'GET') return methodNotAllowed(response, 'GET');
       return models(response);
@@ -531,6 +575,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(timer);
       server.closeAllConnections();
       await closed;
+      if (ownLimitStore) await limitStore?.close();
     },
   };
 }

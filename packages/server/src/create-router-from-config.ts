@@ -2,6 +2,8 @@ import type { StateStore, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
 import type { PolicyInput, Router, SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
+import type { ApiKey } from './api-key-limits.js';
+import { hashApiKey } from './api-key-limits.js';
 import type { StoreConfig } from './config-schema.js';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
 import { createTargetsFromConfig, resolveSecret } from './create-targets-from-config.js';
@@ -138,4 +140,29 @@ export async function createRouterFromConfig(
     if (ownStore) await store?.close();
     throw error;
   }
+}
+
+/**
+ * The gateway's API keys from `gateway.keys`, each reduced to its SHA-256: a key read from the environment is hashed
+ * here and the plaintext is not kept. An unset variable is an `InvalidConfigError` naming the entry.
+ */
+export function apiKeysFromConfig(config: SwitchyardConfig, env: NodeJS.ProcessEnv = process.env): ApiKey[] {
+  return (config.gateway?.keys ?? []).map((entry, index) => {
+    let sha256 = entry.sha256?.toLowerCase();
+    if (sha256 === undefined) {
+      const key = resolveSecret(entry.key, env);
+      if (key === undefined) {
+        throw new InvalidConfigError({
+          problems: [
+            {
+              path: `gateway.keys[${index}].key`,
+              message: "the environment variable it names is not set; export it or give the key's sha256 instead",
+            },
+          ],
+        });
+      }
+      sha256 = hashApiKey(key);
+    }
+    return { name: entry.name, sha256, ...(entry.limits ? { limits: entry.limits } : {}) };
+  });
 }

@@ -5,15 +5,18 @@
  * `createRouterFromConfig` turn a `switchyard.config.json` into targets and a router; `runCli` is the `switchyard`
  * command (serve, plan, models pull, doctor, eval-router).
  */
+
+export type { ApiKey, ApiKeyLimits } from './api-key-limits.js';
+export { hashApiKey } from './api-key-limits.js';
 export type { CliIO } from './cli-io.js';
 export { exitCodes } from './cli-io.js';
-export type { AdapterName, SecretConfig, TargetConfig } from './config-schema.js';
+export type { AdapterName, ApiKeyConfig, SecretConfig, StoreConfig, TargetConfig } from './config-schema.js';
 export { configSchema } from './config-schema.js';
 export type { Gateway, GatewayOptions } from './create-gateway.js';
 export { createGateway } from './create-gateway.js';
 export { createPlanTargets, declaredCapabilities } from './create-plan-targets.js';
 export type { RouterFromConfig, RouterFromConfigOptions } from './create-router-from-config.js';
-export { createRouterFromConfig } from './create-router-from-config.js';
+export { apiKeysFromConfig, createRouterFromConfig } from './create-router-from-config.js';
 export type { CreateTargetsOptions } from './create-targets-from-config.js';
 export { createTargetsFromConfig } from './create-targets-from-config.js';
 export type { SwitchyardConfig } from './load-config.js';

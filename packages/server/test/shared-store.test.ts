@@ -1,7 +1,7 @@
 import { type RedisServer, startRedisServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
-import { createGateway, createRouterFromConfig, parseConfig } from '../src/index.js';
+import { createGateway, createRouterFromConfig, hashApiKey, parseConfig } from '../src/index.js';
 import { startSlowUpstream } from './scripted-upstream.js';
 
 describe('gateway replicas sharing a real redis-server through the config store section (in-process replicas)', () => {
@@ -27,7 +27,15 @@ describe('gateway replicas sharing a real redis-server through the config store 
     });
     for (let index = 0; index < 2; index++) {
       const built = await createRouterFromConfig(config, { env: { TEST_REDIS_URL: redis.url } });
-      const gateway = createGateway({ router: built.router });
+      // Per-key limits are counted in the same Redis, so the replicas enforce one limit together.
+      const gateway = createGateway({
+        router: built.router,
+        keys: [
+          { name: 'shared', sha256: hashApiKey('sk-shared-key-0123456789abcdef'), limits: { requestsPerMinute: 3 } },
+          { name: 'free', sha256: hashApiKey('sk-free-key-0123456789abcdef') },
+        ],
+        ...(built.store ? { store: built.store } : {}),
+      });
       replicas.push({ built, gateway, url: await gateway.listen({ port: 0 }) });
     }
   });
@@ -47,7 +55,7 @@ describe('gateway replicas sharing a real redis-server through the config store 
       Array.from({ length: 40 }, async (_, index) => {
         const response = await fetch(`${replicas[index % 2]!.url}/v1/chat/completions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-free-key-0123456789abcdef' },
           body: JSON.stringify({
             model: 'switchyard/auto',
             messages: [{ role: 'user', content: `q${index}` }],
@@ -72,6 +80,37 @@ describe('gateway replicas sharing a real redis-server through the config store 
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(await store.readBudget(day)).toEqual({ spentUsd: 10, reservedUsd: 0 });
+  });
+
+  it('enforces one requests-per-minute limit for a key across both replicas', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 6; index++) {
+      const response = await fetch(`${replicas[index % 2]!.url}/v1/models`, {
+        headers: { authorization: 'Bearer sk-shared-key-0123456789abcdef' },
+      });
+      statuses.push(response.status);
+    }
+    // /v1/models is not limited: limits apply to completions only.
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const answers: Array<{ status: number; code: string | undefined; retryAfter: string | null }> = [];
+    for (let index = 0; index < 6; index++) {
+      const response = await fetch(`${replicas[index % 2]!.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shared-key-0123456789abcdef' },
+        body: JSON.stringify({ model: 'gpu', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 1 }),
+      });
+      const body = (await response.json()) as { error?: { code?: string } };
+      answers.push({
+        status: response.status,
+        code: body.error?.code,
+        retryAfter: response.headers.get('retry-after'),
+      });
+    }
+    // The first three pass the key's limit and reach the router, whose day budget the first test spent; the next three
+    // are stopped by the key's limit, counted in Redis across both replicas.
+    expect(answers.slice(0, 3).map((answer) => answer.code)).toEqual(Array(3).fill('budget_exceeded'));
+    expect(answers.slice(3).map((answer) => answer.code)).toEqual(Array(3).fill('rate_limit_exceeded'));
+    expect(answers.slice(3).every((answer) => Number(answer.retryAfter) >= 1)).toBe(true);
   });
 
   it('names the field when the store section is malformed', () => {

@@ -1,7 +1,7 @@
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 import { createGateway } from '../create-gateway.js';
-import { createRouterFromConfig } from '../create-router-from-config.js';
+import { apiKeysFromConfig, createRouterFromConfig } from '../create-router-from-config.js';
 import { resolveSecret } from '../create-targets-from-config.js';
 import { loadConfig } from '../load-config.js';
 
@@ -71,12 +71,14 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
         'SWITCHYARD_AUTH_TOKEN or pass --auth-token',
     );
   }
+  const keys = apiKeysFromConfig(config, env);
   const built = await createRouterFromConfig(config, { env });
   const log = options.quiet ? undefined : (line: string) => io.stderr.write(`${line}\n`);
   // A replica that lost its shared Redis keeps serving on local state; operators must see that it did.
   built.router.on('store', (event) => io.stderr.write(`store ${event.type}: ${event.message}\n`));
   const gateway = createGateway({
     router: built.router,
+    ...(keys.length > 0 ? { keys, ...(built.store ? { store: built.store } : {}) } : {}),
     ...(authToken ? { authToken } : {}),
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),
@@ -98,7 +100,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
     .join(', ');
   io.stdout.write(
     `Switchyard gateway on ${url}/v1 — models: switchyard/auto, ${Object.keys(built.targets).join(', ')}\n` +
-      `Targets: ${targets}; policy mode ${config.policy.mode}${authToken ? '; bearer-token auth on' : ''}\n`,
+      `Targets: ${targets}; policy mode ${config.policy.mode}${authToken ? '; bearer-token auth on' : ''}` +
+      `${keys.length > 0 ? `; ${keys.length} API key(s)` : ''}\n`,
   );
   io.onListening?.(url);
   const reason = await waitForStop(io);
