@@ -110,10 +110,23 @@ const anyShape = 0xff;
 /** Digit counts up to this get their own list of number recognizers; longer tokens share one. */
 const maxTabulatedDigits = 40;
 
+/** The number recognizers for one digit count, as parallel arrays (see {@link DetectorPlan.numberRecognizers}). */
+interface NumberDispatch {
+  readonly scans: readonly NonNullable<PiiRecognizer['scanNumber']>[];
+  readonly shapes: Int32Array;
+  /** Every bit of {@link shapes} together: a token with none of them reaches no recognizer. */
+  readonly anyOf: number;
+}
+
 interface DetectorPlan {
   readonly textRecognizers: readonly PiiRecognizer[];
-  /** Number recognizers by the digit count of a token (index 0 holds those for counts above the table). */
-  readonly numberRecognizers: readonly (readonly PiiRecognizer[])[];
+  /**
+   * Number recognizers by the digit count of a token (index 0 holds those for counts above the table), their
+   * `scanNumber` functions and shapes pulled out of the recognizer objects: each recognizer object has its own
+   * hidden class, so reading a property of "any recognizer" per token is a megamorphic load the scan can skip.
+   */
+  readonly numberRecognizers: readonly NumberDispatch[];
+  readonly hasNumberRecognizers: boolean;
   readonly regions: readonly string[];
   readonly wanted: ReadonlySet<PiiKind>;
   readonly minConfidence: number;
@@ -138,14 +151,15 @@ function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
 function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetection {
   const scan = new PiiScan(text, plan.regions, prefilter);
   for (const recognizer of plan.textRecognizers) recognizer.scanText!(scan);
-  const byDigits = plan.numberRecognizers;
-  if (byDigits.some((list) => list.length > 0)) {
+  if (plan.hasNumberRecognizers) {
+    const byDigits = plan.numberRecognizers;
     forEachNumberToken(text, (token) => {
-      const recognizers = byDigits[token.digitCount < byDigits.length ? token.digitCount : 0]!;
-      if (recognizers.length === 0) return;
-      const shape = prefilter ? shapeOf(text, token) : anyShape;
-      for (const recognizer of recognizers) {
-        if (((recognizer.shapes ?? anyShape) & shape) !== 0) recognizer.scanNumber!(scan, token);
+      const dispatch = byDigits[token.digitCount < byDigits.length ? token.digitCount : 0]!;
+      const shape = prefilter ? shapeOf(text, token) & dispatch.anyOf : anyShape;
+      if (shape === 0) return;
+      const { scans, shapes } = dispatch;
+      for (let index = 0; index < scans.length; index += 1) {
+        if ((shapes[index]! & shape) !== 0) scans[index]!(scan, token);
       }
     });
   }
@@ -176,15 +190,23 @@ function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Require
   }
   const wanted = new Set(kinds);
   const active = piiRecognizers.filter((recognizer) => wanted.has(recognizer.kind));
+  const numberRecognizers = Array.from({ length: maxTabulatedDigits + 1 }, (_, count): NumberDispatch => {
+    const recognizers = active.filter((recognizer) => {
+      if (recognizer.scanNumber === undefined) return false;
+      const [min, max] = recognizer.digits ?? [1, Number.POSITIVE_INFINITY];
+      return count === 0 ? max > maxTabulatedDigits : count >= min && count <= max;
+    });
+    const shapes = Int32Array.from(recognizers, (recognizer) => recognizer.shapes ?? anyShape);
+    return {
+      scans: recognizers.map((recognizer) => recognizer.scanNumber!.bind(recognizer)),
+      shapes,
+      anyOf: shapes.reduce((all, shape) => all | shape, 0),
+    };
+  });
   return {
     textRecognizers: active.filter((recognizer) => recognizer.scanText !== undefined),
-    numberRecognizers: Array.from({ length: maxTabulatedDigits + 1 }, (_, count) =>
-      active.filter((recognizer) => {
-        if (recognizer.scanNumber === undefined) return false;
-        const [min, max] = recognizer.digits ?? [1, Number.POSITIVE_INFINITY];
-        return count === 0 ? max > maxTabulatedDigits : count >= min && count <= max;
-      }),
-    ),
+    numberRecognizers,
+    hasNumberRecognizers: numberRecognizers.some((dispatch) => dispatch.scans.length > 0),
     regions,
     wanted,
     minConfidence,

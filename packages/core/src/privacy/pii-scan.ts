@@ -43,12 +43,17 @@ export class PiiScan {
 
   #memo: Map<symbol, unknown> | undefined;
 
-  /** `compute()` once per scan under `key`: a fact about the whole text that several tokens may ask for. */
-  once<T>(key: symbol, compute: (text: string) => T): T {
+  /**
+   * `compute()` once per scan under `key`: a fact about the whole text that several tokens may ask for. `compute`
+   * must not return `undefined`, which reads as "not computed yet".
+   */
+  once<T extends NonNullable<unknown>>(key: symbol, compute: (text: string) => T): T {
     this.#memo ??= new Map();
-    if (this.#memo.has(key)) return this.#memo.get(key) as T;
-    const value = compute(this.text);
-    this.#memo.set(key, value);
+    let value = this.#memo.get(key) as T | undefined;
+    if (value === undefined) {
+      value = compute(this.text);
+      this.#memo.set(key, value);
+    }
     return value;
   }
 

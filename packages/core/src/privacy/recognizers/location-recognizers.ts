@@ -106,7 +106,8 @@ function endsWithLowerCase(text: string, begin: number, end: number, suffix: str
 
 function numberAfterStreet(scan: PiiScan, start: number): boolean {
   const text = scan.text;
-  if (start < 3 || (text[start - 1] !== ' ' && text[start - 1] !== '\u00a0')) return false;
+  const before = text.charCodeAt(start - 1);
+  if (start < 3 || (before !== 32 && before !== 160)) return false;
   let end = start - 1;
   if (text.charCodeAt(end - 1) === 44) end -= 1;
   if (!isWordCode(text.charCodeAt(end - 1))) return false;
