@@ -41,18 +41,19 @@ export class PiiScan {
     readonly prefilter = true,
   ) {}
 
-  #memo: Map<symbol, unknown> | undefined;
+  // A plain object: smaller and faster to create than a Map for the one or two facts a scan asks for.
+  #memo: Record<symbol, unknown> | undefined;
 
   /**
    * `compute()` once per scan under `key`: a fact about the whole text that several tokens may ask for. `compute`
    * must not return `undefined`, which reads as "not computed yet".
    */
   once<T extends NonNullable<unknown>>(key: symbol, compute: (text: string) => T): T {
-    this.#memo ??= new Map();
-    let value = this.#memo.get(key) as T | undefined;
+    this.#memo ??= {};
+    let value = this.#memo[key] as T | undefined;
     if (value === undefined) {
       value = compute(this.text);
-      this.#memo.set(key, value);
+      this.#memo[key] = value;
     }
     return value;
   }

@@ -136,6 +136,8 @@ function numberAfterStreet(scan: PiiScan, start: number): boolean {
   return isUpperCode(text.charCodeAt(begin)) && streetWords.has(text.slice(begin, end).toLowerCase());
 }
 
+const streetPatterns = [englishStreet, romanceStreet];
+
 // First letters of the words romanceStreet reads after a house number and a space: its types and "bis"/"ter".
 const romanceInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeAt(0)));
 
@@ -164,7 +166,7 @@ export const streetAddressRecognizer: PiiRecognizer = {
     // After the number: a space, a comma, or a letter suffix ("221B"); and after a space, a word that can start a
     // street: a capital (English layouts, "12 Baker Street") or a French type ("12 rue …", "5 bis, avenue …").
     if ((next === 32 && (!scan.prefilter || mayStartStreet(text, token.end))) || next === 44 || isLetterCode(next)) {
-      for (const pattern of [englishStreet, romanceStreet]) {
+      for (const pattern of streetPatterns) {
         pattern.lastIndex = token.end;
         const match = pattern.exec(text);
         if (match !== null) {

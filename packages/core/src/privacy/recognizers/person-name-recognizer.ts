@@ -106,6 +106,16 @@ function wordBefore(text: string, end: number): string {
   return begin === end ? '' : text.slice(begin, end).toLowerCase();
 }
 
+// First letters of the salutations (any case).
+const salutationInitials = new Set([...'bcdeglqs'].map((letter) => letter.charCodeAt(0)));
+
+/** Whether the first character after leading white space can start a salutation. */
+function mayOpenWithSalutation(text: string): boolean {
+  let index = 0;
+  while (index < text.length && /\s/.test(text[index]!)) index += 1;
+  return salutationInitials.has(text.charCodeAt(index) | 0x20);
+}
+
 /** Whether `text` may introduce a name: the pre-filter, exported so tests can prove it never hides one. */
 export function mayIntroduceName(text: string): boolean {
   for (const pattern of capitalPatterns) {
@@ -162,7 +172,8 @@ export const personNameRecognizer: PiiRecognizer = {
           scan.add('person-name', 'person-name', name.start, name.end, 0.8);
       }
     }
-    const salutation = salutations.exec(text.slice(0, 80));
+    // Both checks below read a slice of the text; most texts fail them at a character that needs none.
+    const salutation = mayOpenWithSalutation(text) ? salutations.exec(text.slice(0, 80)) : null;
     if (salutation !== null) {
       const name = nameAt(scan, salutation[0].length);
       if (name !== undefined && !notSalutationNames.has(name.words[0]!)) {
@@ -171,6 +182,7 @@ export const personNameRecognizer: PiiRecognizer = {
     }
     // A signature: a closing, then a line that is only a name, at the end of the message.
     const tailStart = Math.max(0, text.length - 160);
+    if (text.indexOf('\n', tailStart) === -1) return;
     const tail = text.slice(tailStart).trimEnd();
     const lastBreak = tail.lastIndexOf('\n');
     if (lastBreak > 0 && closings.test(tail.slice(0, lastBreak + 1))) {

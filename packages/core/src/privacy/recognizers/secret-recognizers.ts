@@ -130,6 +130,8 @@ function isLetterCode(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 34 || code === 39;
 }
 
+const assignmentOperators = [':', '='];
+
 /**
  * Secrets in assignments: `password: …`, `DB_PASSWORD=…`, `"client_secret": "…"`, and high-entropy values assigned
  * to names such as `api_key`, `token` or `secret`; also `Authorization: Bearer …` headers.
@@ -139,7 +141,7 @@ export const secretAssignmentRecognizer: PiiRecognizer = {
   kind: 'secret',
   scanText(scan) {
     const text = scan.text;
-    for (const operator of [':', '=']) {
+    for (const operator of assignmentOperators) {
       for (let index = text.indexOf(operator); index !== -1; index = text.indexOf(operator, index + 1)) {
         // A name ends right before the operator (spaces and a closing quote allowed): "10:30" is not an assignment.
         let nameEnd = index;
