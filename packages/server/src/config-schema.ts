@@ -186,6 +186,8 @@ export const configSchema = z.strictObject({
       authToken: secretSchema.optional(),
       bodyLimitBytes: positiveInt.optional(),
       keys: z.array(apiKeySchema).optional(),
+      headersTimeoutMs: positiveInt.optional(),
+      maxConnectionsPerAddress: positiveInt.optional(),
     })
     .optional(),
 });

@@ -44,6 +44,20 @@ export interface GatewayOptions {
   bodyLimitBytes?: number;
   /** Receives one line per request (method, path, status, target, duration); never prompts or tokens. */
   log?: (line: string) => void;
+  /**
+   * A client must send its request headers within this many ms of connecting (or of the previous request on a
+   * keep-alive connection), else it gets 408 and its socket is closed. Node's default is 60 s, checked every 30 s, so
+   * sockets that never finish their headers (slowloris) were held for 60–90 s; default here 5000, checked every second.
+   */
+  headersTimeoutMs?: number;
+  /** The whole request (headers and body) must arrive within this many ms. Default 30 000. Responses are not limited. */
+  requestTimeoutMs?: number;
+  /**
+   * Open connections allowed per client address; connections over it are closed at once, so one address cannot take
+   * every socket while the others are still served. Default 64. Behind a reverse proxy every client has the proxy's
+   * address: raise it (or pass `Infinity`) there and cap per client at the proxy.
+   */
+  maxConnectionsPerAddress?: number;
   /** How long `close()` waits for in-flight requests and streams before cutting them off, in ms. Default 10 000. */
   shutdownGraceMs?: number;
 }
@@ -521,6 +535,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function handle(request: IncomingMessage, response: ServerResponse) {
+    request.socket.setTimeout(0);
     const startedAt = performance.now();
     const state: RequestState = {};
     const task = dispatch(request, response, state)
@@ -541,9 +556,37 @@ export function createGateway(options: GatewayOptions): Gateway {
     inFlight.add(task);
   }
 
-  const server = createServer(handle);
-  // Node's default keep-alive timeout (5 s) is shorter than many clients'; idle sockets close on shutdown anyway.
-  server.keepAliveTimeout = 65_000;
+  const headersTimeout = options.headersTimeoutMs ?? 5000;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout),
+      // How often Node looks for requests past those timeouts (default 30 s, which would add up to 30 s to each).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      // Node's default keep-alive timeout (5 s) is shorter than many clients'; idle sockets close on shutdown anyway.
+      keepAliveTimeout: 65_000,
+    },
+    handle,
+  );
+  const maxPerAddress = options.maxConnectionsPerAddress ?? 64;
+  const connectionsPerAddress = new Map<string, number>();
+  server.on('connection', (socket) => {
+    // A socket that never sends a byte is not a request yet, so headersTimeout does not see it: one timer until its
+    // first request arrives (handle() clears it).
+    socket.setTimeout(headersTimeout, () => socket.destroy());
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (connectionsPerAddress.get(address) ?? 0) + 1;
+    if (count > maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    connectionsPerAddress.set(address, count);
+    socket.once('close', () => {
+      const left = (connectionsPerAddress.get(address) ?? 1) - 1;
+      if (left > 0) connectionsPerAddress.set(address, left);
+      else connectionsPerAddress.delete(address);
+    });
+  });
 
   return {
     server,

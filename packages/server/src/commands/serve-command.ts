@@ -79,6 +79,10 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   const gateway = createGateway({
     router: built.router,
     ...(keys.length > 0 ? { keys, ...(built.store ? { store: built.store } : {}) } : {}),
+    ...(config.gateway?.headersTimeoutMs ? { headersTimeoutMs: config.gateway.headersTimeoutMs } : {}),
+    ...(config.gateway?.maxConnectionsPerAddress
+      ? { maxConnectionsPerAddress: config.gateway.maxConnectionsPerAddress }
+      : {}),
     ...(authToken ? { authToken } : {}),
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),

@@ -1,0 +1,75 @@
+import { connect, type Socket } from 'node:net';
+import { createRouter } from '@switchyard/core';
+import { createScriptedTarget } from '@switchyard/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../src/index.js';
+import { createGateway } from '../src/index.js';
+
+// Loopback 127.0.0.0/8 lets a test be several client addresses: the stalling clients come from 127.0.0.2.
+function openFrom(port: number, localAddress: string, send: string | undefined): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => {
+      if (send !== undefined) socket.write(send);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+const closed = (socket: Socket) =>
+  socket.destroyed || socket.readyState === 'closed'
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+describe('gateway connection hygiene (the router answers from a scripted in-process target)', () => {
+  let gateway: Gateway;
+  let port: number;
+  let url: string;
+  const router = createRouter({ targets: { device: createScriptedTarget({ script: [{ text: 'hello' }] }) } });
+
+  beforeAll(async () => {
+    gateway = createGateway({ router, headersTimeoutMs: 1000, maxConnectionsPerAddress: 50 });
+    url = await gateway.listen({ port: 0 });
+    port = Number(new URL(url).port);
+  });
+  afterAll(async () => {
+    await gateway?.close({ graceMs: 100 });
+    await router.dispose();
+  });
+
+  it('drops 200 clients that never finish their headers within seconds, capped per address, and serves others meanwhile', async () => {
+    const startedAt = performance.now();
+    // Half send a partial request line and headers, half send nothing at all.
+    const stalling = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        openFrom(port, '127.0.0.2', index % 2 === 0 ? 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n' : undefined),
+      ),
+    );
+    const ends = stalling.map((socket) => {
+      socket.on('error', () => undefined);
+      return closed(socket).then(() => performance.now() - startedAt);
+    });
+    // Another client address is served while they stall.
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+    });
+    expect(response.status).toBe(200);
+    const times = await Promise.all(ends);
+    const sorted = [...times].sort((a, b) => a - b);
+    // 150 were over the per-address cap: closed on arrival, long before the headers timeout.
+    expect(sorted.filter((ms) => ms < 900)).toHaveLength(150);
+    console.info(
+      `[connection-hygiene] over-cap sockets closed after ${sorted[149]!.toFixed(0)} ms at most; ` +
+        `stalled sockets closed after ${sorted[150]!.toFixed(0)}-${sorted[199]!.toFixed(0)} ms (headers timeout 1000 ms)`,
+    );
+    // Once they are gone, the address may connect again.
+    const again = await openFrom(port, '127.0.0.2', 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const reply = await new Promise<string>((resolve) => {
+      let text = '';
+      again.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      again.once('close', () => resolve(text));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
