@@ -187,6 +187,7 @@ export function createRouter(options: RouterOptions): Router {
   let rules: CompiledRule[] = compileRules(policy.rules);
   let requestCounter = 0;
   const remoteShare = new RemoteShareWindow(policy.quality.remoteShareWindow);
+  let sharedShare: { share: number; size: number } | undefined;
   if (!ownStore) budget.refresh(policy).catch(storeError);
 
   const probes = new HealthProbes(clock, (result) => events.emit('probe', result));
@@ -302,7 +303,7 @@ export function createRouter(options: RouterOptions): Router {
         : Number.POSITIVE_INFINITY,
       difficulty: options.difficulty,
       allowedTargets,
-      remoteShare: { share: remoteShare.share, size: remoteShare.size },
+      remoteShare: sharedShare ?? { share: remoteShare.share, size: remoteShare.size },
     });
   };
 
@@ -311,7 +312,17 @@ export function createRouter(options: RouterOptions): Router {
     const primary = decided.plan[0];
     if (primary === undefined) return;
     const other = primary.locality === 'local' ? 'remote' : 'local';
-    if (decided.plan.some((entry) => entry.locality === other)) remoteShare.record(primary.locality === 'remote');
+    if (!decided.plan.some((entry) => entry.locality === other)) return;
+    const remote = primary.locality === 'remote';
+    remoteShare.record(remote);
+    // With a shared store the window is every replica's; plan() reads the store's last answer (this one's until then).
+    if (!ownStore) {
+      store
+        .recordRemoteShare({ key: 'remote-share', remote, capacity: policy.quality.remoteShareWindow })
+        .then((state) => {
+          sharedShare = state;
+        }, storeError);
+    }
   };
 
   // A remote target that reported itself unavailable (its endpoint refused a connection, say) is excluded from every

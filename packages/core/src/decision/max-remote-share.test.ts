@@ -2,6 +2,7 @@ import type { GenerateRequest } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
 import type { PolicyInput } from '../policy/policy.js';
+import { createMemoryStateStore } from '../state/create-memory-state-store.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 import { RemoteShareWindow } from './remote-share-window.js';
 
@@ -101,5 +102,34 @@ describe('RemoteShareWindow', () => {
     window.record(true);
     expect(window.size).toBe(3);
     expect(window.share).toBeCloseTo(2 / 3);
+  });
+
+  it('shares the window between routers on one store: one router’s remote requests count for the other', async () => {
+    const store = createMemoryStateStore();
+    const make = () =>
+      createRouter({
+        targets: {
+          device: createScriptedTarget({ id: 'device', locality: 'local' }),
+          gpu: createScriptedTarget({
+            id: 'gpu',
+            locality: 'remote',
+            capabilities: { price: { inputPer1M: 1, outputPer1M: 1 } },
+          }),
+        },
+        policy: { quality: { threshold: 0.5, maxRemoteShare: 0.5 } },
+        difficulty: (prompt) => (prompt.includes('prove') ? 0.9 : 0.1),
+        store,
+      });
+    const [a, b] = [make(), make()];
+    expect(await answeredBy(a, hard())).toBe('gpu'); // shared window: 1 remote of 1
+    // b runs one easy request locally; its own window alone would be 0 remote of 1, the shared one is 1 of 2.
+    expect(await answeredBy(b, easy())).toBe('device');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    // At the cap: difficulty does not promote the GPU on b either.
+    expect(b.plan(hard()).plan[0]?.target).toBe('device');
+    expect(await store.recordRemoteShare({ key: 'remote-share', remote: false, capacity: 200 })).toEqual({
+      share: 1 / 3,
+      size: 3,
+    });
   });
 });
