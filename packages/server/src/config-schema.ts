@@ -188,6 +188,10 @@ export const configSchema = z.strictObject({
       keys: z.array(apiKeySchema).optional(),
       headersTimeoutMs: positiveInt.optional(),
       maxConnectionsPerAddress: positiveInt.optional(),
+      /** `GET /metrics` without the bearer token (default false: the same auth as the API). */
+      metricsPublic: z.boolean('expected true or false').optional(),
+      /** `text` (default) or `json` (pino); `--log-format` wins. */
+      logFormat: z.enum(['text', 'json'], 'expected "text" or "json"').optional(),
     })
     .optional(),
 });

@@ -2,12 +2,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { GenerateRequest, StateStore, ToolCall, Usage } from '@switchyard/contract';
 import { InvalidRequestError } from '@switchyard/contract';
 import type { RouteOptions, Router, RouteSummary } from '@switchyard/core';
 import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
+import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
+import { formatTextLine, requestIdOf } from './gateway-logger.js';
+import { GatewayMetrics, knownRoutes } from './gateway-metrics.js';
+import type { ServerTrace } from './gateway-tracing.js';
+import { endServerTrace, gatewayTracer, startServerTrace } from './gateway-tracing.js';
 import type { HttpError } from './http-errors.js';
 import { httpError, toHttpError } from './http-errors.js';
 import { autoModel, parseChatCompletionBody } from './openai-request.js';
@@ -20,8 +26,8 @@ export interface GatewayOptions {
   /** The router every request goes through. The gateway does not dispose it. */
   router: Router;
   /**
-   * When set, `/v1/*` requires `Authorization: Bearer <authToken>`; `/health` stays open. The token is compared in
-   * constant time and never logged or echoed.
+   * When set, `/v1/*` and `/metrics` require `Authorization: Bearer <authToken>`; `/health` stays open. The token is
+   * compared in constant time and never logged or echoed.
    */
   authToken?: string;
   /**
@@ -40,9 +46,27 @@ export interface GatewayOptions {
    * enforce one limit together. Default: a new in-memory store (this process only).
    */
   store?: StateStore;
+  /**
+   * `GET /metrics` in the Prometheus text format (through OpenTelemetry's Prometheus exporter): requests by status,
+   * latency and time-to-first-token histograms, tokens, spend, circuit state, in-flight calls and queue depth per
+   * target. Default `true`, behind `authToken` like the API; `{ public: true }` serves it without auth (for a
+   * scraper on a private network); `false` turns it off (404).
+   */
+  metrics?: boolean | { public?: boolean };
+  /**
+   * Structured request log: one `info` call per request with a {@link RequestLogEntry} (request id, method, path,
+   * status, target, duration, tokens, trace id; never prompts, headers or keys). `createJsonLogger()` gives a pino
+   * logger that writes it as JSON lines.
+   */
+  logger?: GatewayLogger;
+  /**
+   * The SERVER spans of `/v1/*` requests (children of an incoming `traceparent`; the router's request span becomes
+   * their child). Default: the globally registered tracer provider, a no-op when none is.
+   */
+  tracerProvider?: TracerProvider;
   /** Largest accepted request body in bytes; larger bodies get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
-  /** Receives one line per request (method, path, status, target, duration); never prompts or tokens. */
+  /** Receives one text line per request (request id, method, path, status, target, duration); never prompts or keys. */
   log?: (line: string) => void;
   /**
    * A client must send its request headers within this many ms of connecting (or of the previous request on a
@@ -148,6 +172,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const inFlight = new Set<Promise<void>>();
   let closing = false;
   let url: string | undefined;
+  const metricsOption = options.metrics ?? true;
+  // Counted from the first line of `handle`, so a scrape sees itself among the requests in flight.
+  let active = 0;
+  const metrics = metricsOption === false ? undefined : new GatewayMetrics(router, () => active);
+  const metricsPublic = typeof metricsOption === 'object' && metricsOption.public === true;
+  const tracer = gatewayTracer(options.tracerProvider);
 
   /** Whether the request may use `/v1/*`, and which API key it presented (when it was one of `keys`). */
   function authorize(request: IncomingMessage): { ok: boolean; key?: ApiKey } {
@@ -268,6 +298,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const routed: GenerateRequest = translated.request;
     // Pinning goes through the router, so privacy, capability and device checks still apply to the pinned target.
     const routeOptions: RouteOptions = resolved.pinned === undefined ? {} : { targets: [resolved.pinned] };
+    const traceContext = state.trace?.traceContext;
+    if (traceContext) routeOptions.traceContext = traceContext;
 
     const controller = new AbortController();
     const onClose = () => {
@@ -314,6 +346,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const target = result.route.target;
     state.target = target;
     if (state.key) limiter?.record(state.key, result.usage, result.route.costUsd);
+    state.route = result.route;
+    state.usage = result.usage;
     const message: Record<string, unknown> = {
       role: 'assistant',
       content: result.text === '' && result.toolCalls.length > 0 ? null : result.text,
@@ -406,6 +440,7 @@ export function createGateway(options: GatewayOptions): Gateway {
               locality = primary?.locality;
             } else {
               summary = part.route;
+              state.route = part.route;
             }
             break;
           case 'failover':
@@ -429,6 +464,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           }
           case 'usage':
             usage = part.usage;
+            state.usage = part.usage;
             break;
           case 'finish':
             start();
@@ -497,6 +533,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     target?: string;
     status?: number;
     sentText?: boolean;
+    trace?: ServerTrace;
+    route?: RouteSummary;
+    usage?: Usage;
   }
 
   async function dispatch(request: IncomingMessage, response: ServerResponse, state: RequestState) {
@@ -518,6 +557,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     }
     if ('key' in access && access.key) state.key = access.key;
+    if (path === '/metrics') {
+      if (!metrics) {
+        request.resume();
+        return sendError(response, httpError(404, `No route for ${method} ${path}`, { code: 'not_found' }));
+      }
+      if (method !== 'GET') return methodNotAllowed(response, 'GET');
+      if (!metricsPublic && !authorize(request).ok) {
+        return sendError(
+          response,
+          httpError(401, 'Missing or invalid bearer token: send Authorization: Bearer <gateway token>', {
+            code: 'invalid_api_key',
+            headers: { 'www-authenticate': 'Bearer' },
+          }),
+        );
+      }
+      return metrics.serve(request, response);
+    }
     if (path === '/v1/models') {
       if (method !== 'GET') return methodNotAllowed(response, 'GET');
       return models(response);
@@ -537,20 +593,34 @@ export function createGateway(options: GatewayOptions): Gateway {
   function handle(request: IncomingMessage, response: ServerResponse) {
     request.socket.setTimeout(0);
     const startedAt = performance.now();
+    active += 1;
     const state: RequestState = {};
+    const requestId = requestIdOf(request.headers['x-request-id']);
+    // Set before any writeHead, so every answer (errors and event streams included) echoes it.
+    response.setHeader('x-request-id', requestId);
+    const method = request.method ?? 'GET';
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const route = (knownRoutes as readonly string[]).includes(path) ? path : 'other';
+    // Scrapes and health checks are not traced: they would drown the traces people look for.
+    if (path.startsWith('/v1/')) state.trace = startServerTrace(tracer, request, route);
     const task = dispatch(request, response, state)
       .catch(() => {
         sendError(response, httpError(500, 'Internal error in the Switchyard gateway', { code: 'internal' }));
       })
       .finally(() => {
         inFlight.delete(task);
-        if (options.log) {
-          const status = state.status ?? response.statusCode;
-          const ms = (performance.now() - startedAt).toFixed(0);
-          const aborted = response.writableFinished ? '' : ' (client closed)';
-          options.log(
-            `${request.method} ${(request.url ?? '/').split('?')[0]} ${status} ${state.target ?? '-'} ${ms}ms${aborted}`,
-          );
+        active -= 1;
+        const status = state.status ?? response.statusCode;
+        const durationMs = performance.now() - startedAt;
+        metrics?.recordRequest(method, route, status, durationMs / 1000);
+        if (state.route?.target !== undefined) {
+          metrics?.recordAnswer(state.route.target, state.route.ttftMs, state.usage);
+        }
+        if (state.trace) endServerTrace(state.trace, status, requestId);
+        if (options.log || options.logger) {
+          const entry = logEntry(requestId, method, path, status, durationMs, state, !response.writableFinished);
+          options.logger?.info(entry, 'request');
+          options.log?.(formatTextLine(entry));
         }
       });
     inFlight.add(task);
@@ -619,6 +689,32 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.closeAllConnections();
       await closed;
       if (ownLimitStore) await limitStore?.close();
+      await metrics?.shutdown();
     },
   };
+}
+
+function logEntry(
+  requestId: string,
+  method: string,
+  path: string,
+  status: number,
+  durationMs: number,
+  state: { target?: string; route?: RouteSummary; usage?: Usage; trace?: ServerTrace; key?: ApiKey },
+  clientClosed: boolean,
+): RequestLogEntry {
+  const entry: RequestLogEntry = { requestId, method, path, status, durationMs: Math.round(durationMs * 10) / 10 };
+  const target = state.route?.target ?? state.target;
+  if (target !== undefined) entry.target = target;
+  if (state.route?.locality !== undefined) entry.locality = state.route.locality;
+  if (state.route?.ttftMs !== undefined) entry.ttftMs = state.route.ttftMs;
+  if (state.usage) {
+    entry.inputTokens = state.usage.inputTokens;
+    entry.outputTokens = state.usage.outputTokens;
+  }
+  if (state.route?.costUsd !== undefined) entry.costUsd = state.route.costUsd;
+  if (state.key) entry.apiKey = state.key.name;
+  if (clientClosed) entry.clientClosed = true;
+  if (state.trace?.traceId !== undefined) entry.traceId = state.trace.traceId;
+  return entry;
 }

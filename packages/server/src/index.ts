@@ -1,7 +1,8 @@
 /**
  * `@switchyard/server` puts the Switchyard router behind the OpenAI API, so any app that speaks it can use hybrid
  * edge/cloud routing unchanged: `createGateway({ router })` serves `POST /v1/chat/completions` (streaming, tools,
- * `response_format`), `GET /v1/models` and `GET /health`, and says in every answer where it ran. `loadConfig` and
+ * `response_format`), `GET /v1/models`, `GET /health` and `GET /metrics` (Prometheus), and says in every answer where
+ * it ran. `loadConfig` and
  * `createRouterFromConfig` turn a `switchyard.config.json` into targets and a router; `runCli` is the `switchyard`
  * command (serve, plan, models pull, doctor, eval-router).
  */
@@ -19,6 +20,8 @@ export type { RouterFromConfig, RouterFromConfigOptions } from './create-router-
 export { apiKeysFromConfig, createRouterFromConfig } from './create-router-from-config.js';
 export type { CreateTargetsOptions } from './create-targets-from-config.js';
 export { createTargetsFromConfig } from './create-targets-from-config.js';
+export type { GatewayLogger, LogFormat, RequestLogEntry } from './gateway-logger.js';
+export { createJsonLogger } from './gateway-logger.js';
 export type { SwitchyardConfig } from './load-config.js';
 export { loadConfig, parseConfig } from './load-config.js';
 export type { ChatCompletionBody, TranslatedChatRequest } from './openai-request.js';

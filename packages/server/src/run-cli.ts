@@ -12,9 +12,11 @@ import { serveCommand } from './commands/serve-command.js';
 const usage = `Usage: switchyard <command> [options]
 
 Commands:
-  serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb] [--quiet]
-      Serve the OpenAI-compatible gateway (POST /v1/chat/completions, GET /v1/models, GET /health).
-      The auth token may also come from SWITCHYARD_AUTH_TOKEN.
+  serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb]
+        [--log-format text|json] [--quiet]
+      Serve the OpenAI-compatible gateway (POST /v1/chat/completions, GET /v1/models, GET /health,
+      GET /metrics in the Prometheus text format). The auth token may also come from SWITCHYARD_AUTH_TOKEN.
+      One log line per request on stderr: text, or JSON with --log-format json.
   plan --config <file> --request <file|-> [--signals <file>] [--json]
       Dry-run the routing decision for one chat-completions body. Loads no model, opens no connection.
       Exit code 2 when no target is eligible.
@@ -102,6 +104,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
         host: { type: 'string' },
         'auth-token': { type: 'string' },
         'body-limit': { type: 'string' },
+        'log-format': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
       });
       if (values.help) return help(io);
@@ -113,6 +116,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
           ...(values.host === undefined ? {} : { host: values.host }),
           ...(values['auth-token'] === undefined ? {} : { authToken: values['auth-token'] }),
           ...(values['body-limit'] === undefined ? {} : { bodyLimit: values['body-limit'] }),
+          ...(values['log-format'] === undefined ? {} : { logFormat: values['log-format'] }),
           quiet: values.quiet === true,
         },
         io,

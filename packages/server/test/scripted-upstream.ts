@@ -1,12 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A minimal OpenAI-compatible upstream that streams `words` one SSE chunk every `intervalMs`, so a test can act
- * while a stream is in flight. Non-streaming requests get the words joined.
+ * while a stream is in flight. Non-streaming requests get the words joined. Records each request's headers.
  */
 export async function startSlowUpstream(options: { words: string[]; intervalMs: number }) {
+  const headers: IncomingHttpHeaders[] = [];
   const server: Server = createServer((request, response) => {
+    headers.push(request.headers);
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', async () => {
@@ -49,6 +51,7 @@ export async function startSlowUpstream(options: { words: string[]; intervalMs: 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     baseURL: `${url}/v1`,
+    headers,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

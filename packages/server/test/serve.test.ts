@@ -128,6 +128,56 @@ describe('switchyard serve (in process)', () => {
     expect(result.stdout + result.stderr).not.toContain('flag-token-111');
   });
 
+  it('--log-format json writes one pino JSON line per request on stderr, with the x-request-id, and no secrets', async () => {
+    const config = await files.json('json-log.json', {
+      targets: {
+        remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow', apiKey: 'sk-json-log-upstream-5555' },
+      },
+      gateway: { metricsPublic: true },
+    });
+    const stop = new AbortController();
+    let url: string | undefined;
+    const serving = run(
+      ['serve', '--config', config, '--port', '0', '--auth-token', 'json-log-token-4444', '--log-format', 'json'],
+      { env: {}, signal: stop.signal, onListening: (listening) => (url = listening) },
+    );
+    let requestId: string | null = null;
+    try {
+      await expect.poll(() => url, { timeout: 30_000 }).toBeDefined();
+      const answer = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer json-log-token-4444', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'remote', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(answer.status).toBe(200);
+      await answer.text();
+      requestId = answer.headers.get('x-request-id');
+      // gateway.metricsPublic: the scrape needs no token.
+      expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    } finally {
+      stop.abort();
+    }
+    const result = await serving;
+    expect(result.code).toBe(0);
+    const lines = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.path)).toEqual(['/v1/chat/completions', '/metrics']);
+    expect(lines[0]).toMatchObject({ msg: 'request', requestId, status: 200, target: 'remote', method: 'POST' });
+    expect(result.stdout + result.stderr).not.toContain('json-log-token-4444');
+    expect(result.stdout + result.stderr).not.toContain('sk-json-log-upstream-5555');
+  });
+
+  it('refuses a --log-format other than text or json before loading anything', async () => {
+    const config = await files.json('bad-log-format.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+    });
+    const result = await run(['serve', '--config', config, '--port', '0', '--log-format', 'xml'], { env: {} });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--log-format: expected "text" or "json", got "xml"');
+  });
+
   it("names the unset variable of the config's gateway.authToken and refuses to start", async () => {
     const config = await files.json('env-token.json', {
       targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },

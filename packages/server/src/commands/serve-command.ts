@@ -3,6 +3,8 @@ import { CliError, exitCodes } from '../cli-io.js';
 import { createGateway } from '../create-gateway.js';
 import { apiKeysFromConfig, createRouterFromConfig } from '../create-router-from-config.js';
 import { resolveSecret } from '../create-targets-from-config.js';
+import type { LogFormat } from '../gateway-logger.js';
+import { createJsonLogger } from '../gateway-logger.js';
 import { loadConfig } from '../load-config.js';
 
 /** Options of the `serve` command, as parsed from the command line. */
@@ -12,7 +14,17 @@ export interface ServeCommandOptions {
   host?: string;
   authToken?: string;
   bodyLimit?: string;
+  /** `text` or `json`. */
+  logFormat?: string;
   quiet?: boolean;
+}
+
+function parseLogFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'text' && value !== 'json') {
+    throw new CliError(`--log-format: expected "text" or "json", got "${value}"`);
+  }
+  return value;
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -60,6 +72,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   const env = io.env ?? process.env;
   const config = await loadConfig(options.config, io.cwd === undefined ? {} : { cwd: io.cwd });
   const port = parsePort(options.port) ?? config.gateway?.port ?? 8787;
+  const logFormat = parseLogFormat(options.logFormat) ?? config.gateway?.logFormat ?? 'text';
   const host = options.host ?? config.gateway?.host ?? '127.0.0.1';
   const bodyLimitBytes = parseBytes(options.bodyLimit) ?? config.gateway?.bodyLimitBytes;
   const authToken =
@@ -73,7 +86,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   }
   const keys = apiKeysFromConfig(config, env);
   const built = await createRouterFromConfig(config, { env });
-  const log = options.quiet ? undefined : (line: string) => io.stderr.write(`${line}\n`);
+  const log = options.quiet || logFormat !== 'text' ? undefined : (line: string) => io.stderr.write(`${line}\n`);
+  const logger = options.quiet || logFormat !== 'json' ? undefined : createJsonLogger(io.stderr);
   // A replica that lost its shared Redis keeps serving on local state; operators must see that it did.
   built.router.on('store', (event) => io.stderr.write(`store ${event.type}: ${event.message}\n`));
   const gateway = createGateway({
@@ -86,6 +100,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
     ...(authToken ? { authToken } : {}),
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),
+    ...(logger ? { logger } : {}),
+    ...(config.gateway?.metricsPublic ? { metrics: { public: true } } : {}),
   });
   let url: string;
   try {

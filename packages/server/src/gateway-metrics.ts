@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Attributes, Counter, Histogram, MeterProvider as MeterProviderApi } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { Usage } from '@switchyard/contract';
+import type { Router } from '@switchyard/core';
+
+/** The HTTP routes the gateway knows; anything else is reported as `other`, so a scanner cannot blow up cardinality. */
+export const knownRoutes = ['/v1/chat/completions', '/v1/models', '/health', '/metrics'] as const;
+
+/** Buckets for request latency and time to first token, in seconds (the HTTP semantic conventions' advice, widened). */
+const secondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 120];
+
+const circuitStates = ['closed', 'open', 'half-open'] as const;
+
+/**
+ * The gateway's metrics, kept in its own OpenTelemetry `MeterProvider` whose reader is the real
+ * `@opentelemetry/exporter-prometheus` exporter (its HTTP server not started: the gateway serves `/metrics` itself,
+ * behind its own auth). Requests by status (`http.server.request.duration` is a histogram, so its `_count` series is
+ * the request count; `switchyard.gateway.requests` counts the same by status for simple dashboards), time to first
+ * token and tokens by target; spend, circuit state, in-flight calls and queue depth per target are read from
+ * `router.stats()` at scrape time.
+ */
+export class GatewayMetrics {
+  readonly meterProvider: MeterProviderApi;
+  readonly #provider: MeterProvider;
+  readonly #exporter: PrometheusExporter;
+  readonly #duration: Histogram;
+  readonly #requests: Counter;
+  readonly #timeToFirstToken: Histogram;
+  readonly #tokens: Counter;
+  readonly #attributes = new Map<string, Attributes>();
+
+  constructor(router: Router, inFlightRequests: () => number) {
+    this.#exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+    this.#provider = new MeterProvider({ readers: [this.#exporter] });
+    this.meterProvider = this.#provider;
+    const meter = this.#provider.getMeter('@switchyard/server');
+    this.#duration = meter.createHistogram('http.server.request.duration', {
+      description: 'Duration of HTTP requests to the gateway, to the last byte of the answer',
+      unit: 's',
+      advice: { explicitBucketBoundaries: secondsBuckets },
+    });
+    this.#requests = meter.createCounter('switchyard.gateway.requests', {
+      description: 'Requests the gateway answered, by route and HTTP status',
+      unit: '{request}',
+    });
+    this.#timeToFirstToken = meter.createHistogram('switchyard.gateway.time_to_first_token', {
+      description: 'Time to the first token of the answering attempt, as the router measured it, by target',
+      unit: 's',
+      advice: { explicitBucketBoundaries: secondsBuckets },
+    });
+    this.#tokens = meter.createCounter('switchyard.gateway.tokens', {
+      description: 'Tokens of answered chat requests, by target and token type',
+      unit: '{token}',
+    });
+    meter
+      .createObservableGauge('switchyard.gateway.in_flight', {
+        description: 'Requests the gateway is handling now',
+        unit: '{request}',
+      })
+      .addCallback((result) => result.observe(inFlightRequests()));
+    const spend = meter.createObservableCounter('switchyard.target.spend', {
+      description: 'US dollars spent on each target since the router started',
+      unit: 'USD',
+    });
+    const circuit = meter.createObservableGauge('switchyard.target.circuit.state', {
+      description: "Each target's circuit breaker: 1 for its current state, 0 for the others",
+    });
+    const inFlight = meter.createObservableGauge('switchyard.target.in_flight', {
+      description: 'Calls running on each target now',
+      unit: '{call}',
+    });
+    const queueDepth = meter.createObservableGauge('switchyard.target.queue.depth', {
+      description: "Requests waiting in each local target's queue",
+      unit: '{request}',
+    });
+    meter.addBatchObservableCallback(
+      (observer) => {
+        let stats: ReturnType<Router['stats']>;
+        try {
+          stats = router.stats();
+        } catch {
+          return;
+        }
+        for (const [target, entry] of Object.entries(stats)) {
+          const attributes = { 'switchyard.route.target': target, 'switchyard.route.locality': entry.locality };
+          observer.observe(spend, entry.spentUsd, attributes);
+          observer.observe(inFlight, entry.inFlight, attributes);
+          observer.observe(queueDepth, entry.queueDepth, attributes);
+          for (const state of circuitStates) {
+            observer.observe(circuit, entry.circuit === state ? 1 : 0, {
+              ...attributes,
+              'switchyard.circuit.state': state,
+            });
+          }
+        }
+      },
+      [spend, circuit, inFlight, queueDepth],
+    );
+  }
+
+  /** One finished request: method, known route (else `other`), status and seconds. */
+  recordRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let attributes = this.#attributes.get(key);
+    if (!attributes) {
+      attributes = { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status };
+      this.#attributes.set(key, attributes);
+    }
+    this.#duration.record(seconds, attributes);
+    this.#requests.add(1, attributes);
+  }
+
+  /** A chat request that got an answer: its time to first token and its tokens, by the target that answered. */
+  recordAnswer(target: string, ttftMs: number | undefined, usage: Usage | undefined): void {
+    const attributes = { 'switchyard.route.target': target };
+    if (ttftMs !== undefined) this.#timeToFirstToken.record(ttftMs / 1000, attributes);
+    if (usage) {
+      this.#tokens.add(usage.inputTokens, { ...attributes, 'gen_ai.token.type': 'input' });
+      this.#tokens.add(usage.outputTokens, { ...attributes, 'gen_ai.token.type': 'output' });
+    }
+  }
+
+  /** Writes the Prometheus text exposition of every metric above. */
+  serve(request: IncomingMessage, response: ServerResponse): void {
+    this.#exporter.getMetricsRequestHandler(request, response);
+  }
+
+  shutdown(): Promise<void> {
+    return this.#provider.shutdown();
+  }
+}
