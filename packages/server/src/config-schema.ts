@@ -54,7 +54,11 @@ const llamaCppTargetSchema = z
 
 const openAITargetSchema = z.strictObject({
   adapter: z.literal('openai'),
-  baseURL: httpUrl,
+  /**
+   * The endpoint, or several equal replicas of it: a list makes one pool target (least requests in flight weighted
+   * by time to first token, per-replica health, conversations kept on one replica).
+   */
+  baseURL: z.union([httpUrl, z.array(httpUrl).min(1, 'expected at least one URL')]),
   model: z.string('expected the model name the server serves').min(1),
   apiKey: secretSchema.optional(),
   headers: z.record(z.string(), secretSchema).optional(),

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { createPoolTarget } from '@switchyard/adapter-utils';
 import type { InputProblem, Target, TargetCapabilities } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
 import { loadAdapterFactory } from './adapters.js';
@@ -161,7 +162,20 @@ export async function createTargetsFromConfig(
     }
     try {
       const factory = await loadAdapterFactory(target.adapter, name);
-      targets[name] = applyDeclared(factory(adapterSettings(target, { baseDir: config.baseDir, env })), target);
+      const context = { baseDir: config.baseDir, env };
+      if (target.adapter === 'openai' && Array.isArray(target.baseURL)) {
+        // One target per replica URL, spread over by a pool; the router sees one target.
+        const replicas: Record<string, Target> = {};
+        target.baseURL.forEach((baseURL, index) => {
+          const host = new URL(baseURL).host;
+          replicas[host in replicas ? `${host}#${index}` : host] = factory(
+            adapterSettings({ ...target, baseURL }, context),
+          );
+        });
+        targets[name] = applyDeclared(createPoolTarget({ replicas, id: `pool:${name}` }), target);
+      } else {
+        targets[name] = applyDeclared(factory(adapterSettings(target, context)), target);
+      }
     } catch (error) {
       const rooted = rootProblems(name, error);
       if (!rooted) throw error;

@@ -1,0 +1,129 @@
+import type { StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
+import { ConnectionError } from '@switchyard/contract';
+import { describe, expect, it } from 'vitest';
+import { createPoolTarget } from './create-pool-target.js';
+
+/** An in-memory stand-in for one replica endpoint: answers after `delayMs`, or fails while `down`. */
+function standIn(name: string, options: { delayMs?: number; breakAfterFirst?: boolean } = {}) {
+  const state = { down: false, calls: 0, status: { state: 'ready' } as TargetStatus };
+  const target: Target = {
+    specificationVersion: 'v1',
+    id: `stand-in:${name}`,
+    locality: 'remote',
+    capabilities: { contextWindow: 4096, maxOutputTokens: 256, tools: false, jsonSchema: false, images: false },
+    status: () => state.status,
+    async checkStatus() {
+      state.status = state.down ? { state: 'unavailable', code: 'unreachable', reason: 'down' } : { state: 'ready' };
+      return state.status;
+    },
+    async generate() {
+      throw new Error('not used');
+    },
+    async *stream(): AsyncGenerator<StreamPart> {
+      state.calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 2));
+      if (state.down) throw new ConnectionError({ url: `http://${name}.invalid/v1`, cause: new Error('ECONNREFUSED') });
+      yield { type: 'text-delta', text: name };
+      if (options.breakAfterFirst) throw new ConnectionError({ url: `http://${name}.invalid/v1` });
+      yield { type: 'usage', usage: { inputTokens: 1, outputTokens: 1 } };
+      yield { type: 'finish', finishReason: 'stop' };
+    },
+  };
+  return { target, state };
+}
+
+const call = (conversation: string): TargetCall => ({
+  messages: [{ role: 'user', content: conversation }],
+  maxTokens: 4,
+});
+
+describe('createPoolTarget (in-memory stand-in replicas)', () => {
+  it('spreads concurrent load over three equal replicas within ±10 % of even', async () => {
+    const replicas = { a: standIn('a'), b: standIn('b'), c: standIn('c') };
+    const pool = createPoolTarget({
+      replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target },
+      sticky: false,
+    });
+    await Promise.all(Array.from({ length: 300 }, (_, index) => pool.generate(call(`q${index}`))));
+    for (const replica of Object.values(replicas)) {
+      expect(replica.state.calls).toBeGreaterThanOrEqual(90);
+      expect(replica.state.calls).toBeLessThanOrEqual(110);
+    }
+    expect(Object.values(pool.replicaStats()).every((stats) => stats.inFlight === 0)).toBe(true);
+  });
+
+  it('moves a dead replica’s share to the others without failing a call, and takes it back once a probe finds it ready', async () => {
+    const replicas = { a: standIn('a'), b: standIn('b'), c: standIn('c') };
+    const pool = createPoolTarget({
+      replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target },
+      sticky: false,
+      failureThreshold: 2,
+      probeIntervalMs: 20,
+    });
+    replicas.b.state.down = true;
+    const results = await Promise.all(Array.from({ length: 60 }, (_, index) => pool.generate(call(`q${index}`))));
+    expect(results.every((result) => result.text === 'a' || result.text === 'c')).toBe(true);
+    expect(pool.replicaStats().b?.state).toBe('out');
+    const before = replicas.b.state.calls;
+    await Promise.all(Array.from({ length: 30 }, (_, index) => pool.generate(call(`r${index}`))));
+    expect(replicas.b.state.calls).toBe(before); // out of rotation: not even tried
+    replicas.b.state.down = false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pool.replicaStats().b?.state).toBe('in');
+    await Promise.all(Array.from({ length: 30 }, (_, index) => pool.generate(call(`s${index}`))));
+    expect(replicas.b.state.calls).toBeGreaterThan(before);
+    await pool.dispose?.();
+  });
+
+  it('keeps a conversation on one replica, and moves only a dead replica’s conversations', async () => {
+    const replicas = { a: standIn('a'), b: standIn('b'), c: standIn('c') };
+    const pool = createPoolTarget({ replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target } });
+    const conversations = Array.from({ length: 30 }, (_, index) => `conversation ${index}`);
+    const home = new Map<string, string>();
+    for (const conversation of conversations) home.set(conversation, (await pool.generate(call(conversation))).text);
+    // A later turn repeats the first user message, so it lands where the conversation started.
+    for (const conversation of conversations) {
+      const turn: TargetCall = {
+        messages: [
+          { role: 'user', content: conversation },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: 'and then?' },
+        ],
+      };
+      expect((await pool.generate(turn)).text).toBe(home.get(conversation));
+    }
+    expect(new Set(home.values()).size).toBe(3);
+    replicas.a.state.down = true;
+    for (const conversation of conversations) {
+      const answered = (await pool.generate(call(conversation))).text;
+      if (home.get(conversation) === 'a') expect(answered).not.toBe('a');
+      else expect(answered).toBe(home.get(conversation));
+    }
+  });
+
+  it('never replays output: a replica that breaks after its first token fails the call', async () => {
+    const broken = standIn('a', { breakAfterFirst: true });
+    const healthy = standIn('b');
+    const pool = createPoolTarget({ replicas: { a: broken.target, b: healthy.target }, sticky: false });
+    const errors: unknown[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      await pool.generate(call(`q${index}`)).catch((error: unknown) => errors.push(error));
+    }
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((error) => (error as { code?: string }).code === 'connection')).toBe(true);
+    expect(pool.replicaStats().a?.inFlight).toBe(0);
+  });
+
+  it('gives the slot back when the consumer stops reading', async () => {
+    const replica = standIn('a');
+    const pool = createPoolTarget({ replicas: { a: replica.target } });
+    for await (const part of pool.stream(call('q'))) {
+      if (part.type === 'text-delta') break;
+    }
+    expect(pool.replicaStats().a).toMatchObject({ inFlight: 0, failures: 0, state: 'in' });
+  });
+
+  it('names the setting when there is no replica', () => {
+    expect(() => createPoolTarget({ replicas: {} })).toThrow(/replicas: expected at least one replica/);
+  });
+});

@@ -1,0 +1,340 @@
+import type { GenerateResult, StreamPart, Target, TargetCall, TargetStatus, Usage } from '@switchyard/contract';
+import { AbortError, InvalidConfigError, SwitchyardError, toSwitchyardError } from '@switchyard/contract';
+
+/** Settings of {@link createPoolTarget}. */
+export interface PoolTargetSettings {
+  /** The replicas: equal targets (same model and capabilities) on different endpoints, by name. At least one. */
+  replicas: Record<string, Target>;
+  /** Shown as the pool's id. Default `pool:<first replica's id>`. */
+  id?: string;
+  /**
+   * Send a conversation to the replica it used before while that replica is healthy and not much busier than the
+   * least busy one, so its prefix (KV) cache stays warm. The conversation is recognised by its system message and first
+   * user message. Default true.
+   */
+  sticky?: boolean;
+  /** How many more requests in flight than the least busy replica a sticky replica may have. Default 4. */
+  stickySlack?: number;
+  /** Failures within `windowMs` that take a replica out. Default 3. */
+  failureThreshold?: number;
+  windowMs?: number;
+  /** How long a failed replica stays out before one trial request (or a good probe) lets it back. Default 10 000. */
+  cooldownMs?: number;
+  /** How often replicas that are out are probed with their `checkStatus()` (when they have one). Default 2000. */
+  probeIntervalMs?: number;
+}
+
+/** Live figures of one replica, as `pool.replicaStats()` returns them. */
+export interface PoolReplicaStats {
+  inFlight: number;
+  requests: number;
+  failures: number;
+  /** Exponentially weighted time to first token (ms). */
+  ttftMsEwma: number | undefined;
+  /** `out` while its circuit is open. */
+  state: 'in' | 'out' | 'trial';
+}
+
+/** A target over several replicas; `replicaStats()` shows how load was spread. */
+export interface PoolTarget extends Target {
+  replicaStats(): Record<string, PoolReplicaStats>;
+}
+
+const alpha = 0.2;
+
+class Replica {
+  inFlight = 0;
+  requests = 0;
+  failures = 0;
+  ttftMsEwma: number | undefined;
+  #failureTimes: number[] = [];
+  #outUntil = 0;
+  #trial = false;
+
+  constructor(
+    readonly name: string,
+    readonly target: Target,
+  ) {}
+
+  /** In rotation: healthy circuit and a status that is not unavailable. */
+  usable(now: number): boolean {
+    if (this.target.status().state === 'unavailable') return false;
+    if (this.#outUntil === 0) return true;
+    return now >= this.#outUntil && !this.#trial;
+  }
+
+  state(now: number): PoolReplicaStats['state'] {
+    if (this.#outUntil === 0) return 'in';
+    return now >= this.#outUntil ? 'trial' : 'out';
+  }
+
+  get out(): boolean {
+    return this.#outUntil !== 0;
+  }
+
+  begin(now: number): void {
+    this.requests += 1;
+    this.inFlight += 1;
+    if (this.#outUntil !== 0 && now >= this.#outUntil) this.#trial = true;
+  }
+
+  firstToken(ms: number): void {
+    this.ttftMsEwma = this.ttftMsEwma === undefined ? ms : this.ttftMsEwma + alpha * (ms - this.ttftMsEwma);
+  }
+
+  succeed(): void {
+    this.inFlight -= 1;
+    this.#failureTimes = [];
+    this.#outUntil = 0;
+    this.#trial = false;
+  }
+
+  /** An abort says nothing about the replica. */
+  release(): void {
+    this.inFlight -= 1;
+    this.#trial = false;
+  }
+
+  fail(
+    now: number,
+    settings: Required<Pick<PoolTargetSettings, 'failureThreshold' | 'windowMs' | 'cooldownMs'>>,
+  ): void {
+    this.inFlight -= 1;
+    this.failures += 1;
+    if (this.#trial || this.#outUntil !== 0) {
+      this.#trial = false;
+      this.#outUntil = now + settings.cooldownMs;
+      return;
+    }
+    this.#failureTimes = this.#failureTimes.filter((time) => time > now - settings.windowMs);
+    this.#failureTimes.push(now);
+    if (this.#failureTimes.length >= settings.failureThreshold) this.#outUntil = now + settings.cooldownMs;
+  }
+
+  /** A probe found it healthy: let it back in now. */
+  readmit(): void {
+    this.#failureTimes = [];
+    this.#outUntil = 0;
+    this.#trial = false;
+  }
+}
+
+/** FNV-1a over a string: a cheap, stable hash for rendezvous hashing (not for security). */
+function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
+  }
+  return value >>> 0;
+}
+
+function textOf(content: TargetCall['messages'][number]['content']): string {
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
+
+/** The conversation a call belongs to: its system message and first user message, which every later turn repeats. */
+function conversationKey(call: TargetCall): string | undefined {
+  const system = call.messages.find((message) => message.role === 'system');
+  const firstUser = call.messages.find((message) => message.role === 'user');
+  if (firstUser === undefined) return undefined;
+  return `${system ? textOf(system.content) : ''}\u0000${textOf(firstUser.content)}`;
+}
+
+/**
+ * One target over several equal replicas (for example vLLM or llama-server behind no load balancer). Each call goes to
+ * the replica with the fewest requests in flight, weighted by its measured time to first token, except that a
+ * conversation sticks to the replica it used (rendezvous hashing, so only a dead replica's conversations move) while
+ * that one is healthy and not much busier. A replica that fails `failureThreshold` times in `windowMs` is taken out
+ * for `cooldownMs` (or until a probe finds it ready), and a call that fails before its first token is retried on the
+ * next replica, so one dead replica costs no request. Output is never replayed: a failure after the first token is
+ * thrown to the router, which handles it as any target's.
+ *
+ * For a fleet behind a cluster router (Kubernetes Gateway API Inference Extension InferencePool, NVIDIA Dynamo,
+ * llm-d) point one ordinary target at that router instead: it schedules on KV-cache state, which this pool does not.
+ *
+ * @example
+ * ```ts
+ * const gpu = createPoolTarget({
+ *   replicas: {
+ *     a: createOpenAITarget({ baseURL: 'http://10.0.0.5:8000/v1', model: 'llama' }),
+ *     b: createOpenAITarget({ baseURL: 'http://10.0.0.6:8000/v1', model: 'llama' }),
+ *   },
+ * });
+ * const router = createRouter({ targets: { device, gpu } });
+ * ```
+ */
+export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
+  const entries = Object.entries(settings.replicas ?? {});
+  if (entries.length === 0) {
+    throw new InvalidConfigError({
+      problems: [{ path: 'replicas', message: 'expected at least one replica, e.g. { a: targetA, b: targetB }' }],
+    });
+  }
+  const replicas = entries.map(([name, target]) => new Replica(name, target));
+  const first = replicas[0]!.target;
+  const breaker = {
+    failureThreshold: settings.failureThreshold ?? 3,
+    windowMs: settings.windowMs ?? 10_000,
+    cooldownMs: settings.cooldownMs ?? 10_000,
+  };
+  const sticky = settings.sticky !== false;
+  const stickySlack = settings.stickySlack ?? 4;
+  const probeIntervalMs = settings.probeIntervalMs ?? 2000;
+  let rotation = 0;
+  let probeTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** The replicas to try for `call`, best first. */
+  const order = (call: TargetCall): Replica[] => {
+    const now = Date.now();
+    const usable = replicas.filter((replica) => replica.usable(now));
+    if (usable.length === 0) return [];
+    const known = usable.map((replica) => replica.ttftMsEwma).filter((value): value is number => value !== undefined);
+    const typical = known.length > 0 ? known.reduce((sum, value) => sum + value, 0) / known.length : 1;
+    const cost = (replica: Replica) => (replica.inFlight + 1) * (replica.ttftMsEwma ?? typical);
+    rotation = (rotation + 1) % usable.length;
+    // Rotating the start before a stable sort breaks ties round-robin, so equal replicas share load evenly.
+    const rotated = [...usable.slice(rotation), ...usable.slice(0, rotation)];
+    const ranked = rotated.sort((a, b) => cost(a) - cost(b));
+    if (!sticky) return ranked;
+    const key = conversationKey(call);
+    if (key === undefined) return ranked;
+    let home = ranked[0]!;
+    let best = -1;
+    for (const replica of usable) {
+      const score = hash(`${key}\u0000${replica.name}`);
+      if (score > best) {
+        best = score;
+        home = replica;
+      }
+    }
+    const least = Math.min(...usable.map((replica) => replica.inFlight));
+    if (home.inFlight > least + stickySlack) return ranked;
+    return [home, ...ranked.filter((replica) => replica !== home)];
+  };
+
+  const watchOut = () => {
+    if (probeTimer !== undefined || !replicas.some((replica) => replica.target.checkStatus)) return;
+    probeTimer = setInterval(() => {
+      const out = replicas.filter((replica) => replica.out);
+      if (out.length === 0) {
+        clearInterval(probeTimer);
+        probeTimer = undefined;
+        return;
+      }
+      for (const replica of out) {
+        replica.target
+          .checkStatus?.()
+          .then((status) => {
+            if (status.state === 'ready') replica.readmit();
+          })
+          .catch(() => undefined);
+      }
+    }, probeIntervalMs);
+    probeTimer.unref?.();
+  };
+
+  async function* stream(call: TargetCall): AsyncGenerator<StreamPart> {
+    const candidates = order(call);
+    if (candidates.length === 0) {
+      throw new SwitchyardError({
+        code: 'target-unavailable',
+        message: `Every replica of the pool is out (${replicas.map((replica) => replica.name).join(', ')})`,
+        isRetryable: true,
+      });
+    }
+    let lastError: SwitchyardError | undefined;
+    for (const replica of candidates) {
+      if (call.signal?.aborted) throw new AbortError({ cause: call.signal.reason });
+      const startedAt = Date.now();
+      replica.begin(startedAt);
+      let emitted = false;
+      let settled = false;
+      try {
+        for await (const part of replica.target.stream(call)) {
+          if (!emitted && (part.type === 'text-delta' || part.type === 'tool-call')) {
+            emitted = true;
+            replica.firstToken(Date.now() - startedAt);
+          }
+          yield part;
+        }
+        settled = true;
+        replica.succeed();
+        return;
+      } catch (caught) {
+        settled = true;
+        const error = toSwitchyardError(caught, { target: replica.name });
+        // An abort says nothing about the replica; an invalid request would be refused by every replica.
+        if (call.signal?.aborted || error.code === 'abort' || error.code === 'invalid-request') {
+          replica.release();
+          throw error;
+        }
+        replica.fail(Date.now(), breaker);
+        if (replica.out) watchOut();
+        // After output, a retry would replay text: the router decides what to do (continue elsewhere, or report).
+        if (emitted) throw error;
+        lastError = error;
+      } finally {
+        // The consumer stopped reading (break, a lost hedge): the call ended here, which is not a failure.
+        if (!settled) replica.release();
+      }
+    }
+    throw lastError!;
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id: settings.id ?? `pool:${first.id}`,
+    locality: first.locality,
+    capabilities: first.capabilities,
+    ...(first.telemetry ? { telemetry: first.telemetry } : {}),
+    status(): TargetStatus {
+      const now = Date.now();
+      if (replicas.some((replica) => replica.usable(now))) return { state: 'ready' };
+      return { state: 'unavailable', code: 'unreachable', reason: 'every replica of the pool is unreachable or out' };
+    },
+    async checkStatus(options) {
+      await Promise.all(
+        replicas.map(async (replica) => {
+          const status = await replica.target.checkStatus?.(options).catch(() => undefined);
+          if (status?.state === 'ready' && replica.out) replica.readmit();
+        }),
+      );
+      return this.status();
+    },
+    async generate(call: TargetCall): Promise<GenerateResult> {
+      let text = '';
+      const toolCalls: GenerateResult['toolCalls'] = [];
+      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+      let finishReason: GenerateResult['finishReason'] = 'stop';
+      for await (const part of stream(call)) {
+        if (part.type === 'text-delta') text += part.text;
+        else if (part.type === 'tool-call') toolCalls.push(part.toolCall);
+        else if (part.type === 'usage') usage = part.usage;
+        else if (part.type === 'finish') finishReason = part.finishReason;
+      }
+      return { text, toolCalls, usage, finishReason };
+    },
+    stream,
+    replicaStats() {
+      const now = Date.now();
+      return Object.fromEntries(
+        replicas.map((replica) => [
+          replica.name,
+          {
+            inFlight: replica.inFlight,
+            requests: replica.requests,
+            failures: replica.failures,
+            ttftMsEwma: replica.ttftMsEwma,
+            state: replica.state(now),
+          },
+        ]),
+      );
+    },
+    async dispose() {
+      if (probeTimer !== undefined) clearInterval(probeTimer);
+      await Promise.allSettled(replicas.map((replica) => replica.target.dispose?.()));
+    },
+  };
+}
