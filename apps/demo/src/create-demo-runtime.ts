@@ -13,6 +13,7 @@ import { demoPolicy, localTargetName, remoteTargetName, withMode } from './demo-
 import { probeUnreadyTargets } from './probe-unready-targets.js';
 import type { RemoteStandIn } from './remote-stand-in.js';
 import { startRemoteStandIn } from './remote-stand-in.js';
+import { TraceRecorder } from './trace-recorder.js';
 
 /** Options of {@link createDemoRuntime}. */
 export interface DemoRuntimeOptions {
@@ -58,6 +59,8 @@ export interface DemoRuntime {
   setMode(mode: RoutingMode): void;
   setSignals(patch: DeviceSignals): DeviceSignals;
   readonly log: DecisionLog;
+  /** The router's OpenTelemetry spans (real SDK, in memory): the page draws the last request's as a waterfall. */
+  readonly traces: TraceRecorder;
   dispose(): Promise<void>;
 }
 
@@ -114,7 +117,10 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
   const signals = createManualSignals(initialSignals);
   const difficulty = createDifficultyScorer();
   const log = new DecisionLog();
-  const cleanup: Array<() => Promise<void>> = [];
+  const traces = new TraceRecorder();
+  const telemetry = { tracerProvider: traces.tracerProvider };
+  // Cleanup runs last-in first-out: the tracer provider outlives every router and target.
+  const cleanup: Array<() => Promise<void>> = [() => traces.shutdown()];
   const disposeAll = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => {});
     cleanup.length = 0;
@@ -132,6 +138,7 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
         policy: config.policyInput as PolicyInput,
         signals,
         difficulty,
+        telemetry,
       });
       cleanup.push(() => router.dispose());
       await preload(configTargets);
@@ -220,6 +227,7 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
         modelPath: await ensureRemoteStandInModel(options.cacheDir),
         contextSize: standInContextLength,
         delayMs,
+        tracerProvider: traces.tracerProvider,
       });
       remoteStandIn = standIn;
       cleanup.push(() => standIn.close());
@@ -248,7 +256,7 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
     const remote = targets[remoteTargetName]!;
     cleanup.push(async () => remote.dispose?.());
 
-    const router = createRouter({ targets, policy: demoPolicy, signals, difficulty });
+    const router = createRouter({ targets, policy: demoPolicy, signals, difficulty, telemetry });
     cleanup.push(() => router.dispose());
     await preload(targets);
     const stopProbes = probeUnreadyTargets(Object.values(targets), probeIntervalMs);
@@ -299,6 +307,7 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
         return signals.read();
       },
       log,
+      traces,
       async dispose() {
         await disposeAll();
         signals.dispose?.();

@@ -81,7 +81,8 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 /**
- * Starts the demo's web app on loopback: the page and its assets, `GET /api/state`, `POST /api/chat` (the router's
+ * Starts the demo's web app on loopback: the page and its assets, `GET /api/state`, `GET /api/trace` (the last
+ * request's OpenTelemetry spans, for the waterfall), `POST /api/chat` (the router's
  * stream as Server-Sent Events), `POST /api/signals` (and `/api/signals/this-device`), `POST /api/policy` and
  * `POST /api/remote/break`.
  */
@@ -133,6 +134,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     const method = request.method ?? 'GET';
     if (method === 'GET' && path in assetTypes) return serveAsset(path, response);
     if (method === 'GET' && path === '/api/state') return sendJson(response, 200, demoState(runtime));
+    if (method === 'GET' && path === '/api/trace') {
+      return sendJson(response, 200, runtime.traces.lastTrace() ?? { traceId: null, durationMs: 0, spans: [] });
+    }
     if (method === 'POST' && path === '/api/chat') return chat(request, response);
     if (method === 'POST' && path === '/api/signals') {
       runtime.setSignals(parseSignalsPatch(await readJson(request)));

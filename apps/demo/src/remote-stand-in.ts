@@ -1,3 +1,4 @@
+import type { TracerProvider } from '@opentelemetry/api';
 import { createLlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { createRouter } from '@switchyard/core';
 import { createGateway } from '@switchyard/server';
@@ -13,6 +14,11 @@ export interface RemoteStandInOptions {
   contextSize: number;
   /** CPU threads of the served model. Default 1 (the demo shares the machine with the on-device model). */
   threads?: number;
+  /**
+   * Where the stand-in's gateway records its SERVER spans; they join the demo router's trace through the
+   * `traceparent` adapter-openai sends, as a real OpenTelemetry-enabled GPU server's would. Default: none recorded.
+   */
+  tracerProvider?: TracerProvider;
 }
 
 /** A loopback OpenAI-compatible endpoint that plays the "GPU endpoint", with a switch to break it. */
@@ -54,8 +60,14 @@ export async function startRemoteStandIn(options: RemoteStandInOptions): Promise
     sequences: 2,
     quality: 0.8,
   });
-  const router = createRouter({ targets: { [servedModel]: served } });
-  const gateway = createGateway({ router, shutdownGraceMs: 1_000 });
+  // Its own router records nothing: the demo's trace shows the "GPU server" as one SERVER span, as a real one would.
+  const router = createRouter({ targets: { [servedModel]: served }, telemetry: false });
+  const gateway = createGateway({
+    router,
+    shutdownGraceMs: 1_000,
+    metrics: false,
+    ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}),
+  });
   const closers: Array<() => Promise<void>> = [
     async () => {
       await router.dispose();

@@ -76,6 +76,46 @@ describe('the demo page in Chromium', () => {
     expect((await answer.locator('.text').textContent())?.length).toBeGreaterThan(0);
   });
 
+  it("draws the last request's trace as a waterfall beside the routing panel: the router's request span, its attempt, and the remote server's span", async () => {
+    // prefer-remote, so the answer crosses HTTP to the stand-in, whose gateway span joins through traceparent.
+    // (A message waits for panel changes in flight, so the mode applies to it.)
+    await page.selectOption('#mode', 'prefer-remote');
+    const answer = await ask('Write a short poem about trains');
+    expect(await answer.getAttribute('data-target')).toBe('gpu');
+    const names = () => page.locator('#trace .span-row .span-name').allTextContents();
+    await expect.poll(names, { timeout: 15_000 }).toContain('POST /v1/chat/completions');
+    const shown = await names();
+    expect(shown[0]).toBe('chat');
+    const attemptName = shown.find((name) => /^chat \S+/.test(name));
+    expect(attemptName).toBeDefined();
+    const rows = page.locator('#trace .span-row');
+    // Parent before child: request span, its CLIENT attempt, then the server span under the attempt.
+    expect(await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-kind')))).toEqual([
+      'internal',
+      'client',
+      'server',
+    ]);
+    expect(await rows.nth(1).getAttribute('data-target')).toBe('gpu');
+    // Coloured by where the request ran: the request span and its attempt both say remote.
+    expect(
+      await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-locality'))),
+    ).toEqual(['remote', 'remote', null]);
+    const widths = await page
+      .locator('#trace .span-track .bar')
+      .evaluateAll((bars) => bars.map((bar) => (bar as HTMLElement).getBoundingClientRect().width));
+    expect(widths).toHaveLength(3);
+    for (const width of widths) expect(width).toBeGreaterThan(0);
+    // The request span covers the whole trace; the server span sits inside the attempt's bar.
+    const boxes = await page
+      .locator('#trace .span-track .bar')
+      .evaluateAll((bars) =>
+        bars.map((bar) => bar.getBoundingClientRect()).map(({ left, right }) => ({ left, right })),
+      );
+    expect(boxes[2]!.left).toBeGreaterThanOrEqual(boxes[1]!.left - 1);
+    expect(boxes[2]!.right).toBeLessThanOrEqual(boxes[1]!.right + 1);
+    await page.selectOption('#mode', 'prefer-local');
+  });
+
   it('routes the next answer to the device once the device is offline', async () => {
     // prefer-remote first, so "local" is the offline toggle's doing and not the default preference.
     await page.selectOption('#mode', 'prefer-remote');

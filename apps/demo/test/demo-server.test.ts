@@ -8,6 +8,8 @@ import type { DemoRuntime } from '../src/create-demo-runtime.js';
 import { DecisionLog } from '../src/decision-log.js';
 import type { DemoServer } from '../src/demo-server.js';
 import { startDemoServer } from '../src/demo-server.js';
+import type { TraceView } from '../src/trace-recorder.js';
+import { TraceRecorder } from '../src/trace-recorder.js';
 
 // The server's own behaviour (streaming, cancellation, shutdown, ports) over a real router with scripted targets,
 // so it runs in milliseconds; the page test covers the same server over the real models.
@@ -24,7 +26,13 @@ beforeAll(async () => {
   const gpu = createScriptedTarget({ id: 'scripted:gpu', locality: 'remote' });
   const signals = createManualSignals({});
   let policy: PolicyInput = { mode: 'prefer-local' };
-  const router = createRouter({ targets: { device, gpu }, policy, signals });
+  const traces = new TraceRecorder();
+  const router = createRouter({
+    targets: { device, gpu },
+    policy,
+    signals,
+    telemetry: { tracerProvider: traces.tracerProvider },
+  });
   runtime = {
     router,
     signals,
@@ -62,7 +70,11 @@ beforeAll(async () => {
       return signals.read();
     },
     log: new DecisionLog(),
-    dispose: () => router.dispose(),
+    traces,
+    dispose: async () => {
+      await router.dispose();
+      await traces.shutdown();
+    },
   };
   server = await startDemoServer({ runtime, port: 0, assetsDir: '/nonexistent' });
 });
@@ -86,6 +98,26 @@ describe('the demo server', () => {
     expect(types[0]).toBe('route');
     expect(types.filter((type) => type === 'text-delta')).toHaveLength(5);
     expect(types.slice(-2)).toEqual(['route', 'record']);
+  });
+
+  it("serves the last request's OpenTelemetry spans for the waterfall at /api/trace (real SDK, scripted targets)", async () => {
+    const response = await fetch(`${server.url}api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'trace me' }] }),
+    });
+    await response.text();
+    const trace = (await (await fetch(`${server.url}api/trace`)).json()) as TraceView;
+    expect(trace.traceId).toMatch(/^[\da-f]{32}$/);
+    expect(trace.spans.map((span) => [span.name, span.kind, span.target])).toEqual([
+      ['chat', 'internal', 'device'],
+      ['chat device', 'internal', 'device'],
+    ]);
+    const [request, attempt] = trace.spans;
+    expect(attempt?.parentSpanId).toBe(request?.spanId);
+    expect(request?.startMs).toBe(0);
+    expect(attempt!.startMs + attempt!.durationMs).toBeLessThanOrEqual(trace.durationMs + 0.001);
+    expect(attempt?.detail).toContain('success');
   });
 
   it('cancels the attempt in flight when the page goes away mid-answer', async () => {

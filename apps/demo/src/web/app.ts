@@ -7,6 +7,7 @@ import type { RoutePlan, RouteSummary } from '@switchyard/core';
 import type { DecisionRecord } from '../decision-log.js';
 import type { DemoState } from '../demo-state.js';
 import type { ChatEvent } from '../run-chat.js';
+import type { TraceView } from '../trace-recorder.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -39,6 +40,7 @@ const privateToggle = byId<HTMLInputElement>('private');
 const thermal = byId<HTMLSelectElement>('thermal');
 const mode = byId<HTMLSelectElement>('mode');
 const breakRemote = byId<HTMLButtonElement>('break-remote');
+const traceBox = byId<HTMLDivElement>('trace');
 
 const modes = ['prefer-local', 'auto', 'prefer-remote', 'local-only', 'remote-only'];
 for (const value of modes) mode.append(h('option', { value }, value));
@@ -444,6 +446,64 @@ async function send(content: string): Promise<void> {
   }
 }
 
+// ---- the last request's trace ----
+
+/** Draws the spans as a waterfall: one row per span, indented under its parent, a bar from its start to its end. */
+function renderTrace(trace: TraceView): void {
+  if (trace.spans.length === 0 || traceBox.dataset.traceId === `${trace.traceId}:${trace.spans.length}`) return;
+  traceBox.dataset.traceId = `${trace.traceId}:${trace.spans.length}`;
+  traceBox.dataset.spans = String(trace.spans.length);
+  const total = Math.max(trace.durationMs, 0.001);
+  const depth = new Map<string, number>();
+  const rows = trace.spans.map((span) => {
+    const level = span.parentSpanId === undefined ? 0 : (depth.get(span.parentSpanId) ?? 0) + 1;
+    depth.set(span.spanId, level);
+    const left = (span.startMs / total) * 100;
+    const width = Math.max((span.durationMs / total) * 100, 0.5);
+    const bar = h('div', {
+      class: `bar ${span.kind} ${span.locality ?? ''} ${span.error ? 'error' : ''}`.replace(/\s+/g, ' ').trim(),
+      style: `left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%`,
+      title: `${span.name}: ${ms(span.durationMs)}${span.detail ? ` (${span.detail})` : ''}`,
+    });
+    for (const event of span.events) {
+      bar.append(
+        h('i', {
+          class: 'event',
+          style: `left:${(((event.atMs - span.startMs) / Math.max(span.durationMs, 0.001)) * 100).toFixed(1)}%`,
+          title: event.name,
+        }),
+      );
+    }
+    return h(
+      'div',
+      {
+        class: 'span-row',
+        'data-kind': span.kind,
+        'data-target': span.target,
+        'data-locality': span.locality,
+        'data-testid': 'span',
+      },
+      h(
+        'div',
+        { class: 'span-label', style: `padding-left:${level * 12}px`, title: span.detail || span.name },
+        h('span', { class: 'span-name' }, span.name),
+        h('span', { class: 'span-kind' }, span.kind),
+      ),
+      h('div', { class: 'span-track' }, bar),
+      h('div', { class: 'span-time' }, ms(span.durationMs)),
+    );
+  });
+  traceBox.replaceChildren(...rows);
+}
+
+async function refreshTrace(): Promise<void> {
+  try {
+    renderTrace(await api<TraceView>('/api/trace'));
+  } catch {
+    // Drawn on the next refresh.
+  }
+}
+
 // ---- wiring ----
 
 async function refresh(): Promise<void> {
@@ -452,6 +512,8 @@ async function refresh(): Promise<void> {
   } catch {
     // The next poll tries again; the demo server may be restarting.
   }
+  // The remote server's span can end a moment after the answer: the next refresh redraws with it.
+  await refreshTrace();
 }
 
 function update(path: string, body: unknown): void {
