@@ -20,7 +20,15 @@ const samples: Record<PiiKind, string[]> = {
   passport: ['passport number 533380006'],
   'bank-account': ['routing number 021000021', 'account number 000123456789'],
   'date-of-birth': ['born on 12/03/1985', 'DOB: 1985-03-12', 'geboren am 12. März 1985'],
-  'street-address': ['221B Baker Street', 'Hauptstraße 5', '12 rue de la Paix', 'Springfield, IL 62704'],
+  'street-address': [
+    '221B Baker Street',
+    '10  Downing Street',
+    '5 bis, avenue Foch',
+    'Hauptstraße 5',
+    '12 rue de la Paix',
+    'Via Roma 10',
+    'Springfield, IL 62704',
+  ],
   'person-name': ['My name is Jane Doe.', 'Je m’appelle Camille Dubois.'],
   'ip-address': ['my IP is 203.0.113.45', '2001:db8:85a3::8a2e:370:7334'],
   secret: [
@@ -35,6 +43,12 @@ const samples: Record<PiiKind, string[]> = {
     'AIzaSyA1234567890abcdefghijklmnopqrstuv',
     'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop',
     'postgres://app:s3cret@db.internal:5432/app',
+    'sk_live_abcdefghijklmnop1234',
+    'npm_abcdefghijklmnopqrstuvwxyz0123456789',
+    'hf_abcdefghijklmnopqrstuvwxyz0123456',
+    'DefaultEndpointsProtocol=https;AccountKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH==',
+    'https://x.blob.core.windows.net/c?sv=2022&sig=abcdefghijklmnopqrstuvwxyz012345',
+    'abc8Q~abcdefghijklmnopqrstuvwxyz01234',
   ],
 };
 
@@ -181,6 +195,9 @@ describe('PII pre-filter edges', () => {
     const dots = 'end. '.repeat(40);
     const capitals = 'A '.repeat(40);
     const slashes = 'a/b '.repeat(40);
+    const snakes = 'a_b x=y '.repeat(40);
+    expect(detectPii(`${snakes} sk_live_abcdefghijklmnop1234`).kinds).toEqual(['secret']);
+    expect(scanPii(snakes, true)).toEqual(scanPii(snakes, false));
     expect(detectPii(`${dashes} sk-proj-abcdefghijklmnopqrstuvwxyz123456`).kinds).toEqual(['secret']);
     expect(detectPii(`${dots} key ya29.a0AfH6SMBx1234567890abcdefghij`).kinds).toEqual(['secret']);
     expect(detectPii(`${capitals} AKIAIOSFODNN7EXAMPLE`).kinds).toEqual(['secret']);

@@ -149,11 +149,15 @@ const nextDigit = /[0-9]/g;
 export function forEachNumberToken(text: string, visit: (token: NumberToken) => void): void {
   const token: NumberToken = { start: 0, end: 0, digitCount: 0 };
   const length = text.length;
-  // The regex engine skips the text between numbers in native code, several times faster than a charCodeAt loop
-  // (prose is mostly letters); only the digits and separators of a token are read here.
+  // Between numbers, the regex engine skips the text in native code, several times faster than a charCodeAt loop
+  // over prose; but one regex call costs as much as reading a dozen characters, so where the last gap between numbers
+  // was short (tables, lists, arithmetic) the next few characters are read here first. Only digits and separators of
+  // a token are read in any case.
+  let index = -1;
+  let dense = false;
   nextDigit.lastIndex = 0;
-  while (nextDigit.test(text)) {
-    const index = nextDigit.lastIndex - 1;
+  if (nextDigit.test(text)) index = nextDigit.lastIndex - 1;
+  while (index !== -1) {
     let digitCount = 1;
     let end = index + 1;
     let cursor = end;
@@ -175,6 +179,16 @@ export function forEachNumberToken(text: string, visit: (token: NumberToken) => 
     token.digitCount = digitCount;
     visit(token);
     // The char at `end` is no digit (the token would have taken it): the search goes on after it.
-    nextDigit.lastIndex = end;
+    const near = dense ? Math.min(length, end + nearDigits) : end + 1;
+    index = end + 1;
+    while (index < near && !isDigitCode(text.charCodeAt(index))) index += 1;
+    if (index >= near) {
+      nextDigit.lastIndex = near;
+      index = nextDigit.test(text) ? nextDigit.lastIndex - 1 : -1;
+    }
+    dense = index !== -1 && index - end < nearDigits;
   }
 }
+
+/** Characters after a token read one by one before the regex takes over the search for the next digit. */
+const nearDigits = 12;

@@ -141,12 +141,16 @@ const streetPatterns = [englishStreet, romanceStreet];
 // First letters of the words romanceStreet reads after a house number and a space: its types and "bis"/"ter".
 const romanceInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeAt(0)));
 
-/** After the spaces at `index`: a character englishStreet or romanceStreet can go on with (anything but other letters). */
+/**
+ * After the spaces at `index`: a character englishStreet or romanceStreet can go on with. A capital or a letter beyond
+ * ASCII (English layouts, "12 Baker Street"), a French type's first letter ("12 rue …", "5 bis, avenue …"), or other
+ * white space they may skip; not a digit, punctuation or another lower-case letter.
+ */
 function mayStartStreet(text: string, index: number): boolean {
   while (text.charCodeAt(index) === 32) index += 1;
   const code = text.charCodeAt(index);
   if (code >= 97 && code <= 122) return romanceInitials.has(code);
-  return !(code >= 48 && code <= 57);
+  return (code >= 65 && code <= 90) || code >= 128 || (code >= 9 && code <= 13);
 }
 
 /** Street addresses: a house number and a street type, in English, French, German, Dutch, Italian, Spanish and Portuguese layouts. */

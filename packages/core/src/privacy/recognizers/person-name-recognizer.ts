@@ -74,6 +74,7 @@ function nameAt(scan: PiiScan, offset: number): { start: number; end: number; wo
 const capitalPatterns = ['A-P', 'Q-Z', 'À-Ï', 'Ð-ÖØ-Þ', 'Ā-ſ'].map(
   (capitals) => new RegExp(`(?<=[A-Za-z\\u00c0-\\u02af][ \\t]+|:[ \\t]*)[${capitals}]`, 'g'),
 );
+const maxCapitalHits = 32;
 // Each phrase's last word after its last apostrophe or hyphen ("c'est" → "est", "chamo-me" → "me"), lower case.
 const phraseEnds = new Set(
   'is s called me appelle est heiße heisse ist llamo es chiamo è e heet é chamo am m signed firmado unterschrieben signé signe'.split(
@@ -118,9 +119,14 @@ function mayOpenWithSalutation(text: string): boolean {
 
 /** Whether `text` may introduce a name: the pre-filter, exported so tests can prove it never hides one. */
 export function mayIntroduceName(text: string): boolean {
+  let hits = 0;
   for (const pattern of capitalPatterns) {
     pattern.lastIndex = 0;
-    while (pattern.test(text)) if (introducesNameAt(text, pattern.lastIndex - 1)) return true;
+    while (pattern.test(text)) {
+      if (introducesNameAt(text, pattern.lastIndex - 1)) return true;
+      // Title Case or code has a capital after most words: past this many, reading the phrases costs less.
+      if (++hits > maxCapitalHits) return true;
+    }
   }
   return false;
 }
