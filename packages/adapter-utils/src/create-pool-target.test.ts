@@ -52,6 +52,23 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
     expect(Object.values(pool.replicaStats()).every((stats) => stats.inFlight === 0)).toBe(true);
   });
 
+  it('sends less to a replica whose first tokens come clearly later', async () => {
+    const replicas = {
+      a: standIn('a', { delayMs: 2 }),
+      b: standIn('b', { delayMs: 2 }),
+      c: standIn('c', { delayMs: 60 }),
+    };
+    const pool = createPoolTarget({
+      replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target },
+      sticky: false,
+    });
+    for (let wave = 0; wave < 20; wave += 1) {
+      await Promise.all(Array.from({ length: 6 }, (_, index) => pool.generate(call(`q${wave}-${index}`))));
+    }
+    expect(replicas.c.state.calls * 2).toBeLessThan(replicas.a.state.calls);
+    expect(replicas.c.state.calls * 2).toBeLessThan(replicas.b.state.calls);
+  });
+
   it('moves a dead replica’s share to the others without failing a call, and takes it back once a probe finds it ready', async () => {
     const replicas = { a: standIn('a'), b: standIn('b'), c: standIn('c') };
     const pool = createPoolTarget({

@@ -192,7 +192,13 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
     if (usable.length === 0) return [];
     const known = usable.map((replica) => replica.ttftMsEwma).filter((value): value is number => value !== undefined);
     const typical = known.length > 0 ? known.reduce((sum, value) => sum + value, 0) / known.length : 1;
-    const cost = (replica: Replica) => (replica.inFlight + 1) * (replica.ttftMsEwma ?? typical);
+    // Latency weighs in only when a replica is clearly slower or faster than the others' average (by a quarter and
+    // by 10 ms): below that the difference is measurement noise, and weighting by noise skews equal replicas.
+    const weight = (replica: Replica) => {
+      const ttft = replica.ttftMsEwma ?? typical;
+      return Math.abs(ttft - typical) < Math.max(0.25 * typical, 10) ? 1 : ttft / typical;
+    };
+    const cost = (replica: Replica) => (replica.inFlight + 1) * weight(replica);
     rotation = (rotation + 1) % usable.length;
     // Rotating the start before a stable sort breaks ties round-robin, so equal replicas share load evenly.
     const rotated = [...usable.slice(rotation), ...usable.slice(0, rotation)];
@@ -217,7 +223,9 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
   const watchOut = () => {
     if (probeTimer !== undefined || !replicas.some((replica) => replica.target.checkStatus)) return;
     probeTimer = setInterval(() => {
-      const out = replicas.filter((replica) => replica.out);
+      // Out by the pool's circuit, or by the replica's own status (an adapter marks itself unavailable after a refused
+      // connection and may refresh that only every few seconds): probe both, so a replica is back within one interval.
+      const out = replicas.filter((replica) => replica.out || replica.target.status().state === 'unavailable');
       if (out.length === 0) {
         clearInterval(probeTimer);
         probeTimer = undefined;
@@ -227,7 +235,7 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
         replica.target
           .checkStatus?.()
           .then((status) => {
-            if (status.state === 'ready') replica.readmit();
+            if (status.state === 'ready' && replica.out) replica.readmit();
           })
           .catch(() => undefined);
       }
@@ -271,7 +279,7 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
           throw error;
         }
         replica.fail(Date.now(), breaker);
-        if (replica.out) watchOut();
+        watchOut();
         // After output, a retry would replay text: the router decides what to do (continue elsewhere, or report).
         if (emitted) throw error;
         lastError = error;

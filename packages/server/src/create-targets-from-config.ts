@@ -168,9 +168,11 @@ export async function createTargetsFromConfig(
         const replicas: Record<string, Target> = {};
         target.baseURL.forEach((baseURL, index) => {
           const host = new URL(baseURL).host;
-          replicas[host in replicas ? `${host}#${index}` : host] = factory(
-            adapterSettings({ ...target, baseURL }, context),
-          );
+          replicas[host in replicas ? `${host}#${index}` : host] = factory({
+            // The pool probes a replica it took out every 2 s; the adapter must not answer from a 5 s old result.
+            healthCacheMs: 1000,
+            ...adapterSettings({ ...target, baseURL }, context),
+          });
         });
         targets[name] = applyDeclared(createPoolTarget({ replicas, id: `pool:${name}` }), target);
       } else {

@@ -12,6 +12,7 @@ const rows = {
   browser: () => import('./rows/browser.mjs'),
   telemetry: () => import('./rows/telemetry.mjs'),
   store: () => import('./rows/store.mjs'),
+  pool: () => import('./rows/pool.mjs'),
 };
 
 process.once('message', async (options) => {

@@ -91,6 +91,10 @@ const catalogue = [
   ['12', 'OTel ratio SDK / telemetry: false', 'telemetry.sdk.ratio', '×', null, ''],
   ['13', 'store-redis added p50 per request (budget hold + settle)', 'store.added', 'µs', { max: 300 }, ''],
   ['13', 'store-redis p50 ratio redis / memory', 'store.ratio', '×', null, ''],
+  ['14', 'pool of 3: busiest/idlest replica from even', 'pool.spreadPct', '%', { max: 10 }, ''],
+  ['14', 'pool: failed requests while a replica is killed', 'pool.failedDuringKill', 'requests', { max: 0 }, ''],
+  ['14', 'pool: killed replica out of rotation after', 'pool.outAfterMs', 'ms', null, ''],
+  ['14', 'pool: restarted replica back, / probe interval', 'pool.readmitRatio', '×', { max: 1 }, ''],
 ];
 
 function summarise(value) {

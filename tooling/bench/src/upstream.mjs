@@ -117,7 +117,8 @@ server.headersTimeout = 65_000;
 server.requestTimeout = 0;
 server.maxRequestsPerSocket = 0;
 
-server.listen(0, '127.0.0.1', () => {
+// An optional port argument lets a row restart a killed upstream where its clients expect it.
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
   const { port } = server.address();
   const url = `http://127.0.0.1:${port}`;
   if (process.send) process.send({ url });

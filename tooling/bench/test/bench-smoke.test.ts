@@ -39,12 +39,28 @@ describe('pnpm bench --quick', () => {
       'browser',
       'telemetry',
       'store',
+      'pool',
     ]) {
       expect(report.rows[row], row).toBeDefined();
       expect(report.rows[row].error, row).toBeUndefined();
     }
     const rowsWithFigures = new Set(report.figures.map((figure: { row: string }) => figure.row));
-    expect([...rowsWithFigures].sort()).toEqual(['1', '10', '11', '12', '13', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect([...rowsWithFigures].sort()).toEqual([
+      '1',
+      '10',
+      '11',
+      '12',
+      '13',
+      '14',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
     for (const figure of report.figures) expect(Number.isFinite(figure.median), figure.name).toBe(true);
     expect(report.rows.streaming.lost).toBe(0);
     expect(report.rows.streaming.lostDirect).toBe(0);
