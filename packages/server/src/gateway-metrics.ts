@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Counter, Histogram, MeterProvider as MeterProviderApi } from '@opentelemetry/api';
+import type { Attributes, Histogram, MeterProvider as MeterProviderApi } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Usage } from '@switchyard/contract';
@@ -20,16 +20,24 @@ const circuitStates = ['closed', 'open', 'half-open'] as const;
  * the request count; `switchyard.gateway.requests` counts the same by status for simple dashboards), time to first
  * token and tokens by target; spend, circuit state, in-flight calls and queue depth per target are read from
  * `router.stats()` at scrape time.
+ *
+ * Cost per request: the SDK hashes the attribute set of every measurement, so only the two histograms are recorded
+ * per request (with attribute objects built once per route and status, or per target); the counters are observable
+ * instruments read from plain in-process counts when scraped.
  */
 export class GatewayMetrics {
   readonly meterProvider: MeterProviderApi;
   readonly #provider: MeterProvider;
   readonly #exporter: PrometheusExporter;
   readonly #duration: Histogram;
-  readonly #requests: Counter;
   readonly #timeToFirstToken: Histogram;
-  readonly #tokens: Counter;
-  readonly #attributes = new Map<string, Attributes>();
+  /** Requests by method, route and status; each entry's attributes serve the histogram too. */
+  readonly #requests = new Map<string, { attributes: Attributes; value: number }>();
+  /** Per target: the TTFT attributes and the token counts by type. */
+  readonly #targets = new Map<
+    string,
+    { attributes: Attributes; input: Attributes; output: Attributes; inputTokens: number; outputTokens: number }
+  >();
 
   constructor(router: Router, inFlightRequests: () => number) {
     this.#exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
@@ -41,7 +49,7 @@ export class GatewayMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: secondsBuckets },
     });
-    this.#requests = meter.createCounter('switchyard.gateway.requests', {
+    const requests = meter.createObservableCounter('switchyard.gateway.requests', {
       description: 'Requests the gateway answered, by route and HTTP status',
       unit: '{request}',
     });
@@ -50,7 +58,7 @@ export class GatewayMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: secondsBuckets },
     });
-    this.#tokens = meter.createCounter('switchyard.gateway.tokens', {
+    const tokens = meter.createObservableCounter('switchyard.gateway.tokens', {
       description: 'Tokens of answered chat requests, by target and token type',
       unit: '{token}',
     });
@@ -77,6 +85,11 @@ export class GatewayMetrics {
     });
     meter.addBatchObservableCallback(
       (observer) => {
+        for (const { attributes, value } of this.#requests.values()) observer.observe(requests, value, attributes);
+        for (const entry of this.#targets.values()) {
+          observer.observe(tokens, entry.inputTokens, entry.input);
+          observer.observe(tokens, entry.outputTokens, entry.output);
+        }
         let stats: ReturnType<Router['stats']>;
         try {
           stats = router.stats();
@@ -96,29 +109,43 @@ export class GatewayMetrics {
           }
         }
       },
-      [spend, circuit, inFlight, queueDepth],
+      [requests, tokens, spend, circuit, inFlight, queueDepth],
     );
   }
 
   /** One finished request: method, known route (else `other`), status and seconds. */
   recordRequest(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${route} ${status}`;
-    let attributes = this.#attributes.get(key);
-    if (!attributes) {
-      attributes = { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status };
-      this.#attributes.set(key, attributes);
+    let entry = this.#requests.get(key);
+    if (!entry) {
+      entry = {
+        attributes: { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status },
+        value: 0,
+      };
+      this.#requests.set(key, entry);
     }
-    this.#duration.record(seconds, attributes);
-    this.#requests.add(1, attributes);
+    entry.value += 1;
+    this.#duration.record(seconds, entry.attributes);
   }
 
   /** A chat request that got an answer: its time to first token and its tokens, by the target that answered. */
   recordAnswer(target: string, ttftMs: number | undefined, usage: Usage | undefined): void {
-    const attributes = { 'switchyard.route.target': target };
-    if (ttftMs !== undefined) this.#timeToFirstToken.record(ttftMs / 1000, attributes);
+    let entry = this.#targets.get(target);
+    if (!entry) {
+      const attributes = { 'switchyard.route.target': target };
+      entry = {
+        attributes,
+        input: { ...attributes, 'gen_ai.token.type': 'input' },
+        output: { ...attributes, 'gen_ai.token.type': 'output' },
+        inputTokens: 0,
+        outputTokens: 0,
+      };
+      this.#targets.set(target, entry);
+    }
+    if (ttftMs !== undefined) this.#timeToFirstToken.record(ttftMs / 1000, entry.attributes);
     if (usage) {
-      this.#tokens.add(usage.inputTokens, { ...attributes, 'gen_ai.token.type': 'input' });
-      this.#tokens.add(usage.outputTokens, { ...attributes, 'gen_ai.token.type': 'output' });
+      entry.inputTokens += usage.inputTokens;
+      entry.outputTokens += usage.outputTokens;
     }
   }
 
