@@ -150,11 +150,11 @@ export function forEachNumberToken(text: string, visit: (token: NumberToken) => 
   const token: NumberToken = { start: 0, end: 0, digitCount: 0 };
   const length = text.length;
   // Between numbers, the regex engine skips the text in native code, several times faster than a charCodeAt loop
-  // over prose; but one regex call costs as much as reading a dozen characters, so where the last gap between numbers
-  // was short (tables, lists, arithmetic) the next few characters are read here first. Only digits and separators of
-  // a token are read in any case.
+  // over prose; but one regex call costs as much as reading about ten characters, so where the last two gaps between
+  // numbers were short (tables, lists, arithmetic) the next few characters are read here first. Only digits and
+  // separators of a token are read in any case.
   let index = -1;
-  let dense = false;
+  let shortGaps = 0;
   nextDigit.lastIndex = 0;
   if (nextDigit.test(text)) index = nextDigit.lastIndex - 1;
   while (index !== -1) {
@@ -179,16 +179,16 @@ export function forEachNumberToken(text: string, visit: (token: NumberToken) => 
     token.digitCount = digitCount;
     visit(token);
     // The char at `end` is no digit (the token would have taken it): the search goes on after it.
-    const near = dense ? Math.min(length, end + nearDigits) : end + 1;
+    const near = shortGaps >= 2 ? Math.min(length, end + nearDigits) : end + 1;
     index = end + 1;
     while (index < near && !isDigitCode(text.charCodeAt(index))) index += 1;
     if (index >= near) {
       nextDigit.lastIndex = near;
       index = nextDigit.test(text) ? nextDigit.lastIndex - 1 : -1;
     }
-    dense = index !== -1 && index - end < nearDigits;
+    shortGaps = index !== -1 && index - end < nearDigits ? shortGaps + 1 : 0;
   }
 }
 
 /** Characters after a token read one by one before the regex takes over the search for the next digit. */
-const nearDigits = 12;
+const nearDigits = 8;
