@@ -113,6 +113,8 @@ const maxTabulatedDigits = 40;
 /** The number recognizers for one digit count, as parallel arrays (see {@link DetectorPlan.numberRecognizers}). */
 interface NumberDispatch {
   readonly scans: readonly NonNullable<PiiRecognizer['scanNumber']>[];
+  /** The recognizer of each scan function, its `this`. */
+  readonly owners: readonly PiiRecognizer[];
   readonly shapes: Int32Array;
   /** Every bit of {@link shapes} together: a token with none of them reaches no recognizer. */
   readonly anyOf: number;
@@ -157,9 +159,9 @@ function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetec
       const dispatch = byDigits[token.digitCount < byDigits.length ? token.digitCount : 0]!;
       const shape = prefilter ? shapeOf(text, token) & dispatch.anyOf : anyShape;
       if (shape === 0) return;
-      const { scans, shapes } = dispatch;
+      const { scans, shapes, owners } = dispatch;
       for (let index = 0; index < scans.length; index += 1) {
-        if ((shapes[index]! & shape) !== 0) scans[index]!(scan, token);
+        if ((shapes[index]! & shape) !== 0) scans[index]!.call(owners[index], scan, token);
       }
     });
   }
@@ -198,7 +200,8 @@ function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Require
     });
     const shapes = Int32Array.from(recognizers, (recognizer) => recognizer.shapes ?? anyShape);
     return {
-      scans: recognizers.map((recognizer) => recognizer.scanNumber!.bind(recognizer)),
+      scans: recognizers.map((recognizer) => recognizer.scanNumber!),
+      owners: recognizers,
       shapes,
       anyOf: shapes.reduce((all, shape) => all | shape, 0),
     };
