@@ -11,7 +11,8 @@ import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
-import { GatewayMetrics, knownRoutes } from './gateway-metrics.js';
+import type { PrometheusRegistry } from './gateway-metrics.js';
+import { createPrometheusRegistry, GatewayMetrics, knownRoutes } from './gateway-metrics.js';
 import type { ServerTrace } from './gateway-tracing.js';
 import { endServerTrace, gatewayTracer, startServerTrace } from './gateway-tracing.js';
 import type { HttpError } from './http-errors.js';
@@ -50,9 +51,11 @@ export interface GatewayOptions {
    * `GET /metrics` in the Prometheus text format (through OpenTelemetry's Prometheus exporter): requests by status,
    * latency and time-to-first-token histograms, tokens, spend, circuit state, in-flight calls and queue depth per
    * target. Default `true`, behind `authToken` like the API; `{ public: true }` serves it without auth (for a
-   * scraper on a private network); `false` turns it off (404).
+   * scraper on a private network); `false` turns it off (404). `{ registry }` records into a
+   * {@link PrometheusRegistry} the router shares (its GenAI metrics then show up too); the gateway does not shut a
+   * given registry down.
    */
-  metrics?: boolean | { public?: boolean };
+  metrics?: boolean | { public?: boolean; registry?: PrometheusRegistry };
   /**
    * Structured request log: one `info` call per request with a {@link RequestLogEntry} (request id, method, path,
    * status, target, duration, tokens, trace id; never prompts, headers or keys). `createJsonLogger()` gives a pino
@@ -175,7 +178,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metricsOption = options.metrics ?? true;
   // Counted from the first line of `handle`, so a scrape sees itself among the requests in flight.
   let active = 0;
-  const metrics = metricsOption === false ? undefined : new GatewayMetrics(router, () => active);
+  const givenRegistry = typeof metricsOption === 'object' ? metricsOption.registry : undefined;
+  const ownRegistry = metricsOption === false || givenRegistry ? undefined : createPrometheusRegistry();
+  const registry = givenRegistry ?? ownRegistry;
+  const metrics = registry ? new GatewayMetrics(router, () => active, registry) : undefined;
   const metricsPublic = typeof metricsOption === 'object' && metricsOption.public === true;
   const tracer = gatewayTracer(options.tracerProvider);
 
@@ -689,7 +695,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.closeAllConnections();
       await closed;
       if (ownLimitStore) await limitStore?.close();
-      await metrics?.shutdown();
+      await ownRegistry?.shutdown();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { StateStore, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
-import type { PolicyInput, Router, SignalSource } from '@switchyard/core';
+import type { PolicyInput, Router, RouterOptions, SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { hashApiKey } from './api-key-limits.js';
@@ -17,6 +17,8 @@ export interface RouterFromConfigOptions extends CreateTargetsOptions {
   targets?: Record<string, Target>;
   /** A state store to use instead of the one the config's `store` section describes. */
   store?: StateStore;
+  /** The router's OpenTelemetry providers (`createRouter`'s `telemetry`), e.g. a `PrometheusRegistry`'s meter provider. */
+  telemetry?: RouterOptions['telemetry'];
 }
 
 /** A router built from a config, and how to free everything that was built for it. */
@@ -122,7 +124,13 @@ export async function createRouterFromConfig(
       ownSignals = true;
     }
     const policy = config.policyInput as PolicyInput;
-    const router = createRouter({ targets, policy, ...(signals ? { signals } : {}), ...(store ? { store } : {}) });
+    const router = createRouter({
+      targets,
+      policy,
+      ...(signals ? { signals } : {}),
+      ...(store ? { store } : {}),
+      ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
+    });
     return {
       router,
       targets,

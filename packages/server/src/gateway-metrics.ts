@@ -14,9 +14,40 @@ const secondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1
 const circuitStates = ['closed', 'open', 'half-open'] as const;
 
 /**
- * The gateway's metrics, kept in its own OpenTelemetry `MeterProvider` whose reader is the real
- * `@opentelemetry/exporter-prometheus` exporter (its HTTP server not started: the gateway serves `/metrics` itself,
- * behind its own auth). Requests by status (`http.server.request.duration` is a histogram, so its `_count` series is
+ * An OpenTelemetry `MeterProvider` whose reader is the real `@opentelemetry/exporter-prometheus` exporter, its HTTP
+ * server not started: the gateway serves `/metrics` from it, behind its own auth. Give the same provider to the
+ * router (`createRouter({ telemetry: { meterProvider } })`) and its GenAI metrics (`gen_ai.client.token.usage`,
+ * `gen_ai.client.operation.duration`, time to first chunk, `switchyard.route.decisions`) are on `/metrics` too.
+ *
+ * @example
+ * ```ts
+ * const registry = createPrometheusRegistry();
+ * const router = createRouter({ targets, telemetry: { meterProvider: registry.meterProvider } });
+ * const gateway = createGateway({ router, authToken, metrics: { registry } });
+ * // … after gateway.close():
+ * await registry.shutdown();
+ * ```
+ */
+export interface PrometheusRegistry {
+  readonly meterProvider: MeterProviderApi;
+  /** Writes the Prometheus text exposition of every metric recorded through `meterProvider`. */
+  serve(request: IncomingMessage, response: ServerResponse): void;
+  shutdown(): Promise<void>;
+}
+
+/** Creates a {@link PrometheusRegistry}. */
+export function createPrometheusRegistry(): PrometheusRegistry {
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  return {
+    meterProvider: provider,
+    serve: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/**
+ * The gateway's metrics, recorded in a {@link PrometheusRegistry}. Requests by status (`http.server.request.duration` is a histogram, so its `_count` series is
  * the request count; `switchyard.gateway.requests` counts the same by status for simple dashboards), time to first
  * token and tokens by target; spend, circuit state, in-flight calls and queue depth per target are read from
  * `router.stats()` at scrape time.
@@ -26,9 +57,7 @@ const circuitStates = ['closed', 'open', 'half-open'] as const;
  * instruments read from plain in-process counts when scraped.
  */
 export class GatewayMetrics {
-  readonly meterProvider: MeterProviderApi;
-  readonly #provider: MeterProvider;
-  readonly #exporter: PrometheusExporter;
+  readonly #registry: PrometheusRegistry;
   readonly #duration: Histogram;
   readonly #timeToFirstToken: Histogram;
   /** Requests by method, route and status; each entry's attributes serve the histogram too. */
@@ -39,11 +68,9 @@ export class GatewayMetrics {
     { attributes: Attributes; input: Attributes; output: Attributes; inputTokens: number; outputTokens: number }
   >();
 
-  constructor(router: Router, inFlightRequests: () => number) {
-    this.#exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-    this.#provider = new MeterProvider({ readers: [this.#exporter] });
-    this.meterProvider = this.#provider;
-    const meter = this.#provider.getMeter('@switchyard/server');
+  constructor(router: Router, inFlightRequests: () => number, registry: PrometheusRegistry) {
+    this.#registry = registry;
+    const meter = registry.meterProvider.getMeter('@switchyard/server');
     this.#duration = meter.createHistogram('http.server.request.duration', {
       description: 'Duration of HTTP requests to the gateway, to the last byte of the answer',
       unit: 's',
@@ -151,10 +178,6 @@ export class GatewayMetrics {
 
   /** Writes the Prometheus text exposition of every metric above. */
   serve(request: IncomingMessage, response: ServerResponse): void {
-    this.#exporter.getMetricsRequestHandler(request, response);
-  }
-
-  shutdown(): Promise<void> {
-    return this.#provider.shutdown();
+    this.#registry.serve(request, response);
   }
 }

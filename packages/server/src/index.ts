@@ -22,6 +22,8 @@ export type { CreateTargetsOptions } from './create-targets-from-config.js';
 export { createTargetsFromConfig } from './create-targets-from-config.js';
 export type { GatewayLogger, LogFormat, RequestLogEntry } from './gateway-logger.js';
 export { createJsonLogger } from './gateway-logger.js';
+export type { PrometheusRegistry } from './gateway-metrics.js';
+export { createPrometheusRegistry } from './gateway-metrics.js';
 export type { SwitchyardConfig } from './load-config.js';
 export { loadConfig, parseConfig } from './load-config.js';
 export type { ChatCompletionBody, TranslatedChatRequest } from './openai-request.js';

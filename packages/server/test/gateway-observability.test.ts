@@ -3,8 +3,14 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { ensureTinyModel } from '@switchyard/testkit';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Gateway, RouterFromConfig } from '../src/index.js';
-import { createGateway, createJsonLogger, createRouterFromConfig, parseConfig } from '../src/index.js';
+import type { Gateway, PrometheusRegistry, RouterFromConfig } from '../src/index.js';
+import {
+  createGateway,
+  createJsonLogger,
+  createPrometheusRegistry,
+  createRouterFromConfig,
+  parseConfig,
+} from '../src/index.js';
 import { startSlowUpstream } from './scripted-upstream.js';
 
 const authToken = 'gw-observability-token-42';
@@ -19,6 +25,7 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
   let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
   let built: RouterFromConfig;
   let gateway: Gateway;
+  let registry: PrometheusRegistry;
   let url: string;
   const logLines: string[] = [];
 
@@ -26,6 +33,8 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
     trace.setGlobalTracerProvider(tracerProvider);
     upstream = await startSlowUpstream({ words: ['all', ' aboard'], intervalMs: 1 });
     const modelPath = await ensureTinyModel();
+    // The router records its GenAI metrics into the registry the gateway serves, as `switchyard serve` does.
+    registry = createPrometheusRegistry();
     built = await createRouterFromConfig(
       parseConfig({
         targets: {
@@ -40,11 +49,13 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
         },
         policy: { mode: 'prefer-local', execution: { retries: 0 } },
       }),
+      { telemetry: { meterProvider: registry.meterProvider } },
     );
     gateway = createGateway({
       router: built.router,
       authToken,
       logger: createJsonLogger({ write: (line: string) => logLines.push(line) }),
+      metrics: { registry },
     });
     url = await gateway.listen({ port: 0 });
   });
@@ -52,6 +63,7 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
   afterAll(async () => {
     await gateway?.close({ graceMs: 1000 });
     await built?.dispose();
+    await registry?.shutdown();
     await upstream?.close();
     trace.disable();
     await tracerProvider.shutdown();
@@ -212,6 +224,21 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
         .sort(),
     ).toEqual(['device', 'remote']);
     expect(sum(family(families, 'switchyard_target_queue_depth'), {})).toBe(0);
+    // The router's own GenAI metrics, through the same registry.
+    expect(family(families, 'gen_ai_client_token_usage').type).toBe('HISTOGRAM');
+    const remoteOutput = histogram(text, 'gen_ai_client_token_usage', {
+      gen_ai_operation_name: 'chat',
+      gen_ai_provider_name: 'openai',
+      gen_ai_request_model: 'slow',
+      server_address: '127.0.0.1',
+      server_port: new URL(upstream.baseURL).port,
+      gen_ai_token_type: 'output',
+    });
+    expect(remoteOutput.count).toBeGreaterThanOrEqual(3);
+    expect(family(families, 'gen_ai_client_operation_duration').type).toBe('HISTOGRAM');
+    const decisions = family(families, 'switchyard_route_decisions_total');
+    expect(decisions.type).toBe('COUNTER');
+    expect(sum(decisions, { switchyard_route_target: 'remote' })).toBeGreaterThanOrEqual(3);
     // The scrape itself is the one request in flight.
     expect(sum(family(families, 'switchyard_gateway_in_flight'), {})).toBe(1);
   });

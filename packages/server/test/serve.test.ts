@@ -152,8 +152,12 @@ describe('switchyard serve (in process)', () => {
       expect(answer.status).toBe(200);
       await answer.text();
       requestId = answer.headers.get('x-request-id');
-      // gateway.metricsPublic: the scrape needs no token.
-      expect((await fetch(`${url}/metrics`)).status).toBe(200);
+      // gateway.metricsPublic: the scrape needs no token; the router's GenAI metrics share the gateway's registry.
+      const scrape = await fetch(`${url}/metrics`);
+      expect(scrape.status).toBe(200);
+      const exposition = await scrape.text();
+      expect(exposition).toMatch(/^# TYPE gen_ai_client_token_usage histogram$/m);
+      expect(exposition).toMatch(/^switchyard_route_decisions_total\{[^}]*switchyard_route_target="remote"[^}]*\} 1$/m);
     } finally {
       stop.abort();
     }

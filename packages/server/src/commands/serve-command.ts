@@ -5,6 +5,7 @@ import { apiKeysFromConfig, createRouterFromConfig } from '../create-router-from
 import { resolveSecret } from '../create-targets-from-config.js';
 import type { LogFormat } from '../gateway-logger.js';
 import { createJsonLogger } from '../gateway-logger.js';
+import { createPrometheusRegistry } from '../gateway-metrics.js';
 import { loadConfig } from '../load-config.js';
 
 /** Options of the `serve` command, as parsed from the command line. */
@@ -85,7 +86,9 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
     );
   }
   const keys = apiKeysFromConfig(config, env);
-  const built = await createRouterFromConfig(config, { env });
+  // One Prometheus registry for the gateway's metrics and the router's GenAI metrics: both on /metrics.
+  const registry = createPrometheusRegistry();
+  const built = await createRouterFromConfig(config, { env, telemetry: { meterProvider: registry.meterProvider } });
   const log = options.quiet || logFormat !== 'text' ? undefined : (line: string) => io.stderr.write(`${line}\n`);
   const logger = options.quiet || logFormat !== 'json' ? undefined : createJsonLogger(io.stderr);
   // A replica that lost its shared Redis keeps serving on local state; operators must see that it did.
@@ -101,13 +104,14 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),
     ...(logger ? { logger } : {}),
-    ...(config.gateway?.metricsPublic ? { metrics: { public: true } } : {}),
+    metrics: { registry, public: config.gateway?.metricsPublic === true },
   });
   let url: string;
   try {
     url = await gateway.listen({ port, host });
   } catch (error) {
     await built.dispose();
+    await registry.shutdown();
     const code = (error as { code?: string }).code;
     throw new CliError(
       code === 'EADDRINUSE'
@@ -128,5 +132,6 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   io.stderr.write(`Received ${reason}: finishing in-flight requests…\n`);
   await gateway.close();
   await built.dispose();
+  await registry.shutdown();
   return exitCodes.ok;
 }
