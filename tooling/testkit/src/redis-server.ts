@@ -30,7 +30,8 @@ export function hasRedisServer(): boolean {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now (for servers that must be told their port). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -43,19 +44,28 @@ async function freePort(): Promise<number> {
 }
 
 function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
+  // No persistence, loopback only, no protected-mode surprises: a throwaway server for one test file.
+  const persistence =
+    dir === undefined ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
+  return launchRedis(port, ['--save', '', ...persistence]);
+}
+
+/**
+ * Starts `redis-server` with `args` on a loopback `port` and resolves once it answers PING. Killed when this process
+ * exits. `cwd` is where it writes files (cluster node tables, a sentinel's config).
+ */
+export function launchRedis(port: number, args: string[], cwd?: string): Promise<ChildProcess> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
       for (const child of running) child.kill('SIGKILL');
     });
   }
-  // No persistence, loopback only, no protected-mode surprises: a throwaway server for one test file.
-  const persistence =
-    dir === undefined ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
+  const sentinel = args[0]?.endsWith('.conf') === true;
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    sentinel ? args : ['--port', String(port), '--bind', '127.0.0.1', ...args, '--loglevel', 'warning'],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) },
   );
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -108,7 +118,8 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** Resolves once `child` has exited. */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
