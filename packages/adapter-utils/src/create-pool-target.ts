@@ -31,7 +31,7 @@ export interface PoolReplicaStats {
   failures: number;
   /** Exponentially weighted time to first token (ms). */
   ttftMsEwma: number | undefined;
-  /** `out` while its circuit is open. */
+  /** `out` while its circuit is open or its own status is `unavailable`; `trial` when its cooldown is over. */
   state: 'in' | 'out' | 'trial';
 }
 
@@ -64,6 +64,7 @@ class Replica {
   }
 
   state(now: number): PoolReplicaStats['state'] {
+    if (this.target.status().state === 'unavailable') return 'out';
     if (this.#outUntil === 0) return 'in';
     return now >= this.#outUntil ? 'trial' : 'out';
   }
