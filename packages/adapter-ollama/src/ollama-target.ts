@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   CallControl,
+  describeEndpoint,
   parseErrorMessage,
   readErrorBody,
   statusTexts,
+  traceHeaders,
   unavailableCodeOf,
 } from '@switchyard/adapter-utils';
 import {
@@ -20,8 +22,10 @@ import {
   type TargetCall,
   type TargetCapabilities,
   type TargetStatus,
+  type TargetTelemetry,
   TargetUnavailableError,
   type ToolCall,
+  type TraceContext,
 } from '@switchyard/contract';
 import { Agent, type Dispatcher, request } from 'undici';
 import { ndjsonLines } from './ndjson-lines.js';
@@ -103,6 +107,8 @@ class OllamaTargetImpl implements OllamaTarget {
   readonly specificationVersion = 'v1' as const;
   readonly locality = 'local' as const;
   readonly id: string;
+  /** For the GenAI conventions: provider `ollama`, the model, the daemon's address and port. */
+  readonly telemetry: TargetTelemetry;
   readonly model: string;
   readonly baseURL: string;
   readonly capabilities: TargetCapabilities;
@@ -133,6 +139,7 @@ class OllamaTargetImpl implements OllamaTarget {
     this.model = settings.model;
     this.baseURL = (settings.baseURL ?? defaultBaseURL).replace(/\/+$/, '');
     this.id = settings.id ?? `ollama:${settings.model}`;
+    this.telemetry = describeEndpoint('ollama', settings.model, this.baseURL);
     this.dispatcher = settings.dispatcher ?? defaultDispatcher();
     this.explicit = settings.capabilities ?? {};
     const contextWindow =
@@ -265,7 +272,7 @@ class OllamaTargetImpl implements OllamaTarget {
       control.throwIfAborted();
       const body = toOllamaChatBody(call, this.settings, false, this.id);
       loading = this.startCall();
-      const response = await this.send('POST', '/api/chat', body, control);
+      const response = await this.send('POST', '/api/chat', body, control, call.traceContext);
       const text = await response.body.text();
       const chunk = parseChatChunk(text, this.id);
       if (!chunk.done) throw this.invalid('answered a non-streamed chat without "done": true');
@@ -301,7 +308,7 @@ class OllamaTargetImpl implements OllamaTarget {
       control.throwIfAborted();
       const body = toOllamaChatBody(call, this.settings, true, this.id);
       loading = this.startCall();
-      response = await this.send('POST', '/api/chat', body, control);
+      response = await this.send('POST', '/api/chat', body, control, call.traceContext);
       let final: ReturnType<typeof parseChatChunk> | undefined;
       let toolCallCount = 0;
       for await (const line of ndjsonLines(response.body)) {
@@ -488,18 +495,20 @@ class OllamaTargetImpl implements OllamaTarget {
     return error;
   }
 
+  /** `trace`: the call's trace context, sent as `traceparent` (see `traceHeaders`). */
   private async send(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     control: CallControl,
+    trace?: TraceContext,
   ): Promise<Dispatcher.ResponseData> {
     const url = `${this.baseURL}${path}`;
     const response = await request(url, {
       method,
       dispatcher: this.dispatcher,
       signal: control.signal,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...traceHeaders(trace) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.statusCode < 400) {

@@ -25,7 +25,7 @@
  * Tests can make it misbehave once: an error status, a malformed line, an error line, a stream without `done: true`,
  * a hang, or a connection closed mid-stream.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type OllamaFault =
@@ -58,7 +58,7 @@ export interface OllamaStandInOptions {
 export interface OllamaStandIn {
   url: string;
   /** Every request body received, in order, with its path. */
-  requests: { path: string; body: Record<string, unknown> }[];
+  requests: { path: string; body: Record<string, unknown>; headers: IncomingHttpHeaders }[];
   pulled: Set<string>;
   loaded: Set<string>;
   /** Misbehave on the next `/api/chat` request only. */
@@ -366,7 +366,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     readBody(request)
       .then(async (body) => {
-        requests.push({ path, body });
+        requests.push({ path, body, headers: request.headers });
         if (request.method === 'POST' && path === '/api/chat') return chat(response, body);
         if (request.method === 'POST' && path === '/api/pull') return pull(response, body);
         if (request.method === 'GET' && path === '/api/tags') {

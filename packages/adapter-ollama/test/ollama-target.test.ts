@@ -83,6 +83,27 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     });
   });
 
+  it('sends the call trace context as traceparent on /api/chat (streamed and not) and describes itself for the GenAI conventions', async () => {
+    const ollama = target();
+    const traceContext = { traceparent: `00-${'a1'.repeat(16)}-${'b2'.repeat(8)}-01`, tracestate: 'yard=1' };
+    await ollama.generate(ask({ traceContext }));
+    await collect(ollama.stream(ask({ traceContext })));
+    await ollama.generate(ask());
+    const chats = standIn.requests.filter((entry) => entry.path === '/api/chat').slice(-3);
+    expect(chats.map((entry) => entry.headers.traceparent)).toEqual([
+      traceContext.traceparent,
+      traceContext.traceparent,
+      undefined,
+    ]);
+    expect(chats[0]?.headers.tracestate).toBe('yard=1');
+    expect(ollama.telemetry).toEqual({
+      providerName: 'ollama',
+      model: 'tiny',
+      serverAddress: '127.0.0.1',
+      serverPort: Number(new URL(standIn.url).port),
+    });
+  });
+
   it('reassembles NDJSON lines that arrive split across chunks', async () => {
     const fragmented = await startOllamaStandIn({ fragmentWrites: true });
     try {

@@ -1,5 +1,11 @@
 import { StringDecoder } from 'node:string_decoder';
-import { CallControl, toApiCallError, traceHeaders, unavailableCodeOf } from '@switchyard/adapter-utils';
+import {
+  CallControl,
+  describeEndpoint,
+  toApiCallError,
+  traceHeaders,
+  unavailableCodeOf,
+} from '@switchyard/adapter-utils';
 import {
   AbortError,
   ApiCallError,
@@ -365,12 +371,7 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
     id,
     locality: 'remote',
     capabilities,
-    telemetry: {
-      providerName: 'openai',
-      model: settings.model,
-      serverAddress: base.hostname.replace(/^\[|\]$/g, ''),
-      serverPort: base.port === '' ? (base.protocol === 'https:' ? 443 : 80) : Number(base.port),
-    },
+    telemetry: describeEndpoint('openai', settings.model, settings.baseURL),
     status: () => lastStatus,
     async checkStatus(options = {}) {
       const cacheMs = settings.healthCacheMs ?? 5000;

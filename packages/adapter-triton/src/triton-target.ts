@@ -1,8 +1,10 @@
 import {
   CallControl,
+  describeEndpoint,
   parseErrorMessage,
   readErrorBody,
   statusTexts,
+  traceHeaders,
   unavailableCodeOf,
 } from '@switchyard/adapter-utils';
 import {
@@ -20,7 +22,9 @@ import {
   type TargetCall,
   type TargetCapabilities,
   type TargetStatus,
+  type TargetTelemetry,
   TargetUnavailableError,
+  type TraceContext,
 } from '@switchyard/contract';
 import { createParser } from 'eventsource-parser';
 import { Agent, type Dispatcher, request } from 'undici';
@@ -57,6 +61,8 @@ class TritonTargetImpl implements TritonTarget {
   readonly specificationVersion = 'v1' as const;
   readonly locality = 'remote' as const;
   readonly id: string;
+  /** For the GenAI conventions: provider `triton`, the model, the server's address and port. */
+  readonly telemetry: TargetTelemetry;
   readonly model: string;
   readonly baseURL: string;
   readonly capabilities: TargetCapabilities;
@@ -82,6 +88,7 @@ class TritonTargetImpl implements TritonTarget {
     this.model = settings.model;
     this.baseURL = settings.baseURL.replace(/\/+$/, '').replace(/\/v2$/, '');
     this.id = settings.id ?? `triton:${settings.model}`;
+    this.telemetry = describeEndpoint('triton', settings.model, this.baseURL);
     this.dispatcher = settings.dispatcher ?? defaultDispatcher();
     const version = settings.modelVersion === undefined ? '' : `/versions/${settings.modelVersion}`;
     this.modelPath = `/v2/models/${encodeURIComponent(settings.model)}${version}`;
@@ -231,7 +238,7 @@ class TritonTargetImpl implements TritonTarget {
     try {
       control.throwIfAborted();
       const { body, maxTokens, prompt, backend } = await this.prepare(call, false, control);
-      const response = await this.send('POST', `${this.modelPath}/generate`, body, control);
+      const response = await this.send('POST', `${this.modelPath}/generate`, body, control, call.traceContext);
       const answer = parseGenerateResponse(await response.body.text(), this.id);
       const scanner = new StopScanner(call.stop ?? []);
       const text = scanner.push(answer.textOutput) + scanner.flush();
@@ -265,7 +272,7 @@ class TritonTargetImpl implements TritonTarget {
     try {
       control.throwIfAborted();
       const { body, maxTokens, prompt, backend } = await this.prepare(call, true, control);
-      response = await this.send('POST', `${this.modelPath}/generate_stream`, body, control);
+      response = await this.send('POST', `${this.modelPath}/generate_stream`, body, control, call.traceContext);
 
       const events: string[] = [];
       const parser = createParser({ onEvent: (event) => events.push(event.data) });
@@ -409,8 +416,12 @@ class TritonTargetImpl implements TritonTarget {
     return error;
   }
 
-  private headers(body: unknown): Record<string, string> {
-    return { ...this.settings.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  private headers(body: unknown, trace?: TraceContext): Record<string, string> {
+    return {
+      ...this.settings.headers,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...traceHeaders(trace),
+    };
   }
 
   /** A small request whose status the caller judges (health probes); the body is always read to the end. */
@@ -425,18 +436,20 @@ class TritonTargetImpl implements TritonTarget {
     return { status: response.statusCode, text: await readErrorBody(response.body) };
   }
 
+  /** `trace`: the call's trace context, sent as `traceparent` (see `traceHeaders`). */
   private async send(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     control: CallControl,
+    trace?: TraceContext,
   ): Promise<Dispatcher.ResponseData> {
     const url = `${this.baseURL}${path}`;
     const response = await request(url, {
       method,
       dispatcher: this.dispatcher,
       signal: control.signal,
-      headers: this.headers(body),
+      headers: this.headers(body, trace),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.statusCode < 400) {

@@ -24,7 +24,7 @@
  * Tests can make it misbehave once: an error status, a malformed event, an error event, a stream without a finish
  * reason, a half-written last event, a hang, or a connection closed mid-stream.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type TritonFault =
@@ -45,7 +45,7 @@ export interface TritonModel {
 
 export interface TritonStandIn {
   url: string;
-  requests: { path: string; body: Record<string, unknown> }[];
+  requests: { path: string; body: Record<string, unknown>; headers: IncomingHttpHeaders }[];
   models: Map<string, TritonModel>;
   setServerReady(ready: boolean): void;
   failNext(fault: TritonFault): void;
@@ -306,7 +306,7 @@ export async function startTritonStandIn(
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     readBody(request)
       .then(async (body) => {
-        requests.push({ path, body });
+        requests.push({ path, body, headers: request.headers });
         if (request.method === 'GET' && path === '/v2/health/ready') {
           return serverReady
             ? sendJson(response, 200, undefined)

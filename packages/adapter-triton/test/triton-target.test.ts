@@ -82,6 +82,21 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
     deterministic: true,
   });
 
+  it('sends the call trace context as traceparent on generate and generate_stream, and describes itself for the GenAI conventions', async () => {
+    const triton = target();
+    const traceContext = { traceparent: `00-${'c3'.repeat(16)}-${'d4'.repeat(8)}-01` };
+    await triton.generate(ask({ traceContext }));
+    await collect(triton.stream(ask({ traceContext })));
+    const calls = standIn.requests.filter((entry) => /\/generate(_stream)?$/.test(entry.path)).slice(-2);
+    expect(calls.map((entry) => [entry.path.split('/').at(-1), entry.headers.traceparent])).toEqual([
+      ['generate', traceContext.traceparent],
+      ['generate_stream', traceContext.traceparent],
+    ]);
+    await triton.generate(ask());
+    expect(standIn.requests.at(-1)?.headers.traceparent).toBeUndefined();
+    expect(triton.telemetry).toMatchObject({ providerName: 'triton', model: 'llm', serverAddress: '127.0.0.1' });
+  });
+
   it('tells vLLM from TensorRT-LLM by the model config and lays the request out for each', async () => {
     await target().generate(ask({ maxTokens: 5, topP: 0.9 }));
     expect(lastBody('/llm/generate')).toEqual({

@@ -10,6 +10,7 @@ export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
 export type { PoolReplicaStats, PoolTarget, PoolTargetSettings } from './create-pool-target.js';
 export { createPoolTarget } from './create-pool-target.js';
+export { describeEndpoint } from './describe-endpoint.js';
 export { parseErrorMessage, readErrorBody, statusTexts, toApiCallError } from './error-body.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient, readErrorText } from './http-client.js';
