@@ -55,6 +55,15 @@ describe('HttpClient', () => {
     });
   });
 
+  it("sends a call's trace context as traceparent and tracestate, and nothing for an untraced call", async () => {
+    const client = new HttpClient({ target: 'gpu', baseURL });
+    const traceContext = { traceparent: `00-${'3'.repeat(32)}-${'4'.repeat(16)}-01`, tracestate: 'yard=7' };
+    await client.getJson({ method: 'POST', path: '/ok', json: {}, traceContext });
+    expect(seen.at(-1)?.headers).toMatchObject(traceContext);
+    await client.getJson({ method: 'POST', path: '/ok', json: {} });
+    expect(seen.at(-1)?.headers.traceparent).toBeUndefined();
+  });
+
   it('turns an error status into an ApiCallError with Retry-After, the server message, and secrets redacted', async () => {
     const client = new HttpClient({ target: 'gpu', baseURL, secrets: ['sk-live-123'] });
     const error = (await client.send({ path: '/busy' }).catch((e: unknown) => e)) as ApiCallError;

@@ -4,10 +4,12 @@ import {
   parseRetryAfter,
   redactSecrets,
   type SwitchyardError,
+  type TraceContext,
 } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { parseErrorMessage, statusTexts } from './error-body.js';
 import { createUndiciTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
+import { traceHeaders } from './trace-headers.js';
 
 /** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */
 const maxErrorBody = 4096;
@@ -48,6 +50,8 @@ export interface SendOptions {
   /** The `accept` header. Default `application/json`. */
   accept?: string;
   signal?: AbortSignal | undefined;
+  /** The call's trace context (`call.traceContext`): sent as `traceparent` and friends, see {@link traceHeaders}. */
+  traceContext?: TraceContext | undefined;
 }
 
 /**
@@ -122,6 +126,8 @@ export class HttpClient {
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     const extra = this.options.requestHeaders?.({ method, url: url.href });
     if (extra) Object.assign(headers, extra);
+    const trace = traceHeaders(options.traceContext);
+    if (trace) Object.assign(headers, trace);
     return this.transport.request({
       method,
       url,
