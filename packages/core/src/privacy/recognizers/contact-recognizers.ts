@@ -28,8 +28,9 @@ const obfuscatedEmailPattern = new RegExp(
 );
 // The pattern's "at" is either bracketed ("(at)", "[ at ]") or a plain word between spaces; a plain one must be
 // followed by a domain label and then a dot, written as "." or as the word "dot" (in any case, as the pattern reads
-// it). Two regexes that start from rare characters or a two-letter word answer that without walking the text in
-// JavaScript, and together they accept every text the pattern can match.
+// it). Two regexes answer that in native code, and together they accept every text the pattern can match: the
+// bracketed one starts at a rare bracket and is cheap; the plain one starts at white space, which V8 steps through
+// (about 1 µs on 4 KB of prose, still several times less than the whole pattern).
 const bracketedAt = /[([{<]\s*at\s*[)\]}>]/i;
 const plainAtThenDot = /\sat\s+[a-z0-9-]+(?:\.|\s*[([{<]\s*dot\s*[)\]}>]|\s+dot\s)/i;
 
