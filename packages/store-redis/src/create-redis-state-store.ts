@@ -122,6 +122,17 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   );
   connected.catch(() => undefined);
 
+  const key = (name: string) => prefix + name;
+  const evaluate = async (which: Script, keys: string[], args: string[]): Promise<unknown> => {
+    try {
+      return await client.evalSha(which.sha, { keys, arguments: args });
+    } catch (error) {
+      if (error instanceof ErrorReply && error.message.startsWith('NOSCRIPT')) {
+        return client.eval(which.source, { keys, arguments: args });
+      }
+      throw error;
+    }
+  };
   const degrade = (reason: string) => {
     if (!shared || closed) return;
     shared = false;
@@ -132,6 +143,8 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
     restoring ??= (async () => {
       try {
         await connected;
+        // A connection can be "ready" to a Redis that does not answer (stopped, overloaded): check with a real read.
+        await withTimeout(evaluate(scripts.readBudget, [`${prefix}health-check`], []), options.operationTimeoutMs);
         while (pending.length > 0 && !closed) {
           await withTimeout(pending[0]!(), options.operationTimeoutMs);
           pending.shift();
@@ -168,17 +181,6 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   else
     degradedMessage = `Redis did not answer within ${options.connectTimeoutMs} ms; serving on local state until it does`;
 
-  const key = (name: string) => prefix + name;
-  const evaluate = async (which: Script, keys: string[], args: string[]): Promise<unknown> => {
-    try {
-      return await client.evalSha(which.sha, { keys, arguments: args });
-    } catch (error) {
-      if (error instanceof ErrorReply && error.message.startsWith('NOSCRIPT')) {
-        return client.eval(which.source, { keys, arguments: args });
-      }
-      throw error;
-    }
-  };
   /** Runs `remote` on Redis, or `fallback` on local state when Redis is away or fails to answer in time. */
   const run = async <T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
     if (closed) throw new Error('The Redis state store is closed');

@@ -11,6 +11,10 @@ export interface RedisServer {
   readonly port: number;
   /** Kills the server at once (SIGKILL): an outage, as a crash would cause one. Resolves when it has exited. */
   kill(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing is answered, like a hung or swapping server. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   /** Starts it again on the same port, e.g. after `kill()`; with `persist` it comes back with every write it acknowledged. */
   restart(): Promise<void>;
   /** Stops it (SIGTERM, then SIGKILL after 5 s). Idempotent. */
@@ -144,6 +148,12 @@ export async function startRedisServer(options: { persist?: boolean } = {}): Pro
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async kill() {
       if (!child) return;
       const current = child;
