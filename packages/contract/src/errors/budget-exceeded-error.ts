@@ -21,9 +21,9 @@ export class BudgetExceededError extends SwitchyardError {
       code: 'budget-exceeded',
       message:
         options.message ??
-        `Budget exceeded: ${which} of $${options.limitUsd} is spent ($${round(options.spentUsd)} spent or held)` +
+        `Budget exceeded: ${which} of $${options.limitUsd} would be passed ($${round(options.spentUsd)} already spent or held)` +
           (options.target ? ` for target "${options.target}"` : '') +
-          '; no other target is eligible. Raise policy.budget or allow a local target.',
+          ". Raise policy.budget (or the request's routing.maxCostUsd), or allow a local target.",
       ...(options.target ? { target: options.target } : {}),
     });
     this[marker] = true;

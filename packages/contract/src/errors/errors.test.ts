@@ -129,7 +129,7 @@ describe('error classes', () => {
     expect(error.code).toBe('budget-exceeded');
     expect(error.isRetryable).toBe(false);
     expect(error.message).toContain('the period budget of $5');
-    expect(error.message).toContain('$4.995 spent or held');
+    expect(error.message).toContain('would be passed ($4.995 already spent or held)');
     expect(error.toJSON()).toMatchObject({ scope: 'period', limitUsd: 5, spentUsd: 4.995, target: 'gpu' });
   });
 
