@@ -61,7 +61,7 @@ async function nodeSignals(refreshMs: number | undefined): Promise<SignalSource>
 }
 
 /** The Redis store a config's `store` section describes (`@switchyard/store-redis`, loaded only when used). */
-async function redisStore(
+export async function redisStore(
   config: Extract<StoreConfig, { type: 'redis' }>,
   env: NodeJS.ProcessEnv,
 ): Promise<StateStore> {

@@ -4,13 +4,15 @@ import type { Target, TargetStatus, UnavailableCode } from '@switchyard/contract
 import {
   ApiCallError,
   InvalidConfigError,
+  redactUrl,
   type SwitchyardError,
   TimeoutError,
   toSwitchyardError,
 } from '@switchyard/contract';
 import type { CliIO } from '../cli-io.js';
 import { exitCodes } from '../cli-io.js';
-import type { TargetConfig } from '../config-schema.js';
+import type { StoreConfig, TargetConfig } from '../config-schema.js';
+import { redisStore } from '../create-router-from-config.js';
 import {
   adapterSettings,
   createTargetsFromConfig,
@@ -178,6 +180,66 @@ async function checkTarget(
   return report;
 }
 
+/** What `doctor` found about the config's shared state store (only when it names Redis). */
+export interface DoctorStoreReport {
+  type: 'redis';
+  ok: boolean;
+  /** Where it connects, without credentials. */
+  where: string;
+  connectMs?: number;
+  problems: string[];
+  fixes: string[];
+}
+
+/** Connects to the config's Redis store the way `serve` would, and says whether replicas would share state. */
+async function checkStore(
+  store: Extract<StoreConfig, { type: 'redis' }>,
+  env: NodeJS.ProcessEnv,
+): Promise<DoctorStoreReport> {
+  const where =
+    store.url !== undefined
+      ? typeof store.url === 'string'
+        ? redactUrl(store.url)
+        : `$${store.url.env}`
+      : store.cluster !== undefined
+        ? `cluster ${store.cluster.rootNodes.map(redactUrl).join(', ')}`
+        : `sentinel ${store.sentinel!.name} via ${store.sentinel!.sentinels.map((node) => `${node.host}:${node.port}`).join(', ')}`;
+  const started = performance.now();
+  try {
+    const connected = (await redisStore(store, env)) as Awaited<ReturnType<typeof redisStore>> & { shared?: boolean };
+    const connectMs = Math.round(performance.now() - started);
+    const shared = connected.shared === true;
+    await connected.close();
+    return shared
+      ? { type: 'redis', ok: true, where, connectMs, problems: [], fixes: [] }
+      : {
+          type: 'redis',
+          ok: false,
+          where,
+          connectMs,
+          problems: [
+            'Redis did not answer: serve would start on local state, so replicas would not share budgets or circuits',
+          ],
+          fixes: ['start Redis (or fix store.url / store.cluster / store.sentinel), then run doctor again'],
+        };
+  } catch (error) {
+    const problems = InvalidConfigError.isInstance(error)
+      ? error.problems.map((problem) => `${problem.path}: ${problem.message}`)
+      : [(error as Error).message];
+    return { type: 'redis', ok: false, where, problems, fixes: [] };
+  }
+}
+
+function printStore(io: CliIO, report: DoctorStoreReport) {
+  const lines = [
+    `${report.ok ? 'ok  ' : 'FAIL'} store (redis, ${report.where}): ${report.ok ? 'reachable' : 'not reachable'}` +
+      `${report.connectMs === undefined ? '' : `; connect ${report.connectMs} ms`}`,
+    ...report.problems.map((problem) => `     problem: ${problem}`),
+    ...report.fixes.map((fix) => `     fix: ${fix}`),
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+}
+
 function printReports(io: CliIO, reports: DoctorReport[]) {
   const lines: string[] = [];
   for (const report of reports) {
@@ -203,7 +265,8 @@ function printReports(io: CliIO, reports: DoctorReport[]) {
 
 /**
  * `switchyard doctor`: checks each target: secrets present, adapter installed, `checkStatus()` (timed), and a
- * one-token generation (timed; `--skip-generate` leaves it out). Prints what to fix; exits 1 when any target fails.
+ * one-token generation (timed; `--skip-generate` leaves it out); and a Redis `store` the way `serve` would connect to
+ * it. Prints what to fix; exits 1 when any target or the store fails.
  */
 export async function doctorCommand(options: DoctorOptions, io: CliIO): Promise<number> {
   const env = io.env ?? process.env;
@@ -239,7 +302,11 @@ export async function doctorCommand(options: DoctorOptions, io: CliIO): Promise<
       await target.dispose?.();
     }
   }
-  if (options.json) io.stdout.write(`${JSON.stringify({ targets: reports }, null, 2)}\n`);
-  else printReports(io, reports);
-  return reports.every((report) => report.ok) ? exitCodes.ok : exitCodes.error;
+  const store = config.store?.type === 'redis' ? await checkStore(config.store, env) : undefined;
+  if (options.json) io.stdout.write(`${JSON.stringify({ targets: reports, ...(store ? { store } : {}) }, null, 2)}\n`);
+  else {
+    printReports(io, reports);
+    if (store) printStore(io, store);
+  }
+  return reports.every((report) => report.ok) && store?.ok !== false ? exitCodes.ok : exitCodes.error;
 }

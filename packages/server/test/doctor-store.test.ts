@@ -1,0 +1,58 @@
+import { createServer } from 'node:net';
+import { type RedisServer, startRedisServer } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, tempDir } from './cli-helpers.js';
+import { startSlowUpstream } from './scripted-upstream.js';
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('switchyard doctor checks a Redis store (real redis-server; loopback OpenAI-compatible upstream)', () => {
+  let redis: RedisServer;
+  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let files: Awaited<ReturnType<typeof tempDir>>;
+  const configWith = (url: string) =>
+    files.json(`config-${url.replace(/\W/g, '')}.json`, {
+      targets: { gpu: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+      store: { type: 'redis', url: { env: 'SY_DOCTOR_REDIS' } },
+    });
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 1 });
+    files = await tempDir();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    await upstream?.close();
+    await files?.remove();
+  });
+
+  it('reports a reachable store', async () => {
+    const config = await configWith(redis.url);
+    const result = await run(['doctor', '--config', config, '--json', '--skip-generate'], {
+      env: { ...process.env, SY_DOCTOR_REDIS: redis.url },
+    });
+    const report = JSON.parse(result.stdout) as { store: { ok: boolean; where: string } };
+    expect(report.store).toMatchObject({ type: 'redis', ok: true, where: '$SY_DOCTOR_REDIS' });
+  });
+
+  it('fails and says what to fix when Redis does not answer, without printing its password', async () => {
+    const url = `redis://:hunter2-secret@127.0.0.1:${await closedPort()}`;
+    const config = await configWith(url);
+    const result = await run(['doctor', '--config', config, '--skip-generate'], {
+      env: { ...process.env, SY_DOCTOR_REDIS: url },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL store (redis, $SY_DOCTOR_REDIS): not reachable');
+    expect(result.stdout).toContain('replicas would not share budgets or circuits');
+    expect(result.stdout + result.stderr).not.toContain('hunter2');
+  });
+});
