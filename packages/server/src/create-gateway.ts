@@ -81,8 +81,10 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /**
    * Open connections allowed per client address; connections over it are closed at once, so one address cannot take
-   * every socket while the others are still served. Default 64. Behind a reverse proxy every client has the proxy's
-   * address: raise it (or pass `Infinity`) there and cap per client at the proxy.
+   * every socket while the others are still served. Default 2048: above one backend's connection pool (a service that
+   * streams 1,000 requests at once through one keep-alive pool is a normal client), so the default only stops floods;
+   * stalled sockets are dropped by `headersTimeoutMs` whatever the cap. Facing the internet directly, lower it (e.g.
+   * 64); behind a reverse proxy every client has the proxy's address: pass `Infinity` and cap per client there.
    */
   maxConnectionsPerAddress?: number;
   /** How long `close()` waits for in-flight requests and streams before cutting them off, in ms. Default 10 000. */
@@ -644,7 +646,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     handle,
   );
-  const maxPerAddress = options.maxConnectionsPerAddress ?? 64;
+  const maxPerAddress = options.maxConnectionsPerAddress ?? 2048;
   const connectionsPerAddress = new Map<string, number>();
   server.on('connection', (socket) => {
     // A socket that never sends a byte is not a request yet, so headersTimeout does not see it: one timer until its
