@@ -12,6 +12,16 @@ export default defineConfig([
     clean: ['main.*'],
   },
   {
+    // The stand-ins other sample apps share (`@switchyard/demo/stand-ins`), with types for their typecheck.
+    entry: { 'stand-ins': 'src/stand-ins/index.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    dts: true,
+    sourcemap: true,
+    clean: ['stand-ins.*'],
+  },
+  {
     // The page's script: one small IIFE for the browser, no framework.
     entry: { app: 'src/web/app.ts' },
     outDir: 'dist/web',

@@ -16,12 +16,14 @@ function workspaceAliases() {
     if (!existsSync(groupDir)) continue;
     for (const dir of readdirSync(groupDir)) {
       const src = join(groupDir, dir, 'src');
-      if (!existsSync(join(src, 'index.ts'))) continue;
-      // Subpath entries such as `@switchyard/contract/testing` map to `src/testing/index.ts`.
+      if (!existsSync(src)) continue;
+      // Subpath entries such as `@switchyard/contract/testing` map to `src/testing/index.ts` (apps such as the demo
+      // have subpath entries without a root one).
       aliases.push({
         find: new RegExp(`^@switchyard/${dir}/([\\w-]+)$`),
         replacement: join(src, '$1', 'index.ts'),
       });
+      if (!existsSync(join(src, 'index.ts'))) continue;
       aliases.push({ find: new RegExp(`^@switchyard/${dir}$`), replacement: join(src, 'index.ts') });
     }
   }
