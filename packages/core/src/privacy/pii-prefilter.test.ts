@@ -216,3 +216,23 @@ describe('PII pre-filter edges', () => {
     }
   });
 });
+
+describe('PII scan on long runs without spaces', () => {
+  // A hash, a base64 blob or CSV: every number token sits inside one long run. The passport and IPv6 recognizers
+  // stop reading once the run is too long to be theirs; what they report must not change.
+  const hex = '3f2a9c1e7b4d08a6e5c2f19b3d7a0c4e8f61b2d9'.repeat(100);
+  const csv = '1,22,333,4444,55555,6,77,'.repeat(160);
+
+  it.each([
+    ['hex', hex],
+    ['csv', csv],
+  ])('finds nothing in a %s run, with and without pre-filters', (_, text) => {
+    expect(scanPii(text, true)).toEqual({ kinds: [], findings: [] });
+    expect(scanPii(text, false)).toEqual({ kinds: [], findings: [] });
+  });
+
+  it('still finds a passport number or an IPv6 address right after such a run', () => {
+    expect(detectPii(`${hex} passport number 533380006`).kinds).toEqual(['passport']);
+    expect(detectPii(`${csv} my IPv6 2001:db8:85a3::8a2e:370:7334`).kinds).toContain('ip-address');
+  });
+});

@@ -160,8 +160,15 @@ export const passportRecognizer: PiiRecognizer = {
     const text = scan.text;
     let start = token.start;
     let end = token.end;
-    while (start > 0 && isAlphanumericCode(text.charCodeAt(start - 1))) start -= 1;
-    while (end < text.length && isAlphanumericCode(text.charCodeAt(end))) end += 1;
+    // Stop as soon as the word is too long: in a hash or base64 blob every token would otherwise read the whole run.
+    while (start > 0 && isAlphanumericCode(text.charCodeAt(start - 1))) {
+      start -= 1;
+      if (end - start > 9) return;
+    }
+    while (end < text.length && isAlphanumericCode(text.charCodeAt(end))) {
+      end += 1;
+      if (end - start > 9) return;
+    }
     if (end - start < 6 || end - start > 9) return;
     const word = text.slice(start, end).replace(/[ -]/g, '');
     if (word.length < 6 || word.length > 9 || !/^[A-Z0-9]+$/i.test(word)) return;

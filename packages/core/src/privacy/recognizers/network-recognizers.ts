@@ -1,4 +1,4 @@
-import { contextBoost, tokenShape } from '../pii-scan.js';
+import { contextBoost, isDigitCode, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 const ipv6 = /[23][0-9a-f]{3}(?::[0-9a-f]{0,4}){2,7}(?![0-9a-z:])/iy;
@@ -53,8 +53,12 @@ export const ipAddressRecognizer: PiiRecognizer = {
     // a colon or a hex letter follows it: without one, no address starts here.
     const after = text.charCodeAt(token.end);
     if (scan.prefilter && after !== 58 && !((after | 0x20) >= 97 && (after | 0x20) <= 102)) return;
-    const space = text.lastIndexOf(' ', token.end - 1);
-    const start = space >= token.start ? space + 1 : token.start;
+    // So the address starts at the token's last run of digits, when that run starts the token or follows a space
+    // (after any other separator the group would end there, at no colon). Found by reading the run backwards: a
+    // search for the space could read far back through text without spaces, once per token.
+    let start = token.end;
+    while (start > token.start && isDigitCode(text.charCodeAt(start - 1))) start -= 1;
+    if (start !== token.start && text.charCodeAt(start - 1) !== 32) return;
     const first = text.charCodeAt(start);
     if (first !== 50 && first !== 51) return;
     let groupEnd = start + 1;
