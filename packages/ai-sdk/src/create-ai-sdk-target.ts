@@ -46,6 +46,12 @@ const settingsSchema = z.object({
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
+/** Checks target settings without a model (the middleware's are known before it sees the model it wraps). */
+export function checkAISDKTargetSettings(settings: AISDKTargetSettings, root?: string): void {
+  const parsed = settingsSchema.safeParse(settings);
+  if (!parsed.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues, root) });
+}
+
 function isLanguageModelV4(model: unknown): model is LanguageModelV4 {
   const candidate = model as Partial<LanguageModelV4> | null;
   return (

@@ -59,7 +59,11 @@ export function toSwitchyardRequest(options: LanguageModelV4CallOptions): Conver
       details: 'Switchyard targets have no reasoning effort.',
     });
   }
-  if (options.headers && Object.values(options.headers).some((value) => value !== undefined)) {
+  // `generateText` adds its own `user-agent` to every call; only headers the caller set are worth a warning.
+  const callerHeaders = Object.entries(options.headers ?? {}).filter(
+    ([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent',
+  );
+  if (callerHeaders.length > 0) {
     warnings.push({
       type: 'unsupported',
       feature: 'headers',
