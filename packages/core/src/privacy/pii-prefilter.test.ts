@@ -49,6 +49,8 @@ const samples: Record<PiiKind, string[]> = {
     'DefaultEndpointsProtocol=https;AccountKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH==',
     'https://x.blob.core.windows.net/c?sv=2022&sig=abcdefghijklmnopqrstuvwxyz012345',
     'abc8Q~abcdefghijklmnopqrstuvwxyz01234',
+    '"client_secret": "Zx9Kq2Lm8Np4Rt6Vw3Yb"',
+    'CONTRASEÑA: hunter22',
   ],
 };
 
@@ -143,6 +145,12 @@ describe('PII pre-filter', () => {
       'IPv6 2a00:1450::1',
       '2a00:',
       '3',
+      '"client_secret": "',
+      "'Token' = ",
+      'CONTRASEÑA: ',
+      'ACCESS_KEY_ID=',
+      'Zx9Kq2Lm8Np4Rt6V',
+      'a:a:',
     ];
     let seed = 42;
     const random = () => {

@@ -157,6 +157,28 @@ function isLetterCode(code: number): boolean {
 
 const assignmentOperators = [':', '='];
 
+// The last two letters (lower case) of every name passwordKey and secretKey end with: "password" → "rd", "api_key"
+// → "ey", "token" → "en", "access_key_id" → "id" … A name ending otherwise ("name", "price", "x") matches neither, found
+// without reading the value or running the two regexes, which try every offset of the name (most of this
+// recognizer's cost on JSON, YAML and code, and quadratic on a run like "a:a:a:…" where each value reads to its end).
+const keyNameTails = new Set(
+  ['password', 'passwd', 'pwd', 'passphrase', 'passwort', 'kennwort', 'mot de passe', 'contraseña', 'contrasena']
+    .concat(['senha', 'wachtwoord', 'key', 'secret', 'token', 'credential', 'credentials', 'access_key_id'])
+    .map((word) => word.charCodeAt(word.length - 2) * 65_536 + word.charCodeAt(word.length - 1)),
+);
+
+function lowerCaseCode(code: number): number {
+  return (code >= 65 && code <= 90) || (code >= 192 && code <= 222 && code !== 215) ? code + 32 : code;
+}
+
+/** Whether the name ending at `end` may end with a key name, after the quote and white space the regexes allow. */
+function mayEndWithKeyName(text: string, end: number): boolean {
+  while (end > 0 && /\s/.test(text[end - 1]!)) end -= 1;
+  const quote = text.charCodeAt(end - 1);
+  if (quote === 34 || quote === 39) end -= 1;
+  return keyNameTails.has(lowerCaseCode(text.charCodeAt(end - 2)) * 65_536 + lowerCaseCode(text.charCodeAt(end - 1)));
+}
+
 /**
  * Secrets in assignments: `password: …`, `DB_PASSWORD=…`, `"client_secret": "…"`, and high-entropy values assigned
  * to names such as `api_key`, `token` or `secret`; also `Authorization: Bearer …` headers.
@@ -172,6 +194,7 @@ export const secretAssignmentRecognizer: PiiRecognizer = {
         let nameEnd = index;
         while (nameEnd > 0 && text.charCodeAt(nameEnd - 1) === 32) nameEnd -= 1;
         if (!isLetterCode(text.charCodeAt(nameEnd - 1))) continue;
+        if (scan.prefilter && !mayEndWithKeyName(text, nameEnd)) continue;
         assignedValue.lastIndex = index + 1;
         const value = assignedValue.exec(text)?.[1];
         // A password needs 6 characters and a secret 16: shorter values ("id": 123, x: 10) skip the name regexes,
