@@ -244,3 +244,24 @@ describe('PII scan on long runs without spaces', () => {
     expect(detectPii(`${csv} my IPv6 2001:db8:85a3::8a2e:370:7334`).kinds).toContain('ip-address');
   });
 });
+
+describe('phone numbers repeated in one prompt', () => {
+  // libphonenumber's answer for a written number is kept for the rest of the scan: every occurrence must still be
+  // reported where it is, and a region's answer must not leak into another region's.
+  it('reports every occurrence of a repeated number at its own offsets', () => {
+    const text = 'Call (415) 555-0100 today; if busy, (415) 555-0100 again, or (415) 555-0100 tomorrow.';
+    const phones = detectPii(text, { regions: ['US'] }).findings.filter((finding) => finding.kind === 'phone-number');
+    expect(phones.map((finding) => text.slice(finding.start, finding.end))).toEqual([
+      '(415) 555-0100',
+      '(415) 555-0100',
+      '(415) 555-0100',
+    ]);
+    expect(scanPii(text, true, { regions: ['US'] })).toEqual(scanPii(text, false, { regions: ['US'] }));
+  });
+
+  it("reports a repeated national number in the caller's region each time", () => {
+    const text = 'Ruf an: 089 1234567, nochmals 089 1234567.';
+    expect(detectPii(text, { regions: ['DE'] }).findings.filter((f) => f.kind === 'phone-number')).toHaveLength(2);
+    expect(detectPii(text, { regions: ['DE'] })).toEqual(scanPii(text, false, { regions: ['DE'] }));
+  });
+});

@@ -1,4 +1,5 @@
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { PiiScan } from '../pii-scan.js';
 import { isDigitCode } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
@@ -95,9 +96,39 @@ function digitCount(text: string): number {
 }
 
 /** Whether libphonenumber's matcher, which rejects dates, time stamps and numbers inside longer ones, agrees. */
-function matcherAgrees(probe: string, region: string | undefined): boolean {
-  const [found] = findPhoneNumbersInText(probe, region as never);
-  return found !== undefined && found.startsAt <= 1;
+function matcherAgrees(scan: PiiScan, probe: string, region: string | undefined): boolean {
+  const answers = scan.once(phoneAnswersKey, newAnswers);
+  const key = `m ${region ?? ''} ${probe}`;
+  let agrees = answers.get(key) as boolean | undefined;
+  if (agrees === undefined) {
+    const [found] = findPhoneNumbersInText(probe, region as never);
+    agrees = found !== undefined && found.startsAt <= 1;
+    answers.set(key, agrees);
+  }
+  return agrees;
+}
+
+/** A number libphonenumber reads as valid in `region` (or from its `+`), and its national format's digit count. */
+interface ValidPhone {
+  nationalDigits: number;
+}
+
+// libphonenumber parses a candidate in 15–30 µs, and a prompt often repeats one (a date, an order number in a list):
+// each answer is kept for the rest of the scan (and dropped with it), keyed by the written number and the region.
+const phoneAnswersKey = Symbol('phone answers');
+const newAnswers = () => new Map<string, ValidPhone | boolean | null>();
+
+function validPhone(scan: PiiScan, written: string, region: string | undefined): ValidPhone | null {
+  const answers = scan.once(phoneAnswersKey, newAnswers);
+  const key = `p ${region ?? ''} ${written}`;
+  let answer = answers.get(key) as ValidPhone | null | undefined;
+  if (answer === undefined) {
+    const number =
+      region === undefined ? parsePhoneNumberFromString(written) : parsePhoneNumberFromString(written, region as never);
+    answer = number?.isValid() ? { nationalDigits: digitCount(number.formatNational()) } : null;
+    answers.set(key, answer);
+  }
+  return answer;
 }
 
 /**
@@ -129,7 +160,7 @@ export const phoneRecognizer: PiiRecognizer = {
     const probe = written + text.slice(token.end, token.end + 3);
     const boost = scan.hasContextAround(start, token.end, phoneContext) ? 0.2 : 0;
     if (international) {
-      if (parsePhoneNumberFromString(written)?.isValid() && matcherAgrees(probe, undefined)) {
+      if (validPhone(scan, written, undefined) !== null && matcherAgrees(scan, probe, undefined)) {
         scan.add('phone-number', 'phone-number', start, token.end, 0.8 + boost);
       }
       return;
@@ -146,11 +177,11 @@ export const phoneRecognizer: PiiRecognizer = {
       for (const region of regions) {
         if (tried.has(region)) continue;
         tried.add(region);
-        const number = parsePhoneNumberFromString(written, region as never);
-        if (number === undefined || !number.isValid()) continue;
+        const number = validPhone(scan, written, region);
+        if (number === null) continue;
         // Written without the trunk prefix the national format has: a quantity, not a number someone dials.
-        if (digitCount(number.formatNational()) > writtenDigits) continue;
-        if (!matcherAgrees(probe, region)) return;
+        if (number.nationalDigits > writtenDigits) continue;
+        if (!matcherAgrees(scan, probe, region)) return;
         scan.add('phone-number', 'phone-number', start, token.end, confidence + boost);
         return;
       }
