@@ -13,6 +13,7 @@ const rows = {
   telemetry: () => import('./rows/telemetry.mjs'),
   store: () => import('./rows/store.mjs'),
   pool: () => import('./rows/pool.mjs'),
+  'ai-sdk': () => import('./rows/ai-sdk.mjs'),
 };
 
 process.once('message', async (options) => {

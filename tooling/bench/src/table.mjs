@@ -95,6 +95,9 @@ const catalogue = [
   ['14', 'pool: failed requests while a replica is killed', 'pool.failedDuringKill', 'requests', { max: 0 }, ''],
   ['14', 'pool: killed replica out of rotation after', 'pool.outAfterMs', 'ms', null, ''],
   ['14', 'pool: restarted replica back, / probe interval', 'pool.readmitRatio', '×', { max: 1 }, ''],
+  ['15', 'streamText via createSwitchyard, added p50', 'ai-sdk.switchyard.p50.added', 'µs', { max: 50 }, ''],
+  ['15', 'streamText via createSwitchyard, p50 ratio', 'ai-sdk.switchyard.p50.ratio', '×', null, ''],
+  ['15', '  same HTTP client (createAISDKTarget), added p50', 'ai-sdk.aisdkTarget.p50.added', 'µs', null, ''],
 ];
 
 function summarise(value) {

@@ -40,6 +40,7 @@ describe('pnpm bench --quick', () => {
       'telemetry',
       'store',
       'pool',
+      'ai-sdk',
     ]) {
       expect(report.rows[row], row).toBeDefined();
       expect(report.rows[row].error, row).toBeUndefined();
@@ -52,6 +53,7 @@ describe('pnpm bench --quick', () => {
       '12',
       '13',
       '14',
+      '15',
       '2',
       '3',
       '4',
