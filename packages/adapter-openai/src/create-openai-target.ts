@@ -165,6 +165,8 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
   let lastStatus: TargetStatus = { state: 'ready' };
   let lastProbeAt = Number.NEGATIVE_INFINITY;
   let probing: Promise<TargetStatus> | undefined;
+  // Ends probes still waiting on a server that never answers, so dispose() does not wait out their 5 s deadline.
+  const disposal = new AbortController();
 
   /** Passive health: what real calls learn about reachability updates `status()` for free. */
   function observe(error: unknown): void {
@@ -335,7 +337,7 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
   async function detectContinuationOnce(signal: AbortSignal | undefined): Promise<void> {
     if (continuationDetected) return;
     const timeout = AbortSignal.timeout(probeTimeoutMs);
-    const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const bounded = AbortSignal.any(signal ? [signal, timeout, disposal.signal] : [timeout, disposal.signal]);
     const read = (url: string) => getJSON(new URL(url), bounded).catch(() => undefined);
     const found = await detectContinuation(
       (path) => read(`${serverRoot}${path}`),
@@ -352,11 +354,13 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
   async function probe(signal: AbortSignal | undefined): Promise<TargetStatus> {
     const timeout = AbortSignal.timeout(probeTimeoutMs);
     try {
-      await getJSON(health, signal ? AbortSignal.any([signal, timeout]) : timeout);
+      await getJSON(health, AbortSignal.any(signal ? [signal, timeout, disposal.signal] : [timeout, disposal.signal]));
       return { state: 'ready' };
     } catch (error) {
-      // The caller gave up: that says nothing about the server, so report the abort and keep the last status.
+      // The caller gave up, or the target was disposed: that says nothing about the server, so report the abort and
+      // keep the last status.
       if (signal?.aborted) throw new AbortError({ target: id, cause: signal.reason });
+      if (disposal.signal.aborted) throw new AbortError({ target: id, message: 'The target was disposed' });
       const typed = toSwitchyardError(error, { target: id, url: health.href });
       // llama-server and vLLM answer 503 while the model is still loading.
       if (ApiCallError.isInstance(typed) && typed.status === 503) return { state: 'loading' };
@@ -410,6 +414,7 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
       }
     },
     async dispose() {
+      disposal.abort();
       await ownAgent?.close();
     },
   };

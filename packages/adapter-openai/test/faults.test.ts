@@ -1,13 +1,13 @@
 import {
   AbortError,
   ApiCallError,
-  ConnectionError,
   InvalidResponseError,
   type StreamPart,
   SwitchyardError,
   type TargetCall,
   TimeoutError,
 } from '@switchyard/contract';
+import { runTargetFaultConformance } from '@switchyard/contract/testing';
 import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -37,12 +37,6 @@ async function generateError(target: OpenAITarget): Promise<unknown> {
   );
 }
 
-/** Polls with a generous hang guard instead of asserting a duration. */
-async function eventually(check: () => boolean): Promise<boolean> {
-  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return check();
-}
-
 function expectNoSecret(error: unknown): void {
   expect(SwitchyardError.isInstance(error)).toBe(true);
   const record = error as SwitchyardError & { responseBody?: string };
@@ -50,6 +44,26 @@ function expectNoSecret(error: unknown): void {
     expect(text).not.toContain(apiKey);
   }
 }
+
+describe('adapter-openai: the shared fault suite against a scripted stand-in upstream', () => {
+  let upstream: Awaited<ReturnType<typeof startScriptedUpstream>>;
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream();
+    proxy = await startFaultProxy({ upstream: upstream.url });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await upstream?.close();
+  });
+
+  runTargetFaultConformance({
+    name: 'adapter-openai through the fault proxy',
+    faults: () => proxy,
+    createTarget: (baseURL) =>
+      createOpenAITarget({ baseURL: `${baseURL}/v1`, model: 'scripted', apiKey, timeoutMs: 1500 }),
+  });
+});
 
 describe('adapter-openai against a fault-injecting proxy', () => {
   let upstream: Awaited<ReturnType<typeof startScriptedUpstream>>;
@@ -146,19 +160,6 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: spec });
   });
 
-  it('turns 503 with Retry-After in seconds into a retryable ApiCallError', async () => {
-    proxy.setFault({ type: 'status', status: 503, retryAfter: 2 });
-    for (const error of [await generateError(target), await streamError(target)]) {
-      expect(ApiCallError.isInstance(error)).toBe(true);
-      const apiError = error as ApiCallError;
-      expect(apiError.status).toBe(503);
-      expect(apiError.retryAfterMs).toBe(2000);
-      expect(apiError.isRetryable).toBe(true);
-      expect(apiError.message).toContain('503 Service Unavailable');
-      expect(apiError.target).toBe('openai:scripted');
-    }
-  });
-
   it('turns 429 with Retry-After as an HTTP date into a retryable ApiCallError', async () => {
     const date = new Date(Date.now() + 60_000).toUTCString();
     proxy.queueFaults({ type: 'status', status: 429, retryAfter: date });
@@ -204,23 +205,6 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     for (const text of [error.message, JSON.stringify(error), error.responseBody ?? '']) {
       expect(text).not.toContain(token);
     }
-  });
-
-  it('reports a connection reset mid-stream as a retryable ConnectionError', async () => {
-    proxy.setFault({ type: 'reset-after-events', events: 2 });
-    const received: StreamPart[] = [];
-    const error = await (async () => {
-      try {
-        for await (const part of target.stream(call)) received.push(part);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(ConnectionError.isInstance(error)).toBe(true);
-    expect((error as ConnectionError).isRetryable).toBe(true);
-    expect(received.some((part) => part.type === 'finish')).toBe(false);
-    expectNoSecret(error);
   });
 
   it('reports malformed SSE data as a retryable InvalidResponseError', async () => {
@@ -271,79 +255,6 @@ describe('adapter-openai against a fault-injecting proxy', () => {
     proxy.setFault({ type: 'delay-first-byte', ms: 20 });
     const parts = await collect(slow.stream(call));
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
-  });
-
-  it('times out a hung server with a total TimeoutError instead of hanging', async () => {
-    const bounded = createOpenAITarget({
-      baseURL: `${proxy.url}/v1`,
-      model: 'scripted',
-      dispatcher: agent,
-      timeoutMs: 200,
-    });
-    proxy.setFault({ type: 'hang' });
-    for (const error of [await generateError(bounded), await streamError(bounded)]) {
-      expect(TimeoutError.isInstance(error)).toBe(true);
-      expect((error as TimeoutError).phase).toBe('total');
-    }
-  });
-
-  it('ends a stream that stalls after some events: total deadline or the caller, never a hang', async () => {
-    const bounded = createOpenAITarget({
-      baseURL: `${proxy.url}/v1`,
-      model: 'scripted',
-      dispatcher: agent,
-      timeoutMs: 300,
-    });
-    proxy.setFault({ type: 'hang-after-events', events: 2 });
-    const received: StreamPart[] = [];
-    const timedOut = await (async () => {
-      try {
-        for await (const part of bounded.stream(call)) received.push(part);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(TimeoutError.isInstance(timedOut)).toBe(true);
-    expect((timedOut as TimeoutError).phase).toBe('total');
-    expect(received).toEqual([{ type: 'text-delta', text: 'Hello' }]);
-
-    // No deadline of its own: the caller's signal ends it.
-    const controller = new AbortController();
-    const pending = streamError(target, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    expect(AbortError.isInstance(await pending)).toBe(true);
-  });
-
-  it('cancels the HTTP request when aborted mid-stream', async () => {
-    upstream.setScript(() => [
-      ...Array.from({ length: 400 }, (_, index) => chunk({ content: ` w${index}` })),
-      chunk({}, 'stop'),
-      done,
-    ]);
-    const controller = new AbortController();
-    const cutShortBefore = upstream.cutShort();
-    let deltas = 0;
-    const error = await (async () => {
-      try {
-        for await (const part of target.stream({ ...call, signal: controller.signal })) {
-          if (part.type !== 'text-delta') continue;
-          deltas += 1;
-          if (deltas === 3) controller.abort();
-        }
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(AbortError.isInstance(error)).toBe(true);
-    expect(deltas).toBe(3);
-    // The request really stopped: the server saw its response closed long before the 400 chunks were written
-    // (the proxy passes the client's close on to the upstream, as a gateway would).
-    expect(await eventually(() => upstream.cutShort() === cutShortBefore + 1)).toBe(true);
-    // Still usable afterwards.
-    upstream.setScript(textScript);
-    await expect(target.generate(call)).resolves.toMatchObject({ finishReason: 'stop' });
   });
 
   it('rejects with an AbortError when the caller aborts a hung request', async () => {
@@ -455,26 +366,5 @@ describe('adapter-openai against a fault-injecting proxy', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(proxy.openConnections()).toBe(before);
-  });
-});
-
-describe('adapter-openai without a server', () => {
-  it('reports a refused connection as a retryable ConnectionError and marks itself unavailable', async () => {
-    const proxy = await startFaultProxy({ upstream: 'http://127.0.0.1:9' });
-    const port = proxy.port;
-    await proxy.close();
-    const target = createOpenAITarget({ baseURL: `http://127.0.0.1:${port}/v1`, model: 'm', apiKey, connections: 1 });
-    try {
-      const error = await generateError(target);
-      expect(ConnectionError.isInstance(error)).toBe(true);
-      expect((error as ConnectionError).systemCode).toBe('ECONNREFUSED');
-      expect((error as ConnectionError).isRetryable).toBe(true);
-      expectNoSecret(error);
-      expect(target.status().state).toBe('unavailable');
-      const checked = await target.checkStatus?.();
-      expect(checked?.state).toBe('unavailable');
-    } finally {
-      await target.dispose?.();
-    }
   });
 });

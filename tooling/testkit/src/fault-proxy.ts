@@ -6,13 +6,22 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 
 /**
  * What the proxy does to one request. Faults that act on events count Server-Sent Events (blocks ended by a blank
- * line); a non-SSE response body counts as one event.
+ * line) or NDJSON lines (`application/x-ndjson`); any other response body counts as one event.
  */
 export type Fault =
+  /** Reset the TCP connection (RST) as soon as the request arrives, before any response byte. */
+  | { type: 'reset-before-first-byte' }
+  /** Forward the first `events` events, then the first two thirds of the next one, then end the response cleanly. */
+  | { type: 'truncate-after-events'; events: number }
+  /**
+   * Forward the first `events` events, then start one event of `bytes` bytes that never ends (no terminator), then
+   * keep the connection open. Sent in 64 KiB writes that wait for the client to read (a capped reader stops it).
+   */
+  | { type: 'oversized-event'; events: number; bytes: number }
   /** Wait this long before sending anything back (forwarding happens after the wait). */
   | { type: 'delay-first-byte'; ms: number }
   /** Forward the first `events` events, then reset the TCP connection (RST, no clean end). */
@@ -70,13 +79,20 @@ export interface FaultProxy {
   clearRequests(): void;
   /** Connections currently open from clients; 0 after the client closed or released them. */
   openConnections(): number;
+  /**
+   * Responses begun and not yet ended or closed: requests the proxy is still answering, or holding open under a hang
+   * or stall fault, until the client goes away. Idle kept-alive connections do not count.
+   */
+  openResponses(): number;
+  /** The origin of a loopback port nothing listens on (bound, then closed): connections to it are refused. */
+  closedURL(): Promise<string>;
   /** Stops listening and destroys every open connection, including hung ones. */
   close(): Promise<void>;
 }
 
 /**
- * Starts an HTTP proxy on a free loopback port that forwards to `upstream` and injects faults on request: slow first
- * byte, connection reset after N SSE events, 5xx / 429 with `Retry-After`, hangs (before the first byte or after N
+ * Starts an HTTP proxy on a free loopback port that forwards to `upstream` and injects faults on request: resets
+ * (before the first byte or after N events), truncated and oversized frames, slow first byte, 5xx / 429 with `Retry-After`, hangs (before the first byte or after N
  * events), malformed SSE, a dropped `[DONE]`.
  * The fault is a value you can change between requests, or a queue with one fault per request. It records every
  * byte it receives, so it doubles as a sniffing upstream for privacy tests.
@@ -97,9 +113,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const queue: (Fault | null)[] = [];
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
+  const responses = new Set<ServerResponse>();
   const agent = new Agent({ keepAlive: true });
 
   const server: Server = createServer((req, res) => {
+    responses.add(res);
+    res.on('close', () => responses.delete(res));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -123,6 +142,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   function handle(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null): void {
     if (applied?.type === 'hang') return;
+    if (applied?.type === 'reset-before-first-byte') {
+      req.socket.resetAndDestroy();
+      return;
+    }
     if (applied?.type === 'status') {
       const headers: Record<string, string> = { 'content-type': applied.contentType ?? 'application/json' };
       if (applied.retryAfter !== undefined) headers['retry-after'] = String(applied.retryAfter);
@@ -174,7 +197,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       upstreamResponse.pipe(res);
       return;
     }
-    const isSse = String(upstreamResponse.headers['content-type'] ?? '').includes('text/event-stream');
+    const contentType = String(upstreamResponse.headers['content-type'] ?? '');
+    const isSse = contentType.includes('text/event-stream');
+    const isNdjson = contentType.includes('ndjson');
+    const findEnd = isSse ? findEventEnd : findLineEnd;
     let buffered = '';
     let forwarded = 0;
     let finished = false;
@@ -211,6 +237,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         upstreamResponse.destroy();
         return false;
       }
+      if (applied?.type === 'truncate-after-events' && forwarded >= applied.events) {
+        res.write(event.slice(0, Math.ceil((event.trimEnd().length * 2) / 3)));
+        finish('end');
+        return false;
+      }
+      if (applied?.type === 'oversized-event' && forwarded >= applied.events) {
+        finished = true;
+        upstreamResponse.destroy();
+        writeOversized(res, isSse ? 'data: {"pad":"' : '{"pad":"', applied.bytes);
+        return false;
+      }
       if (applied?.type === 'malformed-sse' && forwarded >= (applied.afterEvents ?? 1)) {
         res.write(`data: ${applied.data ?? '{"choices":[{"delta":{"content":"unterminated'}\n\n`);
         finish('end');
@@ -223,17 +260,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     upstreamResponse.setEncoding('utf8');
     upstreamResponse.on('data', (chunk: string) => {
       if (finished) return;
-      if (!isSse) {
+      if (!isSse && !isNdjson) {
         buffered += chunk;
         return;
       }
       buffered += chunk;
-      let boundary = findEventEnd(buffered);
+      let boundary = findEnd(buffered);
       while (boundary !== -1) {
         const event = buffered.slice(0, boundary);
         buffered = buffered.slice(boundary);
         if (!onEvent(event)) return;
-        boundary = findEventEnd(buffered);
+        boundary = findEnd(buffered);
       }
     });
     upstreamResponse.on('end', () => {
@@ -268,6 +305,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       requests.length = 0;
     },
     openConnections: () => sockets.size,
+    openResponses: () => responses.size,
+    closedURL,
     async close() {
       queue.length = 0;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -276,6 +315,42 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       await closed;
     },
   };
+}
+
+/** Writes `prefix` and then filler up to `bytes` in 64 KiB writes, each after the client drained the last. */
+function writeOversized(res: ServerResponse, prefix: string, bytes: number): void {
+  const block = Buffer.alloc(64 * 1024, 'x');
+  let left = bytes - prefix.length;
+  res.write(prefix);
+  const next = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const size = Math.min(left, block.length);
+      left -= size;
+      if (!res.write(block.subarray(0, size))) {
+        res.once('drain', next);
+        return;
+      }
+    }
+  };
+  next();
+}
+
+/** An origin whose port was free a moment ago and is closed now, so connecting is refused. */
+async function closedURL(): Promise<string> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Index just past the newline that ends the first NDJSON line in `text`, or -1. */
+function findLineEnd(text: string): number {
+  const index = text.indexOf('\n');
+  return index === -1 ? -1 : index + 1;
 }
 
 /** Index just past the blank line that ends the first SSE event in `text`, or -1. */

@@ -46,6 +46,10 @@ describe('startFaultProxy', () => {
   beforeAll(async () => {
     upstream = createServer((req, res) => {
       req.resume();
+      if (req.url === '/ndjson') {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end('{"n":1}\n{"n":2}\n{"n":3}\n');
+        return;
+      }
       if (req.url === '/json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
         return;
@@ -65,6 +69,7 @@ describe('startFaultProxy', () => {
 
   it('passes requests through unchanged when no fault is set', async () => {
     const answer = await send(proxy.url, '/v1/chat/completions');
+    expect(proxy.openResponses()).toBe(0);
     expect(answer.status).toBe(200);
     expect(answer.body).toBe(events.join(''));
   });
@@ -147,9 +152,47 @@ describe('startFaultProxy', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(own.openConnections()).toBe(1);
+    expect(own.openResponses()).toBe(1);
     await own.close();
     const answer = await pending;
+    for (let tries = 0; tries < 200 && own.openResponses() > 0; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(own.openResponses()).toBe(0);
     expect(answer.status).toBe(0);
     expect(answer.error).toBe('ECONNRESET');
+  });
+
+  it('resets before the first byte', async () => {
+    proxy.setFault({ type: 'reset-before-first-byte' });
+    const answer = await send(proxy.url, '/stream');
+    proxy.setFault(null);
+    expect(answer.status).toBe(0);
+    expect(answer.error).toBe('ECONNRESET');
+  });
+
+  it('cuts the event after N in half and ends cleanly, counting NDJSON lines as events', async () => {
+    proxy.setFault({ type: 'truncate-after-events', events: 1 });
+    const sse = await send(proxy.url, '/stream');
+    const ndjson = await send(proxy.url, '/ndjson');
+    proxy.setFault(null);
+    expect(sse.error).toBeUndefined();
+    expect(sse.body).toBe(`${events[0]}data: {"n`);
+    expect(ndjson.body).toBe('{"n":1}\n{"n":');
+  });
+
+  it('sends an oversized unterminated event after N events and keeps the connection open', async () => {
+    proxy.setFault({ type: 'oversized-event', events: 1, bytes: 300_000 });
+    const answer = await send(proxy.url, '/stream', '{}', 300);
+    proxy.setFault(null);
+    expect(answer.error).toBeDefined();
+    expect(answer.body.startsWith(`${events[0]}data: {"pad":"xxx`)).toBe(true);
+    expect(answer.body.length).toBe(events[0]?.length + 300_000);
+    expect(answer.body.slice(events[0]?.length).includes('\n')).toBe(false);
+  });
+
+  it('hands out the URL of a closed port, which refuses connections', async () => {
+    const answer = await send(await proxy.closedURL(), '/json');
+    expect(answer.error).toBe('ECONNREFUSED');
   });
 });

@@ -8,3 +8,6 @@ export type { StateStoreConformanceOptions } from './run-state-store-conformance
 export { runStateStoreConformance } from './run-state-store-conformance.js';
 export type { TargetConformanceOptions } from './run-target-conformance.js';
 export { runTargetConformance } from './run-target-conformance.js';
+export type { TargetFaultConformanceOptions } from './run-target-fault-conformance.js';
+export { runTargetFaultConformance } from './run-target-fault-conformance.js';
+export type { TargetFault, TargetFaultDriver } from './target-fault-driver.js';
