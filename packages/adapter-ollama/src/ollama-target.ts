@@ -4,6 +4,7 @@ import {
   describeEndpoint,
   parseErrorMessage,
   readErrorBody,
+  readNdjsonLines,
   statusTexts,
   traceHeaders,
   unavailableCodeOf,
@@ -28,7 +29,6 @@ import {
   type TraceContext,
 } from '@switchyard/contract';
 import { Agent, type Dispatcher, request } from 'undici';
-import { ndjsonLines } from './ndjson-lines.js';
 import { mapDoneReason, parseChatChunk } from './ollama-chat-chunk.js';
 import { type OllamaSettings, parseOllamaSettings } from './ollama-settings.js';
 import { toOllamaChatBody } from './to-ollama-chat-body.js';
@@ -87,6 +87,10 @@ function defaultDispatcher(): Agent {
   return sharedAgent;
 }
 
+function refused(error: SwitchyardError): boolean {
+  return ConnectionError.isInstance(error) && error.systemCode === 'ECONNREFUSED';
+}
+
 /** `llama3.2` and `llama3.2:latest` are the same model to Ollama. */
 function normaliseModelName(name: string): string {
   const lastSegment = name.slice(name.lastIndexOf('/') + 1);
@@ -127,7 +131,7 @@ class OllamaTargetImpl implements OllamaTarget {
   /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
   private lastProbeAt: number | undefined;
   private disposed = false;
-  /** Aborts the background probe on `dispose()`, so a hung daemon cannot hold `dispose()` up. */
+  /** Aborts probes on `dispose()`, so a hung daemon cannot hold `dispose()` up. */
   private readonly disposeController = new AbortController();
   private pulling: Promise<void> | undefined;
   private showFetched = false;
@@ -186,8 +190,12 @@ class OllamaTargetImpl implements OllamaTarget {
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
     // Counts as the first probe at once, so a status() call while this runs does not start another.
     this.lastProbeAt ??= Date.now();
-    // Bounded: a daemon that accepts connections but never answers is reported, not waited for.
-    const control = new CallControl(options.signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
+    // Bounded: a daemon that accepts connections but never answers is reported, not waited for; and dispose() ends
+    // every probe, not only the background one, so it never waits out the probe deadline.
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.disposeController.signal])
+      : this.disposeController.signal;
+    const control = new CallControl(signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
     try {
       const tags = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/tags', undefined, control);
       const wanted = normaliseModelName(this.model);
@@ -213,7 +221,8 @@ class OllamaTargetImpl implements OllamaTarget {
     } catch (error) {
       const failure = this.classify(control.toError(error));
       if (AbortError.isInstance(failure)) throw failure;
-      if (!TargetUnavailableError.isInstance(failure)) {
+      // classify() already said why for a refused connection (the daemon is not running).
+      if (!TargetUnavailableError.isInstance(failure) && !refused(failure)) {
         this.current = {
           state: 'unavailable',
           code: unavailableCodeOf(failure),
@@ -311,7 +320,7 @@ class OllamaTargetImpl implements OllamaTarget {
       response = await this.send('POST', '/api/chat', body, control, call.traceContext);
       let final: ReturnType<typeof parseChatChunk> | undefined;
       let toolCallCount = 0;
-      for await (const line of ndjsonLines(response.body)) {
+      for await (const line of readNdjsonLines(response.body, { target: this.id, url: `${this.baseURL}/api/chat` })) {
         control.throwIfAborted();
         const chunk = parseChatChunk(line, this.id);
         if (loading) {
@@ -364,7 +373,7 @@ class OllamaTargetImpl implements OllamaTarget {
       const layers = new Map<string, { total: number; completed: number }>();
       let succeeded = false;
       let reported = 0;
-      for await (const line of ndjsonLines(response.body)) {
+      for await (const line of readNdjsonLines(response.body, { target: this.id, url: `${this.baseURL}/api/pull` })) {
         control.throwIfAborted();
         const report = parsePullLine(line, this.id);
         if (report.error !== undefined) {
@@ -482,15 +491,14 @@ class OllamaTargetImpl implements OllamaTarget {
   }
 
   /**
-   * The router-facing meaning of a failure. A refused connection means the daemon is not running: not worth
-   * retrying here, so it becomes a non-retryable `TargetUnavailableError` and the router moves on (other routers
-   * surface this as a 400 that blocks the fallback). `status()` is updated to match.
+   * A refused connection means the daemon is not running: `status()` says so, with how to start it, so the router
+   * plans around this target. The error itself stays the retryable `ConnectionError` every HTTP adapter throws for
+   * a connection failure (the contract's one rule, checked by the shared fault suite); a non-retryable
+   * `TargetUnavailableError` here made Ollama the one adapter whose "server down" the router would not retry.
    */
   private classify(error: SwitchyardError): SwitchyardError {
-    if (ConnectionError.isInstance(error) && error.systemCode === 'ECONNREFUSED') {
-      const reason = this.daemonDown();
-      this.current = { state: 'unavailable', code: 'unreachable', reason };
-      return new TargetUnavailableError({ target: this.id, reason, cause: error });
+    if (refused(error)) {
+      this.current = { state: 'unavailable', code: 'unreachable', reason: this.daemonDown() };
     }
     return error;
   }

@@ -23,7 +23,7 @@
  *   `{ status: "success" }`; an unknown model → an `{ error }` line.
  *
  * Tests can make it misbehave once: an error status, a malformed line, an error line, a stream without `done: true`,
- * a hang, or a connection closed mid-stream.
+ * or a hang (connection-level faults come from the testkit's fault proxy, in the shared fault suite).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,8 +33,7 @@ export type OllamaFault =
   | { kind: 'malformed-line' }
   | { kind: 'error-line' }
   | { kind: 'no-done' }
-  | { kind: 'hang' }
-  | { kind: 'close-mid-stream' };
+  | { kind: 'hang' };
 
 export interface OllamaStandInOptions {
   /** Models already pulled. Default `['tiny:latest']`. */
@@ -288,10 +287,6 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
     if (current?.kind === 'hang') return; // Headers sent, then silence; the client must give up on its own.
     for (const [index, token] of tokens.entries()) {
       if (closed) return;
-      if (index === 2 && current?.kind === 'close-mid-stream') {
-        response.socket?.destroy();
-        return;
-      }
       if (index === 2 && current?.kind === 'error-line') {
         await writeLine(response, { error: 'an error was encountered while running the model' });
         response.end();
