@@ -13,7 +13,7 @@ const form = document.querySelector<HTMLFormElement>('#composer')!;
 const input = document.querySelector<HTMLInputElement>('#prompt')!;
 const privateBox = document.querySelector<HTMLInputElement>('#private')!;
 const send = document.querySelector<HTMLButtonElement>('#send')!;
-const chatId = crypto.randomUUID();
+let chatId = crypto.randomUUID();
 
 function element(tag: string, className: string, text = ''): HTMLElement {
   const node = document.createElement(tag);
@@ -82,5 +82,12 @@ form.addEventListener('submit', (event) => {
     send.disabled = false;
     input.focus();
   });
+});
+// The whole conversation is sent with every message, so one private message keeps the conversation on the device.
+document.querySelector<HTMLButtonElement>('#new-chat')!.addEventListener('click', () => {
+  messages.length = 0;
+  list.replaceChildren();
+  chatId = crypto.randomUUID();
+  input.focus();
 });
 document.body.dataset.ready = 'true';
