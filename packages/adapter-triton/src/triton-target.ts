@@ -3,6 +3,7 @@ import {
   describeEndpoint,
   parseErrorMessage,
   readErrorBody,
+  readSseEvents,
   statusTexts,
   traceHeaders,
   unavailableCodeOf,
@@ -26,7 +27,6 @@ import {
   TargetUnavailableError,
   type TraceContext,
 } from '@switchyard/contract';
-import { createParser } from 'eventsource-parser';
 import { Agent, type Dispatcher, request } from 'undici';
 import { renderChatTemplate } from './chat-template.js';
 import { estimateTokens, type GenerateResponse, mapFinishReason, parseGenerateResponse } from './generate-response.js';
@@ -77,7 +77,7 @@ class TritonTargetImpl implements TritonTarget {
   /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
   private lastProbeAt: number | undefined;
   private disposed = false;
-  /** Aborts the background probe on `dispose()`, so a hung server cannot hold `dispose()` up. */
+  /** Aborts probes on `dispose()`, so a hung server cannot hold `dispose()` up. */
   private readonly disposeController = new AbortController();
   /** Values of secret-looking headers, redacted from error bodies a gateway might echo them in. */
   private readonly secrets: string[];
@@ -137,8 +137,12 @@ class TritonTargetImpl implements TritonTarget {
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
     // Counts as the first probe at once, so a status() call while this runs does not start another.
     this.lastProbeAt ??= Date.now();
-    // Bounded: a server that accepts connections but never answers is reported, not waited for.
-    const control = new CallControl(options.signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
+    // Bounded: a server that accepts connections but never answers is reported, not waited for; and dispose() ends
+    // every probe, not only the background one, so it never waits out the probe deadline.
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.disposeController.signal])
+      : this.disposeController.signal;
+    const control = new CallControl(signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
     try {
       const server = await this.probe('GET', '/v2/health/ready', undefined, control);
       if (server.status !== 200) {
@@ -274,12 +278,7 @@ class TritonTargetImpl implements TritonTarget {
       const { body, maxTokens, prompt, backend } = await this.prepare(call, true, control);
       response = await this.send('POST', `${this.modelPath}/generate_stream`, body, control, call.traceContext);
 
-      const events: string[] = [];
-      const parser = createParser({ onEvent: (event) => events.push(event.data) });
-      const decoder = new TextDecoder();
       const scanner = new StopScanner(call.stop ?? []);
-      /** Text after the last event boundary: non-blank at the end means the stream stopped mid-event. */
-      let sinceBoundary = '';
       let eventCount = 0;
       let finish: string | undefined;
       let inputTokens: number | undefined;
@@ -296,29 +295,24 @@ class TritonTargetImpl implements TritonTarget {
         return scanner.push(event.textOutput);
       };
 
-      reading: for await (const chunk of response.body) {
+      // Bounded (adapter-utils): an event over 8 MiB is an error, not a reason to grow memory without limit, and a
+      // body that ends mid-event is reported as truncated.
+      const url = `${this.baseURL}${this.modelPath}/generate_stream`;
+      for await (const event of readSseEvents(response.body, { target: this.id, url })) {
         control.throwIfAborted();
-        const piece = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
-        sinceBoundary += piece;
-        const boundary = Math.max(sinceBoundary.lastIndexOf('\n\n'), sinceBoundary.lastIndexOf('\r\n\r\n'));
-        if (boundary !== -1) sinceBoundary = sinceBoundary.slice(boundary).replace(/^[\r\n]+/, '');
-        parser.feed(piece);
-        while (events.length > 0) {
-          const delta = handle(events.shift() as string);
-          control.throwIfAborted();
-          if (delta !== '') {
-            control.firstToken();
-            yield { type: 'text-delta', text: delta };
-          }
-          // A client-side stop sequence ends the answer: stop reading, the `finally` closes the connection.
-          if (scanner.hasStopped) break reading;
+        const delta = handle(event.data);
+        control.throwIfAborted();
+        if (delta !== '') {
+          control.firstToken();
+          yield { type: 'text-delta', text: delta };
         }
+        // A client-side stop sequence ends the answer: stop reading, the `finally` closes the connection.
+        if (scanner.hasStopped) break;
       }
       if (!scanner.hasStopped) {
         // What ends a Triton stream (documented in the README): the HTTP response ending cleanly after at least one
         // event, with no event left half-written; for vLLM, one event must also carry a finish reason. Anything
-        // less is a truncated answer, never a success.
-        if (sinceBoundary.trim() !== '') throw this.invalid('ended the stream in the middle of an event');
+        // less is a truncated answer, never a success (a half-written event is the reader's error).
         if (eventCount === 0) throw this.invalid('ended the stream without sending any event');
         if (backend === 'vllm' && finish === undefined) {
           throw this.invalid('ended the stream without an event carrying a finish reason');

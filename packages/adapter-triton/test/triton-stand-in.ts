@@ -22,7 +22,8 @@
  *   `stream` as tensors in the body; `text_output` per response, no finish reason, no token counts.
  *
  * Tests can make it misbehave once: an error status, a malformed event, an error event, a stream without a finish
- * reason, a half-written last event, a hang, or a connection closed mid-stream.
+ * reason, or a hang (half-written events and connection-level faults come from the testkit's fault proxy, in the
+ * shared fault suite).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,9 +33,7 @@ export type TritonFault =
   | { kind: 'malformed-event' }
   | { kind: 'error-event' }
   | { kind: 'no-finish' }
-  | { kind: 'partial-event' }
-  | { kind: 'hang' }
-  | { kind: 'close-mid-stream' };
+  | { kind: 'hang' };
 
 export interface TritonModel {
   name: string;
@@ -275,10 +274,6 @@ export async function startTritonStandIn(
     for (const [index, token] of tokens.entries()) {
       if (closed) return;
       if (index === 2) {
-        if (current?.kind === 'close-mid-stream') {
-          response.socket?.destroy();
-          return;
-        }
         if (current?.kind === 'error-event') {
           send({ error: 'Error generating stream: CUDA error: out of memory' });
           response.end();
@@ -291,11 +286,6 @@ export async function startTritonStandIn(
         }
       }
       const last = index === tokens.length - 1 && current?.kind !== 'no-finish';
-      if (last && current?.kind === 'partial-event') {
-        response.write(`data: ${JSON.stringify({ ...head, text_output: token, ...extras(true, 1) })}`);
-        response.end();
-        return;
-      }
       send({ ...head, text_output: token, ...extras(last, 1) });
       await sleep(tokenDelayMs);
     }

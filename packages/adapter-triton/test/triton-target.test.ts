@@ -2,14 +2,14 @@ import { createServer, type Socket } from 'node:net';
 import {
   AbortError,
   ApiCallError,
-  ConnectionError,
   InvalidResponseError,
   type StreamPart,
   type TargetCall,
   TargetUnavailableError,
   TimeoutError,
 } from '@switchyard/contract';
-import { runTargetConformance } from '@switchyard/contract/testing';
+import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
+import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTritonTarget, type TritonSettings, type TritonTarget } from '../src/index.js';
 import { startTritonStandIn, type TritonStandIn } from './triton-stand-in.js';
@@ -228,35 +228,23 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
   });
 
   describe('when the server misbehaves', () => {
-    it.each([
-      [429, 'Exceeds maximum queue size', '3'],
-      [503, 'Server is overloaded', '1'],
-    ])('maps HTTP %i to a retryable ApiCallError with Retry-After', async (status, message, retryAfter) => {
-      standIn.failNext({ kind: 'status', status, error: message, retryAfter });
+    it('reads the reason from Triton’s error body (status and Retry-After are in the fault suite)', async () => {
+      standIn.failNext({ kind: 'status', status: 503, error: 'Server is overloaded', retryAfter: '1' });
       const error = await failure(collect(target().stream(ask())));
       expect(ApiCallError.isInstance(error)).toBe(true);
-      expect(error).toMatchObject({ status, isRetryable: true, retryAfterMs: Number(retryAfter) * 1000 });
-      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).toContain('Server is overloaded');
     });
 
     it.each([
       ['malformed-event', 'not JSON'],
       ['error-event', 'CUDA error: out of memory'],
       ['no-finish', 'without an event carrying a finish reason'],
-      ['partial-event', 'in the middle of an event'],
     ] as const)('fails a stream with a %s as a retryable InvalidResponseError, never a success', async (kind, text) => {
       standIn.failNext({ kind });
       const error = await failure(collect(target().stream(ask())));
       expect(InvalidResponseError.isInstance(error)).toBe(true);
       expect((error as InvalidResponseError).isRetryable).toBe(true);
       expect((error as Error).message).toContain(text);
-    });
-
-    it('fails a stream whose connection closes mid-way with a retryable ConnectionError', async () => {
-      standIn.failNext({ kind: 'close-mid-stream' });
-      const error = await failure(collect(target({ model: 'ensemble' }).stream(ask())));
-      expect(ConnectionError.isInstance(error)).toBe(true);
-      expect((error as ConnectionError).isRetryable).toBe(true);
     });
 
     it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
@@ -271,6 +259,25 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ phase: 'first-token', isRetryable: true });
     });
+  });
+});
+
+describe('the shared fault suite, through the fault proxy in front of the Triton stand-in', () => {
+  let standIn: TritonStandIn;
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    standIn = await startTritonStandIn({ models: [{ name: 'llm', kind: 'vllm', state: 'READY' }] });
+    proxy = await startFaultProxy({ upstream: standIn.url });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await standIn?.close();
+  });
+
+  runTargetFaultConformance({
+    name: 'adapter-triton (vLLM backend)',
+    faults: () => proxy,
+    createTarget: (baseURL) => createTritonTarget({ baseURL, model: 'llm', backend: 'vllm', timeoutMs: 1500 }),
   });
 });
 
@@ -299,7 +306,7 @@ describe('when Triton accepts connections but never answers', () => {
 });
 
 describe('when Triton is not reachable', () => {
-  it('reports unavailable and fails calls with a retryable ConnectionError', async () => {
+  it('reports unavailable with the reason (the calls’ retryable ConnectionError is in the fault suite)', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
@@ -308,9 +315,6 @@ describe('when Triton is not reachable', () => {
     const triton = createTritonTarget({ baseURL, model: 'llm', backend: 'vllm' });
     const reason = `Triton is not reachable at ${baseURL} (ECONNREFUSED) — is tritonserver running?`;
     expect(await triton.checkStatus()).toEqual({ state: 'unavailable', code: 'unreachable', reason });
-    const error = await failure(triton.generate(ask()));
-    expect(ConnectionError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ isRetryable: true, systemCode: 'ECONNREFUSED' });
     await triton.dispose();
   });
 });

@@ -39,6 +39,13 @@ describe('readSseEvents', () => {
     expect(sent).toBeLessThan(16 * 1024);
   });
 
+  it('finds event boundaries split across chunks, LF and CRLF, and ends cleanly after them', async () => {
+    const events = await collect(
+      readSseEvents(chunks('data: a\n', '\ndata: b\r\n\r', '\ndata: c\r', '\n', '\r\n', 'data: d\n\n'), where),
+    );
+    expect(events.map((event) => event.data)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('reports a body that ends in the middle of an event as a retryable InvalidResponseError', async () => {
     const seen: string[] = [];
     const error = await (async () => {
