@@ -24,9 +24,11 @@ import type {
   LlamaContextSequence,
   LlamaGrammar,
   LlamaModel,
+  Token,
 } from 'node-llama-cpp';
 import PQueue from 'p-queue';
 import { AsyncChannel } from './async-channel.js';
+import { ContinuationSeam, dropsLeadingSpace, prefixForContext } from './continuation-seam.js';
 import { defaultModelCacheDir, downloadModel, modelFileName } from './download-model.js';
 import { linkSignals } from './link-signals.js';
 import { defaultThreads, type LlamaCppSettings } from './llamacpp-settings.js';
@@ -55,6 +57,8 @@ interface Loaded {
    * per request on a small model, longer than generating the whole answer.
    */
   chatWrapper: ChatWrapper;
+  /** The tokenizer drops a first token's leading space when decoding (SentencePiece); see continuation-seam.ts. */
+  leadingSpaceDropped: boolean;
   idle: LlamaContextSequence[];
   /** Context sequences created so far (each one is reused across calls). */
   created: number;
@@ -326,7 +330,8 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       this.capabilities.contextWindow = context.contextSize;
       this.capabilities.maxOutputTokens = context.contextSize;
       const chatWrapper = llamaCpp.resolveChatWrapper(model);
-      this.loaded = { llamaCpp, llama, model, context, chatWrapper, idle: [], created: 0 };
+      const leadingSpaceDropped = dropsLeadingSpace(model);
+      this.loaded = { llamaCpp, llama, model, context, chatWrapper, leadingSpaceDropped, idle: [], created: 0 };
       this.current = { state: 'ready' };
       return this.loaded;
     } catch (error) {
@@ -478,7 +483,10 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         problems: [{ path: 'responseFormat', message: 'json_schema cannot be combined with tools on this target' }],
       });
     }
-    let history: ChatHistoryItem[] = toChatHistory(call.messages, call.assistantPrefix, this.id);
+    const prefix = call.assistantPrefix ?? '';
+    const contextPrefix = prefixForContext(prefix, loaded.leadingSpaceDropped);
+    let history: ChatHistoryItem[] = toChatHistory(call.messages, contextPrefix, this.id);
+    const seam = prefix && loaded.leadingSpaceDropped ? new ContinuationSeam(loaded.model, prefix) : undefined;
     let grammar: LlamaGrammar | undefined;
     if (call.responseFormat?.type === 'json_schema') {
       grammar = await this.grammarFor(loaded, call.responseFormat.schema, 'responseFormat.schema');
@@ -531,7 +539,9 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         ...(call.topP === undefined ? {} : { topP: call.topP }),
         ...(call.seed === undefined ? {} : { seed: call.seed }),
         ...(call.stop ? { customStopTriggers: call.stop } : {}),
-        onTextChunk: (chunk: string) => {
+        ...(seam ? { onToken: (tokens: Token[]) => seam.tokens(tokens) } : {}),
+        onTextChunk: (raw: string) => {
+          const chunk = seam ? seam.text(raw) : raw;
           if (!chunk) return;
           text += chunk;
           if (mode.kind !== 'forced') onText?.(chunk);

@@ -80,7 +80,12 @@ export function encodeTinyModel(options: TinyModelOptions = {}): Buffer {
   // Dimension 0 of every embedding is a constant, so after the final RMS norm it acts as a bias input: output rows
   // with a negative weight there are suppressed. That is how byte and control tokens are kept out of the answers.
   const BIAS_INPUT = 3;
-  const tokenEmbd = fill(embd * n, 1);
+  const tokenEmbd = new Float32Array(embd * n);
+  tokenEmbd.set(fill(embd * vocab.spokenTokens, 1));
+  // Word-part pieces draw from their own stream, so adding them left every other weight (and answer) unchanged.
+  const partsRandom = createSeededRandom((options.seed ?? 1) + 7919);
+  for (let i = embd * vocab.spokenTokens; i < tokenEmbd.length; i++)
+    tokenEmbd[i] = (partsRandom() * 2 - 1) * Math.sqrt(3);
   for (let t = 0; t < n; t++) tokenEmbd[t * embd] = BIAS_INPUT;
 
   const speakable = new Set(vocab.speakable);
@@ -110,13 +115,16 @@ export function encodeTinyModel(options: TinyModelOptions = {}): Buffer {
   const tensors: GgufTensor[] = [{ name: 'token_embd.weight', dims: [embd, n], data: tokenEmbd }];
   for (let l = 0; l < layers; l++) {
     const proj = 1 / Math.sqrt(embd);
+    // Sharper attention (larger query/key weights) lets a prompt of a few word tokens steer the answer; with plain
+    // `proj` the chat template's tokens dominate and most prompts get the same answer.
+    const focus = proj * 4;
     // Modest output projections keep the residual stream close to the input embedding (see the `</s>` row above)
     // while letting attention make the answer depend on the prompt.
     const residual = 1 / Math.sqrt(Math.max(embd, ff));
     tensors.push(
       { name: `blk.${l}.attn_norm.weight`, dims: [embd], data: ones(embd) },
-      { name: `blk.${l}.attn_q.weight`, dims: [embd, embd], data: fill(embd * embd, proj) },
-      { name: `blk.${l}.attn_k.weight`, dims: [embd, embd], data: fill(embd * embd, proj) },
+      { name: `blk.${l}.attn_q.weight`, dims: [embd, embd], data: fill(embd * embd, focus) },
+      { name: `blk.${l}.attn_k.weight`, dims: [embd, embd], data: fill(embd * embd, focus) },
       { name: `blk.${l}.attn_v.weight`, dims: [embd, embd], data: fill(embd * embd, proj) },
       { name: `blk.${l}.attn_output.weight`, dims: [embd, embd], data: fill(embd * embd, residual) },
       { name: `blk.${l}.ffn_norm.weight`, dims: [embd], data: ones(embd) },

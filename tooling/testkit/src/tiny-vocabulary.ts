@@ -42,6 +42,11 @@ export interface TinyVocabulary {
   speakable: number[];
   /** Token ids of {@link SENTENCE_ENDS}. */
   sentenceEnds: number[];
+  /**
+   * Tokens before this id are the original vocabulary (specials, bytes, characters, spoken words); the word-part
+   * pieces after it only help the tokenizer. The model's weights for the first ones do not depend on the later ones.
+   */
+  spokenTokens: number;
 }
 
 /** Builds the vocabulary. Its order is fixed, so token ids are stable across versions of this file's words. */
@@ -87,5 +92,14 @@ export function buildTinyVocabulary(): TinyVocabulary {
   words.forEach((word, i) => {
     add(SPACE + word, TokenType.normal, -10 - i / 100, true);
   });
-  return { tokens, scores, types, unk, bos, eos, speakable, sentenceEnds };
+  const spokenTokens = tokens.length;
+  // Every leading part of every word (`▁ed`, `▁edu`, …), never spoken. SentencePiece builds a word by merging
+  // adjacent pieces that are themselves in the vocabulary, so without these steps "education" would tokenize to
+  // characters while the model speaks it as one token: text the model wrote would not tokenize back to the tokens it
+  // sampled, and a continuation after that text (mid-stream failover) would see another context. Appended after the
+  // spoken pieces so existing token ids stay stable.
+  for (const word of words) {
+    for (let end = 2; end < word.length; end++) add(SPACE + word.slice(0, end), TokenType.normal, -700 + end);
+  }
+  return { tokens, scores, types, unk, bos, eos, speakable, sentenceEnds, spokenTokens };
 }

@@ -17,6 +17,14 @@ interface Flaws {
   undocumentedStatus?: boolean;
   streamDropsFirstWord?: boolean;
   reportsNoUsage?: boolean;
+  /** Declares continuation but starts the answer over. */
+  continuationRestarts?: boolean;
+  /** Sends the prefix again before the new text (a server that echoes the prefix, not stripped). */
+  continuationEchoesPrefix?: boolean;
+  /** Loses the first character of the continuation (an off-by-one in stripping an echoed prefix). */
+  continuationDropsFirstChar?: boolean;
+  /** Does not declare continuation at all. */
+  noContinuation?: boolean;
 }
 
 const words = ['The', ' yard', ' switches', ' trains', ' all', ' night', ' long', '.'];
@@ -25,16 +33,25 @@ const words = ['The', ' yard', ' switches', ' trains', ' all', ' night', ' long'
 function createReferenceTarget(flaws: Flaws = {}): Target {
   async function* produce(input: TargetCall, streaming: boolean): AsyncGenerator<StreamPart> {
     const call = flaws.skipsValidation ? input : parseTargetCall(input, 'reference');
-    const limit = flaws.ignoresMaxTokens ? words.length : Math.min(call.maxTokens ?? words.length, words.length);
+    // Continue after the words the prefix already holds (the prefix is always whole words of the answer here).
+    let start = 0;
+    if (call.assistantPrefix && !flaws.continuationRestarts) {
+      while (start < words.length && words.slice(0, start + 1).join('').length <= call.assistantPrefix.length) start++;
+    }
+    if (call.assistantPrefix && flaws.continuationEchoesPrefix)
+      yield { type: 'text-delta', text: call.assistantPrefix };
+    const budget = flaws.ignoresMaxTokens ? words.length : (call.maxTokens ?? words.length);
+    const limit = Math.min(start + budget, words.length);
     const signal = flaws.ignoresAbort ? undefined : call.signal;
-    for (let index = 0; index < limit; index++) {
+    for (let index = start; index < limit; index++) {
       // A real runtime yields to the event loop between tokens; that is when an abort gets through.
       await new Promise((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw new AbortError({ target: 'reference' });
       if (streaming && flaws.streamDropsFirstWord && index === 0) continue;
-      yield { type: 'text-delta', text: words[index] ?? '' };
+      const word = words[index] ?? '';
+      yield { type: 'text-delta', text: index === start && flaws.continuationDropsFirstChar ? word.slice(1) : word };
     }
-    const outputTokens = flaws.reportsNoUsage ? 0 : limit;
+    const outputTokens = flaws.reportsNoUsage ? 0 : limit - start;
     yield { type: 'usage', usage: { inputTokens: flaws.reportsNoUsage ? 0 : 5, outputTokens } };
     const finishReason = limit < words.length ? 'length' : 'stop';
     yield { type: 'finish', finishReason };
@@ -45,7 +62,14 @@ function createReferenceTarget(flaws: Flaws = {}): Target {
     specificationVersion: 'v1',
     id: 'reference:in-memory',
     locality: 'local',
-    capabilities: { contextWindow: 512, maxOutputTokens: 64, tools: false, jsonSchema: false, images: false },
+    capabilities: {
+      contextWindow: 512,
+      maxOutputTokens: 64,
+      tools: false,
+      jsonSchema: false,
+      images: false,
+      continuation: !flaws.noContinuation,
+    },
     status: () => (flaws.undocumentedStatus ? ({ state: 'ok' } as unknown as TargetStatus) : { state: 'ready' }),
     async generate(call) {
       if (!flaws.ignoresAbort && call.signal?.aborted) throw new AbortError({ target: 'reference' });
@@ -66,7 +90,9 @@ function createReferenceTarget(flaws: Flaws = {}): Target {
   };
 }
 
-/** The names of the checks a target fails. */
+class Skipped extends Error {}
+
+/** The names of the checks a target fails (a skipped check is not a failure). */
 async function failedChecks(target: Target): Promise<string[]> {
   const call = (extra: Partial<TargetCall> = {}): TargetCall => ({
     messages: [{ role: 'user', content: 'Tell me about the yard.' }],
@@ -77,8 +103,17 @@ async function failedChecks(target: Target): Promise<string[]> {
   const failed: string[] = [];
   for (const check of targetConformanceChecks) {
     try {
-      await check.run({ target, call, deterministic: true, abortWithinMs: 10_000 });
-    } catch {
+      await check.run({
+        target,
+        call,
+        deterministic: true,
+        abortWithinMs: 10_000,
+        skip: (note) => {
+          throw new Skipped(note);
+        },
+      });
+    } catch (error) {
+      if (error instanceof Skipped) continue;
       failed.push(check.name);
     }
   }
@@ -93,7 +128,11 @@ describe('runTargetConformance', () => {
   });
 
   it.each<[string, Flaws, string[]]>([
-    ['emits two finish parts', { twoFinishes: true }, ['streams deltas that concatenate']],
+    [
+      'emits two finish parts',
+      { twoFinishes: true },
+      ['streams deltas that concatenate', 'continues after an assistant prefix'],
+    ],
     ['ignores maxTokens', { ignoresMaxTokens: true }, ['respects maxTokens']],
     [
       'ignores the abort signal',
@@ -102,8 +141,16 @@ describe('runTargetConformance', () => {
     ],
     ['accepts invalid calls', { skipsValidation: true }, ['rejects invalid calls']],
     ['reports an undocumented status', { undocumentedStatus: true }, ['reports status() in the documented shape']],
-    ['streams other text than it generates', { streamDropsFirstWord: true }, ['streams deltas that concatenate']],
+    [
+      'streams other text than it generates',
+      { streamDropsFirstWord: true },
+      ['streams deltas that concatenate', 'continues after an assistant prefix'],
+    ],
     ['reports no usage', { reportsNoUsage: true }, ['generates text with a finish reason and usage']],
+    ['starts over after an assistant prefix', { continuationRestarts: true }, ['continues after an assistant prefix']],
+    ['echoes the assistant prefix', { continuationEchoesPrefix: true }, ['continues after an assistant prefix']],
+    ['drops a character at the seam', { continuationDropsFirstChar: true }, ['continues after an assistant prefix']],
+    ['does not declare continuation (the check is skipped)', { noContinuation: true }, []],
   ])('fails a target that %s, in the matching checks only', async (_flaw, flaws, expected) => {
     const failed = await failedChecks(createReferenceTarget(flaws));
     expect(failed).toHaveLength(expected.length);

@@ -56,7 +56,15 @@ export function runTargetConformance(options: TargetConformanceOptions): void {
     });
 
     for (const check of targetConformanceChecks) {
-      it(check.name, () => check.run({ target, call, deterministic: options.deterministic !== false, abortWithinMs }));
+      it(check.name, (context) =>
+        check.run({
+          target,
+          call,
+          deterministic: options.deterministic !== false,
+          abortWithinMs,
+          skip: (note) => context.skip(note),
+        }),
+      );
     }
   });
 }

@@ -15,6 +15,8 @@ export interface ConformanceContext {
   call(extra?: Partial<TargetCall>): TargetCall;
   deterministic: boolean;
   abortWithinMs: number;
+  /** Marks the check as not applicable to this target (vitest shows it as skipped, with the note). */
+  skip(note: string): void;
 }
 
 /** One behaviour of the `Target` contract; `run` throws (a vitest assertion) when the target breaks it. */
@@ -27,6 +29,57 @@ async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]>
   const parts: StreamPart[] = [];
   for await (const part of stream) parts.push(part);
   return parts;
+}
+
+function deltaTexts(parts: readonly StreamPart[]): string[] {
+  const texts: string[] = [];
+  for (const part of parts) if (part.type === 'text-delta' && part.text !== '') texts.push(part.text);
+  return texts;
+}
+
+/** How many cut points of the reference answer the continuation check tries. */
+const continuationCuts = 6;
+
+/**
+ * Mid-stream failover hands the next target what the user has already seen as `assistantPrefix`; the target must
+ * answer with the new text only. Checked against the target's own greedy answer, cut after its first chunks:
+ * - never repeated: the continuation does not start over with the prefix (unless the answer itself repeats it);
+ * - nothing lost or doubled at the seam: for at least one cut, prefix + continuation reads exactly as the answer.
+ *   "At least one" because a runtime re-tokenises the prefix text, and a model may have sampled a segmentation its
+ *   tokenizer would not produce (common on tiny random-weight models); a target that restarts, echoes the prefix,
+ *   ignores it or drops a character at the seam fails every cut.
+ */
+async function checkContinuation({ target, call, deterministic, skip }: ConformanceContext): Promise<void> {
+  // Adapters that detect continuation support (e.g. an OpenAI-compatible server's version) do it with the status check.
+  if (target.checkStatus) await target.checkStatus();
+  if (target.capabilities.continuation !== true) {
+    skip('the target does not declare capabilities.continuation');
+    return;
+  }
+  const pieces = deltaTexts(await collect(target.stream(call())));
+  const answer = pieces.join('');
+  expect(pieces.length, 'the continuation check needs an answer of at least two chunks').toBeGreaterThanOrEqual(2);
+  const seams: string[] = [];
+  let exactCuts = 0;
+  for (let cut = 1; cut <= Math.min(pieces.length - 1, continuationCuts); cut++) {
+    const prefix = pieces.slice(0, cut).join('');
+    const parts = await collect(target.stream(call({ assistantPrefix: prefix })));
+    expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
+    const continuation = deltaTexts(parts).join('');
+    const restartsAnswer = continuation.startsWith(prefix) && !answer.slice(prefix.length).startsWith(prefix);
+    expect(restartsAnswer, `repeated the prefix ${JSON.stringify(prefix)}: ${JSON.stringify(continuation)}`).toBe(
+      false,
+    );
+    if (!deterministic) continue;
+    const joined = prefix + continuation;
+    const exact = continuation.length > 0 && (joined.startsWith(answer) || answer.startsWith(joined));
+    if (exact) exactCuts += 1;
+    seams.push(`${JSON.stringify(prefix)} + ${JSON.stringify(continuation)}`);
+  }
+  if (deterministic) {
+    const message = `no cut continued exactly; answer ${JSON.stringify(answer)}; got ${seams.join(' | ')}`;
+    expect(exactCuts, message).toBeGreaterThan(0);
+  }
 }
 
 /**
@@ -127,6 +180,10 @@ export const targetConformanceChecks: readonly ConformanceCheck[] = [
       controller.abort();
       await expect(target.generate(call({ signal: controller.signal }))).rejects.toSatisfy(AbortError.isInstance);
     },
+  },
+  {
+    name: 'continues after an assistant prefix: nothing repeated, nothing lost at the seam',
+    run: checkContinuation,
   },
   {
     name: 'rejects invalid calls with an InvalidRequestError naming the field',
