@@ -1,6 +1,12 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeTinyModel, ensureTinyModel, modelCacheDir, TINY_MODEL_PRESETS } from '@switchyard/testkit';
+import {
+  encodeTinyModel,
+  ensureTinyModel,
+  generatedModelFileName,
+  modelCacheDir,
+  TINY_MODEL_PRESETS,
+} from '@switchyard/testkit';
 
 /** Context the remote stand-in's model declares: long enough for the tour's "long document" on the generated vocabulary. */
 export const standInContextLength = 16_384;
@@ -16,8 +22,8 @@ export function ensureLocalStandInModel(dir?: string): Promise<string> {
  * the cache on first run and rewritten only when the generator's bytes change.
  */
 export async function ensureRemoteStandInModel(dir: string = modelCacheDir()): Promise<string> {
-  const path = join(dir, `switchyard-large-${standInContextLength / 1024}k.gguf`);
   const expected = encodeTinyModel({ ...TINY_MODEL_PRESETS.large, contextLength: standInContextLength });
+  const path = join(dir, generatedModelFileName(`switchyard-large-${standInContextLength / 1024}k`, expected));
   const existing = await readFile(path).catch(() => undefined);
   if (!existing?.equals(expected)) {
     await mkdir(dir, { recursive: true });

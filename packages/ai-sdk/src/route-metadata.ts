@@ -67,6 +67,7 @@ export function routeMetadata(route: RouteSummary): JSONObject {
     excluded: route.plan.excluded,
     privacy: route.plan.privacy,
     fallbacks: route.fallbacks,
+    failovers: route.failovers,
     hedged: route.hedged,
     costUsd: route.costUsd,
     ttftMs: route.ttftMs,

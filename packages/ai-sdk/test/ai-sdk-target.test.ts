@@ -37,11 +37,11 @@ function openAICompatible(baseURL: string) {
   return createOpenAICompatible({ name: 'llama-server', baseURL, includeUsage: true });
 }
 
-function target(baseURL: string, id = 'llama-server'): Target {
+function target(baseURL: string, id = 'llama-server', continuation = false): Target {
   return createAISDKTarget(openAICompatible(baseURL).chatModel(server.model), {
     id,
     locality: 'remote',
-    capabilities: { contextWindow: 4096 },
+    capabilities: { contextWindow: 4096, continuation },
     price: { inputPer1M: 0.1, outputPer1M: 0.2 },
   });
 }
@@ -49,6 +49,14 @@ function target(baseURL: string, id = 'llama-server'): Target {
 runTargetConformance({
   name: 'createAISDKTarget(@ai-sdk/openai-compatible) against llama-server',
   createTarget: () => target(server.baseURL),
+  deterministic: true,
+});
+
+// llama-server continues a trailing assistant message, so this model may declare continuation: the suite then checks
+// that the trailing message and the echoed-prefix handling give exactly the rest of the answer.
+runTargetConformance({
+  name: 'createAISDKTarget(@ai-sdk/openai-compatible) against llama-server, continuation declared',
+  createTarget: () => target(server.baseURL, 'llama-server', true),
   deterministic: true,
 });
 

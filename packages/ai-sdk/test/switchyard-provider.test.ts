@@ -103,6 +103,40 @@ describe('createSwitchyard: streamText and generateText through a router', () =>
     expect(proxy.requests).toHaveLength(1);
   });
 
+  it('continues a stream cut mid-way on another target: streamText repeats no text (default settings)', async () => {
+    // Default target settings: both remote targets detect from llama-server's /props that they can continue.
+    const gpu = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: server.model, connections: 2 });
+    const backup = createOpenAITarget({ baseURL: server.baseURL, model: server.model, connections: 2 });
+    const switchyard = createSwitchyard(makeRouter('remote-only', { gpu, backup }));
+    proxy.setFault({ type: 'reset-after-events', events: 4 });
+    const result = streamText({ model: switchyard('auto'), prompt, maxOutputTokens: 16, ...greedy });
+    // What most consumers do: concatenate every text delta.
+    let shown = '';
+    const errors: unknown[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type === 'text-delta') shown += part.text;
+      if (part.type === 'error') errors.push(part.error);
+    }
+    expect(errors).toEqual([]);
+    const route = (await result.providerMetadata)?.switchyard as
+      | { target: string; failovers?: Array<{ from: string; to: string; mode: string; afterChars: number }> }
+      | undefined;
+    expect(route?.target).toBe('backup');
+    expect(route?.failovers).toEqual([expect.objectContaining({ from: 'gpu', to: 'backup', mode: 'continue' })]);
+    const afterChars = route?.failovers?.[0]?.afterChars ?? 0;
+    expect(afterChars).toBeGreaterThan(0);
+    // Exactly: what the cut stream showed, then llama-server's own continuation of it; nothing twice.
+    const prefix = shown.slice(0, afterChars);
+    const continuation = await backup.generate({
+      messages: [{ role: 'user', content: prompt }],
+      maxTokens: 16,
+      assistantPrefix: prefix,
+      ...greedy,
+    });
+    expect(shown).toBe(prefix + continuation.text);
+    expect(await result.text).toBe(shown);
+  });
+
   it('runs a multi-step tool call on the local model and feeds the result back', async () => {
     const switchyard = createSwitchyard(makeRouter('prefer-local'));
     const executed: unknown[] = [];

@@ -3,9 +3,15 @@
  * llama.cpp's llama-server behind the testkit fault proxy as the remote target, node-llama-cpp in process as the
  * local target, both on the generated tiny model with greedy sampling, so every answer can be checked exactly.
  *
+ * Default target settings throughout: the remote target detects continuation from llama-server itself, nothing is
+ * declared by hand, and the router runs with its default `midStream: 'continue'`.
+ *
  * With a fallback the caller must get the complete answer: the fallback's own answer when nothing was shown yet, or
  * exactly `prefix + the fallback's continuation of prefix` after a mid-stream failover (no lost or repeated text).
- * Without one it must get one typed error within the deadline, and a stream must never end with `finish`.
+ * With a fallback that cannot continue, a stream that already showed text ends with `StreamInterruptedError` holding
+ * exactly what was shown (a consumer that concatenates deltas never sees text twice), while `generate()` (nothing
+ * shown) restarts on the fallback and records it in `route.failovers`.
+ * Without a fallback it must get one typed error within the deadline, and a stream must never end with `finish`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +39,7 @@ import {
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, startResettingServer } from './support/broken-endpoints.js';
-import { drain, eventually, settle, visibleText } from './support/drain.js';
+import { concatenatedText, drain, eventually, settle, visibleText } from './support/drain.js';
 import { instrument } from './support/instrument.js';
 import { closeAll } from './support/teardown.js';
 
@@ -167,9 +173,15 @@ const faults: FaultCase[] = [
 ];
 
 const modes = ['generate', 'stream'] as const;
-const fallbackOptions = [true, false] as const;
+/** `cannot continue`: a fallback that does not declare continuation; only where the primary fails mid-stream. */
+type FallbackKind = 'can continue' | 'cannot continue' | 'none';
 const matrix = faults.flatMap((fault) =>
-  modes.flatMap((mode) => fallbackOptions.map((withFallback) => ({ ...fault, mode, withFallback }))),
+  modes.flatMap((mode) =>
+    (fault.midStream
+      ? (['can continue', 'cannot continue', 'none'] as const)
+      : (['can continue', 'none'] as const)
+    ).map((fallbackKind: FallbackKind) => ({ ...fault, mode, fallbackKind, withFallback: fallbackKind !== 'none' })),
+  ),
 );
 
 function request(): GenerateRequest {
@@ -201,6 +213,9 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     agent = new Agent({ connections: 8, keepAliveTimeout: 1_000 });
     refusedURL = `http://127.0.0.1:${await closedPort()}/v1`;
     remote = remoteTarget('proxied');
+    // Detected, not declared: llama-server's /props says it continues an assistant prefix.
+    await remote.checkStatus?.();
+    expect(remote.capabilities.continuation).toBe(true);
     local = createLlamaCppTarget({ modelPath, id: 'device', threads: 1, gpu: false, contextSize: 1024 });
     await local.load();
     remoteAnswer = (await remote.generate(request())).text;
@@ -245,7 +260,6 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
       id: 'gpu',
       model: server.model,
       dispatcher: agent,
-      capabilities: { continuation: true },
       ...deadlines,
     });
   }
@@ -263,8 +277,9 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     return target;
   }
 
-  it.each(matrix)('$name — $mode, fallback: $withFallback', async (testCase) => {
+  it.each(matrix)('$name — $mode, fallback: $fallbackKind', async (testCase) => {
     const execution = { retries: 0, ...testCase.execution };
+    const noContinuation = testCase.fallbackKind === 'cannot continue' ? { continuation: false } : {};
     let primary: ReturnType<typeof instrument<Target>>;
     let fallback: ReturnType<typeof instrument<Target>>;
     let primaryAnswer: string;
@@ -273,7 +288,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     let crashed: LlamaCppTarget | undefined;
     if (testCase.side === 'remote') {
       primary = instrument<Target>(remoteTarget(testCase.remote ?? 'proxied', testCase.deadlines));
-      fallback = instrument<Target>(local);
+      fallback = instrument<Target>(local, noContinuation);
       fallbackTarget = local;
       primaryAnswer = remoteAnswer;
       fallbackAnswer = localAnswer;
@@ -282,7 +297,8 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
       crashed = await brokenLocal(testCase.local!);
       primary = instrument<Target>(crashed);
       fallbackTarget = remoteTarget('proxied');
-      fallback = instrument<Target>(fallbackTarget);
+      await fallbackTarget.checkStatus?.();
+      fallback = instrument<Target>(fallbackTarget, noContinuation);
       primaryAnswer = localAnswer;
       fallbackAnswer = remoteAnswer;
     }
@@ -308,12 +324,14 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     let error: unknown;
     let elapsedMs: number;
     let parts: RouterStreamPart[] = [];
+    let failoverModes: string[] = [];
     if (testCase.mode === 'generate') {
       const outcome = await settle(router.generate(request()));
       text = outcome.value?.text;
       error = outcome.error;
       elapsedMs = outcome.elapsedMs;
       if (outcome.value) expect(outcome.value.route.target).toBe(fallbackName);
+      failoverModes = outcome.value?.route.failovers?.map((failover) => failover.mode) ?? [];
     } else {
       const outcome = await drain(router.stream(request()));
       parts = outcome.parts;
@@ -323,6 +341,36 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     }
     // Never a hang: an answer or an error, within the deadline (plus a generous margin for a loaded machine).
     expect(elapsedMs).toBeLessThan(deadlineMs + hangMarginMs);
+    // Default settings never restart a stream: what a naive consumer concatenates is what a careful one shows.
+    expect(parts.some((part) => part.type === 'failover' && part.mode === 'restart')).toBe(false);
+
+    if (testCase.fallbackKind === 'cannot continue') {
+      const shown = concatenatedText(parts);
+      if (testCase.mode === 'generate') {
+        // Nothing was shown, so the fallback starts over, and the route says so.
+        expect(error).toBeUndefined();
+        expect(text).toBe(fallbackAnswer);
+        // A crash can come before the first token reached the router; otherwise the restart is on the record.
+        if (testCase.local === 'crash-mid-stream') expect(failoverModes.every((mode) => mode === 'restart')).toBe(true);
+        else expect(failoverModes).toEqual(['restart']);
+        return;
+      }
+      if (StreamInterruptedError.isInstance(error)) {
+        expect(error.partialText.length).toBeGreaterThan(0);
+        expect(shown).toBe(error.partialText);
+        expect(primaryAnswer.startsWith(shown), `${JSON.stringify(shown)} vs ${JSON.stringify(primaryAnswer)}`).toBe(
+          true,
+        );
+        expect(fallback.calls).toHaveLength(0);
+        expect(parts.some((part) => part.type === 'finish')).toBe(false);
+      } else {
+        // The failure came before any text reached the router (a crash can win that race): a plain fallback.
+        expect(error).toBeUndefined();
+        expect(text).toBe(fallbackAnswer);
+        expect(parts.some((part) => part.type === 'failover')).toBe(false);
+      }
+      return;
+    }
 
     if (testCase.withFallback) {
       expect(error).toBeUndefined();

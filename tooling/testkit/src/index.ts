@@ -24,6 +24,7 @@ export type { TinyModelOptions, TinyModelSize, WrittenTinyModel } from './tiny-m
 export {
   encodeTinyModel,
   ensureTinyModel,
+  generatedModelFileName,
   modelCacheDir,
   TINY_MODEL_CHAT_TEMPLATE,
   TINY_MODEL_PRESETS,

@@ -56,7 +56,7 @@ describe('ensureTinyModel', () => {
   it('writes the model once and rewrites it only when the file differs', async () => {
     const cache = join(dir, 'cache');
     const path = await ensureTinyModel({ dir: cache });
-    expect(path).toBe(join(cache, 'switchyard-tiny.gguf'));
+    expect(path).toMatch(new RegExp(`^${cache}/switchyard-tiny-[0-9a-f]{12}\\.gguf$`));
     const first = await stat(path);
     expect(await ensureTinyModel({ dir: cache })).toBe(path);
     expect((await stat(path)).mtimeMs).toBe(first.mtimeMs);
@@ -70,7 +70,9 @@ describe('ensureTinyModel', () => {
     const previous = process.env.SWITCHYARD_CACHE_DIR;
     process.env.SWITCHYARD_CACHE_DIR = join(dir, 'env-cache');
     try {
-      expect(await ensureTinyModel()).toBe(join(dir, 'env-cache', 'models', 'switchyard-tiny.gguf'));
+      expect(await ensureTinyModel()).toMatch(
+        new RegExp(`^${join(dir, 'env-cache', 'models')}/switchyard-tiny-[0-9a-f]{12}\\.gguf$`),
+      );
     } finally {
       if (previous === undefined) delete process.env.SWITCHYARD_CACHE_DIR;
       else process.env.SWITCHYARD_CACHE_DIR = previous;

@@ -210,20 +210,30 @@ export function modelCacheDir(): string {
 }
 
 /**
+ * The cache file name for generated model bytes: `<stem>-<first 12 hex of their sha256>.gguf`. Each version of the
+ * generator gets its own file, so test runs from two checkouts (or a CI run beside a developer's) never rewrite a
+ * model another process has loaded or is about to load.
+ */
+export function generatedModelFileName(stem: string, bytes: Uint8Array): string {
+  return `${stem}-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}.gguf`;
+}
+
+/**
  * Returns the path of a generated model in the cache, writing it only when it is missing or its bytes differ from
- * what this version of the generator produces.
+ * what this version of the generator produces. The file name carries the bytes' digest
+ * ({@link generatedModelFileName}).
  *
  * @example
  * ```ts
- * const modelPath = await ensureTinyModel(); // ~/.cache/switchyard/models/switchyard-tiny.gguf
+ * const modelPath = await ensureTinyModel(); // ~/.cache/switchyard/models/switchyard-tiny-<digest>.gguf
  * const gpuStandIn = await ensureTinyModel({ size: 'large' });
  * ```
  */
 export async function ensureTinyModel(options: { dir?: string; size?: TinyModelSize } = {}): Promise<string> {
   const size = options.size ?? 'tiny';
   const preset = TINY_MODEL_PRESETS[size];
-  const path = join(options.dir ?? modelCacheDir(), `switchyard-${size}.gguf`);
   const expected = encodeTinyModel(preset);
+  const path = join(options.dir ?? modelCacheDir(), generatedModelFileName(`switchyard-${size}`, expected));
   const existing = await readFile(path).catch(() => undefined);
   if (!existing?.equals(expected)) await writeAtomically(path, expected);
   return path;

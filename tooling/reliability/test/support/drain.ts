@@ -36,6 +36,13 @@ export function visibleText(parts: readonly RouterStreamPart[]): string {
   return text;
 }
 
+/** What a consumer that only concatenates `text-delta` parts shows (a terminal, a React string): no reset on restart. */
+export function concatenatedText(parts: readonly RouterStreamPart[]): string {
+  let text = '';
+  for (const part of parts) if (part.type === 'text-delta') text += part.text;
+  return text;
+}
+
 /** Resolves what `promise` settles with, as `{ value }` or `{ error }`, and how long it took. */
 export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown; elapsedMs: number }> {
   const startedAt = performance.now();

@@ -1,4 +1,4 @@
-import type { StreamPart, Target, TargetCall } from '@switchyard/contract';
+import type { StreamPart, Target, TargetCall, TargetCapabilities } from '@switchyard/contract';
 
 /** A target that forwards to a real one and records what the router asked of it. */
 export interface Instrumented<T extends Target> {
@@ -13,7 +13,11 @@ export interface Instrumented<T extends Target> {
  * Wraps a real target without changing its behaviour: it records each call (to see the `assistantPrefix` a
  * failover continued from) and lets a test react to parts (to crash a local model mid-stream).
  */
-export function instrument<T extends Target>(target: T): Instrumented<T> & { wrapped: Target } {
+export function instrument<T extends Target>(
+  target: T,
+  /** Declared capabilities laid over the target's own, e.g. `{ continuation: false }` for a fallback that cannot continue. */
+  overrides: Partial<TargetCapabilities> = {},
+): Instrumented<T> & { wrapped: Target } {
   const calls: TargetCall[] = [];
   const handle: Instrumented<T> & { wrapped: Target } = {
     target,
@@ -23,7 +27,7 @@ export function instrument<T extends Target>(target: T): Instrumented<T> & { wra
       id: target.id,
       locality: target.locality,
       get capabilities() {
-        return target.capabilities;
+        return { ...target.capabilities, ...overrides };
       },
       status: () => target.status(),
       generate(call) {
