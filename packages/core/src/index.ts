@@ -61,5 +61,5 @@ export type { ManualSignals } from './signals/create-manual-signals.js';
 export { createManualSignals } from './signals/create-manual-signals.js';
 export type { MemoryStateStoreOptions } from './state/create-memory-state-store.js';
 export { createMemoryStateStore } from './state/create-memory-state-store.js';
-export type { TelemetryOptions } from './telemetry/router-telemetry.js';
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/router-telemetry.js';
 export { semanticConventionsVersion } from './telemetry/semantic-conventions.js';

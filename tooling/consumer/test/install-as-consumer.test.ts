@@ -114,7 +114,9 @@ describe('Switchyard installed from packed tarballs with npm, outside the worksp
           name: 'switchyard-consumer',
           private: true,
           type: 'module',
-          dependencies: { ...dependencies, '@types/node': '^22.12.0' },
+          // @types/json-schema: `@ai-sdk/provider`'s own declarations import 'json-schema' types without depending on
+          // them, so any app compiling with skipLibCheck off needs it (an AI SDK matter, not ours).
+          dependencies: { ...dependencies, '@types/node': '^22.12.0', '@types/json-schema': '^7.0.15' },
           // Published packages depend on each other by version; here they must come from the tarballs too.
           overrides: { ...dependencies, ...Object.fromEntries(skipped.map((name) => [name, fileSpec(empty)])) },
         },

@@ -24,10 +24,24 @@ import {
  * with none registered (or `@opentelemetry/api` not installed) the router records nothing and allocates nothing.
  */
 export interface TelemetryOptions {
-  /** Default: the global tracer provider (`trace.setGlobalTracerProvider`). */
-  tracerProvider?: TracerProvider;
-  /** Default: the global meter provider (`metrics.setGlobalMeterProvider`). */
-  meterProvider?: MeterProvider;
+  /** Default: the global tracer provider (`trace.setGlobalTracerProvider`). An OpenTelemetry `TracerProvider`. */
+  tracerProvider?: TracerProviderLike;
+  /** Default: the global meter provider (`metrics.setGlobalMeterProvider`). An OpenTelemetry `MeterProvider`. */
+  meterProvider?: MeterProviderLike;
+}
+
+/**
+ * The shape of OpenTelemetry's `TracerProvider` as the router's options declare it. `@opentelemetry/api` is an optional
+ * peer: the router's published types must compile for an app that does not install it, so they name no type from it.
+ * Any real `TracerProvider` fits.
+ */
+export interface TracerProviderLike {
+  getTracer(name: string, version?: string, options?: { schemaUrl?: string }): unknown;
+}
+
+/** The shape of OpenTelemetry's `MeterProvider` (see {@link TracerProviderLike} for why it is declared here). */
+export interface MeterProviderLike {
+  getMeter(name: string, version?: string, options?: { schemaUrl?: string }): unknown;
 }
 
 /** The router's OpenTelemetry instruments (GenAI client metrics plus the router's decisions). */
@@ -177,7 +191,7 @@ export class RouterTelemetry {
   }
 
   #currentTracer(api: OpenTelemetryApiModule): Tracer | undefined {
-    const provider = this.options?.tracerProvider ?? api.trace.getTracerProvider();
+    const provider = (this.options?.tracerProvider as TracerProvider | undefined) ?? api.trace.getTracerProvider();
     const effective = provider instanceof api.ProxyTracerProvider ? provider.getDelegate() : provider;
     if (effective !== this.#tracerSource) {
       this.#tracerSource = effective;
@@ -190,7 +204,7 @@ export class RouterTelemetry {
   }
 
   #currentInstruments(api: OpenTelemetryApiModule): RouterInstruments | undefined {
-    const provider = this.options?.meterProvider ?? api.metrics.getMeterProvider();
+    const provider = (this.options?.meterProvider as MeterProvider | undefined) ?? api.metrics.getMeterProvider();
     if (provider !== this.#meterSource) {
       this.#meterSource = provider;
       const meter = provider.getMeter(instrumentationScope, undefined, { schemaUrl: telemetrySchemaUrl });
