@@ -1,3 +1,3 @@
 import { switchyardProject } from '@switchyard/vitest-config';
 
-export default switchyardProject({ name: 'spec' });
+export default switchyardProject({ name: 'contract' });

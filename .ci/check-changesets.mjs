@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Fails when a published package changed since the last release and no pending changeset names it.
+// "Since the last release": since the newest `@switchyard/*@*` tag (changesets tags each publish), or since the first
+// commit while nothing has been published; `CHANGESET_BASE=<ref>` overrides it (e.g. a pull request's base).
+// Test files, READMEs and package-local configs do not count as a change to what users install.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+
+const tags = git('tag', '--list', '@switchyard/*@*', '--sort=-creatordate');
+const base = process.env.CHANGESET_BASE || tags.split('\n').filter(Boolean)[0] || git('rev-list', '--max-parents=0', 'HEAD').split('\n')[0];
+
+const published = new Map();
+for (const dir of readdirSync('packages')) {
+  const manifestPath = join('packages', dir, 'package.json');
+  if (!existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  if (!manifest.private) published.set(`packages/${dir}/`, manifest.name);
+}
+
+const counts = (file) =>
+  !/\.test\.tsx?$/.test(file) && !/(^|\/)(test|fixtures?)\//.test(file.split('/').slice(2).join('/')) && !/README\.md$/.test(file);
+const changed = new Set();
+for (const file of git('diff', '--name-only', `${base}..HEAD`).split('\n').filter(Boolean)) {
+  for (const [prefix, name] of published) if (file.startsWith(prefix) && counts(file)) changed.add(name);
+}
+
+const named = new Set();
+for (const file of readdirSync('.changeset')) {
+  if (!file.endsWith('.md') || file === 'README.md') continue;
+  const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join('.changeset', file), 'utf8'))?.[1] ?? '';
+  for (const match of front.matchAll(/^\s*['"]?(@switchyard\/[\w-]+)['"]?\s*:/gm)) named.add(match[1]);
+}
+
+const missing = [...changed].filter((name) => !named.has(name)).sort();
+if (missing.length > 0) {
+  console.error(`Changed since ${base.slice(0, 12)} with no pending changeset: ${missing.join(', ')}.`);
+  console.error('Add one with `pnpm changeset` (what changed, for the people who install it).');
+  process.exit(1);
+}
+console.log(`changesets: ${changed.size} changed published packages, each named in a pending changeset.`);
