@@ -10,7 +10,10 @@ import { join } from 'node:path';
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim();
 
 const tags = git('tag', '--list', '@switchyard/*@*', '--sort=-creatordate');
-const base = process.env.CHANGESET_BASE || tags.split('\n').filter(Boolean)[0] || git('rev-list', '--max-parents=0', 'HEAD').split('\n')[0];
+const base =
+  process.env.CHANGESET_BASE ||
+  tags.split('\n').filter(Boolean)[0] ||
+  git('rev-list', '--max-parents=0', 'HEAD').split('\n')[0];
 
 const published = new Map();
 for (const dir of readdirSync('packages')) {
@@ -21,7 +24,9 @@ for (const dir of readdirSync('packages')) {
 }
 
 const counts = (file) =>
-  !/\.test\.tsx?$/.test(file) && !/(^|\/)(test|fixtures?)\//.test(file.split('/').slice(2).join('/')) && !/README\.md$/.test(file);
+  !/\.test\.tsx?$/.test(file) &&
+  !/(^|\/)(test|fixtures?)\//.test(file.split('/').slice(2).join('/')) &&
+  !/README\.md$/.test(file);
 const changed = new Set();
 for (const file of git('diff', '--name-only', `${base}..HEAD`).split('\n').filter(Boolean)) {
   for (const [prefix, name] of published) if (file.startsWith(prefix) && counts(file)) changed.add(name);
