@@ -29,7 +29,7 @@ import type {
 import PQueue from 'p-queue';
 import { AsyncChannel } from './async-channel.js';
 import { ContinuationSeam, dropsLeadingSpace, prefixForContext } from './continuation-seam.js';
-import { defaultModelCacheDir, downloadModel, modelFileName } from './download-model.js';
+import { defaultModelCacheDir, downloadModel, modelFileName, sha256Of } from './download-model.js';
 import { linkSignals } from './link-signals.js';
 import { defaultThreads, type LlamaCppSettings } from './llamacpp-settings.js';
 import { checkModelFile, type ModelFileCheck } from './model-file-check.js';
@@ -258,6 +258,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
   private async doLoad(): Promise<Loaded> {
     const signal = this.disposeController.signal;
     let check = checkModelFile(this.modelPath);
+    let verified = false;
     if (!check.ok && this.settings.modelUri && check.size === undefined) {
       const uri = this.settings.modelUri;
       this.current = { state: 'downloading', progress: 0 };
@@ -292,9 +293,24 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         });
       }
       this.downloadFailed = false;
+      // downloadModel verified the bytes it wrote.
+      verified = true;
       check = checkModelFile(this.modelPath);
     }
     if (!check.ok) return this.fail(check.reason, check);
+    // A configured checksum holds for a file that was already there too (cached earlier, copied in by hand, or
+    // half-overwritten): hashed once per load, before llama.cpp reads it.
+    const expected = this.settings.sha256?.toLowerCase();
+    if (expected && !verified) {
+      const actual = await sha256Of(this.modelPath);
+      if (actual !== expected) {
+        return this.fail(
+          `${this.modelPath} has SHA-256 ${actual}, expected ${expected} (the sha256 setting): the file is damaged or ` +
+            `another model; replace it${this.settings.modelUri ? ' or delete it to download it again' : ''}`,
+          check,
+        );
+      }
+    }
 
     this.current = { state: 'loading' };
     let llamaCpp: NodeLlamaCpp;

@@ -87,7 +87,8 @@ export function modelFileName(uri: string, hfEndpoint?: string): string {
   return full.replace(/[^\w.-]/g, '_') || 'model.gguf';
 }
 
-async function sha256Of(path: string): Promise<string> {
+/** The SHA-256 (hex) of a file, read as a stream. */
+export async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');

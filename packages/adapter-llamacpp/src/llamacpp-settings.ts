@@ -9,7 +9,11 @@ export interface LlamaCppSettings {
    * `http:` URL. Downloads go to `cacheDir`, resumable, size- and optionally checksum-verified.
    */
   modelUri?: string;
-  /** Expected SHA-256 (hex) of the downloaded file; a mismatch makes the download fail. */
+  /**
+   * Expected SHA-256 (hex) of the model file. A download that does not match fails; a file already on disk (cached
+   * earlier or given as `modelPath`) is hashed on its first load and a mismatch makes the target unavailable
+   * (`load-failed`, the reason names both digests). Hashing reads the whole file once per load.
+   */
   sha256?: string;
   /** Download cache directory. Default `$SWITCHYARD_CACHE_DIR/models`, else `~/.cache/switchyard/models`. */
   cacheDir?: string;

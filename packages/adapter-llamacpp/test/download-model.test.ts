@@ -11,6 +11,7 @@ import {
   InvalidConfigError,
   InvalidResponseError,
   type TargetStatus,
+  TargetUnavailableError,
 } from '@switchyard/contract';
 import { encodeTinyModel } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -222,6 +223,47 @@ describe('createLlamaCppTarget with modelUri', () => {
     const target = createLlamaCppTarget({ modelUri: `${base}/models/tiny.gguf`, cacheDir: dir, gpu: false });
     expect(target.status()).toEqual({ state: 'ready' });
     await target.dispose();
+  });
+
+  it('verifies a cached file against sha256 on its first load: another model in its place is refused', async () => {
+    // A valid GGUF, but not the configured one: a stale cache entry or a file copied in by hand.
+    const other = encodeTinyModel({ seed: 2 });
+    await writeFile(join(dir, 'tiny.gguf'), other);
+    requests = [];
+    const target = createLlamaCppTarget({
+      modelUri: `${base}/models/tiny.gguf`,
+      cacheDir: dir,
+      sha256,
+      threads: 1,
+      gpu: false,
+      contextSize: 256,
+    });
+    const error = await target.load().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(TargetUnavailableError.isInstance(error)).toBe(true);
+    const status = target.status();
+    expect(status).toMatchObject({ state: 'unavailable', code: 'load-failed' });
+    const actual = createHash('sha256').update(other).digest('hex');
+    expect(status.state === 'unavailable' && status.reason).toContain(`has SHA-256 ${actual}, expected ${sha256}`);
+    expect(status.state === 'unavailable' && status.reason).toMatch(/delete it to download it again/);
+    // Nothing was fetched: the cached file was judged, not replaced behind the user's back.
+    expect(requests).toHaveLength(0);
+    await target.dispose();
+  });
+
+  it('verifies a modelPath against sha256: loads when it matches, unavailable when it does not', async () => {
+    const path = join(dir, 'given.gguf');
+    await writeFile(path, model);
+    const good = createLlamaCppTarget({ modelPath: path, sha256, threads: 1, gpu: false, contextSize: 256 });
+    await good.load();
+    expect(good.status()).toEqual({ state: 'ready' });
+    await good.dispose();
+    const bad = createLlamaCppTarget({ modelPath: path, sha256: 'f'.repeat(64), threads: 1, gpu: false });
+    await expect(bad.load()).rejects.toSatisfy(TargetUnavailableError.isInstance);
+    expect(bad.status()).toMatchObject({ state: 'unavailable', code: 'load-failed' });
+    await bad.dispose();
   });
 
   it('reports a failed download as unavailable with the reason, and retries on the next load', async () => {
