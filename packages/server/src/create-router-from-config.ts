@@ -7,6 +7,7 @@ import { hashApiKey } from './api-key-limits.js';
 import type { StoreConfig } from './config-schema.js';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
 import { createTargetsFromConfig, resolveSecret } from './create-targets-from-config.js';
+import { difficultyForPolicy } from './difficulty-for-policy.js';
 import type { SwitchyardConfig } from './load-config.js';
 
 /** Options of {@link createRouterFromConfig}. */
@@ -124,9 +125,11 @@ export async function createRouterFromConfig(
       ownSignals = true;
     }
     const policy = config.policyInput as PolicyInput;
+    const difficulty = difficultyForPolicy(config.policyInput);
     const router = createRouter({
       targets,
       policy,
+      ...(difficulty ? { difficulty } : {}),
       ...(signals ? { signals } : {}),
       ...(store ? { store } : {}),
       ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),

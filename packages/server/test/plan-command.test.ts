@@ -65,6 +65,49 @@ describe('switchyard plan', () => {
     expect(output.explanation.length).toBeGreaterThan(0);
   });
 
+  it('scores difficulty with @switchyard/quality when the policy has a quality section, and plans by it', async () => {
+    const withQuality = (threshold: number) =>
+      files.json(`quality-${threshold}.json`, {
+        ...baseConfig,
+        policy: { ...baseConfig.policy, quality: { threshold } },
+      });
+    const hard = {
+      messages: [
+        {
+          role: 'user',
+          content:
+            'A train leaves the yard at 9:40 with 312 wagons; every stop uncouples 3/8 of them and couples 17 new ones. ' +
+            'After four stops, how many wagons are there? Show each step and prove the answer is unique.',
+        },
+      ],
+    };
+    const never = await plan(hard, undefined, await withQuality(1));
+    const always = await plan(hard, undefined, await withQuality(0));
+    for (const result of [never, always]) {
+      const difficulty = (result.output as { difficulty?: number }).difficulty;
+      expect(difficulty).toBeGreaterThanOrEqual(0);
+      expect(difficulty).toBeLessThanOrEqual(1);
+    }
+    // Threshold 1: difficulty never demotes the device; threshold 0: it always does.
+    expect(never.output.plan.map((entry) => entry.target)).toEqual(['device', 'gpu']);
+    expect(always.output.plan.map((entry) => entry.target)).toEqual(['gpu', 'device']);
+    expect(always.output.explanation.join('\n')).toMatch(/difficulty \d\.\d\d \(threshold 0\): local targets demoted/);
+    // The text output prints it too.
+    const text = await run([
+      'plan',
+      '--config',
+      await withQuality(0),
+      '--request',
+      await files.json('hard.json', hard),
+    ]);
+    expect(text.stdout).toMatch(/^Difficulty: \d\.\d{3}$/m);
+  });
+
+  it('does not score difficulty when the policy has no quality section', async () => {
+    const { output } = await plan(hello);
+    expect((output as { difficulty?: number }).difficulty).toBeUndefined();
+  });
+
   const cases: Array<{
     reason: ExclusionReason;
     target: string;

@@ -7,6 +7,7 @@ import { createRouter } from '@switchyard/core';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 import { createPlanTargets } from '../create-plan-targets.js';
+import { difficultyForPolicy } from '../difficulty-for-policy.js';
 import { loadConfig } from '../load-config.js';
 import { autoModel, parseChatCompletionBody } from '../openai-request.js';
 import { resolveModel } from '../resolve-model.js';
@@ -96,7 +97,12 @@ export async function planCommand(options: PlanCommandOptions, io: CliIO): Promi
     });
   }
   const pinned = resolved.pinned;
-  const router = createRouter({ targets, policy: config.policyInput as PolicyInput });
+  const difficulty = difficultyForPolicy(config.policyInput);
+  const router = createRouter({
+    targets,
+    policy: config.policyInput as PolicyInput,
+    ...(difficulty ? { difficulty } : {}),
+  });
   try {
     let plan: RoutePlan;
     try {
