@@ -13,6 +13,7 @@ import {
   type TargetCall,
   type TargetCapabilities,
   type TargetPrice,
+  TimeoutError,
   type ToolCall,
   targetPriceSchema,
   zodIssuesToProblems,
@@ -36,6 +37,12 @@ export interface AISDKTargetSettings {
   price?: TargetPrice;
   /** Passed to every call as the AI SDK's `providerOptions` (e.g. `{ openai: { user: 'x' } }`). */
   providerOptions?: SharedV4ProviderOptions;
+  /**
+   * Deadline for a whole call in ms, streamed or not: past it the model's request is aborted and the call fails with
+   * a retryable `TimeoutError`, so a server that accepts a request and never answers cannot hang the router. No
+   * deadline by default (the caller's signal still ends a call).
+   */
+  timeoutMs?: number;
 }
 
 const settingsSchema = z.object({
@@ -44,6 +51,7 @@ const settingsSchema = z.object({
   capabilities: capabilitySettingsSchema.optional(),
   price: targetPriceSchema.optional(),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  timeoutMs: z.number().int().positive().optional(),
 });
 
 /** Checks target settings without a model (the middleware's are known before it sees the model it wraps). */
@@ -145,7 +153,7 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
   }
   const parsed = settingsSchema.safeParse(settings);
   if (!parsed.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues) });
-  const { id, locality, price, providerOptions } = parsed.data;
+  const { id, locality, price, providerOptions, timeoutMs } = parsed.data;
   const capabilities: TargetCapabilities = {
     contextWindow: 8192,
     maxOutputTokens: 4096,
@@ -161,7 +169,15 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
   const prepare = (input: TargetCall) => {
     const call = parseTargetCall(input, id);
     if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
-    return { call, options: toAISDKCall(call, options) };
+    // The deadline aborts the model's request like the caller's signal does; `toError` tells the two apart.
+    const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const signal = deadline && call.signal ? AbortSignal.any([call.signal, deadline]) : (deadline ?? call.signal);
+    const timedOut = () => deadline?.aborted === true && !call.signal?.aborted;
+    const toError = (error: unknown) =>
+      timedOut()
+        ? new TimeoutError({ timeoutMs: timeoutMs ?? 0, phase: 'total', target: id, cause: error })
+        : fromAISDKError(error, id, call.signal);
+    return { call, options: toAISDKCall(signal ? { ...call, signal } : call, options), toError, timedOut };
   };
 
   return {
@@ -172,12 +188,12 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
     status: () => ({ state: 'ready' }),
 
     async generate(input: TargetCall): Promise<GenerateResult> {
-      const { call, options: callOptions } = prepare(input);
+      const { call, options: callOptions, toError } = prepare(input);
       let result: Awaited<ReturnType<LanguageModelV4['doGenerate']>>;
       try {
         result = await model.doGenerate(callOptions);
       } catch (error) {
-        throw fromAISDKError(error, id, call.signal);
+        throw toError(error);
       }
       let text = '';
       const toolCalls: ToolCall[] = [];
@@ -200,14 +216,14 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
     },
 
     async *stream(input: TargetCall): AsyncGenerator<StreamPart> {
-      const { call, options: callOptions } = prepare(input);
+      const { call, options: callOptions, toError, timedOut } = prepare(input);
       let reader: ReadableStreamDefaultReader<
         Awaited<ReturnType<LanguageModelV4['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never
       >;
       try {
         reader = (await model.doStream(callOptions)).stream.getReader();
       } catch (error) {
-        throw fromAISDKError(error, id, call.signal);
+        throw toError(error);
       }
       let finished = false;
       const echo = new EchoedPrefix(call.assistantPrefix);
@@ -217,7 +233,7 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
           try {
             next = await reader.read();
           } catch (error) {
-            throw fromAISDKError(error, id, call.signal);
+            throw toError(error);
           }
           if (next.done) break;
           const part = next.value;
@@ -235,7 +251,7 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
                 };
               break;
             case 'error':
-              throw fromAISDKError(part.error, id, call.signal);
+              throw toError(part.error);
             case 'finish': {
               const finishReason = toFinishReason(part.finishReason, id);
               const rest = echo.flush();
@@ -254,6 +270,8 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
           }
         }
         if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
+        // A provider may end its stream quietly when the deadline aborts it: that is the deadline, not a bad answer.
+        if (!finished && timedOut()) throw toError(undefined);
         if (!finished) {
           throw new InvalidResponseError({
             message: `Target "${id}" ended its stream without a finish part`,

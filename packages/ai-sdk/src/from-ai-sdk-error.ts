@@ -45,7 +45,9 @@ function retryAfterMs(headers: Record<string, string> | undefined): number | und
 export function fromAISDKError(error: unknown, target: string, signal?: AbortSignal): SwitchyardError {
   if (signal?.aborted) return new AbortError({ target, cause: error });
   if (APICallError.isInstance(error)) {
-    if (error.statusCode !== undefined) {
+    // A status under 400 means the request was answered and its body then failed (a connection reset mid-stream
+    // arrives as an APICallError with status 200): that is the connection's fault, not an HTTP error.
+    if (error.statusCode !== undefined && error.statusCode >= 400) {
       return new ApiCallError({
         url: error.url,
         status: error.statusCode,

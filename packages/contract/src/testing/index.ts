@@ -10,4 +10,5 @@ export type { TargetConformanceOptions } from './run-target-conformance.js';
 export { runTargetConformance } from './run-target-conformance.js';
 export type { TargetFaultConformanceOptions } from './run-target-fault-conformance.js';
 export { runTargetFaultConformance } from './run-target-fault-conformance.js';
+export type { FaultCheckId } from './target-fault-conformance-checks.js';
 export type { TargetFault, TargetFaultDriver } from './target-fault-driver.js';

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import type { TargetCall } from '../request.js';
 import type { Target } from '../target.js';
-import { targetFaultConformanceChecks } from './target-fault-conformance-checks.js';
+import { type FaultCheckId, targetFaultConformanceChecks } from './target-fault-conformance-checks.js';
 import type { TargetFaultDriver } from './target-fault-driver.js';
 
 /** Options for {@link runTargetFaultConformance}. */
@@ -30,6 +30,11 @@ export interface TargetFaultConformanceOptions {
   midStreamEvents?: number;
   /** Size of the frame the oversized-frame check sends, in bytes (default 16 MiB); set it above the target's cap. */
   oversizedEventBytes?: number;
+  /**
+   * Checks this target cannot pass yet, each with the reason: they are registered as skipped tests whose name says
+   * why, so the gap stays visible in every run instead of disappearing.
+   */
+  skip?: Partial<Record<FaultCheckId, string>>;
 }
 
 /**
@@ -74,6 +79,11 @@ export function runTargetFaultConformance(options: TargetFaultConformanceOptions
 
   describe(`Target fault conformance: ${options.name}`, () => {
     for (const check of targetFaultConformanceChecks) {
+      const skipped = options.skip?.[check.id];
+      if (skipped !== undefined) {
+        it.skip(`${check.name} (skipped: ${skipped})`, () => {});
+        continue;
+      }
       it(check.name, () =>
         check.run({
           faults: options.faults(),

@@ -20,8 +20,26 @@ export interface FaultConformanceContext {
   oversizedEventBytes: number;
 }
 
+/** The ids of the fault checks, for skipping one with a stated reason. */
+export const faultCheckIds = [
+  'refused-connection',
+  'reset-before-first-byte',
+  'close-mid-stream',
+  'truncated-frame',
+  'oversized-frame',
+  'status-503',
+  'status-429',
+  'hang-before-first-token',
+  'hang-mid-stream',
+  'dispose-with-hung-probe',
+  'abort-closes-connection',
+] as const;
+export type FaultCheckId = (typeof faultCheckIds)[number];
+
 /** One fault behaviour; `run` throws (a vitest assertion) when the target mishandles the fault. */
 export interface FaultConformanceCheck {
+  /** Stable, for `skip` in the runner's options. */
+  id: FaultCheckId;
   name: string;
   run(context: FaultConformanceContext): Promise<void>;
 }
@@ -95,6 +113,7 @@ async function eventually(check: () => boolean): Promise<boolean> {
  */
 export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
   {
+    id: 'refused-connection',
     name: 'fails a refused connection with a retryable ConnectionError, streamed and not, and probes unavailable',
     async run(context) {
       const closed = await context.faults.closedURL();
@@ -113,6 +132,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'reset-before-first-byte',
     name: 'fails a connection reset before the first byte with a retryable ConnectionError',
     async run(context) {
       await withFault(context, { type: 'reset-before-first-byte' }, async (target) => {
@@ -124,6 +144,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'close-mid-stream',
     name: 'fails a stream whose connection closes mid-way with a retryable ConnectionError and no finish',
     async run(context) {
       await withFault(context, { type: 'reset-after-events', events: context.midStreamEvents }, async (target) => {
@@ -134,6 +155,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'truncated-frame',
     name: 'fails a stream cut inside a frame with a retryable InvalidResponseError and no finish',
     async run(context) {
       await withFault(context, { type: 'truncate-after-events', events: context.midStreamEvents }, async (target) => {
@@ -144,6 +166,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'oversized-frame',
     name: 'fails an oversized frame with an InvalidResponseError at its cap, not after buffering it all',
     async run(context) {
       // The proxy sends the frame and then holds the connection open: a reader without a cap buffers every byte
@@ -161,6 +184,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'status-503',
     name: 'fails a 503 with Retry-After with a retryable ApiCallError carrying status and retryAfterMs',
     async run(context) {
       await withFault(context, { type: 'status', status: 503, retryAfter: 2 }, async (target) => {
@@ -174,6 +198,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'status-429',
     name: 'fails a 429 with Retry-After with a retryable ApiCallError carrying retryAfterMs',
     async run(context) {
       await withFault(context, { type: 'status', status: 429, retryAfter: 3 }, async (target) => {
@@ -187,6 +212,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'hang-before-first-token',
     name: 'ends a call that hangs before the first token with a TimeoutError from its own deadline',
     async run(context) {
       await withFault(context, { type: 'hang' }, async (target) => {
@@ -198,6 +224,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'hang-mid-stream',
     name: 'ends a stream that hangs mid-way with a TimeoutError from its own deadline',
     async run(context) {
       await withFault(context, { type: 'hang-after-events', events: context.midStreamEvents }, async (target) => {
@@ -208,6 +235,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'dispose-with-hung-probe',
     name: 'settles dispose() while a status probe never answers, leaving no request open',
     async run(context) {
       const target = await context.createTarget(context.faults.url);
@@ -226,6 +254,7 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
     },
   },
   {
+    id: 'abort-closes-connection',
     name: 'closes the stream’s connection when the caller aborts mid-stream, with an AbortError',
     async run(context) {
       // The upstream stalls after a few frames, so the connection stays open until the client closes it.
