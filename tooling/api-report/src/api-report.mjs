@@ -35,6 +35,33 @@ function typesOf(target) {
   return undefined;
 }
 
+/**
+ * Members of anonymous object types sorted by name. The declaration build writes inferred types (a zod schema's
+ * `ZodEnum<{ node: "node"; none: "none" }>`) with members in whatever order the checker met them, which differs between
+ * builds of the same source; their order means nothing, so the report must not depend on it. Interfaces keep theirs.
+ */
+function withSortedTypeLiterals(node) {
+  const result = ts.transform(node, [
+    (context) => {
+      const visit = (current) => {
+        const visited = ts.visitEachChild(current, visit, context);
+        if (!ts.isTypeLiteralNode(visited)) return visited;
+        const named = (member) =>
+          member.name &&
+          (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) || ts.isNumericLiteral(member.name))
+            ? member.name.text
+            : '';
+        const sorted = [...visited.members].sort((a, b) => named(a).localeCompare(named(b)));
+        return context.factory.updateTypeLiteralNode(visited, context.factory.createNodeArray(sorted));
+      };
+      return (root) => ts.visitNode(root, visit);
+    },
+  ]);
+  const [transformed] = result.transformed;
+  result.dispose();
+  return transformed;
+}
+
 /** The report file of a package: `<dir>/<unscoped name>.api.md`. */
 export function reportPath(pkg) {
   return join(pkg.dir, `${pkg.name.split('/').at(-1)}.api.md`);
@@ -68,7 +95,9 @@ export function apiReport(pkg) {
     for (const exported of [...exports].sort((a, b) => a.name.localeCompare(b.name))) {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const printed = (symbol.declarations ?? []).map((declaration) =>
-        printer.printNode(ts.EmitHint.Unspecified, declaration, declaration.getSourceFile()).trim(),
+        printer
+          .printNode(ts.EmitHint.Unspecified, withSortedTypeLiterals(declaration), declaration.getSourceFile())
+          .trim(),
       );
       const renamed = symbol.name !== exported.name && symbol.name !== 'default' ? ` (as ${exported.name})` : '';
       lines.push(`// ${exported.name}${renamed}`, ...(printed.length > 0 ? printed : ['// (no declaration)']), '');
