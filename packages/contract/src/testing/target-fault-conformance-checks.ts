@@ -241,12 +241,13 @@ export const targetFaultConformanceChecks: readonly FaultConformanceCheck[] = [
       const target = await context.createTarget(context.faults.url);
       context.faults.setFault({ type: 'hang' });
       try {
-        const probe = target.checkStatus?.();
+        // Settled either way: dispose() may end the probe with an AbortError.
+        const probe = Promise.allSettled([target.checkStatus?.()]);
         // Let the probe reach the proxy before disposing.
         await new Promise((resolve) => setTimeout(resolve, 50));
         await target.dispose?.();
-        // The probe itself settles too (either way), and no connection is left waiting on the hung server.
-        await Promise.allSettled([probe]);
+        // The probe itself settles too, and no connection is left waiting on the hung server.
+        await probe;
         expect(await eventually(() => context.faults.openResponses() === 0), 'a request outlived dispose()').toBe(true);
       } finally {
         context.faults.setFault(null);
