@@ -7,6 +7,8 @@
  */
 export type { AISDKTargetSettings } from './create-ai-sdk-target.js';
 export { createAISDKTarget } from './create-ai-sdk-target.js';
+export type { BoundedFetchOptions } from './create-bounded-fetch.js';
+export { createBoundedFetch } from './create-bounded-fetch.js';
 export type { SwitchyardModelId, SwitchyardProvider, SwitchyardProviderSettings } from './create-switchyard.js';
 export { createSwitchyard } from './create-switchyard.js';
 export { fromAISDKError } from './from-ai-sdk-error.js';

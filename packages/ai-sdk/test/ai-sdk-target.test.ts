@@ -17,7 +17,7 @@ import {
   startLlamaServer,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAISDKTarget } from '../src/index.js';
+import { createAISDKTarget, createBoundedFetch } from '../src/index.js';
 
 // A real @ai-sdk/openai-compatible model pointed at llama.cpp's own llama-server, directly and through the testkit's
 // fault-injecting proxy.
@@ -75,16 +75,17 @@ describe('the shared fault suite, through a fault proxy of its own in front of l
   runTargetFaultConformance({
     name: 'createAISDKTarget(@ai-sdk/openai-compatible)',
     faults: () => own,
-    createTarget: (baseURL) =>
-      createAISDKTarget(openAICompatible(`${baseURL}/v1`).chatModel(server.model), {
-        id: 'faults',
-        locality: 'remote',
-        timeoutMs: 3000,
-      }),
-    skip: {
-      'oversized-frame':
-        'the AI SDK provider reads the SSE body itself, without a cap; createAISDKTarget cannot bound it from outside',
+    createTarget: (baseURL) => {
+      // The provider reads the SSE body itself: the bounded fetch is what caps one event.
+      const provider = createOpenAICompatible({
+        name: 'llama-server',
+        baseURL: `${baseURL}/v1`,
+        includeUsage: true,
+        fetch: createBoundedFetch({ maxEventBytes: 65_536 }),
+      });
+      return createAISDKTarget(provider.chatModel(server.model), { id: 'faults', locality: 'remote', timeoutMs: 3000 });
     },
+    oversizedEventBytes: 1024 * 1024,
   });
 });
 
