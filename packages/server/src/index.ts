@@ -11,6 +11,7 @@ export type { ApiKey, ApiKeyLimits } from './api-key-limits.js';
 export { hashApiKey } from './api-key-limits.js';
 export type { CliIO } from './cli-io.js';
 export { exitCodes } from './cli-io.js';
+export { configJsonSchema } from './config-json-schema.js';
 export type { AdapterName, ApiKeyConfig, SecretConfig, StoreConfig, TargetConfig } from './config-schema.js';
 export { configSchema } from './config-schema.js';
 export type { Gateway, GatewayOptions } from './create-gateway.js';
@@ -20,6 +21,8 @@ export type { RouterFromConfig, RouterFromConfigOptions } from './create-router-
 export { apiKeysFromConfig, createRouterFromConfig } from './create-router-from-config.js';
 export type { CreateTargetsOptions } from './create-targets-from-config.js';
 export { createTargetsFromConfig } from './create-targets-from-config.js';
+export type { SwitchyardConfigInput } from './define-config.js';
+export { defineConfig } from './define-config.js';
 export type { GatewayLogger, LogFormat, RequestLogEntry } from './gateway-logger.js';
 export { createJsonLogger } from './gateway-logger.js';
 export type { PrometheusRegistry } from './gateway-metrics.js';
