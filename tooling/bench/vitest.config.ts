@@ -1,3 +1,3 @@
 import { switchyardProject } from '@switchyard/vitest-config';
 
-export default switchyardProject({ name: 'bench', testTimeout: 120_000 });
+export default switchyardProject({ name: 'bench', testTimeout: 180_000 });

@@ -2,7 +2,7 @@
 // `pnpm bench`: Switchyard's cost in the hot path, measured side by side against direct calls on loopback.
 //   --rounds N      measured rounds after one warm-up round (default 5)
 //   --quick         one round with small N: the CI smoke (no thresholds anywhere)
-//   --only a,b      rows to run: latency (rows 1-2), streaming, decision, memory, failover, gateway, local, bundle, browser, telemetry, store, pool, ai-sdk
+//   --only a,b      rows to run: latency (rows 1-2), streaming, decision, memory, failover, gateway, local, bundle, browser, telemetry, store, pool, ai-sdk, portkey
 //   --json          print one JSON object with every figure on stdout (the table goes to stderr); or BENCH_JSON=1
 //   --out FILE      also write the JSON object to FILE
 import { fork } from 'node:child_process';
@@ -29,6 +29,7 @@ export const allRows = [
   'store',
   'pool',
   'ai-sdk',
+  'portkey',
 ];
 
 const { values } = parseArgs({

@@ -14,6 +14,7 @@ const rows = {
   store: () => import('./rows/store.mjs'),
   pool: () => import('./rows/pool.mjs'),
   'ai-sdk': () => import('./rows/ai-sdk.mjs'),
+  portkey: () => import('./rows/portkey.mjs'),
 };
 
 process.once('message', async (options) => {

@@ -18,7 +18,7 @@ describe('pnpm bench --quick', () => {
       execFile(
         process.execPath,
         [cli, '--quick', '--json', '--out', out],
-        { timeout: 110_000 },
+        { timeout: 170_000 },
         (error, text, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(text)),
       );
     });
@@ -41,6 +41,7 @@ describe('pnpm bench --quick', () => {
       'store',
       'pool',
       'ai-sdk',
+      'portkey',
     ]) {
       expect(report.rows[row], row).toBeDefined();
       expect(report.rows[row].error, row).toBeUndefined();
@@ -54,6 +55,7 @@ describe('pnpm bench --quick', () => {
       '13',
       '14',
       '15',
+      '16',
       '2',
       '3',
       '4',
