@@ -1,18 +1,14 @@
 import {
-  ApiCallError,
+  type ApiCallError,
   InvalidResponseError,
-  parseRetryAfter,
   redactSecrets,
   type SwitchyardError,
   type TraceContext,
 } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
-import { parseErrorMessage, statusTexts } from './error-body.js';
 import { createUndiciTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
+import { readErrorText, responseToApiCallError } from './read-error-text.js';
 import { traceHeaders } from './trace-headers.js';
-
-/** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */
-const maxErrorBody = 4096;
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -132,40 +128,18 @@ export class HttpClient {
       method,
       url,
       headers,
+      target: this.options.target,
       body: options.json === undefined ? undefined : JSON.stringify(options.json),
       signal: options.signal,
     });
   }
 
-  private async toApiCallError(response: HttpResponse, method: string, url: string): Promise<ApiCallError> {
-    const text = this.redact(await readErrorText(response));
-    const detail = parseErrorMessage(text);
-    return new ApiCallError({
+  private toApiCallError(response: HttpResponse, method: string, url: string): Promise<ApiCallError> {
+    return responseToApiCallError(response, {
       url,
       method,
-      status: response.status,
-      statusText: statusTexts[response.status],
-      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-      responseBody: text,
-      detail: detail === undefined ? undefined : detail.slice(0, 200),
       target: this.options.target,
+      secrets: this.options.secrets,
     });
   }
-}
-
-/** Reads at most 4 KB of a response body as text, then releases the rest, so the socket is freed either way. */
-export async function readErrorText(response: HttpResponse): Promise<string> {
-  let text = '';
-  const decoder = new TextDecoder();
-  try {
-    for await (const chunk of response.body) {
-      text += decoder.decode(chunk, { stream: true });
-      if (text.length >= maxErrorBody) break;
-    }
-  } catch {
-    // A body that fails half-way still leaves us the status, which is what matters.
-  } finally {
-    response.cancel();
-  }
-  return text.slice(0, maxErrorBody);
 }

@@ -8,6 +8,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** The target id, for errors the transport types itself (the fetch transport's `ConnectionError`). */
+  target?: string | undefined;
 }
 
 /** A response whose body is still to be read. Exactly one of `text()`, a full read of `body`, `release()` or `cancel()` finishes it. */
@@ -29,8 +31,8 @@ export interface HttpResponse {
 }
 
 /**
- * How the kit's HTTP client talks to the network. `createUndiciTransport` is the default on Node; a fetch-based
- * transport (browsers, edge runtimes) implements the same two lines.
+ * How the kit's HTTP client talks to the network. `createUndiciTransport` is the default on Node;
+ * `createFetchTransport` (browsers, workers, edge runtimes) implements the same two lines over `fetch`.
  */
 export interface HttpTransport {
   request(request: HttpRequest): Promise<HttpResponse>;

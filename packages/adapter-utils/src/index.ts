@@ -1,6 +1,6 @@
 /**
  * `@switchyard/adapter-utils` is the provider kit: everything a Switchyard adapter needs that is not its protocol. An
- * HTTP client (`send` / `getJson` / `probe`) over a replaceable transport (undici by default) with typed, redacted
+ * HTTP client (`send` / `getJson` / `probe`) over a replaceable transport (undici by default, `createFetchTransport` for browsers and workers) with typed, redacted
  * errors and one retryability rule; cancellation and deadlines (`CallControl`); a status tracker that decides once who
  * refreshes a target's status; bounded SSE and NDJSON readers; strict settings parsing that names a typo's nearest
  * valid key; capability resolution, tool-call ids, and the trace headers a call sends upstream. Adapters depend on it and on `@switchyard/contract`, never on
@@ -12,11 +12,13 @@ export type { PoolReplicaStats, PoolTarget, PoolTargetSettings } from './create-
 export { createPoolTarget } from './create-pool-target.js';
 export { describeEndpoint } from './describe-endpoint.js';
 export { parseErrorMessage, readErrorBody, statusTexts, toApiCallError } from './error-body.js';
+export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
-export { HttpClient, readErrorText } from './http-client.js';
+export { HttpClient } from './http-client.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
 export { createUndiciTransport } from './http-transport.js';
 export { dispatcherSchema, httpSettingsFields, httpUrlSchema, nearestKey, parseSettings } from './parse-settings.js';
+export { readErrorText, responseToApiCallError } from './read-error-text.js';
 export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';

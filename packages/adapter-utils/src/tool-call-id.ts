@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ToolCall } from '@switchyard/contract';
 
 /** A fresh tool-call id in the OpenAI style (`call_` and 24 hex digits), for servers that send calls without one. */
 export function newToolCallId(): string {
-  return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  // The global Web Crypto (Node ≥ 19, browsers, workers), so the kit imports no Node built-in here.
+  return `call_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -56,12 +56,27 @@ export const chromiumArgs = [
 /** Where Chromium is: `CHROMIUM_PATH`, or Debian's `/usr/bin/chromium` (`.ci/run` installs it). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The source of a package's `browser` export condition (`./dist/browser.js` -> `src/browser.ts`), if it has one. */
+function browserSourceOf(packageDir: string): string | undefined {
+  const manifest = join(packageDir, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports;
+  const root = exports?.['.'] as { browser?: { import?: string } } | undefined;
+  const built = root?.browser?.import;
+  if (built === undefined) return undefined;
+  const source = join(packageDir, built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+  return existsSync(source) ? source : undefined;
+}
+
 /** Resolves `@switchyard/<name>` and `@switchyard/<name>/<entry>` to the workspace sources, as the vitest config does. */
 const workspaceSources: Plugin = {
   name: 'switchyard-workspace-sources',
   setup(builder) {
     builder.onResolve({ filter: /^@switchyard\/[\w-]+(\/[\w-]+)?$/ }, (args) => {
       const [, name, entry] = /^@switchyard\/([\w-]+)(?:\/([\w-]+))?$/.exec(args.path) ?? [];
+      // A package with a `browser` export condition is bundled from that entry's source, as a bundler would pick it.
+      const browserEntry = entry === undefined ? browserSourceOf(join(repoRoot, 'packages', name ?? '')) : undefined;
+      if (browserEntry) return { path: browserEntry };
       for (const group of ['packages', 'tooling']) {
         const file = join(repoRoot, group, name ?? '', 'src', entry ?? '', 'index.ts');
         if (existsSync(file)) return { path: file };

@@ -1,0 +1,50 @@
+import { createFetchTransport } from '@switchyard/adapter-utils';
+import { InvalidConfigError } from '@switchyard/contract';
+import { createOpenAITargetWith, type OpenAIPlatform, type OpenAITarget } from '../create-openai-target-with.js';
+import type { OpenAISettings } from '../openai-settings.js';
+
+/** The browser (and worker) platform: the global `fetch`, and `TextDecoder` for the stream. */
+const fetchPlatform: OpenAIPlatform = {
+  connect(settings) {
+    // undici settings mean nothing here; silently ignoring a pool size would hide a config written for Node.
+    for (const field of ['dispatcher', 'connections'] as const) {
+      if (settings[field] !== undefined) {
+        throw new InvalidConfigError({
+          problems: [
+            {
+              path: field,
+              message:
+                'is for Node (undici); in a browser requests go through fetch and its connection pool: remove it',
+            },
+          ],
+        });
+      }
+    }
+    return { transport: createFetchTransport(), close: async () => undefined };
+  },
+  decoder() {
+    const decoder = new TextDecoder();
+    return (chunk) => decoder.decode(chunk, { stream: true });
+  },
+};
+
+/**
+ * Creates a `Target` for an OpenAI-compatible endpoint in a web page or a worker: the browser build of
+ * `@switchyard/adapter-openai` (chosen by bundlers through the `browser` export condition). Same settings, streaming,
+ * continuation, deadlines and typed errors as on Node, over the global `fetch`; `dispatcher` and `connections` are
+ * Node-only and rejected. The server must allow the page's origin (CORS) and expose `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * import { createOpenAITarget } from '@switchyard/adapter-openai';
+ *
+ * const gpu = createOpenAITarget({ baseURL: 'https://gpu.example.com/v1', model: 'llama-3.1-8b', timeoutMs: 60_000 });
+ * const stop = new AbortController();
+ * for await (const part of gpu.stream({ messages: [{ role: 'user', content: 'Hi' }], signal: stop.signal })) {
+ *   if (part.type === 'text-delta') output.textContent += part.text;
+ * }
+ * ```
+ */
+export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
+  return createOpenAITargetWith(fetchPlatform, input);
+}

@@ -1,0 +1,93 @@
+import { InvalidConfigError, type StreamPart, type TargetCall } from '@switchyard/contract';
+import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
+import {
+  ensureTinyModel,
+  type FaultProxy,
+  type LlamaServer,
+  startFaultProxy,
+  startLlamaServer,
+} from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The browser entry, run in Node: Node has the same global fetch, ReadableStream, AbortSignal and TextDecoder, so the
+// fetch transport and the browser platform are exercised here as they are in a page (see browser.test.ts for Chromium).
+import { createOpenAITarget, type OpenAITarget } from '../src/browser/index.js';
+
+let server: LlamaServer;
+beforeAll(async () => {
+  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+runTargetConformance({
+  name: 'adapter-openai (browser build, fetch transport) against llama-server',
+  createTarget: () =>
+    createOpenAITarget({
+      baseURL: server.baseURL,
+      model: server.model,
+      healthURL: `${server.origin}/health`,
+      timeoutMs: 60_000,
+    }),
+  deterministic: true,
+});
+
+describe('the shared fault suite through the fetch transport, a fault proxy in front of llama-server', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy({ upstream: server.origin });
+  });
+  afterAll(() => proxy?.close());
+
+  runTargetFaultConformance({
+    name: 'adapter-openai (browser build, fetch transport) against llama-server',
+    faults: () => proxy,
+    createTarget: (baseURL) => createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, timeoutMs: 3000 }),
+  });
+});
+
+describe('the browser build against llama-server', () => {
+  const call: TargetCall = {
+    messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
+    maxTokens: 24,
+    temperature: 0,
+    seed: 1,
+  };
+  let target: OpenAITarget;
+  beforeAll(() => {
+    target = createOpenAITarget({ baseURL: server.baseURL, model: server.model, capabilities: { continuation: true } });
+  });
+  afterAll(async () => {
+    await target?.dispose?.();
+  });
+
+  it('streams the same answer as the Node build generates', async () => {
+    const { createOpenAITarget: createNodeTarget } = await import('../src/index.js');
+    const node = createNodeTarget({ baseURL: server.baseURL, model: server.model });
+    const streamed = await collect(target.stream(call));
+    const text = streamed.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(text).toBe((await node.generate(call)).text);
+    expect(streamed.at(-1)?.type).toBe('finish');
+    await node.dispose?.();
+  });
+
+  it('rejects the Node-only settings, naming the field', () => {
+    for (const field of ['dispatcher', 'connections'] as const) {
+      const value = field === 'connections' ? 2 : { request() {} };
+      let error: unknown;
+      try {
+        createOpenAITarget({ baseURL: server.baseURL, model: server.model, [field]: value } as never);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(InvalidConfigError.isInstance(error)).toBe(true);
+      expect((error as InvalidConfigError).problems[0]?.path).toBe(field);
+    }
+  });
+});
