@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'esbuild';
+import type { Metafile, Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -86,8 +86,23 @@ const workspaceSources: Plugin = {
   },
 };
 
-/** Bundles one entry for the browser (ES module, ES2022), the workspace packages from their sources. */
-export async function bundleForBrowser(entry: string): Promise<string> {
+/** Options of {@link buildForBrowser}. */
+export interface BrowserBuildOptions {
+  /** Minify, as an app's production build would (for size measurements). Default false. */
+  minify?: boolean;
+  /** Imports left out of the bundle and recorded in the metafile (e.g. `node:*`, to assert there are none). */
+  external?: string[];
+}
+
+/**
+ * Bundles one entry for the browser (ES module, ES2022, esbuild `platform: 'browser'`), the workspace packages from
+ * their sources (a package's `browser` export condition when it has one), and returns the code with esbuild's
+ * metafile: what went in, and which imports were left external.
+ */
+export async function buildForBrowser(
+  entry: string,
+  options: BrowserBuildOptions = {},
+): Promise<{ text: string; metafile: Metafile }> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -96,9 +111,17 @@ export async function bundleForBrowser(entry: string): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     logLevel: 'silent',
+    metafile: true,
+    minify: options.minify ?? false,
+    external: options.external ?? [],
     plugins: [workspaceSources],
   });
-  return result.outputFiles[0]?.text ?? '';
+  return { text: result.outputFiles[0]?.text ?? '', metafile: result.metafile };
+}
+
+/** Bundles one entry for the browser (ES module, ES2022), the workspace packages from their sources. */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  return (await buildForBrowser(entry)).text;
 }
 
 const contentTypes: Record<string, string> = {

@@ -4,8 +4,8 @@
  * by node-llama-cpp and llama.cpp's `llama-server`) that stands in for a real on-device model in tests and the demo.
  */
 
-export type { BrowserPage, BrowserPageOptions, PageFile } from './browser-page.js';
-export { bundleForBrowser, chromiumArgs, chromiumPath, openBrowserPage } from './browser-page.js';
+export type { BrowserBuildOptions, BrowserPage, BrowserPageOptions, PageFile } from './browser-page.js';
+export { buildForBrowser, bundleForBrowser, chromiumArgs, chromiumPath, openBrowserPage } from './browser-page.js';
 export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from './fault-proxy.js';
 export { startFaultProxy } from './fault-proxy.js';
 export type { GgufTensor, GgufValue } from './gguf-writer.js';

@@ -1,0 +1,159 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { TargetCall } from '@switchyard/contract';
+import {
+  type BrowserPage,
+  buildForBrowser,
+  ensureTinyModel,
+  type LlamaServer,
+  openBrowserPage,
+  startLlamaServer,
+} from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAITarget } from '../src/index.js';
+import type { OpenAIPageApi } from './openai-page.js';
+
+declare global {
+  var openaiPage: OpenAIPageApi;
+}
+
+const entry = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const call: TargetCall = {
+  messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
+  maxTokens: 24,
+  temperature: 0,
+  seed: 1,
+};
+const apiKey = 'sk-browser-secret-123456';
+
+let server: LlamaServer;
+let browser: BrowserPage;
+/** What the page-origin proxy saw of each proxied request: whether the page closed it before the answer ended. */
+const proxied: { path: string; closedEarly: boolean; done: Promise<void> }[] = [];
+
+/**
+ * The page's own origin also proxies `/proxy/*` to llama-server (the "same origin" deployment), so the test sees when
+ * the browser closes a request; `/limited/*` answers a 429 with `Retry-After` and an error body that echoes the key.
+ */
+function handle(request: IncomingMessage, response: ServerResponse): boolean {
+  const path = request.url ?? '/';
+  if (path.startsWith('/limited/')) {
+    response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
+    response.end(JSON.stringify({ error: { message: `rate limited for key ${apiKey}` } }));
+    return true;
+  }
+  if (!path.startsWith('/proxy/')) return false;
+  const upstream = new URL(path.slice('/proxy'.length), server.origin);
+  let resolve = () => {};
+  const seen = { path: upstream.pathname, closedEarly: false, done: new Promise<void>((r) => (resolve = r)) };
+  proxied.push(seen);
+  const outgoing = httpRequest(upstream, { method: request.method, headers: request.headers }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  outgoing.on('error', () => response.destroy());
+  request.pipe(outgoing);
+  response.on('close', () => {
+    seen.closedEarly = !response.writableFinished;
+    // The page went away: stop llama-server's generation too, as a real proxy would.
+    outgoing.destroy();
+    resolve();
+  });
+  return true;
+}
+
+beforeAll(async () => {
+  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
+  browser = await openBrowserPage({ scripts: { '/app.js': entry('./openai-page.ts') }, handle });
+  await browser.page.waitForFunction(() => globalThis.openaiPage !== undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the browser build of adapter-openai in headless Chromium against llama-server', () => {
+  it("llama-server's CORS headers let the page's origin stream cross-origin", async () => {
+    const origin = browser.url.replace(/\/$/, '');
+    const preflight = await fetch(`${server.baseURL}/chat/completions`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toMatch(new RegExp(`^(\\*|${origin})$`));
+  });
+
+  it('streams the same answer as the Node build generates, cross-origin, with an API key', async () => {
+    const node = createOpenAITarget({ baseURL: server.baseURL, model: server.model });
+    const expected = await node.generate(call);
+    await node.dispose?.();
+    const parts = await browser.page.evaluate(({ settings, call }) => openaiPage.stream(settings, call), {
+      settings: { baseURL: server.baseURL, model: server.model, apiKey },
+      call,
+    });
+    const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(1);
+    expect(text).toBe(expected.text);
+    expect(parts.find((part) => part.type === 'usage')).toEqual({ type: 'usage', usage: expected.usage });
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: expected.finishReason });
+  });
+
+  it('an abort in the page ends the stream with an AbortError and closes the request', async () => {
+    proxied.length = 0;
+    const long: TargetCall = { ...call, maxTokens: 3000 };
+    const error = await browser.page.evaluate(({ settings, call }) => openaiPage.abortAfterFirstText(settings, call), {
+      settings: { baseURL: `${browser.url}proxy/v1`, model: server.model, extraBody: { ignore_eos: true } },
+      call: long,
+    });
+    expect(error).toMatchObject({ name: 'AbortError', code: 'abort', isRetryable: false });
+    const chat = proxied.find((seen) => seen.path === '/v1/chat/completions');
+    expect(chat).toBeDefined();
+    await chat?.done;
+    expect(chat?.closedEarly).toBe(true);
+  });
+
+  it('an error status is an ApiCallError with its status and Retry-After, the key redacted', async () => {
+    const error = await browser.page.evaluate(({ settings, call }) => openaiPage.failure(settings, call), {
+      settings: { baseURL: `${browser.url}limited/v1`, model: server.model, apiKey },
+      call,
+    });
+    expect(error).toMatchObject({ name: 'ApiCallError', status: 429, retryAfterMs: 7000, isRetryable: true });
+    expect(error.message).not.toContain(apiKey);
+    expect(error.message).toContain('429');
+  });
+
+  it('a refused connection is a retryable ConnectionError', async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const { port } = dead.address() as AddressInfo;
+    await new Promise((resolve) => dead.close(resolve));
+    const error = await browser.page.evaluate(({ settings, call }) => openaiPage.failure(settings, call), {
+      settings: { baseURL: `http://127.0.0.1:${port}/v1`, model: server.model, apiKey },
+      call,
+    });
+    expect(error).toMatchObject({ name: 'ConnectionError', code: 'connection', isRetryable: true });
+    expect(error.message).not.toContain(apiKey);
+  });
+});
+
+describe('the browser bundle of adapter-openai (esbuild, platform browser)', () => {
+  it('imports no Node built-in and no undici', async () => {
+    const { text, metafile } = await buildForBrowser(entry('../src/browser/index.ts'), {
+      minify: true,
+      // Left external so the metafile records them (a browser build would otherwise fail to resolve them).
+      external: ['node:*', 'undici'],
+    });
+    const imports = Object.values(metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.path));
+    expect(imports.filter((path) => path.startsWith('node:') || path === 'undici')).toEqual([]);
+    const output = Object.values(metafile.outputs)[0];
+    expect(output?.imports.filter((imported) => imported.external)).toEqual([]);
+    expect(Object.keys(metafile.inputs).some((path) => path.includes('/undici/'))).toBe(false);
+    expect(gzipSync(text).byteLength).toBeGreaterThan(0);
+  });
+});

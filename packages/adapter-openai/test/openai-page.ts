@@ -1,0 +1,67 @@
+// Runs in headless Chromium: the package as a bundler resolves it for a web page (the `browser` export condition).
+
+import { createOpenAITarget, type OpenAISettings } from '@switchyard/adapter-openai';
+import type { StreamPart, TargetCall } from '@switchyard/contract';
+
+/** What a failed call looked like in the page: the typed error's fields, as plain data. */
+export interface PageError {
+  name: string;
+  code: string;
+  message: string;
+  isRetryable: boolean;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+export interface OpenAIPageApi {
+  stream(settings: OpenAISettings, call: TargetCall): Promise<StreamPart[]>;
+  /** Streams, aborts after the first text, and reports the parts seen and the error the stream ended with. */
+  abortAfterFirstText(settings: OpenAISettings, call: TargetCall): Promise<PageError>;
+  failure(settings: OpenAISettings, call: TargetCall): Promise<PageError>;
+}
+
+declare global {
+  var openaiPage: OpenAIPageApi;
+}
+
+function toPageError(error: unknown): PageError {
+  const typed = error as PageError;
+  return {
+    name: typed.name,
+    code: typed.code,
+    message: typed.message,
+    isRetryable: typed.isRetryable,
+    ...(typed.status === undefined ? {} : { status: typed.status }),
+    ...(typed.retryAfterMs === undefined ? {} : { retryAfterMs: typed.retryAfterMs }),
+  };
+}
+
+globalThis.openaiPage = {
+  async stream(settings, call) {
+    const target = createOpenAITarget(settings);
+    const parts: StreamPart[] = [];
+    for await (const part of target.stream(call)) parts.push(part);
+    return parts;
+  },
+  async abortAfterFirstText(settings, call) {
+    const target = createOpenAITarget(settings);
+    const stop = new AbortController();
+    try {
+      for await (const part of target.stream({ ...call, signal: stop.signal })) {
+        if (part.type === 'text-delta') stop.abort();
+      }
+    } catch (error) {
+      return toPageError(error);
+    }
+    throw new Error('the stream ended without the abort');
+  },
+  async failure(settings, call) {
+    const target = createOpenAITarget(settings);
+    try {
+      await target.generate(call);
+    } catch (error) {
+      return toPageError(error);
+    }
+    throw new Error('the call succeeded');
+  },
+};
