@@ -66,7 +66,10 @@ function handle(request: IncomingMessage, response: ServerResponse): boolean {
 
 beforeAll(async () => {
   server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
-  browser = await openBrowserPage({ scripts: { '/app.js': entry('./openai-page.ts') }, handle });
+  browser = await openBrowserPage({
+    scripts: { '/app.js': entry('./openai-page.ts'), '/worker.js': entry('./openai-worker.ts') },
+    handle,
+  });
   await browser.page.waitForFunction(() => globalThis.openaiPage !== undefined);
 });
 
@@ -102,6 +105,17 @@ describe('the browser build of adapter-openai in headless Chromium against llama
     expect(text).toBe(expected.text);
     expect(parts.find((part) => part.type === 'usage')).toEqual({ type: 'usage', usage: expected.usage });
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: expected.finishReason });
+  });
+
+  it('streams the same answer in a dedicated worker', async () => {
+    const node = createOpenAITarget({ baseURL: server.baseURL, model: server.model });
+    const expected = await node.generate(call);
+    await node.dispose?.();
+    const answer = await browser.page.evaluate(({ settings, call }) => openaiPage.inWorker(settings, call), {
+      settings: { baseURL: server.baseURL, model: server.model },
+      call,
+    });
+    expect(answer).toEqual({ text: expected.text });
   });
 
   it('an abort in the page ends the stream with an AbortError and closes the request', async () => {

@@ -18,6 +18,8 @@ export interface OpenAIPageApi {
   /** Streams, aborts after the first text, and reports the parts seen and the error the stream ended with. */
   abortAfterFirstText(settings: OpenAISettings, call: TargetCall): Promise<PageError>;
   failure(settings: OpenAISettings, call: TargetCall): Promise<PageError>;
+  /** Streams in a dedicated worker and answers with the text (or the error's message). */
+  inWorker(settings: OpenAISettings, call: TargetCall): Promise<{ text?: string; error?: string }>;
 }
 
 declare global {
@@ -63,5 +65,16 @@ globalThis.openaiPage = {
       return toPageError(error);
     }
     throw new Error('the call succeeded');
+  },
+  inWorker(settings, call) {
+    const worker = new Worker('/worker.js', { type: 'module' });
+    return new Promise((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<{ text?: string; error?: string }>) => {
+        resolve(event.data);
+        worker.terminate();
+      };
+      worker.onerror = (event) => reject(new Error(event.message));
+      worker.postMessage({ settings, call });
+    });
   },
 };
