@@ -1,7 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiCallError, InvalidResponseError, TargetUnavailableError } from '@switchyard/contract';
+import {
+  ApiCallError,
+  ConnectionError,
+  InvalidResponseError,
+  TargetUnavailableError,
+  toSwitchyardError,
+} from '@switchyard/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFetchTransport } from './fetch-transport.js';
 import { HttpClient } from './http-client.js';
 import type { HttpTransport } from './http-transport.js';
 
@@ -32,11 +39,16 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-describe('HttpClient', () => {
+// Every behaviour holds on both transports: undici (the Node default) and the global fetch (browsers, workers).
+describe.each([
+  ['undici', undefined],
+  ['fetch', createFetchTransport()],
+])('HttpClient on %s', (_name, transport: HttpTransport | undefined) => {
   it('sends JSON to the base path with the base query, its headers and the per-request hook', async () => {
     const client = new HttpClient({
       target: 'gpu',
       baseURL,
+      transport,
       headers: { authorization: 'Bearer sk-live-123' },
       requestHeaders: ({ method }) => ({
         traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`,
@@ -56,7 +68,7 @@ describe('HttpClient', () => {
   });
 
   it("sends a call's trace context as traceparent and tracestate, and nothing for an untraced call", async () => {
-    const client = new HttpClient({ target: 'gpu', baseURL });
+    const client = new HttpClient({ target: 'gpu', baseURL, transport });
     const traceContext = { traceparent: `00-${'3'.repeat(32)}-${'4'.repeat(16)}-01`, tracestate: 'yard=7' };
     await client.getJson({ method: 'POST', path: '/ok', json: {}, traceContext });
     expect(seen.at(-1)?.headers).toMatchObject(traceContext);
@@ -65,7 +77,7 @@ describe('HttpClient', () => {
   });
 
   it('turns an error status into an ApiCallError with Retry-After, the server message, and secrets redacted', async () => {
-    const client = new HttpClient({ target: 'gpu', baseURL, secrets: ['sk-live-123'] });
+    const client = new HttpClient({ target: 'gpu', baseURL, secrets: ['sk-live-123'], transport });
     const error = (await client.send({ path: '/busy' }).catch((e: unknown) => e)) as ApiCallError;
     expect(ApiCallError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 429, retryAfterMs: 3000, isRetryable: true, target: 'gpu' });
@@ -77,6 +89,7 @@ describe('HttpClient', () => {
     const client = new HttpClient({
       target: 'ollama',
       baseURL,
+      transport,
       mapApiError: (error) =>
         error.status === 404
           ? new TargetUnavailableError({ target: 'ollama', reason: 'not pulled', cause: error })
@@ -86,7 +99,7 @@ describe('HttpClient', () => {
   });
 
   it('rejects an answer that is not a JSON object with InvalidResponseError; probe never throws for a status', async () => {
-    const client = new HttpClient({ target: 'gpu', baseURL });
+    const client = new HttpClient({ target: 'gpu', baseURL, transport });
     await expect(client.getJson({ path: '/html' })).rejects.toSatisfy(InvalidResponseError.isInstance);
     expect(await client.probe({ path: '/missing' })).toEqual({
       status: 404,
@@ -94,29 +107,14 @@ describe('HttpClient', () => {
     });
   });
 
-  it('runs on any transport: a fetch transport sits beside undici', async () => {
-    const fetchTransport: HttpTransport = {
-      async request(request) {
-        const response = await fetch(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body ?? null,
-          signal: request.signal ?? null,
-        });
-        const body = response.body;
-        return {
-          status: response.status,
-          headers: Object.fromEntries(response.headers as unknown as Iterable<[string, string]>),
-          body: (body ?? []) as unknown as AsyncIterable<Uint8Array>,
-          text: () => response.text(),
-          release: () => {},
-          cancel: () => void body?.cancel().catch(() => {}),
-        };
-      },
-    };
-    const client = new HttpClient({ target: 'gpu', baseURL, transport: fetchTransport });
-    expect(await client.getJson({ path: '/ok' })).toEqual({ ok: true });
-    const error = (await client.send({ path: '/busy' }).catch((e: unknown) => e)) as ApiCallError;
-    expect(error.retryAfterMs).toBe(3000);
+  it('a refused connection is a retryable ConnectionError naming the target and the socket error', async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const { port } = dead.address() as AddressInfo;
+    await new Promise((resolve) => dead.close(resolve));
+    const client = new HttpClient({ target: 'gpu', baseURL: `http://127.0.0.1:${port}/v1`, transport });
+    const error = toSwitchyardError(await client.send({ path: '/ok' }).catch((e: unknown) => e), { target: 'gpu' });
+    expect(ConnectionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ target: 'gpu', systemCode: 'ECONNREFUSED', isRetryable: true });
   });
 });
