@@ -11,4 +11,5 @@ export { runTargetConformance } from './run-target-conformance.js';
 export type { TargetFaultConformanceOptions } from './run-target-fault-conformance.js';
 export { runTargetFaultConformance } from './run-target-fault-conformance.js';
 export type { FaultCheckId } from './target-fault-conformance-checks.js';
+export { faultCheckIds } from './target-fault-conformance-checks.js';
 export type { TargetFault, TargetFaultDriver } from './target-fault-driver.js';

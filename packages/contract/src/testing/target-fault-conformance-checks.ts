@@ -20,7 +20,7 @@ export interface FaultConformanceContext {
   oversizedEventBytes: number;
 }
 
-/** The ids of the fault checks, for skipping one with a stated reason. */
+/** The ids of the fault checks, for `skip` in `runTargetFaultConformance` (a check skipped with its reason). */
 export const faultCheckIds = [
   'refused-connection',
   'reset-before-first-byte',
