@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { TargetCall } from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
 import {
   type BrowserPage,
   buildForBrowser,
+  createPageTargetProxy,
   ensureTinyModel,
   type LlamaServer,
   openBrowserPage,
@@ -154,6 +156,31 @@ describe('the browser build of adapter-openai in headless Chromium against llama
     expect(error).toMatchObject({ name: 'ConnectionError', code: 'connection', isRetryable: true });
     expect(error.message).not.toContain(apiKey);
   });
+});
+
+// The whole target conformance suite against the target living in the page: every call crosses into Chromium, runs
+// there on fetch against llama-server (cross-origin), and its parts and errors come back through the page proxy.
+let hosted = 0;
+runTargetConformance({
+  name: 'adapter-openai (browser build) in headless Chromium against llama-server',
+  createTarget: async () => {
+    hosted += 1;
+    const name = `openai-${hosted}`;
+    await browser.page.evaluate(({ name, settings }) => openaiPage.host(name, settings), {
+      name,
+      settings: {
+        baseURL: server.baseURL,
+        model: server.model,
+        healthURL: `${server.origin}/health`,
+        timeoutMs: 60_000,
+        // Declared: the page proxy copies capabilities once, before a status check could detect it.
+        capabilities: { continuation: true },
+      },
+    });
+    return createPageTargetProxy(browser.page, name);
+  },
+  disposeTarget: () => undefined,
+  deterministic: true,
 });
 
 describe('the browser bundle of adapter-openai (esbuild, platform browser)', () => {

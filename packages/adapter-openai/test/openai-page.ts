@@ -2,6 +2,7 @@
 
 import { createOpenAITarget, type OpenAISettings } from '@switchyard/adapter-openai';
 import type { StreamPart, TargetCall } from '@switchyard/contract';
+import { hostTarget } from '@switchyard/testkit/page';
 
 /** What a failed call looked like in the page: the typed error's fields, as plain data. */
 export interface PageError {
@@ -14,6 +15,8 @@ export interface PageError {
 }
 
 export interface OpenAIPageApi {
+  /** Creates a target in the page and hosts it as `name` for `createPageTargetProxy` (the conformance suite). */
+  host(name: string, settings: OpenAISettings): void;
   stream(settings: OpenAISettings, call: TargetCall): Promise<StreamPart[]>;
   /** Streams, aborts after the first text, and reports the parts seen and the error the stream ended with. */
   abortAfterFirstText(settings: OpenAISettings, call: TargetCall): Promise<PageError>;
@@ -39,6 +42,9 @@ function toPageError(error: unknown): PageError {
 }
 
 globalThis.openaiPage = {
+  host(name, settings) {
+    hostTarget(name, createOpenAITarget(settings));
+  },
   async stream(settings, call) {
     const target = createOpenAITarget(settings);
     const parts: StreamPart[] = [];
