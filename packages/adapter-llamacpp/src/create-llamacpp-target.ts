@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import {
   AbortError,
+  type AdapterDescriptor,
   type GenerateResult,
   InvalidConfigError,
   InvalidRequestError,
@@ -171,15 +172,8 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     this.sequences = settings.sequences ?? 1;
     this.maxQueue = settings.maxQueue ?? 64;
     this.queue = new PQueue({ concurrency: this.sequences });
-    const contextWindow = settings.contextSize ?? DEFAULT_CONTEXT;
     this.capabilities = {
-      contextWindow,
-      maxOutputTokens: contextWindow,
-      tools: true,
-      jsonSchema: true,
-      images: false,
-      continuation: true,
-      quality: settings.quality ?? 0.3,
+      ...llamaCppCapabilities(settings),
       countTokens: (text) => this.loaded?.model.tokenize(text, false).length,
     };
     this.current = this.initialStatus();
@@ -647,3 +641,36 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
 export function createLlamaCppTarget(settings: LlamaCppSettings): LlamaCppTarget {
   return new LlamaCppTargetImpl(settings);
 }
+
+/**
+ * What a target made from these settings declares before its model loads (loading sets the context window to the
+ * context actually created, which is `contextSize` unless memory forced it down).
+ */
+export function llamaCppCapabilities(settings: LlamaCppSettings): Omit<TargetCapabilities, 'countTokens'> {
+  const contextWindow = settings.contextSize ?? DEFAULT_CONTEXT;
+  return {
+    contextWindow,
+    maxOutputTokens: contextWindow,
+    tools: true,
+    jsonSchema: true,
+    images: false,
+    continuation: true,
+    quality: settings.quality ?? 0.3,
+  };
+}
+
+/** Validates llama.cpp settings (the same checks `createLlamaCppTarget` makes) and returns them. */
+function parseLlamaCppSettings(input: unknown): LlamaCppSettings {
+  const settings = (input ?? {}) as LlamaCppSettings;
+  validate(settings);
+  return settings;
+}
+
+/** The adapter's self-description for tools that create targets from config (`@switchyard/server`). */
+export const llamaCppDescriptor: AdapterDescriptor<LlamaCppSettings, LlamaCppTarget> = {
+  name: 'llamacpp',
+  locality: 'local',
+  parseSettings: parseLlamaCppSettings,
+  capabilities: (settings) => llamaCppCapabilities(parseLlamaCppSettings(settings)),
+  create: createLlamaCppTarget,
+};

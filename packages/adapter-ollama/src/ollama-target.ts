@@ -11,6 +11,7 @@ import {
 } from '@switchyard/adapter-utils';
 import {
   AbortError,
+  type AdapterDescriptor,
   ApiCallError,
   ConnectionError,
   type GenerateResult,
@@ -146,18 +147,7 @@ class OllamaTargetImpl implements OllamaTarget {
     this.telemetry = describeEndpoint('ollama', settings.model, this.baseURL);
     this.dispatcher = settings.dispatcher ?? defaultDispatcher();
     this.explicit = settings.capabilities ?? {};
-    const contextWindow =
-      this.explicit.contextWindow ?? positiveInteger(settings.options?.num_ctx) ?? defaultContextWindow;
-    this.capabilities = {
-      contextWindow,
-      maxOutputTokens: this.explicit.maxOutputTokens ?? contextWindow,
-      tools: this.explicit.tools ?? false,
-      jsonSchema: this.explicit.jsonSchema ?? true,
-      images: this.explicit.images ?? false,
-      continuation: this.explicit.continuation ?? true,
-      ...(this.explicit.quality === undefined ? {} : { quality: this.explicit.quality }),
-      ...(this.explicit.countTokens === undefined ? {} : { countTokens: this.explicit.countTokens }),
-    };
+    this.capabilities = ollamaCapabilities(settings);
   }
 
   status(): TargetStatus {
@@ -613,3 +603,31 @@ function parsePullLine(
 export function createOllamaTarget(settings: OllamaSettings): OllamaTarget {
   return new OllamaTargetImpl(parseOllamaSettings(settings));
 }
+
+/**
+ * What a target made from these (parsed) settings declares before its first status check (which may then learn
+ * tools, images and the context window from the model, unless the settings give them).
+ */
+export function ollamaCapabilities(settings: OllamaSettings): TargetCapabilities {
+  const explicit = settings.capabilities ?? {};
+  const contextWindow = explicit.contextWindow ?? positiveInteger(settings.options?.num_ctx) ?? defaultContextWindow;
+  return {
+    contextWindow,
+    maxOutputTokens: explicit.maxOutputTokens ?? contextWindow,
+    tools: explicit.tools ?? false,
+    jsonSchema: explicit.jsonSchema ?? true,
+    images: explicit.images ?? false,
+    continuation: explicit.continuation ?? true,
+    ...(explicit.quality === undefined ? {} : { quality: explicit.quality }),
+    ...(explicit.countTokens === undefined ? {} : { countTokens: explicit.countTokens }),
+  };
+}
+
+/** The adapter's self-description for tools that create targets from config (`@switchyard/server`). */
+export const ollamaDescriptor: AdapterDescriptor<OllamaSettings, OllamaTarget> = {
+  name: 'ollama',
+  locality: 'local',
+  parseSettings: parseOllamaSettings,
+  capabilities: (settings) => ollamaCapabilities(parseOllamaSettings(settings)),
+  create: createOllamaTarget,
+};

@@ -4,6 +4,15 @@ import { Agent } from 'undici';
 import { createOpenAITargetWith, type OpenAIPlatform, type OpenAITarget } from './create-openai-target-with.js';
 import type { OpenAISettings } from './openai-settings.js';
 
+/** What a target made from these (parsed) settings declares before its first status check. */
+export function openAICapabilities(settings: OpenAISettings): TargetCapabilities {
+  return {
+    ...defaultCapabilities,
+    ...settings.capabilities,
+    ...(settings.price ? { price: settings.price } : {}),
+  };
+}
+
 /** One keep-alive pool for every target that brings no dispatcher: connections are reused across targets. */
 let sharedAgent: Agent | undefined;
 function defaultAgent(): Agent {
@@ -54,3 +63,21 @@ const nodePlatform: OpenAIPlatform = {
 export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
   return createOpenAITargetWith(nodePlatform, input);
 }
+
+/**
+ * The adapter's self-description for tools that create targets from config (`@switchyard/server`).
+ *
+ * @example
+ * ```ts
+ * const settings = openAIDescriptor.parseSettings({ baseURL: 'http://127.0.0.1:8000/v1', model: 'm' });
+ * openAIDescriptor.capabilities(settings); // what the target will declare
+ * const target = openAIDescriptor.create(settings);
+ * ```
+ */
+export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> = {
+  name: 'openai',
+  locality: 'remote',
+  parseSettings: parseOpenAISettings,
+  capabilities: (settings) => openAICapabilities(parseOpenAISettings(settings)),
+  create: createOpenAITarget,
+};

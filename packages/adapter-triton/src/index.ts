@@ -9,4 +9,4 @@ export type { ChatTemplate } from './chat-template.js';
 export { renderChatTemplate } from './chat-template.js';
 export type { TritonBackend, TritonSettings } from './triton-settings.js';
 export type { TritonTarget } from './triton-target.js';
-export { createTritonTarget } from './triton-target.js';
+export { createTritonTarget, tritonCapabilities, tritonDescriptor } from './triton-target.js';

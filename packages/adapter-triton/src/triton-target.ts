@@ -10,6 +10,7 @@ import {
 } from '@switchyard/adapter-utils';
 import {
   AbortError,
+  type AdapterDescriptor,
   ApiCallError,
   ConnectionError,
   type GenerateResult,
@@ -97,21 +98,7 @@ class TritonTargetImpl implements TritonTarget {
       // `Bearer <token>`: a gateway may echo the token alone.
       .flatMap(([, value]) => [/^\w+\s+(\S+)$/.exec(value)?.[1] ?? '', value]);
     this.backend = settings.backend === 'auto' || settings.backend === undefined ? undefined : settings.backend;
-    const explicit = settings.capabilities ?? {};
-    const contextWindow = explicit.contextWindow ?? 8192;
-    this.capabilities = {
-      contextWindow,
-      maxOutputTokens: explicit.maxOutputTokens ?? Math.min(4096, contextWindow),
-      // The generate endpoint takes and returns plain text: no tool-call or schema-constrained protocol.
-      tools: explicit.tools ?? false,
-      jsonSchema: explicit.jsonSchema ?? false,
-      images: explicit.images ?? false,
-      // The assistant prefix is appended to the rendered prompt, so the model simply continues it.
-      continuation: explicit.continuation ?? true,
-      ...(explicit.quality === undefined ? {} : { quality: explicit.quality }),
-      ...(explicit.countTokens === undefined ? {} : { countTokens: explicit.countTokens }),
-      ...(settings.price === undefined ? {} : { price: settings.price }),
-    };
+    this.capabilities = tritonCapabilities(settings);
   }
 
   status(): TargetStatus {
@@ -493,3 +480,31 @@ class TritonTargetImpl implements TritonTarget {
 export function createTritonTarget(settings: TritonSettings): TritonTarget {
   return new TritonTargetImpl(parseTritonSettings(settings));
 }
+
+/** What a target made from these (parsed) settings declares. */
+export function tritonCapabilities(settings: TritonSettings): TargetCapabilities {
+  const explicit = settings.capabilities ?? {};
+  const contextWindow = explicit.contextWindow ?? 8192;
+  return {
+    contextWindow,
+    maxOutputTokens: explicit.maxOutputTokens ?? Math.min(4096, contextWindow),
+    // The generate endpoint takes and returns plain text: no tool-call or schema-constrained protocol.
+    tools: explicit.tools ?? false,
+    jsonSchema: explicit.jsonSchema ?? false,
+    images: explicit.images ?? false,
+    // The assistant prefix is appended to the rendered prompt, so the model simply continues it.
+    continuation: explicit.continuation ?? true,
+    ...(explicit.quality === undefined ? {} : { quality: explicit.quality }),
+    ...(explicit.countTokens === undefined ? {} : { countTokens: explicit.countTokens }),
+    ...(settings.price === undefined ? {} : { price: settings.price }),
+  };
+}
+
+/** The adapter's self-description for tools that create targets from config (`@switchyard/server`). */
+export const tritonDescriptor: AdapterDescriptor<TritonSettings, TritonTarget> = {
+  name: 'triton',
+  locality: 'remote',
+  parseSettings: parseTritonSettings,
+  capabilities: (settings) => tritonCapabilities(parseTritonSettings(settings)),
+  create: createTritonTarget,
+};

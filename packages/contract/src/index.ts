@@ -3,6 +3,8 @@
  * result and stream-part types with their zod schemas, the versioned `Target` interface every adapter implements,
  * and the error classes. It runs nothing itself; `@switchyard/contract/testing` holds the conformance suite adapters run.
  */
+
+export type { AdapterDescriptor } from './adapter-descriptor.js';
 export { capabilityOverridesSchema, capabilitySettingsSchema, targetPriceSchema } from './capabilities-schema.js';
 export type {
   DeviceSignals,

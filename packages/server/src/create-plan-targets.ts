@@ -1,7 +1,8 @@
 import type { Target, TargetCapabilities, TargetStatus } from '@switchyard/contract';
 import { TargetUnavailableError } from '@switchyard/contract';
-import { adapters } from './adapters.js';
+import { adapterDescriptors } from './adapter-descriptors.js';
 import type { TargetConfig } from './config-schema.js';
+import { adapterSettings, withDeclared } from './create-targets-from-config.js';
 import type { SwitchyardConfig } from './load-config.js';
 
 /** The readiness states a signals file may force. */
@@ -20,19 +21,33 @@ function toStatus(state: PlanTargetStatus): TargetStatus {
   }
 }
 
-/** The capabilities the router plans with: the adapter's defaults, overridden by the config. */
-export function declaredCapabilities(config: TargetConfig): TargetCapabilities {
-  const defaults = adapters[config.adapter].defaultCapabilities;
-  const contextSize = config.adapter === 'llamacpp' ? config.contextSize : undefined;
-  return {
-    ...defaults,
-    ...(contextSize === undefined ? {} : { contextWindow: contextSize }),
-    ...config.capabilities,
-    ...(config.price === undefined ? {} : { price: config.price }),
-  };
+/**
+ * The capabilities the router plans with: what the adapter's descriptor says a target made from this config declares
+ * (the same function the adapter's constructor uses), with the config's `capabilities` and `price` laid over them as
+ * `createTargetsFromConfig` lays them over the live target. No adapter runs: no file read, no socket. Secrets whose
+ * variables are unset are left out (they change no capability).
+ */
+export function declaredCapabilities(
+  config: TargetConfig,
+  context: { baseDir?: string; env?: NodeJS.ProcessEnv } = {},
+): TargetCapabilities {
+  const descriptor = adapterDescriptors[config.adapter];
+  const first = Array.isArray((config as { baseURL?: unknown }).baseURL)
+    ? { ...config, baseURL: (config as { baseURL: string[] }).baseURL[0] }
+    : config;
+  const settings = adapterSettings(first as TargetConfig, {
+    baseDir: context.baseDir ?? process.cwd(),
+    env: context.env ?? {},
+  });
+  return withDeclared({ ...descriptor.capabilities(settings) }, config);
 }
 
-function describeTarget(name: string, config: TargetConfig, state: PlanTargetStatus): Target {
+function describeTarget(
+  name: string,
+  config: TargetConfig,
+  state: PlanTargetStatus,
+  context: { baseDir?: string },
+): Target {
   const status = toStatus(state);
   const refuse = (): never => {
     throw new TargetUnavailableError({ target: name, reason: 'this is a plan-only descriptor; it never runs' });
@@ -40,8 +55,8 @@ function describeTarget(name: string, config: TargetConfig, state: PlanTargetSta
   return {
     specificationVersion: 'v1',
     id: `${config.adapter}:${'model' in config ? config.model : name}`,
-    locality: adapters[config.adapter].locality,
-    capabilities: declaredCapabilities(config),
+    locality: adapterDescriptors[config.adapter].locality,
+    capabilities: declaredCapabilities(config, context),
     status: () => status,
     generate: async () => refuse(),
     stream: () => ({
@@ -51,18 +66,18 @@ function describeTarget(name: string, config: TargetConfig, state: PlanTargetSta
 }
 
 /**
- * Targets for a dry run: each one carries the capabilities declared in the config (or its adapter's defaults) and
+ * Targets for a dry run: each one carries the capabilities its adapter's descriptor and the config declare and
  * the status the signals file gives it (default `ready`), and refuses to run. Building them imports no adapter,
  * loads no model and opens no socket, so `switchyard plan` is pure.
  */
 export function createPlanTargets(
-  config: Pick<SwitchyardConfig, 'targets'>,
+  config: Pick<SwitchyardConfig, 'targets'> & { baseDir?: string },
   statuses: Record<string, { status?: PlanTargetStatus }> = {},
 ): Record<string, Target> {
   return Object.fromEntries(
     Object.entries(config.targets).map(([name, target]) => [
       name,
-      describeTarget(name, target, statuses[name]?.status ?? 'ready'),
+      describeTarget(name, target, statuses[name]?.status ?? 'ready', { baseDir: config.baseDir }),
     ]),
   );
 }

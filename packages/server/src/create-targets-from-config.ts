@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { createPoolTarget } from '@switchyard/adapter-utils';
 import type { InputProblem, Target, TargetCapabilities } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
-import { loadAdapterFactory } from './adapters.js';
+import { adapterDescriptors } from './adapter-descriptors.js';
 import type { SecretConfig, TargetConfig } from './config-schema.js';
 import type { SwitchyardConfig } from './load-config.js';
 
@@ -109,15 +109,24 @@ export function adapterSettings(
  * `target.capabilities`, so a config's `capabilities` and `price` must end up there.
  */
 function applyDeclared(target: Target, config: TargetConfig): Target {
+  withDeclared(target.capabilities, config);
+  return target;
+}
+
+/**
+ * Lays a config's `capabilities` and `price` over capabilities an adapter declared, in place; shared by the live
+ * targets and the dry-run plan so both end with the same declaration.
+ */
+export function withDeclared<C extends Partial<TargetCapabilities>>(capabilities: C, config: TargetConfig): C {
   const declared: Partial<TargetCapabilities> = { ...config.capabilities };
   if (config.price) declared.price = config.price;
-  const capabilities = target.capabilities as unknown as Record<string, unknown>;
+  const writable = capabilities as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(declared)) {
     // llama.cpp's context window follows the loaded context (set from contextSize above), so it is left to the adapter.
     if (config.adapter === 'llamacpp' && key === 'contextWindow') continue;
-    if (capabilities[key] !== value) capabilities[key] = value;
+    if (writable[key] !== value) writable[key] = value;
   }
-  return target;
+  return capabilities;
 }
 
 /** Re-roots an adapter's own `InvalidConfigError` (paths like `baseURL`) at the target (`targets.gpu.baseURL`). */
@@ -132,8 +141,8 @@ function rootProblems(name: string, error: unknown): InputProblem[] | undefined 
 }
 
 /**
- * Builds one `Target` per configured target with its adapter's factory. Adapters are imported on first use, so
- * an adapter package that is not installed only fails the configs that name it. Factories are lazy: nothing is
+ * Builds one `Target` per configured target with its adapter's descriptor (`parseSettings`, then `create`). Targets
+ * are lazy: nothing is
  * loaded or connected until the first request. Throws `InvalidConfigError` listing every problem by path.
  *
  * @example
@@ -161,7 +170,8 @@ export async function createTargetsFromConfig(
       }
     }
     try {
-      const factory = await loadAdapterFactory(target.adapter, name);
+      const descriptor = adapterDescriptors[target.adapter];
+      const factory = (settings: Record<string, unknown>) => descriptor.create(descriptor.parseSettings(settings));
       const context = { baseDir: config.baseDir, env };
       if (target.adapter === 'openai' && Array.isArray(target.baseURL)) {
         // One target per replica URL, spread over by a pool; the router sees one target.

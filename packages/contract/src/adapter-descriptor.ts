@@ -1,0 +1,21 @@
+import type { Locality, Target, TargetCapabilities } from './target.js';
+
+/**
+ * What an adapter says about itself, so tools (the gateway's config loader, `switchyard plan`, `doctor`) can validate
+ * settings, plan and create targets without knowing the adapter: every adapter package exports one.
+ *
+ * `capabilities(settings)` must equal what `create(settings).capabilities` declares before the target runs (the
+ * adapters compute both with one function): that is what makes a dry-run plan the plan the live router makes.
+ * Capabilities a target learns later (a loaded model's context size, an Ollama model's tools) can still change.
+ */
+export interface AdapterDescriptor<Settings = Record<string, unknown>, T extends Target = Target> {
+  /** The name a config uses: `llamacpp`, `openai`, `ollama`, `triton`. */
+  readonly name: string;
+  readonly locality: Locality;
+  /** Validates settings strictly; throws `InvalidConfigError` naming the field (and the nearest valid key). */
+  parseSettings(input: unknown): Settings;
+  /** What a target created from these settings declares, with no I/O (functions such as `countTokens` left out). */
+  capabilities(settings: Settings): Omit<TargetCapabilities, 'countTokens'>;
+  /** Creates the target (lazy: no model loaded, no connection opened). */
+  create(settings: Settings): T;
+}
