@@ -1,6 +1,7 @@
 import type { ContentPart, GenerateRequest, Message, ResponseFormat, Tool, ToolChoice } from '@switchyard/contract';
 import { InvalidRequestError, zodIssuesToProblems } from '@switchyard/contract';
 import { z } from 'zod';
+import { isOrdinaryChatBody } from './ordinary-chat-body.js';
 
 /** The model name that lets the router choose; any other known model name pins the request to that target. */
 export const autoModel = 'switchyard/auto';
@@ -191,20 +192,30 @@ export function parseChatCompletionBody(input: unknown): TranslatedChatRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidRequestError({ problems: [{ path: '', message: 'expected a JSON object as the request body' }] });
   }
+  // Ordinary bodies skip zod (the hot path under load); anything else, valid or not, is checked and explained by zod.
+  if (isOrdinaryChatBody(input)) return translateChatCompletionBody(input);
   const parsed = chatCompletionBodySchema.safeParse(input);
   if (!parsed.success) throw new InvalidRequestError({ problems: zodIssuesToProblems(parsed.error.issues) });
-  const body = parsed.data;
+  return translateChatCompletionBody(parsed.data);
+}
+
+/** Turns a body that passed `chatCompletionBodySchema` (or the ordinary-body fast path) into a router request. */
+export function translateChatCompletionBody(body: ChatCompletionBody): TranslatedChatRequest {
   const request: GenerateRequest = { messages: body.messages.map(toMessage) };
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (maxTokens != null) request.maxTokens = maxTokens;
   if (body.temperature != null) request.temperature = body.temperature;
   if (body.top_p != null) request.topP = body.top_p;
   if (body.seed != null) request.seed = body.seed;
-  if (body.stop != null) request.stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
+  if (body.stop != null) request.stop = typeof body.stop === 'string' ? [body.stop] : [...body.stop];
   if (body.tools?.length) request.tools = toTools(body.tools);
   if (body.tool_choice !== undefined) request.toolChoice = toToolChoice(body.tool_choice);
   if (body.response_format !== undefined) request.responseFormat = toResponseFormat(body.response_format);
-  if (body.switchyard !== undefined) request.routing = body.switchyard;
+  // A copy: on the fast path `body` is the caller's object, not zod's output.
+  if (body.switchyard !== undefined) {
+    const { tags, ...hints } = body.switchyard;
+    request.routing = tags === undefined ? hints : { ...hints, tags: [...tags] };
+  }
   return {
     request,
     model: body.model ?? autoModel,
