@@ -64,6 +64,15 @@ const probeTimeoutMs = 5000;
  * What differs between Node and a browser: how requests reach the network and how bytes become text. The Node entry
  * brings undici and `node:string_decoder`, the browser entry `fetch` and `TextDecoder`; everything else is shared.
  */
+/** What a target made from these (parsed) settings declares before its first status check. */
+export function openAICapabilities(settings: OpenAISettings): TargetCapabilities {
+  return {
+    ...defaultCapabilities,
+    ...settings.capabilities,
+    ...(settings.price ? { price: settings.price } : {}),
+  };
+}
+
 export interface OpenAIPlatform {
   /** The transport for these settings, and what `dispose()` closes (a target's own connection pool). */
   connect(settings: OpenAISettings): { transport: HttpTransport; close(): Promise<void> };
@@ -102,11 +111,7 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
   const sseHeaders = { ...baseHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
   const getHeaders = { ...baseHeaders, accept: 'application/json' };
 
-  const capabilities: TargetCapabilities = {
-    ...defaultCapabilities,
-    ...settings.capabilities,
-    ...(settings.price ? { price: settings.price } : {}),
-  };
+  const capabilities: TargetCapabilities = openAICapabilities(settings);
   const bodyOptions: BodyOptions = {
     model: settings.model,
     maxTokensField: settings.maxTokensField ?? 'max_tokens',

@@ -1,17 +1,14 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createUndiciTransport } from '@switchyard/adapter-utils';
+import type { AdapterDescriptor } from '@switchyard/contract';
 import { Agent } from 'undici';
-import { createOpenAITargetWith, type OpenAIPlatform, type OpenAITarget } from './create-openai-target-with.js';
-import type { OpenAISettings } from './openai-settings.js';
-
-/** What a target made from these (parsed) settings declares before its first status check. */
-export function openAICapabilities(settings: OpenAISettings): TargetCapabilities {
-  return {
-    ...defaultCapabilities,
-    ...settings.capabilities,
-    ...(settings.price ? { price: settings.price } : {}),
-  };
-}
+import {
+  createOpenAITargetWith,
+  type OpenAIPlatform,
+  type OpenAITarget,
+  openAICapabilities,
+} from './create-openai-target-with.js';
+import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
 
 /** One keep-alive pool for every target that brings no dispatcher: connections are reused across targets. */
 let sharedAgent: Agent | undefined;

@@ -5,7 +5,8 @@
  * tool-call deltas assembled, typed and redacted errors, timeouts, cancellation and a cached health probe.
  */
 
-export { createOpenAITarget } from './create-openai-target.js';
+export { createOpenAITarget, openAIDescriptor } from './create-openai-target.js';
 export type { OpenAIModelInfo, OpenAITarget } from './create-openai-target-with.js';
+export { openAICapabilities } from './create-openai-target-with.js';
 export type { OpenAISettings } from './openai-settings.js';
 export { parseOpenAISettings } from './openai-settings.js';
