@@ -45,21 +45,6 @@ runTargetConformance({
   deterministic: true,
 });
 
-describe('the shared fault suite, through a fault proxy of its own in front of llama-server', () => {
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    proxy = await startFaultProxy({ upstream: server.origin });
-  });
-  afterAll(() => proxy?.close());
-
-  runTargetFaultConformance({
-    name: 'adapter-openai against llama-server',
-    faults: () => proxy,
-    createTarget: (baseURL) =>
-      createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, connections: 2, timeoutMs: 3000 }),
-  });
-});
-
 describe('adapter-openai against llama-server', () => {
   let target: OpenAITarget;
   beforeAll(() => {
@@ -122,5 +107,21 @@ describe('adapter-openai against llama-server', () => {
       // The next request passes through and succeeds.
       expect((await collect(proxied.stream(call))).at(-1)?.type).toBe('finish');
     });
+  });
+});
+
+// Last in the file: it resets, stalls and floods connections, so nothing after it can be affected by what it leaves.
+describe('the shared fault suite, through a fault proxy of its own in front of llama-server', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy({ upstream: server.origin });
+  });
+  afterAll(() => proxy?.close());
+
+  runTargetFaultConformance({
+    name: 'adapter-openai against llama-server',
+    faults: () => proxy,
+    createTarget: (baseURL) =>
+      createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, connections: 2, timeoutMs: 3000 }),
   });
 });
