@@ -60,10 +60,7 @@ const secretHeader = /auth|key|token|secret|cookie|signature/i;
 /** Largest SSE event the parser buffers; a stream that exceeds it is broken, not just long. */
 const maxEventSize = 8 * 1024 * 1024;
 const probeTimeoutMs = 5000;
-/**
- * What differs between Node and a browser: how requests reach the network and how bytes become text. The Node entry
- * brings undici and `node:string_decoder`, the browser entry `fetch` and `TextDecoder`; everything else is shared.
- */
+
 /** What a target made from these (parsed) settings declares before its first status check. */
 export function openAICapabilities(settings: OpenAISettings): TargetCapabilities {
   return {
@@ -73,6 +70,10 @@ export function openAICapabilities(settings: OpenAISettings): TargetCapabilities
   };
 }
 
+/**
+ * What differs between Node and a browser: how requests reach the network and how bytes become text. The Node entry
+ * brings undici and `node:string_decoder`, the browser entry `fetch` and `TextDecoder`; everything else is shared.
+ */
 export interface OpenAIPlatform {
   /** The transport for these settings, and what `dispose()` closes (a target's own connection pool). */
   connect(settings: OpenAISettings): { transport: HttpTransport; close(): Promise<void> };

@@ -10,7 +10,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The browser entry, run in Node: Node has the same global fetch, ReadableStream, AbortSignal and TextDecoder, so the
 // fetch transport and the browser platform are exercised here as they are in a page (see browser.test.ts for Chromium).
-import { createOpenAITarget, type OpenAITarget } from '../src/browser/index.js';
+import { createOpenAITarget, type OpenAITarget, openAIDescriptor } from '../src/browser/index.js';
+import { openAIDescriptor as nodeDescriptor } from '../src/index.js';
 
 let server: LlamaServer;
 beforeAll(async () => {
@@ -75,6 +76,19 @@ describe('the browser build against llama-server', () => {
     expect(text).toBe((await node.generate(call)).text);
     expect(streamed.at(-1)?.type).toBe('finish');
     await node.dispose?.();
+  });
+
+  it('describes itself as the Node build does, and its descriptor creates the fetch target', async () => {
+    const settings = openAIDescriptor.parseSettings({
+      baseURL: server.baseURL,
+      model: server.model,
+      capabilities: { contextWindow: 4096 },
+    });
+    expect(openAIDescriptor.capabilities(settings)).toEqual(nodeDescriptor.capabilities(settings));
+    const created = openAIDescriptor.create(settings);
+    expect(created.capabilities).toEqual(openAIDescriptor.capabilities(settings));
+    expect(await created.listModels()).toEqual([expect.objectContaining({ id: server.model })]);
+    expect(() => openAIDescriptor.create({ ...settings, connections: 2 })).toThrow(/connections/);
   });
 
   it('rejects the Node-only settings, naming the field', () => {

@@ -1,7 +1,12 @@
 import { createFetchTransport } from '@switchyard/adapter-utils';
-import { InvalidConfigError } from '@switchyard/contract';
-import { createOpenAITargetWith, type OpenAIPlatform, type OpenAITarget } from '../create-openai-target-with.js';
-import type { OpenAISettings } from '../openai-settings.js';
+import { type AdapterDescriptor, InvalidConfigError } from '@switchyard/contract';
+import {
+  createOpenAITargetWith,
+  type OpenAIPlatform,
+  type OpenAITarget,
+  openAICapabilities,
+} from '../create-openai-target-with.js';
+import { type OpenAISettings, parseOpenAISettings } from '../openai-settings.js';
 
 /** The browser (and worker) platform: the global `fetch`, and `TextDecoder` for the stream. */
 const fetchPlatform: OpenAIPlatform = {
@@ -48,3 +53,12 @@ const fetchPlatform: OpenAIPlatform = {
 export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
   return createOpenAITargetWith(fetchPlatform, input);
 }
+
+/** The adapter's self-description (as the Node entry's `openAIDescriptor`), whose `create` makes the fetch target. */
+export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> = {
+  name: 'openai',
+  locality: 'remote',
+  parseSettings: parseOpenAISettings,
+  capabilities: (settings) => openAICapabilities(parseOpenAISettings(settings)),
+  create: createOpenAITarget,
+};
