@@ -1,4 +1,3 @@
-import { createServer, type Socket } from 'node:net';
 import {
   AbortError,
   ApiCallError,
@@ -9,7 +8,7 @@ import {
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { closedPortURL, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOllamaTarget, type OllamaPullProgress, type OllamaTarget } from '../src/index.js';
 import { type OllamaStandIn, startOllamaStandIn } from './ollama-stand-in.js';
@@ -32,14 +31,6 @@ async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]>
 async function eventually(check: () => boolean): Promise<boolean> {
   for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   return check();
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -368,12 +359,7 @@ describe('the shared fault suite, through the fault proxy in front of the Ollama
 describe('when the Ollama daemon is not running', () => {
   let baseURL: string;
   beforeAll(async () => {
-    // A port that was free a moment ago: nothing listens there now.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    baseURL = `http://127.0.0.1:${port}`;
+    baseURL = await closedPortURL();
   });
 
   it('reports unavailable with how to start it (the calls’ retryable ConnectionError is in the fault suite)', async () => {
@@ -386,15 +372,12 @@ describe('when the Ollama daemon is not running', () => {
   });
 
   it('does not let a daemon that never answers hold up dispose()', async () => {
-    // Accepts connections, reads nothing back: a hung daemon.
-    const sockets = new Set<Socket>();
-    const hung = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const { port } = hung.address() as { port: number };
+    // Accepts connections, never answers: a hung daemon.
+    const hung = await startFaultProxy({ upstream: await closedPortURL(), fault: { type: 'hang' } });
     try {
-      const ollama = createOllamaTarget({ model: 'tiny', baseURL: `http://127.0.0.1:${port}` });
+      const ollama = createOllamaTarget({ model: 'tiny', baseURL: hung.url });
       expect(ollama.status()).toEqual({ state: 'ready' }); // starts the background probe, which hangs
-      expect(await eventually(() => sockets.size > 0)).toBe(true);
+      expect(await eventually(() => hung.openResponses() > 0)).toBe(true);
       // Hang guard, not a timing assertion: without the abort, dispose() would wait for the probe for ever.
       let timer: NodeJS.Timeout | undefined;
       const guard = new Promise<string>((resolve) => {
@@ -403,14 +386,14 @@ describe('when the Ollama daemon is not running', () => {
       expect(await Promise.race([ollama.dispose().then(() => 'disposed'), guard])).toBe('disposed');
       clearTimeout(timer);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => hung.close(() => resolve()));
+      await hung.close();
     }
   });
 
   it('comes back by itself once the daemon starts, without anyone calling checkStatus()', async () => {
-    const port = await freePort();
-    const ollama = createOllamaTarget({ model: 'tiny', baseURL: `http://127.0.0.1:${port}`, statusRefreshMs: 0 });
+    const baseURL = await closedPortURL();
+    const port = Number(new URL(baseURL).port);
+    const ollama = createOllamaTarget({ model: 'tiny', baseURL, statusRefreshMs: 0 });
     try {
       expect(await eventually(() => ollama.status().state === 'unavailable')).toBe(true);
       const daemon = await startOllamaStandIn({ port });

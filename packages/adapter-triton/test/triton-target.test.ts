@@ -1,4 +1,3 @@
-import { createServer, type Socket } from 'node:net';
 import {
   AbortError,
   ApiCallError,
@@ -9,7 +8,7 @@ import {
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { closedPortURL, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTritonTarget, type TritonSettings, type TritonTarget } from '../src/index.js';
 import { startTritonStandIn, type TritonStandIn } from './triton-stand-in.js';
@@ -283,14 +282,11 @@ describe('the shared fault suite, through the fault proxy in front of the Triton
 
 describe('when Triton accepts connections but never answers', () => {
   it('does not let the hung status probe hold up dispose()', async () => {
-    const sockets = new Set<Socket>();
-    const hung = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const { port } = hung.address() as { port: number };
+    const hung = await startFaultProxy({ upstream: await closedPortURL(), fault: { type: 'hang' } });
     try {
-      const triton = createTritonTarget({ baseURL: `http://127.0.0.1:${port}`, model: 'llm' });
+      const triton = createTritonTarget({ baseURL: hung.url, model: 'llm' });
       expect(triton.status()).toEqual({ state: 'ready' }); // starts the background probe, which hangs
-      expect(await eventually(() => sockets.size > 0)).toBe(true);
+      expect(await eventually(() => hung.openResponses() > 0)).toBe(true);
       // Hang guard, not a timing assertion: without the abort, dispose() would wait for the probe.
       let timer: NodeJS.Timeout | undefined;
       const guard = new Promise<string>((resolve) => {
@@ -299,19 +295,14 @@ describe('when Triton accepts connections but never answers', () => {
       expect(await Promise.race([triton.dispose().then(() => 'disposed'), guard])).toBe('disposed');
       clearTimeout(timer);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => hung.close(() => resolve()));
+      await hung.close();
     }
   });
 });
 
 describe('when Triton is not reachable', () => {
   it('reports unavailable with the reason (the calls’ retryable ConnectionError is in the fault suite)', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const baseURL = `http://127.0.0.1:${port}`;
+    const baseURL = await closedPortURL();
     const triton = createTritonTarget({ baseURL, model: 'llm', backend: 'vllm' });
     const reason = `Triton is not reachable at ${baseURL} (ECONNREFUSED) — is tritonserver running?`;
     expect(await triton.checkStatus()).toEqual({ state: 'unavailable', code: 'unreachable', reason });

@@ -6,7 +6,8 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { closedPortURL } from './closed-port-url.js';
 
 /**
  * What the proxy does to one request. Faults that act on events count Server-Sent Events (blocks ended by a blank
@@ -306,7 +307,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     openConnections: () => sockets.size,
     openResponses: () => responses.size,
-    closedURL,
+    closedURL: closedPortURL,
     async close() {
       queue.length = 0;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -333,18 +334,6 @@ function writeOversized(res: ServerResponse, prefix: string, bytes: number): voi
     }
   };
   next();
-}
-
-/** An origin whose port was free a moment ago and is closed now, so connecting is refused. */
-async function closedURL(): Promise<string> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 /** Index just past the newline that ends the first NDJSON line in `text`, or -1. */
