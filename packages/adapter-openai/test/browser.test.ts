@@ -3,14 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { TargetCall } from '@switchyard/contract';
-import { runTargetConformance } from '@switchyard/contract/testing';
+import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
 import {
   type BrowserPage,
   buildForBrowser,
   createPageTargetProxy,
   ensureTinyModel,
+  type FaultProxy,
   type LlamaServer,
   openBrowserPage,
+  startFaultProxy,
   startLlamaServer,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +37,11 @@ let browser: BrowserPage;
 /** What the page-origin proxy saw of each proxied request: whether the page closed it before the answer ended. */
 const proxied: { path: string; closedEarly: boolean; done: Promise<void> }[] = [];
 
+/** The fault proxy in front of llama-server, while the fault suite runs. */
+let faults: FaultProxy | undefined;
+
 /**
- * The page's own origin also proxies `/proxy/*` to llama-server (the "same origin" deployment), so the test sees when
+ * The page's own origin also proxies `/proxy/*` to llama-server and `/fault/*` to the fault proxy (the "same origin" deployment), so the test sees when
  * the browser closes a request; `/limited/*` answers a 429 with `Retry-After` and an error body that echoes the key.
  */
 function handle(request: IncomingMessage, response: ServerResponse): boolean {
@@ -46,14 +51,18 @@ function handle(request: IncomingMessage, response: ServerResponse): boolean {
     response.end(JSON.stringify({ error: { message: `rate limited for key ${apiKey}` } }));
     return true;
   }
-  if (!path.startsWith('/proxy/')) return false;
-  const upstream = new URL(path.slice('/proxy'.length), server.origin);
+  const prefix = path.startsWith('/proxy/') ? '/proxy' : path.startsWith('/fault/') && faults ? '/fault' : undefined;
+  if (prefix === undefined) return false;
+  const upstream = new URL(path.slice(prefix.length), prefix === '/fault' ? faults?.url : server.origin);
   let resolve = () => {};
   const seen = { path: upstream.pathname, closedEarly: false, done: new Promise<void>((r) => (resolve = r)) };
   proxied.push(seen);
   const outgoing = httpRequest(upstream, { method: request.method, headers: request.headers }, (answer) => {
     response.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(response);
+    // An upstream reset or cut reaches the page as one: the browser sees the network error, not a clean end.
+    answer.on('aborted', () => response.destroy());
+    answer.on('error', () => response.destroy());
   });
   outgoing.on('error', () => response.destroy());
   request.pipe(outgoing);
@@ -181,6 +190,37 @@ runTargetConformance({
   },
   disposeTarget: () => undefined,
   deterministic: true,
+});
+
+// The shared fault suite against the target in the page. The fault proxy's own answers (a 429, a reset) carry no CORS
+// headers, so the page reaches it through its own origin (`/fault/*`), forwarded with resets and cuts passed on.
+describe('the shared fault suite in headless Chromium, through the page origin to a fault proxy before llama-server', () => {
+  beforeAll(async () => {
+    faults = await startFaultProxy({ upstream: server.origin });
+  });
+  afterAll(async () => {
+    await faults?.close();
+    faults = undefined;
+  });
+
+  runTargetFaultConformance({
+    name: 'adapter-openai (browser build) in headless Chromium',
+    faults: () => faults as FaultProxy,
+    createTarget: async (baseURL) => {
+      hosted += 1;
+      const name = `openai-${hosted}`;
+      const pageBase = baseURL === faults?.url ? `${browser.url}fault` : baseURL;
+      await browser.page.evaluate(({ name, settings }) => openaiPage.host(name, settings), {
+        name,
+        settings: { baseURL: `${pageBase}/v1`, model: server.model, timeoutMs: 3000 },
+      });
+      return createPageTargetProxy(browser.page, name);
+    },
+    skip: {
+      'dispose-with-hung-probe':
+        'the page proxy (createPageTargetProxy) forwards no dispose() into the page; dispose is the shared code the Node fetch run passes',
+    },
+  });
 });
 
 describe('the browser bundle of adapter-openai (esbuild, platform browser)', () => {

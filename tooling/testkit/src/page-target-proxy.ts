@@ -1,10 +1,14 @@
 import type { GenerateResult, StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
 import {
   AbortError,
+  ApiCallError,
+  ConnectionError,
   InvalidRequestError,
+  InvalidResponseError,
   SwitchyardError,
   type SwitchyardErrorCode,
   TargetUnavailableError,
+  TimeoutError,
 } from '@switchyard/contract';
 import type { Page } from 'playwright-core';
 import type { HostedTargets, SerializedError } from './page/index.js';
@@ -28,6 +32,34 @@ function revive(error: SerializedError, target: string): SwitchyardError {
       reason: error.reason ?? error.message,
       isRetryable: error.isRetryable,
     });
+  }
+  if (error.code === 'api-call' && error.status !== undefined) {
+    return new ApiCallError({
+      url: error.url ?? '(unknown)',
+      method: error.method,
+      status: error.status,
+      retryAfterMs: error.retryAfterMs,
+      target,
+      isRetryable: error.isRetryable,
+    });
+  }
+  if (error.code === 'connection') {
+    return new ConnectionError({
+      url: error.url ?? '(unknown)',
+      ...(error.systemCode === undefined ? { detail: error.message } : { systemCode: error.systemCode }),
+      target,
+    });
+  }
+  if (error.code === 'timeout') {
+    return new TimeoutError({
+      timeoutMs: error.timeoutMs ?? 0,
+      phase: error.phase,
+      target,
+      isRetryable: error.isRetryable,
+    });
+  }
+  if (error.code === 'invalid-response') {
+    return new InvalidResponseError({ message: error.message, target, isRetryable: error.isRetryable });
   }
   return new SwitchyardError({
     code: (error.code ?? 'internal') as SwitchyardErrorCode,

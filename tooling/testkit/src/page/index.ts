@@ -13,6 +13,14 @@ export interface SerializedError {
   isRetryable?: boolean;
   problems?: unknown;
   reason?: string;
+  /** The typed fields of `ApiCallError`, `ConnectionError` and `TimeoutError`, so the proxy can rebuild them. */
+  url?: string;
+  method?: string;
+  status?: number;
+  retryAfterMs?: number;
+  systemCode?: string;
+  phase?: string;
+  timeoutMs?: number;
 }
 
 /** The page-side registry the Node proxy talks to (`globalThis.switchyardHostedTargets`). */
@@ -32,6 +40,7 @@ export interface HostedTargets {
 function serialize(error: unknown): SerializedError {
   const record = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
   return {
     name: text(record.name) ?? 'Error',
     message: text(record.message) ?? String(error),
@@ -39,6 +48,13 @@ function serialize(error: unknown): SerializedError {
     isRetryable: typeof record.isRetryable === 'boolean' ? record.isRetryable : undefined,
     problems: record.problems,
     reason: text(record.reason),
+    url: text(record.url),
+    method: text(record.method),
+    status: number(record.status),
+    retryAfterMs: number(record.retryAfterMs),
+    systemCode: text(record.systemCode),
+    phase: text(record.phase),
+    timeoutMs: number(record.timeoutMs),
   };
 }
 
