@@ -62,7 +62,7 @@ export async function startMinimalProxy(upstream) {
     child.once('message', (message) => resolve(message.url));
     child.once('exit', (code) => reject(new Error(`minimal-proxy exited with ${code} before listening`)));
   });
-  return { url, close: stopper(child) };
+  return { url, pid: child.pid, close: stopper(child) };
 }
 
 async function freePort() {
