@@ -23,6 +23,8 @@ interface PublishedPackage {
   dir: string;
   /** Import specifiers of its public entry points (`@switchyard/contract`, `@switchyard/contract/testing`, …). */
   entries: string[];
+  /** Specifiers of exported data files (`@switchyard/server/config.schema.json`). */
+  dataEntries: string[];
   tarball?: string;
 }
 
@@ -38,10 +40,15 @@ function publishedPackages(): PublishedPackage[] {
       exports?: Record<string, unknown>;
     };
     if (manifest.private) continue;
-    const entries = Object.keys(manifest.exports ?? { '.': {} })
-      .filter((key) => key !== './package.json' && !key.includes('*'))
-      .map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`));
-    found.push({ name: manifest.name, dir, entries });
+    const specifier = (key: string) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`);
+    const exported = Object.entries(manifest.exports ?? { '.': {} }).filter(
+      ([key]) => key !== './package.json' && !key.includes('*'),
+    );
+    // Module entries (condition objects) are imported by the consumer; data files (a JSON Schema) are read as data.
+    const isData = (target: unknown) => typeof target === 'string' && target.endsWith('.json');
+    const entries = exported.filter(([, target]) => !isData(target)).map(([key]) => specifier(key));
+    const dataEntries = exported.filter(([, target]) => isData(target)).map(([key]) => specifier(key));
+    found.push({ name: manifest.name, dir, entries, dataEntries });
   }
   return found;
 }
@@ -179,6 +186,16 @@ describe('Switchyard installed from packed tarballs with npm, outside the worksp
       expect(result).toBe('');
     },
   );
+
+  it('resolves every exported data file to valid JSON through the package exports', async () => {
+    const data = packages.flatMap((pkg) => pkg.dataEntries);
+    expect(data).toContain('@switchyard/server/config.schema.json');
+    for (const specifier of data) {
+      const script = `const m = await import(${JSON.stringify(specifier)}, { with: { type: 'json' } }); console.log(typeof m.default);`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
+      expect(stdout.trim(), specifier).toBe('object');
+    }
+  });
 
   it.each([22, 24])('runs the README routing example on Node %i against loopback targets', async (major) => {
     const node = await ensureNode(major);
