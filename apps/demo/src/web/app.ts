@@ -516,17 +516,26 @@ async function refresh(): Promise<void> {
   await refreshTrace();
 }
 
+/**
+ * Bumped on every edit of a control. An answer to an older request must not set the controls back: while a change
+ * of the mode was in flight, a battery level dragged to 12 % jumped back to the server's 80 % when that answer came.
+ */
+let controlEdits = 0;
+
 function update(path: string, body: unknown): void {
+  controlEdits += 1;
+  const edit = controlEdits;
   pendingUpdate = pendingUpdate
     .catch(() => {})
     .then(() => api<DemoState>(path, body))
     .then((next) => {
       renderState(next);
-      applyControls(next);
+      if (edit === controlEdits) applyControls(next);
     });
 }
 
 battery.addEventListener('input', () => {
+  controlEdits += 1;
   batteryValue.textContent = `${battery.value}%`;
 });
 battery.addEventListener('change', () => update('/api/signals', { battery: { level: Number(battery.value) / 100 } }));
