@@ -1,6 +1,6 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
+import { chromiumArgs, chromiumPath, keepReadmeScreenshot } from '@switchyard/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +15,6 @@ import { buildPage } from './build-page.js';
 // `ai` package on both sides, and Debian's Chromium.
 const screenshotPath = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 
-/**
- * The README's picture is taken on every run (so the page must render), but written over docs/screenshot.png only
- * with UPDATE_SCREENSHOTS=1: a plain test run leaves the work tree clean.
- */
-async function keepScreenshot(png: Buffer): Promise<void> {
-  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-  expect(png.length).toBeGreaterThan(10_000);
-  if (process.env.UPDATE_SCREENSHOTS === '1') await writeFile(screenshotPath, png);
-}
 const answerTimeout = 120_000;
 let chat: ChatRouter;
 let server: ChatServer;
@@ -101,7 +92,7 @@ describe('the AI SDK chat page in Chromium', () => {
     expect(await answer.getAttribute('data-target')).toBe('device');
     expect(await answer.locator('.route').textContent()).toMatch(/private prompt \(email detected\)/);
     // The README's picture: a remote answer, a private one and one with personal data.
-    await keepScreenshot(await page.screenshot({ fullPage: true }));
+    await keepReadmeScreenshot(await page.screenshot({ fullPage: true }), screenshotPath);
   });
 
   it('finishes the answer on the device when the GPU endpoint breaks mid-answer', async () => {

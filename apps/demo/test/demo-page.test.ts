@@ -1,6 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
+import { chromiumArgs, chromiumPath, keepReadmeScreenshot } from '@switchyard/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,15 +13,6 @@ import { buildWebAssets } from './build-web-assets.js';
 
 const screenshotPath = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 
-/**
- * The README's picture is taken on every run (so the page must render), but written over docs/screenshot.png only
- * with UPDATE_SCREENSHOTS=1: a plain test run leaves the work tree clean.
- */
-async function keepScreenshot(png: Buffer): Promise<void> {
-  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-  expect(png.length).toBeGreaterThan(10_000);
-  if (process.env.UPDATE_SCREENSHOTS === '1') await writeFile(screenshotPath, png);
-}
 /** Generous: two models share two busy cores with the rest of the test suite. */
 const answerTimeout = 120_000;
 
@@ -175,7 +166,7 @@ describe('the demo page in Chromium', () => {
     await expect.poll(() => bars.count(), { timeout: answerTimeout }).toBeGreaterThanOrEqual(5);
     await page.locator('#device-summary', { hasText: 'battery 80%' }).waitFor({ timeout: answerTimeout });
     await page.getByTestId('route').last().locator('summary').click();
-    await keepScreenshot(await page.screenshot());
+    await keepReadmeScreenshot(await page.screenshot(), screenshotPath);
   });
 
   it('feeds charging, metered and thermal to the router, and shows per-target stats', async () => {

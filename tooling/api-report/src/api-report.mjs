@@ -6,7 +6,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-/** Published packages under `<root>/packages`: `{ name, dir, entries: [{ subpath, types }] }`. */
+/**
+ * Published packages under `<root>/packages`: `{ name, dir, entries: [{ subpath, specifier, types }], dataEntries }`
+ * (module entry points with their declarations; specifiers of exported data files). Also used by the consumer test.
+ */
 export function publishedPackages(root) {
   const found = [];
   for (const dir of readdirSync(join(root, 'packages')).sort()) {
@@ -15,11 +18,16 @@ export function publishedPackages(root) {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (manifest.private) continue;
     const entries = [];
+    const dataEntries = [];
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      if (subpath === './package.json' || subpath.includes('*')) continue;
+      const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+      // A data file (the server's config JSON Schema) is exported as a plain path; modules as condition objects.
+      if (typeof target === 'string' && target.endsWith('.json')) dataEntries.push(specifier);
       const types = typeof target === 'object' && target !== null ? typesOf(target) : undefined;
-      if (types) entries.push({ subpath, types: join(root, 'packages', dir, types) });
+      if (types) entries.push({ subpath, specifier, types: join(root, 'packages', dir, types) });
     }
-    found.push({ name: manifest.name, dir: join(root, 'packages', dir), entries });
+    found.push({ name: manifest.name, dir: join(root, 'packages', dir), entries, dataEntries });
   }
   return found;
 }
@@ -102,8 +110,7 @@ export function apiReport(pkg) {
       const renamed = symbol.name !== exported.name && symbol.name !== 'default' ? ` (as ${exported.name})` : '';
       lines.push(`// ${exported.name}${renamed}`, ...(printed.length > 0 ? printed : ['// (no declaration)']), '');
     }
-    const specifier = entry.subpath === '.' ? pkg.name : `${pkg.name}/${entry.subpath.slice(2)}`;
-    sections.push('', `## \`${specifier}\``, '', '```ts', ...lines, '```');
+    sections.push('', `## \`${entry.specifier}\``, '', '```ts', ...lines, '```');
   }
   return `${sections.join('\n').trimEnd()}\n`;
 }

@@ -6,52 +6,21 @@
  * Node 24 against loopback targets (the generated tiny model in process, llama.cpp's llama-server as the GPU).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensureTinyModel, type LlamaServer, startLlamaServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PublishedPackage, publishedPackages } from '../../api-report/src/api-report.mjs';
 import { ensureNode } from './ensure-node.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-interface PublishedPackage {
-  name: string;
-  dir: string;
-  /** Import specifiers of its public entry points (`@switchyard/contract`, `@switchyard/contract/testing`, …). */
-  entries: string[];
-  /** Specifiers of exported data files (`@switchyard/server/config.schema.json`). */
-  dataEntries: string[];
-  tarball?: string;
-}
-
-function publishedPackages(): PublishedPackage[] {
-  const found: PublishedPackage[] = [];
-  for (const name of readdirSync(join(root, 'packages')).sort()) {
-    const dir = join(root, 'packages', name);
-    const manifestPath = join(dir, 'package.json');
-    if (!existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-      name: string;
-      private?: boolean;
-      exports?: Record<string, unknown>;
-    };
-    if (manifest.private) continue;
-    const specifier = (key: string) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`);
-    const exported = Object.entries(manifest.exports ?? { '.': {} }).filter(
-      ([key]) => key !== './package.json' && !key.includes('*'),
-    );
-    // Module entries (condition objects) are imported by the consumer; data files (a JSON Schema) are read as data.
-    const isData = (target: unknown) => typeof target === 'string' && target.endsWith('.json');
-    const entries = exported.filter(([, target]) => !isData(target)).map(([key]) => specifier(key));
-    const dataEntries = exported.filter(([, target]) => isData(target)).map(([key]) => specifier(key));
-    found.push({ name: manifest.name, dir, entries, dataEntries });
-  }
-  return found;
-}
+/** A published package as the api-report tool reads it, plus the tarball `pnpm pack` wrote. */
+type Packed = PublishedPackage & { tarball?: string };
 
 /** The README's routing example, pointed at loopback targets. */
 function readmeExample(modelPath: string, serverURL: string, model: string): string {
@@ -71,10 +40,10 @@ function readmeExample(modelPath: string, serverURL: string, model: string): str
 }
 
 /** A consumer that imports every entry point and uses the main API with its types. */
-function consumerSource(packages: PublishedPackage[]): string {
+function consumerSource(packages: Packed[]): string {
   const lines = packages
     .flatMap((pkg) => pkg.entries)
-    .map((entry, index) => `import * as entry${index} from '${entry}';`);
+    .map((entry, index) => `import * as entry${index} from '${entry.specifier}';`);
   lines.push(
     `export const entries = [${packages
       .flatMap((pkg) => pkg.entries)
@@ -86,7 +55,7 @@ function consumerSource(packages: PublishedPackage[]): string {
 }
 
 describe('Switchyard installed from packed tarballs with npm, outside the workspace', () => {
-  const packages = publishedPackages();
+  const packages: Packed[] = publishedPackages(root);
   let work: string;
   let app: string;
   let server: LlamaServer;

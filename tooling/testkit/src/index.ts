@@ -14,6 +14,7 @@ export { encodeGguf } from './gguf-writer.js';
 export type { LlamaServer, LlamaServerOptions } from './llama-server.js';
 export { findLlamaServer, startLlamaServer } from './llama-server.js';
 export { createPageTargetProxy } from './page-target-proxy.js';
+export { keepReadmeScreenshot } from './readme-screenshot.js';
 export type { RedisCluster } from './redis-cluster.js';
 export { startRedisCluster } from './redis-cluster.js';
 export type { RedisSentinel } from './redis-sentinel.js';
