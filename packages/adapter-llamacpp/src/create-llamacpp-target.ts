@@ -671,6 +671,6 @@ export const llamaCppDescriptor: AdapterDescriptor<LlamaCppSettings, LlamaCppTar
   name: 'llamacpp',
   locality: 'local',
   parseSettings: parseLlamaCppSettings,
-  capabilities: (settings) => llamaCppCapabilities(parseLlamaCppSettings(settings)),
+  capabilities: llamaCppCapabilities,
   create: createLlamaCppTarget,
 };

@@ -628,6 +628,6 @@ export const ollamaDescriptor: AdapterDescriptor<OllamaSettings, OllamaTarget> =
   name: 'ollama',
   locality: 'local',
   parseSettings: parseOllamaSettings,
-  capabilities: (settings) => ollamaCapabilities(parseOllamaSettings(settings)),
+  capabilities: ollamaCapabilities,
   create: createOllamaTarget,
 };

@@ -75,6 +75,6 @@ export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> =
   name: 'openai',
   locality: 'remote',
   parseSettings: parseOpenAISettings,
-  capabilities: (settings) => openAICapabilities(parseOpenAISettings(settings)),
+  capabilities: openAICapabilities,
   create: createOpenAITarget,
 };

@@ -505,6 +505,6 @@ export const tritonDescriptor: AdapterDescriptor<TritonSettings, TritonTarget> =
   name: 'triton',
   locality: 'remote',
   parseSettings: parseTritonSettings,
-  capabilities: (settings) => tritonCapabilities(parseTritonSettings(settings)),
+  capabilities: tritonCapabilities,
   create: createTritonTarget,
 };

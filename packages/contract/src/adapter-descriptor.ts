@@ -14,7 +14,10 @@ export interface AdapterDescriptor<Settings = Record<string, unknown>, T extends
   readonly locality: Locality;
   /** Validates settings strictly; throws `InvalidConfigError` naming the field (and the nearest valid key). */
   parseSettings(input: unknown): Settings;
-  /** What a target created from these settings declares, with no I/O (functions such as `countTokens` left out). */
+  /**
+   * What a target created from these (parsed) settings declares, with no I/O (functions such as `countTokens` left
+   * out).
+   */
   capabilities(settings: Settings): Omit<TargetCapabilities, 'countTokens'>;
   /** Creates the target (lazy: no model loaded, no connection opened). */
   create(settings: Settings): T;

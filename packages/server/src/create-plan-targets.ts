@@ -39,7 +39,7 @@ export function declaredCapabilities(
     baseDir: context.baseDir ?? process.cwd(),
     env: context.env ?? {},
   });
-  return withDeclared({ ...descriptor.capabilities(settings) }, config);
+  return withDeclared({ ...descriptor.capabilities(descriptor.parseSettings(settings)) }, config);
 }
 
 function describeTarget(
