@@ -8,6 +8,7 @@ import {
 } from '@switchyard/adapter-utils';
 import {
   AbortError,
+  type AdapterDescriptor,
   ApiCallError,
   ConnectionError,
   type GenerateResult,
@@ -74,6 +75,19 @@ export function openAICapabilities(settings: OpenAISettings): TargetCapabilities
  * What differs between Node and a browser: how requests reach the network and how bytes become text. The Node entry
  * brings undici and `node:string_decoder`, the browser entry `fetch` and `TextDecoder`; everything else is shared.
  */
+/** The adapter's descriptor around one platform's `createOpenAITarget` (the Node and browser entries differ only there). */
+export function openAIDescriptorWith(
+  create: (settings: OpenAISettings) => OpenAITarget,
+): AdapterDescriptor<OpenAISettings, OpenAITarget> {
+  return {
+    name: 'openai',
+    locality: 'remote',
+    parseSettings: parseOpenAISettings,
+    capabilities: openAICapabilities,
+    create,
+  };
+}
+
 export interface OpenAIPlatform {
   /** The transport for these settings, and what `dispose()` closes (a target's own connection pool). */
   connect(settings: OpenAISettings): { transport: HttpTransport; close(): Promise<void> };

@@ -6,9 +6,9 @@ import {
   createOpenAITargetWith,
   type OpenAIPlatform,
   type OpenAITarget,
-  openAICapabilities,
+  openAIDescriptorWith,
 } from './create-openai-target-with.js';
-import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
+import type { OpenAISettings } from './openai-settings.js';
 
 /** One keep-alive pool for every target that brings no dispatcher: connections are reused across targets. */
 let sharedAgent: Agent | undefined;
@@ -71,10 +71,5 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
  * const target = openAIDescriptor.create(settings);
  * ```
  */
-export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> = {
-  name: 'openai',
-  locality: 'remote',
-  parseSettings: parseOpenAISettings,
-  capabilities: openAICapabilities,
-  create: createOpenAITarget,
-};
+export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> =
+  openAIDescriptorWith(createOpenAITarget);

@@ -4,9 +4,9 @@ import {
   createOpenAITargetWith,
   type OpenAIPlatform,
   type OpenAITarget,
-  openAICapabilities,
+  openAIDescriptorWith,
 } from '../create-openai-target-with.js';
-import { type OpenAISettings, parseOpenAISettings } from '../openai-settings.js';
+import type { OpenAISettings } from '../openai-settings.js';
 
 /** The browser (and worker) platform: the global `fetch`, and `TextDecoder` for the stream. */
 const fetchPlatform: OpenAIPlatform = {
@@ -55,10 +55,5 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
 }
 
 /** The adapter's self-description (as the Node entry's `openAIDescriptor`), whose `create` makes the fetch target. */
-export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> = {
-  name: 'openai',
-  locality: 'remote',
-  parseSettings: parseOpenAISettings,
-  capabilities: openAICapabilities,
-  create: createOpenAITarget,
-};
+export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> =
+  openAIDescriptorWith(createOpenAITarget);
