@@ -1,9 +1,9 @@
 import { basename, dirname, join } from 'node:path';
 import {
   AbortError,
+  type AdapterConfigHints,
   type AdapterDescriptor,
   type GenerateResult,
-  InvalidConfigError,
   InvalidRequestError,
   parseTargetCall,
   type StreamPart,
@@ -32,7 +32,12 @@ import { AsyncChannel } from './async-channel.js';
 import { ContinuationSeam, dropsLeadingSpace, prefixForContext } from './continuation-seam.js';
 import { defaultModelCacheDir, downloadModel, modelFileName, sha256Of } from './download-model.js';
 import { linkSignals } from './link-signals.js';
-import { defaultThreads, type LlamaCppSettings } from './llamacpp-settings.js';
+import {
+  defaultThreads,
+  type LlamaCppSettings,
+  llamaCppSettingsSchema,
+  parseLlamaCppSettings,
+} from './llamacpp-settings.js';
 import { checkModelFile, type ModelFileCheck } from './model-file-check.js';
 import { acquireLlama, importNodeLlamaCpp, type NodeLlamaCpp, releaseLlama } from './node-llama-cpp-runtime.js';
 import { toChatHistory } from './to-chat-history.js';
@@ -71,39 +76,6 @@ type ToolMode =
   | { kind: 'forced'; names: string[] };
 
 const DEFAULT_CONTEXT = 4096;
-
-function validate(settings: LlamaCppSettings): void {
-  const problems: { path: string; message: string }[] = [];
-  if (!settings.modelPath && !settings.modelUri) {
-    problems.push({ path: 'modelPath', message: 'give modelPath (a .gguf file) or modelUri (hf: or https: URI)' });
-  }
-  if (settings.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(settings.sha256)) {
-    problems.push({ path: 'sha256', message: 'expected 64 hexadecimal characters (the SHA-256 of the model file)' });
-  }
-  if (
-    settings.statusRefreshMs !== undefined &&
-    (!Number.isInteger(settings.statusRefreshMs) || settings.statusRefreshMs < 0)
-  ) {
-    problems.push({
-      path: 'statusRefreshMs',
-      message: `expected milliseconds (0 or more), got ${settings.statusRefreshMs}`,
-    });
-  }
-  const positive = ['contextSize', 'threads', 'sequences', 'defaultMaxTokens'] as const;
-  for (const key of positive) {
-    const value = settings[key];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      problems.push({ path: key, message: `expected a positive integer, got ${value}` });
-    }
-  }
-  if (settings.maxQueue !== undefined && (!Number.isInteger(settings.maxQueue) || settings.maxQueue < 0)) {
-    problems.push({ path: 'maxQueue', message: `expected a non-negative integer, got ${settings.maxQueue}` });
-  }
-  if (settings.gpu !== undefined && settings.gpu !== 'auto' && settings.gpu !== false) {
-    problems.push({ path: 'gpu', message: `expected 'auto' or false, got ${String(settings.gpu)}` });
-  }
-  if (problems.length > 0) throw new InvalidConfigError({ problems });
-}
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, target: string): Promise<T> {
   if (!signal) return promise;
@@ -162,8 +134,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
   private downloadFailed = false;
 
   constructor(settings: LlamaCppSettings) {
-    validate(settings);
-    this.settings = settings;
+    this.settings = parseLlamaCppSettings(settings);
     this.modelPath =
       settings.modelPath ??
       join(settings.cacheDir ?? defaultModelCacheDir(), modelFileName(settings.modelUri as string));
@@ -659,17 +630,23 @@ export function llamaCppCapabilities(settings: LlamaCppSettings): Omit<TargetCap
   };
 }
 
-/** Validates llama.cpp settings (the same checks `createLlamaCppTarget` makes) and returns them. */
-function parseLlamaCppSettings(input: unknown): LlamaCppSettings {
-  const settings = (input ?? {}) as LlamaCppSettings;
-  validate(settings);
-  return settings;
-}
+/**
+ * How a config file gives these settings: model paths relative to the config, the context size and quality taken from
+ * the declared capabilities (node-llama-cpp sizes its context from `contextSize`, so the declared window follows it).
+ */
+const llamaCppConfig = {
+  paths: ['modelPath', 'cacheDir'],
+  fromCapabilities: { contextSize: 'contextWindow', quality: 'quality' },
+  codeOnly: ['onDownloadProgress'],
+  model: { file: 'modelPath', downloadUri: 'modelUri' },
+} as const satisfies AdapterConfigHints<LlamaCppSettings>;
 
 /** The adapter's self-description for tools that create targets from config (`@switchyard/server`). */
-export const llamaCppDescriptor: AdapterDescriptor<LlamaCppSettings, LlamaCppTarget> = {
+export const llamaCppDescriptor: AdapterDescriptor<LlamaCppSettings, LlamaCppTarget, typeof llamaCppConfig> = {
   name: 'llamacpp',
   locality: 'local',
+  settingsSchema: llamaCppSettingsSchema,
+  config: llamaCppConfig,
   parseSettings: parseLlamaCppSettings,
   capabilities: llamaCppCapabilities,
   create: createLlamaCppTarget,

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { parseSettings } from '@switchyard/adapter-utils';
+import { z } from 'zod';
 
 /** Settings of {@link createLlamaCppTarget}. Give either `modelPath` or `modelUri`. */
 export interface LlamaCppSettings {
@@ -52,6 +54,52 @@ export interface DownloadProgress {
   totalBytes: number | undefined;
   /** 0..1; 0 while the total is unknown. */
   progress: number;
+}
+
+const positiveInt = z.number('expected a positive whole number').int().positive();
+
+/**
+ * The strict schema {@link parseLlamaCppSettings} checks settings with (the descriptor's `settingsSchema`). Unknown
+ * keys are rejected: a misspelt `threds` would otherwise be ignored and the model run with the default.
+ */
+export const llamaCppSettingsSchema = z
+  .strictObject({
+    modelPath: z.string('expected the path of a .gguf file').min(1, 'expected the path of a .gguf file').optional(),
+    modelUri: z
+      .string('expected an hf: or https: URI')
+      .regex(/^(hf:|https?:\/\/)/, 'expected an hf:<owner>/<repo>/<file>.gguf or https: URI')
+      .optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'expected 64 hexadecimal characters (the SHA-256 of the model file)')
+      .optional(),
+    cacheDir: z.string().min(1).optional(),
+    id: z.string().min(1).optional(),
+    contextSize: positiveInt.optional(),
+    threads: positiveInt.optional(),
+    gpu: z.union([z.literal('auto'), z.literal(false)], "expected 'auto' or false").optional(),
+    sequences: positiveInt.optional(),
+    maxQueue: z.number('expected a whole number, 0 or more').int().nonnegative().optional(),
+    defaultMaxTokens: positiveInt.optional(),
+    quality: z.number('expected a number from 0 to 1').min(0).max(1).optional(),
+    preload: z.boolean('expected true or false').optional(),
+    statusRefreshMs: z.number('expected milliseconds (0 or more)').int().nonnegative().optional(),
+    onDownloadProgress: z
+      .custom<(progress: DownloadProgress) => void>((value) => typeof value === 'function', 'expected a function')
+      .optional(),
+  })
+  .refine((settings) => settings.modelPath !== undefined || settings.modelUri !== undefined, {
+    message: 'expected "modelPath" (a .gguf file) or "modelUri" (an hf: or https: URI)',
+    path: ['modelPath'],
+  });
+
+/**
+ * Checks settings with the kit's `parseSettings`: `InvalidConfigError` names each bad field, and an unknown key with
+ * the nearest valid one (`threds: unknown setting; did you mean "threads"?`). Returns the caller's object, so
+ * callbacks keep their identity.
+ */
+export function parseLlamaCppSettings(input: unknown): LlamaCppSettings {
+  return parseSettings<LlamaCppSettings>(llamaCppSettingsSchema, input);
 }
 
 /**

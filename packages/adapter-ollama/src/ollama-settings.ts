@@ -1,9 +1,5 @@
-import {
-  capabilitySettingsSchema,
-  InvalidConfigError,
-  type TargetCapabilities,
-  zodIssuesToProblems,
-} from '@switchyard/contract';
+import { parseSettings } from '@switchyard/adapter-utils';
+import { capabilitySettingsSchema, type TargetCapabilities } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 
@@ -59,7 +55,8 @@ export interface OllamaSettings {
 const urlMessage = 'expected a URL like http://127.0.0.1:11434';
 const positiveInt = z.number().int().positive();
 
-const settingsSchema = z
+/** The strict schema {@link parseOllamaSettings} checks settings with (the descriptor's `settingsSchema`). */
+export const ollamaSettingsSchema = z
   .object({
     model: z.string('expected the Ollama model name, e.g. "llama3.2:3b"').min(1, 'expected the Ollama model name'),
     baseURL: z
@@ -84,12 +81,10 @@ const settingsSchema = z
   .strict();
 
 /**
- * Checks settings once, at construction. Throws `InvalidConfigError` whose problems name each field, e.g.
- * `baseURL: expected a URL like http://127.0.0.1:11434`.
+ * Checks settings once, at construction, with the kit's `parseSettings`. Throws `InvalidConfigError` whose problems
+ * name each field, e.g. `baseURL: expected a URL like http://127.0.0.1:11434`, and an unknown key with the nearest
+ * valid one. Returns the caller's object, so the dispatcher and functions keep their identity.
  */
 export function parseOllamaSettings(input: unknown): OllamaSettings {
-  const result = settingsSchema.safeParse(input);
-  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues) });
-  // Return the caller's object so the dispatcher and functions keep their identity.
-  return input as OllamaSettings;
+  return parseSettings<OllamaSettings>(ollamaSettingsSchema, input);
 }

@@ -11,6 +11,7 @@ import {
 } from '@switchyard/adapter-utils';
 import {
   AbortError,
+  type AdapterConfigHints,
   type AdapterDescriptor,
   ApiCallError,
   ConnectionError,
@@ -31,7 +32,7 @@ import {
 } from '@switchyard/contract';
 import { Agent, type Dispatcher, request } from 'undici';
 import { mapDoneReason, parseChatChunk } from './ollama-chat-chunk.js';
-import { type OllamaSettings, parseOllamaSettings } from './ollama-settings.js';
+import { type OllamaSettings, ollamaSettingsSchema, parseOllamaSettings } from './ollama-settings.js';
 import { toOllamaChatBody } from './to-ollama-chat-body.js';
 
 /** One progress report of {@link OllamaTarget.pull}, summed over every layer Ollama downloads. */
@@ -623,10 +624,15 @@ export function ollamaCapabilities(settings: OllamaSettings): TargetCapabilities
   };
 }
 
+/** How a config file gives these settings: all as written, but for the dispatcher. */
+const ollamaConfig = { codeOnly: ['dispatcher'] } as const satisfies AdapterConfigHints<OllamaSettings>;
+
 /** The adapter's self-description for tools that create targets from config (`@switchyard/server`). */
-export const ollamaDescriptor: AdapterDescriptor<OllamaSettings, OllamaTarget> = {
+export const ollamaDescriptor: AdapterDescriptor<OllamaSettings, OllamaTarget, typeof ollamaConfig> = {
   name: 'ollama',
   locality: 'local',
+  settingsSchema: ollamaSettingsSchema,
+  config: ollamaConfig,
   parseSettings: parseOllamaSettings,
   capabilities: ollamaCapabilities,
   create: createOllamaTarget,

@@ -8,6 +8,7 @@ import {
 } from '@switchyard/adapter-utils';
 import {
   AbortError,
+  type AdapterConfigHints,
   type AdapterDescriptor,
   ApiCallError,
   ConnectionError,
@@ -27,7 +28,7 @@ import { ChunkAssembler, completeToolCall, toUsage } from './chat-completion-chu
 import { detectContinuation, vllmContinuationBody } from './detect-continuation.js';
 import { EchoedPrefix } from './echoed-prefix.js';
 import { mapFinishReason } from './map-finish-reason.js';
-import { type OpenAISettings, parseOpenAISettings } from './openai-settings.js';
+import { type OpenAISettings, openAISettingsSchema, parseOpenAISettings } from './openai-settings.js';
 import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
 
 /** A model the endpoint serves, from `GET /models`. */
@@ -75,13 +76,26 @@ export function openAICapabilities(settings: OpenAISettings): TargetCapabilities
  * What differs between Node and a browser: how requests reach the network and how bytes become text. The Node entry
  * brings undici and `node:string_decoder`, the browser entry `fetch` and `TextDecoder`; everything else is shared.
  */
+/**
+ * How a config file gives these settings: the API key and header values may come from the environment, and `baseURL`
+ * may list equal replicas (one pool target; each replica re-probes after 1 s, since the pool retries one it took out
+ * every 2 s).
+ */
+const openAIConfig = {
+  secrets: ['apiKey', 'headers'],
+  codeOnly: ['dispatcher'],
+  replicas: { setting: 'baseURL', settings: { healthCacheMs: 1000 } },
+} as const satisfies AdapterConfigHints<OpenAISettings>;
+
 /** The adapter's descriptor around one platform's `createOpenAITarget` (the Node and browser entries differ only there). */
 export function openAIDescriptorWith(
   create: (settings: OpenAISettings) => OpenAITarget,
-): AdapterDescriptor<OpenAISettings, OpenAITarget> {
+): AdapterDescriptor<OpenAISettings, OpenAITarget, typeof openAIConfig> {
   return {
     name: 'openai',
     locality: 'remote',
+    settingsSchema: openAISettingsSchema,
+    config: openAIConfig,
     parseSettings: parseOpenAISettings,
     capabilities: openAICapabilities,
     create,

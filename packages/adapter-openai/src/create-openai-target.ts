@@ -1,6 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createUndiciTransport } from '@switchyard/adapter-utils';
-import type { AdapterDescriptor } from '@switchyard/contract';
 import { Agent } from 'undici';
 import {
   createOpenAITargetWith,
@@ -71,5 +70,4 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
  * const target = openAIDescriptor.create(settings);
  * ```
  */
-export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> =
-  openAIDescriptorWith(createOpenAITarget);
+export const openAIDescriptor = openAIDescriptorWith(createOpenAITarget);

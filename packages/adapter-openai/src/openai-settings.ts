@@ -1,10 +1,9 @@
+import { parseSettings } from '@switchyard/adapter-utils';
 import {
   capabilitySettingsSchema,
-  InvalidConfigError,
   type TargetCapabilities,
   type TargetPrice,
   targetPriceSchema,
-  zodIssuesToProblems,
 } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -69,7 +68,8 @@ const httpUrl = z
   .refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage);
 const positiveInt = z.number().int().positive();
 
-const settingsSchema = z
+/** The strict schema {@link parseOpenAISettings} checks settings with (the descriptor's `settingsSchema`). */
+export const openAISettingsSchema = z
   .object({
     baseURL: httpUrl,
     model: z.string('expected the model name the server serves').min(1, 'expected the model name the server serves'),
@@ -99,12 +99,11 @@ const settingsSchema = z
   .strict();
 
 /**
- * Checks settings once, at construction. Throws `InvalidConfigError` whose problems name each field, e.g.
- * `baseURL: expected a URL like http://127.0.0.1:8000/v1`. Values are never echoed, so a misplaced key stays secret.
+ * Checks settings once, at construction, with the kit's `parseSettings`. Throws `InvalidConfigError` whose problems
+ * name each field, e.g. `baseURL: expected a URL like http://127.0.0.1:8000/v1`, and an unknown key with the nearest
+ * valid one (`baseUrl: unknown setting; did you mean "baseURL"?`). Values are never echoed, so a misplaced key stays
+ * secret. Returns the caller's object, so the dispatcher and functions keep their identity.
  */
 export function parseOpenAISettings(input: unknown): OpenAISettings {
-  const result = settingsSchema.safeParse(input);
-  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues) });
-  // Return the caller's object so the dispatcher and functions keep their identity.
-  return input as OpenAISettings;
+  return parseSettings<OpenAISettings>(openAISettingsSchema, input);
 }

@@ -1,10 +1,9 @@
+import { parseSettings } from '@switchyard/adapter-utils';
 import {
   capabilitySettingsSchema,
-  InvalidConfigError,
   type TargetCapabilities,
   type TargetPrice,
   targetPriceSchema,
-  zodIssuesToProblems,
 } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -73,7 +72,8 @@ export interface TritonSettings {
 const urlMessage = 'expected a URL like http://127.0.0.1:8000';
 const positiveInt = z.number().int().positive();
 
-const settingsSchema = z
+/** The strict schema {@link parseTritonSettings} checks settings with (the descriptor's `settingsSchema`). */
+export const tritonSettingsSchema = z
   .object({
     baseURL: z.string(urlMessage).refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage),
     model: z
@@ -111,9 +111,10 @@ const settingsSchema = z
   // Unknown keys are usually typos (`baseUrl`, `chat_template`), which would otherwise be ignored silently.
   .strict();
 
-/** Checks settings once, at construction; `InvalidConfigError` names each bad field. */
+/**
+ * Checks settings once, at construction, with the kit's `parseSettings`: `InvalidConfigError` names each bad field,
+ * and an unknown key with the nearest valid one.
+ */
 export function parseTritonSettings(input: unknown): TritonSettings {
-  const result = settingsSchema.safeParse(input);
-  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues) });
-  return input as TritonSettings;
+  return parseSettings<TritonSettings>(tritonSettingsSchema, input);
 }

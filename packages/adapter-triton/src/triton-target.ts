@@ -10,6 +10,7 @@ import {
 } from '@switchyard/adapter-utils';
 import {
   AbortError,
+  type AdapterConfigHints,
   type AdapterDescriptor,
   ApiCallError,
   ConnectionError,
@@ -33,7 +34,12 @@ import { renderChatTemplate } from './chat-template.js';
 import { estimateTokens, type GenerateResponse, mapFinishReason, parseGenerateResponse } from './generate-response.js';
 import { StopScanner } from './stop-scanner.js';
 import { toGenerateBody } from './to-generate-body.js';
-import { parseTritonSettings, type TritonBackend, type TritonSettings } from './triton-settings.js';
+import {
+  parseTritonSettings,
+  type TritonBackend,
+  type TritonSettings,
+  tritonSettingsSchema,
+} from './triton-settings.js';
 
 /** A `Target` for one LLM on an NVIDIA Triton Inference Server. */
 export interface TritonTarget extends Target {
@@ -500,10 +506,18 @@ export function tritonCapabilities(settings: TritonSettings): TargetCapabilities
   };
 }
 
+/** How a config file gives these settings: header values may come from the environment. */
+const tritonConfig = {
+  secrets: ['headers'],
+  codeOnly: ['dispatcher'],
+} as const satisfies AdapterConfigHints<TritonSettings>;
+
 /** The adapter's self-description for tools that create targets from config (`@switchyard/server`). */
-export const tritonDescriptor: AdapterDescriptor<TritonSettings, TritonTarget> = {
+export const tritonDescriptor: AdapterDescriptor<TritonSettings, TritonTarget, typeof tritonConfig> = {
   name: 'triton',
   locality: 'remote',
+  settingsSchema: tritonSettingsSchema,
+  config: tritonConfig,
   parseSettings: parseTritonSettings,
   capabilities: tritonCapabilities,
   create: createTritonTarget,

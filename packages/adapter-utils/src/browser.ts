@@ -1,8 +1,9 @@
 /**
  * The browser entry of `@switchyard/adapter-utils` (the `browser` export condition): the parts of the kit that run in
- * a web page or a worker, with `createFetchTransport` for HTTP. No Node built-in and no undici: the undici transport,
- * the shared `Agent`, the settings schemas (`dispatcherSchema`) and the SSE/NDJSON readers (which decode with
- * `node:string_decoder`) stay in the Node entry.
+ * a web page or a worker, with `createFetchTransport` for HTTP, and the strict `parseSettings` every adapter's
+ * descriptor validates with. No Node built-in and no undici: the undici transport, the shared `Agent`, the settings
+ * schemas (`dispatcherSchema`) and the SSE/NDJSON readers (which decode with `node:string_decoder`) stay in the Node
+ * entry.
  */
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
@@ -10,6 +11,7 @@ export { describeEndpoint } from './describe-endpoint.js';
 export { parseErrorMessage, statusTexts } from './error-body.js';
 export { createFetchTransport } from './fetch-transport.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
+export { nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
 export { readErrorText, responseToApiCallError } from './read-error-text.js';
 export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';

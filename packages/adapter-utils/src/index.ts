@@ -17,7 +17,14 @@ export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
 export { createUndiciTransport } from './http-transport.js';
-export { dispatcherSchema, httpSettingsFields, httpUrlSchema, nearestKey, parseSettings } from './parse-settings.js';
+export {
+  dispatcherSchema,
+  httpSettingsFields,
+  httpUrlSchema,
+  nearestKey,
+  parseSettings,
+  settingsProblems,
+} from './parse-settings.js';
 export { readErrorText, responseToApiCallError } from './read-error-text.js';
 export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';

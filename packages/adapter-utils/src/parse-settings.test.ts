@@ -1,7 +1,7 @@
 import { InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { httpSettingsFields, httpUrlSchema, nearestKey, parseSettings } from './parse-settings.js';
+import { httpSettingsFields, httpUrlSchema, nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
 
 const schema = z.strictObject({ baseURL: httpUrlSchema(), model: z.string().min(1), ...httpSettingsFields });
 
@@ -45,6 +45,41 @@ describe('parseSettings', () => {
       const paths = (error as InvalidConfigError).problems.map((problem) => problem.path);
       expect(paths).toEqual(['targets.gpu.baseURL', 'targets.gpu.timeoutMs']);
     }
+  });
+});
+
+describe('settingsProblems', () => {
+  const config = z.strictObject({
+    targets: z.record(
+      z.string(),
+      z.discriminatedUnion('adapter', [
+        z.strictObject({ adapter: z.literal('local'), threads: z.number().optional() }),
+        z.strictObject({
+          adapter: z.literal('remote'),
+          model: z.string(),
+          capabilities: z.strictObject({ tools: z.boolean() }).optional(),
+        }),
+      ]),
+    ),
+  });
+
+  it('suggests the key valid where the unknown one is: inside records, the selected union option, nested objects', () => {
+    const input = {
+      targets: {
+        device: { adapter: 'local', threds: 2 },
+        gpu: { adapter: 'remote', model: 'm', capabilities: { tols: true } },
+      },
+      target: {},
+    };
+    const result = config.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(settingsProblems(config, input, result.error?.issues ?? [])).toEqual(
+      expect.arrayContaining([
+        { path: 'targets.device.threds', message: 'unknown setting; did you mean "threads"?' },
+        { path: 'targets.gpu.capabilities.tols', message: 'unknown setting; did you mean "tools"?' },
+        { path: 'target', message: 'unknown setting; did you mean "targets"?' },
+      ]),
+    );
   });
 });
 

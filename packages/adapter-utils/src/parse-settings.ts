@@ -1,5 +1,6 @@
 import {
   capabilitySettingsSchema,
+  formatPath,
   type InputProblem,
   InvalidConfigError,
   targetPriceSchema,
@@ -60,22 +61,7 @@ export const httpSettingsFields = {
 export function parseSettings<T>(schema: z.ZodType, input: unknown, options: { path?: string } = {}): T {
   const result = schema.safeParse(input);
   if (result.success) return input as T;
-  const known = knownKeys(schema);
-  const problems: InputProblem[] = [];
-  for (const issue of result.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const nearest = nearestKey(key, known);
-        const path = [...issue.path.map(String), key].join('.');
-        problems.push({
-          path,
-          message: nearest === undefined ? 'unknown setting' : `unknown setting; did you mean "${nearest}"?`,
-        });
-      }
-      continue;
-    }
-    problems.push(...zodIssuesToProblems([issue]));
-  }
+  const problems = settingsProblems(schema, input, result.error.issues);
   const prefix = options.path;
   throw new InvalidConfigError({
     problems: prefix
@@ -84,14 +70,93 @@ export function parseSettings<T>(schema: z.ZodType, input: unknown, options: { p
   });
 }
 
-/** The top-level keys of an object schema (through pipes and refinements); empty when it has none. */
-export function knownKeys(schema: z.ZodType): string[] {
-  const shape = (schema as { shape?: Record<string, unknown> }).shape;
-  if (shape !== undefined) return Object.keys(shape);
-  const inner = (schema as { def?: { in?: z.ZodType; schema?: z.ZodType } }).def;
-  if (inner?.in) return knownKeys(inner.in);
-  if (inner?.schema) return knownKeys(inner.schema);
-  return [];
+/**
+ * zod issues of `schema` on `input` as problems by path, each unknown key as its own problem with the nearest key
+ * valid at that place (`targets.device.threds: unknown setting; did you mean "threads"?`): nested objects, records
+ * and discriminated unions (the option `input` selects) included.
+ */
+export function settingsProblems(
+  schema: z.ZodType,
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') {
+      problems.push(...zodIssuesToProblems([issue]));
+      continue;
+    }
+    const known = knownKeys(schema, issue.path, input);
+    for (const key of issue.keys) {
+      const nearest = nearestKey(key, known);
+      problems.push({
+        path: formatPath([...issue.path, key]),
+        message: nearest === undefined ? 'unknown setting' : `unknown setting; did you mean "${nearest}"?`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The keys of the object schema at `path` inside `schema` (through optionals, pipes, refinements, records, arrays and
+ * unions; a discriminated union takes the option `input` selects); empty when there is none.
+ */
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[] = [], input?: unknown): string[] {
+  let current: z.ZodType | undefined = schema;
+  let value = input;
+  for (const key of path) {
+    current = current && childSchema(current, key, value);
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  const object = current && objectSchema(current, value);
+  return object ? Object.keys(object.shape) : [];
+}
+
+interface SchemaDef {
+  type?: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  schema?: z.ZodType;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  discriminator?: string;
+  values?: unknown[];
+}
+
+const defOf = (schema: z.ZodType) => (schema as unknown as { def: SchemaDef }).def;
+
+/** The object schema `schema` stands for with this value: wrappers unwrapped, a union's matching option. */
+function objectSchema(schema: z.ZodType, value: unknown): z.ZodObject | undefined {
+  const def = defOf(schema);
+  if (def.type === 'object') return schema as z.ZodObject;
+  const inner = def.innerType ?? def.in ?? def.schema;
+  if (inner) return objectSchema(inner, value);
+  if (def.type !== 'union' || !def.options) return undefined;
+  const objects = def.options.map((option) => objectSchema(option, value)).filter((option) => option !== undefined);
+  if (def.discriminator !== undefined && typeof value === 'object' && value !== null) {
+    const wanted = (value as Record<string, unknown>)[def.discriminator];
+    const chosen = objects.find((option) => {
+      const tag = option.shape[def.discriminator as string] as z.ZodType | undefined;
+      return tag !== undefined && (defOf(tag).values ?? []).includes(wanted);
+    });
+    if (chosen) return chosen;
+  }
+  return objects.length === 1 ? objects[0] : undefined;
+}
+
+function childSchema(schema: z.ZodType, key: PropertyKey, value: unknown): z.ZodType | undefined {
+  const object = objectSchema(schema, value);
+  if (object) return object.shape[String(key)] as z.ZodType | undefined;
+  let current: z.ZodType | undefined = schema;
+  while (current) {
+    const def = defOf(current);
+    if (def.type === 'record') return def.valueType;
+    if (def.type === 'array') return def.element;
+    current = def.innerType ?? def.in ?? def.schema;
+  }
+  return undefined;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { AdapterConfigHints } from './adapter-config-hints.js';
 import type { Locality, Target, TargetCapabilities } from './target.js';
 
 /**
@@ -8,10 +10,21 @@ import type { Locality, Target, TargetCapabilities } from './target.js';
  * adapters compute both with one function): that is what makes a dry-run plan the plan the live router makes.
  * Capabilities a target learns later (a loaded model's context size, an Ollama model's tools) can still change.
  */
-export interface AdapterDescriptor<Settings = Record<string, unknown>, T extends Target = Target> {
+export interface AdapterDescriptor<
+  Settings = Record<string, unknown>,
+  T extends Target = Target,
+  Config extends AdapterConfigHints<Settings> = AdapterConfigHints<Settings>,
+> {
   /** The name a config uses: `llamacpp`, `openai`, `ollama`, `triton`. */
   readonly name: string;
   readonly locality: Locality;
+  /**
+   * The settings' strict zod object schema, the one `parseSettings` checks with: a config file's target schema (and
+   * its JSON Schema) is built from it and `config`.
+   */
+  readonly settingsSchema: z.ZodObject;
+  /** How a config file gives these settings (secrets, paths, replicas, ...); absent: exactly as `settingsSchema`. */
+  readonly config?: Config;
   /** Validates settings strictly; throws `InvalidConfigError` naming the field (and the nearest valid key). */
   parseSettings(input: unknown): Settings;
   /**

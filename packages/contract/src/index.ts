@@ -4,6 +4,7 @@
  * and the error classes. It runs nothing itself; `@switchyard/contract/testing` holds the conformance suite adapters run.
  */
 
+export type { AdapterConfigHints, SettingKey } from './adapter-config-hints.js';
 export type { AdapterDescriptor } from './adapter-descriptor.js';
 export { capabilityOverridesSchema, capabilitySettingsSchema, targetPriceSchema } from './capabilities-schema.js';
 export type {

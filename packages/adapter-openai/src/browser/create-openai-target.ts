@@ -1,5 +1,5 @@
 import { createFetchTransport } from '@switchyard/adapter-utils';
-import { type AdapterDescriptor, InvalidConfigError } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import {
   createOpenAITargetWith,
   type OpenAIPlatform,
@@ -55,5 +55,4 @@ export function createOpenAITarget(input: OpenAISettings): OpenAITarget {
 }
 
 /** The adapter's self-description (as the Node entry's `openAIDescriptor`), whose `create` makes the fetch target. */
-export const openAIDescriptor: AdapterDescriptor<OpenAISettings, OpenAITarget> =
-  openAIDescriptorWith(createOpenAITarget);
+export const openAIDescriptor = openAIDescriptorWith(createOpenAITarget);
