@@ -47,13 +47,19 @@ export class RequestTrace {
   readonly #instruments: RouterInstruments | undefined;
   readonly #span: Span | undefined;
   readonly #context: Context | undefined;
-  readonly #live = new Map<string, Span>();
+  // The attempt spans still open, by target: nearly always one at a time, so one slot, and a map only when a hedge
+  // runs a second attempt beside it (a map per request was an allocation on every traced request).
+  #liveTarget: string | undefined;
+  #liveSpan: Span | undefined;
+  #moreLive: Map<string, Span> | undefined;
   /** The answering attempt's span stays open until `finish`, so it carries the finish reason. */
   #winner: Span | undefined;
   #requestId: string | undefined;
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
   #text: string | undefined;
+  /** The summary part came: the request is complete, whatever the caller does with its stream afterwards. */
+  #summarized = false;
   #ended = false;
 
   constructor(
@@ -96,29 +102,55 @@ export class RequestTrace {
     );
     const span = this.#span;
     if (!span) return;
-    const attributes: Attributes = {
-      'switchyard.request.id': requestId,
-      'switchyard.route.mode': policy.mode,
-      'switchyard.route.plan': plan.plan.map((entry) => entry.target),
-      'switchyard.route.private': plan.privacy.private,
-    };
+    // One setAttribute call per attribute: `setAttributes` walks an object we would build only to be walked (the
+    // SDK validates and copies every attribute either way).
+    span.setAttribute('switchyard.request.id', requestId);
+    span.setAttribute('switchyard.route.mode', policy.mode);
+    span.setAttribute(
+      'switchyard.route.plan',
+      plan.plan.map((entry) => entry.target),
+    );
+    span.setAttribute('switchyard.route.private', plan.privacy.private);
     // Absent rather than an empty array: array attributes cost the SDK a per-element check.
     if (plan.excluded.length > 0) {
-      attributes['switchyard.route.excluded'] = plan.excluded.map(
-        (exclusion) => `${exclusion.target}:${exclusion.reason}`,
+      span.setAttribute(
+        'switchyard.route.excluded',
+        plan.excluded.map((exclusion) => `${exclusion.target}:${exclusion.reason}`),
       );
     }
-    if (plan.difficulty !== undefined) attributes['switchyard.route.difficulty'] = plan.difficulty;
-    if (request.maxTokens !== undefined) attributes['gen_ai.request.max_tokens'] = request.maxTokens;
-    if (request.temperature !== undefined) attributes['gen_ai.request.temperature'] = request.temperature;
-    if (this.telemetry.includeContent) attributes['gen_ai.input.messages'] = JSON.stringify(inputMessages(request));
-    span.setAttributes(attributes);
+    if (plan.difficulty !== undefined) span.setAttribute('switchyard.route.difficulty', plan.difficulty);
+    if (request.maxTokens !== undefined) span.setAttribute('gen_ai.request.max_tokens', request.maxTokens);
+    if (request.temperature !== undefined) span.setAttribute('gen_ai.request.temperature', request.temperature);
+    if (this.telemetry.includeContent) {
+      span.setAttribute('gen_ai.input.messages', JSON.stringify(inputMessages(request)));
+    }
   }
 
   /** The router's hook for a target call: the attempt span's W3C trace context, for HTTP targets to send upstream. */
   callContext(target: string): TraceContext | undefined {
-    const span = this.#live.get(target);
+    const span = this.#liveSpanOf(target);
     return span ? toTraceContext(this.#api, span) : undefined;
+  }
+
+  #liveSpanOf(target: string): Span | undefined {
+    return this.#liveTarget === target ? this.#liveSpan : this.#moreLive?.get(target);
+  }
+
+  #setLive(target: string, span: Span): void {
+    if (this.#liveSpan === undefined || this.#liveTarget === target) {
+      this.#liveTarget = target;
+      this.#liveSpan = span;
+    } else {
+      this.#moreLive ??= new Map();
+      this.#moreLive.set(target, span);
+    }
+  }
+
+  #deleteLive(target: string): void {
+    if (this.#liveTarget === target) {
+      this.#liveTarget = undefined;
+      this.#liveSpan = undefined;
+    } else this.#moreLive?.delete(target);
   }
 
   attemptStarted(target: string): void {
@@ -133,7 +165,7 @@ export class RequestTrace {
       },
       this.#context,
     );
-    this.#live.set(target, span);
+    this.#setLive(target, span);
   }
 
   attemptEnded(attempt: Attempt): void {
@@ -152,33 +184,31 @@ export class RequestTrace {
         instruments.tokenUsage.record(attempt.usage.outputTokens, description.outputTokens);
       }
     }
-    const span = this.#live.get(attempt.target);
+    const span = this.#liveSpanOf(attempt.target);
     if (!span) return;
-    this.#live.delete(attempt.target);
-    const attributes: Attributes = {
-      // The attempt's locality is its span kind (CLIENT remote, INTERNAL local): not repeated as an attribute.
-      'switchyard.route.target': attempt.target,
-      'switchyard.attempt.outcome': attempt.outcome,
-    };
+    this.#deleteLive(attempt.target);
+    // The attempt's locality is its span kind (CLIENT remote, INTERNAL local): not repeated as an attribute.
+    span.setAttribute('switchyard.route.target', attempt.target);
+    span.setAttribute('switchyard.attempt.outcome', attempt.outcome);
     if (attempt.usage) {
-      attributes['gen_ai.usage.input_tokens'] = attempt.usage.inputTokens;
-      attributes['gen_ai.usage.output_tokens'] = attempt.usage.outputTokens;
+      span.setAttribute('gen_ai.usage.input_tokens', attempt.usage.inputTokens);
+      span.setAttribute('gen_ai.usage.output_tokens', attempt.usage.outputTokens);
     }
-    if (attempt.usageEstimated) attributes['switchyard.attempt.usage_estimated'] = true;
-    if (attempt.costUsd !== undefined) attributes['switchyard.attempt.cost_usd'] = attempt.costUsd;
-    if (attempt.ttftMs !== undefined) attributes['switchyard.attempt.ttft_ms'] = attempt.ttftMs;
+    if (attempt.usageEstimated) span.setAttribute('switchyard.attempt.usage_estimated', true);
+    if (attempt.costUsd !== undefined) span.setAttribute('switchyard.attempt.cost_usd', attempt.costUsd);
+    if (attempt.ttftMs !== undefined) span.setAttribute('switchyard.attempt.ttft_ms', attempt.ttftMs);
     if (failed && attempt.error) {
-      attributes['error.type'] = attempt.error.code;
+      span.setAttribute('error.type', attempt.error.code);
       if (attempt.error.code === 'timeout' && attempt.error.message.includes('(stall)')) {
         // TimeoutError's message names its phase; a stall is the one worth marking on the timeline.
         span.addEvent('switchyard.stall', { 'switchyard.attempt.target': attempt.target });
       }
       span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: attempt.error.message });
     }
-    if (attempt.outcome === 'success') attributes['gen_ai.response.model'] = description.model;
-    span.setAttributes(attributes);
-    if (attempt.outcome === 'success') this.#winner = span;
-    else span.end();
+    if (attempt.outcome === 'success') {
+      span.setAttribute('gen_ai.response.model', description.model);
+      this.#winner = span;
+    } else span.end();
   }
 
   failedOver(event: RouterEvents['fallback']): void {
@@ -199,7 +229,7 @@ export class RequestTrace {
   }
 
   circuitChanged(event: RouterEvents['circuit']): void {
-    this.#live.get(event.target)?.addEvent('switchyard.circuit', {
+    this.#liveSpanOf(event.target)?.addEvent('switchyard.circuit', {
       'switchyard.circuit.target': event.target,
       'switchyard.circuit.from': event.from,
       'switchyard.circuit.to': event.to,
@@ -235,37 +265,39 @@ export class RequestTrace {
   }
 
   #summarize(route: RouteSummary): void {
+    this.#summarized = true;
     const span = this.#span;
     if (!span) return;
-    const attributes: Attributes = {
-      'switchyard.route.fallbacks': route.fallbacks,
-      'switchyard.route.hedges': route.hedged ? 1 : 0,
-      'switchyard.route.attempts': route.attempts.length,
-      'switchyard.route.cost_usd': route.costUsd,
-    };
+    span.setAttribute('switchyard.route.fallbacks', route.fallbacks);
+    span.setAttribute('switchyard.route.hedges', route.hedged ? 1 : 0);
+    span.setAttribute('switchyard.route.attempts', route.attempts.length);
+    span.setAttribute('switchyard.route.cost_usd', route.costUsd);
     if (route.target !== undefined) {
-      attributes['switchyard.route.target'] = route.target;
-      attributes['gen_ai.response.model'] = this.telemetry.describe(route.target).model;
+      span.setAttribute('switchyard.route.target', route.target);
+      span.setAttribute('gen_ai.response.model', this.telemetry.describe(route.target).model);
     }
-    if (route.locality !== undefined) attributes['switchyard.route.locality'] = route.locality;
-    if (route.ttftMs !== undefined) attributes['switchyard.route.ttft_ms'] = route.ttftMs;
+    if (route.locality !== undefined) span.setAttribute('switchyard.route.locality', route.locality);
+    if (route.ttftMs !== undefined) span.setAttribute('switchyard.route.ttft_ms', route.ttftMs);
     const usage = this.#usage ?? route.attempts.findLast((attempt) => attempt.outcome === 'success')?.usage;
     if (usage) {
-      attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
-      attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
+      span.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
+      span.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
     }
-    if (this.#finishReason !== undefined)
-      attributes['gen_ai.response.finish_reasons'] = finishReasons(this.#finishReason);
+    if (this.#finishReason !== undefined) {
+      span.setAttribute('gen_ai.response.finish_reasons', finishReasons(this.#finishReason));
+    }
     if (this.#text !== undefined) {
-      attributes['gen_ai.output.messages'] = JSON.stringify([
-        {
-          role: 'assistant',
-          parts: [{ type: 'text', content: this.#text }],
-          finish_reason: this.#finishReason ?? 'stop',
-        },
-      ]);
+      span.setAttribute(
+        'gen_ai.output.messages',
+        JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'text', content: this.#text }],
+            finish_reason: this.#finishReason ?? 'stop',
+          },
+        ]),
+      );
     }
-    span.setAttributes(attributes);
   }
 
   /** Ends every span still open: `error` when the request failed, `cancelled` when the caller stopped reading. */
@@ -274,8 +306,11 @@ export class RequestTrace {
     this.#ended = true;
     if (this.#requestId !== undefined) this.telemetry.unregister(this.#requestId);
     const api = this.#api;
-    for (const span of this.#live.values()) span.end();
-    this.#live.clear();
+    this.#liveSpan?.end();
+    this.#liveTarget = undefined;
+    this.#liveSpan = undefined;
+    if (this.#moreLive) for (const span of this.#moreLive.values()) span.end();
+    this.#moreLive = undefined;
     this.#winner?.end();
     const span = this.#span;
     if (!span) return;
@@ -285,7 +320,8 @@ export class RequestTrace {
         code: api.SpanStatusCode.ERROR,
         message: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
       });
-    } else if (outcome === 'cancelled') {
+    } else if (outcome === 'cancelled' && !this.#summarized) {
+      // Stopping after the summary (as `generate()` does: it returns on it) cancels nothing.
       span.setAttribute('switchyard.request.cancelled', true);
     }
     span.end();
@@ -310,18 +346,20 @@ class TracedStream {
     private readonly trace: RequestTrace,
   ) {}
 
+  // Built once per stream, not once per part.
+  readonly #onResult = (result: IteratorResult<RouterStreamPart, void>): IteratorResult<RouterStreamPart, void> => {
+    if (result.done) this.trace.end('ok');
+    else this.trace.observe(result.value);
+    return result;
+  };
+
+  readonly #onError = (error: unknown): never => {
+    this.trace.end({ error });
+    throw error;
+  };
+
   next(): Promise<IteratorResult<RouterStreamPart, void>> {
-    return this.source.next().then(
-      (result) => {
-        if (result.done) this.trace.end('ok');
-        else this.trace.observe(result.value);
-        return result;
-      },
-      (error: unknown) => {
-        this.trace.end({ error });
-        throw error;
-      },
-    );
+    return this.source.next().then(this.#onResult, this.#onError);
   }
 
   // The source closes first: its attempts end (as `aborted`) while the trace still listens, then the trace ends.

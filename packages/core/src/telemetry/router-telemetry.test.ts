@@ -238,6 +238,19 @@ describe(`OpenTelemetry GenAI spans (semantic conventions ${semanticConventionsV
     expect(request.attributes['switchyard.request.cancelled']).toBe(true);
     expect(attempts[0]?.attributes['switchyard.attempt.outcome']).toBe('aborted');
   });
+
+  it('does not mark a request cancelled when the caller stops after the route summary, as generate() does', async () => {
+    const device = createScriptedTarget({ id: 'llamacpp:tiny', script: [{ text: 'done' }] });
+    const router = createRouter({ targets: { device } });
+    await router.generate(ask('Hello'));
+    expect(spans().request.attributes['switchyard.request.cancelled']).toBeUndefined();
+    exporter.reset();
+    for await (const part of router.stream(ask('Hello'))) if (part.type === 'route' && part.phase === 'summary') break;
+    const { request, attempts } = spans();
+    expect(request.attributes['switchyard.request.cancelled']).toBeUndefined();
+    expect(request.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(attempts[0]?.attributes['switchyard.attempt.outcome']).toBe('success');
+  });
 });
 
 describe('OpenTelemetry GenAI metrics with the real SDK', () => {
