@@ -1,93 +1,13 @@
-import { capabilityOverridesSchema, targetPriceSchema } from '@switchyard/contract';
 import { z } from 'zod';
+import { secretSchema } from './secret-schema.js';
+import { targetConfigSchema } from './target-config-schema.js';
 
-/**
- * A secret: read from an environment variable (`{ "env": "GPU_API_KEY" }`, preferred) or written inline. Either
- * way it is never printed: not in logs, errors, `/health` or `plan` output.
- */
-export const secretSchema = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name') }),
-  z.string().min(1, 'expected a non-empty string or { "env": "NAME" }'),
-]);
+export type { AdapterName } from './adapter-descriptors.js';
+export type { SecretConfig } from './secret-schema.js';
+export { secretSchema } from './secret-schema.js';
+export type { TargetConfig } from './target-config-schema.js';
 
-const urlMessage = 'expected a URL';
-const httpUrl = z
-  .string(urlMessage)
-  .refine(
-    (value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value),
-    `${urlMessage} like http://127.0.0.1:8000/v1`,
-  );
 const positiveInt = z.number().int().positive();
-
-const capabilitiesSchema = capabilityOverridesSchema;
-const priceSchema = targetPriceSchema;
-
-/** Fields every target accepts, whatever its adapter. */
-const commonFields = {
-  /** Overrides of the adapter's declared capabilities (the router plans with these). */
-  capabilities: capabilitiesSchema.optional(),
-  /** US dollars per million tokens; absent means free. */
-  price: priceSchema.optional(),
-  /** Further settings handed to the adapter's factory as they are, for options this schema does not list. */
-  settings: z.record(z.string(), z.unknown()).optional(),
-};
-
-const llamaCppTargetSchema = z
-  .strictObject({
-    adapter: z.literal('llamacpp'),
-    /** A GGUF file; relative paths are resolved against the config file's folder. */
-    modelPath: z.string().min(1).optional(),
-    /** Where to download the model from when `modelPath` is absent (see `switchyard models pull`). */
-    modelUri: z.string().min(1).optional(),
-    contextSize: positiveInt.optional(),
-    threads: positiveInt.optional(),
-    /** `"auto"` uses a GPU build when one is installed; `false` forces the CPU. */
-    gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
-    sequences: positiveInt.optional(),
-    maxQueue: z.number().int().nonnegative().optional(),
-    ...commonFields,
-  })
-  .refine((target) => target.modelPath !== undefined || target.modelUri !== undefined, {
-    message: 'expected "modelPath" (a GGUF file) or "modelUri"',
-    path: ['modelPath'],
-  });
-
-const openAITargetSchema = z.strictObject({
-  adapter: z.literal('openai'),
-  /**
-   * The endpoint, or several equal replicas of it: a list makes one pool target (least requests in flight weighted
-   * by time to first token, per-replica health, conversations kept on one replica).
-   */
-  baseURL: z.union([httpUrl, z.array(httpUrl).min(1, 'expected at least one URL')]),
-  model: z.string('expected the model name the server serves').min(1),
-  apiKey: secretSchema.optional(),
-  headers: z.record(z.string(), secretSchema).optional(),
-  timeoutMs: positiveInt.optional(),
-  firstTokenTimeoutMs: positiveInt.optional(),
-  ...commonFields,
-});
-
-const ollamaTargetSchema = z.strictObject({
-  adapter: z.literal('ollama'),
-  model: z.string('expected the Ollama model name, e.g. "llama3.2:1b"').min(1),
-  baseURL: httpUrl.optional(),
-  ...commonFields,
-});
-
-const tritonTargetSchema = z.strictObject({
-  adapter: z.literal('triton'),
-  baseURL: httpUrl,
-  model: z.string('expected the Triton model name').min(1),
-  chatTemplate: z.string().optional(),
-  ...commonFields,
-});
-
-export const targetConfigSchema = z.discriminatedUnion('adapter', [
-  llamaCppTargetSchema,
-  openAITargetSchema,
-  ollamaTargetSchema,
-  tritonTargetSchema,
-]);
 
 const targetName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -200,9 +120,5 @@ export const configSchema = z.strictObject({
     .optional(),
 });
 
-export type SecretConfig = z.infer<typeof secretSchema>;
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
-export type TargetConfig = z.infer<typeof targetConfigSchema>;
-export type AdapterName = TargetConfig['adapter'];
-export type CapabilitiesConfig = z.infer<typeof capabilitiesSchema>;

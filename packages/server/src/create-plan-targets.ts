@@ -1,9 +1,10 @@
 import type { Target, TargetCapabilities, TargetStatus } from '@switchyard/contract';
 import { TargetUnavailableError } from '@switchyard/contract';
-import { adapterDescriptors } from './adapter-descriptors.js';
-import type { TargetConfig } from './config-schema.js';
-import { adapterSettings, withDeclared } from './create-targets-from-config.js';
+import { descriptorOf } from './adapter-descriptors.js';
+import { replicaSettings } from './create-targets-from-config.js';
 import type { SwitchyardConfig } from './load-config.js';
+import type { TargetConfig } from './target-config-schema.js';
+import { withDeclared } from './target-settings.js';
 
 /** The readiness states a signals file may force. */
 export type PlanTargetStatus = 'ready' | 'loading' | 'downloading' | 'unavailable';
@@ -31,14 +32,9 @@ export function declaredCapabilities(
   config: TargetConfig,
   context: { baseDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): TargetCapabilities {
-  const descriptor = adapterDescriptors[config.adapter];
-  const first = Array.isArray((config as { baseURL?: unknown }).baseURL)
-    ? { ...config, baseURL: (config as { baseURL: string[] }).baseURL[0] }
-    : config;
-  const settings = adapterSettings(first as TargetConfig, {
-    baseDir: context.baseDir ?? process.cwd(),
-    env: context.env ?? {},
-  });
+  const descriptor = descriptorOf(config.adapter);
+  // A pool of replicas declares what its first replica does (they are equal by definition).
+  const { settings } = replicaSettings(config, { baseDir: context.baseDir ?? process.cwd(), env: context.env ?? {} });
   return withDeclared({ ...descriptor.capabilities(descriptor.parseSettings(settings)) }, config);
 }
 
@@ -55,7 +51,7 @@ function describeTarget(
   return {
     specificationVersion: 'v1',
     id: `${config.adapter}:${'model' in config ? config.model : name}`,
-    locality: adapterDescriptors[config.adapter].locality,
+    locality: descriptorOf(config.adapter).locality,
     capabilities: declaredCapabilities(config, context),
     status: () => status,
     generate: async () => refuse(),

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidConfigError } from '@switchyard/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapterDescriptors } from './adapter-descriptors.js';
 import { createTargetsFromConfig } from './create-targets-from-config.js';
 import { loadConfig, parseConfig } from './load-config.js';
+import { targetConfigSchemas } from './target-config-schema.js';
+import { secretReferences, targetSettings } from './target-settings.js';
 
 const gpu = {
   adapter: 'openai',
@@ -61,12 +64,58 @@ describe('loadConfig', () => {
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^targets\.gpu: unknown key "basURL"/),
+        'targets.gpu.basURL: unknown setting; did you mean "baseURL"?',
         expect.stringMatching(/^targets\.device\.threads: /),
         expect.stringMatching(/^targets\.device\.modelPath: expected "modelPath"/),
         expect.stringMatching(/^policy\.rules\[0\]\.when\.battery: /),
       ]),
     );
+  });
+});
+
+/**
+ * The smallest valid target of each adapter, and one typo of a setting it takes; a new adapter needs a row here (the
+ * tests below fail without one).
+ */
+const rows: Record<string, { minimal: Record<string, unknown>; typo: [string, string] }> = {
+  llamacpp: { minimal: { modelPath: './models/m.gguf' }, typo: ['threds', 'threads'] },
+  openai: { minimal: { baseURL: 'http://127.0.0.1:8000/v1', model: 'm' }, typo: ['timeoutMS', 'timeoutMs'] },
+  ollama: { minimal: { model: 'llama3.2:1b' }, typo: ['keep_alive', 'keepAlive'] },
+  triton: { minimal: { baseURL: 'http://127.0.0.1:8000', model: 'ensemble' }, typo: ['chatTemplat', 'chatTemplate'] },
+};
+
+/** `threads` → `thraeds`: two neighbouring letters swapped, the commonest typo. */
+function misspell(key: string): string {
+  const at = Math.max(0, Math.floor(key.length / 2) - 1);
+  return key.slice(0, at) + key[at + 1] + key[at] + key.slice(at + 2);
+}
+
+describe.each(Object.keys(adapterDescriptors))('a config target of adapter %s', (adapter) => {
+  const row = rows[adapter];
+  const minimal = { adapter, ...row?.minimal };
+
+  it('is valid at its smallest', () => {
+    expect(parseConfig({ targets: { t: minimal } }).targets.t).toEqual(minimal);
+  });
+
+  it('fails at load on a misspelt setting, naming it and the setting meant', async () => {
+    const [typo, meant] = row?.typo ?? ['', ''];
+    expect(await problemsOf(() => parseConfig({ targets: { t: { ...minimal, [typo]: 2 } } }))).toEqual([
+      `targets.t.${typo}: unknown setting; did you mean "${meant}"?`,
+    ]);
+  });
+
+  it('suggests the right setting for a swap of two letters in any setting it takes', async () => {
+    const keys = Object.keys(targetConfigSchemas[adapter as keyof typeof targetConfigSchemas].shape).filter(
+      (key) => key !== 'adapter' && misspell(key) !== key,
+    );
+    expect(keys.length).toBeGreaterThan(3);
+    for (const key of keys) {
+      const typo = misspell(key);
+      expect(await problemsOf(() => parseConfig({ targets: { t: { ...minimal, [typo]: 1 } } }))).toContain(
+        `targets.t.${typo}: unknown setting; did you mean "${key}"?`,
+      );
+    }
   });
 });
 
@@ -101,11 +150,34 @@ describe('createTargetsFromConfig', () => {
     });
   });
 
-  it("re-roots an adapter's own setting errors at the target's path", async () => {
-    const config = parseConfig({
-      targets: { gpu: { ...gpu, apiKey: 'inline', settings: { maxTokensField: 'tokens' } } },
-    });
-    const problems = await problemsOf(() => createTargetsFromConfig(config));
+  it("reports an adapter's own setting errors when the config is loaded, at the target's path", async () => {
+    const problems = await problemsOf(() =>
+      parseConfig({ targets: { gpu: { ...gpu, apiKey: 'inline', settings: { maxTokensField: 'tokens' } } } }),
+    );
     expect(problems).toEqual([expect.stringMatching(/^targets\.gpu\.maxTokensField: /)]);
+  });
+
+  it('resolves relative paths against the config folder and sizes the context from the declared window', () => {
+    const config = parseConfig(
+      { targets: { device: { adapter: 'llamacpp', modelPath: 'm.gguf', capabilities: { contextWindow: 2048 } } } },
+      { baseDir: '/srv/app' },
+    );
+    expect(targetSettings(config.targets.device!, { baseDir: config.baseDir, env: {} })).toEqual({
+      modelPath: '/srv/app/m.gguf',
+      contextSize: 2048,
+    });
+  });
+
+  it('reads every secret an adapter declares from the environment, record values one by one', () => {
+    const config = parseConfig({
+      targets: { gpu: { ...gpu, headers: { 'x-team': { env: 'SY_TEST_TEAM' }, 'x-plain': 'p' } } },
+    });
+    expect(secretReferences('gpu', config.targets.gpu!)).toEqual([
+      { path: 'targets.gpu.apiKey', env: 'SY_TEST_GPU_KEY' },
+      { path: 'targets.gpu.headers.x-team', env: 'SY_TEST_TEAM' },
+    ]);
+    const settings = targetSettings(config.targets.gpu!, { baseDir: '/', env: { SY_TEST_TEAM: 'blue' } });
+    expect(settings).toMatchObject({ headers: { 'x-team': 'blue', 'x-plain': 'p' } });
+    expect(settings).not.toHaveProperty('apiKey');
   });
 });

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { settingsProblems } from '@switchyard/adapter-utils';
 import type { InputProblem } from '@switchyard/contract';
-import { InvalidConfigError, InvalidPolicyError, zodIssuesToProblems } from '@switchyard/contract';
+import { InvalidConfigError, InvalidPolicyError } from '@switchyard/contract';
 import type { Policy } from '@switchyard/core';
 import { parsePolicy } from '@switchyard/core';
 import type { z } from 'zod';
+import { adapterDescriptors } from './adapter-descriptors.js';
 import { configSchema } from './config-schema.js';
+import { targetSettingsProblems } from './create-targets-from-config.js';
+import type { TargetConfig } from './target-config-schema.js';
 
 /** A validated config file: the targets as written, the policy with defaults applied, and where it came from. */
 export interface SwitchyardConfig extends Omit<z.infer<typeof configSchema>, 'policy'> {
@@ -31,8 +35,10 @@ export interface SwitchyardConfig extends Omit<z.infer<typeof configSchema>, 'po
  */
 export function parseConfig(input: unknown, options: { baseDir?: string; path?: string } = {}): SwitchyardConfig {
   const problems: InputProblem[] = [];
+  const baseDir = options.baseDir ?? process.cwd();
   const result = configSchema.safeParse(input);
-  if (!result.success) problems.push(...zodIssuesToProblems(result.error.issues));
+  if (!result.success) problems.push(...settingsProblems(configSchema, input, result.error.issues));
+  problems.push(...adapterProblems(input, baseDir, new Set(problems.map((problem) => problem.path))));
   const policyInput = typeof input === 'object' && input !== null ? (input as { policy?: unknown }).policy : undefined;
   let policy: Policy | undefined;
   try {
@@ -48,9 +54,32 @@ export function parseConfig(input: unknown, options: { baseDir?: string; path?: 
     ...result.data,
     policy,
     policyInput: policyInput ?? {},
-    baseDir: options.baseDir ?? process.cwd(),
+    baseDir,
     ...(options.path === undefined ? {} : { path: options.path }),
   };
+}
+
+/**
+ * What each target's adapter finds in the settings the target would get (see `targetSettingsProblems`), leaving out
+ * paths the config's schema already reported. A target the schema rejected may not even have the shape its adapter
+ * expects: what its adapter would say about it then is left for after the schema's problems are fixed.
+ */
+function adapterProblems(input: unknown, baseDir: string, reported: Set<string>): InputProblem[] {
+  const targets = (input as { targets?: unknown } | undefined)?.targets;
+  if (typeof targets !== 'object' || targets === null) return [];
+  const problems: InputProblem[] = [];
+  for (const [name, target] of Object.entries(targets)) {
+    const adapter = (target as { adapter?: unknown } | null)?.adapter;
+    if (typeof adapter !== 'string' || !Object.hasOwn(adapterDescriptors, adapter)) continue;
+    const rejected = [...reported].some((path) => path === `targets.${name}` || path.startsWith(`targets.${name}.`));
+    try {
+      const found = targetSettingsProblems(name, target as TargetConfig, baseDir);
+      problems.push(...found.filter((problem) => !reported.has(problem.path)));
+    } catch (error) {
+      if (!rejected) throw error;
+    }
+  }
+  return problems;
 }
 
 const typeScriptExtensions = new Set(['.ts', '.mts', '.cts']);

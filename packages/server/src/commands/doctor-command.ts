@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { unavailableCodeOf } from '@switchyard/adapter-utils';
 import type { Target, TargetStatus, UnavailableCode } from '@switchyard/contract';
 import {
   ApiCallError,
@@ -9,18 +10,16 @@ import {
   TimeoutError,
   toSwitchyardError,
 } from '@switchyard/contract';
+import { descriptorOf } from '../adapter-descriptors.js';
 import type { CliIO } from '../cli-io.js';
 import { exitCodes } from '../cli-io.js';
-import type { StoreConfig, TargetConfig } from '../config-schema.js';
+import type { StoreConfig } from '../config-schema.js';
 import { redisStore } from '../create-router-from-config.js';
-import {
-  adapterSettings,
-  createTargetsFromConfig,
-  resolveSecret,
-  secretReferences,
-} from '../create-targets-from-config.js';
+import { createTargetsFromConfig } from '../create-targets-from-config.js';
 import type { SwitchyardConfig } from '../load-config.js';
 import { loadConfig } from '../load-config.js';
+import { configHints, type TargetConfig } from '../target-config-schema.js';
+import { resolveSecret, secretReferences, targetSettings } from '../target-settings.js';
 
 /** Options of `doctor`, as parsed from the command line. */
 export interface DoctorOptions {
@@ -59,35 +58,27 @@ function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
   return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The `unavailable` code a thrown error stands for, so thrown errors and reported statuses share one set of fixes. */
-function codeOfError(error: SwitchyardError): UnavailableCode {
-  if (ApiCallError.isInstance(error)) {
-    if (error.status === 401 || error.status === 403) return 'unauthorized';
-    if (error.status === 404) return 'not-found';
-    return 'probe-failed';
-  }
-  if (error.code === 'connection') return 'unreachable';
-  if (error.code === 'timeout') return 'timeout';
-  return 'probe-failed';
-}
-
-/** What to do about one kind of unavailability; decided by the stable `code`, never by parsing a message. */
+/**
+ * What to do about one kind of unavailability; decided by the stable `code` (and, for a thrown error, its class), never
+ * by parsing a message. Which settings hold the credentials and the model file comes from the adapter's descriptor.
+ */
 function fixesFor(
   name: string,
   config: TargetConfig,
   code: UnavailableCode,
   detail: string,
-  baseDir: string,
+  context: { baseDir: string; error?: SwitchyardError },
 ): string[] {
-  const where = 'baseURL' in config && config.baseURL ? config.baseURL : undefined;
+  const fields = config as unknown as Record<string, unknown>;
+  const hints = configHints(descriptorOf(config.adapter));
+  const where = typeof fields.baseURL === 'string' ? fields.baseURL : undefined;
   switch (code) {
     case 'unauthorized': {
-      const env =
-        config.adapter === 'openai' && config.apiKey && typeof config.apiKey !== 'string'
-          ? config.apiKey.env
-          : undefined;
+      const given = (hints.secrets ?? []).filter((key) => fields[key] !== undefined);
+      const variables = secretReferences(name, config).map((reference) => reference.env);
+      const check = given.length > 0 ? given.map((key) => `targets.${name}.${key}`).join(' and ') : `targets.${name}`;
       return [
-        `the server rejected the credentials: check targets.${name}.apiKey${env ? ` (environment variable ${env})` : ''}`,
+        `the server rejected the credentials: check ${check}${variables.length > 0 ? ` (environment variable ${variables.join(', ')})` : ''}`,
       ];
     }
     case 'not-found':
@@ -97,21 +88,22 @@ function fixesFor(
     case 'timeout':
       return ['the target is too slow or hung: check its load, or raise --timeout'];
     case 'model-missing':
-    case 'load-failed':
-      if (config.adapter === 'llamacpp') {
-        const settings = adapterSettings(config, { baseDir, env: {} });
-        const path = settings.modelPath as string | undefined;
-        if (path && !existsSync(path)) {
-          return [
-            config.modelUri
-              ? `the model file ${path} is missing: run switchyard models pull ${config.modelUri} --dir ${dirname(path)}`
-              : `the model file ${path} is missing: fix targets.${name}.modelPath or download it with switchyard models pull <uri>`,
-          ];
-        }
+    case 'load-failed': {
+      const { file, downloadUri } = hints.model ?? {};
+      const settings = file ? targetSettings(config, { baseDir: context.baseDir, env: {} }) : {};
+      const path = file ? settings[file] : undefined;
+      const uri = downloadUri ? settings[downloadUri] : undefined;
+      if (typeof path === 'string' && !existsSync(path)) {
+        return [
+          typeof uri === 'string'
+            ? `the model file ${path} is missing: run switchyard models pull ${uri} --dir ${dirname(path)}`
+            : `the model file ${path} is missing: fix targets.${name}.${file} or download it with switchyard models pull <uri>`,
+        ];
       }
       return code === 'model-missing' ? [`the model is not on the runtime: ${detail}`] : [];
+    }
     case 'probe-failed':
-      return detail.startsWith('[') ? ['the server answered with an error: look at its logs'] : [];
+      return ApiCallError.isInstance(context.error) ? ['the server answered with an error: look at its logs'] : [];
     default:
       return [];
   }
@@ -153,11 +145,18 @@ async function checkTarget(
     const converted = toSwitchyardError(error, { target: name });
     report.status = 'unavailable';
     report.problems.push(converted.message);
-    report.fixes.push(...fixesFor(name, targetConfig, codeOfError(converted), converted.message, config.baseDir));
+    report.fixes.push(
+      ...fixesFor(name, targetConfig, unavailableCodeOf(converted), converted.message, {
+        baseDir: config.baseDir,
+        error: converted,
+      }),
+    );
     return report;
   }
   if (unavailable !== undefined) {
-    report.fixes.push(...fixesFor(name, targetConfig, unavailable.code, unavailable.reason, config.baseDir));
+    report.fixes.push(
+      ...fixesFor(name, targetConfig, unavailable.code, unavailable.reason, { baseDir: config.baseDir }),
+    );
     return report;
   }
   if (!options.skipGenerate) {
@@ -172,7 +171,12 @@ async function checkTarget(
     } catch (error) {
       const converted = toSwitchyardError(error, { target: name });
       report.problems.push(`a one-token generation failed: ${converted.message}`);
-      report.fixes.push(...fixesFor(name, targetConfig, codeOfError(converted), converted.message, config.baseDir));
+      report.fixes.push(
+        ...fixesFor(name, targetConfig, unavailableCodeOf(converted), converted.message, {
+          baseDir: config.baseDir,
+          error: converted,
+        }),
+      );
       return report;
     }
   }

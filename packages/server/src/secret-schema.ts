@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/**
+ * A secret: read from an environment variable (`{ "env": "GPU_API_KEY" }`, preferred) or written inline. Either
+ * way it is never printed: not in logs, errors, `/health` or `plan` output.
+ */
+export const secretSchema = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name') }),
+  z.string().min(1, 'expected a non-empty string or { "env": "NAME" }'),
+]);
+
+export type SecretConfig = z.infer<typeof secretSchema>;
