@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../src/commands/doctor-command.js';
@@ -53,6 +54,37 @@ describe('switchyard doctor', () => {
       ['device', false],
     ]);
     expect(reports[0]?.generateMs).toBeUndefined();
+  });
+
+  it("names the adapter's secret settings and their variables when the server rejects the credentials", async () => {
+    // A loopback HTTP server that answers every request 401, as an upstream with another key would.
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end('{"error":{"message":"invalid api key"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const config = await files.json('unauthorized.json', {
+        targets: {
+          gpu: {
+            adapter: 'openai',
+            baseURL: `http://127.0.0.1:${port}/v1`,
+            model: 'm',
+            apiKey: { env: 'SY_DOCTOR_WRONG_KEY' },
+          },
+        },
+      });
+      const result = await run(['doctor', '--config', config, '--json'], { env: { SY_DOCTOR_WRONG_KEY: 'sk-wrong' } });
+      const [report] = (JSON.parse(result.stdout) as { targets: DoctorReport[] }).targets;
+      expect(report?.code).toBe('unauthorized');
+      expect(report?.fixes).toEqual([
+        'the server rejected the credentials: check targets.gpu.apiKey (environment variable SY_DOCTOR_WRONG_KEY)',
+      ]);
+      expect(result.stdout).not.toContain('sk-wrong');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('exits 0 when every target is ready', async () => {
