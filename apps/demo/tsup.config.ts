@@ -22,14 +22,17 @@ export default defineConfig([
     clean: ['stand-ins.*'],
   },
   {
-    // The page's script: one small IIFE for the browser, no framework.
-    entry: { app: 'src/web/app.ts' },
+    // The page's scripts, ES modules for the browser, no framework: `app` (the page) and `page-runtime` (the router,
+    // wllama and the fetch transport for "in this browser" mode, which `app` imports only on that page).
+    entry: { app: 'src/web/app.ts', 'page-runtime': 'src/web/page-runtime.ts' },
     outDir: 'dist/web',
-    format: ['iife'],
+    format: ['esm'],
     platform: 'browser',
     target: 'es2022',
     minify: true,
     sourcemap: true,
+    // One file per entry: the demo server serves these two names and nothing else.
+    splitting: false,
     clean: true,
     outExtension: () => ({ js: '.js' }),
     async onSuccess() {

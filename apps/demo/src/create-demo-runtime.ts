@@ -8,9 +8,11 @@ import { createManualSignals, createRouter } from '@switchyard/core';
 import { createDifficultyScorer } from '@switchyard/quality';
 import { createTargetsFromConfig, loadConfig } from '@switchyard/server';
 import { DecisionLog } from './decision-log.js';
+import type { DemoHost } from './demo-api.js';
 import { ensureLocalStandInModel, ensureRemoteStandInModel, standInContextLength } from './demo-models.js';
-import { demoPolicy, localTargetName, remoteTargetName, withMode } from './demo-policy.js';
+import { demoPolicy, localTargetName, remoteStandInDeclaration, remoteTargetName, withMode } from './demo-policy.js';
 import { probeUnreadyTargets } from './probe-unready-targets.js';
+import { readThisDevice as sampleThisDevice } from './read-this-device.js';
 import type { RemoteStandIn } from './remote-stand-in.js';
 import { startRemoteStandIn } from './remote-stand-in.js';
 import { TraceRecorder } from './trace-recorder.js';
@@ -42,7 +44,7 @@ export interface TargetSetup {
 }
 
 /** Everything the web app and the tour run on. */
-export interface DemoRuntime {
+export interface DemoRuntime extends DemoHost {
   readonly router: Router;
   /** The device panel's signals: what the router reads as battery, thermal and network. */
   readonly signals: ManualSignals;
@@ -70,20 +72,6 @@ export const initialSignals: DeviceSignals = {
   thermal: 'nominal',
   network: { online: true, metered: false },
 };
-
-/** How to swap the stand-ins for real models; printed on the console and shown in the page. */
-export const realTargetsHelp: readonly string[] = alignColumns([
-  ['SWITCHYARD_LOCAL_MODEL=/path/to/model.gguf', 'an on-device GGUF model (llama.cpp)'],
-  ['SWITCHYARD_REMOTE_URL=http://host:8000/v1', 'any OpenAI-compatible endpoint (vLLM, NIM, llama-server, a cloud)'],
-  ['SWITCHYARD_REMOTE_MODEL=<model name>', 'the model that endpoint serves'],
-  ['SWITCHYARD_REMOTE_API_KEY=<key>', 'sent as a bearer token (optional)'],
-  ['--config switchyard.config.json', 'targets and policy from a config file (see @switchyard/server)'],
-]);
-
-function alignColumns(rows: [string, string][]): string[] {
-  const width = Math.max(...rows.map(([left]) => left.length)) + 3;
-  return rows.map(([left, right]) => `${left.padEnd(width)}${right}`);
-}
 
 const defaultRemoteDelayMs = 40;
 const probeIntervalMs = 1_500;
@@ -234,11 +222,8 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
       targets[remoteTargetName] = createOpenAITarget({
         baseURL: standIn.baseURL,
         model: standIn.model,
-        // The router estimates ~4 characters per token for this target; the stand-in's generated vocabulary needs
-        // about one token per character, so the declared window is a quarter of the served context.
-        capabilities: { contextWindow: standInContextLength / 4, maxOutputTokens: 1_024, quality: 0.8 },
-        // Pretend GPU-cloud prices, so costs show up.
-        price: { inputPer1M: 0.6, outputPer1M: 2.4 },
+        capabilities: { ...remoteStandInDeclaration.capabilities },
+        price: { ...remoteStandInDeclaration.price },
         // After "break the remote", the next probe (see probeUnreadyTargets) brings it back within a second or two.
         healthCacheMs: 1_000,
       });
@@ -305,6 +290,18 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
       setSignals(patch) {
         signals.set(patch);
         return signals.read();
+      },
+      remoteFault() {
+        const standIn = parts.remoteStandIn;
+        return standIn ? { armed: standIn.armed, delayMs: standIn.delayMs } : undefined;
+      },
+      async breakRemote() {
+        parts.remoteStandIn?.breakNextRequest();
+      },
+      async readThisDevice() {
+        const reading = await sampleThisDevice();
+        signals.set(reading.patch);
+        return reading.summary;
       },
       log,
       traces,

@@ -8,8 +8,9 @@ import {
   TINY_MODEL_PRESETS,
 } from '@switchyard/testkit';
 
-/** Context the remote stand-in's model declares: long enough for the tour's "long document" on the generated vocabulary. */
-export const standInContextLength = 16_384;
+import { standInContextLength } from './demo-policy.js';
+
+export { standInContextLength };
 
 /** The generated on-device stand-in model (~0.5 MB), written into the cache on first run. */
 export function ensureLocalStandInModel(dir?: string): Promise<string> {

@@ -1,18 +1,24 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { InvalidRequestError } from '@switchyard/contract';
-import type { RoutingMode } from '@switchyard/core';
 import type { DemoRuntime } from './create-demo-runtime.js';
 import type { DecisionRecord } from './decision-log.js';
-import { routingModes } from './demo-policy.js';
-import { demoState } from './demo-state.js';
-import { parseSignalsPatch } from './parse-signals-patch.js';
-import { readThisDevice } from './read-this-device.js';
+import { HttpProblem, handleDemoApi } from './demo-api.js';
+import { inBrowserPath, pageModelFile, pageModelPath, pageSetup, pageWasmPath, remoteProxyPath } from './page-setup.js';
+import { proxyRequest } from './proxy-request.js';
 import { parseChatInput, runChat } from './run-chat.js';
+
+/** wllama's WebAssembly build, which "in this browser" mode loads (the package ships it). */
+function wllamaWasmFile(): string {
+  return createRequire(import.meta.url).resolve('@wllama/wllama/esm/wasm/wllama.wasm');
+}
 
 /** Options of {@link startDemoServer}. */
 export interface DemoServerOptions {
@@ -38,21 +44,24 @@ const defaultPort = 5173;
 const portsToTry = 20;
 const bodyLimit = 256 * 1024;
 
-const assetTypes: Record<string, string> = {
-  '/': 'text/html; charset=utf-8',
-  '/index.html': 'text/html; charset=utf-8',
-  '/app.js': 'text/javascript; charset=utf-8',
-  '/styles.css': 'text/css; charset=utf-8',
+/** The page's files by path: the same page serves both modes ("/in-browser" runs the router in the tab). */
+const assets: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  [inBrowserPath]: { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/page-runtime.js': { file: 'page-runtime.js', type: 'text/javascript; charset=utf-8' },
+  '/styles.css': { file: 'styles.css', type: 'text/css; charset=utf-8' },
 };
 
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * Sent with every response. Cross-origin isolation (COOP + COEP) gives the page `SharedArrayBuffer`, so wllama runs
+ * multi-threaded in "in this browser" mode; everything the page loads is same-origin, so nothing else changes.
+ */
+const isolationHeaders = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -84,7 +93,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  * Starts the demo's web app on loopback: the page and its assets, `GET /api/state`, `GET /api/trace` (the last
  * request's OpenTelemetry spans, for the waterfall), `POST /api/chat` (the router's
  * stream as Server-Sent Events), `POST /api/signals` (and `/api/signals/this-device`), `POST /api/policy` and
- * `POST /api/remote/break`.
+ * `POST /api/remote/break`. For "in this browser" mode (`/in-browser`, the router runs in the tab) it also serves
+ * `GET /api/page-setup`, the on-device model and wllama's WebAssembly, and proxies `/remote/v1/*` to the GPU
+ * stand-in.
  */
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
   const { runtime } = options;
@@ -92,7 +103,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const openStreams = new Set<AbortController>();
 
   async function serveAsset(path: string, response: ServerResponse): Promise<void> {
-    const file = path === '/' ? 'index.html' : path.slice(1);
+    const { file, type } = assets[path]!;
     let body: Buffer;
     try {
       body = await readFile(join(assetsDir, file));
@@ -102,8 +113,31 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       });
       return;
     }
-    response.writeHead(200, { 'content-type': assetTypes[path]!, 'cache-control': 'no-cache' });
+    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
     response.end(body);
+  }
+
+  /** The files "in this browser" mode downloads: the on-device model and wllama's WebAssembly. */
+  async function servePageFile(path: string, response: ServerResponse, headOnly: boolean): Promise<void> {
+    const file = path === pageModelPath ? pageModelFile(runtime) : wllamaWasmFile();
+    if (file === undefined) {
+      throw new HttpProblem(404, "the demo's local target is not a GGUF file this page can run with wllama");
+    }
+    const size = (await stat(file)).size;
+    response.writeHead(200, {
+      'content-type': path === pageWasmPath ? 'application/wasm' : 'application/octet-stream',
+      'content-length': size,
+      'cache-control': 'no-cache',
+    });
+    if (headOnly) response.end();
+    else await pipeline(createReadStream(file), response);
+  }
+
+  function proxyRemote(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const standIn = runtime.remoteStandIn;
+    if (!standIn) throw new HttpProblem(404, 'the remote is a real endpoint: it is not proxied to the page');
+    const search = new URL(request.url ?? '/', 'http://demo').search;
+    return proxyRequest(request, response, new URL(`${standIn.baseURL}${path.slice(remoteProxyPath.length)}${search}`));
   }
 
   async function chat(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -132,42 +166,19 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://demo').pathname;
     const method = request.method ?? 'GET';
-    if (method === 'GET' && path in assetTypes) return serveAsset(path, response);
-    if (method === 'GET' && path === '/api/state') return sendJson(response, 200, demoState(runtime));
-    if (method === 'GET' && path === '/api/trace') {
-      return sendJson(response, 200, runtime.traces.lastTrace() ?? { traceId: null, durationMs: 0, spans: [] });
+    if (method === 'GET' && path in assets) return serveAsset(path, response);
+    if (method === 'GET' && path === '/api/page-setup') return sendJson(response, 200, pageSetup(runtime));
+    if (path.startsWith(`${remoteProxyPath}/`)) return proxyRemote(request, response, path);
+    if ((method === 'GET' || method === 'HEAD') && (path === pageModelPath || path === pageWasmPath)) {
+      return servePageFile(path, response, method === 'HEAD');
     }
     if (method === 'POST' && path === '/api/chat') return chat(request, response);
-    if (method === 'POST' && path === '/api/signals') {
-      runtime.setSignals(parseSignalsPatch(await readJson(request)));
-      return sendJson(response, 200, demoState(runtime));
-    }
-    if (method === 'POST' && path === '/api/signals/this-device') {
-      const reading = await readThisDevice();
-      runtime.setSignals(reading.patch);
-      return sendJson(response, 200, { ...demoState(runtime), deviceReading: reading.summary });
-    }
-    if (method === 'POST' && path === '/api/policy') {
-      const body = (await readJson(request)) as { mode?: unknown };
-      if (!routingModes.includes(body?.mode as RoutingMode)) {
-        throw new InvalidRequestError({
-          problems: [{ path: 'mode', message: `expected one of ${routingModes.join(', ')}` }],
-        });
-      }
-      runtime.setMode(body.mode as RoutingMode);
-      return sendJson(response, 200, demoState(runtime));
-    }
-    if (method === 'POST' && path === '/api/remote/break') {
-      if (!runtime.remoteStandIn) {
-        throw new HttpProblem(409, "the remote is a real endpoint, not the demo's stand-in: there is no fault switch");
-      }
-      runtime.remoteStandIn.breakNextRequest();
-      return sendJson(response, 200, demoState(runtime));
-    }
-    throw new HttpProblem(404, `${method} ${path} is not part of the demo (see GET /api/state)`);
+    const body = method === 'POST' ? await readJson(request) : undefined;
+    return sendJson(response, 200, await handleDemoApi(runtime, method, path, body));
   }
 
   const server = createServer((request, response) => {
+    for (const [name, value] of Object.entries(isolationHeaders)) response.setHeader(name, value);
     route(request, response).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();

@@ -1,8 +1,9 @@
 import type { Locality, TargetStatus } from '@switchyard/contract';
 import type { DeviceSignals, PolicyInput, RoutingMode, TargetStats } from '@switchyard/core';
-import type { DemoRuntime, TargetSetup } from './create-demo-runtime.js';
-import { realTargetsHelp } from './create-demo-runtime.js';
+import type { TargetSetup } from './create-demo-runtime.js';
 import type { DecisionRecord } from './decision-log.js';
+import type { DemoHost } from './demo-api.js';
+import { realTargetsHelp } from './real-targets-help.js';
 
 /** Everything the page shows besides the chat: `GET /api/state`. */
 export interface DemoState {
@@ -25,9 +26,9 @@ export interface DemoState {
 }
 
 /** A snapshot of the runtime for the page. */
-export function demoState(runtime: DemoRuntime): DemoState {
+export function demoState(runtime: DemoHost): DemoState {
   const stats = runtime.router.stats();
-  const standIn = runtime.remoteStandIn;
+  const remoteFault = runtime.remoteFault();
   return {
     targets: runtime.targets.map((setup) => {
       const target = runtime.router.targets[setup.name]!;
@@ -47,6 +48,6 @@ export function demoState(runtime: DemoRuntime): DemoState {
     mode: runtime.router.policy.mode,
     policy: runtime.policy,
     decisions: runtime.log.list(),
-    ...(standIn ? { remoteFault: { armed: standIn.armed, delayMs: standIn.delayMs } } : {}),
+    ...(remoteFault ? { remoteFault } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { DemoRuntime } from './create-demo-runtime.js';
-import { realTargetsHelp } from './create-demo-runtime.js';
+import { realTargetsHelp } from './real-targets-help.js';
 
 /**
  * The console's description of the targets: what each one is and where it lives, and, when any is a stand-in,

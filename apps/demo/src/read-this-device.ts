@@ -1,13 +1,6 @@
-import type { DeviceSignals } from '@switchyard/core';
 import { createNodeSignals } from '@switchyard/signals-node';
-
-/** What one sample of this machine said, and the part of it the device panel can show. */
-export interface DeviceReading {
-  /** The known readings only, ready for the panel's signals (unknown ones are left as the panel had them). */
-  patch: DeviceSignals;
-  /** "battery 64% (charging), thermal nominal, online" or "battery unknown, …": for the page. */
-  summary: string;
-}
+import type { DeviceReading } from './describe-reading.js';
+import { describeReading } from './describe-reading.js';
 
 /**
  * Samples this machine once with `@switchyard/signals-node` (battery, charging, thermal state from the CPU
@@ -17,27 +10,7 @@ export async function readThisDevice(): Promise<DeviceReading> {
   const source = createNodeSignals({ refreshMs: 60_000 });
   try {
     const reading = await source.refresh();
-    const patch: DeviceSignals = {};
-    const parts: string[] = [];
-    const battery = reading.battery;
-    if (battery?.level !== undefined || battery?.charging !== undefined) {
-      patch.battery = {
-        ...(battery.level === undefined ? {} : { level: battery.level }),
-        ...(battery.charging === undefined ? {} : { charging: battery.charging }),
-      };
-    }
-    parts.push(
-      battery?.level === undefined
-        ? 'battery unknown (no battery found)'
-        : `battery ${Math.round(battery.level * 100)}%${battery.charging ? ' (charging)' : ''}`,
-    );
-    if (reading.thermal !== undefined) patch.thermal = reading.thermal;
-    parts.push(`thermal ${reading.thermal ?? 'unknown'}`);
-    if (reading.network?.online !== undefined) patch.network = { online: reading.network.online };
-    parts.push(
-      reading.network?.online === undefined ? 'network unknown' : reading.network.online ? 'online' : 'offline',
-    );
-    return { patch, summary: parts.join(', ') };
+    return describeReading(reading);
   } finally {
     source.dispose();
   }

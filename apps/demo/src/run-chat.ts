@@ -1,8 +1,8 @@
 import type { ExclusionReason, GenerateRequest, Message } from '@switchyard/contract';
 import { AllTargetsFailedError, InvalidRequestError, NoEligibleTargetError } from '@switchyard/contract';
 import type { RouterStreamPart } from '@switchyard/core';
-import type { DemoRuntime } from './create-demo-runtime.js';
 import type { DecisionRecord } from './decision-log.js';
+import type { DemoHost } from './demo-api.js';
 
 /** What the page sends to `POST /api/chat`. */
 export interface ChatInput {
@@ -83,7 +83,7 @@ export function toGenerateRequest(input: ChatInput, signal?: AbortSignal): Gener
  * (with every exclusion when nothing was eligible) instead of a broken stream.
  */
 export async function* runChat(
-  runtime: DemoRuntime,
+  runtime: Pick<DemoHost, 'router' | 'log'>,
   input: ChatInput,
   signal?: AbortSignal,
 ): AsyncGenerator<ChatEvent> {

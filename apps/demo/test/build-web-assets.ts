@@ -13,10 +13,10 @@ const webSource = fileURLToPath(new URL('../src/web/', import.meta.url));
 export async function buildWebAssets(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-demo-web-'));
   await build({
-    entryPoints: [join(webSource, 'app.ts')],
-    outfile: join(dir, 'app.js'),
+    entryPoints: [join(webSource, 'app.ts'), join(webSource, 'page-runtime.ts')],
+    outdir: dir,
     bundle: true,
-    format: 'iife',
+    format: 'esm',
     platform: 'browser',
     target: 'es2022',
     logLevel: 'silent',

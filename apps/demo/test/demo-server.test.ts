@@ -69,6 +69,9 @@ beforeAll(async () => {
       signals.set(patch);
       return signals.read();
     },
+    remoteFault: () => undefined,
+    breakRemote: async () => {},
+    readThisDevice: async () => 'battery unknown (no battery found), thermal unknown, network unknown',
     log: new DecisionLog(),
     traces,
     dispose: async () => {

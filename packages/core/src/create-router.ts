@@ -37,7 +37,7 @@ import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { createMemoryStateStore } from './state/create-memory-state-store.js';
-import { openTelemetryApi, whenOpenTelemetryLoaded } from './telemetry/load-opentelemetry.js';
+import { whenOpenTelemetryLoaded } from './telemetry/load-opentelemetry.js';
 import type { RequestTrace } from './telemetry/request-trace.js';
 import { traceStream } from './telemetry/request-trace.js';
 import type { TelemetryOptions } from './telemetry/router-telemetry.js';
@@ -420,7 +420,7 @@ export function createRouter(options: RouterOptions): Router {
   ): AsyncGenerator<RouterStreamPart> =>
     telemetry === undefined
       ? executePlan(() => prepare(input, routeOptions, undefined, generating))
-      : openTelemetryApi() === undefined
+      : telemetry.api() === undefined
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 

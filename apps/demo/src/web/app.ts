@@ -6,8 +6,11 @@
 import type { RoutePlan, RouteSummary } from '@switchyard/core';
 import type { DecisionRecord } from '../decision-log.js';
 import type { DemoState } from '../demo-state.js';
+import { inBrowserPath } from '../page-setup.js';
 import type { ChatEvent } from '../run-chat.js';
 import type { TraceView } from '../trace-recorder.js';
+import type { DemoBackend } from './demo-backend.js';
+import { createServerBackend } from './demo-backend.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -42,6 +45,19 @@ const mode = byId<HTMLSelectElement>('mode');
 const breakRemote = byId<HTMLButtonElement>('break-remote');
 const traceBox = byId<HTMLDivElement>('trace');
 
+/**
+ * Where the router runs: in the demo's Node process (`/`), or in this tab (`/in-browser`: wllama on the device,
+ * the stand-in GPU through adapter-openai's fetch transport, this browser's own signals). The in-tab runtime is a
+ * separate bundle, loaded only here; its URL is a variable so the bundler leaves the import to the browser.
+ */
+const inBrowser = location.pathname === inBrowserPath;
+const pageRuntimeUrl = '/page-runtime.js';
+const backend: DemoBackend = inBrowser
+  ? await ((await import(pageRuntimeUrl)) as typeof import('./page-runtime.js')).createPageBackend()
+  : createServerBackend();
+document.body.dataset.where = backend.where;
+showWhere();
+
 const modes = ['prefer-local', 'auto', 'prefer-remote', 'local-only', 'remote-only'];
 for (const value of modes) mode.append(h('option', { value }, value));
 
@@ -51,6 +67,27 @@ let state: DemoState | undefined;
 let busy = false;
 /** Panel changes in flight: a message waits for them, so it is routed with what the panel shows. */
 let pendingUpdate: Promise<unknown> = Promise.resolve();
+
+// ---- where the router runs ----
+
+/** The header's switch between the two modes, and the labels that differ between them. */
+function showWhere(): void {
+  const link = (href: string, label: string, current: boolean) =>
+    h('a', { href, class: current ? 'current' : undefined, 'aria-current': current ? 'page' : undefined }, label);
+  byId('where').replaceChildren(
+    'Router runs ',
+    link('/', 'in the demo server', !inBrowser),
+    link(inBrowserPath, 'in this browser', inBrowser),
+  );
+  if (inBrowser) {
+    const read = byId<HTMLButtonElement>('read-device');
+    read.textContent = "Use this browser's readings";
+    read.title = 'Drop the panel edits: battery, network and CPU pressure from @switchyard/signals-browser';
+    byId('trace-hint').textContent =
+      'OpenTelemetry spans (GenAI semantic conventions) the router in this tab recorded with the SDK in the page; ' +
+      "the GPU stand-in's own server span is recorded in the demo's process, not here.";
+  }
+}
 
 // ---- formatting ----
 
@@ -72,17 +109,6 @@ function pill(text: string, kind = '', title?: string): HTMLSpanElement {
 }
 
 // ---- state and panel ----
-
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as T & { error?: { message: string } };
-  if (!response.ok) throw new Error(json.error?.message ?? `${path}: HTTP ${response.status}`);
-  return json;
-}
 
 function applyControls(next: DemoState): void {
   const signals = next.signals;
@@ -346,27 +372,6 @@ function showError(view: AnswerView, event: Extract<ChatEvent, { type: 'error' }
   }
 }
 
-/** Reads a `text/event-stream` body: yields the JSON of each `data:` line. */
-async function* readEvents(response: Response): AsyncGenerator<ChatEvent> {
-  if (!response.body) return;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      for (const line of block.split('\n')) {
-        if (line.startsWith('data: ')) yield JSON.parse(line.slice(6)) as ChatEvent;
-      }
-      end = buffer.indexOf('\n\n');
-    }
-  }
-}
-
 async function send(content: string): Promise<void> {
   if (busy || content.trim() === '') return;
   busy = true;
@@ -382,19 +387,11 @@ async function send(content: string): Promise<void> {
   let answer = '';
   const failovers: string[] = [];
   try {
-    const response = await fetch('/api/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        messages: history.map(({ role, content }) => ({ role, content })),
-        private: isPrivate,
-      }),
+    const events = backend.chat({
+      messages: history.map(({ role, content }) => ({ role, content })),
+      private: isPrivate,
     });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-      throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-    }
-    for await (const event of readEvents(response)) {
+    for await (const event of events) {
       switch (event.type) {
         case 'route':
           if (event.phase === 'decision') showDecision(view, event.plan);
@@ -498,7 +495,7 @@ function renderTrace(trace: TraceView): void {
 
 async function refreshTrace(): Promise<void> {
   try {
-    renderTrace(await api<TraceView>('/api/trace'));
+    renderTrace(await backend.request<TraceView>('/api/trace'));
   } catch {
     // Drawn on the next refresh.
   }
@@ -508,7 +505,7 @@ async function refreshTrace(): Promise<void> {
 
 async function refresh(): Promise<void> {
   try {
-    renderState(await api<DemoState>('/api/state'));
+    renderState(await backend.request<DemoState>('/api/state'));
   } catch {
     // The next poll tries again; the demo server may be restarting.
   }
@@ -527,7 +524,7 @@ function update(path: string, body: unknown): void {
   const edit = controlEdits;
   pendingUpdate = pendingUpdate
     .catch(() => {})
-    .then(() => api<DemoState>(path, body))
+    .then(() => backend.request<DemoState>(path, body))
     .then((next) => {
       renderState(next);
       if (edit === controlEdits) applyControls(next);
@@ -549,7 +546,7 @@ breakRemote.addEventListener('click', () => update('/api/remote/break', {}));
 byId<HTMLButtonElement>('read-device').addEventListener('click', () => {
   pendingUpdate = pendingUpdate
     .catch(() => {})
-    .then(() => api<DemoState & { deviceReading: string }>('/api/signals/this-device', {}))
+    .then(() => backend.request<DemoState & { deviceReading: string }>('/api/signals/this-device', {}))
     .then((next) => {
       renderState(next);
       applyControls(next);
@@ -581,11 +578,15 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('.suggestion')
   button.addEventListener('click', () => void send((button.textContent ?? '').replace(/\s+/g, ' ').trim()));
 }
 
-void api<DemoState>('/api/state').then((initial) => {
+void backend.request<DemoState>('/api/state').then((initial) => {
   renderState(initial);
   applyControls(initial);
   document.body.dataset.ready = 'true';
 });
-setInterval(() => {
-  if (!document.hidden && !busy) void refresh();
-}, 2_000);
+// In this tab the state is local (no request): refresh often, so a model download's progress shows as it goes.
+setInterval(
+  () => {
+    if (!document.hidden && !busy) void refresh();
+  },
+  backend.where === 'page' ? 500 : 2_000,
+);

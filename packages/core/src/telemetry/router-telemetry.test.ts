@@ -342,6 +342,29 @@ describe('without a provider', () => {
       await ownProvider.shutdown();
     }
   });
+
+  it('uses the @opentelemetry/api module given as telemetry.api (a browser bundle cannot import it by name)', async () => {
+    const own = new InMemorySpanExporter();
+    const ownProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: own })] });
+    // The real module, with its trace API watched: the router must reach OpenTelemetry through it.
+    let reads = 0;
+    const watchedTrace = new Proxy(trace, {
+      get(target, key, receiver) {
+        reads += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const api = { ...(await import('@opentelemetry/api')), trace: watchedTrace };
+    try {
+      const device = createScriptedTarget({ id: 'llamacpp:tiny' });
+      const router = createRouter({ targets: { device }, telemetry: { api, tracerProvider: ownProvider } });
+      await router.generate(ask('Hello'));
+      expect(own.getFinishedSpans().map((span) => span.name)).toEqual(['chat tiny', 'chat']);
+      expect(reads).toBeGreaterThan(0);
+    } finally {
+      await ownProvider.shutdown();
+    }
+  });
 });
 
 function sumFor(metric: MetricData | undefined, attributes: Record<string, string>): number {

@@ -28,6 +28,12 @@ export interface TelemetryOptions {
   tracerProvider?: TracerProviderLike;
   /** Default: the global meter provider (`metrics.setGlobalMeterProvider`). An OpenTelemetry `MeterProvider`. */
   meterProvider?: MeterProviderLike;
+  /**
+   * The `@opentelemetry/api` module. Default: core imports it by name as it loads (Node, and bundlers that keep the
+   * import). A browser bundle cannot import a package by name at run time, so a page passes the module it bundled:
+   * `import * as otel from '@opentelemetry/api'` then `telemetry: { api: otel, tracerProvider }`.
+   */
+  api?: object;
 }
 
 /**
@@ -162,8 +168,13 @@ export class RouterTelemetry {
   ) {}
 
   /** A trace for one request, or `undefined` when nothing would record it. */
+  /** The API module: the caller's, else core's own import (`undefined` while that import is still settling). */
+  api(): OpenTelemetryApiModule | null | undefined {
+    return (this.options?.api as OpenTelemetryApiModule | undefined) ?? openTelemetryApi();
+  }
+
   begin(parent: TraceContext | undefined): RequestTrace | undefined {
-    const api = openTelemetryApi();
+    const api = this.api();
     if (!api) return undefined;
     const tracer = this.#currentTracer(api);
     const instruments = this.#currentInstruments(api);
