@@ -10,11 +10,12 @@ import { createTargetsFromConfig, loadConfig } from '@switchyard/server';
 import { DecisionLog } from './decision-log.js';
 import type { DemoHost } from './demo-api.js';
 import { ensureLocalStandInModel, ensureRemoteStandInModel, standInContextLength } from './demo-models.js';
-import { demoPolicy, localTargetName, remoteStandInDeclaration, remoteTargetName, withMode } from './demo-policy.js';
+import { demoPolicy, localTargetName, remoteTargetName, withMode } from './demo-policy.js';
 import { probeUnreadyTargets } from './probe-unready-targets.js';
 import { readThisDevice as sampleThisDevice } from './read-this-device.js';
 import type { RemoteStandIn } from './remote-stand-in.js';
 import { startRemoteStandIn } from './remote-stand-in.js';
+import { createRemoteStandInTarget } from './remote-stand-in-target.js';
 import { TraceRecorder } from './trace-recorder.js';
 
 /** Options of {@link createDemoRuntime}. */
@@ -219,14 +220,7 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
       });
       remoteStandIn = standIn;
       cleanup.push(() => standIn.close());
-      targets[remoteTargetName] = createOpenAITarget({
-        baseURL: standIn.baseURL,
-        model: standIn.model,
-        capabilities: { ...remoteStandInDeclaration.capabilities },
-        price: { ...remoteStandInDeclaration.price },
-        // After "break the remote", the next probe (see probeUnreadyTargets) brings it back within a second or two.
-        healthCacheMs: 1_000,
-      });
+      targets[remoteTargetName] = createRemoteStandInTarget(standIn.baseURL, standIn.model);
       setups.push({
         name: remoteTargetName,
         locality: 'remote',

@@ -7,17 +7,6 @@ export const remoteTargetName = 'gpu';
 /** Context the remote stand-in's model declares: long enough for the tour's "long document" on the generated vocabulary. */
 export const standInContextLength = 16_384;
 
-/**
- * What the demo's targets declare for the GPU stand-in, whether the router runs in the demo's process or in the page.
- * The router estimates ~4 characters per token for this target; the stand-in's generated vocabulary needs about one
- * token per character, so the declared window is a quarter of the served context. The prices are pretend GPU-cloud
- * prices, so costs show up.
- */
-export const remoteStandInDeclaration = {
-  capabilities: { contextWindow: standInContextLength / 4, maxOutputTokens: 1_024, quality: 0.8 },
-  price: { inputPer1M: 0.6, outputPer1M: 2.4 },
-} as const;
-
 /** Routing modes, in the order the page lists them. */
 export const routingModes: readonly RoutingMode[] = [
   'prefer-local',

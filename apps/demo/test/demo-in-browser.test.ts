@@ -1,24 +1,18 @@
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath, keepReadmeScreenshot } from '@switchyard/testkit';
-import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { keepReadmeScreenshot } from '@switchyard/testkit';
+import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoRuntime } from '../src/create-demo-runtime.js';
-import { createDemoRuntime } from '../src/create-demo-runtime.js';
-import type { DemoServer } from '../src/demo-server.js';
-import { startDemoServer } from '../src/demo-server.js';
-import { buildWebAssets } from './build-web-assets.js';
+import type { DemoPageSession } from './demo-page-driver.js';
+import { askOnPage, openDemoPage } from './demo-page-driver.js';
 
 const screenshotPath = fileURLToPath(new URL('../docs/in-browser.png', import.meta.url));
 
 /** Generous: wllama in the page, two llama.cpp models in the demo process, and the rest of the suite share 2 cores. */
 const answerTimeout = 180_000;
 
+let session: DemoPageSession;
 let runtime: DemoRuntime;
-let server: DemoServer;
-let assetsDir: string;
-let browser: Browser;
 let page: Page;
 let cdp: CDPSession;
 /** Downloads of the on-device model by the page (the demo server's `/models/device.gguf`). */
@@ -35,51 +29,31 @@ async function waitForDeviceReady() {
 }
 
 beforeAll(async () => {
-  assetsDir = await buildWebAssets();
-  runtime = await createDemoRuntime({ remoteDelayMs: 40 });
-  server = await startDemoServer({ runtime, port: 0, assetsDir });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('request', (request) => {
-    // wllama asks for the size with HEAD first; a download is a GET.
-    if (request.method() === 'GET' && new URL(request.url()).pathname === '/models/device.gguf') modelDownloads += 1;
+  session = await openDemoPage({
+    path: '/in-browser',
+    async beforeLoad(page) {
+      page.on('request', (request) => {
+        // wllama asks for the size with HEAD first; a download is a GET.
+        if (request.method() === 'GET' && new URL(request.url()).pathname === '/models/device.gguf') {
+          modelDownloads += 1;
+        }
+      });
+      // The real Compute Pressure API reports this busy shared machine as under critical pressure; pin it to nominal
+      // so each test sets the pressure it is about (the override reaches observers created after it: before loading).
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setPressureSourceOverrideEnabled', { enabled: true, source: 'cpu' });
+      await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state: 'nominal' });
+    },
   });
-  // The page's own errors, in the test's output: the router runs there.
-  page.on('pageerror', (error) => console.log('[page error]', error));
-  // The real Compute Pressure API reports this busy shared machine as under critical pressure; pin it to nominal so
-  // each test sets the pressure it is about (the override reaches observers created after it: set before loading).
-  cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setPressureSourceOverrideEnabled', { enabled: true, source: 'cpu' });
-  await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state: 'nominal' });
-  await page.goto(new URL('/in-browser', server.url).href);
+  ({ runtime, page } = session);
   await waitForDeviceReady();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.dispose();
-  if (assetsDir) await rm(assetsDir, { recursive: true, force: true });
+  await session?.close();
 });
 
-const answers = () => page.locator('.msg.assistant');
-
-/** Sends a message and waits until its answer has finished streaming; returns the answer's element. */
-async function ask(text: string): Promise<Locator> {
-  const before = await answers().count();
-  await page.fill('#prompt', text);
-  await page.click('#send');
-  const answer = answers().nth(before);
-  await answer
-    .and(page.locator('[data-state="done"], [data-state="error"]'))
-    .waitFor({ timeout: answerTimeout })
-    .catch(async (error: unknown) => {
-      // On a timeout, say what the answer showed.
-      throw new Error(`no answer to "${text}"; the page shows: ${await answer.textContent()}`, { cause: error });
-    });
-  expect(`${await answer.getAttribute('data-state')}: ${await answer.textContent()}`).toMatch(/^done: /);
-  return answer;
-}
+const ask = (text: string) => askOnPage(page, text, answerTimeout);
 
 describe('the demo "in this browser" (Chromium): the router in the page, wllama on the device, the GPU stand-in over fetch', () => {
   it('runs the router in the tab, with wllama as the device and this browser as the signal source', async () => {

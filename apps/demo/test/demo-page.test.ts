@@ -1,61 +1,34 @@
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath, keepReadmeScreenshot } from '@switchyard/testkit';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { keepReadmeScreenshot } from '@switchyard/testkit';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoRuntime } from '../src/create-demo-runtime.js';
-import { createDemoRuntime } from '../src/create-demo-runtime.js';
 import type { DemoServer } from '../src/demo-server.js';
-import { startDemoServer } from '../src/demo-server.js';
 import type { DemoState } from '../src/demo-state.js';
-import { buildWebAssets } from './build-web-assets.js';
+import type { DemoPageSession } from './demo-page-driver.js';
+import { askOnPage, openDemoPage } from './demo-page-driver.js';
 
 const screenshotPath = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 
 /** Generous: two models share two busy cores with the rest of the test suite. */
 const answerTimeout = 120_000;
 
+let session: DemoPageSession;
 let runtime: DemoRuntime;
 let server: DemoServer;
-let assetsDir: string;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  assetsDir = await buildWebAssets();
-  runtime = await createDemoRuntime({ remoteDelayMs: 40 });
-  server = await startDemoServer({ runtime, port: 0, assetsDir });
-  browser = await chromium.launch({
-    // Debian's chromium (`.ci/run` installs it); CHROMIUM_PATH points elsewhere on other systems.
-    executablePath: chromiumPath,
-    args: chromiumArgs,
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.url);
+  session = await openDemoPage();
+  ({ runtime, server, page } = session);
   await page.locator('body[data-ready="true"]').waitFor({ timeout: answerTimeout });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await runtime?.dispose();
-  if (assetsDir) await rm(assetsDir, { recursive: true, force: true });
+  await session?.close();
 });
 
-const answers = () => page.locator('.msg.assistant');
-
-/** Sends a message and waits until its answer has finished streaming; returns the answer's element. */
-async function ask(text: string) {
-  const before = await answers().count();
-  await page.fill('#prompt', text);
-  await page.click('#send');
-  const answer = answers().nth(before);
-  await answer.and(page.locator('[data-state="done"], [data-state="error"]')).waitFor({ timeout: answerTimeout });
-  // On failure, show what the page showed.
-  expect(`${await answer.getAttribute('data-state')}: ${await answer.textContent()}`).toMatch(/^done: /);
-  return answer;
-}
+const ask = (text: string) => askOnPage(page, text, answerTimeout);
 
 describe('the demo page in Chromium', () => {
   it('says plainly that both targets are stand-ins and how to use real ones', async () => {

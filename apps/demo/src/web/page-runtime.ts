@@ -8,7 +8,6 @@
  * Bundled on its own (`page-runtime.js`, ESM) and imported by `app.js` only on `/in-browser`.
  */
 import * as openTelemetryApi from '@opentelemetry/api';
-import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { createWllamaTarget } from '@switchyard/adapter-wllama';
 import type { DeviceSignals, Target } from '@switchyard/contract';
 import { mergeSignals } from '@switchyard/contract';
@@ -19,10 +18,11 @@ import type { TargetSetup } from '../create-demo-runtime.js';
 import { DecisionLog } from '../decision-log.js';
 import type { DemoHost } from '../demo-api.js';
 import { handleDemoApi } from '../demo-api.js';
-import { demoPolicy, localTargetName, remoteStandInDeclaration, remoteTargetName, withMode } from '../demo-policy.js';
+import { demoPolicy, localTargetName, remoteTargetName, withMode } from '../demo-policy.js';
 import type { DemoState } from '../demo-state.js';
 import { describeReading } from '../describe-reading.js';
 import type { PageSetup } from '../page-setup.js';
+import { createRemoteStandInTarget } from '../remote-stand-in-target.js';
 import type { ChatEvent, ChatInput } from '../run-chat.js';
 import { parseChatInput, runChat } from '../run-chat.js';
 import { TraceRecorder } from '../trace-recorder.js';
@@ -66,13 +66,7 @@ export async function createPageBackend(): Promise<PageRuntime> {
   }
   const remoteURL = setup.remote ? new URL(setup.remote.path, location.href).href : undefined;
   if (setup.remote && remoteURL) {
-    targets[remoteTargetName] = createOpenAITarget({
-      baseURL: remoteURL,
-      model: setup.remote.model,
-      capabilities: { ...remoteStandInDeclaration.capabilities },
-      price: { ...remoteStandInDeclaration.price },
-      healthCacheMs: 1_000,
-    });
+    targets[remoteTargetName] = createRemoteStandInTarget(remoteURL, setup.remote.model);
     setups.push({
       name: remoteTargetName,
       locality: 'remote',
