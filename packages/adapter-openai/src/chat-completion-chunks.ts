@@ -1,3 +1,4 @@
+import { completeToolCall } from '@switchyard/adapter-utils';
 import {
   ApiCallError,
   type FinishReason,
@@ -29,9 +30,12 @@ interface PartialToolCall {
   arguments: string;
 }
 
-/** A tool call with an id (servers that omit one get `call_<index>`) and `{}` for empty arguments. */
-export function completeToolCall(call: { id?: string; name?: string; arguments?: string }, index: number): ToolCall {
-  return { id: call.id || `call_${index}`, name: call.name ?? '', arguments: call.arguments || '{}' };
+/** A tool call with an id (servers that omit one get `call_<index>`, stable across a retry) and `{}` for empty arguments. */
+export function completeIndexedToolCall(
+  call: { id?: string | undefined; name?: string | undefined; arguments?: string | undefined },
+  index: number,
+): ToolCall {
+  return completeToolCall(call, () => `call_${index}`);
 }
 
 /** `prompt_tokens` / `completion_tokens` → contract usage; missing counts read as 0. */
@@ -109,7 +113,7 @@ export class ChunkAssembler {
     }
     // forEach skips holes, should a server skip an index.
     this.toolCalls.forEach((call, index) => {
-      out.push({ type: 'tool-call', toolCall: completeToolCall(call, index) });
+      out.push({ type: 'tool-call', toolCall: completeIndexedToolCall(call, index) });
     });
     if (this.usage) out.push({ type: 'usage', usage: this.usage });
     // Some servers answer tool calls with finish_reason "stop"; the calls are what the caller must act on.

@@ -1,6 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
-import { createUndiciTransport } from '@switchyard/adapter-utils';
-import { Agent } from 'undici';
+import { createAgent, createUndiciTransport } from '@switchyard/adapter-utils';
 import {
   createOpenAITargetWith,
   type OpenAIPlatform,
@@ -9,28 +7,20 @@ import {
 } from './create-openai-target-with.js';
 import type { OpenAISettings } from './openai-settings.js';
 
-/** One keep-alive pool for every target that brings no dispatcher: connections are reused across targets. */
-let sharedAgent: Agent | undefined;
-function defaultAgent(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000 });
-  return sharedAgent;
-}
-
-/** Node: undici with keep-alive (the settings' `dispatcher`, a target's own `Agent`, or the shared one). */
+/**
+ * Node: undici with keep-alive (the settings' `dispatcher`, a target's own `Agent` for `connections`, or the kit's
+ * shared one, which reuses connections across targets).
+ */
 const nodePlatform: OpenAIPlatform = {
   connect(settings) {
     const ownAgent =
       settings.dispatcher === undefined && settings.connections !== undefined
-        ? new Agent({ connections: settings.connections, keepAliveTimeout: 10_000 })
+        ? createAgent(settings.connections)
         : undefined;
     return {
-      transport: createUndiciTransport(settings.dispatcher ?? ownAgent ?? defaultAgent()),
+      transport: createUndiciTransport(settings.dispatcher ?? ownAgent),
       close: async () => ownAgent?.close(),
     };
-  },
-  decoder() {
-    const decoder = new StringDecoder('utf8');
-    return (chunk) => decoder.write(chunk as Buffer);
   },
 };
 

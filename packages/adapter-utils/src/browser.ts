@@ -1,23 +1,26 @@
 /**
  * The browser entry of `@switchyard/adapter-utils` (the `browser` export condition): the parts of the kit that run in
- * a web page or a worker, with `createFetchTransport` for HTTP, and the strict `parseSettings` every adapter's
- * descriptor validates with. No Node built-in and no undici: the undici transport, the shared `Agent`, the settings
- * schemas (`dispatcherSchema`) and the SSE/NDJSON readers (which decode with `node:string_decoder`) stay in the Node
- * entry.
+ * a web page or a worker, with `createFetchTransport` for `HttpClient`, and the strict `parseSettings` every adapter's
+ * descriptor validates with. No Node built-in and no undici: the undici transport, the shared `Agent` and the
+ * settings schemas (`dispatcherSchema`) stay in the Node entry.
  */
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
 export { describeEndpoint } from './describe-endpoint.js';
-export { parseErrorMessage, statusTexts } from './error-body.js';
+export { parseErrorMessage, readErrorText, responseToApiCallError, statusTexts } from './error-body.js';
 export { createFetchTransport } from './fetch-transport.js';
+export type { HttpClientOptions, SendOptions } from './http-client.js';
+export { HttpClient } from './http-client.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
 export { nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
-export { readErrorText, responseToApiCallError } from './read-error-text.js';
 export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
+export type { StreamReaderOptions } from './sse-event-decoder.js';
+export { defaultMaxEventBytes, SseEventDecoder } from './sse-event-decoder.js';
 export type { StatusTrackerOptions } from './status-tracker.js';
 export { StatusTracker } from './status-tracker.js';
+export { readNdjsonLines, readSseEvents } from './stream-readers.js';
 export { completeToolCall, newToolCallId } from './tool-call-id.js';
 export { traceHeaders } from './trace-headers.js';
 export { unavailableCodeOf } from './unavailable-code.js';

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchTransport } from './fetch-transport.js';
 import { HttpClient } from './http-client.js';
-import type { HttpTransport } from './http-transport.js';
+import { createUndiciTransport, type HttpTransport } from './http-transport.js';
 
 let server: Server;
 let baseURL: string;
@@ -39,11 +39,11 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-// Every behaviour holds on both transports: undici (the Node default) and the global fetch (browsers, workers).
+// Every behaviour holds on both transports: undici (Node) and the global fetch (browsers, workers).
 describe.each([
-  ['undici', undefined],
+  ['undici', createUndiciTransport()],
   ['fetch', createFetchTransport()],
-])('HttpClient on %s', (_name, transport: HttpTransport | undefined) => {
+])('HttpClient on %s', (_name, transport: HttpTransport) => {
   it('sends JSON to the base path with the base query, its headers and the per-request hook', async () => {
     const client = new HttpClient({
       target: 'gpu',

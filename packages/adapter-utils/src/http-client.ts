@@ -5,9 +5,8 @@ import {
   type SwitchyardError,
   type TraceContext,
 } from '@switchyard/contract';
-import type { Dispatcher } from 'undici';
-import { createUndiciTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
-import { readErrorText, responseToApiCallError } from './read-error-text.js';
+import { readErrorText, responseToApiCallError } from './error-body.js';
+import type { HttpResponse, HttpTransport } from './http-transport.js';
 import { traceHeaders } from './trace-headers.js';
 
 /** Options of {@link HttpClient}. */
@@ -20,10 +19,11 @@ export interface HttpClientOptions {
   headers?: Record<string, string> | undefined;
   /** Values never to show in an error (API keys, header secrets): redacted from error bodies and messages. */
   secrets?: readonly string[] | undefined;
-  /** How requests reach the network. Default: undici through `dispatcher`. */
-  transport?: HttpTransport | undefined;
-  /** The undici dispatcher of the default transport. Default: the kit's shared keep-alive `Agent`. */
-  dispatcher?: Dispatcher | undefined;
+  /**
+   * How requests reach the network: `createUndiciTransport(dispatcher?)` on Node, `createFetchTransport()` in browsers
+   * and workers. Passed in, so the client itself imports neither.
+   */
+  transport: HttpTransport;
   /**
    * Called for every request; the headers it returns are added to that request only. The hook for tracing
    * (`traceparent` from the active span) and per-request auth.
@@ -40,7 +40,12 @@ export interface HttpClientOptions {
 export interface SendOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Appended to `baseURL`. */
-  path: string;
+  path?: string;
+  /**
+   * An absolute URL instead of `path`: one the settings give (a health URL) or one built once with {@link HttpClient.url}
+   * for a hot path.
+   */
+  url?: URL | undefined;
   /** Sent as JSON. */
   json?: unknown;
   /** The `accept` header. Default `application/json`. */
@@ -59,7 +64,12 @@ export interface SendOptions {
  *
  * @example
  * ```ts
- * const client = new HttpClient({ target: 'gpu', baseURL: 'http://10.0.0.5:8000/v1', headers: { authorization } });
+ * const client = new HttpClient({
+ *   target: 'gpu',
+ *   baseURL: 'http://10.0.0.5:8000/v1',
+ *   headers: { authorization },
+ *   transport: createUndiciTransport(),
+ * });
  * const models = await client.getJson<{ data: unknown[] }>({ path: '/models' });
  * ```
  */
@@ -70,7 +80,7 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseURL);
     this.base.pathname = this.base.pathname.replace(/\/+$/, '');
-    this.transport = options.transport ?? createUndiciTransport(options.dispatcher);
+    this.transport = options.transport;
   }
 
   /** The full URL of `path` (the base's query string kept), e.g. for error messages. */
@@ -89,7 +99,7 @@ export class HttpClient {
   async send(options: SendOptions): Promise<HttpResponse> {
     const response = await this.request(options);
     if (response.status < 400) return response;
-    const error = await this.toApiCallError(response, options.method ?? 'GET', this.url(options.path).href);
+    const error = await this.toApiCallError(response, options.method ?? 'GET', this.resolve(options).href);
     throw this.options.mapApiError?.(error) ?? error;
   }
 
@@ -104,7 +114,7 @@ export class HttpClient {
       // Reported below.
     }
     throw new InvalidResponseError({
-      message: `"${this.url(options.path).href}" did not answer with a JSON object`,
+      message: `"${this.resolve(options).href}" did not answer with a JSON object`,
       target: this.options.target,
     });
   }
@@ -115,9 +125,13 @@ export class HttpClient {
     return { status: response.status, text: await readErrorText(response) };
   }
 
+  private resolve(options: SendOptions): URL {
+    return options.url ?? this.url(options.path ?? '');
+  }
+
   private request(options: SendOptions): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
-    const url = this.url(options.path);
+    const url = this.resolve(options);
     const headers: Record<string, string> = { ...this.options.headers, accept: options.accept ?? 'application/json' };
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     const extra = this.options.requestHeaders?.({ method, url: url.href });

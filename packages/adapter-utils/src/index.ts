@@ -11,7 +11,14 @@ export { CallControl } from './call-control.js';
 export type { PoolReplicaStats, PoolTarget, PoolTargetSettings } from './create-pool-target.js';
 export { createPoolTarget } from './create-pool-target.js';
 export { describeEndpoint } from './describe-endpoint.js';
-export { parseErrorMessage, readErrorBody, statusTexts, toApiCallError } from './error-body.js';
+export {
+  parseErrorMessage,
+  readErrorBody,
+  readErrorText,
+  responseToApiCallError,
+  statusTexts,
+  toApiCallError,
+} from './error-body.js';
 export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';
@@ -25,15 +32,15 @@ export {
   parseSettings,
   settingsProblems,
 } from './parse-settings.js';
-export { readErrorText, responseToApiCallError } from './read-error-text.js';
 export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
 export { agentDefaults, createAgent, sharedAgent } from './shared-agent.js';
+export type { StreamReaderOptions } from './sse-event-decoder.js';
+export { defaultMaxEventBytes, SseEventDecoder } from './sse-event-decoder.js';
 export type { StatusTrackerOptions } from './status-tracker.js';
 export { StatusTracker } from './status-tracker.js';
-export type { StreamReaderOptions } from './stream-readers.js';
-export { defaultMaxEventBytes, readNdjsonLines, readSseEvents } from './stream-readers.js';
+export { readNdjsonLines, readSseEvents } from './stream-readers.js';
 export { completeToolCall, newToolCallId } from './tool-call-id.js';
 export { traceHeaders } from './trace-headers.js';
 export { unavailableCodeOf } from './unavailable-code.js';

@@ -1,7 +1,11 @@
 import { Agent } from 'undici';
 
-/** Keep-alive defaults for every adapter's connection pool. */
-export const agentDefaults = { keepAliveTimeout: 10_000, connections: 64 } as const;
+/**
+ * Keep-alive defaults for every adapter's connection pool. No cap on connections per origin (undici's default): a
+ * gateway multiplexes many callers onto one upstream, and a hidden cap would queue a stream behind minutes-long
+ * generations; a target that wants one sets `connections` or brings its own dispatcher.
+ */
+export const agentDefaults = { keepAliveTimeout: 10_000 } as const;
 
 let shared: Agent | undefined;
 

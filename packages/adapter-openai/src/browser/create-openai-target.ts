@@ -8,7 +8,7 @@ import {
 } from '../create-openai-target-with.js';
 import type { OpenAISettings } from '../openai-settings.js';
 
-/** The browser (and worker) platform: the global `fetch`, and `TextDecoder` for the stream. */
+/** The browser (and worker) platform: the global `fetch`. */
 const fetchPlatform: OpenAIPlatform = {
   connect(settings) {
     // undici settings mean nothing here; silently ignoring a pool size would hide a config written for Node.
@@ -26,10 +26,6 @@ const fetchPlatform: OpenAIPlatform = {
       }
     }
     return { transport: createFetchTransport(), close: async () => undefined };
-  },
-  decoder() {
-    const decoder = new TextDecoder();
-    return (chunk) => decoder.decode(chunk, { stream: true });
   },
 };
 
