@@ -1,23 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import {
   CallControl,
+  createUndiciTransport,
   describeEndpoint,
+  HttpClient,
+  type HttpResponse,
+  newToolCallId,
   parseErrorMessage,
-  readErrorBody,
   readNdjsonLines,
-  statusTexts,
-  traceHeaders,
+  StatusTracker,
   unavailableCodeOf,
 } from '@switchyard/adapter-utils';
 import {
-  AbortError,
   type AdapterConfigHints,
   type AdapterDescriptor,
-  ApiCallError,
+  type ApiCallError,
   ConnectionError,
   type GenerateResult,
   InvalidResponseError,
-  parseRetryAfter,
   parseTargetCall,
   type StreamPart,
   type SwitchyardError,
@@ -29,8 +28,8 @@ import {
   TargetUnavailableError,
   type ToolCall,
   type TraceContext,
+  toSwitchyardError,
 } from '@switchyard/contract';
-import { Agent, type Dispatcher, request } from 'undici';
 import { mapDoneReason, parseChatChunk } from './ollama-chat-chunk.js';
 import { type OllamaSettings, ollamaSettingsSchema, parseOllamaSettings } from './ollama-settings.js';
 import { toOllamaChatBody } from './to-ollama-chat-body.js';
@@ -82,13 +81,6 @@ const probeTimeoutMs = 10_000;
 /** Ollama's documented default `num_ctx` when neither the Modelfile nor the call sets one. */
 const defaultContextWindow = 4096;
 
-let sharedAgent: Agent | undefined;
-/** One keep-alive pool for every Ollama target in the process: they usually talk to the same daemon. */
-function defaultDispatcher(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 });
-  return sharedAgent;
-}
-
 function refused(error: SwitchyardError): boolean {
   return ConnectionError.isInstance(error) && error.systemCode === 'ECONNREFUSED';
 }
@@ -120,25 +112,23 @@ class OllamaTargetImpl implements OllamaTarget {
   readonly capabilities: TargetCapabilities;
 
   private readonly settings: OllamaSettings;
-  private readonly dispatcher: Dispatcher;
+  private readonly client: HttpClient;
   private readonly explicit: Partial<TargetCapabilities>;
-  /** Optimistic until the first probe (documented): a daemon that answers and has the model is the common case. */
-  private current: TargetStatus = { state: 'ready' };
+  /**
+   * Optimistic until the first probe (documented): a daemon that answers and has the model is the common case. The
+   * first look at the status starts a background probe, and while the target is not ready a look starts another one
+   * every `statusRefreshMs` (the router never probes local targets, so without this a daemon started later would stay
+   * unavailable for good).
+   */
+  private readonly tracker: StatusTracker;
   /** From the last probe: is the model in memory? `undefined` until probed. */
   private warm: boolean | undefined;
   /** Calls that are loading the model right now (a cold model, no token yet) and explicit `load()`s. */
   private loadingCalls = 0;
-  /** The background probe `status()` started, while it runs. */
-  private background: Promise<unknown> | undefined;
-  /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
-  private lastProbeAt: number | undefined;
-  private disposed = false;
-  /** Aborts probes on `dispose()`, so a hung daemon cannot hold `dispose()` up. */
-  private readonly disposeController = new AbortController();
   private pulling: Promise<void> | undefined;
   private showFetched = false;
   /** Set when `/api/show` says the model cannot chat (an embedding model): no probe makes it ready. */
-  private showRejected = false;
+  private rejection: TargetStatus | undefined;
 
   constructor(settings: OllamaSettings) {
     this.settings = settings;
@@ -146,102 +136,86 @@ class OllamaTargetImpl implements OllamaTarget {
     this.baseURL = (settings.baseURL ?? defaultBaseURL).replace(/\/+$/, '');
     this.id = settings.id ?? `ollama:${settings.model}`;
     this.telemetry = describeEndpoint('ollama', settings.model, this.baseURL);
-    this.dispatcher = settings.dispatcher ?? defaultDispatcher();
+    this.client = new HttpClient({
+      target: this.id,
+      baseURL: this.baseURL,
+      transport: createUndiciTransport(settings.dispatcher),
+      mapApiError: (error) => this.modelNotFound(error),
+    });
+    this.tracker = new StatusTracker({
+      target: this.id,
+      probe: (signal) => this.probeStatus(signal),
+      probeTimeoutMs,
+      refreshMs: settings.statusRefreshMs ?? 5000,
+    });
     this.explicit = settings.capabilities ?? {};
     this.capabilities = ollamaCapabilities(settings);
   }
 
   status(): TargetStatus {
-    // Probe lazily: the first look at the status starts a background check, and while the target is not ready a
-    // look starts another one every `statusRefreshMs` (the router never probes local targets, so without this a
-    // daemon started later would stay unavailable for good). status() itself never waits on I/O.
-    if (this.shouldRefresh()) {
-      this.background = this.checkStatus({ signal: this.disposeController.signal })
-        .catch(() => undefined)
-        .finally(() => {
-          this.background = undefined;
-        });
-    }
-    return this.view();
-  }
-
-  /** What `status()` reports, without starting a probe. */
-  private view(): TargetStatus {
-    if (this.current.state === 'ready' && this.loadingCalls > 0) return { state: 'loading' };
-    return this.current;
-  }
-
-  private shouldRefresh(): boolean {
-    if (this.disposed || this.background !== undefined) return false;
-    if (this.lastProbeAt === undefined) return true;
-    if (this.current.state === 'ready' || this.current.state === 'downloading') return false;
-    return Date.now() - this.lastProbeAt >= (this.settings.statusRefreshMs ?? 5000);
+    return this.view(this.tracker.read());
   }
 
   async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
-    // Counts as the first probe at once, so a status() call while this runs does not start another.
-    this.lastProbeAt ??= Date.now();
-    // Bounded: a daemon that accepts connections but never answers is reported, not waited for; and dispose() ends
-    // every probe, not only the background one, so it never waits out the probe deadline.
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, this.disposeController.signal])
-      : this.disposeController.signal;
-    const control = new CallControl(signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
+    return this.view(await this.tracker.check(options.signal));
+  }
+
+  /** What the status reports: `loading` while a call or `load()` is bringing a cold model into memory. */
+  private view(status: TargetStatus): TargetStatus {
+    if (status.state === 'ready' && this.loadingCalls > 0) return { state: 'loading' };
+    return status;
+  }
+
+  /** Is the model pulled (`/api/tags`), in memory (`/api/ps`), and what can it do (`/api/show`, once)? */
+  private async probeStatus(signal: AbortSignal): Promise<TargetStatus> {
+    const current = this.tracker.peek();
     try {
-      const tags = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/tags', undefined, control);
+      const tags = await this.client.getJson<{ models?: ModelListEntry[] }>({ path: '/api/tags', signal });
       const wanted = normaliseModelName(this.model);
       const pulled = (tags.models ?? []).some((entry) =>
         [entry.name, entry.model].some((name) => typeof name === 'string' && normaliseModelName(name) === wanted),
       );
-      if (!pulled) {
-        if (this.current.state !== 'downloading') this.current = this.notPulled();
-        return this.view();
-      }
-      const ps = await this.getJson<{ models?: ModelListEntry[] }>('GET', '/api/ps', undefined, control);
+      if (!pulled) return current.state === 'downloading' ? current : this.notPulled();
+      const ps = await this.client.getJson<{ models?: ModelListEntry[] }>({ path: '/api/ps', signal });
       const running = (ps.models ?? []).find((entry) =>
         [entry.name, entry.model].some((name) => typeof name === 'string' && normaliseModelName(name) === wanted),
       );
       this.warm = running !== undefined;
       const runningContext = positiveInteger(running?.context_length);
-      if (!this.showFetched) await this.refineFromShow(control);
+      if (!this.showFetched) await this.refineFromShow(signal);
       if (runningContext !== undefined) this.setContextWindow(runningContext);
-      if (this.current.state !== 'downloading' && !(this.current.state === 'unavailable' && this.showRejected)) {
-        this.current = { state: 'ready' };
-      }
-      return this.view();
+      if (this.rejection !== undefined) return this.rejection;
+      const latest = this.tracker.peek();
+      return latest.state === 'downloading' ? latest : { state: 'ready' };
     } catch (error) {
-      const failure = this.classify(control.toError(error));
-      if (AbortError.isInstance(failure)) throw failure;
-      // classify() already said why for a refused connection (the daemon is not running).
-      if (!TargetUnavailableError.isInstance(failure) && !refused(failure)) {
-        this.current = {
-          state: 'unavailable',
-          code: unavailableCodeOf(failure),
-          reason: `Ollama at ${this.baseURL} failed the status probe: ${failure.message}`,
-        };
-      }
-      return this.view();
-    } finally {
-      this.lastProbeAt = Date.now();
-      control.dispose();
+      if (signal.aborted) throw error;
+      const failure = toSwitchyardError(error, { target: this.id, url: this.baseURL });
+      // A refused connection: the daemon is not running, and the reason says how to start it.
+      if (refused(failure)) return this.daemonDown();
+      // `/api/show` answered "model not found" (see `modelNotFound`).
+      if (TargetUnavailableError.isInstance(failure)) return this.notPulled();
+      return {
+        state: 'unavailable',
+        code: unavailableCodeOf(failure),
+        reason: `Ollama at ${this.baseURL} failed the status probe: ${failure.message}`,
+      };
     }
   }
 
   /** Reads `/api/show` once: tool and vision support, and the context length Ollama will actually use. */
-  private async refineFromShow(control: CallControl): Promise<void> {
-    const show = await this.getJson<{
+  private async refineFromShow(signal: AbortSignal): Promise<void> {
+    const show = await this.client.getJson<{
       capabilities?: unknown;
       parameters?: unknown;
       model_info?: Record<string, unknown>;
-    }>('POST', '/api/show', { model: this.model }, control);
+    }>({ method: 'POST', path: '/api/show', json: { model: this.model }, signal });
     this.showFetched = true;
     if (Array.isArray(show.capabilities)) {
       const list = show.capabilities.filter((item): item is string => typeof item === 'string');
       if (this.explicit.tools === undefined) this.capabilities.tools = list.includes('tools');
       if (this.explicit.images === undefined) this.capabilities.images = list.includes('vision');
       if (!list.includes('completion')) {
-        this.showRejected = true;
-        this.current = {
+        this.rejection = {
           state: 'unavailable',
           code: 'unsupported-model',
           reason: `Ollama model "${this.model}" cannot generate text (capabilities: ${list.join(', ') || 'none'}); pick a chat model`,
@@ -272,8 +246,8 @@ class OllamaTargetImpl implements OllamaTarget {
       control.throwIfAborted();
       const body = toOllamaChatBody(call, this.settings, false, this.id);
       loading = this.startCall();
-      const response = await this.send('POST', '/api/chat', body, control, call.traceContext);
-      const text = await response.body.text();
+      const response = await this.send('/api/chat', body, control, call.traceContext);
+      const text = await response.text();
       const chunk = parseChatChunk(text, this.id);
       if (!chunk.done) throw this.invalid('answered a non-streamed chat without "done": true');
       if (loading) {
@@ -302,13 +276,13 @@ class OllamaTargetImpl implements OllamaTarget {
   async *stream(input: TargetCall): AsyncGenerator<StreamPart> {
     const call = parseTargetCall(input, this.id);
     const control = this.control(call);
-    let response: Dispatcher.ResponseData | undefined;
+    let response: HttpResponse | undefined;
     let loading = false;
     try {
       control.throwIfAborted();
       const body = toOllamaChatBody(call, this.settings, true, this.id);
       loading = this.startCall();
-      response = await this.send('POST', '/api/chat', body, control, call.traceContext);
+      response = await this.send('/api/chat', body, control, call.traceContext);
       let final: ReturnType<typeof parseChatChunk> | undefined;
       let toolCallCount = 0;
       for await (const line of readNdjsonLines(response.body, { target: this.id, url: `${this.baseURL}/api/chat` })) {
@@ -340,7 +314,7 @@ class OllamaTargetImpl implements OllamaTarget {
     } catch (error) {
       throw this.classify(control.toError(error));
     } finally {
-      if (response && !response.body.destroyed) response.body.destroy();
+      response?.cancel();
       if (loading) this.endLoading(false);
       control.dispose();
     }
@@ -355,12 +329,12 @@ class OllamaTargetImpl implements OllamaTarget {
 
   private async runPull(options: OllamaPullOptions): Promise<void> {
     const control = new CallControl(options.signal, this.id, this.baseURL);
-    const before = this.current;
-    this.current = { state: 'downloading', progress: 0 };
-    let response: Dispatcher.ResponseData | undefined;
+    const before = this.tracker.peek();
+    this.tracker.set({ state: 'downloading', progress: 0 });
+    let response: HttpResponse | undefined;
     try {
       control.throwIfAborted();
-      response = await this.send('POST', '/api/pull', { model: this.model, stream: true }, control);
+      response = await this.send('/api/pull', { model: this.model, stream: true }, control);
       const layers = new Map<string, { total: number; completed: number }>();
       let succeeded = false;
       let reported = 0;
@@ -387,7 +361,7 @@ class OllamaTargetImpl implements OllamaTarget {
         // below 1 until `success`: a progress bar should never run backwards or claim to be done early.
         reported = succeeded ? 1 : Math.max(reported, Math.min(0.99, totalBytes > 0 ? receivedBytes / totalBytes : 0));
         const progress = reported;
-        this.current = { state: 'downloading', progress, receivedBytes, totalBytes };
+        this.tracker.set({ state: 'downloading', progress, receivedBytes, totalBytes });
         options.onProgress?.({
           status: report.status,
           ...(report.digest === undefined ? {} : { digest: report.digest }),
@@ -397,16 +371,16 @@ class OllamaTargetImpl implements OllamaTarget {
         });
       }
       if (!succeeded) throw this.invalid(`ended the pull of "${this.model}" before its "success" line`);
-      this.current = { state: 'ready' };
+      this.tracker.set({ state: 'ready' });
       this.warm = false;
     } catch (error) {
       const failure = this.classify(control.toError(error));
-      if (this.current.state === 'downloading') {
-        this.current = before.state === 'downloading' ? this.notPulled() : before;
+      if (this.tracker.peek().state === 'downloading') {
+        this.tracker.set(before.state === 'downloading' ? this.notPulled() : before);
       }
       throw failure;
     } finally {
-      if (response && !response.body.destroyed) response.body.destroy();
+      response?.cancel();
       control.dispose();
     }
   }
@@ -420,8 +394,8 @@ class OllamaTargetImpl implements OllamaTarget {
       control.throwIfAborted();
       const body: Record<string, unknown> = { model: this.model, messages: [], stream: false };
       if (this.settings.keepAlive !== undefined) body.keep_alive = this.settings.keepAlive;
-      const response = await this.send('POST', '/api/chat', body, control);
-      const chunk = parseChatChunk(await response.body.text(), this.id);
+      const response = await this.send('/api/chat', body, control);
+      const chunk = parseChatChunk(await response.text(), this.id);
       if (!chunk.done) throw this.invalid('answered a load request without "done": true');
       this.warm = true;
     } catch (error) {
@@ -433,11 +407,9 @@ class OllamaTargetImpl implements OllamaTarget {
   }
 
   async dispose(): Promise<void> {
-    // The dispatcher is shared (or the caller's), so it stays open; only wait for our own background probe, and
-    // start no more of them.
-    this.disposed = true;
-    this.disposeController.abort();
-    await this.background;
+    // The dispatcher is shared (or the caller's), so it stays open; only the probe in flight is ended, and no more
+    // start.
+    await this.tracker.dispose();
     await this.pulling?.catch(() => undefined);
   }
 
@@ -473,8 +445,12 @@ class OllamaTargetImpl implements OllamaTarget {
     };
   }
 
-  private daemonDown(): string {
-    return `Ollama is not running at ${this.baseURL} — start it with \`ollama serve\``;
+  private daemonDown(): TargetStatus & { state: 'unavailable' } {
+    return {
+      state: 'unavailable',
+      code: 'unreachable',
+      reason: `Ollama is not running at ${this.baseURL} — start it with \`ollama serve\``,
+    };
   }
 
   private invalid(message: string): InvalidResponseError {
@@ -488,74 +464,38 @@ class OllamaTargetImpl implements OllamaTarget {
    * `TargetUnavailableError` here made Ollama the one adapter whose "server down" the router would not retry.
    */
   private classify(error: SwitchyardError): SwitchyardError {
-    if (refused(error)) {
-      this.current = { state: 'unavailable', code: 'unreachable', reason: this.daemonDown() };
-    }
+    if (refused(error)) this.tracker.set(this.daemonDown());
     return error;
   }
 
-  /** `trace`: the call's trace context, sent as `traceparent` (see `traceHeaders`). */
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    control: CallControl,
-    trace?: TraceContext,
-  ): Promise<Dispatcher.ResponseData> {
-    const url = `${this.baseURL}${path}`;
-    const response = await request(url, {
-      method,
-      dispatcher: this.dispatcher,
+  /**
+   * `{"error":"model 'x' not found, try pulling it first"}` with a 404: a fact about this machine, not a passing
+   * fault, so a `TargetUnavailableError`, and the status says how to pull it.
+   */
+  private modelNotFound(error: ApiCallError): SwitchyardError | undefined {
+    const message = parseErrorMessage(error.responseBody ?? '');
+    if (error.status !== 404 || message === undefined || !/not found/i.test(message)) return undefined;
+    const status = this.notPulled();
+    this.tracker.set(status);
+    return new TargetUnavailableError({ target: this.id, reason: status.reason, cause: error });
+  }
+
+  /** A POST of a call (chat, pull, load); `trace` is the call's trace context, sent as `traceparent`. */
+  private async send(path: string, body: unknown, control: CallControl, trace?: TraceContext): Promise<HttpResponse> {
+    const response = await this.client.send({
+      method: 'POST',
+      path,
+      json: body,
       signal: control.signal,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...traceHeaders(trace) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      traceContext: trace,
     });
-    if (response.statusCode < 400) {
-      // The daemon answered, so whatever made it unavailable before (not running) is over.
-      if (this.current.state === 'unavailable' && this.current.reason === this.daemonDown()) {
-        this.current = { state: 'ready' };
-      }
-      return response;
+    // The daemon answered, so whatever made it unavailable before (not running) is over.
+    const current = this.tracker.peek();
+    if (current.state === 'unavailable' && current.reason === this.daemonDown().reason) {
+      this.tracker.set({ state: 'ready' });
     }
-    const text = await readErrorBody(response.body);
-    const message = parseErrorMessage(text);
-    if (response.statusCode === 404 && message !== undefined && /not found/i.test(message)) {
-      // `{"error":"model 'x' not found, try pulling it first"}`: a fact about this machine, not a passing fault.
-      const status = this.notPulled();
-      this.current = status;
-      throw new TargetUnavailableError({
-        target: this.id,
-        reason: status.reason,
-        cause: new ApiCallError({ url, method, status: 404, statusText: 'Not Found', responseBody: text }),
-      });
-    }
-    throw new ApiCallError({
-      url,
-      method,
-      status: response.statusCode,
-      statusText: statusTexts[response.statusCode],
-      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-      responseBody: text,
-      detail: message?.slice(0, 200),
-      target: this.id,
-    });
+    return response;
   }
-
-  private async getJson<T>(method: 'GET' | 'POST', path: string, body: unknown, control: CallControl): Promise<T> {
-    const response = await this.send(method, path, body, control);
-    const text = await response.body.text();
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (typeof parsed === 'object' && parsed !== null) return parsed as T;
-    } catch {
-      // Reported below.
-    }
-    throw this.invalid(`answered ${path} with something other than a JSON object`);
-  }
-}
-
-function newToolCallId(): string {
-  return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 /** One `/api/pull` line: `{ status, digest?, total?, completed? }` or `{ error }` (docs/api.md "Pull a Model"). */

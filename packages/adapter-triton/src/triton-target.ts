@@ -1,24 +1,23 @@
 import {
   CallControl,
+  createUndiciTransport,
   describeEndpoint,
+  HttpClient,
+  type HttpResponse,
   parseErrorMessage,
-  readErrorBody,
   readSseEvents,
-  statusTexts,
-  traceHeaders,
+  StatusTracker,
+  secretHeaderValues,
   unavailableCodeOf,
 } from '@switchyard/adapter-utils';
 import {
-  AbortError,
   type AdapterConfigHints,
   type AdapterDescriptor,
-  ApiCallError,
+  type ApiCallError,
   ConnectionError,
   type GenerateResult,
   InvalidResponseError,
-  parseRetryAfter,
   parseTargetCall,
-  redactSecrets,
   type StreamPart,
   type SwitchyardError,
   type Target,
@@ -27,9 +26,8 @@ import {
   type TargetStatus,
   type TargetTelemetry,
   TargetUnavailableError,
-  type TraceContext,
+  toSwitchyardError,
 } from '@switchyard/contract';
-import { Agent, type Dispatcher, request } from 'undici';
 import { renderChatTemplate } from './chat-template.js';
 import { estimateTokens, type GenerateResponse, mapFinishReason, parseGenerateResponse } from './generate-response.js';
 import { StopScanner } from './stop-scanner.js';
@@ -50,16 +48,8 @@ export interface TritonTarget extends Target {
   dispose(): Promise<void>;
 }
 
-let sharedAgent: Agent | undefined;
-/** One keep-alive pool for every Triton target in the process. */
-function defaultDispatcher(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-  return sharedAgent;
-}
-
 /** How long one status probe (health, model readiness, repository index, config) may take in all. */
 const probeTimeoutMs = 10_000;
-const secretHeader = /auth|key|token|secret|cookie|signature/i;
 
 /** Triton's words for "this model cannot serve now" (unknown, unloaded or not yet ready). */
 const modelNotServing = /unknown model|not (?:at )?ready|no available version|is not found|not loaded/i;
@@ -75,19 +65,14 @@ class TritonTargetImpl implements TritonTarget {
   readonly capabilities: TargetCapabilities;
 
   private readonly settings: TritonSettings;
-  private readonly dispatcher: Dispatcher;
+  private readonly client: HttpClient;
   private readonly modelPath: string;
-  /** Optimistic until the first probe (documented); the first `status()` call starts a background probe. */
-  private current: TargetStatus = { state: 'ready' };
-  /** The background probe `status()` started, while it runs. */
-  private background: Promise<unknown> | undefined;
-  /** When the last probe (background or `checkStatus()`) finished; `undefined` before the first one started. */
-  private lastProbeAt: number | undefined;
-  private disposed = false;
-  /** Aborts probes on `dispose()`, so a hung server cannot hold `dispose()` up. */
-  private readonly disposeController = new AbortController();
-  /** Values of secret-looking headers, redacted from error bodies a gateway might echo them in. */
-  private readonly secrets: string[];
+  /**
+   * Optimistic until the first probe (documented); the first `status()` call starts a background probe, and while
+   * not ready a look starts another every `statusRefreshMs` (the router probes unavailable remote targets, but not a
+   * model that is still loading).
+   */
+  private readonly tracker: StatusTracker;
   private backend: TritonBackend | undefined;
 
   constructor(settings: TritonSettings) {
@@ -96,83 +81,66 @@ class TritonTargetImpl implements TritonTarget {
     this.baseURL = settings.baseURL.replace(/\/+$/, '').replace(/\/v2$/, '');
     this.id = settings.id ?? `triton:${settings.model}`;
     this.telemetry = describeEndpoint('triton', settings.model, this.baseURL);
-    this.dispatcher = settings.dispatcher ?? defaultDispatcher();
     const version = settings.modelVersion === undefined ? '' : `/versions/${settings.modelVersion}`;
     this.modelPath = `/v2/models/${encodeURIComponent(settings.model)}${version}`;
-    this.secrets = Object.entries(settings.headers ?? {})
-      .filter(([name]) => secretHeader.test(name))
-      // `Bearer <token>`: a gateway may echo the token alone.
-      .flatMap(([, value]) => [/^\w+\s+(\S+)$/.exec(value)?.[1] ?? '', value]);
+    this.client = new HttpClient({
+      target: this.id,
+      baseURL: this.baseURL,
+      headers: settings.headers,
+      // A gateway in front may echo a header's secret (or a Bearer value's bare token) in its error body.
+      secrets: secretHeaderValues(settings.headers),
+      transport: createUndiciTransport(settings.dispatcher),
+      mapApiError: (error) => this.modelNotServing(error),
+    });
+    this.tracker = new StatusTracker({
+      target: this.id,
+      probe: (signal) => this.probeStatus(signal),
+      probeTimeoutMs,
+      refreshMs: settings.statusRefreshMs ?? 5000,
+      redact: (text) => this.client.redact(text),
+    });
     this.backend = settings.backend === 'auto' || settings.backend === undefined ? undefined : settings.backend;
     this.capabilities = tritonCapabilities(settings);
   }
 
   status(): TargetStatus {
-    // The first look starts a background probe; while not ready, a look starts another every `statusRefreshMs`
-    // (the router probes unavailable remote targets, but not a model that is still loading).
-    if (this.shouldRefresh()) {
-      this.background = this.checkStatus({ signal: this.disposeController.signal })
-        .catch(() => undefined)
-        .finally(() => {
-          this.background = undefined;
-        });
-    }
-    return this.current;
+    return this.tracker.read();
   }
 
-  private shouldRefresh(): boolean {
-    if (this.disposed || this.background !== undefined) return false;
-    if (this.lastProbeAt === undefined) return true;
-    if (this.current.state === 'ready') return false;
-    return Date.now() - this.lastProbeAt >= (this.settings.statusRefreshMs ?? 5000);
+  checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
+    return this.tracker.check(options.signal);
   }
 
-  async checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
-    // Counts as the first probe at once, so a status() call while this runs does not start another.
-    this.lastProbeAt ??= Date.now();
-    // Bounded: a server that accepts connections but never answers is reported, not waited for; and dispose() ends
-    // every probe, not only the background one, so it never waits out the probe deadline.
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, this.disposeController.signal])
-      : this.disposeController.signal;
-    const control = new CallControl(signal, this.id, this.baseURL, { timeoutMs: probeTimeoutMs });
+  /** Server health, then the model's readiness; the repository index says why a model is not ready. */
+  private async probeStatus(signal: AbortSignal): Promise<TargetStatus> {
     try {
-      const server = await this.probe('GET', '/v2/health/ready', undefined, control);
+      const server = await this.client.probe({ path: '/v2/health/ready', signal });
       if (server.status !== 200) {
-        this.current = {
+        return {
           state: 'unavailable',
           code: 'not-ready',
           reason: `Triton at ${this.baseURL} is not ready (GET /v2/health/ready answered ${server.status})`,
         };
-        return this.current;
       }
-      const model = await this.probe('GET', `${this.modelPath}/ready`, undefined, control);
-      if (model.status === 200) {
-        await this.resolveBackend(control);
-        this.current = { state: 'ready' };
-        return this.current;
-      }
-      this.current = await this.notReadyStatus(control);
-      return this.current;
+      const model = await this.client.probe({ path: `${this.modelPath}/ready`, signal });
+      if (model.status !== 200) return await this.notReadyStatus(signal);
+      await this.resolveBackend(signal);
+      return { state: 'ready' };
     } catch (error) {
-      const failure = this.classify(control.toError(error));
-      if (AbortError.isInstance(failure)) throw failure;
-      if (!ConnectionError.isInstance(failure)) {
-        this.current = {
+      if (signal.aborted) throw error;
+      const failure = toSwitchyardError(error, { target: this.id, url: this.baseURL });
+      return (
+        this.unreachable(failure) ?? {
           state: 'unavailable',
           code: unavailableCodeOf(failure),
           reason: `Triton at ${this.baseURL} failed the status probe: ${failure.message}`,
-        };
-      }
-      return this.current;
-    } finally {
-      this.lastProbeAt = Date.now();
-      control.dispose();
+        }
+      );
     }
   }
 
   /** Asks the repository index (model repository extension) whether the model is loading or why it is unavailable. */
-  private async notReadyStatus(control: CallControl): Promise<TargetStatus> {
+  private async notReadyStatus(signal: AbortSignal): Promise<TargetStatus> {
     const fallback: TargetStatus = {
       state: 'unavailable',
       code: 'not-ready',
@@ -180,7 +148,9 @@ class TritonTargetImpl implements TritonTarget {
         `Triton model "${this.model}" is not ready — load it (POST /v2/repository/models/${this.model}/load with ` +
         '--model-control-mode=explicit) or check the server log',
     };
-    const index = await this.probe('POST', '/v2/repository/index', {}, control).catch(() => undefined);
+    const index = await this.client
+      .probe({ method: 'POST', path: '/v2/repository/index', json: {}, signal })
+      .catch(() => undefined);
     if (index?.status !== 200) return fallback;
     let entries: unknown;
     try {
@@ -211,19 +181,12 @@ class TritonTargetImpl implements TritonTarget {
   }
 
   /** `auto`: read the model config once; `backend: "vllm"` is vLLM, anything else is treated as TensorRT-LLM. */
-  private async resolveBackend(control: CallControl): Promise<TritonBackend> {
+  private async resolveBackend(signal: AbortSignal | undefined): Promise<TritonBackend> {
     if (this.backend !== undefined) return this.backend;
-    const response = await this.send('GET', `${this.modelPath}/config`, undefined, control);
-    const text = await response.body.text();
-    let config: { backend?: unknown; input?: { name?: unknown }[] } = {};
-    try {
-      config = JSON.parse(text) as typeof config;
-    } catch {
-      throw new InvalidResponseError({
-        message: 'Triton answered the model config with something other than JSON',
-        target: this.id,
-      });
-    }
+    const config = await this.client.getJson<{ backend?: unknown; input?: { name?: unknown }[] }>({
+      path: `${this.modelPath}/config`,
+      signal,
+    });
     const inputs = Array.isArray(config.input) ? config.input.map((input) => input.name) : [];
     this.backend = config.backend === 'vllm' || inputs.includes('return_finish_reason') ? 'vllm' : 'tensorrt-llm';
     return this.backend;
@@ -235,8 +198,8 @@ class TritonTargetImpl implements TritonTarget {
     try {
       control.throwIfAborted();
       const { body, maxTokens, prompt, backend } = await this.prepare(call, false, control);
-      const response = await this.send('POST', `${this.modelPath}/generate`, body, control, call.traceContext);
-      const answer = parseGenerateResponse(await response.body.text(), this.id);
+      const response = await this.send(`${this.modelPath}/generate`, body, control, call);
+      const answer = parseGenerateResponse(await response.text(), this.id);
       const scanner = new StopScanner(call.stop ?? []);
       const text = scanner.push(answer.textOutput) + scanner.flush();
       return {
@@ -265,11 +228,11 @@ class TritonTargetImpl implements TritonTarget {
   async *stream(input: TargetCall): AsyncGenerator<StreamPart> {
     const call = parseTargetCall(input, this.id);
     const control = this.control(call);
-    let response: Dispatcher.ResponseData | undefined;
+    let response: HttpResponse | undefined;
     try {
       control.throwIfAborted();
       const { body, maxTokens, prompt, backend } = await this.prepare(call, true, control);
-      response = await this.send('POST', `${this.modelPath}/generate_stream`, body, control, call.traceContext);
+      response = await this.send(`${this.modelPath}/generate_stream`, body, control, call);
 
       const scanner = new StopScanner(call.stop ?? []);
       let eventCount = 0;
@@ -328,17 +291,14 @@ class TritonTargetImpl implements TritonTarget {
     } catch (error) {
       throw this.classify(control.toError(error));
     } finally {
-      if (response && !response.body.destroyed) response.body.destroy();
+      response?.cancel();
       control.dispose();
     }
   }
 
   async dispose(): Promise<void> {
-    // The dispatcher is shared (or the caller's): it stays open. Only our own background probe is awaited, and no
-    // more are started.
-    this.disposed = true;
-    this.disposeController.abort();
-    await this.background;
+    // The dispatcher is shared (or the caller's): it stays open. Only the probe in flight is ended, and no more start.
+    await this.tracker.dispose();
   }
 
   // ---- internals ----
@@ -350,7 +310,7 @@ class TritonTargetImpl implements TritonTarget {
       call.assistantPrefix,
       this.id,
     );
-    const backend = await this.resolveBackend(control);
+    const backend = await this.resolveBackend(control.signal);
     const maxTokens = call.maxTokens ?? this.settings.defaultMaxTokens ?? 512;
     const body = toGenerateBody({ call, prompt, backend, stream, maxTokens, parameters: this.settings.parameters });
     return { body, maxTokens, prompt, backend };
@@ -387,85 +347,54 @@ class TritonTargetImpl implements TritonTarget {
     return new InvalidResponseError({ message: `Triton ${message}`, target: this.id });
   }
 
-  /** A refused or failed connection stays a retryable `ConnectionError`, and `status()` says the server is unreachable. */
-  private classify(error: SwitchyardError): SwitchyardError {
+  /** A refused or unresolvable connection: the server is not there, and the status says how to fix it. */
+  private unreachable(error: SwitchyardError): TargetStatus | undefined {
     if (
-      ConnectionError.isInstance(error) &&
-      error.systemCode !== undefined &&
-      /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(error.systemCode)
-    ) {
-      this.current = {
-        state: 'unavailable',
-        code: 'unreachable',
-        reason: `Triton is not reachable at ${this.baseURL} (${error.systemCode}) — is tritonserver running?`,
-      };
-    }
-    return error;
-  }
-
-  private headers(body: unknown, trace?: TraceContext): Record<string, string> {
+      !ConnectionError.isInstance(error) ||
+      error.systemCode === undefined ||
+      !/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(error.systemCode)
+    )
+      return undefined;
     return {
-      ...this.settings.headers,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...traceHeaders(trace),
+      state: 'unavailable',
+      code: 'unreachable',
+      reason: `Triton is not reachable at ${this.baseURL} (${error.systemCode}) — is tritonserver running?`,
     };
   }
 
-  /** A small request whose status the caller judges (health probes); the body is always read to the end. */
-  private async probe(method: 'GET' | 'POST', path: string, body: unknown, control: CallControl) {
-    const response = await request(`${this.baseURL}${path}`, {
-      method,
-      dispatcher: this.dispatcher,
-      signal: control.signal,
-      headers: this.headers(body),
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.statusCode, text: await readErrorBody(response.body) };
+  /** A failed call stays the retryable `ConnectionError`, and `status()` says when the server is not there. */
+  private classify(error: SwitchyardError): SwitchyardError {
+    const unreachable = this.unreachable(error);
+    if (unreachable !== undefined) this.tracker.set(unreachable);
+    return error;
   }
 
-  /** `trace`: the call's trace context, sent as `traceparent` (see `traceHeaders`). */
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    control: CallControl,
-    trace?: TraceContext,
-  ): Promise<Dispatcher.ResponseData> {
-    const url = `${this.baseURL}${path}`;
-    const response = await request(url, {
-      method,
-      dispatcher: this.dispatcher,
+  /**
+   * Triton's 400/404 for a model it does not serve now (unknown, unloaded, not ready): a fact about this server for
+   * now, so the router should move on (`TargetUnavailableError`), and the status says so.
+   */
+  private modelNotServing(error: ApiCallError): SwitchyardError | undefined {
+    const message = parseErrorMessage(error.responseBody ?? '');
+    if ((error.status !== 400 && error.status !== 404) || message === undefined || !modelNotServing.test(message)) {
+      return undefined;
+    }
+    const reason = `Triton model "${this.model}" is not ready: ${message.slice(0, 200)}`;
+    this.tracker.set({ state: 'unavailable', code: 'not-ready', reason });
+    return new TargetUnavailableError({ target: this.id, reason, cause: error });
+  }
+
+  /** One generate request; an answer means the model serves (whatever an earlier probe or failure said). */
+  private async send(path: string, body: unknown, control: CallControl, call: TargetCall): Promise<HttpResponse> {
+    const response = await this.client.send({
+      method: 'POST',
+      path,
+      json: body,
+      accept: path.endsWith('_stream') ? 'text/event-stream' : 'application/json',
       signal: control.signal,
-      headers: this.headers(body, trace),
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      traceContext: call.traceContext,
     });
-    if (response.statusCode < 400) {
-      if (this.current.state !== 'ready') this.current = { state: 'ready' };
-      return response;
-    }
-    const text = redactSecrets(await readErrorBody(response.body), this.secrets);
-    const message = parseErrorMessage(text);
-    const apiError = new ApiCallError({
-      url,
-      method,
-      status: response.statusCode,
-      statusText: statusTexts[response.statusCode],
-      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-      responseBody: text,
-      detail: message?.slice(0, 200),
-      target: this.id,
-    });
-    if (
-      (response.statusCode === 400 || response.statusCode === 404) &&
-      message !== undefined &&
-      modelNotServing.test(message)
-    ) {
-      // The model is unknown or unloaded: a fact about this server for now, so the router should move on.
-      const reason = `Triton model "${this.model}" is not ready: ${message.slice(0, 200)}`;
-      this.current = { state: 'unavailable', code: 'not-ready', reason };
-      throw new TargetUnavailableError({ target: this.id, reason, cause: apiError });
-    }
-    throw apiError;
+    if (this.tracker.peek().state !== 'ready') this.tracker.set({ state: 'ready' });
+    return response;
   }
 }
 

@@ -1,11 +1,31 @@
-import { Readable } from 'node:stream';
 import { ApiCallError } from '@switchyard/contract';
-import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { parseErrorMessage, readErrorBody, toApiCallError } from './error-body.js';
+import { parseErrorMessage, readErrorText, responseToApiCallError } from './error-body.js';
+import type { HttpResponse } from './http-transport.js';
 
-function body(text: string): Dispatcher.ResponseData['body'] {
-  return Readable.from([Buffer.from(text)]) as unknown as Dispatcher.ResponseData['body'];
+/** A response whose body is `text` in 1 KB chunks; `cancelled()` says whether the reader released it. */
+function response(status: number, headers: Record<string, string>, text: string) {
+  const bytes = new TextEncoder().encode(text);
+  let cancelled = false;
+  let read = 0;
+  const result: HttpResponse = {
+    status,
+    headers,
+    body: {
+      async *[Symbol.asyncIterator]() {
+        for (let offset = 0; offset < bytes.length; offset += 1024) {
+          read = offset + 1024;
+          yield bytes.subarray(offset, offset + 1024);
+        }
+      },
+    },
+    text: async () => text,
+    release: () => undefined,
+    cancel: () => {
+      cancelled = true;
+    },
+  };
+  return { response: result, cancelled: () => cancelled, read: () => read };
 }
 
 describe('error bodies', () => {
@@ -20,20 +40,21 @@ describe('error bodies', () => {
     expect(parseErrorMessage(text)).toBe(message);
   });
 
-  it('reads at most 4 KB and destroys the body', async () => {
-    const stream = body('x'.repeat(100_000));
-    const text = await readErrorBody(stream);
+  it('reads at most 4 KB and releases the rest of the body', async () => {
+    const big = response(500, {}, 'x'.repeat(100_000));
+    const text = await readErrorText(big.response);
     expect(text).toHaveLength(4096);
-    expect(stream.destroyed).toBe(true);
+    expect(big.read()).toBeLessThan(100_000);
+    expect(big.cancelled()).toBe(true);
   });
 
   it('builds an ApiCallError with Retry-After and the API key redacted from the echoed body', async () => {
-    const error = await toApiCallError({
-      response: {
-        statusCode: 429,
-        headers: { 'retry-after': '2' },
-        body: body('{"error":{"message":"rate limited for key sk-secret-123456"}}'),
-      } as unknown as Dispatcher.ResponseData,
+    const limited = response(
+      429,
+      { 'retry-after': '2' },
+      '{"error":{"message":"rate limited for key sk-secret-123456"}}',
+    );
+    const error = await responseToApiCallError(limited.response, {
       url: 'http://127.0.0.1:8000/v1/chat/completions',
       method: 'POST',
       target: 'gpu',

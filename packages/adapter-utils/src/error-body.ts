@@ -1,25 +1,8 @@
 import { ApiCallError, parseRetryAfter, redactSecrets } from '@switchyard/contract';
-import type { Dispatcher } from 'undici';
 import type { HttpResponse } from './http-transport.js';
 
 /** Enough of an error body to explain it; the rest is discarded so a huge page never sits in memory. */
 const maxErrorBody = 4096;
-
-/** Reads at most 4 KB of a body, then destroys it so the socket is released either way. */
-export async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-  let text = '';
-  try {
-    for await (const chunk of body) {
-      text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-      if (text.length >= maxErrorBody) break;
-    }
-  } catch {
-    // A body that fails half-way still leaves us the status, which is what matters.
-  } finally {
-    if (!body.destroyed) body.destroy();
-  }
-  return text.slice(0, maxErrorBody);
-}
 
 /**
  * The message a server put in its error JSON: `{ "error": "..." }` (Ollama, Triton), `{ "error": { "message" } }`
@@ -61,29 +44,6 @@ export const statusTexts: Readonly<Record<number, string>> = {
   504: 'Gateway Timeout',
 };
 
-/** Builds the `ApiCallError` for an error status, with `Retry-After` parsed and secrets redacted from the body. */
-export async function toApiCallError(options: {
-  response: Dispatcher.ResponseData;
-  url: string;
-  method: string;
-  target: string;
-  secrets?: readonly string[];
-}): Promise<ApiCallError> {
-  const { response } = options;
-  const text = redactSecrets(await readErrorBody(response.body), options.secrets ?? []);
-  const detail = parseErrorMessage(text);
-  return new ApiCallError({
-    url: options.url,
-    method: options.method,
-    status: response.statusCode,
-    statusText: statusTexts[response.statusCode],
-    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-    responseBody: text,
-    detail: detail === undefined ? undefined : detail.slice(0, 200),
-    target: options.target,
-  });
-}
-
 /** Reads at most 4 KB of a response body as text, then releases the rest, so the socket is freed either way. */
 export async function readErrorText(response: HttpResponse): Promise<string> {
   let text = '';
@@ -96,6 +56,7 @@ export async function readErrorText(response: HttpResponse): Promise<string> {
   } catch {
     // A body that fails half-way still leaves us the status, which is what matters.
   } finally {
+    // Destroys what is left, so the socket is released either way (a no-op after a full read).
     response.cancel();
   }
   return text.slice(0, maxErrorBody);

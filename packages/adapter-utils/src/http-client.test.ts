@@ -98,6 +98,15 @@ describe.each([
     await expect(client.send({ path: '/chat' })).rejects.toSatisfy(TargetUnavailableError.isInstance);
   });
 
+  it('hangs paths off a base that is an origin alone, and takes an absolute url instead of a path', async () => {
+    const origin = new URL(baseURL).origin;
+    const client = new HttpClient({ target: 'gpu', baseURL: origin, transport });
+    expect(client.url('/v1/ok').href).toBe(`${origin}/v1/ok`);
+    expect(await client.getJson({ path: '/v1/ok' })).toEqual({ ok: true });
+    expect(await client.getJson({ url: new URL(`${origin}/v1/ok?probe=1`) })).toEqual({ ok: true });
+    expect(seen.at(-1)?.url).toBe('/v1/ok?probe=1');
+  });
+
   it('rejects an answer that is not a JSON object with InvalidResponseError; probe never throws for a status', async () => {
     const client = new HttpClient({ target: 'gpu', baseURL, transport });
     await expect(client.getJson({ path: '/html' })).rejects.toSatisfy(InvalidResponseError.isInstance);

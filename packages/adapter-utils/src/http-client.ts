@@ -75,18 +75,20 @@ export interface SendOptions {
  */
 export class HttpClient {
   private readonly base: URL;
+  /** The base's path without its trailing slash: `''` for an origin alone (a URL's pathname is never empty). */
+  private readonly basePath: string;
   private readonly transport: HttpTransport;
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseURL);
-    this.base.pathname = this.base.pathname.replace(/\/+$/, '');
+    this.basePath = this.base.pathname.replace(/\/+$/, '');
     this.transport = options.transport;
   }
 
   /** The full URL of `path` (the base's query string kept), e.g. for error messages. */
   url(path: string): URL {
     const url = new URL(this.base.href);
-    url.pathname = `${this.base.pathname}${path}`;
+    url.pathname = `${this.basePath}${path}`;
     return url;
   }
 

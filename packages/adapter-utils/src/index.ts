@@ -11,14 +11,7 @@ export { CallControl } from './call-control.js';
 export type { PoolReplicaStats, PoolTarget, PoolTargetSettings } from './create-pool-target.js';
 export { createPoolTarget } from './create-pool-target.js';
 export { describeEndpoint } from './describe-endpoint.js';
-export {
-  parseErrorMessage,
-  readErrorBody,
-  readErrorText,
-  responseToApiCallError,
-  statusTexts,
-  toApiCallError,
-} from './error-body.js';
+export { parseErrorMessage, readErrorText, responseToApiCallError, statusTexts } from './error-body.js';
 export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';
