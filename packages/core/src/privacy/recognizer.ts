@@ -11,7 +11,10 @@ export interface PiiRecognizer {
   readonly name: string;
   /** The kind it reports. */
   readonly kind: PiiKind;
-  /** Called for every number token (digits joined by separators) with a digit count in {@link digits}. */
+  /**
+   * Called for every number token (digits joined by separators) with a digit count in {@link digits}, as a plain
+   * function: it must not use `this`.
+   */
   scanNumber?(scan: PiiScan, token: NumberToken): void;
   /** The digit counts `scanNumber` can use, `[min, max]`; tokens outside skip the call. Default `[1, 40]`. */
   readonly digits?: readonly [min: number, max: number];
