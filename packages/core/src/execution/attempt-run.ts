@@ -128,6 +128,9 @@ export class AttemptRun {
     const { health, env } = this;
     const signal = this.#controller?.signal;
     health.requests += 1;
+    // The request's trace hears of its attempts directly: through router events it cost an event object and a
+    // lookup by request id per attempt, twice.
+    env.telemetry?.attemptStarted(health.name);
     if (env.events.has('attempt')) {
       env.events.emit('attempt', { requestId: env.requestId, target: health.name, phase: 'start' });
     }
@@ -345,6 +348,7 @@ export class AttemptRun {
       if (cost > 0) this.env.budget.settle(hold, cost);
       else this.env.budget.release(hold);
     }
+    this.env.telemetry?.attemptEnded(record);
     if (this.env.events.has('attempt')) {
       this.env.events.emit('attempt', {
         requestId: this.env.requestId,

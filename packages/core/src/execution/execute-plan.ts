@@ -183,7 +183,9 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     if (!secondaryHealth) return settled;
     hedged = true;
     const secondary = launch(secondaryHealth);
-    events.emit('hedge', { requestId, primary: primary.name, secondary: secondary.name });
+    const hedgeEvent = { requestId, primary: primary.name, secondary: secondary.name };
+    events.emit('hedge', hedgeEvent);
+    input.telemetry?.hedged(hedgeEvent);
     const secondarySettled = secondary.nextPart().then(
       (part): FirstResult => ({ kind: 'won', run: secondary, part }),
       (error: unknown): FirstResult => ({ kind: 'failed', run: secondary, error: settleFailure(secondary, error) }),
@@ -204,7 +206,9 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
         loser.cancel('hedge-lost');
         dropLive(loser);
       }
-      events.emit('hedge', { requestId, primary: primary.name, secondary: secondary.name, winner: result.run.name });
+      const wonEvent = { requestId, primary: primary.name, secondary: secondary.name, winner: result.run.name };
+      events.emit('hedge', wonEvent);
+      input.telemetry?.hedged(wonEvent);
     }
     return result;
   };
@@ -295,12 +299,14 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
         retriesUsed = 0;
         if (next === undefined) throw exhausted();
         fallbacks += 1;
-        events.emit('fallback', {
+        const fallbackEvent = {
           requestId,
           from: failedRun.name,
           to: next.name,
           error: { code: error.code, message: error.message },
-        });
+        };
+        events.emit('fallback', fallbackEvent);
+        input.telemetry?.failedOver(fallbackEvent);
       }
       if (emittedText !== '') {
         // In `continue` mode only targets that can continue get here; `restart` mode also takes the others.

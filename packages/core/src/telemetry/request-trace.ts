@@ -54,7 +54,6 @@ export class RequestTrace {
   #moreLive: Map<string, Span> | undefined;
   /** The answering attempt's span stays open until `finish`, so it carries the finish reason. */
   #winner: Span | undefined;
-  #requestId: string | undefined;
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
   #text: string | undefined;
@@ -91,8 +90,7 @@ export class RequestTrace {
 
   /** The plan is known: record it, count the decision, and start listening for this request's events. */
   decided(requestId: string, plan: RoutePlan, policy: Policy, request: GenerateRequest): void {
-    this.#requestId = requestId;
-    this.telemetry.register(requestId, this);
+    this.telemetry.register(this);
     const primary = plan.plan[0];
     const reason = plan.privacy.private ? 'private' : policy.mode;
     this.#instruments?.decisions.add(
@@ -304,7 +302,7 @@ export class RequestTrace {
   end(outcome: { error: unknown } | 'ok' | 'cancelled'): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#requestId !== undefined) this.telemetry.unregister(this.#requestId);
+    this.telemetry.unregister(this);
     const api = this.#api;
     this.#liveSpan?.end();
     this.#liveTarget = undefined;

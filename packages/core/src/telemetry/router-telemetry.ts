@@ -148,8 +148,9 @@ export function describeTarget(name: string, target: Target): TargetDescription 
 
 /**
  * One per router. Per request it checks, in a few property reads, whether a tracer or meter provider is registered,
- * and only then creates a {@link RequestTrace}. Spans are driven from the router's typed events plus the request's
- * stream, so execution itself only asks it for a call's trace context.
+ * and only then creates a {@link RequestTrace}. Execution tells a request's trace of its attempts, failovers and
+ * hedges (and asks it for a call's trace context); circuit changes come from the router's events; the rest from the
+ * request's stream.
  */
 export class RouterTelemetry {
   #tracerSource: TracerProvider | undefined;
@@ -157,7 +158,8 @@ export class RouterTelemetry {
   #meterSource: MeterProvider | undefined;
   #instruments: RouterInstruments | undefined;
   #listening = false;
-  readonly #requests = new Map<string, RequestTrace>();
+  /** The traces of requests in flight, for circuit changes (attempts, failovers and hedges reach theirs directly). */
+  readonly #requests = new Set<RequestTrace>();
   readonly #descriptions = new Map<string, TargetDescription>();
 
   constructor(
@@ -192,13 +194,13 @@ export class RouterTelemetry {
     return description;
   }
 
-  /** Called by a request trace once it has its id, so router events can find it; and when it ends. */
-  register(requestId: string, trace: RequestTrace): void {
-    this.#requests.set(requestId, trace);
+  /** Called by a request trace once its plan is known, so circuit changes reach it; and when it ends. */
+  register(trace: RequestTrace): void {
+    this.#requests.add(trace);
   }
 
-  unregister(requestId: string): void {
-    this.#requests.delete(requestId);
+  unregister(trace: RequestTrace): void {
+    this.#requests.delete(trace);
   }
 
   #currentTracer(api: OpenTelemetryApiModule): Tracer | undefined {
@@ -228,16 +230,8 @@ export class RouterTelemetry {
     if (this.#listening) return;
     this.#listening = true;
     const { events } = this;
-    events.on('attempt', (event) => {
-      const trace = this.#requests.get(event.requestId);
-      if (!trace) return;
-      if (event.phase === 'start') trace.attemptStarted(event.target);
-      else if (event.attempt) trace.attemptEnded(event.attempt);
-    });
-    events.on('fallback', (event) => this.#requests.get(event.requestId)?.failedOver(event));
-    events.on('hedge', (event) => this.#requests.get(event.requestId)?.hedged(event));
     events.on('circuit', (event) => {
-      for (const trace of this.#requests.values()) trace.circuitChanged(event);
+      for (const trace of this.#requests) trace.circuitChanged(event);
     });
   }
 }
