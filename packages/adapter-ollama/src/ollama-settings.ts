@@ -75,7 +75,7 @@ export const ollamaSettingsSchema = z
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
     statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
-    capabilities: capabilitySettingsSchema.optional(),
+    capabilities: z.optional(capabilitySettingsSchema),
   })
   // Unknown keys are usually typos (`baseUrl`, `keep_alive`), which would otherwise be ignored silently.
   .strict();

@@ -6,7 +6,7 @@ import {
   targetPriceSchema,
 } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Settings of {@link createOpenAITarget}. Only `baseURL` and `model` are required.
@@ -63,40 +63,41 @@ export interface OpenAISettings {
 }
 
 const urlMessage = 'expected a URL like http://127.0.0.1:8000/v1';
-const httpUrl = z
-  .string(urlMessage)
-  .refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage);
-const positiveInt = z.number().int().positive();
+const httpUrl = () =>
+  z.string(urlMessage).check(z.refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage));
+const positiveInt = () => z.number().check(z.int(), z.positive());
+const modelMessage = 'expected the model name the server serves';
 
-/** The strict schema {@link parseOpenAISettings} checks settings with (the descriptor's `settingsSchema`). */
-export const openAISettingsSchema = z
-  .object({
-    baseURL: httpUrl,
-    model: z.string('expected the model name the server serves').min(1, 'expected the model name the server serves'),
-    id: z.string().min(1).optional(),
-    apiKey: z.string('expected a string (the API key)').optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    dispatcher: z
-      .custom<Dispatcher>(
-        (value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).request === 'function',
-        'expected an undici Dispatcher (Agent, Pool, Client)',
-      )
-      .optional(),
-    connections: positiveInt.optional(),
-    timeoutMs: positiveInt.optional(),
-    firstTokenTimeoutMs: positiveInt.optional(),
-    maxTokensField: z.enum(['max_tokens', 'max_completion_tokens', 'both']).optional(),
-    defaultMaxTokens: positiveInt.optional(),
-    streamUsage: z.boolean().optional(),
-    continueFinalMessage: z.boolean().optional(),
-    extraBody: z.record(z.string(), z.unknown()).optional(),
-    capabilities: capabilitySettingsSchema.optional(),
-    price: targetPriceSchema.optional(),
-    healthURL: httpUrl.optional(),
-    healthCacheMs: z.number().int().nonnegative().optional(),
-  })
-  // Unknown keys are usually typos (`baseUrl`), which would otherwise be ignored silently.
-  .strict();
+/**
+ * The strict schema {@link parseOpenAISettings} checks settings with (the descriptor's `settingsSchema`). zod/mini,
+ * so a page that bundles the adapter keeps only the parts of zod it uses.
+ */
+// Unknown keys are usually typos (`baseUrl`), which would otherwise be ignored silently: strict.
+export const openAISettingsSchema = z.strictObject({
+  baseURL: httpUrl(),
+  model: z.string(modelMessage).check(z.minLength(1, modelMessage)),
+  id: z.optional(z.string().check(z.minLength(1))),
+  apiKey: z.optional(z.string('expected a string (the API key)')),
+  headers: z.optional(z.record(z.string(), z.string())),
+  dispatcher: z.optional(
+    z.custom<Dispatcher>(
+      (value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).request === 'function',
+      'expected an undici Dispatcher (Agent, Pool, Client)',
+    ),
+  ),
+  connections: z.optional(positiveInt()),
+  timeoutMs: z.optional(positiveInt()),
+  firstTokenTimeoutMs: z.optional(positiveInt()),
+  maxTokensField: z.optional(z.enum(['max_tokens', 'max_completion_tokens', 'both'])),
+  defaultMaxTokens: z.optional(positiveInt()),
+  streamUsage: z.optional(z.boolean()),
+  continueFinalMessage: z.optional(z.boolean()),
+  extraBody: z.optional(z.record(z.string(), z.unknown())),
+  capabilities: z.optional(capabilitySettingsSchema),
+  price: z.optional(targetPriceSchema),
+  healthURL: z.optional(httpUrl()),
+  healthCacheMs: z.optional(z.number().check(z.int(), z.nonnegative())),
+});
 
 /**
  * Checks settings once, at construction, with the kit's `parseSettings`. Throws `InvalidConfigError` whose problems

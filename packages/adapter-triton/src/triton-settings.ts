@@ -105,8 +105,8 @@ export const tritonSettingsSchema = z
     firstTokenTimeoutMs: positiveInt.optional(),
     defaultMaxTokens: positiveInt.optional(),
     statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
-    capabilities: capabilitySettingsSchema.optional(),
-    price: targetPriceSchema.optional(),
+    capabilities: z.optional(capabilitySettingsSchema),
+    price: z.optional(targetPriceSchema),
   })
   // Unknown keys are usually typos (`baseUrl`, `chat_template`), which would otherwise be ignored silently.
   .strict();

@@ -1,5 +1,6 @@
 import {
   capabilitySettingsSchema,
+  englishIssueMessage,
   formatPath,
   type InputProblem,
   InvalidConfigError,
@@ -7,15 +8,15 @@ import {
   zodIssuesToProblems,
 } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** An `http:` / `https:` URL with a host; the message shows `example`. */
 export function httpUrlSchema(example = 'http://127.0.0.1:8000') {
   const message = `expected a URL like ${example}`;
-  return z.string(message).refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), message);
+  return z.string(message).check(z.refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), message));
 }
 
-const positiveInt = z.number('expected a positive whole number').int().positive();
+const positiveInt = () => z.number('expected a positive whole number').check(z.int(), z.positive());
 
 /** An undici `Dispatcher` (Agent, Pool, Client), checked by shape so two installed copies of undici both pass. */
 export const dispatcherSchema = z.custom<Dispatcher>(
@@ -29,21 +30,21 @@ export const dispatcherSchema = z.custom<Dispatcher>(
  */
 export const httpSettingsFields = {
   /** The target's id for routing and logs. */
-  id: z.string().min(1).optional(),
+  id: z.optional(z.string().check(z.minLength(1))),
   /** Extra request headers; values of secret-looking names are redacted from errors. */
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: z.optional(z.record(z.string(), z.string())),
   /** The undici dispatcher for every request. */
-  dispatcher: dispatcherSchema.optional(),
+  dispatcher: z.optional(dispatcherSchema),
   /** Deadline for a whole call, in ms. */
-  timeoutMs: positiveInt.optional(),
+  timeoutMs: z.optional(positiveInt()),
   /** Deadline for the first token, in ms. */
-  firstTokenTimeoutMs: positiveInt.optional(),
+  firstTokenTimeoutMs: z.optional(positiveInt()),
   /** Largest stream event (SSE event or NDJSON line) the reader buffers, in bytes. */
-  maxEventBytes: positiveInt.optional(),
+  maxEventBytes: z.optional(positiveInt()),
   /** What the model can do; fields left out take the adapter's defaults. */
-  capabilities: capabilitySettingsSchema.optional(),
+  capabilities: z.optional(capabilitySettingsSchema),
   /** US dollars per million tokens. */
-  price: targetPriceSchema.optional(),
+  price: z.optional(targetPriceSchema),
 } as const;
 
 /**
@@ -58,8 +59,9 @@ export const httpSettingsFields = {
  * const settings = parseSettings(schema, input); // throws InvalidConfigError on `{ baseUrl: ... }`
  * ```
  */
-export function parseSettings<T>(schema: z.ZodType, input: unknown, options: { path?: string } = {}): T {
-  const result = schema.safeParse(input);
+export function parseSettings<T>(schema: z.core.$ZodType, input: unknown, options: { path?: string } = {}): T {
+  // Messages in English whether or not classic zod (which configures them globally) is loaded too.
+  const result = z.safeParse(schema, input, { error: englishIssueMessage });
   if (result.success) return input as T;
   const problems = settingsProblems(schema, input, result.error.issues);
   const prefix = options.path;
@@ -76,7 +78,7 @@ export function parseSettings<T>(schema: z.ZodType, input: unknown, options: { p
  * and discriminated unions (the option `input` selects) included.
  */
 export function settingsProblems(
-  schema: z.ZodType,
+  schema: z.core.$ZodType,
   input: unknown,
   issues: readonly z.core.$ZodIssue[],
 ): InputProblem[] {
@@ -102,8 +104,8 @@ export function settingsProblems(
  * The keys of the object schema at `path` inside `schema` (through optionals, pipes, refinements, records, arrays and
  * unions; a discriminated union takes the option `input` selects); empty when there is none.
  */
-export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[] = [], input?: unknown): string[] {
-  let current: z.ZodType | undefined = schema;
+export function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[] = [], input?: unknown): string[] {
+  let current: z.core.$ZodType | undefined = schema;
   let value = input;
   for (const key of path) {
     current = current && childSchema(current, key, value);
@@ -115,22 +117,24 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[] = [], 
 
 interface SchemaDef {
   type?: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  schema?: z.ZodType;
-  valueType?: z.ZodType;
-  element?: z.ZodType;
-  options?: z.ZodType[];
+  innerType?: z.core.$ZodType;
+  in?: z.core.$ZodType;
+  schema?: z.core.$ZodType;
+  valueType?: z.core.$ZodType;
+  element?: z.core.$ZodType;
+  options?: z.core.$ZodType[];
+  shape?: z.core.$ZodShape;
   discriminator?: string;
   values?: unknown[];
 }
 
-const defOf = (schema: z.ZodType) => (schema as unknown as { def: SchemaDef }).def;
+// `_zod.def`: the same for classic zod and zod/mini schemas.
+const defOf = (schema: z.core.$ZodType) => schema._zod.def as SchemaDef;
 
 /** The object schema `schema` stands for with this value: wrappers unwrapped, a union's matching option. */
-function objectSchema(schema: z.ZodType, value: unknown): z.ZodObject | undefined {
+function objectSchema(schema: z.core.$ZodType, value: unknown): { shape: z.core.$ZodShape } | undefined {
   const def = defOf(schema);
-  if (def.type === 'object') return schema as z.ZodObject;
+  if (def.type === 'object' && def.shape) return { shape: def.shape };
   const inner = def.innerType ?? def.in ?? def.schema;
   if (inner) return objectSchema(inner, value);
   if (def.type !== 'union' || !def.options) return undefined;
@@ -138,7 +142,7 @@ function objectSchema(schema: z.ZodType, value: unknown): z.ZodObject | undefine
   if (def.discriminator !== undefined && typeof value === 'object' && value !== null) {
     const wanted = (value as Record<string, unknown>)[def.discriminator];
     const chosen = objects.find((option) => {
-      const tag = option.shape[def.discriminator as string] as z.ZodType | undefined;
+      const tag = option.shape[def.discriminator as string];
       return tag !== undefined && (defOf(tag).values ?? []).includes(wanted);
     });
     if (chosen) return chosen;
@@ -146,10 +150,10 @@ function objectSchema(schema: z.ZodType, value: unknown): z.ZodObject | undefine
   return objects.length === 1 ? objects[0] : undefined;
 }
 
-function childSchema(schema: z.ZodType, key: PropertyKey, value: unknown): z.ZodType | undefined {
+function childSchema(schema: z.core.$ZodType, key: PropertyKey, value: unknown): z.core.$ZodType | undefined {
   const object = objectSchema(schema, value);
-  if (object) return object.shape[String(key)] as z.ZodType | undefined;
-  let current: z.ZodType | undefined = schema;
+  if (object) return object.shape[String(key)];
+  let current: z.core.$ZodType | undefined = schema;
   while (current) {
     const def = defOf(current);
     if (def.type === 'record') return def.valueType;

@@ -48,8 +48,8 @@ export interface AISDKTargetSettings {
 const settingsSchema = z.object({
   id: z.string().trim().min(1, 'expected a non-empty id, e.g. "openai:gpt-4.1-mini"'),
   locality: z.enum(['local', 'remote']),
-  capabilities: capabilitySettingsSchema.optional(),
-  price: targetPriceSchema.optional(),
+  capabilities: z.optional(capabilitySettingsSchema),
+  price: z.optional(targetPriceSchema),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   timeoutMs: z.number().int().positive().optional(),
 });

@@ -9,7 +9,8 @@ import { fromAISDKPrompt } from './from-ai-sdk-prompt.js';
  * Per-call options under `providerOptions.switchyard`: the router's hints (privacy, deadline, priority, tags, cost
  * cap) and an optional list of target names the call may use.
  */
-export const switchyardCallOptionsSchema = routingHintsSchema.extend({
+export const switchyardCallOptionsSchema = z.object({
+  ...routingHintsSchema.shape,
   /** Consider only these targets (names given to `createRouter`). */
   targets: z.array(z.string().min(1)).min(1).optional(),
 });

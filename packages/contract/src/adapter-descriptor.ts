@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AdapterConfigHints } from './adapter-config-hints.js';
 import type { Locality, Target, TargetCapabilities } from './target.js';
 
@@ -19,10 +19,10 @@ export interface AdapterDescriptor<
   readonly name: string;
   readonly locality: Locality;
   /**
-   * The settings' strict zod object schema, the one `parseSettings` checks with: a config file's target schema (and
-   * its JSON Schema) is built from it and `config`.
+   * The settings' strict zod object schema (classic zod or zod/mini), the one `parseSettings` checks with: a config
+   * file's target schema (and its JSON Schema) is built from it and `config`.
    */
-  readonly settingsSchema: z.ZodObject;
+  readonly settingsSchema: z.core.$ZodObject & { readonly shape: z.core.$ZodShape };
   /** How a config file gives these settings (secrets, paths, replicas, ...); absent: exactly as `settingsSchema`. */
   readonly config?: Config;
   /** Validates settings strictly; throws `InvalidConfigError` naming the field (and the nearest valid key). */

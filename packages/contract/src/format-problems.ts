@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { InputProblem } from './errors/invalid-request-error.js';
 
 /** `['messages', 2, 'role']` → `messages[2].role`; a `root` is prefixed (`policy.rules[1]`). */

@@ -72,6 +72,15 @@ describe('parseRequest', () => {
     expect(error.isRetryable).toBe(false);
   });
 
+  it('words each problem in English with only zod/mini loaded (no global zod locale configured)', () => {
+    // This file never imports classic zod, whose import configures English messages globally.
+    const error = problemsOf({ messages: [{ role: 'user', content: 'x' }], maxTokens: 0, temperature: 'hot' });
+    expect(error.problems).toEqual([
+      { path: 'maxTokens', message: 'Too small: expected number to be >0' },
+      { path: 'temperature', message: 'expected number, received string' },
+    ]);
+  });
+
   it('rejects non-objects without crashing', () => {
     for (const input of [null, undefined, 42, 'hi', []]) {
       expect(() => parseRequest(input)).toThrow(InvalidRequestError);

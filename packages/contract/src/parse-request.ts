@@ -1,11 +1,12 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import { englishIssueMessage } from './english-issue-message.js';
 import { InvalidRequestError } from './errors/invalid-request-error.js';
 import { zodIssuesToProblems } from './format-problems.js';
 import type { GenerateRequest, TargetCall } from './request.js';
 import { generateRequestSchema, targetCallSchema } from './request-schema.js';
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, target?: string): T {
-  const result = schema.safeParse(input);
+function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, target?: string): T {
+  const result = schema.safeParse(input, { error: englishIssueMessage });
   if (result.success) return result.data;
   throw new InvalidRequestError({ problems: zodIssuesToProblems(result.error.issues), target });
 }

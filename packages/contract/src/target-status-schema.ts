@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { unavailableCodes } from './target-status.js';
 
 /** The documented shape of `Target.status()`; the conformance suite checks targets against it. */
@@ -7,9 +7,13 @@ export const targetStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('loading') }),
   z.object({
     state: z.literal('downloading'),
-    progress: z.number().min(0).max(1),
-    receivedBytes: z.number().nonnegative().optional(),
-    totalBytes: z.number().nonnegative().optional(),
+    progress: z.number().check(z.gte(0), z.lte(1)),
+    receivedBytes: z.optional(z.number().check(z.nonnegative())),
+    totalBytes: z.optional(z.number().check(z.nonnegative())),
   }),
-  z.object({ state: z.literal('unavailable'), code: z.enum(unavailableCodes), reason: z.string().min(1) }),
+  z.object({
+    state: z.literal('unavailable'),
+    code: z.enum(unavailableCodes),
+    reason: z.string().check(z.minLength(1)),
+  }),
 ]);

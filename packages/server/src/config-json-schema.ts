@@ -13,7 +13,7 @@ import { configSchema } from './config-schema.js';
  * ```
  */
 export function configJsonSchema(): Record<string, unknown> {
-  const full = configSchema.extend({ policy: policySchema.optional() });
+  const full = configSchema.extend({ policy: z.optional(policySchema) });
   const schema = z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return { ...schema, title: 'Switchyard config (switchyard.config.json)' };
 }

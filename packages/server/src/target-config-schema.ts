@@ -7,9 +7,9 @@ import { type SecretConfig, secretSchema } from './secret-schema.js';
 /** The fields every target accepts, whatever its adapter: the config's part, laid over what the adapter declares. */
 const sharedTargetFields = {
   /** Overrides of the adapter's declared capabilities (the router plans with these). */
-  capabilities: capabilityOverridesSchema.optional(),
+  capabilities: z.optional(capabilityOverridesSchema),
   /** US dollars per million tokens; absent means free. */
-  price: targetPriceSchema.optional(),
+  price: z.optional(targetPriceSchema),
   /** Further settings handed to the adapter's factory as they are (checked by the adapter's own schema). */
   settings: z.record(z.string(), z.unknown()).optional(),
 };

@@ -1,4 +1,4 @@
-import { InvalidPolicyError, zodIssuesToProblems } from '@switchyard/contract';
+import { englishIssueMessage, InvalidPolicyError, zodIssuesToProblems } from '@switchyard/contract';
 import type { Policy } from './policy.js';
 import { policySchema } from './policy-schema.js';
 
@@ -13,7 +13,7 @@ import { policySchema } from './policy-schema.js';
  * ```
  */
 export function parsePolicy(input: unknown): Policy {
-  const result = policySchema.safeParse(input ?? {});
+  const result = policySchema.safeParse(input ?? {}, { error: englishIssueMessage });
   if (result.success) return result.data;
   throw new InvalidPolicyError({ problems: zodIssuesToProblems(result.error.issues, 'policy') });
 }

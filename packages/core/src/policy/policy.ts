@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { policySchema } from './policy-schema.js';
 
 /** A routing policy as written by hand or loaded from JSON: every field optional. */
