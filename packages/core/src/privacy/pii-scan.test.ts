@@ -113,6 +113,11 @@ describe('shapeOf', () => {
     ],
     ['at 10:30', '10', tokenShape.spaceBefore | tokenShape.colonOrHexAfter],
     ['12 Baker Street', '12', tokenShape.wordAfter],
+    ['12 rue de la Paix', '12', tokenShape.wordAfter],
+    ['5 bis, avenue Foch', '5', tokenShape.wordAfter],
+    ['10  Downing Street', '10', tokenShape.wordAfter],
+    // A lower-case word that no French street type starts with: no street can follow.
+    ['at 10:30 on platform 7', '30', 0],
     ['221B Baker', '221', tokenShape.wordAfter | tokenShape.colonOrHexAfter | tokenShape.alphanumericAround],
     [
       'ID X1234567L',

@@ -93,7 +93,11 @@ export const tokenShape = {
   capitalNear: 2,
   /** A space or no-break space right before the first digit (a house number after its street). */
   spaceBefore: 4,
-  /** A space, comma or letter right after the last digit (a street after its house number). */
+  /**
+   * A comma or a letter right after the last digit, or spaces and then a capital, a letter beyond ASCII, other white
+   * space or the first letter of a French street type (a street after its house number: "221B", "5, avenue", "12
+   * Baker Street", "12 rue …"; not "30 on").
+   */
   wordAfter: 8,
   /** A colon or hex letter right after the last digit (the first group of an IPv6 address). */
   colonOrHexAfter: 16,
@@ -122,12 +126,28 @@ export function shapeOf(text: string, token: NumberToken): number {
   if (isAsciiLetterCode(before)) shape |= tokenShape.letterBefore | tokenShape.alphanumericAround;
   if (isCapitalCode(before) || isCapitalCode(text.charCodeAt(token.start - 2))) shape |= tokenShape.capitalNear;
   if (before === 32 || before === 160) shape |= tokenShape.spaceBefore;
-  if (after === 32 || after === 44 || isAsciiLetterCode(after) || after > 191) shape |= tokenShape.wordAfter;
+  if (after === 44 || isAsciiLetterCode(after) || after > 191 || (after === 32 && mayStartStreetAt(text, token.end)))
+    shape |= tokenShape.wordAfter;
   if (after === 58 || (folded >= 97 && folded <= 102)) shape |= tokenShape.colonOrHexAfter;
   if (isAsciiLetterCode(after) || isDigitCode(after) || isDigitCode(before)) shape |= tokenShape.alphanumericAround;
   if (token.digitCount >= 4) shape |= tokenShape.fourDigits;
   if (token.end - token.start >= 6) shape |= tokenShape.sixWide;
   return shape;
+}
+
+// First letters of the French street types a house number may come before ("rue", "avenue", "bis" …), lower case.
+const streetInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeAt(0)));
+
+/**
+ * After the spaces at `index`: a character a street written after its house number can start with. A capital or a
+ * letter beyond ASCII (English layouts, "12 Baker Street"), a French type's first letter ("12 rue …", "5 bis, avenue
+ * …"), or other white space; not a digit, punctuation or another lower-case letter.
+ */
+export function mayStartStreetAt(text: string, index: number): boolean {
+  while (text.charCodeAt(index) === 32) index += 1;
+  const code = text.charCodeAt(index);
+  if (code >= 97 && code <= 122) return streetInitials.has(code);
+  return (code >= 65 && code <= 90) || code >= 128 || (code >= 9 && code <= 13);
 }
 
 export function isDigitCode(code: number): boolean {

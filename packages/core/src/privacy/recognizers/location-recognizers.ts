@@ -1,5 +1,5 @@
 import type { PiiScan } from '../pii-scan.js';
-import { contextBoost, tokenShape } from '../pii-scan.js';
+import { contextBoost, mayStartStreetAt, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // House number first: "221B Baker Street", "1600 Pennsylvania Avenue NW", "12 rue de la Paix", "5, avenue Foch".
@@ -138,21 +138,6 @@ function numberAfterStreet(scan: PiiScan, start: number): boolean {
 
 const streetPatterns = [englishStreet, romanceStreet];
 
-// First letters of the words romanceStreet reads after a house number and a space: its types and "bis"/"ter".
-const romanceInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeAt(0)));
-
-/**
- * After the spaces at `index`: a character englishStreet or romanceStreet can go on with. A capital or a letter beyond
- * ASCII (English layouts, "12 Baker Street"), a French type's first letter ("12 rue …", "5 bis, avenue …"), or other
- * white space they may skip; not a digit, punctuation or another lower-case letter.
- */
-function mayStartStreet(text: string, index: number): boolean {
-  while (text.charCodeAt(index) === 32) index += 1;
-  const code = text.charCodeAt(index);
-  if (code >= 97 && code <= 122) return romanceInitials.has(code);
-  return (code >= 65 && code <= 90) || code >= 128 || (code >= 9 && code <= 13);
-}
-
 /** Street addresses: a house number and a street type, in English, French, German, Dutch, Italian, Spanish and Portuguese layouts. */
 export const streetAddressRecognizer: PiiRecognizer = {
   name: 'street-address',
@@ -169,7 +154,7 @@ export const streetAddressRecognizer: PiiRecognizer = {
     const next = text.charCodeAt(token.end);
     // After the number: a space, a comma, or a letter suffix ("221B"); and after a space, a word that can start a
     // street: a capital (English layouts, "12 Baker Street") or a French type ("12 rue …", "5 bis, avenue …").
-    if ((next === 32 && (!scan.prefilter || mayStartStreet(text, token.end))) || next === 44 || isLetterCode(next)) {
+    if ((next === 32 && (!scan.prefilter || mayStartStreetAt(text, token.end))) || next === 44 || isLetterCode(next)) {
       for (const pattern of streetPatterns) {
         pattern.lastIndex = token.end;
         const match = pattern.exec(text);
