@@ -1,4 +1,4 @@
-import { isSupportedCountry } from 'libphonenumber-js/max';
+import { isSupportedCountry } from './phone-numbers.js';
 import type { PiiKind } from './pii-kind.js';
 import { piiKinds } from './pii-kind.js';
 import type { PiiFinding } from './pii-scan.js';

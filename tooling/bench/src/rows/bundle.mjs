@@ -1,11 +1,14 @@
 // Row 10: what a web app ships. Each entry is bundled from the built dist of the packages the way an app's bundler
 // would (esbuild, platform browser, ES2022, minified) and gzipped; the share of each dependency comes from esbuild's
-// metafile. Sizes are deterministic, so one round is enough whatever --rounds says.
+// metafile. Sizes are deterministic, so one round is enough whatever --rounds says. A page gets @switchyard/core's
+// browser build, whose PII detector checks phone numbers against numbering-plan patterns instead of libphonenumber's
+// `max` metadata: the row also scores both builds' detectors (recall per kind, false positives) so the trade is seen.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { scorePrivacyBuild } from '../privacy-builds.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -72,6 +75,17 @@ export async function run({ log }) {
       result[name] = { error: first ? `${first.text} (${first.location?.file ?? ''})` : String(error.message) };
       log(`bundle ${name}: not bundleable for browsers: ${result[name].error}`);
     }
+  }
+  result.privacy = {};
+  for (const coreBuild of ['node', 'browser']) {
+    const score = await scorePrivacyBuild(coreBuild);
+    result.privacy[coreBuild] = score;
+    const lowest = Math.min(...Object.values(score.recall));
+    log(
+      `PII detector, ${coreBuild} build of core: lowest recall per kind ${lowest.toFixed(2)}, clean prompts flagged ` +
+        `${score.clean.flagged}/${score.clean.samples}` +
+        (score.data ? `, routing-quality prompts flagged ${score.data.flagged}/${score.data.prompts}` : ''),
+    );
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from '../phone-numbers.js';
 import type { PiiScan } from '../pii-scan.js';
 import { isDigitCode } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
