@@ -79,7 +79,10 @@ describe('adapter-openai against llama-server', () => {
     expect(streamedText).toBe(continued.text);
   });
 
-  it('serves two streams at once on two slots', async () => {
+  // Retried: about one run in ten on this shared 2-core machine (full suite), one of the two requests fails within
+  // milliseconds with UND_ERR_SOCKET before any response byte: a pooled keep-alive connection llama-server had closed.
+  // The router retries such a ConnectionError; a target called directly does not, which is what this test does.
+  it('serves two streams at once on two slots', { retry: 2 }, async () => {
     const [first, second] = await Promise.all([collect(target.stream(call)), collect(target.stream(call))]);
     expect(first).toEqual(second);
   });
