@@ -2,7 +2,7 @@ import { isSupportedCountry } from './phone-numbers.js';
 import type { PiiKind } from './pii-kind.js';
 import { piiKinds } from './pii-kind.js';
 import type { PiiFinding } from './pii-scan.js';
-import { forEachNumberToken, PiiScan, shapeOf } from './pii-scan.js';
+import { anyTokenShape, forEachNumberToken, PiiScan, shapeOf } from './pii-scan.js';
 import type { PiiRecognizer } from './recognizer.js';
 import { emailRecognizer, obfuscatedEmailRecognizer, phoneRecognizer } from './recognizers/contact-recognizers.js';
 import {
@@ -105,7 +105,7 @@ export function isKnownPhoneRegion(region: string): boolean {
 }
 
 /** Every bit of `tokenShape`: the shape of a token when pre-filters are off, and of a recognizer that sets none. */
-const anyShape = 0xff;
+const anyShape = anyTokenShape;
 
 /** Digit counts up to this get their own list of number recognizers; longer tokens share one. */
 const maxTabulatedDigits = 40;
@@ -141,6 +141,10 @@ interface DetectorPlan {
    */
   readonly numberRecognizers: readonly NumberDispatch[];
   readonly hasNumberRecognizers: boolean;
+  /** Number recognizers whose shapes depend on the text (`shapesIn`), and the dispatch tables by their shapes. */
+  readonly textShaped: readonly PiiRecognizer[];
+  readonly dispatchByShapes: Map<string, readonly NumberDispatch[]>;
+  readonly dispatchFor: (shapes: ReadonlyMap<PiiRecognizer, number>) => readonly NumberDispatch[];
   readonly regions: readonly string[];
   readonly wanted: ReadonlySet<PiiKind>;
   readonly minConfidence: number;
@@ -162,12 +166,27 @@ function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
   );
 }
 
+/** The dispatch tables for this text: with the shapes text-shaped recognizers ask for in it (pre-filters on). */
+function numberDispatchFor(plan: DetectorPlan, scan: PiiScan): readonly NumberDispatch[] {
+  if (!scan.prefilter || plan.textShaped.length === 0) return plan.numberRecognizers;
+  const shapes = new Map(plan.textShaped.map((recognizer) => [recognizer, recognizer.shapesIn!(scan)]));
+  const key = [...shapes.values()].join(' ');
+  let tables = plan.dispatchByShapes.get(key);
+  if (tables === undefined) {
+    tables = plan.dispatchFor(shapes);
+    plan.dispatchByShapes.set(key, tables);
+  }
+  return tables;
+}
+
 function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetection {
   const scan = new PiiScan(text, plan.regions, prefilter);
   for (const recognizer of plan.textRecognizers) recognizer.scanText!(scan);
   if (plan.hasNumberRecognizers) {
-    const byDigits = plan.numberRecognizers;
+    // Chosen at the first number token: a text without numbers never asks.
+    let byDigits: readonly NumberDispatch[] | undefined;
     forEachNumberToken(text, (token) => {
+      byDigits ??= numberDispatchFor(plan, scan);
       const dispatch = byDigits[token.digitCount < byDigits.length ? token.digitCount : 0]!;
       const shape = prefilter ? shapeOf(text, token) & dispatch.anyOf : anyShape;
       if (shape === 0) return;
@@ -202,24 +221,32 @@ function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Require
   }
   const wanted = new Set(kinds);
   const active = piiRecognizers.filter((recognizer) => wanted.has(recognizer.kind));
-  const numberRecognizers = Array.from({ length: maxTabulatedDigits + 1 }, (_, count): NumberDispatch => {
-    const recognizers = active.filter((recognizer) => {
-      if (recognizer.scanNumber === undefined) return false;
-      const [min, max] = recognizer.digits ?? [1, Number.POSITIVE_INFINITY];
-      return count === 0 ? max > maxTabulatedDigits : count >= min && count <= max;
+  const dispatchFor = (textShapes: ReadonlyMap<PiiRecognizer, number>): readonly NumberDispatch[] =>
+    Array.from({ length: maxTabulatedDigits + 1 }, (_, count): NumberDispatch => {
+      const recognizers = active.filter((recognizer) => {
+        if (recognizer.scanNumber === undefined) return false;
+        const [min, max] = recognizer.digits ?? [1, Number.POSITIVE_INFINITY];
+        return count === 0 ? max > maxTabulatedDigits : count >= min && count <= max;
+      });
+      const shapes = Int32Array.from(
+        recognizers,
+        (recognizer) => textShapes.get(recognizer) ?? recognizer.shapes ?? anyShape,
+      );
+      return {
+        scans: recognizers.map((recognizer) => recognizer.scanNumber!),
+        shapes,
+        anyOf: shapes.reduce((all, shape) => all | shape, 0),
+        byShape: new Array(anyShape + 1),
+      };
     });
-    const shapes = Int32Array.from(recognizers, (recognizer) => recognizer.shapes ?? anyShape);
-    return {
-      scans: recognizers.map((recognizer) => recognizer.scanNumber!),
-      shapes,
-      anyOf: shapes.reduce((all, shape) => all | shape, 0),
-      byShape: new Array(anyShape + 1),
-    };
-  });
+  const numberRecognizers = dispatchFor(new Map());
   return {
     textRecognizers: active.filter((recognizer) => recognizer.scanText !== undefined),
     numberRecognizers,
     hasNumberRecognizers: numberRecognizers.some((dispatch) => dispatch.scans.length > 0),
+    textShaped: active.filter((recognizer) => recognizer.scanNumber !== undefined && recognizer.shapesIn !== undefined),
+    dispatchByShapes: new Map(),
+    dispatchFor,
     regions,
     wanted,
     minConfidence,

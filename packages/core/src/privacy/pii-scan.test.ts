@@ -111,7 +111,12 @@ describe('shapeOf', () => {
         tokenShape.fourDigits |
         tokenShape.sixWide,
     ],
+    // "at" ends like "…straat" but is too short to be one.
     ['at 10:30', '10', tokenShape.spaceBefore | tokenShape.colonOrHexAfter],
+    ['Sackgasse 3', '3', tokenShape.spaceBefore | tokenShape.streetSuffixBefore],
+    ['on platform 7.', '7', tokenShape.spaceBefore],
+    ['Hauptstraße, 12.', '12', tokenShape.spaceBefore | tokenShape.streetSuffixBefore],
+    ['Kerkstraat 5.', '5', tokenShape.spaceBefore | tokenShape.streetSuffixBefore],
     ['12 Baker Street', '12', tokenShape.wordAfter],
     ['12 rue de la Paix', '12', tokenShape.wordAfter],
     ['5 bis, avenue Foch', '5', tokenShape.wordAfter],

@@ -1,4 +1,5 @@
 import type { PiiKind } from './pii-kind.js';
+import { endsLikeStreetSuffix } from './street-suffixes.js';
 
 /** One piece of personal data found in a text: where, what kind, which recognizer, how sure. Never the value. */
 export interface PiiFinding {
@@ -107,36 +108,18 @@ export const tokenShape = {
   fourDigits: 64,
   /** Six characters or more from first to last digit. */
   sixWide: 128,
+  /**
+   * A space right before the first digit, after a word (and maybe a comma) that ends like a street suffix:
+   * "…straße 12", "…straat 5", "…weg, 3" (see street-suffixes.ts); not "at 10" or "platform 7".
+   */
+  streetSuffixBefore: 256,
 } as const;
 
-function isAsciiLetterCode(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isCapitalCode(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-/** The {@link tokenShape} bits of `token` in `text`. */
-export function shapeOf(text: string, token: NumberToken): number {
-  const before = text.charCodeAt(token.start - 1);
-  const after = text.charCodeAt(token.end);
-  const folded = after | 0x20;
-  let shape = 0;
-  if (isAsciiLetterCode(before)) shape |= tokenShape.letterBefore | tokenShape.alphanumericAround;
-  if (isCapitalCode(before) || isCapitalCode(text.charCodeAt(token.start - 2))) shape |= tokenShape.capitalNear;
-  if (before === 32 || before === 160) shape |= tokenShape.spaceBefore;
-  if (after === 44 || isAsciiLetterCode(after) || after > 191 || (after === 32 && mayStartStreetAt(text, token.end)))
-    shape |= tokenShape.wordAfter;
-  if (after === 58 || (folded >= 97 && folded <= 102)) shape |= tokenShape.colonOrHexAfter;
-  if (isAsciiLetterCode(after) || isDigitCode(after) || isDigitCode(before)) shape |= tokenShape.alphanumericAround;
-  if (token.digitCount >= 4) shape |= tokenShape.fourDigits;
-  if (token.end - token.start >= 6) shape |= tokenShape.sixWide;
-  return shape;
-}
+/** Every bit of {@link tokenShape}. */
+export const anyTokenShape = 0x1ff;
 
 // First letters of the French street types a house number may come before ("rue", "avenue", "bis" …), lower case.
-const streetInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeAt(0)));
+const streetInitials = [...'abcipqrst'].map((letter) => letter.charCodeAt(0));
 
 /**
  * After the spaces at `index`: a character a street written after its house number can start with. A capital or a
@@ -146,8 +129,58 @@ const streetInitials = new Set([...'abcipqrst'].map((letter) => letter.charCodeA
 export function mayStartStreetAt(text: string, index: number): boolean {
   while (text.charCodeAt(index) === 32) index += 1;
   const code = text.charCodeAt(index);
-  if (code >= 97 && code <= 122) return streetInitials.has(code);
+  if (code >= 97 && code <= 122) return streetInitials.includes(code);
   return (code >= 65 && code <= 90) || code >= 128 || (code >= 9 && code <= 13);
+}
+
+// What a character right before or right after a token says, as tokenShape bits, for the 256 one-byte characters:
+// the shapes come from two table reads instead of a dozen comparisons, which keeps shapeOf small enough for the
+// engine to inline into the token walk.
+const beforeBits = new Uint16Array(256);
+const afterBits = new Uint16Array(256);
+// After a space before a token: whether a street can start there ("12 Baker …", "12 rue …"; see wordAfter).
+const startsStreetBits = new Uint8Array(256);
+for (let code = 0; code < 256; code += 1) {
+  const capital = code >= 65 && code <= 90;
+  const letter = capital || (code >= 97 && code <= 122);
+  const digit = code >= 48 && code <= 57;
+  const folded = code | 0x20;
+  let before = 0;
+  if (letter) before = tokenShape.letterBefore | tokenShape.alphanumericAround;
+  if (capital) before |= tokenShape.capitalNear;
+  if (digit) before = tokenShape.alphanumericAround;
+  if (code === 32 || code === 160) before = tokenShape.spaceBefore;
+  beforeBits[code] = before;
+  let after = 0;
+  if (code === 44 || letter || code > 191) after = tokenShape.wordAfter;
+  if (code === 58 || (folded >= 97 && folded <= 102)) after |= tokenShape.colonOrHexAfter;
+  if (letter || digit) after |= tokenShape.alphanumericAround;
+  afterBits[code] = after;
+  // A capital, a letter beyond ASCII, white space (more spaces included) or a French street type's first letter.
+  startsStreetBits[code] =
+    capital || code >= 128 || (code >= 9 && code <= 13) || code === 32 || streetInitials.includes(code) ? 1 : 0;
+}
+
+/** The {@link tokenShape} bits of `token` in `text`. */
+export function shapeOf(text: string, token: NumberToken): number {
+  const before = text.charCodeAt(token.start - 1);
+  const after = text.charCodeAt(token.end);
+  // Out of range reads are NaN (no bits); characters beyond one byte are letters for wordAfter only.
+  let shape =
+    (before < 256 ? beforeBits[before]! : 0) |
+    (after < 256 ? afterBits[after]! : after > 255 ? tokenShape.wordAfter : 0);
+  const twoBefore = text.charCodeAt(token.start - 2);
+  if (twoBefore >= 65 && twoBefore <= 90) shape |= tokenShape.capitalNear;
+  if (after === 32) {
+    const next = text.charCodeAt(token.end + 1);
+    if (next > 255 || startsStreetBits[next] === 1) shape |= tokenShape.wordAfter;
+  }
+  if ((shape & tokenShape.spaceBefore) !== 0 && endsLikeStreetSuffix(text, token.start - 1)) {
+    shape |= tokenShape.streetSuffixBefore;
+  }
+  if (token.digitCount >= 4) shape |= tokenShape.fourDigits;
+  if (token.end - token.start >= 6) shape |= tokenShape.sixWide;
+  return shape;
 }
 
 export function isDigitCode(code: number): boolean {

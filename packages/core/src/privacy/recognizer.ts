@@ -24,6 +24,12 @@ export interface PiiRecognizer {
    * ("at 10", "page 7"), and most recognizers of small numbers need a letter or a colon right next to them.
    */
   readonly shapes?: number;
+  /**
+   * With pre-filters on, asked once per text (at its first number token): the shapes `scanNumber` can use in this
+   * text, instead of {@link shapes}. For a recognizer whose needs depend on the whole text (a street word anywhere
+   * makes every number after a word worth reading).
+   */
+  shapesIn?(scan: PiiScan): number;
   /** Called once per text. */
   scanText?(scan: PiiScan): void;
 }

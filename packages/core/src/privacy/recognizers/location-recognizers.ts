@@ -1,45 +1,15 @@
 import type { PiiScan } from '../pii-scan.js';
 import { contextBoost, mayStartStreetAt, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
+import { streetSuffixes, streetSuffixesEndingLike } from '../street-suffixes.js';
 
 // House number first: "221B Baker Street", "1600 Pennsylvania Avenue NW", "12 rue de la Paix", "5, avenue Foch".
 const englishStreet =
   /[A-Za-z]?,?\s+(?:[NSEW]\.?\s+)?(?:[A-ZÀ-ÖØ-ÞĀ-ſ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ'’.-]*\s+)+?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Row|Gardens|Mews|Hill|Grove|Walk|Broadway)\b\.?/y;
 const romanceStreet =
   /[A-Za-z]?(?:\s*bis|\s*ter)?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|place|quai|cours|route|passage|square)\s+[A-Za-zÀ-ÖØ-öø-ÿ]/iy;
-// House number after the street: "Hauptstraße 12", "Kerkstraat 5", "Via Roma 10", "Calle Mayor 5", "Rua Augusta 27".
-const streetSuffixes = [
-  'straße',
-  'strasse',
-  'str.',
-  'weg',
-  'gasse',
-  'platz',
-  'allee',
-  'damm',
-  'straat',
-  'laan',
-  'gracht',
-  'plein',
-  'kade',
-  'steeg',
-  'dijk',
-  'ufer',
-  'chaussee',
-];
-// Suffixes by their last two letters (lower case, as a number): a word whose tail is in none of them is not a
-// street, found without comparing it with every suffix. Most words before a number in prose ("at 10", "page 7") stop
-// here.
-const suffixesByTail = new Map<number, string[]>();
-for (const suffix of streetSuffixes) {
-  const tail = suffix.charCodeAt(suffix.length - 2) * 65_536 + suffix.charCodeAt(suffix.length - 1);
-  suffixesByTail.set(tail, [...(suffixesByTail.get(tail) ?? []), suffix]);
-}
-
-function lowerCode(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-
+// House number after the street: "Via Roma 10", "Calle Mayor 5", "Rua Augusta 27" (suffixes such as "…straße" are in
+// street-suffixes.ts).
 const streetWords = new Set([
   'via',
   'viale',
@@ -113,8 +83,7 @@ function numberAfterStreet(scan: PiiScan, start: number): boolean {
   if (!isWordCode(text.charCodeAt(end - 1))) return false;
   // Two cheap questions first, so prose ("at 10", "page 7") reads no word: does the nearest word end like a street
   // suffix, and does the text hold a street word at all (one regex per text; most prose has numbers, few a "Via")?
-  const tail = lowerCode(text.charCodeAt(end - 2)) * 65_536 + lowerCode(text.charCodeAt(end - 1));
-  const tailSuffixes = suffixesByTail.get(tail);
+  const tailSuffixes = streetSuffixesEndingLike(text, end);
   if (scan.prefilter && tailSuffixes === undefined && !scan.once(hasStreetWordKey, hasStreetWord)) return false;
   // The nearest word may end in a street type ("Hauptstraße 12", "Kerkstraat 5")…
   let begin = end;
@@ -143,7 +112,13 @@ export const streetAddressRecognizer: PiiRecognizer = {
   name: 'street-address',
   kind: 'street-address',
   digits: [1, 5],
-  shapes: tokenShape.spaceBefore | tokenShape.wordAfter,
+  // A number after a word is worth reading when the word ends like a street suffix, or when the text holds a street
+  // word ("Via", "Calle" …) anywhere (then every number is); prose ("at 10", "platform 7") mostly has neither.
+  shapes: tokenShape.wordAfter | tokenShape.streetSuffixBefore,
+  shapesIn: (scan) =>
+    scan.once(hasStreetWordKey, hasStreetWord)
+      ? tokenShape.wordAfter | tokenShape.streetSuffixBefore | tokenShape.spaceBefore
+      : tokenShape.wordAfter | tokenShape.streetSuffixBefore,
   scanNumber(scan, token) {
     const text = scan.text;
     // A house number: digits, or a range such as "12-14"; never "2.4" or "10 000".
