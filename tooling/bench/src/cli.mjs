@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 // `pnpm bench`: Switchyard's cost in the hot path, measured side by side against direct calls on loopback.
-//   --rounds N      measured rounds after one warm-up round (default 5)
-//   --quick         one round with small N: the CI smoke (no thresholds anywhere)
-//   --only a,b      rows to run: latency (rows 1-2), streaming, decision, memory, failover, gateway, local, bundle, browser, telemetry, store, pool, ai-sdk, portkey
-//   --json          print one JSON object with every figure on stdout (the table goes to stderr); or BENCH_JSON=1
-//   --out FILE      also write the JSON object to FILE
+// Options: see `usage` below (`pnpm bench --help`).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,24 +28,48 @@ export const allRows = [
   'portkey',
 ];
 
-const { values } = parseArgs({
-  // pnpm and turbo pass a literal `--` through to the script: ignore it.
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: {
-    rounds: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    json: { type: 'boolean', default: process.env.BENCH_JSON === '1' },
-    out: { type: 'string' },
-  },
-});
+const usage = `Usage: pnpm bench [--rounds N] [--quick] [--only ${allRows.join(',')}] [--json] [--out FILE]
+  --rounds N   measured rounds after one warm-up round (default 5)
+  --quick      one round with small N: the CI smoke (no thresholds anywhere)
+  --only a,b   the rows to run (default all)
+  --json       one JSON object with every figure on stdout, the table on stderr (or BENCH_JSON=1)
+  --out FILE   also write the JSON object to FILE`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      // pnpm and turbo pass a literal `--` through to the script: ignore it.
+      args: process.argv.slice(2).filter((arg) => arg !== '--'),
+      options: {
+        rounds: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        json: { type: 'boolean', default: process.env.BENCH_JSON === '1' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    fail(error.message);
+  }
+}
+
+/** A bad option: say which and how to call the bench, without a stack trace. */
+function fail(message) {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+}
+const values = parseOptions();
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
 const quick = values.quick;
 const rounds = quick ? 1 : Number(values.rounds ?? 5);
-if (!Number.isInteger(rounds) || rounds < 1)
-  throw new Error(`--rounds: expected a whole number ≥ 1, got "${values.rounds}"`);
+if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: expected a whole number ≥ 1, got "${values.rounds}"`);
 const only = values.only ? values.only.split(',').map((name) => name.trim()) : allRows;
 for (const name of only) {
-  if (!allRows.includes(name)) throw new Error(`--only: unknown row "${name}"; expected some of ${allRows.join(', ')}`);
+  if (!allRows.includes(name)) fail(`--only: unknown row "${name}"; expected some of ${allRows.join(', ')}`);
 }
 const out = values.json ? process.stderr : process.stdout;
 const log = (line) => out.write(`${line}\n`);

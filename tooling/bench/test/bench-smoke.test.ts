@@ -9,6 +9,38 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.mjs'
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs the bench CLI; resolves with its exit code and output (never rejects on a non-zero exit). */
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('pnpm bench options', () => {
+  it('prints its usage for --help', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: pnpm bench /);
+    expect(stdout).toContain('--only a,b');
+  });
+
+  it('names a bad option and shows the usage, with exit code 2 and no stack trace', async () => {
+    for (const [args, message] of [
+      [['--bogus'], "Unknown option '--bogus'"],
+      [['--only', 'latency,nope'], '--only: unknown row "nope"'],
+      [['--rounds', '0'], '--rounds: expected a whole number ≥ 1, got "0"'],
+    ] as const) {
+      const { code, stderr } = await runCli([...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).toContain('Usage: pnpm bench');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
 // The bench runs over the built dist of the packages (as `pnpm bench` does after turbo builds them); this is a smoke
 // of `--quick`: every row runs and reports finite figures. No thresholds: timings on a shared machine are not tests.
 describe('pnpm bench --quick', () => {
