@@ -143,7 +143,7 @@ interface DetectorPlan {
   readonly hasNumberRecognizers: boolean;
   /** Number recognizers whose shapes depend on the text (`shapesIn`), and the dispatch tables by their shapes. */
   readonly textShaped: readonly PiiRecognizer[];
-  readonly dispatchByShapes: Map<string, readonly NumberDispatch[]>;
+  readonly dispatchByShapes: Map<number, readonly NumberDispatch[]>;
   readonly dispatchFor: (shapes: ReadonlyMap<PiiRecognizer, number>) => readonly NumberDispatch[];
   readonly regions: readonly string[];
   readonly wanted: ReadonlySet<PiiKind>;
@@ -169,11 +169,12 @@ function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
 /** The dispatch tables for this text: with the shapes text-shaped recognizers ask for in it (pre-filters on). */
 function numberDispatchFor(plan: DetectorPlan, scan: PiiScan): readonly NumberDispatch[] {
   if (!scan.prefilter || plan.textShaped.length === 0) return plan.numberRecognizers;
-  const shapes = new Map(plan.textShaped.map((recognizer) => [recognizer, recognizer.shapesIn!(scan)]));
-  const key = [...shapes.values()].join(' ');
+  // The shapes of every text-shaped recognizer as one number (each below 512), so choosing allocates nothing.
+  let key = 0;
+  for (const recognizer of plan.textShaped) key = key * 512 + recognizer.shapesIn!(scan);
   let tables = plan.dispatchByShapes.get(key);
   if (tables === undefined) {
-    tables = plan.dispatchFor(shapes);
+    tables = plan.dispatchFor(new Map(plan.textShaped.map((recognizer) => [recognizer, recognizer.shapesIn!(scan)])));
     plan.dispatchByShapes.set(key, tables);
   }
   return tables;
