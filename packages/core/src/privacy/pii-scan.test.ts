@@ -102,15 +102,10 @@ describe('shapeOf', () => {
         tokenShape.fourDigits |
         tokenShape.sixWide,
     ],
-    [
-      'AB 12 34 56 C',
-      '12',
-      tokenShape.capitalNear |
-        tokenShape.spaceBefore |
-        tokenShape.wordAfter |
-        tokenShape.fourDigits |
-        tokenShape.sixWide,
-    ],
+    ['AB 12 34 56 C', '12', tokenShape.capitalNear | tokenShape.fourDigits | tokenShape.sixWide],
+    // A street's house number has no separator but dashes.
+    ['12-14 Baker Street', '12', tokenShape.wordAfter | tokenShape.fourDigits],
+    ['version 2.4, due', '2', 0],
     // "at" ends like "…straat" but is too short to be one.
     ['at 10:30', '10', tokenShape.spaceBefore | tokenShape.colonOrHexAfter],
     ['Sackgasse 3', '3', tokenShape.spaceBefore | tokenShape.streetSuffixBefore],

@@ -92,12 +92,15 @@ export const tokenShape = {
   letterBefore: 1,
   /** An ASCII capital one or two characters before the first digit (UK National Insurance numbers). */
   capitalNear: 2,
-  /** A space or no-break space right before the first digit (a house number after its street). */
+  /**
+   * A space or no-break space right before the first digit of a token of digits or a range (a house number after its
+   * street).
+   */
   spaceBefore: 4,
   /**
    * A comma or a letter right after the last digit, or spaces and then a capital, a letter beyond ASCII, other white
-   * space or the first letter of a French street type (a street after its house number: "221B", "5, avenue", "12
-   * Baker Street", "12 rue …"; not "30 on").
+   * space or the first letter of a French street type, after a token of digits or a range (a street after its house
+   * number: "221B", "5, avenue", "12 Baker Street", "12-14 rue …"; not "30 on", not "2.4,").
    */
   wordAfter: 8,
   /** A colon or hex letter right after the last digit (the first group of an IPv6 address). */
@@ -171,16 +174,28 @@ export function shapeOf(text: string, token: NumberToken): number {
     (after < 256 ? afterBits[after]! : after > 255 ? tokenShape.wordAfter : 0);
   const twoBefore = text.charCodeAt(token.start - 2);
   if (twoBefore >= 65 && twoBefore <= 90) shape |= tokenShape.capitalNear;
-  if (after === 32) {
-    const next = text.charCodeAt(token.end + 1);
-    if (next > 255 || startsStreetBits[next] === 1) shape |= tokenShape.wordAfter;
-  }
-  if ((shape & tokenShape.spaceBefore) !== 0 && endsLikeStreetSuffix(text, token.start - 1)) {
-    shape |= tokenShape.streetSuffixBefore;
-  }
+  // The street bits are for a house number only: digits, or a range ("12-14"); never "2.4" or "10 000".
+  if (token.end - token.start === token.digitCount || isDashedNumber(text, token)) {
+    if (after === 32) {
+      const next = text.charCodeAt(token.end + 1);
+      if (next > 255 || startsStreetBits[next] === 1) shape |= tokenShape.wordAfter;
+    }
+    if ((shape & tokenShape.spaceBefore) !== 0 && endsLikeStreetSuffix(text, token.start - 1)) {
+      shape |= tokenShape.streetSuffixBefore;
+    }
+  } else shape &= ~(tokenShape.wordAfter | tokenShape.spaceBefore);
   if (token.digitCount >= 4) shape |= tokenShape.fourDigits;
   if (token.end - token.start >= 6) shape |= tokenShape.sixWide;
   return shape;
+}
+
+/** Whether the separators of `token` are all dashes (a range such as "12-14"). */
+function isDashedNumber(text: string, token: NumberToken): boolean {
+  for (let index = token.start; index < token.end; index += 1) {
+    const code = text.charCodeAt(index);
+    if ((code < 48 || code > 57) && code !== 45) return false;
+  }
+  return true;
 }
 
 export function isDigitCode(code: number): boolean {
