@@ -1,14 +1,18 @@
 // Row 11: the device tier in a browser. Time to first token of the wllama adapter (llama.cpp in WebAssembly, in its
-// worker) inside headless Chromium, against the llama.cpp adapter (node-llama-cpp, native) in this process, on the
-// same generated tiny model, one thread each, same context size, greedy, `maxTokens` 4. The arms take turns call by
-// call (order alternating); the page's clock is coarsened by the browser (about 0.1 ms), far below these figures.
+// worker) inside headless Chromium, against node-llama-cpp used directly (as row 9's direct arm: one LlamaChat on one
+// context sequence) and the llama.cpp adapter, both native in this process, on the same generated tiny model, same
+// context size, same prompts, greedy, `maxTokens` 4. Two pages: one thread (an ordinary page), and two threads in a
+// cross-origin isolated page (COOP/COEP, wasm threads), against native arms on the same thread counts. Each page also
+// times wllama's own `createChatCompletion` on its own engine, so the adapter's share is measured, not guessed. The
+// arms take turns call by call (order rotating); the page's clock is coarsened by the browser (about 0.1 ms).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createLlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
+import { getLlama } from 'node-llama-cpp';
 import { armOrder } from '../clients.mjs';
 import { paired, percentile } from '../stats.mjs';
-import { ttftOf } from './local.mjs';
+import { createDirect, ttftOf } from './local.mjs';
 
 const require = createRequire(import.meta.url);
 const contextSize = 1024;
@@ -20,8 +24,7 @@ const prompts = [
   'Why do freight cars couple?',
 ];
 
-export async function run({ rounds, quick, log }) {
-  const modelPath = await ensureTinyModel();
+async function openPage(modelPath, threads) {
   const wllamaRequire = createRequire(require.resolve('@switchyard/adapter-wllama/package.json'));
   const browser = await openBrowserPage({
     scripts: { '/app.js': fileURLToPath(new URL('../browser-page.mjs', import.meta.url)) },
@@ -29,53 +32,122 @@ export async function run({ rounds, quick, log }) {
       '/wllama.wasm': { path: wllamaRequire.resolve('@wllama/wllama/esm/wasm/wllama.wasm') },
       '/tiny.gguf': { path: modelPath },
     },
+    body: `<script>globalThis.benchThreads = ${threads};</script>`,
+    crossOriginIsolated: threads > 1,
   });
-  const native = createLlamaCppTarget({ modelPath, threads: 1, gpu: false, contextSize, sequences: 1 });
-  try {
-    await native.load();
-    await browser.page.waitForFunction(() => globalThis.benchBrowser?.target.status().state === 'ready', undefined, {
-      timeout: 180_000,
+  await browser.page.waitForFunction(() => globalThis.benchBrowser?.ready() === true, undefined, { timeout: 180_000 });
+  const ttft = (name) => (text) =>
+    browser.page.evaluate(({ name, text, tokens }) => globalThis.benchBrowser[name](text, tokens), {
+      name,
+      text,
+      tokens: ttftMaxTokens,
     });
-    const arms = {
-      wllama: (text) =>
-        browser.page.evaluate(({ text, tokens }) => globalThis.benchBrowser.ttft(text, tokens), {
-          text,
-          tokens: ttftMaxTokens,
-        }),
-      llamacpp: (text) =>
-        ttftOf(
-          native.stream({ messages: [{ role: 'user', content: text }], maxTokens: ttftMaxTokens, temperature: 0 }),
-        ),
-    };
-    const callsPerRound = quick ? 4 : 20;
-    const perRound = { wllama: [], llamacpp: [] };
-    for (let round = 0; round <= rounds; round += 1) {
-      const samples = { wllama: [], llamacpp: [] };
-      for (let call = 0; call < callsPerRound; call += 1) {
-        for (const arm of armOrder(['wllama', 'llamacpp'], call + round)) {
-          samples[arm].push(await arms[arm](prompts[call % prompts.length]));
+  const isolated = await browser.page.evaluate(() => globalThis.benchBrowser.isolated === true);
+  return { browser, isolated, adapter: ttft('ttft'), direct: ttft('ttftDirect') };
+}
+
+async function nativeArms(llama, modelPath, threads) {
+  // The direct arm as row 9 builds it, on `threads` threads.
+  const direct = await createDirectWithThreads(llama, modelPath, threads);
+  const adapter = createLlamaCppTarget({ modelPath, threads, gpu: false, contextSize, sequences: 1 });
+  await adapter.load();
+  return {
+    direct: (text) => directTtft(direct, text),
+    adapter: (text) =>
+      ttftOf(adapter.stream({ messages: [{ role: 'user', content: text }], maxTokens: ttftMaxTokens, temperature: 0 })),
+    dispose: async () => {
+      await direct.dispose();
+      await adapter.dispose();
+    },
+  };
+}
+
+async function createDirectWithThreads(llama, modelPath, threads) {
+  if (threads === 1) return createDirect(llama, modelPath);
+  const { LlamaChat } = await import('node-llama-cpp');
+  const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
+  const context = await model.createContext({ contextSize, sequences: 1, threads, batchSize: 512 });
+  const sequence = context.getSequence();
+  const chat = new LlamaChat({ contextSequence: sequence });
+  return {
+    generate: (text, tokens, onTextChunk) =>
+      chat.generateResponse(
+        [
+          { type: 'user', text },
+          { type: 'model', response: [] },
+        ],
+        { maxTokens: tokens, temperature: 0, onTextChunk },
+      ),
+    dispose: async () => {
+      chat.dispose();
+      sequence.dispose();
+      await context.dispose();
+      await model.dispose();
+    },
+  };
+}
+
+/** Row 9's direct TTFT: from the call to node-llama-cpp's first text chunk. */
+async function directTtft(direct, text) {
+  const started = process.hrtime.bigint();
+  let first;
+  await direct.generate(text, ttftMaxTokens, (chunk) => {
+    if (chunk && first === undefined) first = Number(process.hrtime.bigint() - started) / 1000;
+  });
+  if (first === undefined) throw new Error('node-llama-cpp: no text');
+  return first;
+}
+
+export async function run({ rounds, quick, log }) {
+  const modelPath = await ensureTinyModel();
+  const llama = await getLlama({ gpu: false });
+  const callsPerRound = quick ? 4 : 16;
+  const result = {
+    unit: 'TTFT in µs (p50 per round)',
+    model: 'testkit tiny (generated GGUF)',
+    contextSize,
+    ttftMaxTokens,
+    callsPerRound,
+  };
+  for (const threads of [1, 2]) {
+    const page = await openPage(modelPath, threads);
+    const native = await nativeArms(llama, modelPath, threads);
+    try {
+      const arms = {
+        wllamaAdapter: page.adapter,
+        wllamaDirect: page.direct,
+        llamacppAdapter: native.adapter,
+        nodeLlamaCpp: native.direct,
+      };
+      const names = Object.keys(arms);
+      const perRound = Object.fromEntries(names.map((name) => [name, []]));
+      for (let round = 0; round <= rounds; round += 1) {
+        const samples = Object.fromEntries(names.map((name) => [name, []]));
+        for (let call = 0; call < callsPerRound; call += 1) {
+          for (const arm of armOrder(names, call + round)) {
+            samples[arm].push(await arms[arm](prompts[call % prompts.length]));
+          }
         }
+        if (round === 0) continue;
+        for (const name of names) perRound[name].push(percentile(samples[name], 50));
+        log(
+          `browser ${threads} thread(s) round ${round}: TTFT p50 ` +
+            names.map((name) => `${name} ${perRound[name].at(-1).toFixed(0)} µs`).join(', '),
+        );
       }
-      if (round === 0) continue;
-      perRound.wllama.push(percentile(samples.wllama, 50));
-      perRound.llamacpp.push(percentile(samples.llamacpp, 50));
-      log(
-        `browser round ${round}: TTFT p50 wllama in page ${perRound.wllama.at(-1).toFixed(0)} µs, ` +
-          `node-llama-cpp ${perRound.llamacpp.at(-1).toFixed(0)} µs`,
-      );
+      result[`threads${threads}`] = {
+        threads,
+        crossOriginIsolated: page.isolated,
+        chromium: page.browser.page.context().browser()?.version(),
+        wllamaVsNodeLlamaCpp: paired(perRound.wllamaAdapter, perRound.nodeLlamaCpp),
+        wllamaVsLlamacppAdapter: paired(perRound.wllamaAdapter, perRound.llamacppAdapter),
+        wllamaAdapterVsWllama: paired(perRound.wllamaAdapter, perRound.wllamaDirect),
+        wllamaVsNodeLlamaCppDirect: paired(perRound.wllamaDirect, perRound.nodeLlamaCpp),
+      };
+    } finally {
+      await native.dispose();
+      await page.browser.close();
     }
-    return {
-      unit: 'TTFT in µs (p50 per round)',
-      model: 'testkit tiny (generated GGUF)',
-      threads: 1,
-      contextSize,
-      ttftMaxTokens,
-      callsPerRound,
-      chromium: browser.page.context().browser()?.version(),
-      ttft: { wllamaVsLlamacpp: paired(perRound.wllama, perRound.llamacpp) },
-    };
-  } finally {
-    await native.dispose();
-    await browser.close();
   }
+  return result;
 }

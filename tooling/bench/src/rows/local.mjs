@@ -23,7 +23,7 @@ const prompts = [
   'Why do freight cars couple?',
 ];
 
-async function createDirect(llama, modelPath) {
+export async function createDirect(llama, modelPath) {
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({
     contextSize,
