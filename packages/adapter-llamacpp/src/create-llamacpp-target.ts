@@ -1,4 +1,5 @@
 import { basename, dirname, join } from 'node:path';
+import { newToolCallId, StatusTracker } from '@switchyard/adapter-utils';
 import {
   AbortError,
   type AdapterConfigHints,
@@ -106,8 +107,6 @@ function describeLoadError(error: unknown, path: string): string {
   return `failed to load model ${path} (${message}); the file may be corrupt or truncated: download it again`;
 }
 
-let callCounter = 0;
-
 class LlamaCppTargetImpl implements LlamaCppTarget {
   readonly specificationVersion = 'v1' as const;
   readonly locality = 'local' as const;
@@ -122,15 +121,16 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
   private readonly queue: PQueue;
   private readonly disposeController = new AbortController();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
-  private current: TargetStatus;
+  /**
+   * The status; while unavailable, a look at it re-checks the model file every `statusRefreshMs` (a stat and 4 bytes,
+   * after the caller: `status()` stays free of I/O), since the router only reads `status()` of a local target.
+   */
+  private readonly tracker: StatusTracker;
   private failure: { reason: string; size?: number; mtimeMs?: number } | undefined;
   private loaded: Loaded | undefined;
   private loading: Promise<Loaded> | undefined;
   private holdsLlama = false;
-  /** When the model file was last checked; the router only reads `status()`, so that re-checks a missing file. */
-  private lastCheckAt = Date.now();
-  private recheckScheduled = false;
-  /** The last download of `modelUri` failed (its reason is in `current` until a file appears). */
+  /** The last download of `modelUri` failed (its reason stays the status until a file appears). */
   private downloadFailed = false;
 
   constructor(settings: LlamaCppSettings) {
@@ -147,8 +147,13 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       ...llamaCppCapabilities(settings),
       countTokens: (text) => this.loaded?.model.tokenize(text, false).length,
     };
-    this.current = this.initialStatus();
-    if (settings.preload && this.current.state !== 'unavailable') this.load().catch(() => {});
+    this.tracker = new StatusTracker({
+      target: this.id,
+      initial: this.initialStatus(),
+      refreshMs: settings.statusRefreshMs ?? 5000,
+      probe: async () => this.checkFile(),
+    });
+    if (settings.preload && this.tracker.peek().state !== 'unavailable') this.load().catch(() => {});
   }
 
   private initialStatus(): TargetStatus {
@@ -170,36 +175,29 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
   }
 
   status(): TargetStatus {
-    if (this.current.state === 'unavailable' && !this.recheckScheduled && !this.loaded && !this.loading) {
-      const due = Date.now() - this.lastCheckAt >= (this.settings.statusRefreshMs ?? 5000);
-      if (due && !this.disposeController.signal.aborted) {
-        // Not now: status() stays free of I/O; the file check (a stat and 4 bytes) runs right after this caller.
-        this.recheckScheduled = true;
-        queueMicrotask(() => {
-          this.recheckScheduled = false;
-          void this.checkStatus();
-        });
-      }
-    }
-    return this.current;
+    return this.tracker.read();
   }
 
   async checkStatus(): Promise<TargetStatus> {
-    if (this.disposeController.signal.aborted) return this.current;
-    if (this.loaded || this.loading) return this.current;
-    this.lastCheckAt = Date.now();
+    if (this.disposeController.signal.aborted) return this.tracker.peek();
+    return this.tracker.check();
+  }
+
+  /** The model file as it is now; a loaded or loading model, or a failed file that has not changed, keeps its status. */
+  private checkFile(): TargetStatus {
+    const current = this.tracker.peek();
+    if (this.loaded || this.loading) return current;
     const check: ModelFileCheck = checkModelFile(this.modelPath);
     if (this.failure) {
       // A failed file stays failed until it changes on disk (re-downloaded, replaced).
       const changed = check.size !== this.failure.size || check.mtimeMs !== this.failure.mtimeMs;
-      if (!changed) return this.current;
+      if (!changed) return current;
       this.failure = undefined;
     }
     const next = this.initialStatus();
     // Still nothing downloaded after a failed download: keep the reason that says why it failed.
     const sameAsFailedDownload = this.downloadFailed && next.state === 'unavailable' && check.size === undefined;
-    if (!sameAsFailedDownload) this.current = next;
-    return this.current;
+    return sameAsFailedDownload ? current : next;
   }
 
   load(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -226,7 +224,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     let verified = false;
     if (!check.ok && this.settings.modelUri && check.size === undefined) {
       const uri = this.settings.modelUri;
-      this.current = { state: 'downloading', progress: 0 };
+      this.tracker.set({ state: 'downloading', progress: 0 });
       try {
         await downloadModel({
           uri,
@@ -235,12 +233,12 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
           sha256: this.settings.sha256,
           signal,
           onProgress: (progress) => {
-            this.current = {
+            this.tracker.set({
               state: 'downloading',
               progress: progress.progress,
               receivedBytes: progress.receivedBytes,
               ...(progress.totalBytes === undefined ? {} : { totalBytes: progress.totalBytes }),
-            };
+            });
             this.settings.onDownloadProgress?.(progress);
           },
         });
@@ -249,7 +247,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         // Not sticky: the next call resumes the download.
         this.downloadFailed = true;
         const reason = `download of ${uri} failed: ${message}`;
-        this.current = { state: 'unavailable', code: 'download-failed', reason };
+        this.tracker.set({ state: 'unavailable', code: 'download-failed', reason });
         throw new TargetUnavailableError({
           target: this.id,
           reason,
@@ -277,7 +275,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       }
     }
 
-    this.current = { state: 'loading' };
+    this.tracker.set({ state: 'loading' });
     let llamaCpp: NodeLlamaCpp;
     let llama: Llama;
     try {
@@ -313,7 +311,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       const chatWrapper = llamaCpp.resolveChatWrapper(model);
       const leadingSpaceDropped = dropsLeadingSpace(model);
       this.loaded = { llamaCpp, llama, model, context, chatWrapper, leadingSpaceDropped, idle: [], created: 0 };
-      this.current = { state: 'ready' };
+      this.tracker.set({ state: 'ready' });
       return this.loaded;
     } catch (error) {
       await model?.dispose().catch(() => {});
@@ -324,7 +322,11 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
 
   private async fail(reason: string, check: { size?: number; mtimeMs?: number }, cause?: unknown): Promise<never> {
     this.failure = { reason, size: check.size, mtimeMs: check.mtimeMs };
-    this.current = { state: 'unavailable', code: check.size === undefined ? 'model-missing' : 'load-failed', reason };
+    this.tracker.set({
+      state: 'unavailable',
+      code: check.size === undefined ? 'model-missing' : 'load-failed',
+      reason,
+    });
     if (this.holdsLlama) {
       this.holdsLlama = false;
       await releaseLlama(this.gpu);
@@ -545,7 +547,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
         return { text, toolCalls: [], finishReason, usage };
       }
       const toolCalls: ToolCall[] = (response.functionCalls ?? []).map((functionCall) => ({
-        id: `call_${++callCounter}_${Date.now().toString(36)}`,
+        id: newToolCallId(),
         name: functionCall.functionName,
         arguments: JSON.stringify(functionCall.params ?? {}),
       }));
@@ -565,7 +567,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       const parsed = JSON.parse(text) as { name?: unknown; arguments?: unknown };
       if (typeof parsed.name !== 'string') return undefined;
       return {
-        id: `call_${++callCounter}_${Date.now().toString(36)}`,
+        id: newToolCallId(),
         name: parsed.name,
         arguments: JSON.stringify(parsed.arguments ?? {}),
       };
@@ -582,7 +584,9 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     await this.loading?.catch(() => undefined);
     const loaded = this.loaded;
     this.loaded = undefined;
-    this.current = { state: 'unavailable', code: 'disposed', reason: 'the target was disposed' };
+    // Stops the file re-checks first, so none lands after this status.
+    await this.tracker.dispose();
+    this.tracker.set({ state: 'unavailable', code: 'disposed', reason: 'the target was disposed' });
     if (loaded) {
       for (const sequence of loaded.idle) sequence.dispose();
       await loaded.context.dispose();
