@@ -14,4 +14,3 @@ export type {
   LanguageModelSession,
   LanguageModelStatic,
 } from './prompt-api.js';
-export { StopSequences } from './stop-sequences.js';

@@ -6,8 +6,8 @@
  * resumably and verified; the `switchyard models pull` CLI reuses it.
  */
 export type { LlamaCppTarget } from './create-llamacpp-target.js';
-export { createLlamaCppTarget, llamaCppCapabilities, llamaCppDescriptor } from './create-llamacpp-target.js';
+export { createLlamaCppTarget, llamaCppDescriptor } from './create-llamacpp-target.js';
 export type { DownloadedModel, DownloadModelOptions } from './download-model.js';
-export { defaultModelCacheDir, downloadModel, modelFileName, resolveModelUrl } from './download-model.js';
+export { downloadModel, modelFileName, resolveModelUrl } from './download-model.js';
 export type { DownloadProgress, LlamaCppSettings } from './llamacpp-settings.js';
 export { defaultThreads } from './llamacpp-settings.js';

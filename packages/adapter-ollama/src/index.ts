@@ -8,4 +8,4 @@
 
 export type { OllamaSettings } from './ollama-settings.js';
 export type { OllamaPullOptions, OllamaPullProgress, OllamaTarget } from './ollama-target.js';
-export { createOllamaTarget, ollamaCapabilities, ollamaDescriptor } from './ollama-target.js';
+export { createOllamaTarget, ollamaDescriptor } from './ollama-target.js';

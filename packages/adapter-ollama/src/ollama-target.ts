@@ -7,6 +7,7 @@ import {
   newToolCallId,
   parseErrorMessage,
   readNdjsonLines,
+  resolveCapabilities,
   StatusTracker,
   unavailableCodeOf,
 } from '@switchyard/adapter-utils';
@@ -552,16 +553,17 @@ export function createOllamaTarget(settings: OllamaSettings): OllamaTarget {
 export function ollamaCapabilities(settings: OllamaSettings): TargetCapabilities {
   const explicit = settings.capabilities ?? {};
   const contextWindow = explicit.contextWindow ?? positiveInteger(settings.options?.num_ctx) ?? defaultContextWindow;
-  return {
-    contextWindow,
-    maxOutputTokens: explicit.maxOutputTokens ?? contextWindow,
-    tools: explicit.tools ?? false,
-    jsonSchema: explicit.jsonSchema ?? true,
-    images: explicit.images ?? false,
-    continuation: explicit.continuation ?? true,
-    ...(explicit.quality === undefined ? {} : { quality: explicit.quality }),
-    ...(explicit.countTokens === undefined ? {} : { countTokens: explicit.countTokens }),
-  };
+  return resolveCapabilities(
+    {
+      contextWindow,
+      maxOutputTokens: contextWindow,
+      tools: false,
+      jsonSchema: true,
+      images: false,
+      continuation: true,
+    },
+    explicit,
+  );
 }
 
 /** How a config file gives these settings: all as written, but for the dispatcher. */

@@ -3,6 +3,7 @@ import {
   CallControl,
   describeEndpoint,
   HttpClient,
+  resolveCapabilities,
   SseEventDecoder,
   StatusTracker,
   secretHeaderValues,
@@ -59,11 +60,7 @@ const probeTimeoutMs = 5000;
 
 /** What a target made from these (parsed) settings declares before its first status check. */
 export function openAICapabilities(settings: OpenAISettings): TargetCapabilities {
-  return {
-    ...defaultCapabilities,
-    ...settings.capabilities,
-    ...(settings.price ? { price: settings.price } : {}),
-  };
+  return resolveCapabilities(defaultCapabilities, settings.capabilities, settings.price);
 }
 
 /**

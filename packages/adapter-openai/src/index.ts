@@ -7,6 +7,4 @@
 
 export { createOpenAITarget, openAIDescriptor } from './create-openai-target.js';
 export type { OpenAIModelInfo, OpenAITarget } from './create-openai-target-with.js';
-export { openAICapabilities } from './create-openai-target-with.js';
 export type { OpenAISettings } from './openai-settings.js';
-export { parseOpenAISettings } from './openai-settings.js';

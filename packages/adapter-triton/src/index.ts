@@ -6,7 +6,6 @@
  * single text prompt, chat messages are rendered with a documented chat template.
  */
 export type { ChatTemplate } from './chat-template.js';
-export { renderChatTemplate } from './chat-template.js';
 export type { TritonBackend, TritonSettings } from './triton-settings.js';
 export type { TritonTarget } from './triton-target.js';
-export { createTritonTarget, tritonCapabilities, tritonDescriptor } from './triton-target.js';
+export { createTritonTarget, tritonDescriptor } from './triton-target.js';

@@ -6,6 +6,7 @@ import {
   type HttpResponse,
   parseErrorMessage,
   readSseEvents,
+  resolveCapabilities,
   StatusTracker,
   secretHeaderValues,
   unavailableCodeOf,
@@ -420,19 +421,20 @@ export function createTritonTarget(settings: TritonSettings): TritonTarget {
 export function tritonCapabilities(settings: TritonSettings): TargetCapabilities {
   const explicit = settings.capabilities ?? {};
   const contextWindow = explicit.contextWindow ?? 8192;
-  return {
-    contextWindow,
-    maxOutputTokens: explicit.maxOutputTokens ?? Math.min(4096, contextWindow),
-    // The generate endpoint takes and returns plain text: no tool-call or schema-constrained protocol.
-    tools: explicit.tools ?? false,
-    jsonSchema: explicit.jsonSchema ?? false,
-    images: explicit.images ?? false,
-    // The assistant prefix is appended to the rendered prompt, so the model simply continues it.
-    continuation: explicit.continuation ?? true,
-    ...(explicit.quality === undefined ? {} : { quality: explicit.quality }),
-    ...(explicit.countTokens === undefined ? {} : { countTokens: explicit.countTokens }),
-    ...(settings.price === undefined ? {} : { price: settings.price }),
-  };
+  return resolveCapabilities(
+    {
+      contextWindow,
+      maxOutputTokens: Math.min(4096, contextWindow),
+      // The generate endpoint takes and returns plain text: no tool-call or schema-constrained protocol.
+      tools: false,
+      jsonSchema: false,
+      images: false,
+      // The assistant prefix is appended to the rendered prompt, so the model simply continues it.
+      continuation: true,
+    },
+    explicit,
+    settings.price,
+  );
 }
 
 /** How a config file gives these settings: header values may come from the environment. */

@@ -11,7 +11,7 @@ export { CallControl } from './call-control.js';
 export type { PoolReplicaStats, PoolTarget, PoolTargetSettings } from './create-pool-target.js';
 export { createPoolTarget } from './create-pool-target.js';
 export { describeEndpoint } from './describe-endpoint.js';
-export { parseErrorMessage, readErrorText, responseToApiCallError, statusTexts } from './error-body.js';
+export { parseErrorMessage } from './error-body.js';
 export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';
@@ -25,12 +25,12 @@ export {
   parseSettings,
   settingsProblems,
 } from './parse-settings.js';
-export { isSecretHeader, secretHeaderValues } from './redact-headers.js';
+export { secretHeaderValues } from './redact-headers.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
-export { agentDefaults, createAgent, sharedAgent } from './shared-agent.js';
+export { createAgent, sharedAgent } from './shared-agent.js';
 export type { StreamReaderOptions } from './sse-event-decoder.js';
-export { defaultMaxEventBytes, SseEventDecoder } from './sse-event-decoder.js';
+export { SseEventDecoder } from './sse-event-decoder.js';
 export type { StatusTrackerOptions } from './status-tracker.js';
 export { StatusTracker } from './status-tracker.js';
 export { readNdjsonLines, readSseEvents } from './stream-readers.js';

@@ -13,8 +13,3 @@ export function secretHeaderValues(headers: Record<string, string> | undefined, 
     .flatMap(([, value]) => [/^\w+\s+(\S+)$/.exec(value)?.[1] ?? '', value]);
   return [apiKey ?? '', ...values].filter((secret) => secret.length > 0);
 }
-
-/** Whether a header name carries a secret (`authorization`, `x-api-key`, `cookie`, ...). */
-export function isSecretHeader(name: string): boolean {
-  return secretHeaderName.test(name);
-}

@@ -2,6 +2,5 @@
  * `@switchyard/adapter-wllama`: llama.cpp in WebAssembly (`@wllama/wllama`, in its own Web Worker) as a local
  * Switchyard target in the browser, with model download progress as status and the model kept in browser storage.
  */
-export { PrefixStripper } from './prefix-stripper.js';
 export type { WllamaSettings, WllamaTarget } from './wllama-target.js';
 export { createWllamaTarget } from './wllama-target.js';
