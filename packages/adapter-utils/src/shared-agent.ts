@@ -1,11 +1,13 @@
 import { Agent } from 'undici';
 
 /**
- * Keep-alive defaults for every adapter's connection pool. No cap on connections per origin (undici's default): a
- * gateway multiplexes many callers onto one upstream, and a hidden cap would queue a stream behind minutes-long
- * generations; a target that wants one sets `connections` or brings its own dispatcher.
+ * Keep-alive defaults for every adapter's connection pool. Idle sockets are dropped after 4 s, under the 5 s after
+ * which Node's http servers and llama-server (cpp-httplib) close an idle connection: a client that waits longer reuses
+ * a socket the server is closing, and the request fails with "other side closed". No cap on connections per origin
+ * (undici's default): a gateway multiplexes many callers onto one upstream, and a hidden cap would queue a stream
+ * behind minutes-long generations; a target that wants one sets `connections` or brings its own dispatcher.
  */
-export const agentDefaults = { keepAliveTimeout: 10_000 } as const;
+const agentDefaults = { keepAliveTimeout: 4000 } as const;
 
 let shared: Agent | undefined;
 
