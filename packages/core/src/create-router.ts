@@ -428,41 +428,57 @@ export function createRouter(options: RouterOptions): Router {
     plan,
     stream: (request, routeOptions) => run(request, routeOptions, false),
     async generate(request, routeOptions) {
+      // generate() reads every part itself, so its request trace observes them here, not through the stream wrapper
+      // stream() gets (a promise and two callbacks per part).
+      if (telemetry !== undefined && telemetry.api() === undefined) await whenOpenTelemetryLoaded();
+      const trace = telemetry?.begin(routeOptions?.traceContext);
+      const parts = executePlan(() => prepare(request, routeOptions, trace, true));
       let text = '';
       const toolCalls: ToolCall[] = [];
       let usage: Usage | undefined;
       let finishReason: GenerateResult['finishReason'] = 'stop';
-      for await (const part of run(request, routeOptions, true)) {
-        switch (part.type) {
-          case 'text-delta':
-            text += part.text;
-            break;
-          case 'tool-call':
-            toolCalls.push(part.toolCall);
-            break;
-          case 'usage':
-            usage = part.usage;
-            break;
-          case 'finish':
-            finishReason = part.finishReason;
-            break;
-          case 'failover':
-            if (part.mode === 'restart') text = '';
-            break;
-          case 'route':
-            if (part.phase === 'summary') {
-              const route = part.route;
-              const answered = route.attempts.findLast((attempt) => attempt.outcome === 'success');
-              return {
-                text,
-                toolCalls,
-                finishReason,
-                usage: usage ?? answered?.usage ?? { inputTokens: 0, outputTokens: 0 },
-                route,
-              };
-            }
-            break;
+      try {
+        for await (const part of parts) {
+          trace?.observe(part);
+          switch (part.type) {
+            case 'text-delta':
+              text += part.text;
+              break;
+            case 'tool-call':
+              toolCalls.push(part.toolCall);
+              break;
+            case 'usage':
+              usage = part.usage;
+              break;
+            case 'finish':
+              finishReason = part.finishReason;
+              break;
+            case 'failover':
+              if (part.mode === 'restart') text = '';
+              break;
+            case 'route':
+              if (part.phase === 'summary') {
+                const route = part.route;
+                const answered = route.attempts.findLast((attempt) => attempt.outcome === 'success');
+                return {
+                  text,
+                  toolCalls,
+                  finishReason,
+                  usage: usage ?? answered?.usage ?? { inputTokens: 0, outputTokens: 0 },
+                  route,
+                };
+              }
+              break;
+          }
         }
+        trace?.end('ok');
+      } catch (error) {
+        trace?.end({ error });
+        throw error;
+      } finally {
+        // Returning on the summary closes the execution first (its attempts end while the trace listens); a trace
+        // that saw the summary ends as answered.
+        trace?.end('cancelled');
       }
       // executePlan always ends with a summary or throws; reaching here means a consumer-side bug.
       throw new NoEligibleTargetError({ excluded: [], message: 'The router ended without a result' });
