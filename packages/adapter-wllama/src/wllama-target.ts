@@ -18,6 +18,7 @@ import {
 } from '@switchyard/contract/errors';
 import { Wllama } from '@wllama/wllama';
 import { AsyncChannel } from './async-channel.js';
+import { type ChatPrompt, compileChatPrompt, type TemplateMessage } from './chat-prompt.js';
 import { PrefixStripper } from './prefix-stripper.js';
 
 /** Settings of {@link createWllamaTarget}. */
@@ -57,12 +58,12 @@ export interface WllamaTarget extends Target {
 }
 
 type ChatChunk = {
-  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+  choices?: { delta?: { content?: string | null }; text?: string | null; finish_reason?: string | null }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   timings?: { prompt_n?: number; cache_n?: number };
 };
 type ChatResponse = {
-  choices: { message: { content?: string | null }; finish_reason?: string | null }[];
+  choices: { message?: { content?: string | null }; text?: string | null; finish_reason?: string | null }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 };
 
@@ -86,6 +87,8 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
   let current: TargetStatus = { state: 'loading' };
   let loading: Promise<TargetStatus> | undefined;
   let disposed = false;
+  // Compiled after the model loads (its template is in the GGUF); undefined: wllama's chat path renders it.
+  let chatPrompt: ChatPrompt | undefined;
   // One generation at a time: wllama runs one completion per context.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -109,6 +112,7 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
             }
           },
         });
+        chatPrompt = compileChatPrompt(engine.getChatTemplate());
         current = disposed ? { state: 'unavailable', code: 'disposed', reason: 'disposed' } : { state: 'ready' };
       } catch (error) {
         current = {
@@ -174,7 +178,6 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
       return { role: message.role, content: message.content as string };
     });
     if (problems.length > 0) throw new InvalidRequestError({ target: id, problems });
-    if (call.assistantPrefix) messages.push({ role: 'assistant', content: call.assistantPrefix });
     if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
     if (current.state !== 'ready') await load();
     if (current.state !== 'ready') {
@@ -183,13 +186,22 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
         reason: current.state === 'unavailable' ? current.reason : `the model is ${current.state}`,
       });
     }
-    const params = {
-      messages,
+    const sampling = {
       max_tokens: Math.min(call.maxTokens ?? config.maxOutputTokens, config.maxOutputTokens),
       ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
       ...(call.topP !== undefined ? { top_p: call.topP } : {}),
       ...(call.stop?.length ? { stop: call.stop } : {}),
       ...(call.seed !== undefined ? { seed: call.seed } : {}),
+    };
+    // Plain text with a template this page compiled: a completion of the rendered prompt (an assistant prefix is
+    // simply its end), so the worker does not render the template again. JSON-schema output keeps the chat path,
+    // which takes `response_format`.
+    const prompt = call.responseFormat?.type === 'json_schema' ? undefined : render(messages, call.assistantPrefix);
+    if (prompt !== undefined) return { call, completion: true, params: { prompt, ...sampling } };
+    if (call.assistantPrefix) messages.push({ role: 'assistant', content: call.assistantPrefix });
+    const params = {
+      messages,
+      ...sampling,
       ...(call.responseFormat?.type === 'json_schema'
         ? {
             response_format: {
@@ -199,11 +211,31 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
           }
         : {}),
     };
-    return { call, params };
+    return { call, completion: false, params };
+  }
+
+  /** The prompt for `messages` by the compiled template, then the assistant prefix; undefined: use the chat path. */
+  function render(messages: readonly TemplateMessage[], assistantPrefix: string | undefined): string | undefined {
+    if (chatPrompt === undefined) return undefined;
+    try {
+      return chatPrompt(messages) + (assistantPrefix ?? '');
+    } catch {
+      // A template feature @huggingface/jinja lacks: wllama's own renderer gets the messages instead.
+      return undefined;
+    }
+  }
+
+  /** Runs a prepared request on the engine: a completion of a rendered prompt, or wllama's chat completion. */
+  function run(prepared: Awaited<ReturnType<typeof prepare>>, options: Record<string, unknown>): Promise<unknown> {
+    const body = { ...prepared.params, ...options };
+    return prepared.completion
+      ? engine.createCompletion(body as unknown as Parameters<Wllama['createCompletion']>[0])
+      : engine.createChatCompletion(body as unknown as Parameters<Wllama['createChatCompletion']>[0]);
   }
 
   async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
-    const { call, params } = await prepare(input);
+    const prepared = await prepare(input);
+    const { call } = prepared;
     const release = await acquire(call.signal);
     const controller = new AbortController();
     const onAbort = () => controller.abort(call.signal?.reason);
@@ -215,24 +247,18 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
     let usage: Usage | undefined;
     let running: Promise<unknown> | undefined;
     try {
-      running = engine
-        .createChatCompletion({
-          ...params,
-          stream: true,
-          abortSignal: controller.signal,
-          onData: (chunk: ChatChunk) => chunks.push(chunk),
-        } as unknown as Parameters<Wllama['createChatCompletion']>[0] & {
-          stream: true;
-          onData: (chunk: unknown) => void;
-        })
-        .then(
-          () => chunks.end(),
-          (error: unknown) => chunks.fail(error),
-        );
+      running = run(prepared, {
+        stream: true,
+        abortSignal: controller.signal,
+        onData: (chunk: ChatChunk) => chunks.push(chunk),
+      }).then(
+        () => chunks.end(),
+        (error: unknown) => chunks.fail(error),
+      );
       for await (const chunk of chunks) {
         if (controller.signal.aborted) break;
         const choice = chunk.choices?.[0];
-        const text = choice?.delta?.content;
+        const text = choice?.delta?.content ?? choice?.text;
         if (text) {
           outputTokens += 1;
           const fresh = strip.push(text);
@@ -265,16 +291,17 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
   }
 
   async function generate(input: TargetCall): Promise<GenerateResult> {
-    const { call, params } = await prepare(input);
+    const prepared = await prepare(input);
+    const { call } = prepared;
     const release = await acquire(call.signal);
     try {
-      const response = (await engine.createChatCompletion({
-        ...params,
+      const response = (await run(prepared, {
+        stream: false,
         ...(call.signal ? { abortSignal: call.signal } : {}),
-      } as Parameters<Wllama['createChatCompletion']>[0] & { stream?: false })) as unknown as ChatResponse;
+      })) as ChatResponse;
       const choice = response.choices[0];
       const strip = new PrefixStripper(call.assistantPrefix ?? '');
-      const text = strip.push(choice?.message.content ?? '') + strip.flush();
+      const text = strip.push(choice?.message?.content ?? choice?.text ?? '') + strip.flush();
       return {
         text,
         toolCalls: [],
