@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without declarations
+import { bundleEntries, measureBundle } from '../src/rows/bundle.mjs';
+
+interface Measured {
+  gzip: number;
+  packages: Record<string, { minified: number }>;
+}
+
+// Sizes of a deterministic bundle of the built packages (row 10), not timings: guards against what made the router
+// ~190 KB gzip in a page before (classic zod, libphonenumber-js's metadata).
+describe('what a page ships (bench row 10)', () => {
+  it('keeps createRouter + createOpenAITarget under 70 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+    const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
+    expect(size.gzip / 1024).toBeLessThan(70);
+    expect(size.packages['libphonenumber-js']).toBeUndefined();
+    expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
+  });
+
+  it('keeps createBrowserSignals within 3 KB gzip (no zod: contract schemas stay out of its graph)', async () => {
+    const size = (await measureBundle(bundleEntries.signalsBrowser)) as Measured;
+    expect(size.gzip / 1024).toBeLessThanOrEqual(3);
+    expect(size.packages.zod).toBeUndefined();
+  });
+});
