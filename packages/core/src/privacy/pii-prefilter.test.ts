@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PiiKind } from './detect-pii.js';
-import { detectPii, piiKinds, scanPii } from './detect-pii.js';
+import { createPiiDetector, detectPii, piiKinds, scanPii } from './detect-pii.js';
+import { streetAddressRecognizer } from './recognizers/location-recognizers.js';
 
 const samples: Record<PiiKind, string[]> = {
   email: ['ada.lovelace@example.org', 'x+y@mail.co.uk', 'ada at example dot org', 'ada(at)example.org'],
@@ -172,6 +173,35 @@ describe('PII pre-filter', () => {
     // Guards the generator itself: most texts must hold something for the comparison to mean anything.
     expect(withFindings).toBeGreaterThan(700);
   }, 120_000);
+});
+
+describe('PII pre-filter work', () => {
+  // A work-count guard, not a timing: the token shapes keep the numbers of prose away from the street-address
+  // recognizer, which most numbers of prose would otherwise reach (a space before, a word after).
+  it('calls the street-address recognizer for no number of prose without a street, and for the house numbers of one', () => {
+    const scanNumber = streetAddressRecognizer.scanNumber!;
+    let calls = 0;
+    streetAddressRecognizer.scanNumber = (scan, token) => {
+      calls += 1;
+      scanNumber(scan, token);
+    };
+    try {
+      const detect = createPiiDetector({ regions: ['US'] });
+      const bench =
+        'The routing decision keeps the laptop cool while the remote model answers the longer questions about rail ' +
+        'yards, timetables and freight (version 2.4, due at 10:30 on platform 7). ';
+      expect(detect(bench.repeat(20)).kinds).toEqual([]);
+      expect(calls).toBe(0);
+      expect(detect('Ship it to Hauptstraße 5, or to Kerkstraat 12-14.').kinds).toEqual(['street-address']);
+      expect(calls).toBe(2);
+      calls = 0;
+      // A street word anywhere makes every number after a space worth reading.
+      expect(detect('Via Roma 10, at 10:30 on platform 7.').kinds).toEqual(['street-address']);
+      expect(calls).toBe(3);
+    } finally {
+      streetAddressRecognizer.scanNumber = scanNumber;
+    }
+  });
 });
 
 describe('PII pre-filter edges', () => {
