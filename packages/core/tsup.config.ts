@@ -1,17 +1,22 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 /**
  * The browser build (`tsup --env.TARGET browser`, into dist/browser) swaps the detector's phone-number library,
  * libphonenumber-js with its `max` metadata (~55 KB gzip), for `phone-numbers.browser.ts`, which answers the same
- * calls from each numbering plan's lengths (~1 KB). The package's `browser` and `worker` export conditions point at it.
+ * calls from each region's national number pattern (~5 KB gzip). The `browser` and `worker` export conditions point at
+ * it.
  */
-const browserPhoneNumbers: Plugin = {
-  name: 'browser-phone-numbers',
+const browserModules: Plugin = {
+  name: 'browser-modules',
   setup(build) {
-    build.onResolve({ filter: /\/phone-numbers\.js$/ }, (args) => ({
-      path: new URL(args.path.replace(/\.js$/, '.browser.ts'), `file://${args.resolveDir}/`).pathname,
-    }));
+    // The convention (the testkit's page bundles follow it too): `<name>.browser.ts` beside a module replaces it.
+    build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const browserFile = join(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts'));
+      return existsSync(browserFile) ? { path: browserFile } : undefined;
+    });
   },
 };
 
@@ -21,7 +26,7 @@ export default defineConfig((options) =>
         entry: { 'browser/index': 'src/index.ts' },
         format: 'esm',
         sourcemap: true,
-        esbuildPlugins: [browserPhoneNumbers],
+        esbuildPlugins: [browserModules],
       }
     : {
         entry: ['src/index.ts', 'src/testing/index.ts'],

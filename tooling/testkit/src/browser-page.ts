@@ -83,6 +83,13 @@ const workspaceSources: Plugin = {
       }
       return undefined;
     });
+    // A workspace module with a `<name>.browser.ts` beside it is replaced by that file in browser builds, as the
+    // package's own browser build does (core's phone check: see packages/core/tsup.config.ts).
+    builder.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      if (!args.importer.startsWith(join(repoRoot, 'packages'))) return undefined;
+      const browserFile = join(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts'));
+      return existsSync(browserFile) ? { path: browserFile } : undefined;
+    });
   },
 };
 
