@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StreamPart } from '@switchyard/contract';
+import { sseChunk as chunk, sseDone as done } from '@switchyard/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionAtLeast } from '../src/detect-continuation.js';
 import { createOpenAITarget } from '../src/index.js';
-import { chunk, done } from './scripted-upstream.js';
 
 /**
  * Protocol-faithful stand-ins for servers that cannot run here (vLLM, SGLang, TGI, Ollama, a hosted API): each serves

@@ -8,11 +8,32 @@ import {
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetFaultConformance } from '@switchyard/contract/testing';
-import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import {
+  sseChunk as chunk,
+  sseDone as done,
+  type FaultProxy,
+  type OpenAIUpstream,
+  type OpenAIUpstreamScript,
+  startFaultProxy,
+  startOpenAIUpstream,
+  sseUsageChunk as usageChunk,
+} from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget, type OpenAITarget } from '../src/index.js';
-import { chunk, done, startScriptedUpstream, textScript, usageChunk } from './scripted-upstream.js';
+
+/** A plain text answer streamed word by word, with usage and `[DONE]`. */
+const textScript: OpenAIUpstreamScript = () => [
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ content: 'Hello' }),
+  chunk({ content: ' from' }),
+  chunk({ content: ' the' }),
+  chunk({ content: ' yard' }),
+  chunk({}, 'stop'),
+  usageChunk(7, 4),
+  done,
+];
+const models = [{ id: 'scripted', owned_by: 'test', max_model_len: 4096 }];
 
 const apiKey = 'sk-test-0123456789abcdef';
 const call: TargetCall = { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 };
@@ -46,10 +67,10 @@ function expectNoSecret(error: unknown): void {
 }
 
 describe('adapter-openai: the shared fault suite against a scripted stand-in upstream', () => {
-  let upstream: Awaited<ReturnType<typeof startScriptedUpstream>>;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   beforeAll(async () => {
-    upstream = await startScriptedUpstream();
+    upstream = await startOpenAIUpstream({ script: textScript, models });
     proxy = await startFaultProxy({ upstream: upstream.url });
   });
   afterAll(async () => {
@@ -66,13 +87,13 @@ describe('adapter-openai: the shared fault suite against a scripted stand-in ups
 });
 
 describe('adapter-openai against a fault-injecting proxy', () => {
-  let upstream: Awaited<ReturnType<typeof startScriptedUpstream>>;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   let agent: Agent;
   let target: OpenAITarget;
 
   beforeAll(async () => {
-    upstream = await startScriptedUpstream();
+    upstream = await startOpenAIUpstream({ script: textScript, models });
     proxy = await startFaultProxy({ upstream: upstream.url });
     agent = new Agent({ connections: 4 });
     target = createOpenAITarget({ baseURL: `${proxy.url}/v1`, model: 'scripted', apiKey, dispatcher: agent });

@@ -1,9 +1,9 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/contract';
+import { sseChunk as chunk, sseDone as done } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
-import { chunk, done } from './scripted-upstream.js';
 
 const call: TargetCall = { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 };
 const answer = chunk({ content: 'Hello' }) + chunk({}, 'stop');

@@ -3,9 +3,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { TraceContext } from '@switchyard/contract';
+import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
-import { startScriptedUpstream } from './scripted-upstream.js';
 
 // The router hands each call the W3C context of its attempt span (`call.traceContext`); these tests play the router
 // with the real OpenTelemetry SDK and check what a loopback upstream receives.
@@ -13,11 +13,11 @@ const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 const tracer = provider.getTracer('test');
 const contextManager = new AsyncLocalStorageContextManager();
-let upstream: Awaited<ReturnType<typeof startScriptedUpstream>>;
+let upstream: OpenAIUpstream;
 
 beforeAll(async () => {
   context.setGlobalContextManager(contextManager.enable());
-  upstream = await startScriptedUpstream();
+  upstream = await startOpenAIUpstream({ answer: () => ({ words: ['Hello', ' from', ' the', ' yard'] }) });
 });
 afterAll(async () => {
   await upstream.close();

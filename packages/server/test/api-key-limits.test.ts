@@ -1,7 +1,7 @@
+import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
 import { apiKeysFromConfig, createGateway, createRouterFromConfig, hashApiKey, parseConfig } from '../src/index.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 const keyA = 'sk-team-a-0123456789abcdef0123456789';
 const keyB = 'sk-team-b-0123456789abcdef0123456789';
@@ -9,14 +9,14 @@ const keyC = 'sk-team-c-0123456789abcdef0123456789';
 const keyD = 'sk-team-d-0123456789abcdef0123456789';
 
 describe('gateway API keys and per-key limits (loopback OpenAI-compatible upstream)', () => {
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   let built: RouterFromConfig;
   let gateway: Gateway;
   let url: string;
 
   beforeAll(async () => {
     // Every answer: 3 prompt tokens + 1 completion token; at $1 per output token each costs $1.
-    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 1 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['ok'], eventDelayMs: 1 }), promptTokens: 3 });
     const config = parseConfig({
       targets: {
         gpu: {

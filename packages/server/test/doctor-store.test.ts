@@ -1,8 +1,7 @@
 import { createServer } from 'node:net';
-import { type RedisServer, startRedisServer } from '@switchyard/testkit';
+import { type OpenAIUpstream, type RedisServer, startOpenAIUpstream, startRedisServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from './cli-helpers.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -16,7 +15,7 @@ async function closedPort(): Promise<number> {
 
 describe('switchyard doctor checks a Redis store (real redis-server; loopback OpenAI-compatible upstream)', () => {
   let redis: RedisServer;
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   let files: Awaited<ReturnType<typeof tempDir>>;
   const configWith = (url: string) =>
     files.json(`config-${url.replace(/\W/g, '')}.json`, {
@@ -26,7 +25,7 @@ describe('switchyard doctor checks a Redis store (real redis-server; loopback Op
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 1 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['ok'], eventDelayMs: 1 }) });
     files = await tempDir();
   });
   afterAll(async () => {

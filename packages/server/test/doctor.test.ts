@@ -1,9 +1,9 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../src/commands/doctor-command.js';
 import { run, tempDir } from './cli-helpers.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -16,11 +16,11 @@ async function closedPort(): Promise<number> {
 
 describe('switchyard doctor', () => {
   let files: Awaited<ReturnType<typeof tempDir>>;
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
 
   beforeAll(async () => {
     files = await tempDir();
-    upstream = await startSlowUpstream({ words: ['OK'], intervalMs: 1 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['OK'], eventDelayMs: 1 }) });
   });
   afterAll(async () => {
     await upstream.close();

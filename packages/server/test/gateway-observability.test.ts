@@ -1,6 +1,6 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { ensureTinyModel } from '@switchyard/testkit';
+import { ensureTinyModel, type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Gateway, PrometheusRegistry, RouterFromConfig } from '../src/index.js';
@@ -11,7 +11,6 @@ import {
   createRouterFromConfig,
   parseConfig,
 } from '../src/index.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 const authToken = 'gw-observability-token-42';
 const upstreamKey = 'sk-upstream-observability-77';
@@ -22,7 +21,7 @@ const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProce
 // it receives); the local one is llama.cpp in process on the generated tiny model; traces go to the real OpenTelemetry
 // SDK's in-memory exporter, registered globally the way an app would.
 describe('gateway observability: /metrics, request log, traceparent (llama.cpp in process + loopback OpenAI stand-in)', () => {
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   let built: RouterFromConfig;
   let gateway: Gateway;
   let registry: PrometheusRegistry;
@@ -31,7 +30,7 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
 
   beforeAll(async () => {
     trace.setGlobalTracerProvider(tracerProvider);
-    upstream = await startSlowUpstream({ words: ['all', ' aboard'], intervalMs: 1 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['all', ' aboard'], eventDelayMs: 1 }) });
     const modelPath = await ensureTinyModel();
     // The router records its GenAI metrics into the registry the gateway serves, as `switchyard serve` does.
     registry = createPrometheusRegistry();
@@ -274,7 +273,7 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
       target: 'remote',
       locality: 'remote',
     });
-    // The stand-in sends no usage on streams (the router's path), so these are the router's estimates.
+    // What the stand-in's answer used (its usage chunk on streams, as the router asks for one).
     expect(entries[0]?.inputTokens).toBeGreaterThan(0);
     expect(entries[0]?.outputTokens).toBeGreaterThan(0);
     expect(typeof entries[0]?.durationMs).toBe('number');

@@ -1,18 +1,18 @@
 import type { PoolTarget } from '@switchyard/adapter-utils';
+import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
 import { createGateway, createRouterFromConfig, parseConfig } from '../src/index.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 describe('one target over three upstream replicas (baseURL list; loopback OpenAI-compatible upstreams)', () => {
-  const upstreams: Array<Awaited<ReturnType<typeof startSlowUpstream>>> = [];
+  const upstreams: Array<OpenAIUpstream> = [];
   let built: RouterFromConfig;
   let gateway: Gateway;
   let url: string;
 
   beforeAll(async () => {
     for (let index = 0; index < 3; index++)
-      upstreams.push(await startSlowUpstream({ words: ['a', 'b', 'c'], intervalMs: 10 }));
+      upstreams.push(await startOpenAIUpstream({ answer: () => ({ words: ['a', 'b', 'c'], eventDelayMs: 10 }) }));
     const config = parseConfig({
       targets: { gpu: { adapter: 'openai', baseURL: upstreams.map((upstream) => upstream.baseURL), model: 'slow' } },
       policy: { mode: 'remote-only' },

@@ -4,20 +4,22 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { createRouter } from '@switchyard/core';
+import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
 import { createGateway, createRouterFromConfig, parseConfig } from '../src/index.js';
 import { ensureBuiltCli, run, spawnCli, tempDir } from './cli-helpers.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 describe('graceful shutdown', () => {
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   let built: RouterFromConfig;
   let gateway: Gateway;
 
   beforeAll(async () => {
-    upstream = await startSlowUpstream({ words: ['one ', 'two ', 'three ', 'four'], intervalMs: 150 });
+    upstream = await startOpenAIUpstream({
+      answer: () => ({ words: ['one ', 'two ', 'three ', 'four'], eventDelayMs: 150 }),
+    });
     built = await createRouterFromConfig(
       parseConfig({ targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } } }),
     );
@@ -53,7 +55,7 @@ describe('graceful shutdown', () => {
 
 describe('a gateway over a router built elsewhere', () => {
   it('pins by model name even when the router had no pin rules, and keeps pinning after setPolicy', async () => {
-    const upstream = await startSlowUpstream({ words: ['hi'], intervalMs: 1 });
+    const upstream = await startOpenAIUpstream({ answer: () => ({ words: ['hi'], eventDelayMs: 1 }) });
     const router = createRouter({
       targets: {
         first: createOpenAITarget({ baseURL: upstream.baseURL, model: 'one' }),
@@ -84,11 +86,11 @@ describe('a gateway over a router built elsewhere', () => {
 
 describe('switchyard serve (in process)', () => {
   let files: Awaited<ReturnType<typeof tempDir>>;
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
 
   beforeAll(async () => {
     files = await tempDir();
-    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 1 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['ok'], eventDelayMs: 1 }) });
   });
   afterAll(async () => {
     await upstream.close();
@@ -195,12 +197,12 @@ describe('switchyard serve (in process)', () => {
 
 describe('switchyard serve (spawned)', () => {
   let files: Awaited<ReturnType<typeof tempDir>>;
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
     files = await tempDir();
-    upstream = await startSlowUpstream({ words: ['all ', 'aboard'], intervalMs: 1 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['all ', 'aboard'], eventDelayMs: 1 }) });
     await ensureBuiltCli();
   });
   afterAll(async () => {

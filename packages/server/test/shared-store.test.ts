@@ -1,18 +1,17 @@
-import { type RedisServer, startRedisServer } from '@switchyard/testkit';
+import { type OpenAIUpstream, type RedisServer, startOpenAIUpstream, startRedisServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, RouterFromConfig } from '../src/index.js';
 import { createGateway, createRouterFromConfig, hashApiKey, parseConfig } from '../src/index.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 describe('gateway replicas sharing a real redis-server through the config store section (in-process replicas)', () => {
   let redis: RedisServer;
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   const replicas: Array<{ built: RouterFromConfig; gateway: Gateway; url: string }> = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
     // One completion token per answer; at $1 per output token and maxTokens 1 every request is estimated at $1.
-    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 5 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['ok'], eventDelayMs: 5 }) });
     const config = parseConfig({
       targets: {
         gpu: {

@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createRedisStateStore } from '@switchyard/store-redis';
-import { type RedisServer, startRedisServer } from '@switchyard/testkit';
+import { type OpenAIUpstream, type RedisServer, startOpenAIUpstream, startRedisServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/index.js';
 import { ensureBuiltCli, tempDir } from './cli-helpers.js';
-import { startSlowUpstream } from './scripted-upstream.js';
 
 const teamKey = 'sk-three-replicas-team-0123456789';
 const limitedKey = 'sk-three-replicas-limited-0123456789';
@@ -37,7 +36,7 @@ async function waitFor(condition: () => boolean | Promise<boolean>, withinMs: nu
 
 describe('three `switchyard serve` processes sharing one real redis-server (loopback OpenAI-compatible upstream)', () => {
   let redis: RedisServer;
-  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let upstream: OpenAIUpstream;
   let files: Awaited<ReturnType<typeof tempDir>>;
   const replicas: Replica[] = [];
 
@@ -63,7 +62,7 @@ describe('three `switchyard serve` processes sharing one real redis-server (loop
   beforeAll(async () => {
     redis = await startRedisServer({ persist: true });
     // One completion token per answer: at $1 per output token and max_tokens 1, each answer costs (and is estimated) $1.
-    upstream = await startSlowUpstream({ words: ['ok'], intervalMs: 2 });
+    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['ok'], eventDelayMs: 2 }) });
     files = await tempDir();
     const config = await files.json('switchyard.config.json', {
       targets: {

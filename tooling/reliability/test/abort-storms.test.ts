@@ -8,18 +8,23 @@ import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-l
 import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { AbortError, type GenerateRequest, type Target } from '@switchyard/contract';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
-import { ensureTinyModel, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import {
+  ensureTinyModel,
+  type FaultProxy,
+  type OpenAIUpstream,
+  startFaultProxy,
+  startOpenAIUpstream,
+} from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { drain, eventually, settle } from './support/drain.js';
 import { activeResources, watchUnhandledRejections } from './support/leaks.js';
-import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
 import { closeAll } from './support/teardown.js';
 
 const words = Array.from({ length: 30 }, (_, index) => ` w${index}`);
 
 describe('abort storms', () => {
-  let upstream: SseUpstream;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   let device: LlamaCppTarget;
   let agent: Agent;
@@ -27,7 +32,7 @@ describe('abort storms', () => {
   let baselineTimeouts: number;
 
   beforeAll(async () => {
-    upstream = await startSseUpstream({ answer: () => ({ words, eventDelayMs: 5 }) });
+    upstream = await startOpenAIUpstream({ continueFinalMessage: true, answer: () => ({ words, eventDelayMs: 5 }) });
     proxy = await startFaultProxy({ upstream: upstream.url });
     device = createLlamaCppTarget({
       modelPath: await ensureTinyModel(),

@@ -9,12 +9,18 @@ import { createOpenAITarget, type OpenAITarget } from '@switchyard/adapter-opena
 import { StreamInterruptedError, SwitchyardError } from '@switchyard/contract';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
 import { createGateway } from '@switchyard/server';
-import { createSeededRandom, type Fault, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import {
+  createSeededRandom,
+  type Fault,
+  type FaultProxy,
+  type OpenAIUpstream,
+  startFaultProxy,
+  startOpenAIUpstream,
+} from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drain, eventually, visibleText } from './support/drain.js';
 import { activeResources, settledHeapBytes, watchUnhandledRejections } from './support/leaks.js';
-import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
 
 const concurrency = 1_000;
 const words = ['Signals', ' are', ' green', ' on', ' track', ' nine', ' and', ' ten.'];
@@ -63,7 +69,7 @@ const policy: PolicyInput = {
 };
 
 describe('load with faults', () => {
-  let upstream: SseUpstream;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   let agent: Agent;
   let gpu: OpenAITarget;
@@ -72,7 +78,7 @@ describe('load with faults', () => {
   let baselineHeap: number;
 
   beforeAll(async () => {
-    upstream = await startSseUpstream({ answer: () => ({ words }) });
+    upstream = await startOpenAIUpstream({ continueFinalMessage: true, answer: () => ({ words }) });
     proxy = await startFaultProxy({ upstream: upstream.url });
     baselineTimeouts = activeResources('Timeout');
     baselineHeap = await settledHeapBytes();
@@ -159,8 +165,12 @@ describe('load with faults', () => {
     async () => {
       // gpu: a stand-in that identifies as llama.cpp's server (continuation detected); cloud: one without identity
       // (cannot continue). No capabilities anywhere: what a new user configures.
-      const continuing = await startSseUpstream({ answer: () => ({ words }), identity: 'llama.cpp' });
-      const plain = await startSseUpstream({ answer: () => ({ words }) });
+      const continuing = await startOpenAIUpstream({
+        continueFinalMessage: true,
+        answer: () => ({ words }),
+        identity: 'llama.cpp',
+      });
+      const plain = await startOpenAIUpstream({ continueFinalMessage: true, answer: () => ({ words }) });
       const gpuProxy = await startFaultProxy({ upstream: continuing.url });
       const cloudProxy = await startFaultProxy({ upstream: plain.url });
       const ownAgent = new Agent({ connections: 256, keepAliveTimeout: 1_000 });

@@ -21,13 +21,18 @@ import {
 } from '@switchyard/contract';
 import { createRouter, detectPii, type PolicyInput, type Router } from '@switchyard/core';
 import { createGateway, type Gateway } from '@switchyard/server';
-import { ensureTinyModel, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import {
+  ensureTinyModel,
+  type FaultProxy,
+  type OpenAIUpstream,
+  startFaultProxy,
+  startOpenAIUpstream,
+} from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ByteTap, startByteTap } from './support/byte-tap.js';
 import { drain, eventually, settle } from './support/drain.js';
 import { instrument } from './support/instrument.js';
-import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
 import { closeAll } from './support/teardown.js';
 
 /** Personal data the on-device detector must catch, one sample per kind. */
@@ -115,7 +120,7 @@ const matrix = paths.flatMap((path, index) =>
 describe('privacy fails closed: a sniffing upstream receives zero bytes of private requests', () => {
   let modelPath: string;
   let dir: string;
-  let upstream: SseUpstream;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   let tap: ByteTap;
   let agent: Agent;
@@ -126,7 +131,7 @@ describe('privacy fails closed: a sniffing upstream receives zero bytes of priva
   beforeAll(async () => {
     modelPath = await ensureTinyModel();
     dir = mkdtempSync(join(tmpdir(), 'switchyard-privacy-'));
-    upstream = await startSseUpstream();
+    upstream = await startOpenAIUpstream({ continueFinalMessage: true });
     proxy = await startFaultProxy({ upstream: upstream.url });
     tap = await startByteTap(proxy.url);
     agent = new Agent({ connections: 8 });

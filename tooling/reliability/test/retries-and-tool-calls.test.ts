@@ -7,20 +7,20 @@ import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { AllTargetsFailedError, ApiCallError } from '@switchyard/contract';
 import { createRouter, type Router } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
-import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { type FaultProxy, type OpenAIUpstream, startFaultProxy, startOpenAIUpstream } from '@switchyard/testkit';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { drain, settle, visibleText } from './support/drain.js';
-import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
 
 describe('retries, bounded attempts and tool calls', () => {
-  let upstream: SseUpstream;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   let agent: Agent;
   let router: Router | undefined;
 
   beforeAll(async () => {
-    upstream = await startSseUpstream({
+    upstream = await startOpenAIUpstream({
+      continueFinalMessage: true,
       answer: (body) =>
         Array.isArray(body.tools)
           ? { words: ['Looking', ' it', ' up.'], toolCall: { name: 'lookup', arguments: '{"track":9}' } }

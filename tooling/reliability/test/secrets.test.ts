@@ -9,12 +9,11 @@ import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { SwitchyardError } from '@switchyard/contract';
 import { createRouter, type Router } from '@switchyard/core';
 import { createGateway, type Gateway } from '@switchyard/server';
-import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { type FaultProxy, type OpenAIUpstream, startFaultProxy, startOpenAIUpstream } from '@switchyard/testkit';
 import { Agent, request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from './support/broken-endpoints.js';
 import { drain, settle } from './support/drain.js';
-import { type SseUpstream, startSseUpstream } from './support/sse-upstream.js';
 
 const apiKey = 'sk-reliability-7f3a9c1e5b2d4f6a8c0e';
 const gatewayToken = 'gw-reliability-token-51c2e9a7';
@@ -34,7 +33,7 @@ function exposed(error: unknown): string {
 }
 
 describe('secrets never leak', () => {
-  let upstream: SseUpstream;
+  let upstream: OpenAIUpstream;
   let proxy: FaultProxy;
   let agent: Agent;
   let router: Router;
@@ -44,7 +43,7 @@ describe('secrets never leak', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    upstream = await startSseUpstream();
+    upstream = await startOpenAIUpstream({ continueFinalMessage: true });
     proxy = await startFaultProxy({ upstream: upstream.url });
     agent = new Agent({ connections: 8 });
     const common = { model: 'stand-in', apiKey, dispatcher: agent, headers: { 'x-api-key': apiKey } };

@@ -13,6 +13,14 @@ export type { GgufTensor, GgufValue } from './gguf-writer.js';
 export { encodeGguf } from './gguf-writer.js';
 export type { LlamaServer, LlamaServerOptions } from './llama-server.js';
 export { findLlamaServer, startLlamaServer } from './llama-server.js';
+export type {
+  OpenAIUpstream,
+  OpenAIUpstreamAnswer,
+  OpenAIUpstreamModel,
+  OpenAIUpstreamOptions,
+  OpenAIUpstreamScript,
+} from './openai-upstream.js';
+export { sseChunk, sseDone, sseUsageChunk, startOpenAIUpstream } from './openai-upstream.js';
 export { createPageTargetProxy } from './page-target-proxy.js';
 export { keepReadmeScreenshot } from './readme-screenshot.js';
 export type { RedisCluster } from './redis-cluster.js';
