@@ -107,6 +107,17 @@ describe.each([
     expect(seen.at(-1)?.url).toBe('/v1/ok?probe=1');
   });
 
+  it('names the URL of an answer that is not JSON without a query-string key', async () => {
+    const client = new HttpClient({
+      target: 'gpu',
+      baseURL: `${new URL(baseURL).origin}/v1?api-key=sk-query-9`,
+      transport,
+    });
+    const error = await client.getJson({ path: '/html' }).catch((caught: unknown) => caught);
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).not.toContain('sk-query-9');
+  });
+
   it('rejects an answer that is not a JSON object with InvalidResponseError; probe never throws for a status', async () => {
     const client = new HttpClient({ target: 'gpu', baseURL, transport });
     await expect(client.getJson({ path: '/html' })).rejects.toSatisfy(InvalidResponseError.isInstance);

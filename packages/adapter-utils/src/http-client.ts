@@ -2,6 +2,7 @@ import {
   type ApiCallError,
   InvalidResponseError,
   redactSecrets,
+  redactUrl,
   type SwitchyardError,
   type TraceContext,
 } from '@switchyard/contract';
@@ -116,7 +117,8 @@ export class HttpClient {
       // Reported below.
     }
     throw new InvalidResponseError({
-      message: `"${this.resolve(options).href}" did not answer with a JSON object`,
+      // redactUrl: a query-string key (`?api-key=`) never reaches a message.
+      message: `"${redactUrl(this.resolve(options).href)}" did not answer with a JSON object`,
       target: this.options.target,
     });
   }
