@@ -93,7 +93,8 @@ export class AttemptRun {
     this.#controller = env.cancellable ? new AbortController() : undefined;
     const requestAbort = env.requestAbort;
     if (requestAbort.reason !== undefined) this.#abort(requestAbort.reason);
-    this.#unlink = requestAbort.onAbort((reason) => this.#abort(reason));
+    // Most requests cannot be aborted (no caller signal, no deadline): no listener closure for those.
+    this.#unlink = requestAbort.possible ? requestAbort.onAbort((reason) => this.#abort(reason)) : noop;
   }
 
   get name(): string {
@@ -359,3 +360,5 @@ export class AttemptRun {
     }
   }
 }
+
+function noop(): void {}

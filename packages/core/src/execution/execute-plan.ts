@@ -1,4 +1,4 @@
-import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/contract';
+import type { FailedAttempt, GenerateRequest, StreamPart, TargetCall } from '@switchyard/contract';
 import {
   AbortError,
   AllTargetsFailedError,
@@ -13,7 +13,7 @@ import type { MidStreamFailover, RouterEventEmitter, RouteSummary } from '../eve
 import type { MidStreamMode, Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
-import { AttemptRun } from './attempt-run.js';
+import { type AttemptEnvironment, AttemptRun, type RequestBudget } from './attempt-run.js';
 import type { BudgetLedger } from './budget-ledger.js';
 import { abortableDelay, RequestAbort } from './request-abort.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -47,71 +47,290 @@ type FirstResult =
  * (a visible restart only with `midStream: 'restart'`, else `StreamInterruptedError`); and the summary part last. Every plan is finite and each target is left behind for good once the executor moves on, so it never loops.
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
-export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
-  // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
-  // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
-  const input = prepare();
-  const { request, plan, policy, events, clock, requestId } = input;
-  const execution = policy.execution;
-  const midStream = input.midStream ?? execution.midStream;
-  const requestStartedAt = clock();
-  yield { type: 'route', phase: 'decision', plan };
+export function executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
+  return new PlanExecution(prepare).parts();
+}
 
-  const callerSignal = request.signal;
-  const deadlineMs = request.routing?.deadlineMs;
-  const requestAbort =
-    callerSignal !== undefined || deadlineMs !== undefined ? new RequestAbort(true) : RequestAbort.never;
-  const onCallerAbort = () => requestAbort.abort(toAbortReason(callerSignal?.reason));
-  if (callerSignal?.aborted) onCallerAbort();
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  const deadlineTimer =
-    deadlineMs === undefined
-      ? undefined
-      : setTimeout(
-          () => requestAbort.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
-          deadlineMs,
-        );
-  const { routing: _routing, signal: _callerSignal, ...callFields } = request;
-  const environment = {
-    requestId,
-    request,
-    callFields,
-    policy,
-    events,
-    clock,
-    requestAbort,
-    cancellable:
+/**
+ * One request's execution. A class rather than a generator with helper closures: memory per request in flight counts
+ * (bench row 5), and its state lives once in this object instead of in a generator context plus a closure per helper.
+ * It is also the environment its attempts share (`AttemptEnvironment`), and the caller signal's abort listener
+ * (`handleEvent`), so neither needs an object of its own.
+ */
+class PlanExecution implements AttemptEnvironment {
+  // Set by `#start` on the first `next()`; declared here so every execution has the same shape.
+  requestId!: string;
+  request!: GenerateRequest;
+  callFields!: TargetCall;
+  policy!: Policy;
+  events!: RouterEventEmitter;
+  clock!: () => number;
+  requestAbort!: RequestAbort;
+  cancellable!: boolean;
+  promptTokens!: Record<string, number>;
+  budget!: BudgetLedger;
+  requestBudget!: RequestBudget;
+  telemetry: RequestTrace | undefined;
+
+  #prepare: (() => ExecutionInput) | undefined;
+  #health!: ReadonlyMap<string, TargetHealth>;
+  #random!: () => number;
+  #plan!: RoutePlan;
+  #midStream!: MidStreamMode;
+  #requestStartedAt = 0;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  #nextIndex = 0;
+  readonly #attempts: RouteSummary['attempts'] = [];
+  readonly #failures: FailedAttempt[] = [];
+  // At most two runs are live (a hedge): two fields, not a collection, as memory per in-flight request counts.
+  #live: AttemptRun | undefined;
+  #liveHedge: AttemptRun | undefined;
+  #emittedText = '';
+  #emittedToolCalls = 0;
+  /** Created on the first mid-stream failover (rare). */
+  #failovers: MidStreamFailover[] | undefined;
+  /** Targets passed over after the first token because they cannot continue the partial answer (rare). */
+  #skipped: string[] | undefined;
+  #firstEmittedAt: number | undefined;
+  #fallbacks = 0;
+  #hedged = false;
+
+  constructor(prepare: () => ExecutionInput) {
+    this.#prepare = prepare;
+  }
+
+  /** Listens for the caller signal's abort (an `EventListener` object, so no closure per request). */
+  handleEvent(): void {
+    this.requestAbort.abort(toAbortReason(this.request.signal?.reason));
+  }
+
+  #start(input: ExecutionInput): void {
+    const { request, plan, policy } = input;
+    const execution = policy.execution;
+    this.#health = input.health;
+    this.#random = input.random;
+    this.#plan = plan;
+    this.requestId = input.requestId;
+    this.request = request;
+    this.policy = policy;
+    this.events = input.events;
+    this.clock = input.clock;
+    this.#midStream = input.midStream ?? execution.midStream;
+    this.#requestStartedAt = input.clock();
+    const callerSignal = request.signal;
+    const deadlineMs = request.routing?.deadlineMs;
+    const requestAbort =
+      callerSignal !== undefined || deadlineMs !== undefined ? new RequestAbort(true) : RequestAbort.never;
+    this.requestAbort = requestAbort;
+    const { routing: _routing, signal: _callerSignal, ...callFields } = request;
+    this.callFields = callFields;
+    this.cancellable =
       requestAbort.possible ||
       execution.timeoutMs !== undefined ||
       execution.firstTokenTimeoutMs !== undefined ||
       execution.stallTimeoutMs !== undefined ||
-      (execution.hedgeAfterMs !== undefined && plan.plan.length > 1),
-    promptTokens: plan.promptTokens,
-    budget: input.budget,
-    requestBudget: { capUsd: requestCapUsd(policy, request), committedUsd: 0 },
-    telemetry: input.telemetry,
-  };
+      (execution.hedgeAfterMs !== undefined && plan.plan.length > 1);
+    this.promptTokens = plan.promptTokens;
+    this.budget = input.budget;
+    this.requestBudget = { capUsd: requestCapUsd(policy, request), committedUsd: 0 };
+    this.telemetry = input.telemetry;
+  }
 
-  let nextIndex = 0;
-  const takeNext = (): TargetHealth | undefined => {
-    while (nextIndex < plan.plan.length) {
-      const health = input.health.get(plan.plan[nextIndex++]!.target);
+  async *parts(): AsyncGenerator<RouterStreamPart, void, undefined> {
+    // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
+    // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
+    const prepare = this.#prepare!;
+    this.#prepare = undefined;
+    this.#start(prepare());
+    const { requestAbort, clock } = this;
+    const plan = this.#plan;
+    const execution = this.policy.execution;
+    yield { type: 'route', phase: 'decision', plan };
+
+    // Armed only after the decision part, so a consumer that stops there leaves no timer or listener behind.
+    const callerSignal = this.request.signal;
+    if (callerSignal?.aborted) this.handleEvent();
+    else callerSignal?.addEventListener('abort', this, { once: true });
+    const deadlineMs = this.request.routing?.deadlineMs;
+    if (deadlineMs !== undefined) {
+      this.#deadlineTimer = setTimeout(
+        () => requestAbort.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
+        deadlineMs,
+      );
+    }
+    let current = this.#takeNext();
+    let retriesUsed = 0;
+    try {
+      while (current !== undefined) {
+        if (!current.circuit.acquire(clock())) {
+          const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
+          this.#failures.push({ target: current.name, error });
+          this.#attempts.push({
+            target: current.name,
+            outcome: 'error',
+            error: { code: error.code, message: error.message, isRetryable: false },
+            startedAt: clock(),
+            durationMs: 0,
+          });
+          const next = await this.#nextTarget();
+          if (next) this.#fallbacks += 1;
+          current = next;
+          retriesUsed = 0;
+          continue;
+        }
+
+        const launched = this.#launch(current);
+        let failedRun: AttemptRun = launched;
+        let error: SwitchyardError | undefined;
+        let run: AttemptRun | undefined;
+        let part: StreamPart | undefined;
+        if (this.#mayHedge()) {
+          const first = await this.#firstOf(launched);
+          if (first.kind === 'won') {
+            run = first.run;
+            part = first.part;
+          } else {
+            failedRun = first.run;
+            error = first.error;
+          }
+        } else {
+          // No hedge: wait for the primary's first part directly (no race, no result object, no callbacks).
+          try {
+            part = await launched.nextPart();
+            run = launched;
+          } catch (caught) {
+            error = this.#settleFailure(launched, caught);
+          }
+        }
+        if (run !== undefined && part !== undefined) {
+          if (run.health !== current) retriesUsed = 0;
+          current = run.health;
+          try {
+            for (;;) {
+              if (part.type === 'finish') {
+                run.succeed();
+                this.#dropLive(run);
+                if (run.usage) yield { type: 'usage', usage: run.usage };
+                yield part;
+                yield { type: 'route', phase: 'summary', route: this.#summarize(run) };
+                return;
+              }
+              this.#firstEmittedAt ??= clock();
+              if (part.type === 'text-delta') this.#emittedText += part.text;
+              else if (part.type === 'tool-call') this.#emittedToolCalls += 1;
+              yield part;
+              part = await run.nextPart();
+            }
+          } catch (caught) {
+            failedRun = run;
+            error = this.#settleFailure(run, caught);
+          }
+        }
+        // Every path above that does not return sets `error`.
+        const failure = error!;
+
+        // The caller's abort and the request deadline end the request; they never fail over.
+        if (requestAbort.reason !== undefined) throw requestAbort.reason;
+        if (this.#emittedToolCalls > 0) {
+          throw new AllTargetsFailedError({
+            attempts: this.#failures,
+            message: `Target "${failedRun.name}" failed after emitting a tool call; not failing over, so the tool call is not emitted twice: ${failure.message}`,
+          });
+        }
+        if (this.#emittedText !== '' && this.#midStream === 'error') throw this.#interrupted('mid-stream-error');
+
+        let next: TargetHealth | undefined;
+        const sameTarget = failedRun.health === current && !this.#hedged;
+        if (
+          sameTarget &&
+          failure.isRetryable &&
+          retriesUsed < execution.retries &&
+          (this.#emittedText === '' || this.#midStream === 'restart' || (await this.#canContinue(current)))
+        ) {
+          const delay = retryDelayMs(retriesUsed, execution.backoff, failure, this.#random);
+          const left =
+            deadlineMs === undefined ? Number.POSITIVE_INFINITY : this.#requestStartedAt + deadlineMs - clock();
+          if (delay < left) {
+            retriesUsed += 1;
+            next = current;
+            await abortableDelay(delay, requestAbort).done;
+            if (requestAbort.reason !== undefined) throw requestAbort.reason;
+          }
+        }
+        if (next === undefined) {
+          next = await this.#nextTarget();
+          retriesUsed = 0;
+          if (next === undefined) throw this.#exhausted();
+          this.#fallbacks += 1;
+          const fallbackEvent = {
+            requestId: this.requestId,
+            from: failedRun.name,
+            to: next.name,
+            error: { code: failure.code, message: failure.message },
+          };
+          this.events.emit('fallback', fallbackEvent);
+          this.telemetry?.failedOver(fallbackEvent);
+        }
+        if (this.#emittedText !== '') {
+          // In `continue` mode only targets that can continue get here; `restart` mode also takes the others.
+          const mode = next.target.capabilities.continuation === true ? 'continue' : 'restart';
+          this.#failovers ??= [];
+          this.#failovers.push({
+            from: failedRun.name,
+            to: next.name,
+            mode,
+            afterChars: this.#emittedText.length,
+          });
+          yield {
+            type: 'failover',
+            from: failedRun.name,
+            to: next.name,
+            mode,
+            error: { code: failure.code, message: failure.message },
+          };
+          if (mode === 'restart') this.#emittedText = '';
+        }
+        current = next;
+      }
+      throw this.#exhausted();
+    } finally {
+      this.#end();
+    }
+  }
+
+  /** Clears the deadline and the caller-signal listener, and cancels whatever attempt is still live. */
+  #end(): void {
+    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
+    this.request.signal?.removeEventListener('abort', this);
+    const live = this.#live;
+    const hedge = this.#liveHedge;
+    this.#live = undefined;
+    this.#liveHedge = undefined;
+    live?.cancel('aborted');
+    hedge?.cancel('aborted');
+  }
+
+  #takeNext(): TargetHealth | undefined {
+    const plan = this.#plan;
+    const targets = plan.plan;
+    while (this.#nextIndex < targets.length) {
+      const health = this.#health.get(targets[this.#nextIndex++]!.target);
       // Defence in depth for fail-closed privacy: the plan already holds only local targets.
       if (health && (!plan.privacy.private || health.target.locality === 'local')) return health;
     }
     return undefined;
-  };
+  }
 
   /**
    * Whether `health` continues an assistant prefix. A target that has not said yet (`continuation` undefined, e.g. an
    * OpenAI-compatible endpoint whose server type is still unknown) is asked once through its status check, which is
    * where adapters detect it; the answer is cached by the adapter.
    */
-  const canContinue = async (health: TargetHealth): Promise<boolean> => {
+  async #canContinue(health: TargetHealth): Promise<boolean> {
     const target = health.target;
     if (target.capabilities.continuation === undefined && target.checkStatus) {
       const controller = new AbortController();
-      const unsubscribe = requestAbort.onAbort(() => controller.abort());
+      const unsubscribe = this.requestAbort.onAbort(() => controller.abort());
       try {
         await target.checkStatus({ signal: controller.signal });
       } catch {
@@ -121,74 +340,85 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
       }
     }
     return target.capabilities.continuation === true;
-  };
+  }
+
   /** The next target in plan order; after text was delivered in `continue` mode, only one that can continue it. */
-  const nextTarget = async (): Promise<TargetHealth | undefined> => {
-    let next = takeNext();
-    if (emittedText === '' || midStream !== 'continue') return next;
-    while (next !== undefined && !(await canContinue(next))) {
-      skipped.push(next.name);
-      next = takeNext();
+  async #nextTarget(): Promise<TargetHealth | undefined> {
+    let next = this.#takeNext();
+    if (this.#emittedText === '' || this.#midStream !== 'continue') return next;
+    while (next !== undefined && !(await this.#canContinue(next))) {
+      this.#skipped ??= [];
+      this.#skipped.push(next.name);
+      next = this.#takeNext();
     }
     return next;
-  };
+  }
 
-  const attempts: RouteSummary['attempts'] = [];
-  const failures: FailedAttempt[] = [];
-  // At most two runs are live (a hedge): an array is smaller than a Set, and memory per in-flight request counts.
-  const live: AttemptRun[] = [];
-  const dropLive = (run: AttemptRun) => {
-    const index = live.indexOf(run);
-    if (index !== -1) live.splice(index, 1);
-  };
-  let emittedText = '';
-  let emittedToolCalls = 0;
-  const failovers: MidStreamFailover[] = [];
-  /** Targets passed over after the first token because they cannot continue the partial answer. */
-  const skipped: string[] = [];
-  let firstEmittedAt: number | undefined;
-  let fallbacks = 0;
-  let hedged = false;
-
-  const launch = (health: TargetHealth): AttemptRun => {
-    const prefix = emittedText !== '' && health.target.capabilities.continuation ? emittedText : undefined;
-    const run = new AttemptRun(health, environment, prefix);
-    live.push(run);
-    attempts.push(run.record);
+  #launch(health: TargetHealth): AttemptRun {
+    const emitted = this.#emittedText;
+    const prefix = emitted !== '' && health.target.capabilities.continuation ? emitted : undefined;
+    const run = new AttemptRun(health, this, prefix);
+    if (this.#live === undefined) this.#live = run;
+    else this.#liveHedge = run;
+    this.#attempts.push(run.record);
     return run;
-  };
-  const settleFailure = (run: AttemptRun, caught: unknown): SwitchyardError => {
+  }
+
+  #isLive(run: AttemptRun): boolean {
+    return this.#live === run || this.#liveHedge === run;
+  }
+
+  #dropLive(run: AttemptRun): void {
+    if (this.#live === run) {
+      this.#live = this.#liveHedge;
+      this.#liveHedge = undefined;
+    } else if (this.#liveHedge === run) this.#liveHedge = undefined;
+  }
+
+  #settleFailure(run: AttemptRun, caught: unknown): SwitchyardError {
     const error = run.classify(caught);
     run.fail(error);
-    dropLive(run);
-    failures.push({ target: run.name, error });
+    this.#dropLive(run);
+    this.#failures.push({ target: run.name, error });
     return error;
-  };
+  }
 
-  /** The primary's first part, or, when hedging is on and it is slow, the first part of whichever run wins. */
-  const firstOf = async (primary: AttemptRun): Promise<FirstResult> => {
-    const primaryFirst = primary.nextPart();
-    const settled = primaryFirst.then(
-      (part): FirstResult => ({ kind: 'won', run: primary, part }),
-      (error: unknown): FirstResult => ({ kind: 'failed', run: primary, error: settleFailure(primary, error) }),
+  /** Whether the first part of the next attempt may be raced against a hedge. */
+  #mayHedge(): boolean {
+    return (
+      this.policy.execution.hedgeAfterMs !== undefined &&
+      !this.#hedged &&
+      this.#emittedText === '' &&
+      this.#emittedToolCalls === 0
     );
-    const hedgeAfter = execution.hedgeAfterMs;
-    if (hedgeAfter === undefined || hedged || emittedText !== '' || emittedToolCalls > 0) return settled;
-    const hedgeTimer = abortableDelay(hedgeAfter, requestAbort);
+  }
+
+  /** The first part of whichever run wins: the primary's, or, when it is slow, possibly a hedge's. */
+  async #firstOf(primary: AttemptRun): Promise<FirstResult> {
+    const { requestId, events } = this;
+    const settled = primary.nextPart().then(
+      (part): FirstResult => ({ kind: 'won', run: primary, part }),
+      (error: unknown): FirstResult => ({ kind: 'failed', run: primary, error: this.#settleFailure(primary, error) }),
+    );
+    const hedgeTimer = abortableDelay(this.policy.execution.hedgeAfterMs!, this.requestAbort);
     const early = await Promise.race([settled, hedgeTimer.done]);
     hedgeTimer.cancel();
     if (early !== true) return early === false ? settled : early;
-    let secondaryHealth = takeNext();
-    while (secondaryHealth && !secondaryHealth.circuit.acquire(clock())) secondaryHealth = takeNext();
+    let secondaryHealth = this.#takeNext();
+    while (secondaryHealth && !secondaryHealth.circuit.acquire(this.clock())) secondaryHealth = this.#takeNext();
     if (!secondaryHealth) return settled;
-    hedged = true;
-    const secondary = launch(secondaryHealth);
+    this.#hedged = true;
+    const secondary = this.#launch(secondaryHealth);
     const hedgeEvent = { requestId, primary: primary.name, secondary: secondary.name };
     events.emit('hedge', hedgeEvent);
-    input.telemetry?.hedged(hedgeEvent);
+    this.telemetry?.hedged(hedgeEvent);
     const secondarySettled = secondary.nextPart().then(
       (part): FirstResult => ({ kind: 'won', run: secondary, part }),
-      (error: unknown): FirstResult => ({ kind: 'failed', run: secondary, error: settleFailure(secondary, error) }),
+      (error: unknown): FirstResult => ({
+        kind: 'failed',
+        run: secondary,
+        error: this.#settleFailure(secondary, error),
+      }),
     );
     // First token wins; a failure only decides the race when the other run failed too.
     const result = await new Promise<FirstResult>((resolve) => {
@@ -202,170 +432,54 @@ export async function* executePlan(prepare: () => ExecutionInput): AsyncGenerato
     });
     if (result.kind === 'won') {
       const loser = result.run === primary ? secondary : primary;
-      if (live.includes(loser)) {
+      if (this.#isLive(loser)) {
         loser.cancel('hedge-lost');
-        dropLive(loser);
+        this.#dropLive(loser);
       }
       const wonEvent = { requestId, primary: primary.name, secondary: secondary.name, winner: result.run.name };
       events.emit('hedge', wonEvent);
-      input.telemetry?.hedged(wonEvent);
+      this.telemetry?.hedged(wonEvent);
     }
     return result;
-  };
-
-  let current = takeNext();
-  let retriesUsed = 0;
-  try {
-    while (current !== undefined) {
-      if (!current.circuit.acquire(clock())) {
-        const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
-        failures.push({ target: current.name, error });
-        attempts.push({
-          target: current.name,
-          outcome: 'error',
-          error: { code: error.code, message: error.message, isRetryable: false },
-          startedAt: clock(),
-          durationMs: 0,
-        });
-        const next = await nextTarget();
-        if (next) fallbacks += 1;
-        current = next;
-        retriesUsed = 0;
-        continue;
-      }
-
-      const first = await firstOf(launch(current));
-      let failedRun: AttemptRun;
-      let error: SwitchyardError;
-      if (first.kind === 'won') {
-        const run = first.run;
-        if (run.health !== current) retriesUsed = 0;
-        current = run.health;
-        let part: StreamPart = first.part;
-        try {
-          for (;;) {
-            if (part.type === 'finish') {
-              run.succeed();
-              dropLive(run);
-              if (run.usage) yield { type: 'usage', usage: run.usage };
-              yield part;
-              yield { type: 'route', phase: 'summary', route: summarize(run) };
-              return;
-            }
-            firstEmittedAt ??= clock();
-            if (part.type === 'text-delta') emittedText += part.text;
-            else if (part.type === 'tool-call') emittedToolCalls += 1;
-            yield part;
-            part = await run.nextPart();
-          }
-        } catch (caught) {
-          failedRun = run;
-          error = settleFailure(run, caught);
-        }
-      } else {
-        failedRun = first.run;
-        error = first.error;
-      }
-
-      // The caller's abort and the request deadline end the request; they never fail over.
-      if (requestAbort.reason !== undefined) throw requestAbort.reason;
-      if (emittedToolCalls > 0) {
-        throw new AllTargetsFailedError({
-          attempts: failures,
-          message: `Target "${failedRun.name}" failed after emitting a tool call; not failing over, so the tool call is not emitted twice: ${error.message}`,
-        });
-      }
-      if (emittedText !== '' && midStream === 'error') throw interrupted('mid-stream-error');
-
-      let next: TargetHealth | undefined;
-      const sameTarget = failedRun.health === current && !hedged;
-      if (
-        sameTarget &&
-        error.isRetryable &&
-        retriesUsed < execution.retries &&
-        (emittedText === '' || midStream === 'restart' || (await canContinue(current)))
-      ) {
-        const delay = retryDelayMs(retriesUsed, execution.backoff, error, input.random);
-        const left = deadlineMs === undefined ? Number.POSITIVE_INFINITY : requestStartedAt + deadlineMs - clock();
-        if (delay < left) {
-          retriesUsed += 1;
-          next = current;
-          await abortableDelay(delay, requestAbort).done;
-          if (requestAbort.reason !== undefined) throw requestAbort.reason;
-        }
-      }
-      if (next === undefined) {
-        next = await nextTarget();
-        retriesUsed = 0;
-        if (next === undefined) throw exhausted();
-        fallbacks += 1;
-        const fallbackEvent = {
-          requestId,
-          from: failedRun.name,
-          to: next.name,
-          error: { code: error.code, message: error.message },
-        };
-        events.emit('fallback', fallbackEvent);
-        input.telemetry?.failedOver(fallbackEvent);
-      }
-      if (emittedText !== '') {
-        // In `continue` mode only targets that can continue get here; `restart` mode also takes the others.
-        const mode = next.target.capabilities.continuation === true ? 'continue' : 'restart';
-        failovers.push({ from: failedRun.name, to: next.name, mode, afterChars: emittedText.length });
-        yield {
-          type: 'failover',
-          from: failedRun.name,
-          to: next.name,
-          mode,
-          error: { code: error.code, message: error.message },
-        };
-        if (mode === 'restart') emittedText = '';
-      }
-      current = next;
-    }
-    throw exhausted();
-  } finally {
-    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
-    callerSignal?.removeEventListener('abort', onCallerAbort);
-    for (const run of live) run.cancel('aborted');
-    live.length = 0;
   }
 
-  function summarize(winner: AttemptRun | undefined): RouteSummary {
-    const now = clock();
+  #summarize(winner: AttemptRun | undefined): RouteSummary {
+    const now = this.clock();
+    const attempts = this.#attempts;
     let costUsd = 0;
     for (const attempt of attempts) costUsd += attempt.costUsd ?? 0;
     const summary: RouteSummary = {
       target: winner?.name,
       locality: winner?.health.target.locality,
-      plan,
+      plan: this.#plan,
       attempts,
-      fallbacks,
-      hedged,
+      fallbacks: this.#fallbacks,
+      hedged: this.#hedged,
       costUsd,
     };
-    if (failovers.length > 0) summary.failovers = failovers;
-    if (firstEmittedAt !== undefined) summary.ttftMs = firstEmittedAt - requestStartedAt;
+    if (this.#failovers !== undefined) summary.failovers = this.#failovers;
+    if (this.#firstEmittedAt !== undefined) summary.ttftMs = this.#firstEmittedAt - this.#requestStartedAt;
     const tokensPerSecond = winner?.tokensPerSecond(now);
     if (tokensPerSecond !== undefined) summary.tokensPerSecond = tokensPerSecond;
     return summary;
   }
 
   /** The stream broke after text was delivered and is not carried on: the consumer keeps exactly `emittedText`. */
-  function interrupted(reason: 'no-continuation' | 'mid-stream-error'): StreamInterruptedError<RouteSummary> {
+  #interrupted(reason: 'no-continuation' | 'mid-stream-error'): StreamInterruptedError<RouteSummary> {
     return new StreamInterruptedError({
-      partialText: emittedText,
-      attempts: failures,
-      route: summarize(undefined),
-      skipped,
+      partialText: this.#emittedText,
+      attempts: this.#failures,
+      route: this.#summarize(undefined),
+      skipped: this.#skipped ?? [],
       reason,
     });
   }
 
   /** No target left: a typed interruption when text was delivered (nothing may follow it), else every target failed. */
-  function exhausted(): SwitchyardError {
-    if (emittedText !== '') return interrupted('no-continuation');
+  #exhausted(): SwitchyardError {
+    if (this.#emittedText !== '') return this.#interrupted('no-continuation');
     // Every target was refused for budget: say so (a gateway answers 429), rather than "all targets failed".
+    const failures = this.#failures;
     const last = failures.at(-1)?.error;
     if (last !== undefined && failures.every((failure) => BudgetExceededError.isInstance(failure.error))) return last;
     return new AllTargetsFailedError({ attempts: failures });
