@@ -16,4 +16,3 @@ export type {
 export type { BrowserDeviceSignals } from './browser-device-signals.js';
 export type { BrowserSignalSource, BrowserSignalsSettings } from './create-browser-signals.js';
 export { createBrowserSignals } from './create-browser-signals.js';
-export { meteredFromConnection } from './metered-from-connection.js';

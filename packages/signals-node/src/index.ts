@@ -9,9 +9,7 @@
 export type { NodeSignalSource, NodeSignalsSettings } from './create-node-signals.js';
 export { createNodeSignals } from './create-node-signals.js';
 export type { MemoryPressure, MemoryPressureThresholds } from './memory-pressure.js';
-export { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
 export type { NodeDeviceSignals } from './node-device-signals.js';
 export type { SignalChange, SignalChangeKind } from './signal-changes.js';
 export type { BatteryReading, MemoryReading, SignalReaders } from './signal-readers.js';
 export type { ThermalThresholds } from './thermal-state.js';
-export { defaultThermalThresholds, thermalStateFromTemperature } from './thermal-state.js';
