@@ -44,9 +44,12 @@ async function pageOptions(crossOriginIsolated: boolean): Promise<BrowserPageOpt
   };
 }
 
+// Waits on the page's status recorder (it samples every 2 ms), not on status() itself: the tests read the recorded
+// statuses, which on a loaded machine could still end with 'loading' a moment after status() said 'ready'.
 const waitReady = (page: BrowserPage['page']) =>
   page.waitForFunction(
-    () => globalThis.wllamaTest && ['ready', 'unavailable'].includes(globalThis.wllamaTest.target.status().state),
+    () =>
+      globalThis.wllamaTest && ['ready', 'unavailable'].includes(globalThis.wllamaTest.statuses.at(-1)?.state ?? ''),
     undefined,
     { timeout: loadTimeout },
   );
