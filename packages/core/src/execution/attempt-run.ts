@@ -19,8 +19,6 @@ import type { TargetHealth } from './target-health.js';
 export interface AttemptEnvironment {
   requestId: string;
   request: GenerateRequest;
-  /** The request's fields as every target call carries them (no routing hints, no caller signal). */
-  callFields: TargetCall;
   policy: Policy;
   events: RouterEventEmitter;
   clock: () => number;
@@ -162,7 +160,10 @@ export class AttemptRun {
       if (this.#timers) this.#timers.push(timer);
       else this.#timers = [timer];
     }
-    const call: TargetCall = { ...env.callFields };
+    // Each call is its own copy of the request's fields (no routing hints, no caller signal): copied here, once per
+    // attempt, rather than kept as a template for the whole request and copied again.
+    const { routing: _routing, signal: _callerSignal, ...fields } = env.request;
+    const call: TargetCall = fields;
     if (signal !== undefined) call.signal = signal;
     if (this.assistantPrefix) call.assistantPrefix = this.assistantPrefix;
     const traceContext = env.telemetry?.callContext(health.name);

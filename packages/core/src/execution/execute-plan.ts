@@ -1,4 +1,4 @@
-import type { FailedAttempt, GenerateRequest, StreamPart, TargetCall } from '@switchyard/contract';
+import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/contract';
 import {
   AbortError,
   AllTargetsFailedError,
@@ -9,7 +9,7 @@ import {
   TimeoutError,
 } from '@switchyard/contract';
 import type { RoutePlan } from '../decision/route-plan.js';
-import type { MidStreamFailover, RouterEventEmitter, RouteSummary } from '../events.js';
+import type { Attempt, MidStreamFailover, RouterEventEmitter, RouteSummary } from '../events.js';
 import type { MidStreamMode, Policy } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
@@ -54,14 +54,13 @@ export function executePlan(prepare: () => ExecutionInput): AsyncGenerator<Route
 /**
  * One request's execution. A class rather than a generator with helper closures: memory per request in flight counts
  * (bench row 5), and its state lives once in this object instead of in a generator context plus a closure per helper.
- * It is also the environment its attempts share (`AttemptEnvironment`), and the caller signal's abort listener
- * (`handleEvent`), so neither needs an object of its own.
+ * It is also the environment its attempts share (`AttemptEnvironment`), the request's budget (`RequestBudget`) and
+ * the caller signal's abort listener (`handleEvent`), so none of them needs an object of its own.
  */
-class PlanExecution implements AttemptEnvironment {
+class PlanExecution implements AttemptEnvironment, RequestBudget {
   // Set by `#start` on the first `next()`; declared here so every execution has the same shape.
   requestId!: string;
   request!: GenerateRequest;
-  callFields!: TargetCall;
   policy!: Policy;
   events!: RouterEventEmitter;
   clock!: () => number;
@@ -69,7 +68,9 @@ class PlanExecution implements AttemptEnvironment {
   cancellable!: boolean;
   promptTokens!: Record<string, number>;
   budget!: BudgetLedger;
-  requestBudget!: RequestBudget;
+  // The request's own budget (`RequestBudget`) lives here too: no object of its own per request.
+  capUsd: number | undefined;
+  committedUsd = 0;
   telemetry: RequestTrace | undefined;
 
   #prepare: (() => ExecutionInput) | undefined;
@@ -80,7 +81,8 @@ class PlanExecution implements AttemptEnvironment {
   #requestStartedAt = 0;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #nextIndex = 0;
-  readonly #attempts: RouteSummary['attempts'] = [];
+  /** Created by the first attempt as a one-element literal: a pushed-to empty array grows a 17-slot store (152 B). */
+  #attempts: RouteSummary['attempts'] | undefined;
   readonly #failures: FailedAttempt[] = [];
   // At most two runs are live (a hedge): two fields, not a collection, as memory per in-flight request counts.
   #live: AttemptRun | undefined;
@@ -97,6 +99,10 @@ class PlanExecution implements AttemptEnvironment {
 
   constructor(prepare: () => ExecutionInput) {
     this.#prepare = prepare;
+  }
+
+  get requestBudget(): RequestBudget {
+    return this;
   }
 
   /** Listens for the caller signal's abort (an `EventListener` object, so no closure per request). */
@@ -122,8 +128,6 @@ class PlanExecution implements AttemptEnvironment {
     const requestAbort =
       callerSignal !== undefined || deadlineMs !== undefined ? new RequestAbort(true) : RequestAbort.never;
     this.requestAbort = requestAbort;
-    const { routing: _routing, signal: _callerSignal, ...callFields } = request;
-    this.callFields = callFields;
     this.cancellable =
       requestAbort.possible ||
       execution.timeoutMs !== undefined ||
@@ -132,7 +136,7 @@ class PlanExecution implements AttemptEnvironment {
       (execution.hedgeAfterMs !== undefined && plan.plan.length > 1);
     this.promptTokens = plan.promptTokens;
     this.budget = input.budget;
-    this.requestBudget = { capUsd: requestCapUsd(policy, request), committedUsd: 0 };
+    this.capUsd = requestCapUsd(policy, request);
     this.telemetry = input.telemetry;
   }
 
@@ -165,7 +169,7 @@ class PlanExecution implements AttemptEnvironment {
         if (!current.circuit.acquire(clock())) {
           const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
           this.#failures.push({ target: current.name, error });
-          this.#attempts.push({
+          this.#addAttempt({
             target: current.name,
             outcome: 'error',
             error: { code: error.code, message: error.message, isRetryable: false },
@@ -360,8 +364,13 @@ class PlanExecution implements AttemptEnvironment {
     const run = new AttemptRun(health, this, prefix);
     if (this.#live === undefined) this.#live = run;
     else this.#liveHedge = run;
-    this.#attempts.push(run.record);
+    this.#addAttempt(run.record);
     return run;
+  }
+
+  #addAttempt(attempt: Attempt): void {
+    if (this.#attempts === undefined) this.#attempts = [attempt];
+    else this.#attempts.push(attempt);
   }
 
   #isLive(run: AttemptRun): boolean {
@@ -445,7 +454,7 @@ class PlanExecution implements AttemptEnvironment {
 
   #summarize(winner: AttemptRun | undefined): RouteSummary {
     const now = this.clock();
-    const attempts = this.#attempts;
+    const attempts = this.#attempts ?? [];
     let costUsd = 0;
     for (const attempt of attempts) costUsd += attempt.costUsd ?? 0;
     const summary: RouteSummary = {
