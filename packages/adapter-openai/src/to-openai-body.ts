@@ -16,12 +16,17 @@ export interface BodyOptions {
 
 type OpenAIMessage = Record<string, unknown>;
 
+/** Shared by every streaming body: the body is only serialized, never changed, and memory per request counts. */
+const includeUsage = Object.freeze({ include_usage: true });
+
 function toOpenAIMessage(message: Message): OpenAIMessage {
   switch (message.role) {
+    // A validated system or plain-text user message is already `{ role, content }`, the OpenAI shape (the contract's
+    // schema strips other keys): the body holds it as is instead of a copy per attempt, as it is only serialized.
     case 'system':
-      return { role: 'system', content: message.content };
+      return message;
     case 'user':
-      if (typeof message.content === 'string') return { role: 'user', content: message.content };
+      if (typeof message.content === 'string') return message;
       return {
         role: 'user',
         content: message.content.map((part) =>
@@ -84,7 +89,7 @@ export function toOpenAIBody(call: TargetCall, options: BodyOptions, stream: boo
   if (continuing) Object.assign(body, options.continuationBody);
   if (stream) {
     body.stream = true;
-    if (options.streamUsage) body.stream_options = { include_usage: true };
+    if (options.streamUsage) body.stream_options = includeUsage;
   }
   return body;
 }
