@@ -138,14 +138,19 @@ describe('the demo "in this browser" (Chromium): the router in the page, wllama 
       }
       return { segments, cuts };
     });
-    expect(cuts.at(-1)).toContain('device continues');
-    expect(cuts.every((cut) => cut.endsWith('continues] '))).toBe(true);
-    expect(segments[0]!.length).toBeGreaterThan(0);
-    expect(segments.at(-1)!.length).toBeGreaterThan(0);
-    // No target started over: no continuation begins with the text shown before it.
+    const seen = JSON.stringify({ segments, cuts });
+    expect(cuts.at(-1), seen).toContain('device continues');
+    expect(
+      cuts.every((cut) => cut.endsWith('continues] ')),
+      seen,
+    ).toBe(true);
+    // The GPU had shown text when it was cut (the device may then finish in few words, or none: that is its call).
+    expect(segments[0]!.length, seen).toBeGreaterThan(0);
+    // No target started over: no continuation begins with the text shown before it. (A shown text of a word or two
+    // can begin a fresh continuation by chance on the generated vocabulary, so only a longer one is telling.)
     for (let index = 1; index < segments.length; index += 1) {
       const shown = segments.slice(0, index).join('').trim();
-      expect(segments[index]!.trim().startsWith(shown)).toBe(false);
+      if (shown.length >= 12) expect(segments[index]!.trim().startsWith(shown), JSON.stringify(segments)).toBe(false);
     }
     await page.locator('#break-remote[data-armed="false"]').waitFor({ timeout: answerTimeout });
     await keepReadmeScreenshot(await page.screenshot(), screenshotPath);
