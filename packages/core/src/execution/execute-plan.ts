@@ -81,6 +81,9 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #requestStartedAt = 0;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #nextIndex = 0;
+  /** The target the next attempt runs on; fields, not generator locals, so `#recover` can move them on. */
+  #current: TargetHealth | undefined;
+  #retriesUsed = 0;
   /** Created by the first attempt as a one-element literal: a pushed-to empty array grows a 17-slot store (152 B). */
   #attempts: RouteSummary['attempts'] | undefined;
   readonly #failures: FailedAttempt[] = [];
@@ -146,26 +149,13 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     const prepare = this.#prepare!;
     this.#prepare = undefined;
     this.#start(prepare());
-    const { requestAbort, clock } = this;
-    const plan = this.#plan;
-    const execution = this.policy.execution;
-    yield { type: 'route', phase: 'decision', plan };
-
-    // Armed only after the decision part, so a consumer that stops there leaves no timer or listener behind.
-    const callerSignal = this.request.signal;
-    if (callerSignal?.aborted) this.handleEvent();
-    else callerSignal?.addEventListener('abort', this, { once: true });
-    const deadlineMs = this.request.routing?.deadlineMs;
-    if (deadlineMs !== undefined) {
-      this.#deadlineTimer = setTimeout(
-        () => requestAbort.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
-        deadlineMs,
-      );
-    }
-    let current = this.#takeNext();
-    let retriesUsed = 0;
+    yield { type: 'route', phase: 'decision', plan: this.#plan };
+    this.#arm();
+    const clock = this.clock;
+    this.#current = this.#takeNext();
     try {
-      while (current !== undefined) {
+      while (this.#current !== undefined) {
+        const current = this.#current;
         if (!current.circuit.acquire(clock())) {
           const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
           this.#failures.push({ target: current.name, error });
@@ -178,8 +168,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
           });
           const next = await this.#nextTarget();
           if (next) this.#fallbacks += 1;
-          current = next;
-          retriesUsed = 0;
+          this.#current = next;
+          this.#retriesUsed = 0;
           continue;
         }
 
@@ -207,8 +197,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
           }
         }
         if (run !== undefined && part !== undefined) {
-          if (run.health !== current) retriesUsed = 0;
-          current = run.health;
+          if (run.health !== current) this.#retriesUsed = 0;
+          this.#current = run.health;
           try {
             for (;;) {
               if (part.type === 'finish') {
@@ -231,75 +221,95 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
           }
         }
         // Every path above that does not return sets `error`.
-        const failure = error!;
-
-        // The caller's abort and the request deadline end the request; they never fail over.
-        if (requestAbort.reason !== undefined) throw requestAbort.reason;
-        if (this.#emittedToolCalls > 0) {
-          throw new AllTargetsFailedError({
-            attempts: this.#failures,
-            message: `Target "${failedRun.name}" failed after emitting a tool call; not failing over, so the tool call is not emitted twice: ${failure.message}`,
-          });
-        }
-        if (this.#emittedText !== '' && this.#midStream === 'error') throw this.#interrupted('mid-stream-error');
-
-        let next: TargetHealth | undefined;
-        const sameTarget = failedRun.health === current && !this.#hedged;
-        if (
-          sameTarget &&
-          failure.isRetryable &&
-          retriesUsed < execution.retries &&
-          (this.#emittedText === '' || this.#midStream === 'restart' || (await this.#canContinue(current)))
-        ) {
-          const delay = retryDelayMs(retriesUsed, execution.backoff, failure, this.#random);
-          const left =
-            deadlineMs === undefined ? Number.POSITIVE_INFINITY : this.#requestStartedAt + deadlineMs - clock();
-          if (delay < left) {
-            retriesUsed += 1;
-            next = current;
-            await abortableDelay(delay, requestAbort).done;
-            if (requestAbort.reason !== undefined) throw requestAbort.reason;
-          }
-        }
-        if (next === undefined) {
-          next = await this.#nextTarget();
-          retriesUsed = 0;
-          if (next === undefined) throw this.#exhausted();
-          this.#fallbacks += 1;
-          const fallbackEvent = {
-            requestId: this.requestId,
-            from: failedRun.name,
-            to: next.name,
-            error: { code: failure.code, message: failure.message },
-          };
-          this.events.emit('fallback', fallbackEvent);
-          this.telemetry?.failedOver(fallbackEvent);
-        }
-        if (this.#emittedText !== '') {
-          // In `continue` mode only targets that can continue get here; `restart` mode also takes the others.
-          const mode = next.target.capabilities.continuation === true ? 'continue' : 'restart';
-          this.#failovers ??= [];
-          this.#failovers.push({
-            from: failedRun.name,
-            to: next.name,
-            mode,
-            afterChars: this.#emittedText.length,
-          });
-          yield {
-            type: 'failover',
-            from: failedRun.name,
-            to: next.name,
-            mode,
-            error: { code: failure.code, message: failure.message },
-          };
-          if (mode === 'restart') this.#emittedText = '';
-        }
-        current = next;
+        const failover = await this.#recover(failedRun, error!);
+        if (failover !== undefined) yield failover;
       }
       throw this.#exhausted();
     } finally {
       this.#end();
     }
+  }
+
+  /** Armed only after the decision part, so a consumer that stops there leaves no timer or listener behind. */
+  #arm(): void {
+    const callerSignal = this.request.signal;
+    if (callerSignal?.aborted) this.handleEvent();
+    else callerSignal?.addEventListener('abort', this, { once: true });
+    const deadlineMs = this.request.routing?.deadlineMs;
+    if (deadlineMs !== undefined) {
+      this.#deadlineTimer = setTimeout(
+        () => this.requestAbort.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
+        deadlineMs,
+      );
+    }
+  }
+
+  /**
+   * After `failedRun` failed with `failure`: throws when the request ends here; else sets `#current` to what runs next
+   * (the same target again, or the next one in plan order) and returns the `failover` part to emit, if any. A method
+   * of its own so its locals do not widen the generator's frame, which lives as long as the request does.
+   */
+  async #recover(failedRun: AttemptRun, failure: SwitchyardError): Promise<RouterStreamPart | undefined> {
+    const { requestAbort, clock } = this;
+    const execution = this.policy.execution;
+    const current = this.#current!;
+    // The caller's abort and the request deadline end the request; they never fail over.
+    if (requestAbort.reason !== undefined) throw requestAbort.reason;
+    if (this.#emittedToolCalls > 0) {
+      throw new AllTargetsFailedError({
+        attempts: this.#failures,
+        message: `Target "${failedRun.name}" failed after emitting a tool call; not failing over, so the tool call is not emitted twice: ${failure.message}`,
+      });
+    }
+    if (this.#emittedText !== '' && this.#midStream === 'error') throw this.#interrupted('mid-stream-error');
+
+    let next: TargetHealth | undefined;
+    const sameTarget = failedRun.health === current && !this.#hedged;
+    if (
+      sameTarget &&
+      failure.isRetryable &&
+      this.#retriesUsed < execution.retries &&
+      (this.#emittedText === '' || this.#midStream === 'restart' || (await this.#canContinue(current)))
+    ) {
+      const delay = retryDelayMs(this.#retriesUsed, execution.backoff, failure, this.#random);
+      const deadlineMs = this.request.routing?.deadlineMs;
+      const left = deadlineMs === undefined ? Number.POSITIVE_INFINITY : this.#requestStartedAt + deadlineMs - clock();
+      if (delay < left) {
+        this.#retriesUsed += 1;
+        next = current;
+        await abortableDelay(delay, requestAbort).done;
+        if (requestAbort.reason !== undefined) throw requestAbort.reason;
+      }
+    }
+    if (next === undefined) {
+      next = await this.#nextTarget();
+      this.#retriesUsed = 0;
+      if (next === undefined) throw this.#exhausted();
+      this.#fallbacks += 1;
+      const fallbackEvent = {
+        requestId: this.requestId,
+        from: failedRun.name,
+        to: next.name,
+        error: { code: failure.code, message: failure.message },
+      };
+      this.events.emit('fallback', fallbackEvent);
+      this.telemetry?.failedOver(fallbackEvent);
+    }
+    this.#current = next;
+    if (this.#emittedText === '') return undefined;
+    // In `continue` mode only targets that can continue get here; `restart` mode also takes the others.
+    const mode = next.target.capabilities.continuation === true ? 'continue' : 'restart';
+    this.#failovers ??= [];
+    this.#failovers.push({ from: failedRun.name, to: next.name, mode, afterChars: this.#emittedText.length });
+    // A restart drops the text so far; the consumer is told by the part returned here, emitted before anything else.
+    if (mode === 'restart') this.#emittedText = '';
+    return {
+      type: 'failover',
+      from: failedRun.name,
+      to: next.name,
+      mode,
+      error: { code: failure.code, message: failure.message },
+    };
   }
 
   /** Clears the deadline and the caller-signal listener, and cancels whatever attempt is still live. */
