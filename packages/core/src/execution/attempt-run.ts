@@ -122,10 +122,12 @@ export class AttemptRun {
     });
   }
 
-  /** Waits for a queue slot (local targets) and opens the target's stream. */
-  async #open(): Promise<void> {
+  /**
+   * Opens the target's stream: at once, or, when the attempt must first hold budget (a priced target) or wait for a
+   * queue slot (local targets), after that, returning the promise of it.
+   */
+  #open(): Promise<void> | undefined {
     const { health, env } = this;
-    const signal = this.#controller?.signal;
     health.requests += 1;
     // The request's trace hears of its attempts directly: through router events it cost an event object and a
     // lookup by request id per attempt, twice.
@@ -134,11 +136,25 @@ export class AttemptRun {
       env.events.emit('attempt', { requestId: env.requestId, target: health.name, phase: 'start' });
     }
     const price = health.target.capabilities.price;
+    if (price !== undefined || health.queue) return this.#openAfterWaiting(price);
+    this.#call();
+    return undefined;
+  }
+
+  async #openAfterWaiting(price: { inputPer1M: number; outputPer1M: number } | undefined): Promise<void> {
+    const { health, env } = this;
     if (price !== undefined) await this.#reserve(price);
     if (health.queue) {
-      this.#release = await acquireSlot(health.queue, signal, env.request.routing?.priority);
+      this.#release = await acquireSlot(health.queue, this.#controller?.signal, env.request.routing?.priority);
     }
+    this.#call();
+  }
+
+  /** Starts the target's call (timers, the call's fields, the stream). */
+  #call(): void {
+    const { health, env } = this;
     if (this.#aborted) throw this.#abortReason;
+    const signal = this.#controller?.signal;
     health.inFlight += 1;
     this.#holdsFlight = true;
     this.#callStartedAt = env.clock();
@@ -204,33 +220,46 @@ export class AttemptRun {
    * The next text-delta, tool-call or finish. Usage parts are kept, not returned (the executor emits usage once,
    * before finish). A stream that ends without `finish` is a failure, never a silent success.
    */
-  async nextPart(): Promise<StreamPart> {
-    if (!this.#iterator) await this.#guard(this.#open());
-    for (;;) {
+  nextPart(): Promise<StreamPart> {
+    // Not an async function: the executor waits on the returned promise, and an async frame of our own (its
+    // generator object, registers and two await closures, ~0.3 KB) would live as long as the target keeps us waiting.
+    try {
+      if (this.#iterator === undefined) {
+        const opening = this.#open();
+        if (opening !== undefined) return this.#guard(opening).then(() => this.nextPart());
+      }
       this.#armStall();
-      const result = await this.#guard(this.#iterator!.next());
-      this.#waitingForPart = false;
-      this.#rejectPending = undefined;
-      if (result.done) {
-        this.#iteratorDone = true;
-        this.#streamDone = true;
-        throw new InvalidResponseError({
-          message: `Target "${this.name}" ended its stream without a finish part`,
-          target: this.name,
-        });
-      }
-      const part = result.value;
-      if (part.type === 'usage') {
-        this.usage = part.usage;
-        continue;
-      }
-      if (part.type === 'text-delta' || part.type === 'tool-call') {
-        if (this.firstTokenAt === undefined) this.#markFirstToken();
-        if (part.type === 'text-delta') this.text += part.text;
-      }
-      if (part.type === 'finish') this.#streamDone = true;
-      return part;
+      return this.#guard(this.#iterator!.next()).then(this.#onResult);
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /** One closure per attempt, reused for every part. */
+  readonly #onResult = (result: IteratorResult<StreamPart>): StreamPart | Promise<StreamPart> => this.#take(result);
+
+  #take(result: IteratorResult<StreamPart>): StreamPart | Promise<StreamPart> {
+    this.#waitingForPart = false;
+    this.#rejectPending = undefined;
+    if (result.done) {
+      this.#iteratorDone = true;
+      this.#streamDone = true;
+      throw new InvalidResponseError({
+        message: `Target "${this.name}" ended its stream without a finish part`,
+        target: this.name,
+      });
+    }
+    const part = result.value;
+    if (part.type === 'usage') {
+      this.usage = part.usage;
+      return this.nextPart();
+    }
+    if (part.type === 'text-delta' || part.type === 'tool-call') {
+      if (this.firstTokenAt === undefined) this.#markFirstToken();
+      if (part.type === 'text-delta') this.text += part.text;
+    }
+    if (part.type === 'finish') this.#streamDone = true;
+    return part;
   }
 
   #markFirstToken(): void {
