@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Writes src/privacy/phone-numbering-plans.ts from libphonenumber-js's `max` metadata: per region its national
-// number pattern (the union of its number types' patterns) and national prefix rules, and the regions behind each
-// calling code. The browser build's phone check reads it; a core test fails when it no longer matches the installed
-// libphonenumber-js (rerun `node scripts/phone-numbering-plans.mjs` after an upgrade).
+// number pattern, possible lengths, national prefix rules and leading digits, the regions behind each calling code,
+// and for the regions the detector reads national layouts in by default (plus the non-geographic codes) the
+// patterns of each number type, which is what libphonenumber's validity checks. The browser build's phone check
+// reads it; a core test fails when it no longer matches the installed libphonenumber-js (rerun
+// `node scripts/phone-numbering-plans.mjs` after an upgrade).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,42 +12,102 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The regions whose number types ship: contact-recognizers.ts's fallbackPhoneRegions (every dialled national layout
+ * is tried in them, so they decide most of the check's false positives; a core test keeps the lists equal), and every
+ * region sharing a calling code with one of them (a +1 number may belong to JM or AI, a +44 one to JE). The other
+ * regions' types would add ~16 KB gzip; there the check falls back to the national number pattern (the union of the
+ * types).
+ */
+export const fallbackRegions = [
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'IE',
+  'PT',
+  'PL',
+  'SE',
+  'IN',
+  'BR',
+  'MX',
+  'CA',
+  'AU',
+];
+
+/** {@link fallbackRegions} and the regions that share their calling codes, in metadata order. */
+export function typedRegions() {
+  const metadata = require('libphonenumber-js/metadata.max.json');
+  return Object.values(metadata.country_calling_codes)
+    .filter((regions) => regions.some((region) => fallbackRegions.includes(region)))
+    .flat();
+}
+
+// A metadata entry: [calling code, international prefix (1), national pattern (2), possible lengths (3), formats,
+// national prefix (5), its formatting rule, prefix for parsing (7), its transform rule (8), ..., leading digits (10),
+// types (11): [pattern, possible lengths?] or 0 per type].
+const trimEnd = (array) => {
+  while (array.length > 0 && (array.at(-1) === '' || array.at(-1) === undefined)) array.pop();
+  return array;
+};
+const plan = (data) =>
+  trimEnd([
+    data[2],
+    data[3] ?? [],
+    data[5] || '',
+    data[7] || data[5] || '',
+    data[8] || '',
+    data[10] || '',
+    data[1] || '',
+  ]);
+// A type without lengths of its own has the region's (the plan's second entry), as in libphonenumber.
+const types = (data) =>
+  (data[11] ?? []).filter((type) => type?.[0]).map((type) => (type[1] ? [type[0], type[1]] : [type[0]]));
+
 /** The plans, from the installed libphonenumber-js. */
 export function phoneNumberingPlans() {
   const metadata = require('libphonenumber-js/metadata.max.json');
-  const regions = {};
-  for (const [region, data] of Object.entries(metadata.countries)) {
-    // [calling code, international prefix, national pattern, lengths, formats, national prefix, ..., prefix for
-    // parsing (7), its transform rule (8)]
-    const plan = [data[2]];
-    if (data[5] || data[7]) plan.push(data[5] || '');
-    if (data[7]) plan.push(data[7], data[8] || '');
-    regions[region] = plan;
+  const regionPlans = {};
+  for (const [region, data] of Object.entries(metadata.countries)) regionPlans[region] = plan(data);
+  const nonGeographicPlans = {};
+  const typePlans = {};
+  for (const [code, data] of Object.entries(metadata.nonGeographic ?? {})) {
+    nonGeographicPlans[code] = plan(data);
+    typePlans[code] = types(data);
   }
-  const nonGeographic = Object.fromEntries(
-    Object.entries(metadata.nonGeographic ?? {}).map(([code, data]) => [code, data[2]]),
-  );
-  return {
-    regionPlans: regions,
-    callingCodeRegions: metadata.country_calling_codes,
-    nonGeographicPlans: nonGeographic,
-  };
+  for (const region of typedRegions()) typePlans[region] = types(metadata.countries[region]);
+  return { regionPlans, callingCodeRegions: metadata.country_calling_codes, nonGeographicPlans, typePlans };
 }
 
 /** The plans as the TypeScript module's source text (Biome formats it after writing). */
 export function phoneNumberingPlansSource() {
   const version = require('libphonenumber-js/package.json').version;
-  const { regionPlans, callingCodeRegions, nonGeographicPlans } = phoneNumberingPlans();
+  const { regionPlans, callingCodeRegions, nonGeographicPlans, typePlans } = phoneNumberingPlans();
   return `// Generated by scripts/phone-numbering-plans.mjs from libphonenumber-js ${version} (metadata.max.json): do not edit.
 
-/** Region → [national number pattern, national prefix?, prefix-for-parsing pattern?, its transform rule?]. */
-export const regionPlans: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(regionPlans)};
+/**
+ * Region → [national number pattern, possible lengths, national prefix?, prefix-for-parsing pattern?, its transform
+ * rule?, leading digits?, international (IDD) prefix?].
+ */
+export const regionPlans: Readonly<Record<string, readonly (string | readonly number[])[]>> = ${JSON.stringify(regionPlans)};
 
 /** Calling code → the regions that share it (the first is the main one). */
 export const callingCodeRegions: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(callingCodeRegions)};
 
-/** Non-geographic calling code (800, 808, 870, ...) → its number pattern. */
-export const nonGeographicPlans: Readonly<Record<string, string>> = ${JSON.stringify(nonGeographicPlans)};
+/** Non-geographic calling code (800, 808, 870, ...) → its plan, laid out as a region's. */
+export const nonGeographicPlans: Readonly<Record<string, readonly (string | readonly number[])[]>> = ${JSON.stringify(nonGeographicPlans)};
+
+/**
+ * Region or non-geographic code → [pattern, possible lengths?] of each of its number types (some regions only; without
+ * lengths, the plan's).
+ */
+export const typePlans: Readonly<Record<string, readonly (readonly [string, (readonly number[])?])[]>> = ${JSON.stringify(typePlans)};
 `;
 }
 

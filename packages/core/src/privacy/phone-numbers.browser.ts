@@ -1,79 +1,146 @@
-import { callingCodeRegions, nonGeographicPlans, regionPlans } from './phone-numbering-plans.js';
+import { callingCodeRegions, nonGeographicPlans, regionPlans, typePlans } from './phone-numbering-plans.js';
 
 /**
- * The browser build's phone check: the three libphonenumber-js calls the phone recognizer makes, answered from each
- * region's national number pattern (the union of its number types' patterns, ~5 KB gzip, generated from
- * libphonenumber-js's `max` metadata) instead of the full metadata (~55 KB gzip in a page, more than the rest of the
- * router).
+ * The browser build's phone check: the three libphonenumber-js calls the phone recognizer makes, answered from
+ * numbering plans generated from libphonenumber-js's `max` metadata (see phone-numbering-plans.ts) instead of the
+ * full metadata (~55 KB gzip in a page, more than the rest of the router).
  *
- * It accepts every number libphonenumber accepts (a number valid as one type of a region matches the region's national
- * pattern) and some more (a number can match the union without matching one type; the trunk prefix is not checked):
- * the privacy guarantee (recall) is kept, and a few more long numbers keep a request on the device. BENCHMARKS.md
- * (row 10) and the README give the measured recall and false positives of both checks.
+ * It follows libphonenumber's parse: the trunk prefix is stripped by the region's prefix-for-parsing rule (and kept
+ * when stripping breaks the pattern or the length), a number starting with the region's calling code may be read
+ * without it, and a number under a shared calling code belongs to the region its leading digits or types name. A
+ * number is valid, as in libphonenumber, when it matches one of its region's number types (fixed line, mobile, toll
+ * free, ...) where the plans carry them (the detector's fallback regions and the non-geographic codes); elsewhere
+ * when it matches the region's national number pattern, the union of its types, which accepts a few more numbers (it
+ * errs towards keeping a request on the device). BENCHMARKS.md (row 10) and the README give the measured recall and
+ * false positives of both builds.
  */
+
+type Plan = readonly (string | readonly number[])[];
 
 const patterns = new Map<string, RegExp>();
 
-function fullMatch(pattern: string, digits: string): boolean {
-  let regex = patterns.get(pattern);
-  if (regex === undefined) {
-    regex = new RegExp(`^(?:${pattern})$`);
-    patterns.set(pattern, regex);
+function regex(source: string, prefix: boolean): RegExp {
+  const key = `${prefix ? 'p' : 'f'}${source}`;
+  let compiled = patterns.get(key);
+  if (compiled === undefined) {
+    compiled = new RegExp(prefix ? `^(?:${source})` : `^(?:${source})$`);
+    patterns.set(key, compiled);
   }
-  return regex.test(digits);
+  return compiled;
 }
+
+const fullMatch = (pattern: string, digits: string): boolean => regex(pattern, false).test(digits);
+const pattern = (plan: Plan): string => plan[0] as string;
+const lengths = (plan: Plan): readonly number[] => plan[1] as readonly number[];
 
 /** Whether libphonenumber knows `region` (an ISO 3166-1 alpha-2 code in capitals). */
 export function isSupportedCountry(region: string): boolean {
   return Object.hasOwn(regionPlans, region);
 }
 
-/** The national numbers `digits` may stand for in `region`: as written, without its trunk prefix, as parsed. */
-function nationalCandidates(digits: string, plan: readonly string[]): string[] {
-  const [, prefix, prefixForParsing, transform] = plan;
-  const candidates = [digits];
-  if (prefix && digits.startsWith(prefix)) candidates.push(digits.slice(prefix.length));
-  if (prefixForParsing) {
-    const match = new RegExp(`^(?:${prefixForParsing})`).exec(digits);
-    if (match) {
-      const rest = digits.slice(match[0].length);
-      candidates.push(rest);
-      if (transform) candidates.push(match[0].replace(new RegExp(`^(?:${prefixForParsing})`), transform) + rest);
-    }
-  }
-  return candidates;
+/** libphonenumber's checkNumberLength: too short, or a length between the plan's that it does not list. */
+function impossibleLength(digits: string, plan: Plan): boolean {
+  const possible = lengths(plan);
+  if (possible.length === 0) return false;
+  return (
+    digits.length < (possible[0] as number) ||
+    (digits.length <= (possible.at(-1) as number) && !possible.includes(digits.length))
+  );
 }
 
-function validInRegion(digits: string, region: string): boolean {
-  const plan = regionPlans[region];
-  if (plan === undefined) return false;
-  const pattern = plan[0] as string;
-  return nationalCandidates(digits, plan).some((candidate) => fullMatch(pattern, candidate));
+/** libphonenumber's extractNationalNumber: the national number without its trunk prefix, where stripping it fits. */
+function nationalNumber(digits: string, plan: Plan): string {
+  const [, , , prefixForParsing, transform] = plan as string[];
+  if (!prefixForParsing) return digits;
+  const prefixPattern = regex(prefixForParsing, true);
+  const match = prefixPattern.exec(digits);
+  if (match === null) return digits;
+  const groups = match.length - 1;
+  const captured = groups > 0 && match[groups];
+  const national = transform && captured ? digits.replace(prefixPattern, transform) : digits.slice(match[0].length);
+  if (national === digits) return digits;
+  if (fullMatch(pattern(plan), digits) && !fullMatch(pattern(plan), national)) return digits;
+  return impossibleLength(national, plan) ? digits : national;
+}
+
+/** libphonenumber's getNumberType, reduced to whether there is one; plans without types answer by their pattern. */
+function hasType(national: string, key: string, plan: Plan): boolean {
+  if (!fullMatch(pattern(plan), national)) return false;
+  const types = typePlans[key];
+  if (types === undefined) return true;
+  return types.some(
+    ([typePattern, typeLengths = lengths(plan)]) =>
+      typeLengths.includes(national.length) && fullMatch(typePattern, national),
+  );
+}
+
+/** libphonenumber's getCountryByCallingCode + isValid: the region the number belongs to, and whether it is valid. */
+function validUnderCallingCode(national: string, code: string): boolean {
+  const nonGeographic = nonGeographicPlans[code];
+  if (nonGeographic !== undefined) return hasType(national, code, nonGeographic);
+  const regions = callingCodeRegions[code] ?? [];
+  if (regions.length === 1) return hasType(national, regions[0] as string, regionPlans[regions[0] as string] as Plan);
+  for (const region of regions) {
+    const plan = regionPlans[region] as Plan;
+    const leadingDigits = plan[5] as string | undefined;
+    if (leadingDigits) {
+      if (national.search(leadingDigits) === 0) return hasType(national, region, plan);
+    } else if (hasType(national, region, plan)) return true;
+  }
+  return false;
 }
 
 function validInternational(digits: string): boolean {
   for (let size = 1; size <= 3; size += 1) {
     const code = digits.slice(0, size);
-    const national = digits.slice(size);
-    const nonGeographic = nonGeographicPlans[code];
-    if (nonGeographic !== undefined) return fullMatch(nonGeographic, national);
-    const regions = callingCodeRegions[code];
+    const plan = nonGeographicPlans[code] ?? regionPlans[callingCodeRegions[code]?.[0] ?? ''];
     // "+49 (0)89 …": a trunk prefix written in an international number is dropped, as libphonenumber drops it.
-    if (regions !== undefined) return regions.some((region) => validInRegion(national, region));
+    if (plan !== undefined) return validUnderCallingCode(nationalNumber(digits.slice(size), plan), code);
   }
   return false;
 }
 
-/** What the recognizer reads of a parsed number: whether it may be valid, and its national format. */
+/** The calling code of each region. */
+let regionCallingCodes: Map<string, string> | undefined;
+
+function validInRegion(digits: string, region: string): boolean {
+  regionCallingCodes ??= new Map(
+    Object.entries(callingCodeRegions).flatMap(([code, regions]) => regions.map((each) => [each, code] as const)),
+  );
+  const code = regionCallingCodes.get(region) ?? '';
+  const plan = regionPlans[region] as Plan;
+  // libphonenumber's stripIddPrefix: "011 44 …" dialled from the US is "+44 …".
+  const idd = plan[6] as string | undefined;
+  const iddMatch = idd ? regex(idd, true).exec(digits) : null;
+  if (iddMatch !== null) {
+    const rest = digits.slice(iddMatch[0].length);
+    if (rest !== '' && !rest.startsWith('0')) return validInternational(rest);
+  }
+  // libphonenumber's extractCountryCallingCodeFromInternationalNumberWithoutPlusSign: "4989…" in DE may be "+49 89…";
+  // read so, the number follows the calling code's main region's plan, as a number written with "+" does.
+  if (digits.startsWith(code)) {
+    const national = nationalNumber(digits, plan);
+    if (
+      (!fullMatch(pattern(plan), national) &&
+        fullMatch(pattern(plan), nationalNumber(digits.slice(code.length), plan))) ||
+      (lengths(plan).length > 0 && national.length > (lengths(plan).at(-1) as number))
+    ) {
+      return validInternational(digits);
+    }
+  }
+  return validUnderCallingCode(nationalNumber(digits, plan), code);
+}
+
+/** What the recognizer reads of a parsed number: whether it is valid, and its national format. */
 interface ParsedNumber {
   isValid(): boolean;
   formatNational(): string;
 }
 
 /**
- * A number written with `+` and a known calling code whose national part matches a region under that code; else, in
- * `region`, one that matches the region's pattern. The national format is the number as written, so the recognizer's
- * trunk-prefix test never rejects it (libphonenumber's format can).
+ * A number written with `+` and a known calling code, or else a number in `region`, read as libphonenumber reads it.
+ * The national format is the number as written, so the recognizer's trunk-prefix test never rejects it
+ * (libphonenumber's format can add the prefix).
  */
 export function parsePhoneNumberFromString(text: string, region?: string): ParsedNumber | undefined {
   const digits = text.replace(/\D/g, '');

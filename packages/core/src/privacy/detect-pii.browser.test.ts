@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { createPiiDetector as createNodeDetector, type PiiDetection, piiKinds } from './detect-pii.js';
+
+// The detector as the browser build bundles it (phone-numbers.browser.ts for phone-numbers.ts), loaded beside the
+// Node one: modules imported after the reset get the browser phone check.
+vi.resetModules();
+vi.doMock('./phone-numbers.js', () => import('./phone-numbers.browser.js'));
+const { createPiiDetector: createBrowserDetector } = await import('./detect-pii.js');
+
+// The corpus `switchyard eval-privacy` ships with the server: samples with the kinds they contain, and clean prompts.
+const corpus = readFileSync(new URL('../../../server/data/privacy-corpus.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as { kinds: string[]; text: string; region?: string });
+
+const findings = (detection: PiiDetection) =>
+  detection.findings.map(({ kind, start, end, confidence }) => ({ kind, start, end, confidence }));
+
+describe("the browser build's detector on the eval-privacy corpus", () => {
+  it('is the browser build: outside the regions whose number types ship it reads a national pattern', () => {
+    // +64 2806 6684 fits New Zealand's national number pattern but none of its number types.
+    const text = 'Call +64 2806 6684 tomorrow';
+    expect(createBrowserDetector({ regions: ['US'] })(text).kinds).toEqual(['phone-number']);
+    expect(createNodeDetector({ regions: ['US'] })(text).kinds).toEqual([]);
+  });
+
+  it('finds exactly what the Node build finds, at the same confidence, in every sample', () => {
+    const node = new Map<string, ReturnType<typeof createNodeDetector>>();
+    const browser = new Map<string, ReturnType<typeof createBrowserDetector>>();
+    for (const { text, region = 'US' } of corpus) {
+      if (!node.has(region)) node.set(region, createNodeDetector({ regions: [region] }));
+      if (!browser.has(region)) browser.set(region, createBrowserDetector({ regions: [region] }));
+      expect(findings(browser.get(region)!(text)), text).toEqual(findings(node.get(region)!(text)));
+    }
+  });
+
+  it('keeps recall 1.0 for every kind and flags no clean prompt (issue #22: false positives <= 1 %)', () => {
+    const detectors = new Map<string, ReturnType<typeof createBrowserDetector>>();
+    const missed: string[] = [];
+    let clean = 0;
+    for (const { text, kinds, region = 'US' } of corpus) {
+      if (!detectors.has(region)) detectors.set(region, createBrowserDetector({ regions: [region] }));
+      const found = detectors.get(region)!(text).kinds as string[];
+      if (kinds.length === 0) {
+        clean += 1;
+        if (found.length > 0) missed.push(`clean, flagged ${found.join()}: ${text}`);
+      }
+      for (const kind of kinds) if (!found.includes(kind)) missed.push(`${kind}: ${text}`);
+    }
+    expect(clean).toBeGreaterThan(100);
+    expect(new Set(corpus.flatMap((sample) => sample.kinds)).size).toBeGreaterThan(piiKinds.length / 2);
+    expect(missed).toEqual([]);
+  });
+});
