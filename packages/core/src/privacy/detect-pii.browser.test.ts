@@ -25,6 +25,19 @@ describe("the browser build's detector on the eval-privacy corpus", () => {
     expect(createNodeDetector({ regions: ['US'] })(text).kinds).toEqual([]);
   });
 
+  it("rejects a national number written without the trunk prefix libphonenumber's national format adds", () => {
+    for (const [text, region, kinds] of [
+      ['Ruf an: 89 1234567', 'DE', []],
+      ['Ruf an: 089 1234567', 'DE', ['phone-number']],
+      ['ring 7911 123456', 'GB', []],
+      ['call 9876543210', 'IN', []],
+      ['call 09876543210', 'IN', ['phone-number']],
+    ] as const) {
+      expect(createBrowserDetector({ regions: [region] })(text).kinds, text).toEqual(kinds);
+      expect(createNodeDetector({ regions: [region] })(text).kinds, text).toEqual(kinds);
+    }
+  });
+
   it('finds exactly what the Node build finds, at the same confidence, in every sample', () => {
     const node = new Map<string, ReturnType<typeof createNodeDetector>>();
     const browser = new Map<string, ReturnType<typeof createBrowserDetector>>();

@@ -1,4 +1,10 @@
-import { callingCodeRegions, nonGeographicPlans, regionPlans, typePlans } from './phone-numbering-plans.js';
+import {
+  callingCodeRegions,
+  formatPlans,
+  nonGeographicPlans,
+  regionPlans,
+  typePlans,
+} from './phone-numbering-plans.js';
 
 /**
  * The browser build's phone check: the three libphonenumber-js calls the phone recognizer makes, answered from
@@ -74,36 +80,43 @@ function hasType(national: string, key: string, plan: Plan): boolean {
   );
 }
 
-/** libphonenumber's getCountryByCallingCode + isValid: the region the number belongs to, and whether it is valid. */
-function validUnderCallingCode(national: string, code: string): boolean {
+/** A valid number: the region (or non-geographic code) it belongs to, and its national number. */
+interface Reading {
+  key: string;
+  national: string;
+}
+
+/** libphonenumber's getCountryByCallingCode + isValid: the region the number belongs to, if it is valid there. */
+function readUnderCallingCode(national: string, code: string): Reading | null {
+  const valid = (key: string, plan: Plan) => (hasType(national, key, plan) ? { key, national } : null);
   const nonGeographic = nonGeographicPlans[code];
-  if (nonGeographic !== undefined) return hasType(national, code, nonGeographic);
+  if (nonGeographic !== undefined) return valid(code, nonGeographic);
   const regions = callingCodeRegions[code] ?? [];
-  if (regions.length === 1) return hasType(national, regions[0] as string, regionPlans[regions[0] as string] as Plan);
+  if (regions.length === 1) return valid(regions[0] as string, regionPlans[regions[0] as string] as Plan);
   for (const region of regions) {
     const plan = regionPlans[region] as Plan;
     const leadingDigits = plan[5] as string | undefined;
     if (leadingDigits) {
-      if (national.search(leadingDigits) === 0) return hasType(national, region, plan);
-    } else if (hasType(national, region, plan)) return true;
+      if (national.search(leadingDigits) === 0) return valid(region, plan);
+    } else if (hasType(national, region, plan)) return { key: region, national };
   }
-  return false;
+  return null;
 }
 
-function validInternational(digits: string): boolean {
+function readInternational(digits: string): Reading | null {
   for (let size = 1; size <= 3; size += 1) {
     const code = digits.slice(0, size);
     const plan = nonGeographicPlans[code] ?? regionPlans[callingCodeRegions[code]?.[0] ?? ''];
     // "+49 (0)89 …": a trunk prefix written in an international number is dropped, as libphonenumber drops it.
-    if (plan !== undefined) return validUnderCallingCode(nationalNumber(digits.slice(size), plan), code);
+    if (plan !== undefined) return readUnderCallingCode(nationalNumber(digits.slice(size), plan), code);
   }
-  return false;
+  return null;
 }
 
 /** The calling code of each region. */
 let regionCallingCodes: Map<string, string> | undefined;
 
-function validInRegion(digits: string, region: string): boolean {
+function readInRegion(digits: string, region: string): Reading | null {
   regionCallingCodes ??= new Map(
     Object.entries(callingCodeRegions).flatMap(([code, regions]) => regions.map((each) => [each, code] as const)),
   );
@@ -114,7 +127,7 @@ function validInRegion(digits: string, region: string): boolean {
   const iddMatch = idd ? regex(idd, true).exec(digits) : null;
   if (iddMatch !== null) {
     const rest = digits.slice(iddMatch[0].length);
-    if (rest !== '' && !rest.startsWith('0')) return validInternational(rest);
+    if (rest !== '' && !rest.startsWith('0')) return readInternational(rest);
   }
   // libphonenumber's extractCountryCallingCodeFromInternationalNumberWithoutPlusSign: "4989…" in DE may be "+49 89…";
   // read so, the number follows the calling code's main region's plan, as a number written with "+" does.
@@ -125,10 +138,25 @@ function validInRegion(digits: string, region: string): boolean {
         fullMatch(pattern(plan), nationalNumber(digits.slice(code.length), plan))) ||
       (lengths(plan).length > 0 && national.length > (lengths(plan).at(-1) as number))
     ) {
-      return validInternational(digits);
+      return readInternational(digits);
     }
   }
-  return validUnderCallingCode(nationalNumber(digits, plan), code);
+  return readUnderCallingCode(nationalNumber(digits, plan), code);
+}
+
+/**
+ * The digits of libphonenumber's national format of a valid number, in the regions whose types ship: the national
+ * number behind the digits its format's national prefix rule adds (DE `89 1234567` → `0891234567`), chosen as
+ * libphonenumber chooses the format (the first whose last leading-digits pattern and pattern match). Elsewhere the
+ * number as written, so the recognizer's trunk-prefix test does not reject it.
+ */
+function nationalFormatDigits({ key, national }: Reading, written: string): string {
+  if (typePlans[key] === undefined) return written;
+  const format = formatPlans[key]?.find(
+    ([formatPattern, leadingDigits]) =>
+      (leadingDigits === '' || national.search(leadingDigits) === 0) && fullMatch(formatPattern, national),
+  );
+  return '0'.repeat(format?.[2] ?? 0) + national;
 }
 
 /** What the recognizer reads of a parsed number: whether it is valid, and its national format. */
@@ -139,16 +167,18 @@ interface ParsedNumber {
 
 /**
  * A number written with `+` and a known calling code, or else a number in `region`, read as libphonenumber reads it.
- * The national format is the number as written, so the recognizer's trunk-prefix test never rejects it
- * (libphonenumber's format can add the prefix).
+ * The national format is given by its digits (see {@link nationalFormatDigits}): the recognizer only counts them.
  */
 export function parsePhoneNumberFromString(text: string, region?: string): ParsedNumber | undefined {
   const digits = text.replace(/\D/g, '');
-  let valid: boolean;
-  if (text.trimStart().startsWith('+')) valid = validInternational(digits);
-  else if (region !== undefined && isSupportedCountry(region)) valid = validInRegion(digits, region);
+  let reading: Reading | null;
+  if (text.trimStart().startsWith('+')) reading = readInternational(digits);
+  else if (region !== undefined && isSupportedCountry(region)) reading = readInRegion(digits, region);
   else return undefined;
-  return { isValid: () => valid, formatNational: () => text };
+  return {
+    isValid: () => reading !== null,
+    formatNational: () => (reading === null ? text : nationalFormatDigits(reading, text)),
+  };
 }
 
 // libphonenumber's matcher rejects these candidates before parsing them (its isValidPreCandidate and
