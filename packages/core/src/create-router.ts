@@ -434,7 +434,8 @@ export function createRouter(options: RouterOptions): Router {
       const trace = telemetry?.begin(routeOptions?.traceContext);
       const parts = executePlan(() => prepare(request, routeOptions, trace, true));
       let text = '';
-      const toolCalls: ToolCall[] = [];
+      // Created by the first tool call: an empty array would live in this frame for the whole request.
+      let toolCalls: ToolCall[] | undefined;
       let usage: Usage | undefined;
       let finishReason: GenerateResult['finishReason'] = 'stop';
       try {
@@ -445,7 +446,8 @@ export function createRouter(options: RouterOptions): Router {
               text += part.text;
               break;
             case 'tool-call':
-              toolCalls.push(part.toolCall);
+              if (toolCalls === undefined) toolCalls = [part.toolCall];
+              else toolCalls.push(part.toolCall);
               break;
             case 'usage':
               usage = part.usage;
@@ -462,7 +464,7 @@ export function createRouter(options: RouterOptions): Router {
                 const answered = route.attempts.findLast((attempt) => attempt.outcome === 'success');
                 return {
                   text,
-                  toolCalls,
+                  toolCalls: toolCalls ?? [],
                   finishReason,
                   usage: usage ?? answered?.usage ?? { inputTokens: 0, outputTokens: 0 },
                   route,

@@ -86,7 +86,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #retriesUsed = 0;
   /** Created by the first attempt as a one-element literal: a pushed-to empty array grows a 17-slot store (152 B). */
   #attempts: RouteSummary['attempts'] | undefined;
-  readonly #failures: FailedAttempt[] = [];
+  /** Created by the first failure: most requests have none, and an empty array is still 32 B per request. */
+  #failures: FailedAttempt[] | undefined;
   // At most two runs are live (a hedge): two fields, not a collection, as memory per in-flight request counts.
   #live: AttemptRun | undefined;
   #liveHedge: AttemptRun | undefined;
@@ -158,7 +159,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
         const current = this.#current;
         if (!current.circuit.acquire(clock())) {
           const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
-          this.#failures.push({ target: current.name, error });
+          this.#addFailure({ target: current.name, error });
           this.#addAttempt({
             target: current.name,
             outcome: 'error',
@@ -257,7 +258,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     if (requestAbort.reason !== undefined) throw requestAbort.reason;
     if (this.#emittedToolCalls > 0) {
       throw new AllTargetsFailedError({
-        attempts: this.#failures,
+        attempts: this.#failures ?? [],
         message: `Target "${failedRun.name}" failed after emitting a tool call; not failing over, so the tool call is not emitted twice: ${failure.message}`,
       });
     }
@@ -378,6 +379,11 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     return run;
   }
 
+  #addFailure(failure: FailedAttempt): void {
+    if (this.#failures === undefined) this.#failures = [failure];
+    else this.#failures.push(failure);
+  }
+
   #addAttempt(attempt: Attempt): void {
     if (this.#attempts === undefined) this.#attempts = [attempt];
     else this.#attempts.push(attempt);
@@ -398,7 +404,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     const error = run.classify(caught);
     run.fail(error);
     this.#dropLive(run);
-    this.#failures.push({ target: run.name, error });
+    this.#addFailure({ target: run.name, error });
     return error;
   }
 
@@ -487,7 +493,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #interrupted(reason: 'no-continuation' | 'mid-stream-error'): StreamInterruptedError<RouteSummary> {
     return new StreamInterruptedError({
       partialText: this.#emittedText,
-      attempts: this.#failures,
+      attempts: this.#failures ?? [],
       route: this.#summarize(undefined),
       skipped: this.#skipped ?? [],
       reason,
@@ -498,7 +504,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #exhausted(): SwitchyardError {
     if (this.#emittedText !== '') return this.#interrupted('no-continuation');
     // Every target was refused for budget: say so (a gateway answers 429), rather than "all targets failed".
-    const failures = this.#failures;
+    const failures = this.#failures ?? [];
     const last = failures.at(-1)?.error;
     if (last !== undefined && failures.every((failure) => BudgetExceededError.isInstance(failure.error))) return last;
     return new AllTargetsFailedError({ attempts: failures });
