@@ -45,6 +45,14 @@ export interface RequestBudget {
   committedUsd: number;
 }
 
+// The bits of `AttemptRun.#flags`.
+const aborted = 1;
+const holdsFlight = 2;
+const waitingForPart = 4;
+const closed = 8;
+const streamDone = 16;
+const iteratorDone = 32;
+
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
 const hedgeLost = Symbol('hedge-lost');
 
@@ -61,13 +69,11 @@ export class AttemptRun {
   firstTokenAt: number | undefined;
   /** The target's signal; only when the environment is cancellable (see `AttemptEnvironment.cancellable`). */
   readonly #controller: AbortController | undefined;
-  #aborted = false;
   #abortReason: unknown;
   /** Rejects the part (or the open) the executor waits for, so a target that ignores its signal cannot hang us. */
   #rejectPending: ((reason: unknown) => void) | undefined;
   #iterator: AsyncIterator<StreamPart> | undefined;
   #release: (() => void) | undefined;
-  #holdsFlight = false;
   /** This attempt's estimate, counted against the request's cap until it closes. */
   #estimateUsd = 0;
   #hold: BudgetHold | undefined;
@@ -75,12 +81,54 @@ export class AttemptRun {
   #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   /** Re-armed by every part after the first token (`execution.stallTimeoutMs`): one timer, refreshed, not recreated. */
   #stallTimer: ReturnType<typeof setTimeout> | undefined;
-  #waitingForPart = false;
-  #closed = false;
-  #streamDone = false;
-  #iteratorDone = false;
   #callStartedAt = 0;
   readonly #unlink: () => void;
+  /**
+   * Six yes/no states in one number (bits below): one field instead of six, as memory per in-flight request counts.
+   * The accessors keep the code reading as plain booleans.
+   */
+  #flags = 0;
+
+  get #aborted(): boolean {
+    return (this.#flags & aborted) !== 0;
+  }
+  set #aborted(value: boolean) {
+    this.#setFlag(aborted, value);
+  }
+  /** Counted in `health.inFlight`. */
+  get #holdsFlight(): boolean {
+    return (this.#flags & holdsFlight) !== 0;
+  }
+  set #holdsFlight(value: boolean) {
+    this.#setFlag(holdsFlight, value);
+  }
+  get #waitingForPart(): boolean {
+    return (this.#flags & waitingForPart) !== 0;
+  }
+  set #waitingForPart(value: boolean) {
+    this.#setFlag(waitingForPart, value);
+  }
+  get #closed(): boolean {
+    return (this.#flags & closed) !== 0;
+  }
+  set #closed(value: boolean) {
+    this.#setFlag(closed, value);
+  }
+  get #streamDone(): boolean {
+    return (this.#flags & streamDone) !== 0;
+  }
+  set #streamDone(value: boolean) {
+    this.#setFlag(streamDone, value);
+  }
+  get #iteratorDone(): boolean {
+    return (this.#flags & iteratorDone) !== 0;
+  }
+  set #iteratorDone(value: boolean) {
+    this.#setFlag(iteratorDone, value);
+  }
+  #setFlag(bit: number, value: boolean): void {
+    this.#flags = value ? this.#flags | bit : this.#flags & ~bit;
+  }
 
   constructor(
     readonly health: TargetHealth,
