@@ -101,12 +101,15 @@ describe('parseRequest', () => {
 
   it('returns a call marked as validated as is, and still validates an equal unmarked one', () => {
     const fields = { messages: [{ role: 'user' as const, content: 'x' }], maxTokens: 8 };
-    const marked = markValidatedCall({ ...fields });
+    const marked = markValidatedCall({ ...fields, maxTokens: -1 });
     expect(parseTargetCall(marked)).toBe(marked);
+    // Unmarked: an ordinary call is checked and returned uncopied, anything else is zod's cleaned copy.
     const unmarked = { ...fields };
-    const parsed = parseTargetCall(unmarked);
-    expect(parsed).not.toBe(unmarked);
-    expect(parsed).toEqual(unmarked);
+    expect(parseTargetCall(unmarked)).toBe(unmarked);
+    const withExtra = { ...fields, extra: true };
+    const parsed = parseTargetCall(withExtra);
+    expect(parsed).not.toBe(withExtra);
+    expect(parsed).toStrictEqual(fields);
     expect(() => parseTargetCall({ ...fields, maxTokens: -1 })).toThrow(InvalidRequestError);
   });
 });

@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import { englishIssueMessage } from './english-issue-message.js';
 import { InvalidRequestError } from './errors/invalid-request-error.js';
 import { zodIssuesToProblems } from './format-problems.js';
+import { isOrdinaryRequest, isOrdinaryTargetCall } from './ordinary-request.js';
 import type { GenerateRequest, TargetCall } from './request.js';
 import { generateRequestSchema, targetCallSchema } from './request-schema.js';
 
@@ -15,12 +16,17 @@ function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, target?: string)
  * Validates a router request. Throws `InvalidRequestError` whose `problems` name each bad field, for example
  * `messages[2].role: expected one of "system", "user", "assistant", "tool"`.
  *
+ * An ordinary request (plain objects with only the schema's keys: text messages, sampling fields, routing hints) is
+ * checked without zod and returned as it is, not copied; anything else is zod's cleaned copy (unknown keys dropped).
+ * Either way, treat the result as read-only.
+ *
  * @example
  * ```ts
  * const request = parseRequest({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 32 });
  * ```
  */
 export function parseRequest(input: unknown): GenerateRequest {
+  if (isOrdinaryRequest(input)) return input;
   return parseWith(generateRequestSchema, input);
 }
 
@@ -29,10 +35,12 @@ const validatedCalls = new WeakSet<object>();
 
 /**
  * Validates a call to one target; adapters call it first thing so every target rejects bad input the same way.
- * A call marked with {@link markValidatedCall} is returned as is: the router validated the request it came from.
+ * A call marked with {@link markValidatedCall} is returned as is: the router validated the request it came from. So
+ * is an ordinary call (as for {@link parseRequest}); anything else is zod's cleaned copy.
  */
 export function parseTargetCall(input: unknown, target?: string): TargetCall {
   if (typeof input === 'object' && input !== null && validatedCalls.has(input)) return input as TargetCall;
+  if (isOrdinaryTargetCall(input)) return input;
   return parseWith(targetCallSchema, input, target);
 }
 

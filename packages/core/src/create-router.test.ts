@@ -20,4 +20,18 @@ describe('createRouter', () => {
     expect(result.route.attempts).toHaveLength(1);
     expect(result.finishReason).toBe('stop');
   });
+
+  it('hands the target the caller’s messages without copying an ordinary request, and a cleaned copy otherwise', async () => {
+    // A regression guard on copies, not time: zod/mini's deep copy of every request was most of validation's cost.
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'ok' }] });
+    const router = createRouter({ targets: { gpu } });
+    const ordinary = ask('Hi', { routing: { tags: ['chat'] } });
+    await router.generate(ordinary);
+    expect(gpu.calls[0]?.messages).toBe(ordinary.messages);
+    expect(gpu.calls[0]).not.toHaveProperty('routing');
+    const withUnknownKey = { messages: [{ role: 'user' as const, content: 'Hi', name: 'ann' }] };
+    await router.generate(withUnknownKey);
+    expect(gpu.calls[1]?.messages).not.toBe(withUnknownKey.messages);
+    expect(gpu.calls[1]?.messages).toStrictEqual([{ role: 'user', content: 'Hi' }]);
+  });
 });

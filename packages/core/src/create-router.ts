@@ -126,13 +126,14 @@ export interface Router {
   /** The decision only: pure and synchronous, no I/O, no model loading, no timers. Does not validate the request. */
   plan(request: GenerateRequest, options?: RouteOptions): RoutePlan;
   /**
-   * Validates, plans and runs the request; the result carries `route`. A target that fails after producing text is
+   * Validates, plans and runs the request; the result carries `route`. The router reads `request` (not a copy of
+   * it, when it is an ordinary one) until the call settles, e.g. for a retry or a fallback: do not change it before. A target that fails after producing text is
    * continued where possible and otherwise started over on the next target (nothing was shown yet): `route.failovers`
    * says which. With `execution.midStream: 'error'` it throws `StreamInterruptedError` instead.
    */
   generate(request: GenerateRequest, options?: RouteOptions): Promise<RoutedGenerateResult>;
   /**
-   * Like `generate`, streamed: a decision `route` part first, then text, `usage`, `finish`, and a summary `route`.
+   * Like `generate`, streamed (and reading `request` until the stream ends): a decision `route` part first, then text, `usage`, `finish`, and a summary `route`.
    * Concatenating the `text-delta` parts gives the answer exactly: after the first token a failure continues only on a
    * target that can continue the partial answer, else the iterator throws `StreamInterruptedError` with the text
    * delivered so far (`execution.midStream`; `restart` opts into a visible restart announced by a `failover` part).
