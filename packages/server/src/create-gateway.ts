@@ -9,6 +9,7 @@ import type { RouteOptions, Router, RouteSummary } from '@switchyard/core';
 import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
+import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
 import type { PrometheusRegistry } from './gateway-metrics.js';
@@ -174,7 +175,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   const ownLimitStore = keys !== undefined && options.store === undefined;
   const limitStore = keys === undefined ? undefined : (options.store ?? createMemoryStateStore());
   const limiter = limitStore === undefined ? undefined : new ApiKeyLimiter(limitStore);
-  const inFlight = new Set<Promise<void>>();
+  // Requests not yet finished (metrics, span and log line included), and who waits for none to be left (close()).
+  let running = 0;
+  let drained: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** Settles when no request is running (`undefined` when none is now); shared by concurrent `close()` calls. */
+  function whenDrained(): Promise<void> | undefined {
+    if (running === 0) return undefined;
+    if (drained === undefined) {
+      let resolve = () => {};
+      const promise = new Promise<void>((settle) => {
+        resolve = settle;
+      });
+      drained = { promise, resolve };
+    }
+    return drained.promise;
+  }
   let closing = false;
   let url: string | undefined;
   const metricsOption = options.metrics ?? true;
@@ -395,28 +410,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     let summary: RouteSummary | undefined;
     let finished = false;
 
-    const write = async (text: string) => {
-      if (response.destroyed) return;
-      if (!response.write(text)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            response.off('drain', done);
-            response.off('close', done);
-            resolve();
-          };
-          response.on('drain', done);
-          response.on('close', done);
-        });
+    const writer = new EventStreamWriter(response);
+    // Every chunk shares its head (id, created, model) up to the delta: built once per answering model, not per chunk.
+    let headModel: string | undefined;
+    let head = '';
+    const chunk = (delta: string, finishReason: string | null = null) => {
+      const model = current ?? translated.model;
+      if (model !== headModel) {
+        headModel = model;
+        head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":`;
       }
+      return `${head}${delta},"logprobs":null,"finish_reason":${finishReason === null ? 'null' : JSON.stringify(finishReason)}}]}\n\n`;
     };
-    const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
-      `data: ${JSON.stringify({
-        id,
-        object: 'chat.completion.chunk',
-        created,
-        model: current ?? translated.model,
-        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-      })}\n\n`;
     // Headers wait for the first output, so failures before it get a real status code (503, 504, 502) and the
     // x-switchyard-target header names the target that is actually answering.
     const start = () => {
@@ -432,7 +437,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ...(locality ? { 'x-switchyard-locality': locality } : {}),
       });
     };
-    const role = () => (toolIndex === 0 && !state.sentText ? { role: 'assistant' } : {});
+    const firstDelta = () => toolIndex === 0 && !state.sentText;
 
     try {
       // An OpenAI client cannot retract text it was sent: after the first byte the router may only continue on a
@@ -455,18 +460,24 @@ export function createGateway(options: GatewayOptions): Gateway {
             current = part.to;
             locality = router.targets[part.to]?.locality;
             // An SSE comment: invisible to OpenAI clients, visible to anyone debugging the raw stream.
-            if (started) await write(`: switchyard failover ${part.from} -> ${part.to} (${part.mode})\n\n`);
+            if (started) writer.push(`: switchyard failover ${part.from} -> ${part.to} (${part.mode})\n\n`);
             break;
-          case 'text-delta':
+          case 'text-delta': {
             if (part.text === '') break;
             start();
-            await write(chunk({ ...role(), content: part.text }));
+            const content = JSON.stringify(part.text);
+            writer.push(chunk(firstDelta() ? `{"role":"assistant","content":${content}}` : `{"content":${content}}`));
             state.sentText = true;
             break;
+          }
           case 'tool-call': {
             start();
             const call: ToolCall = part.toolCall;
-            await write(chunk({ ...role(), tool_calls: [{ index: toolIndex, ...toOpenAIToolCall(call) }] }));
+            const delta = {
+              ...(firstDelta() ? { role: 'assistant' } : {}),
+              tool_calls: [{ index: toolIndex, ...toOpenAIToolCall(call) }],
+            };
+            writer.push(chunk(JSON.stringify(delta)));
             toolIndex += 1;
             break;
           }
@@ -477,9 +488,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           case 'finish':
             start();
             finished = true;
-            await write(
+            writer.push(
               chunk(
-                state.sentText || toolIndex > 0 ? {} : { role: 'assistant', content: '' },
+                state.sentText || toolIndex > 0 ? '{}' : '{"role":"assistant","content":""}',
                 toOpenAIFinishReason(part.finishReason),
               ),
             );
@@ -487,6 +498,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           default:
             break;
         }
+        // Backpressure: a client that reads slowly holds the router (and so the upstream read) until it drains.
+        const room = writer.waitForRoom();
+        if (room) await room;
       }
     } catch (error) {
       // What a broken stream was billed still counts against the key's limits.
@@ -501,7 +515,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Mid-stream: one chunk that carries `error` (the official openai clients raise it as an APIError) and ends the
       // choice with finish_reason "error" (for readers that look only at choices); no [DONE], the answer is not whole.
       state.status = mapped.status;
-      await write(
+      writer.end(
         `data: ${JSON.stringify({
           id,
           object: 'chat.completion.chunk',
@@ -511,21 +525,19 @@ export function createGateway(options: GatewayOptions): Gateway {
           ...mapped.body,
         })}\n\n`,
       );
-      response.end();
       return;
     }
     if (state.key && summary) limiter?.record(state.key, usage, summary.costUsd);
     if (response.destroyed) return;
     start();
-    if (!finished) await write(chunk({}, 'stop'));
+    if (!finished) writer.push(chunk('{}', 'stop'));
     if (translated.includeUsage && usage) {
-      await write(
+      writer.push(
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: current ?? translated.model, choices: [], usage: toOpenAIUsage(usage) })}\n\n`,
       );
     }
-    await write('data: [DONE]\n\n');
-    if (summary) await write(`event: switchyard\ndata: ${JSON.stringify(toRouteField(summary))}\n\n`);
-    response.end();
+    writer.push('data: [DONE]\n\n');
+    writer.end(summary ? `event: switchyard\ndata: ${JSON.stringify(toRouteField(summary))}\n\n` : '');
   }
 
   function routeHeaders(route: RouteSummary): Record<string, string> {
@@ -611,27 +623,47 @@ export function createGateway(options: GatewayOptions): Gateway {
     const route = (knownRoutes as readonly string[]).includes(path) ? path : 'other';
     // Scrapes and health checks are not traced: they would drown the traces people look for.
     if (path.startsWith('/v1/')) state.trace = startServerTrace(tracer, request, route);
-    const task = dispatch(request, response, state)
-      .catch(() => {
+    running += 1;
+    void run(request, response, state, requestId, method, path, route, startedAt);
+  }
+
+  /** One request from dispatch to its metrics, span and log line: one async frame, no promise chain per request. */
+  async function run(
+    request: IncomingMessage,
+    response: ServerResponse,
+    state: RequestState,
+    requestId: string,
+    method: string,
+    path: string,
+    route: string,
+    startedAt: number,
+  ): Promise<void> {
+    try {
+      try {
+        await dispatch(request, response, state);
+      } catch {
         sendError(response, httpError(500, 'Internal error in the Switchyard gateway', { code: 'internal' }));
-      })
-      .finally(() => {
-        inFlight.delete(task);
-        active -= 1;
-        const status = state.status ?? response.statusCode;
-        const durationMs = performance.now() - startedAt;
-        metrics?.recordRequest(method, route, status, durationMs / 1000);
-        if (state.route?.target !== undefined) {
-          metrics?.recordAnswer(state.route.target, state.route.ttftMs, state.usage);
-        }
-        if (state.trace) endServerTrace(state.trace, status, requestId);
-        if (options.log || options.logger) {
-          const entry = logEntry(requestId, method, path, status, durationMs, state, !response.writableFinished);
-          options.logger?.info(entry, 'request');
-          options.log?.(formatTextLine(entry));
-        }
-      });
-    inFlight.add(task);
+      }
+      active -= 1;
+      const status = state.status ?? response.statusCode;
+      const durationMs = performance.now() - startedAt;
+      metrics?.recordRequest(method, route, status, durationMs / 1000);
+      if (state.route?.target !== undefined) {
+        metrics?.recordAnswer(state.route.target, state.route.ttftMs, state.usage);
+      }
+      if (state.trace) endServerTrace(state.trace, status, requestId);
+      if (options.log || options.logger) {
+        const entry = logEntry(requestId, method, path, status, durationMs, state, !response.writableFinished);
+        options.logger?.info(entry, 'request');
+        options.log?.(formatTextLine(entry));
+      }
+    } finally {
+      running -= 1;
+      if (running === 0 && drained !== undefined) {
+        drained.resolve();
+        drained = undefined;
+      }
+    }
   }
 
   const headersTimeout = options.headersTimeoutMs ?? 5000;
@@ -692,7 +724,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const grace = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
       });
-      await Promise.race([Promise.allSettled([...inFlight]), grace]);
+      await Promise.race([whenDrained(), grace]);
       clearTimeout(timer);
       server.closeAllConnections();
       await closed;

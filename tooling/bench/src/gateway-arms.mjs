@@ -26,8 +26,11 @@ function stopper(child, cleanup = () => {}) {
   };
 }
 
-/** `switchyard serve` in a child process, one openai target on the upstream; `execArgv` e.g. `['--cpu-prof']`. */
-export async function startGateway(upstream, { execArgv = [], cwd } = {}) {
+/**
+ * `switchyard serve` in a child process, one openai target on the upstream; `execArgv` e.g. `['--cpu-prof']`;
+ * `cli` another checkout's built `packages/server/dist/cli.js` (an A/B of two builds), default this one's.
+ */
+export async function startGateway(upstream, { execArgv = [], cwd, cli: otherCli } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const config = join(dir, 'switchyard.config.json');
   writeFileSync(
@@ -37,7 +40,7 @@ export async function startGateway(upstream, { execArgv = [], cwd } = {}) {
       policy: { mode: 'remote-only' },
     }),
   );
-  const cli = join(dirname(fileURLToPath(import.meta.resolve('@switchyard/server'))), 'cli.js');
+  const cli = otherCli ?? join(dirname(fileURLToPath(import.meta.resolve('@switchyard/server'))), 'cli.js');
   const child = spawn(process.execPath, [...execArgv, cli, 'serve', '--config', config, '--port', '0', '--quiet'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     ...(cwd ? { cwd } : {}),
