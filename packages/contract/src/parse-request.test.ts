@@ -112,4 +112,17 @@ describe('parseRequest', () => {
     expect(parsed).toStrictEqual(fields);
     expect(() => parseTargetCall({ ...fields, maxTokens: -1 })).toThrow(InvalidRequestError);
   });
+
+  it('marks a call without changing what it holds, and marks frozen calls too', () => {
+    const fields = { messages: [{ role: 'user' as const, content: 'x' }], maxTokens: 8 };
+    const marked = markValidatedCall({ ...fields });
+    expect(Object.keys(marked)).toEqual(['messages', 'maxTokens']);
+    expect(Object.getOwnPropertySymbols(marked)).toEqual([]);
+    expect(JSON.stringify(marked)).toBe(JSON.stringify(fields));
+    expect(marked).toStrictEqual(fields);
+    expect(markValidatedCall(marked)).toBe(marked);
+    const frozen = markValidatedCall(Object.freeze({ ...fields, maxTokens: -1 }));
+    expect(parseTargetCall(frozen)).toBe(frozen);
+    expect(() => parseTargetCall(Object.freeze({ ...fields, maxTokens: -1 }))).toThrow(InvalidRequestError);
+  });
 });

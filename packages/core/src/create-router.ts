@@ -365,6 +365,7 @@ export function createRouter(options: RouterOptions): Router {
       if (decided.excluded.some((entry) => entry.reason === 'budget')) throw budgetExceeded(request);
       throw new NoEligibleTargetError({ excluded: decided.excluded });
     }
+    // One literal of one shape (no spreads of little objects): built per request on the hot path.
     return {
       requestId,
       request,
@@ -375,8 +376,8 @@ export function createRouter(options: RouterOptions): Router {
       clock,
       random,
       budget,
-      ...(trace ? { telemetry: trace } : {}),
-      ...midStreamFor(routeOptions?.midStream ?? policy.execution.midStream, generating),
+      telemetry: trace,
+      midStream: midStreamFor(midStream ?? policy.execution.midStream, generating),
     };
   };
   // Which budget left the paid targets out: the period's when it has less left than the request's cap.
@@ -515,9 +516,8 @@ export function createRouter(options: RouterOptions): Router {
 const midStreamModes: readonly MidStreamMode[] = ['continue', 'restart', 'error'];
 
 /** generate() shows nothing before the end, so starting over cannot show text twice; the route records it. */
-function midStreamFor(mode: MidStreamMode, generating: boolean): { midStream?: MidStreamMode } {
-  if (generating && mode !== 'error') return { midStream: 'restart' };
-  return { midStream: mode };
+function midStreamFor(mode: MidStreamMode, generating: boolean): MidStreamMode {
+  return generating && mode !== 'error' ? 'restart' : mode;
 }
 
 function promptText(request: GenerateRequest): string {

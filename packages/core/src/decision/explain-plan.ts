@@ -52,7 +52,25 @@ export interface ExplanationFacts {
   mode: Policy['mode'];
 }
 
+/** Shared by every plan made with no device readings (a server without a signal source): no copy per request. */
+const noDeviceFacts: DeviceFacts = Object.freeze({
+  batteryLevel: undefined,
+  charging: undefined,
+  thermal: undefined,
+  freeBytes: undefined,
+  online: undefined,
+  metered: undefined,
+});
+
 export function deviceFacts(device: DeviceSignals): DeviceFacts {
+  if (
+    device.battery === undefined &&
+    device.thermal === undefined &&
+    device.memory === undefined &&
+    device.network === undefined
+  ) {
+    return noDeviceFacts;
+  }
   return {
     batteryLevel: device.battery?.level,
     charging: device.battery?.charging,

@@ -32,7 +32,7 @@ export interface ExecutionInput {
   /** The period budget, bound through the router's state store. */
   budget: BudgetLedger;
   /** Present only when an OpenTelemetry provider records this request. */
-  telemetry?: RequestTrace;
+  telemetry?: RequestTrace | undefined;
   /** Overrides `policy.execution.midStream` (`generate()` restarts internally: nothing has been shown). */
   midStream?: MidStreamMode;
 }
@@ -114,7 +114,11 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     this.requestAbort.abort(toAbortReason(this.request.signal?.reason));
   }
 
-  #start(input: ExecutionInput): void {
+  /** Runs `prepare` and takes what it returns; not inline in `parts()`, whose frame lives as long as the request. */
+  #start(): void {
+    const prepare = this.#prepare!;
+    this.#prepare = undefined;
+    const input = prepare();
     const { request, plan, policy } = input;
     const execution = policy.execution;
     this.#health = input.health;
@@ -147,9 +151,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   async *parts(): AsyncGenerator<RouterStreamPart, void, undefined> {
     // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
     // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
-    const prepare = this.#prepare!;
-    this.#prepare = undefined;
-    this.#start(prepare());
+    this.#start();
     yield { type: 'route', phase: 'decision', plan: this.#plan };
     this.#arm();
     const clock = this.clock;
