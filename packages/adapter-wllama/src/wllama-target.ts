@@ -16,9 +16,10 @@ import {
   TargetUnavailableError,
   toSwitchyardError,
 } from '@switchyard/contract/errors';
-import { Wllama } from '@wllama/wllama';
+import { LogLevel, Wllama } from '@wllama/wllama';
 import { AsyncChannel } from './async-channel.js';
 import { type ChatPrompt, compileChatPrompt, type TemplateMessage } from './chat-prompt.js';
+import { PipelinedCompletions } from './pipelined-completion.js';
 import { PrefixStripper } from './prefix-stripper.js';
 
 /** Settings of {@link createWllamaTarget}. */
@@ -83,7 +84,8 @@ type ChatResponse = {
 export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
   const config = validate(settings);
   const id = config.id;
-  const engine = new Wllama({ default: config.wasmUrl }, { suppressNativeLog: true, logger: quietLogger });
+  // Not `suppressNativeLog`, which makes the worker write more, not less (see `nativeLogLevel`).
+  const engine = new Wllama({ default: config.wasmUrl }, { logger: quietLogger });
   let current: TargetStatus = { state: 'loading' };
   let loading: Promise<TargetStatus> | undefined;
   let disposed = false;
@@ -91,12 +93,15 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
   let chatPrompt: ChatPrompt | undefined;
   // One generation at a time: wllama runs one completion per context.
   let queue: Promise<unknown> = Promise.resolve();
+  // Found once the model has loaded (the worker exists from then on); false: wllama's own request loop.
+  let pipelined: PipelinedCompletions | false | undefined;
 
   function load(): Promise<TargetStatus> {
     loading ??= (async () => {
       try {
         await engine.loadModelFromUrl(config.modelUrl, {
           n_ctx: config.contextSize,
+          log_level: nativeLogLevel,
           ...(config.threads !== undefined ? { n_threads: config.threads } : {}),
           useCache: config.useCache,
           progressCallback({ loaded, total }: { loaded: number; total: number }) {
@@ -225,12 +230,31 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
     }
   }
 
-  /** Runs a prepared request on the engine: a completion of a rendered prompt, or wllama's chat completion. */
-  function run(prepared: Awaited<ReturnType<typeof prepare>>, options: Record<string, unknown>): Promise<unknown> {
-    const body = { ...prepared.params, ...options };
+  /**
+   * Runs a prepared request on the engine: a completion of a rendered prompt, or a chat completion. Through the
+   * pipelined worker messages when this wllama build has the expected worker proxy; otherwise through wllama's own
+   * `createCompletion` / `createChatCompletion`, which send the same request body.
+   */
+  function run(
+    prepared: Awaited<ReturnType<typeof prepare>>,
+    stream: boolean,
+    signal: AbortSignal | undefined,
+    onChunk?: (chunk: ChatChunk) => void,
+  ): Promise<unknown> {
+    const body = { ...prepared.params, stream };
+    pipelined ??= PipelinedCompletions.of(engine) ?? false;
+    if (pipelined) {
+      return pipelined.run({
+        body,
+        chat: !prepared.completion,
+        ...(signal ? { signal } : {}),
+        ...(onChunk ? { onChunk: onChunk as (chunk: unknown) => void } : {}),
+      });
+    }
+    const options = { ...body, ...(signal ? { abortSignal: signal } : {}), ...(onChunk ? { onData: onChunk } : {}) };
     return prepared.completion
-      ? engine.createCompletion(body as unknown as Parameters<Wllama['createCompletion']>[0])
-      : engine.createChatCompletion(body as unknown as Parameters<Wllama['createChatCompletion']>[0]);
+      ? engine.createCompletion(options as unknown as Parameters<Wllama['createCompletion']>[0])
+      : engine.createChatCompletion(options as unknown as Parameters<Wllama['createChatCompletion']>[0]);
   }
 
   async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
@@ -247,11 +271,7 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
     let usage: Usage | undefined;
     let running: Promise<unknown> | undefined;
     try {
-      running = run(prepared, {
-        stream: true,
-        abortSignal: controller.signal,
-        onData: (chunk: ChatChunk) => chunks.push(chunk),
-      }).then(
+      running = run(prepared, true, controller.signal, (chunk) => chunks.push(chunk)).then(
         () => chunks.end(),
         (error: unknown) => chunks.fail(error),
       );
@@ -295,10 +315,7 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
     const { call } = prepared;
     const release = await acquire(call.signal);
     try {
-      const response = (await run(prepared, {
-        stream: false,
-        ...(call.signal ? { abortSignal: call.signal } : {}),
-      })) as ChatResponse;
+      const response = (await run(prepared, false, call.signal)) as ChatResponse;
       const choice = response.choices[0];
       const strip = new PrefixStripper(call.assistantPrefix ?? '');
       const text = strip.push(choice?.message?.content ?? choice?.text ?? '') + strip.flush();
@@ -349,6 +366,15 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
     },
   };
 }
+
+/**
+ * llama.cpp's log threshold in wllama's worker: wllama's own default. Its `suppressNativeLog` option sets 9999
+ * instead, which llama.cpp's server code reads as "log everything": about 80 lines per request and 3 more per token,
+ * each posted from the worker to the page and dropped there, which took about half the time to first token on the
+ * tiny model (BENCHMARKS.md, row 11). At this level a request logs nothing; warnings and errors reach `console`
+ * through {@link quietLogger}.
+ */
+const nativeLogLevel = LogLevel.INFO;
 
 const quietLogger = {
   debug: () => {},

@@ -1,7 +1,10 @@
 // Runs in headless Chromium: the tiny generated GGUF model on wllama, served by the test's loopback server.
+// First: it wraps the page's Worker class before the adapter creates wllama's worker.
+
 import type { TargetStatus } from '@switchyard/contract';
 import { hostTarget } from '@switchyard/testkit/page';
 import { createWllamaTarget } from '../src/index.js';
+import { workerMessages } from './worker-messages.js';
 
 const statuses: TargetStatus[] = [];
 const target = createWllamaTarget({
@@ -19,5 +22,5 @@ const poll = setInterval(() => {
 hostTarget('wllama', target);
 
 Object.assign(globalThis, {
-  wllamaTest: { target, statuses, crossOriginIsolated: globalThis.crossOriginIsolated },
+  wllamaTest: { target, statuses, workerMessages, crossOriginIsolated: globalThis.crossOriginIsolated },
 });

@@ -6,9 +6,15 @@ import type { BrowserPage, BrowserPageOptions } from '@switchyard/testkit';
 import { createPageTargetProxy, ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WllamaTarget } from '../src/index.js';
+import type { WorkerMessage } from './worker-messages.js';
 
 declare global {
-  var wllamaTest: { target: WllamaTarget; statuses: TargetStatus[]; crossOriginIsolated: boolean };
+  var wllamaTest: {
+    target: WllamaTarget;
+    statuses: TargetStatus[];
+    workerMessages: WorkerMessage[];
+    crossOriginIsolated: boolean;
+  };
 }
 
 const wasmPath = createRequire(import.meta.url).resolve('@wllama/wllama/esm/wasm/wllama.wasm');
@@ -110,6 +116,83 @@ describe('adapter-wllama on the tiny GGUF model in headless Chromium', () => {
     // answer word for word: the prefix is re-tokenized as prompt text, as with llama-server's assistant prefill.)
     expect(seen.fresh.startsWith(seen.prefix)).toBe(true);
     expect(seen.streamed).not.toBe(seen.fresh);
+  });
+
+  it('posts a request together with its first two polls: one worker round trip to the first token, not three', async () => {
+    const seen = await browser.page.evaluate(async () => {
+      const call = {
+        messages: [{ role: 'user' as const, content: 'Name three trains.' }],
+        maxTokens: 6,
+        temperature: 0,
+      };
+      // The first request teaches the adapter the worker's request numbering; the second is sent ahead.
+      await wllamaTest.target.generate(call);
+      const start = wllamaTest.workerMessages.length;
+      const parts: string[] = [];
+      let messagesBeforeFirstText: typeof wllamaTest.workerMessages = [];
+      for await (const part of wllamaTest.target.stream(call)) {
+        if (part.type !== 'text-delta') continue;
+        if (parts.length === 0) messagesBeforeFirstText = wllamaTest.workerMessages.slice(start);
+        parts.push(part.text);
+      }
+      const reference = await wllamaTest.target.generate(call);
+      return { messagesBeforeFirstText, streamed: parts.join(''), reference: reference.text };
+    });
+    const requests = seen.messagesBeforeFirstText.filter((message) => message.direction === 'request');
+    // Before any answer came back: the completion and two get_result polls (wllama's own loop waits for each answer).
+    const firstAnswer = seen.messagesBeforeFirstText.findIndex((message) => message.direction === 'answer');
+    expect(seen.messagesBeforeFirstText.slice(0, firstAnswer)).toEqual([
+      { direction: 'request', action: 'completion' },
+      { direction: 'request', action: 'get_result' },
+      { direction: 'request', action: 'get_result' },
+    ]);
+    // After that, only polls until the first token: no second request, no cancel.
+    expect(requests.slice(1).every((message) => message.action === 'get_result')).toBe(true);
+    // The same text as the same greedy request read by generate().
+    expect(seen.streamed.length).toBeGreaterThan(0);
+    expect(seen.streamed).toBe(seen.reference);
+  });
+
+  it("keeps llama.cpp's per-request log lines in the worker (no log message to the page per token)", async () => {
+    const seen = await browser.page.evaluate(async () => {
+      const start = wllamaTest.workerMessages.length;
+      const requests = 4;
+      for (let index = 0; index < requests; index += 1) {
+        await wllamaTest.target.generate({ messages: [{ role: 'user', content: `Train ${index}?` }], maxTokens: 8 });
+      }
+      const messages = wllamaTest.workerMessages.slice(start);
+      return {
+        requests,
+        answers: messages.filter((message) => message.direction === 'answer').length,
+        logs: messages.flatMap((message) => (message.direction === 'other' ? [message.text] : [])),
+      };
+    });
+    expect(seen.answers).toBeGreaterThanOrEqual(seen.requests * 2);
+    // With wllama's `suppressNativeLog` this was about 80 per request and 3 more per token.
+    expect(seen.logs.length / seen.requests, seen.logs.join('\n')).toBeLessThan(10);
+  });
+
+  it('frees the worker after an abort with polls in flight: the next request answers', async () => {
+    const seen = await browser.page.evaluate(async () => {
+      const controller = new AbortController();
+      const call = { messages: [{ role: 'user' as const, content: 'Tell me about rail yards.' }], temperature: 0 };
+      let error = '';
+      try {
+        for await (const part of wllamaTest.target.stream({ ...call, maxTokens: 200, signal: controller.signal })) {
+          if (part.type === 'text-delta') controller.abort();
+        }
+      } catch (caught) {
+        error = (caught as { code?: string }).code ?? String(caught);
+      }
+      const next = await wllamaTest.target.generate({ ...call, maxTokens: 4 });
+      const cancels = wllamaTest.workerMessages.filter(
+        (message) => message.direction === 'request' && message.action === 'cancel',
+      );
+      return { error, next: next.text, cancels: cancels.length };
+    });
+    expect(seen.error).toBe('abort');
+    expect(seen.cancels).toBeGreaterThan(0);
+    expect(seen.next.length).toBeGreaterThan(0);
   });
 
   it('keeps the downloaded model in browser storage across a reload', async () => {
