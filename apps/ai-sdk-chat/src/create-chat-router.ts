@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { createLlamaCppTarget, defaultThreads } from '@switchyard/adapter-llamacpp';
-import { createOpenAITarget } from '@switchyard/adapter-openai';
-import { InvalidConfigError } from '@switchyard/contract';
+import type { OpenAITarget } from '@switchyard/adapter-openai';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
 import {
+  createRemoteStandInTarget,
+  createRemoteTargetFromEnv,
   ensureLocalStandInModel,
   ensureRemoteStandInModel,
   type RemoteStandIn,
@@ -62,25 +63,10 @@ export async function createChatRouter(options: ChatRouterOptions = {}): Promise
     cleanup.push(async () => device.dispose());
 
     let remoteStandIn: RemoteStandIn | undefined;
-    let gpu: ReturnType<typeof createOpenAITarget>;
-    const remoteURL = env.SWITCHYARD_REMOTE_URL;
-    if (remoteURL) {
-      const model = env.SWITCHYARD_REMOTE_MODEL;
-      if (!model) {
-        throw new InvalidConfigError({
-          problems: [
-            {
-              path: 'SWITCHYARD_REMOTE_MODEL',
-              message: 'SWITCHYARD_REMOTE_URL is set, so name the model it serves in SWITCHYARD_REMOTE_MODEL',
-            },
-          ],
-        });
-      }
-      gpu = createOpenAITarget({
-        baseURL: remoteURL,
-        model,
-        ...(env.SWITCHYARD_REMOTE_API_KEY ? { apiKey: env.SWITCHYARD_REMOTE_API_KEY } : {}),
-      });
+    let gpu: OpenAITarget;
+    const fromEnv = createRemoteTargetFromEnv(env);
+    if (fromEnv) {
+      gpu = fromEnv.target;
     } else {
       remoteStandIn = await startRemoteStandIn({
         modelPath: await ensureRemoteStandInModel(),
@@ -89,13 +75,7 @@ export async function createChatRouter(options: ChatRouterOptions = {}): Promise
       });
       const standIn = remoteStandIn;
       cleanup.push(() => standIn.close());
-      gpu = createOpenAITarget({
-        baseURL: standIn.baseURL,
-        model: standIn.model,
-        // The stand-in's generated vocabulary is about one token per character (the router estimates four).
-        capabilities: { contextWindow: standInContextLength / 4, maxOutputTokens: 1_024, continuation: true },
-        price: { inputPer1M: 0.6, outputPer1M: 2.4 },
-      });
+      gpu = createRemoteStandInTarget(standIn.baseURL, standIn.model);
     }
     cleanup.push(async () => gpu.dispose?.());
 
@@ -107,7 +87,7 @@ export async function createChatRouter(options: ChatRouterOptions = {}): Promise
       router,
       targets: [
         `device · local · llama.cpp in process · ${localModel ? localModel : 'generated tiny model (stand-in)'}`,
-        `gpu · remote · OpenAI-compatible · ${remoteURL ? `${env.SWITCHYARD_REMOTE_MODEL} at ${remoteURL}` : 'loopback stand-in serving a larger generated model'}`,
+        `gpu · remote · OpenAI-compatible · ${fromEnv ? `${fromEnv.model} at ${fromEnv.baseURL}` : 'loopback stand-in serving a larger generated model'}`,
       ],
       remoteStandIn,
       dispose,

@@ -1,6 +1,5 @@
 import { basename, resolve } from 'node:path';
 import { createLlamaCppTarget, defaultThreads } from '@switchyard/adapter-llamacpp';
-import { createOpenAITarget } from '@switchyard/adapter-openai';
 import type { Locality, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
 import type { DeviceSignals, ManualSignals, PolicyInput, Router, RoutingMode } from '@switchyard/core';
@@ -16,6 +15,7 @@ import { readThisDevice as sampleThisDevice } from './read-this-device.js';
 import type { RemoteStandIn } from './remote-stand-in.js';
 import { startRemoteStandIn } from './remote-stand-in.js';
 import { createRemoteStandInTarget } from './remote-stand-in-target.js';
+import { createRemoteTargetFromEnv } from './remote-target-from-env.js';
 import { TraceRecorder } from './trace-recorder.js';
 
 /** Options of {@link createDemoRuntime}. */
@@ -184,31 +184,16 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
     });
 
     let remoteStandIn: RemoteStandIn | undefined;
-    const remoteURL = env.SWITCHYARD_REMOTE_URL;
-    if (remoteURL) {
-      const model = env.SWITCHYARD_REMOTE_MODEL;
-      if (!model) {
-        throw new InvalidConfigError({
-          problems: [
-            {
-              path: 'SWITCHYARD_REMOTE_MODEL',
-              message: 'SWITCHYARD_REMOTE_URL is set, so name the model it serves in SWITCHYARD_REMOTE_MODEL',
-            },
-          ],
-        });
-      }
-      targets[remoteTargetName] = createOpenAITarget({
-        baseURL: remoteURL,
-        model,
-        ...(env.SWITCHYARD_REMOTE_API_KEY ? { apiKey: env.SWITCHYARD_REMOTE_API_KEY } : {}),
-      });
+    const fromEnv = createRemoteTargetFromEnv(env);
+    if (fromEnv) {
+      targets[remoteTargetName] = fromEnv.target;
       setups.push({
         name: remoteTargetName,
         locality: 'remote',
         source: 'env',
-        description: `OpenAI-compatible endpoint serving ${model} (SWITCHYARD_REMOTE_URL)`,
-        summary: `OpenAI-compatible · ${model}`,
-        location: remoteURL,
+        description: `OpenAI-compatible endpoint serving ${fromEnv.model} (SWITCHYARD_REMOTE_URL)`,
+        summary: `OpenAI-compatible · ${fromEnv.model}`,
+        location: fromEnv.baseURL,
       });
     } else {
       const delayMs = options.remoteDelayMs ?? parseDelay(env.SWITCHYARD_DEMO_REMOTE_DELAY_MS) ?? defaultRemoteDelayMs;
