@@ -5,9 +5,7 @@ import type {
   SignalSource,
   StateStore,
   Target,
-  ToolCall,
   TraceContext,
-  Usage,
 } from '@switchyard/contract';
 import {
   BudgetExceededError,
@@ -27,7 +25,7 @@ import { BudgetLedger } from './execution/budget-ledger.js';
 import type { CircuitState } from './execution/circuit-breaker.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
 import type { ExecutionInput } from './execution/execute-plan.js';
-import { executePlan, requestCapUsd } from './execution/execute-plan.js';
+import { collectPlan, executePlan, requestCapUsd } from './execution/execute-plan.js';
 import { HealthProbes } from './execution/health-probes.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
@@ -426,67 +424,39 @@ export function createRouter(options: RouterOptions): Router {
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 
+  // Not an async function: the answer is collected inside the execution (no async hop per part, see collectPlan),
+  // and an async frame of its own would live as long as the request does (bench row 5).
+  const generate = (
+    request: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+  ): Promise<RoutedGenerateResult> => {
+    if (telemetry !== undefined && telemetry.api() === undefined) {
+      return whenOpenTelemetryLoaded().then(() => generate(request, routeOptions));
+    }
+    let trace: RequestTrace | undefined;
+    try {
+      trace = telemetry?.begin(routeOptions?.traceContext);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const answer = collectPlan(() => prepare(request, routeOptions, trace, true));
+    if (trace === undefined) return answer;
+    return answer.then(
+      (result) => {
+        trace.end('ok');
+        return result;
+      },
+      (error: unknown) => {
+        trace.end({ error });
+        throw error;
+      },
+    );
+  };
+
   return {
     plan,
     stream: (request, routeOptions) => run(request, routeOptions, false),
-    async generate(request, routeOptions) {
-      // generate() reads every part itself, so its request trace observes them here, not through the stream wrapper
-      // stream() gets (a promise and two callbacks per part).
-      if (telemetry !== undefined && telemetry.api() === undefined) await whenOpenTelemetryLoaded();
-      const trace = telemetry?.begin(routeOptions?.traceContext);
-      const parts = executePlan(() => prepare(request, routeOptions, trace, true));
-      let text = '';
-      // Created by the first tool call: an empty array would live in this frame for the whole request.
-      let toolCalls: ToolCall[] | undefined;
-      let usage: Usage | undefined;
-      let finishReason: GenerateResult['finishReason'] = 'stop';
-      try {
-        for await (const part of parts) {
-          trace?.observe(part);
-          switch (part.type) {
-            case 'text-delta':
-              text += part.text;
-              break;
-            case 'tool-call':
-              if (toolCalls === undefined) toolCalls = [part.toolCall];
-              else toolCalls.push(part.toolCall);
-              break;
-            case 'usage':
-              usage = part.usage;
-              break;
-            case 'finish':
-              finishReason = part.finishReason;
-              break;
-            case 'failover':
-              if (part.mode === 'restart') text = '';
-              break;
-            case 'route':
-              if (part.phase === 'summary') {
-                const route = part.route;
-                const answered = route.attempts.findLast((attempt) => attempt.outcome === 'success');
-                return {
-                  text,
-                  toolCalls: toolCalls ?? [],
-                  finishReason,
-                  usage: usage ?? answered?.usage ?? { inputTokens: 0, outputTokens: 0 },
-                  route,
-                };
-              }
-              break;
-          }
-        }
-        trace?.end('ok');
-      } catch (error) {
-        trace?.end({ error });
-        throw error;
-      } finally {
-        // Returning on the summary closes the execution first (its attempts end while the trace listens); a trace
-        // that saw the summary ends as answered.
-        trace?.end('cancelled');
-      }
-      // executePlan always ends with a summary or throws; reaching here means a consumer-side bug.
-      throw new NoEligibleTargetError({ excluded: [], message: 'The router ended without a result' });
-    },
+    generate,
     stats() {
       const now = clock();
       const result: Record<string, TargetStats> = {};

@@ -1,8 +1,16 @@
-import type { FailedAttempt, GenerateRequest, StreamPart } from '@switchyard/contract';
+import type {
+  FailedAttempt,
+  FinishPart,
+  GenerateRequest,
+  GenerateResult,
+  StreamPart,
+  ToolCall,
+} from '@switchyard/contract';
 import {
   AbortError,
   AllTargetsFailedError,
   BudgetExceededError,
+  NoEligibleTargetError,
   StreamInterruptedError,
   SwitchyardError,
   TargetUnavailableError,
@@ -48,7 +56,24 @@ type FirstResult =
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
 export function executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
-  return new PlanExecution(prepare).parts();
+  return new PlanExecution(prepare, false).parts();
+}
+
+/** What `generate()` answers: the whole text, tool calls, finish reason and usage, and the route. */
+export type CollectedAnswer = GenerateResult & { route: RouteSummary };
+
+/**
+ * Runs a plan for `generate()`: the same execution as {@link executePlan}, but the parts are folded into one answer
+ * inside it instead of crossing an async generator one by one (each crossing cost a promise and several microtask
+ * hops per part: five for the shortest answer, one per token for long ones). The request's trace, when there is one,
+ * observes the same parts in the same order as a consumer of the stream would.
+ */
+export function collectPlan(prepare: () => ExecutionInput): Promise<CollectedAnswer> {
+  const execution = new PlanExecution(prepare, true);
+  return execution
+    .parts()
+    .next()
+    .then(() => execution.answer());
 }
 
 /**
@@ -100,9 +125,24 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #firstEmittedAt: number | undefined;
   #fallbacks = 0;
   #hedged = false;
+  /** `generate()`'s execution: parts are folded into `#answer` instead of yielded (see `collectPlan`). */
+  readonly #collecting: boolean;
+  /** Collected tool calls; created by the first (most answers have none). */
+  #toolCalls: ToolCall[] | undefined;
+  #answer: CollectedAnswer | undefined;
 
-  constructor(prepare: () => ExecutionInput) {
+  constructor(prepare: () => ExecutionInput, collecting: boolean) {
     this.#prepare = prepare;
+    this.#collecting = collecting;
+  }
+
+  /** The collected answer, once `parts()` of a collecting execution has completed. */
+  answer(): CollectedAnswer {
+    // A collecting execution ends with an answer or throws; reaching here would be a bug in the executor.
+    if (this.#answer === undefined) {
+      throw new NoEligibleTargetError({ excluded: [], message: 'The router ended without a result' });
+    }
+    return this.#answer;
   }
 
   get requestBudget(): RequestBudget {
@@ -152,7 +192,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
     // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
     this.#start();
-    yield { type: 'route', phase: 'decision', plan: this.#plan };
+    if (!this.#collecting) yield { type: 'route', phase: 'decision', plan: this.#plan };
     this.#arm();
     const clock = this.clock;
     this.#current = this.#takeNext();
@@ -207,6 +247,10 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
               if (part.type === 'finish') {
                 run.succeed();
                 this.#dropLive(run);
+                if (this.#collecting) {
+                  this.#collectAnswer(run, part);
+                  return;
+                }
                 if (run.usage) yield { type: 'usage', usage: run.usage };
                 yield part;
                 yield { type: 'route', phase: 'summary', route: this.#summarize(run) };
@@ -215,7 +259,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
               this.#firstEmittedAt ??= clock();
               if (part.type === 'text-delta') this.#emittedText += part.text;
               else if (part.type === 'tool-call') this.#emittedToolCalls += 1;
-              yield part;
+              if (this.#collecting) this.#collect(part);
+              else yield part;
               part = await run.nextPart();
             }
           } catch (caught) {
@@ -225,12 +270,41 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
         }
         // Every path above that does not return sets `error`.
         const failover = await this.#recover(failedRun, error!);
-        if (failover !== undefined) yield failover;
+        if (failover === undefined) continue;
+        if (this.#collecting) this.telemetry?.observe(failover);
+        else yield failover;
       }
       throw this.#exhausted();
     } finally {
       this.#end();
     }
+  }
+
+  /** A text or tool-call part, collected: the text is `#emittedText` already (reset by a restart, as a consumer would). */
+  #collect(part: StreamPart): void {
+    this.telemetry?.observe(part);
+    if (part.type !== 'tool-call') return;
+    if (this.#toolCalls === undefined) this.#toolCalls = [part.toolCall];
+    else this.#toolCalls.push(part.toolCall);
+  }
+
+  /** The answer of a collecting execution, after `run` finished; the trace observes what a stream would have ended with. */
+  #collectAnswer(run: AttemptRun, finish: FinishPart): void {
+    const route = this.#summarize(run);
+    const telemetry = this.telemetry;
+    if (telemetry !== undefined) {
+      if (run.usage) telemetry.observe({ type: 'usage', usage: run.usage });
+      telemetry.observe(finish);
+      telemetry.observe({ type: 'route', phase: 'summary', route });
+    }
+    this.#answer = {
+      text: this.#emittedText,
+      toolCalls: this.#toolCalls ?? [],
+      finishReason: finish.finishReason,
+      // Reported usage, else the estimate the attempt recorded when it closed.
+      usage: run.usage ?? run.record.usage ?? { inputTokens: 0, outputTokens: 0 },
+      route,
+    };
   }
 
   /** Armed only after the decision part, so a consumer that stops there leaves no timer or listener behind. */

@@ -202,6 +202,23 @@ describe(`OpenTelemetry GenAI spans (semantic conventions ${semanticConventionsV
     expect(attempts[0]?.events[0]?.attributes).toMatchObject({ 'switchyard.circuit.to': 'open' });
   });
 
+  it('ends every span of a generate() the caller aborts mid-answer, and the target call with it', async () => {
+    const device = createScriptedTarget({
+      id: 'llamacpp:tiny',
+      script: [{ text: 'a b c d e f g h', chunkDelayMs: 20 }],
+    });
+    const router = createRouter({ targets: { device } });
+    const controller = new AbortController();
+    const answer = router.generate(ask('Hello', { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 30);
+    await expect(answer).rejects.toMatchObject({ code: 'abort' });
+    const { request, attempts } = spans();
+    expect(request.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts.map((span) => span.attributes['switchyard.attempt.outcome'])).toEqual(['aborted']);
+    expect(device.active).toBe(0);
+    expect(device.calls[0]?.signal?.aborted).toBe(true);
+  });
+
   it('ends the request span with error.type when every target fails', async () => {
     const gpu = createScriptedTarget({
       id: 'openai:down',
@@ -250,6 +267,50 @@ describe(`OpenTelemetry GenAI spans (semantic conventions ${semanticConventionsV
     expect(request.attributes['switchyard.request.cancelled']).toBeUndefined();
     expect(request.status.code).not.toBe(SpanStatusCode.ERROR);
     expect(attempts[0]?.attributes['switchyard.attempt.outcome']).toBe('success');
+  });
+  it('records the same spans for generate() as for a stream() read to its end, across a visible restart', async () => {
+    // generate() folds the parts inside the execution (collectPlan); its trace must still see what a stream reader sees.
+    const build = () =>
+      createRouter({
+        targets: {
+          device: createScriptedTarget({
+            id: 'llamacpp:tiny',
+            script: [{ text: 'draft one two', breakAfterChunks: 2 }],
+          }),
+          cloud: createScriptedTarget({
+            id: 'openai:remote',
+            locality: 'remote',
+            script: [{ text: 'final answer', finishReason: 'length' }],
+          }),
+        },
+        policy: { execution: { retries: 0 } },
+        includePromptsInEvents: true,
+      });
+    // Timings and request ids differ between runs; everything else must not.
+    const timeless = (span: ReadableSpan) =>
+      Object.fromEntries(
+        Object.entries(span.attributes).filter(([key]) => !key.endsWith('_ms') && key !== 'switchyard.request.id'),
+      );
+    const recorded = () => {
+      const { request, attempts } = spans();
+      return {
+        request: timeless(request),
+        status: request.status.code,
+        events: request.events.map((event) => [event.name, event.attributes]),
+        attempts: attempts.map((span) => [span.name, span.kind, timeless(span), span.status.code]),
+      };
+    };
+    await build().generate(ask('Hello'));
+    const generated = recorded();
+    exporter.reset();
+    for await (const _part of build().stream(ask('Hello'), { midStream: 'restart' })) {
+      // read to the end
+    }
+    const streamed = recorded();
+    expect(generated).toEqual(streamed);
+    expect(generated.request['switchyard.route.fallbacks']).toBe(1);
+    expect(generated.request['gen_ai.output.messages']).toContain('final answer');
+    expect(generated.request['gen_ai.output.messages']).not.toContain('draft');
   });
 });
 
