@@ -1,5 +1,5 @@
-import { AbortError, type StreamPart, type TargetCall } from '@switchyard/contract';
-import { ensureTinyModel } from '@switchyard/testkit';
+import { AbortError, type TargetCall } from '@switchyard/contract';
+import { collect, ensureTinyModel, textOf } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaCppTarget, type LlamaCppTarget } from '../src/index.js';
 
@@ -9,14 +9,6 @@ const ask = (content: string, extra: Partial<TargetCall> = {}): TargetCall => ({
   temperature: 0,
   ...extra,
 });
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
-
-const textOf = (parts: StreamPart[]) => parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
 
 describe('createLlamaCppTarget on the generated tiny model', () => {
   let target: LlamaCppTarget;

@@ -2,13 +2,12 @@ import {
   AbortError,
   ApiCallError,
   InvalidResponseError,
-  type StreamPart,
   type TargetCall,
   TargetUnavailableError,
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import { closedPortURL, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { closedPortURL, collect, type FaultProxy, startFaultProxy, textOf } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOllamaTarget, type OllamaPullProgress, type OllamaTarget } from '../src/index.js';
 import { type OllamaStandIn, startOllamaStandIn } from './ollama-stand-in.js';
@@ -20,12 +19,6 @@ const ask = (extra: Partial<TargetCall> = {}): TargetCall => ({
   seed: 1,
   ...extra,
 });
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
 /** Polls with a generous hang guard instead of asserting a duration. */
 async function eventually(check: () => boolean): Promise<boolean> {
@@ -100,7 +93,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     try {
       const ollama = createOllamaTarget({ model: 'tiny', baseURL: fragmented.url });
       const parts = await collect(ollama.stream(ask({ maxTokens: 6 })));
-      const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+      const text = textOf(parts);
       expect(text).toBe((await target().generate(ask({ maxTokens: 6 }))).text);
       expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length' });
     } finally {

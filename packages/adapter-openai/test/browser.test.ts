@@ -14,6 +14,7 @@ import {
   openBrowserPage,
   startFaultProxy,
   startLlamaServer,
+  textOf,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
@@ -111,7 +112,7 @@ describe('the browser build of adapter-openai in headless Chromium against llama
       settings: { baseURL: server.baseURL, model: server.model, apiKey },
       call,
     });
-    const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    const text = textOf(parts);
     expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(1);
     expect(text).toBe(expected.text);
     expect(parts.find((part) => part.type === 'usage')).toEqual({ type: 'usage', usage: expected.usage });

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StreamPart } from '@switchyard/contract';
-import { sseChunk as chunk, sseDone as done } from '@switchyard/testkit';
+import { sseChunk as chunk, collect, sseDone as done, textOf } from '@switchyard/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { versionAtLeast } from '../src/detect-continuation.js';
 import { createOpenAITarget } from '../src/index.js';
@@ -129,12 +128,6 @@ const servers: {
   },
 ];
 
-async function text(stream: AsyncIterable<StreamPart>): Promise<string> {
-  let out = '';
-  for await (const part of stream) if (part.type === 'text-delta') out += part.text;
-  return out;
-}
-
 let standIn: StandIn | undefined;
 afterEach(async () => {
   await standIn?.close();
@@ -154,8 +147,8 @@ describe('continuation detection', () => {
       await target.checkStatus?.();
       expect(standIn.gets).toHaveLength(probes); // cached with the status check
       const prefix = 'The quick brown ';
-      const continued = await text(
-        target.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: prefix }),
+      const continued = textOf(
+        await collect(target.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: prefix })),
       );
       if (expected.continuation) expect(prefix + continued).toBe(answer);
       else {
@@ -171,13 +164,13 @@ describe('continuation detection', () => {
     standIn = await startStandIn(servers[0]!.routes, vllmFlags);
     const vllm = createOpenAITarget({ baseURL: standIn.baseURL, model: 'served' });
     await vllm.checkStatus?.();
-    await text(vllm.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: 'The ' }));
+    await collect(vllm.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: 'The ' }));
     expect(standIn.bodies[0]).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
     await standIn.close();
     standIn = await startStandIn(servers[2]!.routes, withFlag);
     const sglang = createOpenAITarget({ baseURL: standIn.baseURL, model: 'served' });
     await sglang.checkStatus?.();
-    await text(sglang.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: 'The ' }));
+    await collect(sglang.stream({ messages: [{ role: 'user', content: 'Go' }], assistantPrefix: 'The ' }));
     expect(standIn.bodies[0]).toMatchObject({ continue_final_message: true });
     expect(standIn.bodies[0]).not.toHaveProperty('add_generation_prompt');
   });

@@ -2,7 +2,6 @@ import {
   AbortError,
   ApiCallError,
   InvalidResponseError,
-  type StreamPart,
   SwitchyardError,
   type TargetCall,
   TimeoutError,
@@ -10,6 +9,7 @@ import {
 import { runTargetFaultConformance } from '@switchyard/contract/testing';
 import {
   sseChunk as chunk,
+  collect,
   sseDone as done,
   type FaultProxy,
   type OpenAIUpstream,
@@ -37,12 +37,6 @@ const models = [{ id: 'scripted', owned_by: 'test', max_model_len: 4096 }];
 
 const apiKey = 'sk-test-0123456789abcdef';
 const call: TargetCall = { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 };
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
 async function streamError(target: OpenAITarget, extra: Partial<TargetCall> = {}): Promise<unknown> {
   return collect(target.stream({ ...call, ...extra })).then(

@@ -1,11 +1,13 @@
-import { InvalidConfigError, type StreamPart, type TargetCall } from '@switchyard/contract';
+import { InvalidConfigError, type TargetCall } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
 import {
+  collect,
   ensureTinyModel,
   type FaultProxy,
   type LlamaServer,
   startFaultProxy,
   startLlamaServer,
+  textOf,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The browser entry, run in Node: Node has the same global fetch, ReadableStream, AbortSignal and TextDecoder, so the
@@ -20,12 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
 runTargetConformance({
   name: 'adapter-openai (browser build, fetch transport) against llama-server',
@@ -72,7 +68,7 @@ describe('the browser build against llama-server', () => {
     const { createOpenAITarget: createNodeTarget } = await import('../src/index.js');
     const node = createNodeTarget({ baseURL: server.baseURL, model: server.model });
     const streamed = await collect(target.stream(call));
-    const text = streamed.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    const text = textOf(streamed);
     expect(text).toBe((await node.generate(call)).text);
     expect(streamed.at(-1)?.type).toBe('finish');
     await node.dispose?.();

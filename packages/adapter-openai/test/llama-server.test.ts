@@ -1,11 +1,13 @@
-import { InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/contract';
+import { InvalidResponseError, type TargetCall } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
 import {
+  collect,
   ensureTinyModel,
   type FaultProxy,
   type LlamaServer,
   startFaultProxy,
   startLlamaServer,
+  textOf,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget, type OpenAITarget } from '../src/index.js';
@@ -18,12 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
 const call: TargetCall = {
   messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
@@ -75,7 +71,7 @@ describe('adapter-openai against llama-server', () => {
     expect(continued.text.startsWith(prefix)).toBe(false);
     expect(`${prefix}${continued.text}`).toBe(full.text.slice(0, prefix.length + continued.text.length));
     const streamed = await collect(target.stream({ ...call, maxTokens: 4, assistantPrefix: prefix }));
-    const streamedText = streamed.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    const streamedText = textOf(streamed);
     expect(streamedText).toBe(continued.text);
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/contract';
-import { sseChunk as chunk, sseDone as done } from '@switchyard/testkit';
+import { sseChunk as chunk, collect, sseDone as done } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
 
@@ -62,12 +62,6 @@ async function startServer() {
       await closed;
     },
   };
-}
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
 }
 
 /** Polls with a generous hang guard instead of asserting a duration. */

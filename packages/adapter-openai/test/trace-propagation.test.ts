@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { TraceContext } from '@switchyard/contract';
-import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
+import { collect, type OpenAIUpstream, startOpenAIUpstream, textOf } from '@switchyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
 
@@ -45,8 +45,7 @@ describe('adapter-openai sends the call trace context upstream (real OpenTelemet
     const target = createOpenAITarget({ baseURL: `${upstream.url}/v1`, model: 'scripted' });
     const span = tracer.startSpan('chat scripted');
     const carrier = carrierOf(span.spanContext());
-    let text = '';
-    for await (const part of target.stream(ask(carrier))) if (part.type === 'text-delta') text += part.text;
+    const text = textOf(await collect(target.stream(ask(carrier))));
     await target.generate(ask(carrier));
     span.end();
     expect(text).toBe('Hello from the yard');

@@ -2,13 +2,12 @@ import {
   AbortError,
   ApiCallError,
   InvalidResponseError,
-  type StreamPart,
   type TargetCall,
   TargetUnavailableError,
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import { closedPortURL, type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { closedPortURL, collect, type FaultProxy, startFaultProxy, textOf } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTritonTarget, type TritonSettings, type TritonTarget } from '../src/index.js';
 import { startTritonStandIn, type TritonStandIn } from './triton-stand-in.js';
@@ -23,14 +22,6 @@ const ask = (extra: Partial<TargetCall> = {}): TargetCall => ({
   seed: 1,
   ...extra,
 });
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
-
-const textOf = (parts: StreamPart[]) => parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
 
 /** Polls with a generous hang guard instead of asserting a duration. */
 async function eventually(check: () => boolean): Promise<boolean> {

@@ -1,15 +1,10 @@
 import { InvalidResponseError } from '@switchyard/contract';
+import { collect } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { readNdjsonLines, readSseEvents } from './stream-readers.js';
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
 }
 
 const where = { target: 'gpu', url: 'http://127.0.0.1:1/v1/chat/completions' };

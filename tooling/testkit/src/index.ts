@@ -7,6 +7,7 @@
 export type { BrowserBuildOptions, BrowserPage, BrowserPageOptions, PageFile } from './browser-page.js';
 export { buildForBrowser, bundleForBrowser, chromiumArgs, chromiumPath, openBrowserPage } from './browser-page.js';
 export { closedPortURL } from './closed-port-url.js';
+export { collect, textOf } from './collect.js';
 export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from './fault-proxy.js';
 export { startFaultProxy } from './fault-proxy.js';
 export type { GgufTensor, GgufValue } from './gguf-writer.js';
