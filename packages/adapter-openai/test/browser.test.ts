@@ -8,16 +8,14 @@ import {
   type BrowserPage,
   buildForBrowser,
   createPageTargetProxy,
-  ensureTinyModel,
   type FaultProxy,
-  type LlamaServer,
   openBrowserPage,
   startFaultProxy,
-  startLlamaServer,
   textOf,
 } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
+import { call, server, useLlamaServer } from './llama-server-fixture.js';
 import type { OpenAIPageApi } from './openai-page.js';
 
 declare global {
@@ -25,15 +23,8 @@ declare global {
 }
 
 const entry = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-const call: TargetCall = {
-  messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
-  maxTokens: 24,
-  temperature: 0,
-  seed: 1,
-};
 const apiKey = 'sk-browser-secret-123456';
 
-let server: LlamaServer;
 let browser: BrowserPage;
 /** What the page-origin proxy saw of each proxied request: whether the page closed it before the answer ended. */
 const proxied: { path: string; closedEarly: boolean; done: Promise<void> }[] = [];
@@ -76,8 +67,8 @@ function handle(request: IncomingMessage, response: ServerResponse): boolean {
   return true;
 }
 
+useLlamaServer();
 beforeAll(async () => {
-  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
   browser = await openBrowserPage({
     scripts: { '/app.js': entry('./openai-page.ts'), '/worker.js': entry('./openai-worker.ts') },
     handle,
@@ -87,7 +78,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 describe('the browser build of adapter-openai in headless Chromium against llama-server', () => {

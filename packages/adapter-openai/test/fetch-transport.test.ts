@@ -1,27 +1,14 @@
-import { InvalidConfigError, type TargetCall } from '@switchyard/contract';
-import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import {
-  collect,
-  ensureTinyModel,
-  type FaultProxy,
-  type LlamaServer,
-  startFaultProxy,
-  startLlamaServer,
-  textOf,
-} from '@switchyard/testkit';
+import { InvalidConfigError } from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
+import { collect, textOf } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The browser entry, run in Node: Node has the same global fetch, ReadableStream, AbortSignal and TextDecoder, so the
 // fetch transport and the browser platform are exercised here as they are in a page (see browser.test.ts for Chromium).
 import { createOpenAITarget, type OpenAITarget, openAIDescriptor } from '../src/browser/index.js';
 import { openAIDescriptor as nodeDescriptor } from '../src/index.js';
+import { call, runFaultSuiteOnOwnProxy, server, useLlamaServer } from './llama-server-fixture.js';
 
-let server: LlamaServer;
-beforeAll(async () => {
-  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+useLlamaServer();
 
 runTargetConformance({
   name: 'adapter-openai (browser build, fetch transport) against llama-server',
@@ -35,27 +22,12 @@ runTargetConformance({
   deterministic: true,
 });
 
-describe('the shared fault suite through the fetch transport, a fault proxy in front of llama-server', () => {
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    proxy = await startFaultProxy({ upstream: server.origin });
-  });
-  afterAll(() => proxy?.close());
-
-  runTargetFaultConformance({
-    name: 'adapter-openai (browser build, fetch transport) against llama-server',
-    faults: () => proxy,
-    createTarget: (baseURL) => createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, timeoutMs: 3000 }),
-  });
+runFaultSuiteOnOwnProxy('the shared fault suite through the fetch transport, a fault proxy in front of llama-server', {
+  name: 'adapter-openai (browser build, fetch transport) against llama-server',
+  createTarget: (baseURL) => createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, timeoutMs: 3000 }),
 });
 
 describe('the browser build against llama-server', () => {
-  const call: TargetCall = {
-    messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
-    maxTokens: 24,
-    temperature: 0,
-    seed: 1,
-  };
   let target: OpenAITarget;
   beforeAll(() => {
     target = createOpenAITarget({ baseURL: server.baseURL, model: server.model, capabilities: { continuation: true } });

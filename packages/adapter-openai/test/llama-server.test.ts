@@ -1,32 +1,12 @@
-import { InvalidResponseError, type TargetCall } from '@switchyard/contract';
-import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import {
-  collect,
-  ensureTinyModel,
-  type FaultProxy,
-  type LlamaServer,
-  startFaultProxy,
-  startLlamaServer,
-  textOf,
-} from '@switchyard/testkit';
+import { InvalidResponseError } from '@switchyard/contract';
+import { runTargetConformance } from '@switchyard/contract/testing';
+import { collect, type FaultProxy, startFaultProxy, textOf } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget, type OpenAITarget } from '../src/index.js';
+import { call, runFaultSuiteOnOwnProxy, server, useLlamaServer } from './llama-server-fixture.js';
 
 // One real llama-server (llama.cpp, built from the source node-llama-cpp ships) serves the whole file.
-let server: LlamaServer;
-beforeAll(async () => {
-  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-const call: TargetCall = {
-  messages: [{ role: 'user', content: 'Tell me a short story about a train yard.' }],
-  maxTokens: 24,
-  temperature: 0,
-  seed: 1,
-};
+useLlamaServer();
 
 runTargetConformance({
   name: 'adapter-openai against llama-server',
@@ -110,17 +90,8 @@ describe('adapter-openai against llama-server', () => {
 });
 
 // Last in the file: it resets, stalls and floods connections, so nothing after it can be affected by what it leaves.
-describe('the shared fault suite, through a fault proxy of its own in front of llama-server', () => {
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    proxy = await startFaultProxy({ upstream: server.origin });
-  });
-  afterAll(() => proxy?.close());
-
-  runTargetFaultConformance({
-    name: 'adapter-openai against llama-server',
-    faults: () => proxy,
-    createTarget: (baseURL) =>
-      createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, connections: 2, timeoutMs: 3000 }),
-  });
+runFaultSuiteOnOwnProxy('the shared fault suite, through a fault proxy of its own in front of llama-server', {
+  name: 'adapter-openai against llama-server',
+  createTarget: (baseURL) =>
+    createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, connections: 2, timeoutMs: 3000 }),
 });

@@ -9,28 +9,14 @@ import {
   type TargetCall,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import {
-  ensureTinyModel,
-  type FaultProxy,
-  type LlamaServer,
-  startFaultProxy,
-  startLlamaServer,
-} from '@switchyard/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAISDKTarget, createBoundedFetch } from '../src/index.js';
+import { proxy, server, useLlamaServer } from './llama-server-fixture.js';
 
 // A real @ai-sdk/openai-compatible model pointed at llama.cpp's own llama-server, directly and through the testkit's
 // fault-injecting proxy.
-let server: LlamaServer;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  server = await startLlamaServer({ modelPath: await ensureTinyModel(), parallel: 2, ctxSize: 4096 });
-  proxy = await startFaultProxy({ upstream: server.origin });
-});
-afterAll(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
+useLlamaServer();
 
 function openAICompatible(baseURL: string) {
   return createOpenAICompatible({ name: 'llama-server', baseURL, includeUsage: true });
@@ -110,10 +96,6 @@ describe('createAISDKTarget through the fault proxy', () => {
   let faulty: Target;
   beforeAll(() => {
     faulty = target(`${proxy.url}/v1`, 'faulty');
-  });
-  beforeEach(() => {
-    proxy.setFault(null);
-    proxy.clearRequests();
   });
 
   it('keeps a 400 non-retryable', async () => {

@@ -1,41 +1,17 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { InvalidConfigError } from '@switchyard/contract';
-import {
-  ensureTinyModel,
-  type FaultProxy,
-  type LlamaServer,
-  startFaultProxy,
-  startLlamaServer,
-} from '@switchyard/testkit';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type SwitchyardMiddleware, switchyardMiddleware } from '../src/index.js';
+import { device, proxy, server, useLlamaServer } from './llama-server-fixture.js';
 
 // Real components only: a real @ai-sdk/openai-compatible model (the model "you already have") pointed at llama.cpp's
 // own llama-server through the testkit's fault proxy, wrapped with the real `ai` package's wrapLanguageModel; the
 // router's other target is llama.cpp in process on the generated tiny model ("device").
-let server: LlamaServer;
-let proxy: FaultProxy;
-let device: LlamaCppTarget;
+useLlamaServer({ device: true });
 const middlewares: SwitchyardMiddleware[] = [];
-
-beforeAll(async () => {
-  const modelPath = await ensureTinyModel();
-  server = await startLlamaServer({ modelPath, parallel: 2, ctxSize: 4096 });
-  proxy = await startFaultProxy({ upstream: server.origin });
-  device = createLlamaCppTarget({ modelPath, threads: 1, contextSize: 1024, gpu: false });
-  await device.load();
-});
 afterAll(async () => {
   for (const middleware of middlewares) await middleware.dispose();
-  await device?.dispose?.();
-  await proxy?.close();
-  await server?.stop();
-});
-beforeEach(() => {
-  proxy.setFault(null);
-  proxy.clearRequests();
 });
 
 /** The model a team already holds: an OpenAI-compatible chat model, here llama-server behind the fault proxy. */

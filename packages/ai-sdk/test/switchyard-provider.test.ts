@@ -1,43 +1,19 @@
 import { APICallError, NoSuchModelError } from '@ai-sdk/provider';
-import { createLlamaCppTarget, type LlamaCppTarget } from '@switchyard/adapter-llamacpp';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
 import type { Target } from '@switchyard/contract';
 import { createRouter, type Router } from '@switchyard/core';
-import {
-  ensureTinyModel,
-  type FaultProxy,
-  type LlamaServer,
-  startFaultProxy,
-  startLlamaServer,
-} from '@switchyard/testkit';
 import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSwitchyard } from '../src/index.js';
+import { device, proxy, server, useLlamaServer } from './llama-server-fixture.js';
 
 // Real components only: llama.cpp in process on the generated tiny model ("device"), llama.cpp's own llama-server
 // behind the testkit fault proxy ("gpu", remote), and a second remote target straight to llama-server that can
 // continue a partial answer ("backup").
-let server: LlamaServer;
-let proxy: FaultProxy;
-let device: LlamaCppTarget;
+useLlamaServer({ device: true });
 const routers: Router[] = [];
-
-beforeAll(async () => {
-  const modelPath = await ensureTinyModel();
-  server = await startLlamaServer({ modelPath, parallel: 2, ctxSize: 4096 });
-  proxy = await startFaultProxy({ upstream: server.origin });
-  device = createLlamaCppTarget({ modelPath, threads: 1, contextSize: 1024, gpu: false });
-  await device.load();
-});
 afterAll(async () => {
   for (const router of routers) await router.dispose();
-  await device?.dispose?.();
-  await proxy?.close();
-  await server?.stop();
-});
-beforeEach(() => {
-  proxy.setFault(null);
-  proxy.clearRequests();
 });
 
 function gpuTarget(options: { continuation?: boolean } = {}) {
