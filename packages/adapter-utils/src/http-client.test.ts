@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -15,6 +16,8 @@ import { createUndiciTransport, type HttpTransport } from './http-transport.js';
 let server: Server;
 let baseURL: string;
 const seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] = [];
+/** Emits `endless-closed` when the server side of an endless answer closes (the client let go of it). */
+const serverEvents = new EventEmitter();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -28,7 +31,20 @@ beforeAll(async () => {
       else if (req.url?.startsWith('/v1/busy'))
         res.writeHead(429, { 'retry-after': '3' }).end('{"error":{"message":"slow down, key sk-live-123"}}');
       else if (req.url?.startsWith('/v1/html')) res.writeHead(200).end('<html>');
-      else res.writeHead(404).end('{"error":"model \'x\' not found"}');
+      else if (req.url?.startsWith('/v1/chunks')) {
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Upstream-Id': 'u-1' });
+        res.write('one,');
+        setImmediate(() => res.write('two,'));
+        setTimeout(() => res.end('three'), 5);
+      } else if (req.url?.startsWith('/v1/endless')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const kilobyte = 'x'.repeat(1024);
+        const timer = setInterval(() => res.write(kilobyte), 1);
+        res.on('close', () => {
+          clearInterval(timer);
+          serverEvents.emit('endless-closed');
+        });
+      } else res.writeHead(404).end('{"error":"model \'x\' not found"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -125,6 +141,41 @@ describe.each([
       status: 404,
       text: '{"error":"model \'x\' not found"}',
     });
+  });
+
+  it('answers with lower-case headers and a body that a loop may leave early and another pick up, then text', async () => {
+    const url = (path: string) => new URL(`${new URL(baseURL).origin}/v1/${path}`);
+    const response = await transport.request({ method: 'GET', url: url('chunks'), headers: {} });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/plain');
+    expect(response.headers['x-upstream-id']).toBe('u-1');
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk, { stream: true });
+      break;
+    }
+    for await (const chunk of response.body) text += decoder.decode(chunk, { stream: true });
+    expect(text).toBe('one,two,three');
+    response.release();
+    response.cancel();
+    const whole = await transport.request({ method: 'GET', url: url('chunks'), headers: {} });
+    expect(await whole.text()).toBe('one,two,three');
+  });
+
+  it('release() lets go of a body that keeps sending after a bound; cancel() ends one at once and twice is safe', async () => {
+    const url = new URL(`${new URL(baseURL).origin}/v1/endless`);
+    for (const finish of ['release', 'cancel'] as const) {
+      const closed = once(serverEvents, 'endless-closed');
+      const response = await transport.request({ method: 'GET', url, headers: {} });
+      for await (const chunk of response.body) {
+        expect(chunk.byteLength).toBeGreaterThan(0);
+        break;
+      }
+      response[finish]();
+      response[finish]();
+      await closed;
+    }
   });
 
   it('a refused connection is a retryable ConnectionError naming the target and the socket error', async () => {

@@ -51,6 +51,71 @@ function firstValues(headers: Record<string, string | string[] | undefined>): Re
   return result;
 }
 
+type UndiciBody = Dispatcher.ResponseData['body'];
+
+/**
+ * An undici response as an {@link HttpResponse}: one object per request with its methods on the prototype (no
+ * closures per request), and the header record built only when someone reads it (a stream's hot path reads one header).
+ */
+class UndiciResponse implements HttpResponse {
+  readonly status: number;
+  readonly #raw: UndiciBody;
+  readonly #rawHeaders: Record<string, string | string[] | undefined>;
+  #headers: Record<string, string | undefined> | undefined;
+  #finished = false;
+
+  constructor(response: Dispatcher.ResponseData) {
+    this.status = response.statusCode;
+    this.#raw = response.body;
+    this.#rawHeaders = response.headers;
+  }
+
+  /** The response is its own body's iterable (a getter, so the object holds no reference to itself). */
+  get body(): AsyncIterable<Uint8Array> {
+    return this;
+  }
+
+  get headers(): Readonly<Record<string, string | undefined>> {
+    this.#headers ??= firstValues(this.#rawHeaders);
+    return this.#headers;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    // destroyOnReturn: false, so leaving a loop at a stream's terminator does not destroy a body that has not ended
+    // yet (Node would build an AbortError with a stack, undici would drop the socket); release() ends it.
+    return this.#raw.iterator({ destroyOnReturn: false }) as AsyncIterator<Uint8Array>;
+  }
+
+  text(): Promise<string> {
+    return this.#raw.text();
+  }
+
+  release(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const body = this.#raw;
+    if (body.destroyed || body.readableEnded) return;
+    let bytes = 0;
+    const timer = setTimeout(() => body.destroy(), drainTimeoutMs);
+    timer.unref();
+    body.on('error', ignore);
+    body.on('close', () => clearTimeout(timer));
+    body.on('data', (chunk: Uint8Array) => {
+      bytes += chunk.length;
+      if (bytes > drainLimitBytes) body.destroy();
+    });
+    body.resume();
+  }
+
+  cancel(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const body = this.#raw;
+    // Nothing listens to the body any more: its own abort error must not become an uncaught exception.
+    if (!body.destroyed && !body.readableEnded) body.on('error', ignore).destroy();
+  }
+}
+
 /**
  * The undici transport: requests go through `dispatcher` (default the kit's shared keep-alive `Agent`).
  *
@@ -63,45 +128,16 @@ function firstValues(headers: Record<string, string | string[] | undefined>): Re
 export function createUndiciTransport(dispatcher: Dispatcher = sharedAgent()): HttpTransport {
   return {
     async request(request) {
+      const url = request.url;
       const response = await dispatcher.request({
-        origin: request.url.origin,
-        path: `${request.url.pathname}${request.url.search}`,
+        origin: url.origin,
+        path: url.search === '' ? url.pathname : `${url.pathname}${url.search}`,
         method: request.method,
         headers: request.headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
+        body: request.body,
         signal: request.signal,
       });
-      const body = response.body;
-      let finished = false;
-      return {
-        status: response.statusCode,
-        headers: firstValues(response.headers),
-        // destroyOnReturn: false, so leaving a loop at a stream's terminator does not destroy a body that has not
-        // ended yet (Node would build an AbortError with a stack, undici would drop the socket); release() ends it.
-        body: { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) as AsyncIterator<Uint8Array> },
-        text: () => body.text(),
-        release() {
-          if (finished) return;
-          finished = true;
-          if (body.destroyed || body.readableEnded) return;
-          let bytes = 0;
-          const timer = setTimeout(() => body.destroy(), drainTimeoutMs);
-          timer.unref();
-          body.on('error', ignore);
-          body.on('close', () => clearTimeout(timer));
-          body.on('data', (chunk: Uint8Array) => {
-            bytes += chunk.length;
-            if (bytes > drainLimitBytes) body.destroy();
-          });
-          body.resume();
-        },
-        cancel() {
-          if (finished) return;
-          finished = true;
-          // Nothing listens to the body any more: its own abort error must not become an uncaught exception.
-          if (!body.destroyed && !body.readableEnded) body.on('error', ignore).destroy();
-        },
-      };
+      return new UndiciResponse(response);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { GenerateRequest, StateStore, ToolCall, Usage } from '@switchyard/contract';
 import { InvalidRequestError } from '@switchyard/contract';
@@ -611,7 +611,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function handle(request: IncomingMessage, response: ServerResponse) {
-    request.socket.setTimeout(0);
+    if (awaitingFirstRequest.delete(request.socket)) request.socket.setTimeout(0);
     const startedAt = performance.now();
     active += 1;
     const state: RequestState = {};
@@ -667,6 +667,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   const headersTimeout = options.headersTimeoutMs ?? 5000;
+  /** This server's sockets whose first-request timer is still running (see the `connection` handler). */
+  const awaitingFirstRequest = new WeakSet<Socket>();
   const server = createServer(
     {
       headersTimeout,
@@ -680,10 +682,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   const maxPerAddress = options.maxConnectionsPerAddress ?? 2048;
   const connectionsPerAddress = new Map<string, number>();
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     // A socket that never sends a byte is not a request yet, so headersTimeout does not see it: one timer until its
-    // first request arrives (handle() clears it).
+    // first request arrives (handle() clears it, once per connection rather than on every request).
     socket.setTimeout(headersTimeout, () => socket.destroy());
+    awaitingFirstRequest.add(socket);
     const address = socket.remoteAddress ?? 'unknown';
     const count = (connectionsPerAddress.get(address) ?? 0) + 1;
     if (count > maxPerAddress) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FinishReason, ToolCall, Usage } from '@switchyard/contract';
 
 /** OpenAI's finish reasons; an aborted or failed generation that still produced an answer reads as `stop`. */
@@ -27,11 +28,14 @@ export function toOpenAIUsage(usage: Usage) {
 }
 
 let sequence = 0;
+// Encoded once per process: a double's base-36 form cost more than the rest of the id. The random part keeps replicas
+// started in the same millisecond (a cluster, a scaled deployment) from handing out the same ids.
+const idPrefix = `chatcmpl-sy${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
-/** A response id in OpenAI's style; unique per process, no randomness needed on the hot path. */
+/** A response id in OpenAI's style: a per-process prefix (start time + 32 random bits) and a sequence; no randomness per request. */
 export function createCompletionId(): string {
   sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
-  return `chatcmpl-sy${Date.now().toString(36)}${sequence.toString(36)}`;
+  return `${idPrefix}${sequence.toString(36)}`;
 }
 
 /** The `error` object OpenAI clients parse: `{ error: { message, type, param, code } }`. */

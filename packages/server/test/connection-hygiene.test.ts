@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +72,88 @@ describe('gateway connection hygiene (the router answers from a scripted in-proc
       again.once('close', () => resolve(text));
     });
     expect(reply).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
+
+/** A POST on `agent` (keep-alive, one socket), its status and whole body. */
+function post(agent: Agent, url: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}${path}`, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json' },
+    });
+    request.once('error', reject);
+    request.once('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    request.end(JSON.stringify(body));
+  });
+}
+const chatBody = (stream: boolean) => ({
+  model: 'switchyard/auto',
+  messages: [{ role: 'user', content: 'Hi' }],
+  max_tokens: 4,
+  stream,
+});
+
+describe('the first-request timer (the router answers from a scripted in-process target)', () => {
+  it('a keep-alive connection serves several slow requests, idle gaps between them, past the first-request timer', async () => {
+    // Every answer takes longer than the timer that guards a connection's first request, and the client idles longer
+    // than it between requests: the timer is the first request's only, so the one connection carries all of them.
+    const router = createRouter({
+      targets: { device: createScriptedTarget({ script: [{ text: 'slow hello', firstTokenDelayMs: 400 }] }) },
+    });
+    const gateway = createGateway({ router, headersTimeoutMs: 150 });
+    const sockets: Socket[] = [];
+    gateway.server.on('connection', (socket: Socket) => sockets.push(socket));
+    const url = await gateway.listen({ port: 0 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (const stream of [false, true, false]) {
+        const answer = await post(agent, url, '/v1/chat/completions', chatBody(stream));
+        expect(answer.status).toBe(200);
+        expect(answer.text).toContain(stream ? 'data: [DONE]' : 'slow hello');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0]?.destroyed).toBe(false);
+    } finally {
+      agent.destroy();
+      await gateway.close({ graceMs: 100 });
+      await router.dispose();
+    }
+  });
+
+  it("a gateway mounted in the user's own node:http server leaves that server's socket timeouts alone", async () => {
+    const router = createRouter({ targets: { device: createScriptedTarget({ script: [{ text: 'hello' }] }) } });
+    const gateway = createGateway({ router, headersTimeoutMs: 150 });
+    const timeouts: (number | undefined)[] = [];
+    const own = createServer((request, response) => {
+      gateway.handle(request, response);
+      timeouts.push(request.socket.timeout);
+    });
+    // The user's own idle policy for its sockets (Node applies it to each connection and each request after the
+    // first), which the gateway's handler must not clear.
+    own.timeout = 45_000;
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (const stream of [false, true]) {
+        const answer = await post(agent, url, '/v1/chat/completions', chatBody(stream));
+        expect(answer.status).toBe(200);
+      }
+      expect(timeouts).toEqual([45_000, 45_000]);
+    } finally {
+      agent.destroy();
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+      await gateway.close({ graceMs: 100 });
+      await router.dispose();
+    }
   });
 });
