@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { TargetUnavailableError } from '@switchyard/contract';
-import { encodeTinyModel, ensureTinyModel } from '@switchyard/testkit';
+import { encodeTinyModel, ensureTinyModel, eventually } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaCppTarget } from '../src/index.js';
 
@@ -15,12 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Polls with a generous hang guard instead of asserting a duration. */
-async function eventually(check: () => boolean): Promise<boolean> {
-  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return check();
-}
 
 const call = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 4 };
 

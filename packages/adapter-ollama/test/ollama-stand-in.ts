@@ -25,8 +25,8 @@
  * Tests can make it misbehave once: an error status, a malformed line, an error line, a stream without `done: true`,
  * or a hang (connection-level faults come from the testkit's fault proxy, in the shared fault suite).
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { fnv1a, sendJson as sendJsonResponse, standInWord, startStandInServer } from '@switchyard/testkit';
 
 export type OllamaFault =
   | { kind: 'status'; status: number; error: string; retryAfter?: string }
@@ -65,80 +65,13 @@ export interface OllamaStandIn {
   close(): Promise<void>;
 }
 
-const words = [
-  'signal',
-  'yard',
-  'train',
-  'track',
-  'switch',
-  'engine',
-  'freight',
-  'lantern',
-  'night',
-  'rail',
-  'steam',
-  'coupler',
-  'ballast',
-  'platform',
-  'whistle',
-  'caboose',
-  'junction',
-  'siding',
-  'timber',
-  'copper',
-  'morning',
-  'quiet',
-  'slow',
-  'bright',
-  'north',
-  'river',
-  'bridge',
-  'lamp',
-  'gate',
-  'clock',
-  'shunt',
-  'depot',
-];
-
-/** FNV-1a, so the same prompt always gives the same words. */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    value ^= text.charCodeAt(index);
-    value = Math.imul(value, 0x01000193) >>> 0;
-  }
-  return value;
-}
-
-function wordAt(seed: number, index: number): string {
-  const word = words[hash(`${seed}:${index}`) % words.length] ?? 'rail';
-  return index === 0 ? word[0]?.toUpperCase() + word.slice(1) : ` ${word}`;
-}
-
 const fullName = (name: string) => (name.includes(':') ? name : `${name}:latest`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    request.on('end', () => {
-      try {
-        resolve(text === '' ? {} : (JSON.parse(text) as Record<string, unknown>));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    request.on('error', reject);
-  });
-}
-
+/** Ollama labels its JSON with a charset. */
+const jsonType = 'application/json; charset=utf-8';
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  response.end(JSON.stringify(body));
+  sendJsonResponse(response, status, body, { 'content-type': jsonType, ...headers });
 }
 
 function modelEntry(name: string) {
@@ -147,7 +80,7 @@ function modelEntry(name: string) {
     model: name,
     modified_at: '2025-01-01T00:00:00Z',
     size: 4_000_000,
-    digest: hash(name).toString(16).padStart(64, '0'),
+    digest: fnv1a(name).toString(16).padStart(64, '0'),
     details: { format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '1M', quantization_level: 'F32' },
   };
 }
@@ -160,7 +93,6 @@ interface ChatMessage {
 export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Promise<OllamaStandIn> {
   const pulled = new Set((options.pulled ?? ['tiny:latest']).map(fullName));
   const loaded = new Set((options.loaded ?? []).map(fullName));
-  const requests: OllamaStandIn['requests'] = [];
   const tokenDelayMs = options.tokenDelayMs ?? 2;
   let fault: OllamaFault | undefined;
 
@@ -221,7 +153,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
     const continuing = last?.role === 'assistant' && last.content !== '';
     const promptMessages = continuing ? messages.slice(0, -1) : messages;
     const chatOptions = (body.options ?? {}) as Record<string, unknown>;
-    const seed = hash(`${JSON.stringify(promptMessages)}|${String(chatOptions.seed ?? '')}`);
+    const seed = fnv1a(`${JSON.stringify(promptMessages)}|${String(chatOptions.seed ?? '')}`);
     const numPredict = typeof chatOptions.num_predict === 'number' ? chatOptions.num_predict : -1;
     const promptTokens = Math.max(1, JSON.stringify(promptMessages.map((m) => m.content)).split(/\s+/).length);
     const tools = Array.isArray(body.tools)
@@ -256,7 +188,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
           doneReason = 'length';
           break;
         }
-        tokens.push(wordAt(seed, index));
+        tokens.push(standInWord(seed, index));
       }
     }
     const final = () => ({
@@ -357,59 +289,47 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
     response.end();
   }
 
-  const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    readBody(request)
-      .then(async (body) => {
-        requests.push({ path, body, headers: request.headers });
-        if (request.method === 'POST' && path === '/api/chat') return chat(response, body);
-        if (request.method === 'POST' && path === '/api/pull') return pull(response, body);
-        if (request.method === 'GET' && path === '/api/tags') {
-          return sendJson(response, 200, { models: [...pulled].map(modelEntry) });
-        }
-        if (request.method === 'GET' && path === '/api/ps') {
-          return sendJson(response, 200, {
-            models: [...loaded].map((name) => ({
-              ...modelEntry(name),
-              expires_at: new Date(Date.now() + 300_000).toISOString(),
-              size_vram: 0,
-              context_length: options.modelfileNumCtx ?? 8192,
-            })),
-          });
-        }
-        if (request.method === 'POST' && path === '/api/show') {
-          const model = fullName(String(body.model ?? ''));
-          if (!pulled.has(model)) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
-          return sendJson(response, 200, {
-            modelfile: '# Modelfile generated by "ollama show"\nFROM /models/blobs/sha256-tiny',
-            parameters: `num_ctx                        ${options.modelfileNumCtx ?? 8192}\nstop                           "</s>"`,
-            template: '{{ .Prompt }}',
-            details: modelEntry(model).details,
-            model_info: { 'general.architecture': 'llama', 'llama.context_length': 131_072 },
-            capabilities: options.capabilities ?? ['completion', 'tools'],
-          });
-        }
-        return sendJson(response, 404, { error: '404 page not found' });
-      })
-      .catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 400, { error: String(error) });
-        else response.destroy();
-      });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startStandInServer(
+    ({ method, path, body }, response) => {
+      if (method === 'POST' && path === '/api/chat') return chat(response, body);
+      if (method === 'POST' && path === '/api/pull') return pull(response, body);
+      if (method === 'GET' && path === '/api/tags') {
+        return sendJson(response, 200, { models: [...pulled].map(modelEntry) });
+      }
+      if (method === 'GET' && path === '/api/ps') {
+        return sendJson(response, 200, {
+          models: [...loaded].map((name) => ({
+            ...modelEntry(name),
+            expires_at: new Date(Date.now() + 300_000).toISOString(),
+            size_vram: 0,
+            context_length: options.modelfileNumCtx ?? 8192,
+          })),
+        });
+      }
+      if (method === 'POST' && path === '/api/show') {
+        const model = fullName(String(body.model ?? ''));
+        if (!pulled.has(model)) return sendJson(response, 404, { error: `model '${String(body.model)}' not found` });
+        return sendJson(response, 200, {
+          modelfile: '# Modelfile generated by "ollama show"\nFROM /models/blobs/sha256-tiny',
+          parameters: `num_ctx                        ${options.modelfileNumCtx ?? 8192}\nstop                           "</s>"`,
+          template: '{{ .Prompt }}',
+          details: modelEntry(model).details,
+          model_info: { 'general.architecture': 'llama', 'llama.context_length': 131_072 },
+          capabilities: options.capabilities ?? ['completion', 'tools'],
+        });
+      }
+      return sendJson(response, 404, { error: '404 page not found' });
+    },
+    { ...(options.port === undefined ? {} : { port: options.port }), jsonContentType: jsonType },
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    url: server.url,
+    requests: server.requests,
     pulled,
     loaded,
     failNext(next) {
       fault = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }

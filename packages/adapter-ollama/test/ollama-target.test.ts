@@ -7,7 +7,15 @@ import {
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import { closedPortURL, collect, type FaultProxy, startFaultProxy, textOf } from '@switchyard/testkit';
+import {
+  closedPortURL,
+  collect,
+  eventually,
+  type FaultProxy,
+  rejectionOf,
+  startFaultProxy,
+  textOf,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOllamaTarget, type OllamaPullProgress, type OllamaTarget } from '../src/index.js';
 import { type OllamaStandIn, startOllamaStandIn } from './ollama-stand-in.js';
@@ -19,18 +27,6 @@ const ask = (extra: Partial<TargetCall> = {}): TargetCall => ({
   seed: 1,
   ...extra,
 });
-
-/** Polls with a generous hang guard instead of asserting a duration. */
-async function eventually(check: () => boolean): Promise<boolean> {
-  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return check();
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('against a protocol-faithful Ollama stand-in (loopback, written from the public API docs)', () => {
   let standIn: OllamaStandIn;
@@ -108,7 +104,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
       code: 'model-missing',
       reason: 'Ollama model "absent:7b" is not pulled — run `ollama pull absent:7b` (or call pull())',
     });
-    const error = await failure(ollama.generate(ask()));
+    const error = await rejectionOf(ollama.generate(ask()));
     expect(TargetUnavailableError.isInstance(error)).toBe(true);
     expect((error as TargetUnavailableError).isRetryable).toBe(false);
     expect((error as TargetUnavailableError).message).toContain('ollama pull absent:7b');
@@ -138,7 +134,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     const ollama = target({ model: 'aborted:1b' });
     await ollama.checkStatus();
     const controller = new AbortController();
-    const error = await failure(
+    const error = await rejectionOf(
       ollama.pull({
         signal: controller.signal,
         onProgress: (progress) => {
@@ -151,7 +147,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
   });
 
   it('fails a pull Ollama reports as impossible with the daemon’s reason', async () => {
-    const error = await failure(target({ model: 'missing-model' }).pull());
+    const error = await rejectionOf(target({ model: 'missing-model' }).pull());
     expect(TargetUnavailableError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('pull model manifest: file does not exist');
   });
@@ -298,7 +294,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     it('reads the reason from Ollama’s error body (status and Retry-After are in the fault suite)', async () => {
       const message = 'server busy, please try again.  maximum pending requests exceeded';
       standIn.failNext({ kind: 'status', status: 503, error: message, retryAfter: '2' });
-      const error = await failure(target().generate(ask()));
+      const error = await rejectionOf(target().generate(ask()));
       expect(ApiCallError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain(message);
     });
@@ -309,7 +305,7 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
       ['no-done', 'before an object with "done": true'],
     ] as const)('fails a stream with a %s as a retryable InvalidResponseError, never a success', async (kind, text) => {
       standIn.failNext({ kind });
-      const error = await failure(collect(target().stream(ask({ maxTokens: 8 }))));
+      const error = await rejectionOf(collect(target().stream(ask({ maxTokens: 8 }))));
       expect(InvalidResponseError.isInstance(error)).toBe(true);
       expect((error as InvalidResponseError).isRetryable).toBe(true);
       expect((error as Error).message).toContain(text);
@@ -318,12 +314,12 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
     it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
       standIn.failNext({ kind: 'hang' });
       const controller = new AbortController();
-      const pending = failure(collect(target().stream(ask({ signal: controller.signal }))));
+      const pending = rejectionOf(collect(target().stream(ask({ signal: controller.signal }))));
       setTimeout(() => controller.abort(), 50);
       expect(AbortError.isInstance(await pending)).toBe(true);
 
       standIn.failNext({ kind: 'hang' });
-      const error = await failure(collect(target({ firstTokenTimeoutMs: 100 }).stream(ask())));
+      const error = await rejectionOf(collect(target({ firstTokenTimeoutMs: 100 }).stream(ask())));
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ phase: 'first-token', isRetryable: true });
     });
@@ -359,7 +355,7 @@ describe('when the Ollama daemon is not running', () => {
     const ollama = createOllamaTarget({ model: 'tiny', baseURL });
     const reason = `Ollama is not running at ${baseURL} — start it with \`ollama serve\``;
     expect(await ollama.checkStatus()).toEqual({ state: 'unavailable', code: 'unreachable', reason });
-    await failure(ollama.generate(ask()));
+    await rejectionOf(ollama.generate(ask()));
     expect(ollama.status()).toEqual({ state: 'unavailable', code: 'unreachable', reason });
     await ollama.dispose();
   });

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InvalidResponseError, type StreamPart, type TargetCall } from '@switchyard/contract';
-import { sseChunk as chunk, collect, sseDone as done } from '@switchyard/testkit';
+import { sseChunk as chunk, collect, sseDone as done, eventually } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget } from '../src/index.js';
 
@@ -62,12 +62,6 @@ async function startServer() {
       await closed;
     },
   };
-}
-
-/** Polls with a generous hang guard instead of asserting a duration. */
-async function eventually(check: () => boolean): Promise<boolean> {
-  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return check();
 }
 
 describe('adapter-openai stream bodies', () => {

@@ -25,8 +25,8 @@
  * reason, or a hang (half-written events and connection-level faults come from the testkit's fault proxy, in the
  * shared fault suite).
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { fnv1a, sendJson, standInWord, startStandInServer } from '@switchyard/testkit';
 
 export type TritonFault =
   | { kind: 'status'; status: number; error: string; retryAfter?: string }
@@ -51,82 +51,10 @@ export interface TritonStandIn {
   close(): Promise<void>;
 }
 
-const words = [
-  'signal',
-  'yard',
-  'train',
-  'track',
-  'switch',
-  'engine',
-  'freight',
-  'lantern',
-  'night',
-  'rail',
-  'steam',
-  'coupler',
-  'ballast',
-  'platform',
-  'whistle',
-  'caboose',
-  'junction',
-  'siding',
-  'timber',
-  'copper',
-  'morning',
-  'quiet',
-  'slow',
-  'bright',
-  'north',
-  'river',
-  'bridge',
-  'lamp',
-  'gate',
-  'clock',
-  'shunt',
-  'depot',
-];
-
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    value ^= text.charCodeAt(index);
-    value = Math.imul(value, 0x01000193) >>> 0;
-  }
-  return value;
-}
-
-function wordAt(seed: number, index: number): string {
-  const word = words[hash(`${seed}:${index}`) % words.length] ?? 'rail';
-  return index === 0 ? word[0]?.toUpperCase() + word.slice(1) : ` ${word}`;
-}
-
 /** Where the assistant's turn opens in the prompt templates a client may use; the model continues from there. */
 const assistantOpeners = ['<|im_start|>assistant\n', '<|start_header_id|>assistant<|end_header_id|>\n\n', 'Assistant:'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    request.on('end', () => {
-      try {
-        resolve(text === '' ? {} : (JSON.parse(text) as Record<string, unknown>));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(body === undefined ? '' : JSON.stringify(body));
-}
 
 function configOf(model: TritonModel) {
   const tensor = (name: string, dataType: string) => ({ name, data_type: dataType, dims: [1] });
@@ -180,7 +108,6 @@ export async function startTritonStandIn(
   const models = new Map(
     (options.models ?? [{ name: 'llm', kind: 'vllm', state: 'READY' }]).map((model) => [model.name, model]),
   );
-  const requests: TritonStandIn['requests'] = [];
   const tokenDelayMs = options.tokenDelayMs ?? 2;
   let serverReady = true;
   let fault: TritonFault | undefined;
@@ -234,7 +161,7 @@ export async function startTritonStandIn(
         break;
       }
     }
-    const seed = hash(`${context}|${String(seedValue ?? '')}`);
+    const seed = fnv1a(`${context}|${String(seedValue ?? '')}`);
     const natural = 6 + (seed % 40);
     const tokens: string[] = [];
     let finishReason = 'stop';
@@ -243,7 +170,7 @@ export async function startTritonStandIn(
         finishReason = 'length';
         break;
       }
-      tokens.push(wordAt(seed, index));
+      tokens.push(standInWord(seed, index));
     }
     const promptTokens = Math.max(1, prompt.split(/\s+/).length);
     const head = { model_name: model.name, model_version: '1' };
@@ -292,56 +219,41 @@ export async function startTritonStandIn(
     if (!closed) response.end();
   }
 
-  const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    readBody(request)
-      .then(async (body) => {
-        requests.push({ path, body, headers: request.headers });
-        if (request.method === 'GET' && path === '/v2/health/ready') {
-          return serverReady
-            ? sendJson(response, 200, undefined)
-            : sendJson(response, 400, { error: 'Server not ready' });
-        }
-        if (request.method === 'POST' && path === '/v2/repository/index') {
-          return sendJson(
-            response,
-            200,
-            [...models.values()].map((model) => ({
-              name: model.name,
-              version: '1',
-              state: model.state,
-              ...(model.reason ? { reason: model.reason } : {}),
-            })),
-          );
-        }
-        const match = /^\/v2\/models\/([^/]+)(?:\/versions\/(\d+))?\/(ready|config|generate|generate_stream)$/.exec(
-          path,
-        );
-        if (!match) return sendJson(response, 404, { error: 'Not Found' });
-        const name = decodeURIComponent(match[1] ?? '');
-        const model = models.get(name);
-        const action = match[3];
-        if (!model || (match[2] !== undefined && match[2] !== '1')) {
-          return sendJson(response, 400, { error: `Request for unknown model: '${name}' is not found` });
-        }
-        if (action === 'config') return sendJson(response, 200, configOf(model));
-        if (model.state !== 'READY') {
-          return sendJson(response, 400, { error: `Request for unknown model: '${name}' has no available versions` });
-        }
-        if (action === 'ready') return sendJson(response, 200, undefined);
-        if (request.method !== 'POST') return sendJson(response, 405, { error: 'Method Not Allowed' });
-        return generate(response, model, body, action === 'generate_stream');
-      })
-      .catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 400, { error: String(error) });
-        else response.destroy();
-      });
+  const server = await startStandInServer(({ method, path, body }, response) => {
+    if (method === 'GET' && path === '/v2/health/ready') {
+      return serverReady ? sendJson(response, 200, undefined) : sendJson(response, 400, { error: 'Server not ready' });
+    }
+    if (method === 'POST' && path === '/v2/repository/index') {
+      return sendJson(
+        response,
+        200,
+        [...models.values()].map((model) => ({
+          name: model.name,
+          version: '1',
+          state: model.state,
+          ...(model.reason ? { reason: model.reason } : {}),
+        })),
+      );
+    }
+    const match = /^\/v2\/models\/([^/]+)(?:\/versions\/(\d+))?\/(ready|config|generate|generate_stream)$/.exec(path);
+    if (!match) return sendJson(response, 404, { error: 'Not Found' });
+    const name = decodeURIComponent(match[1] ?? '');
+    const model = models.get(name);
+    const action = match[3];
+    if (!model || (match[2] !== undefined && match[2] !== '1')) {
+      return sendJson(response, 400, { error: `Request for unknown model: '${name}' is not found` });
+    }
+    if (action === 'config') return sendJson(response, 200, configOf(model));
+    if (model.state !== 'READY') {
+      return sendJson(response, 400, { error: `Request for unknown model: '${name}' has no available versions` });
+    }
+    if (action === 'ready') return sendJson(response, 200, undefined);
+    if (method !== 'POST') return sendJson(response, 405, { error: 'Method Not Allowed' });
+    return generate(response, model, body, action === 'generate_stream');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    url: server.url,
+    requests: server.requests,
     models,
     setServerReady(ready) {
       serverReady = ready;
@@ -349,10 +261,6 @@ export async function startTritonStandIn(
     failNext(next) {
       fault = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }

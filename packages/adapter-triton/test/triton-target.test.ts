@@ -7,7 +7,15 @@ import {
   TimeoutError,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
-import { closedPortURL, collect, type FaultProxy, startFaultProxy, textOf } from '@switchyard/testkit';
+import {
+  closedPortURL,
+  collect,
+  eventually,
+  type FaultProxy,
+  rejectionOf,
+  startFaultProxy,
+  textOf,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTritonTarget, type TritonSettings, type TritonTarget } from '../src/index.js';
 import { startTritonStandIn, type TritonStandIn } from './triton-stand-in.js';
@@ -22,18 +30,6 @@ const ask = (extra: Partial<TargetCall> = {}): TargetCall => ({
   seed: 1,
   ...extra,
 });
-
-/** Polls with a generous hang guard instead of asserting a duration. */
-async function eventually(check: () => boolean): Promise<boolean> {
-  for (let tries = 0; tries < 1000 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return check();
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('against a protocol-faithful Triton stand-in (loopback, written from the public protocol docs)', () => {
   let standIn: TritonStandIn;
@@ -186,7 +182,7 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
     const secret = 'tr-gateway-secret-0123456789';
     const triton = target({ headers: { authorization: `Bearer ${secret}` } });
     standIn.failNext({ kind: 'status', status: 401, error: `invalid credentials: Bearer ${secret}` });
-    const error = await failure(triton.generate(ask()));
+    const error = await rejectionOf(triton.generate(ask()));
     expect(ApiCallError.isInstance(error)).toBe(true);
     const apiError = error as ApiCallError;
     expect(apiError.message).toContain('invalid credentials: Bearer [redacted]');
@@ -197,7 +193,7 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
 
   it('fails a call to a model that is not ready with a non-retryable TargetUnavailableError', async () => {
     const triton = target({ model: 'warming', backend: 'vllm' });
-    const error = await failure(triton.generate(ask()));
+    const error = await rejectionOf(triton.generate(ask()));
     expect(TargetUnavailableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ isRetryable: false });
     expect(triton.status().state).toBe('unavailable');
@@ -220,7 +216,7 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
   describe('when the server misbehaves', () => {
     it('reads the reason from Triton’s error body (status and Retry-After are in the fault suite)', async () => {
       standIn.failNext({ kind: 'status', status: 503, error: 'Server is overloaded', retryAfter: '1' });
-      const error = await failure(collect(target().stream(ask())));
+      const error = await rejectionOf(collect(target().stream(ask())));
       expect(ApiCallError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain('Server is overloaded');
     });
@@ -231,7 +227,7 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       ['no-finish', 'without an event carrying a finish reason'],
     ] as const)('fails a stream with a %s as a retryable InvalidResponseError, never a success', async (kind, text) => {
       standIn.failNext({ kind });
-      const error = await failure(collect(target().stream(ask())));
+      const error = await rejectionOf(collect(target().stream(ask())));
       expect(InvalidResponseError.isInstance(error)).toBe(true);
       expect((error as InvalidResponseError).isRetryable).toBe(true);
       expect((error as Error).message).toContain(text);
@@ -240,12 +236,12 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
     it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
       standIn.failNext({ kind: 'hang' });
       const controller = new AbortController();
-      const pending = failure(collect(target().stream(ask({ signal: controller.signal }))));
+      const pending = rejectionOf(collect(target().stream(ask({ signal: controller.signal }))));
       setTimeout(() => controller.abort(), 50);
       expect(AbortError.isInstance(await pending)).toBe(true);
 
       standIn.failNext({ kind: 'hang' });
-      const error = await failure(collect(target({ firstTokenTimeoutMs: 100 }).stream(ask())));
+      const error = await rejectionOf(collect(target({ firstTokenTimeoutMs: 100 }).stream(ask())));
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ phase: 'first-token', isRetryable: true });
     });

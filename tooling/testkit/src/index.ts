@@ -8,6 +8,7 @@ export type { BrowserBuildOptions, BrowserPage, BrowserPageOptions, PageFile } f
 export { buildForBrowser, bundleForBrowser, chromiumArgs, chromiumPath, openBrowserPage } from './browser-page.js';
 export { closedPortURL } from './closed-port-url.js';
 export { collect, textOf } from './collect.js';
+export { eventually, rejectionOf } from './eventually.js';
 export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from './fault-proxy.js';
 export { startFaultProxy } from './fault-proxy.js';
 export type { GgufTensor, GgufValue } from './gguf-writer.js';
@@ -31,6 +32,9 @@ export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisServer } from './redis-server.js';
 export { hasRedisServer, startRedisServer } from './redis-server.js';
 export { createSeededRandom } from './seeded-random.js';
+export type { StandInHandler, StandInRequest, StandInServer, StandInServerOptions } from './stand-in-server.js';
+export { sendJson, startStandInServer } from './stand-in-server.js';
+export { fnv1a, standInWord } from './stand-in-words.js';
 export type { TinyModelOptions, TinyModelSize, WrittenTinyModel } from './tiny-model.js';
 export {
   encodeTinyModel,
