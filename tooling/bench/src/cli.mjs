@@ -6,27 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { allRows } from './all-rows.mjs';
 import { machineInfo } from './machine.mjs';
 import { roundDeep } from './stats.mjs';
 import { figuresOf, formatTable } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const allRows = [
-  'latency',
-  'streaming',
-  'decision',
-  'memory',
-  'failover',
-  'gateway',
-  'local',
-  'bundle',
-  'browser',
-  'telemetry',
-  'store',
-  'pool',
-  'ai-sdk',
-  'portkey',
-];
 
 const usage = `Usage: pnpm bench [--rounds N] [--quick] [--only ${allRows.join(',')}] [--json] [--out FILE]
   --rounds N   measured rounds after one warm-up round (default 5)
