@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /**
  * The origin of a loopback port that was free a moment ago and is closed now (bound, then released), so connecting
@@ -10,12 +10,5 @@ import { type AddressInfo, createServer } from 'node:net';
  * ```
  */
 export async function closedPortURL(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }

@@ -11,6 +11,7 @@ export { collect, textOf } from './collect.js';
 export { eventually, rejectionOf } from './eventually.js';
 export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from './fault-proxy.js';
 export { startFaultProxy } from './fault-proxy.js';
+export { freePort } from './free-port.js';
 export type { GgufTensor, GgufValue } from './gguf-writer.js';
 export { encodeGguf } from './gguf-writer.js';
 export type { LlamaServer, LlamaServerOptions } from './llama-server.js';

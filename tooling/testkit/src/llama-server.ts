@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 const ensureScript = 'tooling/testkit/scripts/ensure-llama-server.mjs';
 
@@ -108,18 +108,6 @@ const watchdog = [
   'kill "$watcher" 2>/dev/null',
   'exit "$status"',
 ].join('\n');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function healthStatus(origin: string): Promise<number> {
   return new Promise((resolve) => {

@@ -1,10 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { exited, freePort, launchRedis } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { launchRedis, startRedisGroup } from './redis-server.js';
 
 /** A real Redis Cluster of three primaries (no replicas) on loopback ports, for tests. */
 export interface RedisCluster {
@@ -23,10 +22,8 @@ export interface RedisCluster {
  * const store = await createRedisStateStore({ cluster: { rootNodes: cluster.urls.map((url) => ({ url })) } });
  * ```
  */
-export async function startRedisCluster(): Promise<RedisCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-cluster-'));
-  const children: ChildProcess[] = [];
-  try {
+export function startRedisCluster(): Promise<RedisCluster> {
+  return startRedisGroup('switchyard-redis-cluster-', async (dir, children) => {
     const ports: number[] = [];
     for (let index = 0; index < 3; index += 1) {
       const port = await freePort();
@@ -52,17 +49,6 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       if (stdout.includes('cluster_state:ok')) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return {
-      urls: ports.map((port) => `redis://127.0.0.1:${port}`),
-      async stop() {
-        for (const child of children) child.kill('SIGTERM');
-        await Promise.all(children.map(exited));
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    for (const child of children) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+    return { urls: ports.map((port) => `redis://127.0.0.1:${port}`) };
+  });
 }

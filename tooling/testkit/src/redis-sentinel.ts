@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exited, freePort, launchRedis } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { launchRedis, startRedisGroup } from './redis-server.js';
 
 /** A real Redis primary watched by one Sentinel, on loopback ports, for tests. */
 export interface RedisSentinel {
@@ -22,10 +21,8 @@ export interface RedisSentinel {
  * const store = await createRedisStateStore({ sentinel: { name: sentinel.name, sentinels: sentinel.sentinels } });
  * ```
  */
-export async function startRedisSentinel(): Promise<RedisSentinel> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-sentinel-'));
-  const children: ChildProcess[] = [];
-  try {
+export function startRedisSentinel(): Promise<RedisSentinel> {
+  return startRedisGroup('switchyard-redis-sentinel-', async (dir, children) => {
     const primaryPort = await freePort();
     children.push(await launchRedis(primaryPort, ['--save', '', '--appendonly', 'no']));
     const sentinelPort = await freePort();
@@ -36,18 +33,6 @@ export async function startRedisSentinel(): Promise<RedisSentinel> {
       [`port ${sentinelPort}`, 'bind 127.0.0.1', `sentinel monitor mymaster 127.0.0.1 ${primaryPort} 1`, ''].join('\n'),
     );
     children.push(await launchRedis(sentinelPort, [config, '--sentinel'], dir));
-    return {
-      name: 'mymaster',
-      sentinels: [{ host: '127.0.0.1', port: sentinelPort }],
-      async stop() {
-        for (const child of children) child.kill('SIGTERM');
-        await Promise.all(children.map(exited));
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    for (const child of children) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+    return { name: 'mymaster', sentinels: [{ host: '127.0.0.1', port: sentinelPort }] };
+  });
 }

@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** A real `redis-server` on a loopback port, for tests. */
 export interface RedisServer {
@@ -32,19 +33,6 @@ export function hasRedisServer(): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port nothing listens on right now (for servers that must be told their port). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function launch(port: number, dir: string | undefined): Promise<ChildProcess> {
@@ -126,6 +114,35 @@ function accepts(port: number): Promise<boolean> {
 export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts a group of redis processes (a cluster's nodes, a primary and its Sentinel) with a temporary folder named
+ * after `prefix`: `launch` pushes each process it starts into `children` and returns what the group's users need.
+ * When it throws, what it started is killed and the folder removed; the group's `stop()` ends them (SIGTERM) and
+ * removes the folder.
+ */
+export async function startRedisGroup<T extends object>(
+  prefix: string,
+  launch: (dir: string, children: ChildProcess[]) => Promise<T>,
+): Promise<T & { stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const children: ChildProcess[] = [];
+  try {
+    const group = await launch(dir, children);
+    return {
+      ...group,
+      async stop() {
+        for (const child of children) child.kill('SIGTERM');
+        await Promise.all(children.map(exited));
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**
