@@ -1,17 +1,12 @@
-import { createServer } from 'node:net';
-import { type OpenAIUpstream, type RedisServer, startOpenAIUpstream, startRedisServer } from '@switchyard/testkit';
+import {
+  freePort,
+  type OpenAIUpstream,
+  type RedisServer,
+  startOpenAIUpstream,
+  startRedisServer,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from './cli-helpers.js';
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('switchyard doctor checks a Redis store (real redis-server; loopback OpenAI-compatible upstream)', () => {
   let redis: RedisServer;
@@ -44,7 +39,7 @@ describe('switchyard doctor checks a Redis store (real redis-server; loopback Op
   });
 
   it('fails and says what to fix when Redis does not answer, without printing its password', async () => {
-    const url = `redis://:hunter2-secret@127.0.0.1:${await closedPort()}`;
+    const url = `redis://:hunter2-secret@127.0.0.1:${await freePort()}`;
     const config = await configWith(url);
     const result = await run(['doctor', '--config', config, '--skip-generate'], {
       env: { ...process.env, SY_DOCTOR_REDIS: url },

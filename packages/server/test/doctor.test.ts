@@ -1,18 +1,8 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
-import { type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
+import { closedPortURL, type OpenAIUpstream, startOpenAIUpstream } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../src/commands/doctor-command.js';
 import { run, tempDir } from './cli-helpers.js';
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('switchyard doctor', () => {
   let files: Awaited<ReturnType<typeof tempDir>>;
@@ -31,7 +21,7 @@ describe('switchyard doctor', () => {
     const config = await files.json('switchyard.config.json', {
       targets: {
         gpu: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' },
-        down: { adapter: 'openai', baseURL: `http://127.0.0.1:${await closedPort()}/v1`, model: 'm' },
+        down: { adapter: 'openai', baseURL: `${await closedPortURL()}/v1`, model: 'm' },
         keyless: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow', apiKey: { env: 'SY_DOCTOR_UNSET' } },
         device: { adapter: 'llamacpp', modelPath: './models/not-here.gguf', modelUri: 'hf:acme/tiny-GGUF/tiny.gguf' },
       },

@@ -1,8 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createRedisStateStore } from '@switchyard/store-redis';
-import { type OpenAIUpstream, type RedisServer, startOpenAIUpstream, startRedisServer } from '@switchyard/testkit';
+import {
+  closedPortURL,
+  type OpenAIUpstream,
+  type RedisServer,
+  startOpenAIUpstream,
+  startRedisServer,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/index.js';
 import { ensureBuiltCli, tempDir } from './cli-helpers.js';
@@ -14,16 +19,6 @@ interface Replica {
   child: ChildProcess;
   url: string;
   stderr: () => string;
-}
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, withinMs: number): Promise<void> {
@@ -72,7 +67,7 @@ describe('three `switchyard serve` processes sharing one real redis-server (loop
           model: 'slow',
           price: { inputPer1M: 0, outputPer1M: 1_000_000 },
         },
-        dead: { adapter: 'openai', baseURL: `http://127.0.0.1:${await closedPort()}/v1`, model: 'gone' },
+        dead: { adapter: 'openai', baseURL: `${await closedPortURL()}/v1`, model: 'gone' },
       },
       policy: {
         mode: 'remote-only',
