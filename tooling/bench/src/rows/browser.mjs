@@ -12,7 +12,7 @@ import { ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
 import { getLlama } from 'node-llama-cpp';
 import { armOrder } from '../clients.mjs';
 import { paired, percentile } from '../stats.mjs';
-import { createDirect, ttftOf } from './local.mjs';
+import { createDirect, directTtft, ttftOf } from './local.mjs';
 
 const require = createRequire(import.meta.url);
 const contextSize = 1024;
@@ -48,7 +48,7 @@ async function openPage(modelPath, threads) {
 
 async function nativeArms(llama, modelPath, threads) {
   // The direct arm as row 9 builds it, on `threads` threads.
-  const direct = await createDirectWithThreads(llama, modelPath, threads);
+  const direct = await createDirect(llama, modelPath, threads);
   const adapter = createLlamaCppTarget({ modelPath, threads, gpu: false, contextSize, sequences: 1 });
   await adapter.load();
   return {
@@ -60,42 +60,6 @@ async function nativeArms(llama, modelPath, threads) {
       await adapter.dispose();
     },
   };
-}
-
-async function createDirectWithThreads(llama, modelPath, threads) {
-  if (threads === 1) return createDirect(llama, modelPath);
-  const { LlamaChat } = await import('node-llama-cpp');
-  const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
-  const context = await model.createContext({ contextSize, sequences: 1, threads, batchSize: 512 });
-  const sequence = context.getSequence();
-  const chat = new LlamaChat({ contextSequence: sequence });
-  return {
-    generate: (text, tokens, onTextChunk) =>
-      chat.generateResponse(
-        [
-          { type: 'user', text },
-          { type: 'model', response: [] },
-        ],
-        { maxTokens: tokens, temperature: 0, onTextChunk },
-      ),
-    dispose: async () => {
-      chat.dispose();
-      sequence.dispose();
-      await context.dispose();
-      await model.dispose();
-    },
-  };
-}
-
-/** Row 9's direct TTFT: from the call to node-llama-cpp's first text chunk. */
-async function directTtft(direct, text) {
-  const started = process.hrtime.bigint();
-  let first;
-  await direct.generate(text, ttftMaxTokens, (chunk) => {
-    if (chunk && first === undefined) first = Number(process.hrtime.bigint() - started) / 1000;
-  });
-  if (first === undefined) throw new Error('node-llama-cpp: no text');
-  return first;
 }
 
 export async function run({ rounds, quick, log }) {

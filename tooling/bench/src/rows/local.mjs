@@ -23,12 +23,13 @@ const prompts = [
   'Why do freight cars couple?',
 ];
 
-export async function createDirect(llama, modelPath) {
+/** node-llama-cpp used directly: one LlamaChat on one context sequence, on `threads` threads (row 11 uses 2 too). */
+export async function createDirect(llama, modelPath, threads = 1) {
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({
     contextSize,
     sequences: 1,
-    threads: 1,
+    threads,
     batchSize: Math.min(512, contextSize),
   });
   const sequence = context.getSequence();
@@ -51,6 +52,17 @@ export async function createDirect(llama, modelPath) {
     await model.dispose();
   };
   return { generate, dispose };
+}
+
+/** Microseconds from the call to node-llama-cpp's first text chunk, on a {@link createDirect} model. */
+export async function directTtft(direct, text) {
+  const started = process.hrtime.bigint();
+  let first;
+  await direct.generate(text, ttftMaxTokens, (chunk) => {
+    if (chunk && first === undefined) first = Number(process.hrtime.bigint() - started) / 1000;
+  });
+  if (first === undefined) throw new Error('direct node-llama-cpp: no text');
+  return first;
 }
 
 /** Microseconds from the call to the first text delta of `parts`; drains the rest. */
@@ -84,15 +96,7 @@ export async function run({ rounds, quick, log }) {
     direct: (text) => direct.generate(text, maxTokens, () => {}),
   };
   const ttftArms = {
-    direct: async (text) => {
-      const started = process.hrtime.bigint();
-      let first;
-      await direct.generate(text, ttftMaxTokens, (chunk) => {
-        if (chunk && first === undefined) first = Number(process.hrtime.bigint() - started) / 1000;
-      });
-      if (first === undefined) throw new Error('direct: no text');
-      return first;
-    },
+    direct: (text) => directTtft(direct, text),
     adapter: (text) => ttftOf(target.stream(request(text, ttftMaxTokens))),
     router: (text) => ttftOf(router.stream(request(text, ttftMaxTokens))),
   };
