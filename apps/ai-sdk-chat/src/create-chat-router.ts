@@ -1,11 +1,9 @@
-import { resolve } from 'node:path';
-import { createLlamaCppTarget, defaultThreads } from '@switchyard/adapter-llamacpp';
 import type { OpenAITarget } from '@switchyard/adapter-openai';
 import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
 import {
+  createLocalTargetFromEnv,
   createRemoteStandInTarget,
   createRemoteTargetFromEnv,
-  ensureLocalStandInModel,
   ensureRemoteStandInModel,
   type RemoteStandIn,
   standInContextLength,
@@ -54,12 +52,8 @@ export async function createChatRouter(options: ChatRouterOptions = {}): Promise
     cleanup.length = 0;
   };
   try {
-    const localModel = env.SWITCHYARD_LOCAL_MODEL;
-    const device = createLlamaCppTarget({
-      modelPath: localModel ? resolve(localModel) : await ensureLocalStandInModel(),
-      // The generated model runs best on one thread and a small window; a real one gets the adapter's defaults.
-      ...(localModel ? { threads: defaultThreads() } : { threads: 1, gpu: false, contextSize: 2_048 }),
-    });
+    const local = await createLocalTargetFromEnv(env);
+    const device = local.target;
     cleanup.push(async () => device.dispose());
 
     let remoteStandIn: RemoteStandIn | undefined;
@@ -86,7 +80,7 @@ export async function createChatRouter(options: ChatRouterOptions = {}): Promise
     return {
       router,
       targets: [
-        `device · local · llama.cpp in process · ${localModel ? localModel : 'generated tiny model (stand-in)'}`,
+        `device · local · llama.cpp in process · ${local.fromEnv ? env.SWITCHYARD_LOCAL_MODEL : 'generated tiny model (stand-in)'}`,
         `gpu · remote · OpenAI-compatible · ${fromEnv ? `${fromEnv.model} at ${fromEnv.baseURL}` : 'loopback stand-in serving a larger generated model'}`,
       ],
       remoteStandIn,

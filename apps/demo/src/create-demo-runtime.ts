@@ -1,5 +1,4 @@
 import { basename, resolve } from 'node:path';
-import { createLlamaCppTarget, defaultThreads } from '@switchyard/adapter-llamacpp';
 import type { Locality, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
 import type { DeviceSignals, ManualSignals, PolicyInput, Router, RoutingMode } from '@switchyard/core';
@@ -8,8 +7,9 @@ import { createDifficultyScorer } from '@switchyard/quality';
 import { createTargetsFromConfig, loadConfig } from '@switchyard/server';
 import { DecisionLog } from './decision-log.js';
 import type { DemoHost } from './demo-api.js';
-import { ensureLocalStandInModel, ensureRemoteStandInModel, standInContextLength } from './demo-models.js';
+import { ensureRemoteStandInModel, standInContextLength } from './demo-models.js';
 import { demoPolicy, localTargetName, remoteTargetName, withMode } from './demo-policy.js';
+import { createLocalTargetFromEnv } from './local-target-from-env.js';
 import { probeUnreadyTargets } from './probe-unready-targets.js';
 import { readThisDevice as sampleThisDevice } from './read-this-device.js';
 import type { RemoteStandIn } from './remote-stand-in.js';
@@ -76,8 +76,6 @@ export const initialSignals: DeviceSignals = {
 
 const defaultRemoteDelayMs = 40;
 const probeIntervalMs = 1_500;
-/** Tokens per sequence of the generated on-device model: small, so the tour's long document overflows it. */
-const localStandInContext = 2_048;
 
 function parseDelay(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -158,26 +156,23 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
     const targets: Record<string, Target> = {};
     const setups: TargetSetup[] = [];
 
-    const localModel = env.SWITCHYARD_LOCAL_MODEL;
-    const localPath = localModel ? resolve(localModel) : await ensureLocalStandInModel(options.cacheDir);
-    const local = createLlamaCppTarget({
+    const {
+      target: local,
       modelPath: localPath,
-      id: localModel ? undefined : 'llamacpp:switchyard-tiny',
-      // The generated model runs best on one thread; a real model gets the adapter's machine-sized default.
-      threads: localModel ? defaultThreads() : 1,
-      gpu: localModel ? 'auto' : false,
-      ...(localModel ? {} : { contextSize: localStandInContext }),
+      fromEnv: localFromEnv,
+    } = await createLocalTargetFromEnv(env, {
+      cacheDir: options.cacheDir,
     });
     cleanup.push(() => local.dispose());
     targets[localTargetName] = local;
     setups.push({
       name: localTargetName,
       locality: 'local',
-      source: localModel ? 'env' : 'stand-in',
-      summary: localModel
+      source: localFromEnv ? 'env' : 'stand-in',
+      summary: localFromEnv
         ? `llama.cpp · ${basename(localPath)}`
         : 'llama.cpp in-process · generated tiny model · stand-in',
-      description: localModel
+      description: localFromEnv
         ? 'llama.cpp in this process (SWITCHYARD_LOCAL_MODEL)'
         : 'llama.cpp in this process on a generated tiny model: a stand-in for a real on-device model',
       location: localPath,
