@@ -32,7 +32,13 @@ beforeAll(async () => {
         res.writeHead(429, { 'retry-after': '3' }).end('{"error":{"message":"slow down, key sk-live-123"}}');
       else if (req.url?.startsWith('/v1/html')) res.writeHead(200).end('<html>');
       else if (req.url?.startsWith('/v1/chunks')) {
-        res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Upstream-Id': 'u-1' });
+        res.writeHead(200, [
+          'Content-Type',
+          'text/plain',
+          'X-Upstream-Id',
+          'u-1',
+          ...(req.url.includes('repeated') ? ['X-Repeated', 'first', 'x-repeated', 'second'] : []),
+        ]);
         res.write('one,');
         setImmediate(() => res.write('two,'));
         setTimeout(() => res.end('three'), 5);
@@ -59,7 +65,7 @@ afterAll(async () => {
 describe.each([
   ['undici', createUndiciTransport()],
   ['fetch', createFetchTransport()],
-])('HttpClient on %s', (_name, transport: HttpTransport) => {
+])('HttpClient on %s', (name, transport: HttpTransport) => {
   it('sends JSON to the base path with the base query, its headers and the per-request hook', async () => {
     const client = new HttpClient({
       target: 'gpu',
@@ -159,8 +165,11 @@ describe.each([
     expect(text).toBe('one,two,three');
     response.release();
     response.cancel();
-    const whole = await transport.request({ method: 'GET', url: url('chunks'), headers: {} });
+    const whole = await transport.request({ method: 'GET', url: url('chunks?repeated'), headers: {} });
     expect(await whole.text()).toBe('one,two,three');
+    expect(whole.headers['x-upstream-id']).toBe('u-1');
+    // A repeated header: undici keeps the first value, fetch's Headers joins them (the platform's own rule).
+    expect(whole.headers['x-repeated']).toBe(name === 'undici' ? 'first' : 'first, second');
   });
 
   it('release() lets go of a body that keeps sending after a bound; cancel() ends one at once and twice is safe', async () => {

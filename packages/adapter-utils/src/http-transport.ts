@@ -51,6 +51,15 @@ function firstValues(headers: Record<string, string | string[] | undefined>): Re
   return result;
 }
 
+/**
+ * undici's header record as the first values: undici already lower-cases the names, so a record with no repeated
+ * header is used as it is (no copy); one with a repeated header (an array) is copied with its first values.
+ */
+function undiciFirstValues(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  for (const name in headers) if (Array.isArray(headers[name])) return firstValues(headers);
+  return headers as Record<string, string | undefined>;
+}
+
 type UndiciBody = Dispatcher.ResponseData['body'];
 
 /**
@@ -76,7 +85,7 @@ class UndiciResponse implements HttpResponse {
   }
 
   get headers(): Readonly<Record<string, string | undefined>> {
-    this.#headers ??= firstValues(this.#rawHeaders);
+    this.#headers ??= undiciFirstValues(this.#rawHeaders);
     return this.#headers;
   }
 
