@@ -121,6 +121,14 @@ class BodyTooLargeError extends Error {}
  * Reads a body up to `limit` bytes. A larger body is drained (so the client sees the 413 instead of a reset) up to a
  * hard cap, after which the connection is dropped.
  */
+/**
+ * The request id a response echoes, kept on the response by `handle` so that each writer below passes it in its one
+ * `writeHead` call: a header set earlier with `setHeader` sends Node down its slower path, which validates every
+ * header twice and copies them into a header map.
+ */
+const requestIdKey: unique symbol = Symbol('switchyard.requestId');
+type GatewayResponse = ServerResponse & { [requestIdKey]?: string };
+
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const drainCap = Math.max(limit * 8, 8 * 1024 * 1024);
@@ -145,7 +153,12 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    request.on('end', () => (tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks, size))));
+    // One chunk (an ordinary chat body) is used as it is, not copied.
+    request.on('end', () =>
+      tooLarge
+        ? reject(new BodyTooLargeError())
+        : resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
+    );
     request.on('error', reject);
     request.on('close', () => {
       if (!request.complete) reject(tooLarge ? new BodyTooLargeError() : new Error('request body was cut off'));
@@ -215,15 +228,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     return key ? { ok: true, key } : { ok: tokenOk };
   }
 
-  function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  /** A JSON answer; `headers` adds headers other than content-type and content-length (e.g. `connection`, `allow`). */
+  function send(response: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) {
     if (response.headersSent || response.destroyed) return;
     const text = JSON.stringify(body);
-    response.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      ...(closing ? { connection: 'close' } : {}),
-      ...headers,
-    });
+    const head = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))];
+    const requestId = (response as GatewayResponse)[requestIdKey];
+    if (requestId !== undefined) head.push('x-request-id', requestId);
+    let connection = false;
+    if (headers !== undefined) {
+      for (const name in headers) {
+        head.push(name, headers[name] as string);
+        if (name === 'connection') connection = true;
+      }
+    }
+    if (closing && !connection) head.push('connection', 'close');
+    // An array, not an object: Node validates it once and writes it as it is.
+    response.writeHead(status, head);
     response.end(text);
   }
 
@@ -428,14 +449,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       state.target = current;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-        ...(closing ? { connection: 'close' } : {}),
-        ...(current ? { 'x-switchyard-target': current } : {}),
-        ...(locality ? { 'x-switchyard-locality': locality } : {}),
-      });
+      const head = ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache'];
+      head.push('x-accel-buffering', 'no');
+      const requestId = (response as GatewayResponse)[requestIdKey];
+      if (requestId !== undefined) head.push('x-request-id', requestId);
+      if (closing) head.push('connection', 'close');
+      if (current) head.push('x-switchyard-target', current);
+      if (locality) head.push('x-switchyard-locality', locality);
+      response.writeHead(200, head);
     };
     const firstDelta = () => toolIndex === 0 && !state.sentText;
 
@@ -443,7 +464,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // An OpenAI client cannot retract text it was sent: after the first byte the router may only continue on a
       // target that can continue the partial answer, never restart, whatever the policy's midStream says.
       const midStream = router.policy.execution.midStream === 'error' ? 'error' : 'continue';
-      for await (const part of router.stream(request, { ...routeOptions, midStream })) {
+      routeOptions.midStream = midStream;
+      for await (const part of router.stream(request, routeOptions)) {
         if (response.destroyed) break;
         switch (part.type) {
           case 'route':
@@ -540,11 +562,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     writer.end(summary ? `event: switchyard\ndata: ${JSON.stringify(toRouteField(summary))}\n\n` : '');
   }
 
-  function routeHeaders(route: RouteSummary): Record<string, string> {
-    return {
-      ...(route.target ? { 'x-switchyard-target': route.target } : {}),
-      ...(route.locality ? { 'x-switchyard-locality': route.locality } : {}),
-    };
+  function routeHeaders(route: RouteSummary): Record<string, string> | undefined {
+    if (!route.target) return route.locality ? { 'x-switchyard-locality': route.locality } : undefined;
+    return route.locality
+      ? { 'x-switchyard-target': route.target, 'x-switchyard-locality': route.locality }
+      : { 'x-switchyard-target': route.target };
   }
 
   interface RequestState {
@@ -558,14 +580,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     usage?: Usage;
   }
 
-  async function dispatch(request: IncomingMessage, response: ServerResponse, state: RequestState) {
-    const path = (request.url ?? '/').split('?')[0];
-    const method = request.method ?? 'GET';
+  async function dispatch(
+    request: IncomingMessage,
+    response: ServerResponse,
+    state: RequestState,
+    method: string,
+    path: string,
+  ) {
     if (path === '/health') {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET');
       return health(response);
     }
-    const access = path?.startsWith('/v1/') ? authorize(request) : { ok: true };
+    const access = path.startsWith('/v1/') ? authorize(request) : { ok: true };
     if (!access.ok) {
       request.resume();
       return sendError(
@@ -592,6 +618,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           }),
         );
       }
+      // The exporter writes this answer's head itself.
+      const requestId = (response as GatewayResponse)[requestIdKey];
+      if (requestId !== undefined) response.setHeader('x-request-id', requestId);
       return metrics.serve(request, response);
     }
     if (path === '/v1/models') {
@@ -616,10 +645,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     active += 1;
     const state: RequestState = {};
     const requestId = requestIdOf(request.headers['x-request-id']);
-    // Set before any writeHead, so every answer (errors and event streams included) echoes it.
-    response.setHeader('x-request-id', requestId);
+    // Every answer (errors and event streams included) echoes it: see requestIdKey.
+    (response as GatewayResponse)[requestIdKey] = requestId;
     const method = request.method ?? 'GET';
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const target = request.url ?? '/';
+    const query = target.indexOf('?');
+    const path = query === -1 ? target : target.slice(0, query);
     const route = (knownRoutes as readonly string[]).includes(path) ? path : 'other';
     // Scrapes and health checks are not traced: they would drown the traces people look for.
     if (path.startsWith('/v1/')) state.trace = startServerTrace(tracer, request, route);
@@ -640,7 +671,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   ): Promise<void> {
     try {
       try {
-        await dispatch(request, response, state);
+        await dispatch(request, response, state, method, path);
       } catch {
         sendError(response, httpError(500, 'Internal error in the Switchyard gateway', { code: 'internal' }));
       }

@@ -25,26 +25,37 @@ export interface RouteField {
   privacy?: RoutePlan['privacy'];
 }
 
-/** A route summary in the shape the gateway sends (JSON body field or final SSE event). */
+/**
+ * A route summary in the shape the gateway sends (JSON body field or final SSE event). Optional fields the route does
+ * not have are `undefined` (so every field object has the same shape); `JSON.stringify` leaves them out.
+ */
 export function toRouteField(route: RouteSummary): RouteField {
-  return {
-    target: route.target ?? null,
-    locality: route.locality ?? null,
-    attempts: route.attempts.map((attempt) => ({
+  const attempts: RouteField['attempts'] = [];
+  for (const attempt of route.attempts) {
+    const error = attempt.error;
+    attempts.push({
       target: attempt.target,
       outcome: attempt.outcome,
       durationMs: attempt.durationMs,
-      ...(attempt.ttftMs === undefined ? {} : { ttftMs: attempt.ttftMs }),
-      ...(attempt.error ? { error: { code: attempt.error.code, message: attempt.error.message } } : {}),
-    })),
+      ttftMs: attempt.ttftMs,
+      error: error ? { code: error.code, message: error.message } : undefined,
+    });
+  }
+  const plan = route.plan;
+  const order: string[] = [];
+  for (const entry of plan.plan) order.push(entry.target);
+  return {
+    target: route.target ?? null,
+    locality: route.locality ?? null,
+    attempts,
     fallbacks: route.fallbacks,
     hedged: route.hedged,
     costUsd: route.costUsd,
-    ...(route.ttftMs === undefined ? {} : { ttftMs: route.ttftMs }),
-    ...(route.tokensPerSecond === undefined ? {} : { tokensPerSecond: route.tokensPerSecond }),
-    plan: route.plan.plan.map((entry) => entry.target),
-    excluded: route.plan.excluded,
-    explanation: route.plan.explanation,
-    ...(route.plan.privacy ? { privacy: route.plan.privacy } : {}),
+    ttftMs: route.ttftMs,
+    tokensPerSecond: route.tokensPerSecond,
+    plan: order,
+    excluded: plan.excluded,
+    explanation: plan.explanation,
+    privacy: plan.privacy,
   };
 }

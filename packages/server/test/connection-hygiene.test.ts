@@ -1,8 +1,8 @@
-import { Agent, createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Gateway } from '../src/index.js';
 import { createGateway } from '../src/index.js';
 
@@ -75,8 +75,13 @@ describe('gateway connection hygiene (the router answers from a scripted in-proc
   });
 });
 
-/** A POST on `agent` (keep-alive, one socket), its status and whole body. */
-function post(agent: Agent, url: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+/** A POST on `agent` (keep-alive, one socket), its status, headers and whole body. */
+function post(
+  agent: Agent,
+  url: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${url}${path}`, {
       method: 'POST',
@@ -88,7 +93,7 @@ function post(agent: Agent, url: string, path: string, body: unknown): Promise<{
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
     });
     request.end(JSON.stringify(body));
   });
@@ -100,7 +105,7 @@ const chatBody = (stream: boolean) => ({
   stream,
 });
 
-describe('the first-request timer (the router answers from a scripted in-process target)', () => {
+describe('connections over time: the first-request timer, keep-alive, shutdown (a scripted in-process target answers)', () => {
   it('a keep-alive connection serves several slow requests, idle gaps between them, past the first-request timer', async () => {
     // Every answer takes longer than the timer that guards a connection's first request, and the client idles longer
     // than it between requests: the timer is the first request's only, so the one connection carries all of them.
@@ -124,6 +129,42 @@ describe('the first-request timer (the router answers from a scripted in-process
     } finally {
       agent.destroy();
       await gateway.close({ graceMs: 100 });
+      await router.dispose();
+    }
+  });
+
+  it('answers in flight when close() begins say connection: close, JSON and event stream, with their request ids', async () => {
+    // Remote, so both requests run at once (a local target queues them).
+    const target = createScriptedTarget({
+      locality: 'remote',
+      script: [{ text: 'late hello', firstTokenDelayMs: 300 }],
+    });
+    const router = createRouter({ targets: { device: target } });
+    const gateway = createGateway({ router });
+    const url = await gateway.listen({ port: 0 });
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const answers = Promise.all([
+        post(agent, url, '/v1/chat/completions', chatBody(false)),
+        post(agent, url, '/v1/chat/completions', chatBody(true)),
+      ]);
+      await vi.waitFor(() => expect(target.active).toBe(2));
+      const closed = gateway.close({ graceMs: 10_000 });
+      const [json, stream] = await answers;
+      await closed;
+      for (const answer of [json, stream]) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers.connection).toBe('close');
+        expect(answer.headers['x-request-id']).toMatch(/^[\da-f-]{36}$/);
+        expect(answer.headers['x-switchyard-target']).toBe('device');
+      }
+      expect(json.headers['content-type']).toBe('application/json');
+      expect(Number(json.headers['content-length'])).toBe(Buffer.byteLength(json.text));
+      expect(JSON.parse(json.text).choices[0].message.content).toBe('late hello');
+      expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      expect(stream.text).toContain('data: [DONE]');
+    } finally {
+      agent.destroy();
       await router.dispose();
     }
   });

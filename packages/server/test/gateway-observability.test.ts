@@ -242,6 +242,59 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
     expect(sum(family(families, 'switchyard_gateway_in_flight'), {})).toBe(1);
   });
 
+  it("echoes the caller's x-request-id once on every kind of answer, beside the headers each answer needs", async () => {
+    const id = (name: string) => ({ 'x-request-id': `client-req-${name}` });
+    const token = { authorization: `Bearer ${authToken}` };
+    const answers = {
+      json: await chat({ model: 'remote' }, id('json')),
+      stream: await chat({ model: 'remote', stream: true }, id('stream')),
+      invalid: await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...token, ...id('invalid') },
+        body: '{"model":',
+      }),
+      unauthorized: await fetch(`${url}/v1/models`, { headers: id('unauthorized') }),
+      wrongMethod: await fetch(`${url}/v1/chat/completions`, { headers: { ...token, ...id('wrongMethod') } }),
+      unknown: await fetch(`${url}/v1/nothing-here`, { headers: { ...token, ...id('unknown') } }),
+      models: await fetch(`${url}/v1/models`, { headers: { ...token, ...id('models') } }),
+      health: await fetch(`${url}/health`, { headers: id('health') }),
+      metrics: await fetch(`${url}/metrics`, { headers: { ...token, ...id('metrics') } }),
+    };
+    const bodies = Object.fromEntries(
+      await Promise.all(Object.entries(answers).map(async ([name, answer]) => [name, await answer.text()] as const)),
+    );
+    // One value each: a header written twice would read "a, b" here.
+    for (const [name, answer] of Object.entries(answers))
+      expect(answer.headers.get('x-request-id')).toBe(`client-req-${name}`);
+    expect(Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, answer.status]))).toEqual({
+      json: 200,
+      stream: 200,
+      invalid: 400,
+      unauthorized: 401,
+      wrongMethod: 405,
+      unknown: 404,
+      models: 200,
+      health: 200,
+      metrics: 200,
+    });
+    for (const name of ['json', 'invalid', 'unauthorized', 'wrongMethod', 'unknown', 'models', 'health'] as const) {
+      expect(answers[name].headers.get('content-type')).toBe('application/json');
+      expect(Number(answers[name].headers.get('content-length'))).toBe(Buffer.byteLength(bodies[name] ?? ''));
+      JSON.parse(bodies[name] ?? '');
+    }
+    expect(answers.json.headers.get('x-switchyard-target')).toBe('remote');
+    expect(answers.json.headers.get('x-switchyard-locality')).toBe('remote');
+    expect(answers.stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(answers.stream.headers.get('cache-control')).toBe('no-cache');
+    expect(answers.stream.headers.get('x-accel-buffering')).toBe('no');
+    expect(answers.stream.headers.get('x-switchyard-target')).toBe('remote');
+    expect(bodies.stream).toContain('data: [DONE]');
+    expect(answers.unauthorized.headers.get('www-authenticate')).toBe('Bearer');
+    expect(answers.wrongMethod.headers.get('allow')).toBe('POST');
+    expect(answers.metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(bodies.metrics).toContain('http_server_request_duration');
+  });
+
   it('writes one JSON log line per request with its request id, echoed in x-request-id, and never the token or the upstream key', async () => {
     const given = await chat({ model: 'remote' }, { 'x-request-id': 'client-req-0001' });
     const malformed = await chat({ model: 'remote' }, { 'x-request-id': 'not a valid id' });

@@ -5,9 +5,11 @@ import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const inclusive = args.includes('--inclusive');
+// `--only <text>`: list only functions whose name or file contains the text (e.g. `packages/server`).
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const profile = JSON.parse(
   readFileSync(
-    args.find((arg) => !arg.startsWith('--')),
+    args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--only'),
     'utf8',
   ),
 );
@@ -37,6 +39,7 @@ for (const [key, count] of self) {
 }
 const show = (map, limit) =>
   [...map]
+    .filter(([key]) => only === undefined || map === perPackage || key.includes(only))
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([key, count]) => `${((100 * count) / total).toFixed(1).padStart(5)}%  ${key}`)
