@@ -26,6 +26,14 @@ export interface TargetCapabilities {
   images: boolean;
   /** Continues after `TargetCall.assistantPrefix` instead of starting over (used for mid-stream failover). */
   continuation?: boolean;
+  /**
+   * `generate()` asks the runtime for the whole answer at once, which costs less than streaming it (an HTTP target
+   * reads one JSON body instead of parsing an event stream), and honours the call's `signal` as `stream()` does. The
+   * router then calls `generate()` instead of `stream()` for a `router.generate()` request that needs no first token
+   * (no first-token or stall timeout, no hedge). Declare it only when `generate()` applies every deadline of the
+   * target's own settings; a target whose settings need the first token (a first-token timeout) leaves it out.
+   */
+  wholeAnswers?: boolean;
   /** Price per million tokens; absent means free (typical for local targets). */
   price?: TargetPrice;
   /**

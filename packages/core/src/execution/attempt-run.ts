@@ -14,6 +14,7 @@ import { acquireSlot } from './acquire-slot.js';
 import type { BudgetHold, BudgetLedger } from './budget-ledger.js';
 import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
+import { WholeAnswerParts } from './whole-answer-parts.js';
 
 /** Shared by every attempt of one request. */
 export interface AttemptEnvironment {
@@ -37,6 +38,13 @@ export interface AttemptEnvironment {
   requestBudget: RequestBudget;
   /** The request's trace, when an OpenTelemetry provider records it: gives each call its trace context. */
   telemetry?: RequestTrace | undefined;
+  /**
+   * Nobody reads the answer before it ends (`router.generate()`) and nothing needs its first token (no first-token or
+   * stall timeout, no hedge): a target that declares `capabilities.wholeAnswers` is asked through `generate()`, so an
+   * HTTP target reads one JSON body instead of an event stream. Such an attempt has no time to first token and no
+   * decode speed; the request's own timeout, deadline and abort still apply (the call's signal).
+   */
+  wholeAnswers: boolean;
 }
 
 /** What one request may still spend: its cap, and the real cost of closed attempts plus the estimates of live ones. */
@@ -52,6 +60,7 @@ const waitingForPart = 4;
 const closed = 8;
 const streamDone = 16;
 const iteratorDone = 32;
+const whole = 64;
 
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
 const hedgeLost = Symbol('hedge-lost');
@@ -137,6 +146,7 @@ export class AttemptRun {
   ) {
     this.record = { target: health.name, outcome: 'error', startedAt: env.clock(), durationMs: 0 };
     this.#controller = env.cancellable ? new AbortController() : undefined;
+    if (env.wholeAnswers && health.target.capabilities.wholeAnswers === true) this.#flags = whole;
     const requestAbort = env.requestAbort;
     if (requestAbort.reason !== undefined) this.#abort(requestAbort.reason);
     // Most requests cannot be aborted (no caller signal, no deadline): no listener closure for those.
@@ -145,6 +155,11 @@ export class AttemptRun {
 
   get name(): string {
     return this.health.name;
+  }
+
+  /** This attempt asks its target for the whole answer (see `AttemptEnvironment.wholeAnswers`). */
+  get whole(): boolean {
+    return (this.#flags & whole) !== 0;
   }
 
   #abort(reason: unknown): void {
@@ -234,7 +249,9 @@ export class AttemptRun {
     if (traceContext) call.traceContext = traceContext;
     // The router validated the request already; adapters' parseTargetCall need not do it again.
     markValidatedCall(call);
-    this.#iterator = health.target.stream(call)[Symbol.asyncIterator]();
+    this.#iterator = this.whole
+      ? new WholeAnswerParts(health.target.generate(call))
+      : health.target.stream(call)[Symbol.asyncIterator]();
   }
 
   /**
@@ -313,6 +330,8 @@ export class AttemptRun {
   #markFirstToken(): void {
     const now = this.env.clock();
     this.firstTokenAt = now;
+    // A whole answer's first token comes with its last: no time to first token to report or to learn from.
+    if (this.whole) return;
     this.record.ttftMs = now - this.record.startedAt;
     this.health.recordTtft(now - this.#callStartedAt);
     if (this.#firstTokenTimer !== undefined) clearTimeout(this.#firstTokenTimer);
@@ -349,7 +368,7 @@ export class AttemptRun {
 
   /** Tokens per second of the answer, from reported usage (or the text length when usage is unknown). */
   tokensPerSecond(now: number): number | undefined {
-    if (this.firstTokenAt === undefined) return undefined;
+    if (this.firstTokenAt === undefined || this.whole) return undefined;
     const seconds = (now - this.firstTokenAt) / 1000;
     const tokens = this.usage?.outputTokens ?? Math.ceil(this.text.length / 4);
     return seconds > 0 && tokens > 1 ? tokens / seconds : undefined;

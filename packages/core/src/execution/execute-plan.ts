@@ -97,6 +97,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   capUsd: number | undefined;
   committedUsd = 0;
   telemetry: RequestTrace | undefined;
+  wholeAnswers = false;
 
   #prepare: (() => ExecutionInput) | undefined;
   #health!: ReadonlyMap<string, TargetHealth>;
@@ -186,6 +187,13 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     this.budget = input.budget;
     this.capUsd = requestCapUsd(policy, request);
     this.telemetry = input.telemetry;
+    // generate() shows nothing before the end: unless a timer or a hedge needs the first token, targets that offer it
+    // answer whole (see `AttemptEnvironment.wholeAnswers`).
+    this.wholeAnswers =
+      this.#collecting &&
+      execution.firstTokenTimeoutMs === undefined &&
+      execution.stallTimeoutMs === undefined &&
+      !(execution.hedgeAfterMs !== undefined && plan.plan.length > 1);
   }
 
   async *parts(): AsyncGenerator<RouterStreamPart, void, undefined> {
@@ -559,7 +567,10 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       costUsd,
     };
     if (this.#failovers !== undefined) summary.failovers = this.#failovers;
-    if (this.#firstEmittedAt !== undefined) summary.ttftMs = this.#firstEmittedAt - this.#requestStartedAt;
+    // A winner that answered whole has no time to first token (its first token came with its last).
+    if (this.#firstEmittedAt !== undefined && winner?.whole !== true) {
+      summary.ttftMs = this.#firstEmittedAt - this.#requestStartedAt;
+    }
     const tokensPerSecond = winner?.tokensPerSecond(now);
     if (tokensPerSecond !== undefined) summary.tokensPerSecond = tokensPerSecond;
     return summary;
