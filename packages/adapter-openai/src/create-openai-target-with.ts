@@ -58,9 +58,15 @@ const defaultCapabilities = {
 
 const probeTimeoutMs = 5000;
 
-/** What a target made from these (parsed) settings declares before its first status check. */
+/**
+ * What a target made from these (parsed) settings declares before its first status check. `wholeAnswers`: its
+ * `generate()` asks for one JSON body (no event stream to parse), unless `firstTokenTimeoutMs` is set: a JSON body
+ * has no first token to time, so `generate()` then streams and collects, and the router streams from it too.
+ */
 export function openAICapabilities(settings: OpenAISettings): TargetCapabilities {
-  return resolveCapabilities(defaultCapabilities, settings.capabilities, settings.price);
+  const capabilities = resolveCapabilities(defaultCapabilities, settings.capabilities, settings.price);
+  if (settings.firstTokenTimeoutMs === undefined) capabilities.wholeAnswers = true;
+  return capabilities;
 }
 
 /**
@@ -179,7 +185,12 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
     });
   }
 
+  /**
+   * One JSON body (`stream: false`), bounded by `timeoutMs` and the call's signal. With `firstTokenTimeoutMs` the
+   * answer is streamed and collected instead, so that deadline applies to `generate()` too.
+   */
   async function generate(input: TargetCall): Promise<GenerateResult> {
+    if (settings.firstTokenTimeoutMs !== undefined) return collectAnswer(stream(input));
     const call = parseTargetCall(input, id);
     const control = new CallControl(call.signal, id, chatURL.href, { timeoutMs: settings.timeoutMs });
     try {
@@ -329,6 +340,23 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
       await connection.close();
     },
   };
+}
+
+/** A stream's parts folded into the answer `generate()` returns. */
+async function collectAnswer(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
+  const result: GenerateResult = {
+    text: '',
+    toolCalls: [],
+    finishReason: 'stop',
+    usage: { inputTokens: 0, outputTokens: 0 },
+  };
+  for await (const part of parts) {
+    if (part.type === 'text-delta') result.text += part.text;
+    else if (part.type === 'tool-call') result.toolCalls.push(part.toolCall);
+    else if (part.type === 'usage') result.usage = part.usage;
+    else if (part.type === 'finish') result.finishReason = part.finishReason;
+  }
+  return result;
 }
 
 interface ChatCompletion {

@@ -21,6 +21,22 @@ runTargetConformance({
   deterministic: true,
 });
 
+// The other generate() path: with firstTokenTimeoutMs the answer is streamed and collected (a JSON body has no first
+// token to time), and the target does not offer whole answers to the router.
+runTargetConformance({
+  name: 'adapter-openai against llama-server, generate() streamed (firstTokenTimeoutMs)',
+  createTarget: () =>
+    createOpenAITarget({
+      baseURL: server.baseURL,
+      model: server.model,
+      connections: 2,
+      healthURL: `${server.origin}/health`,
+      timeoutMs: 60_000,
+      firstTokenTimeoutMs: 60_000,
+    }),
+  deterministic: true,
+});
+
 describe('adapter-openai against llama-server', () => {
   let target: OpenAITarget;
   beforeAll(() => {
@@ -89,9 +105,25 @@ describe('adapter-openai against llama-server', () => {
   });
 });
 
-// Last in the file: it resets, stalls and floods connections, so nothing after it can be affected by what it leaves.
+// Last in the file (with the one below): they reset, stall and flood connections, each through its own proxy, so
+// nothing after them can be affected by what they leave.
 runFaultSuiteOnOwnProxy('the shared fault suite, through a fault proxy of its own in front of llama-server', {
   name: 'adapter-openai against llama-server',
   createTarget: (baseURL) =>
     createOpenAITarget({ baseURL: `${baseURL}/v1`, model: server.model, connections: 2, timeoutMs: 3000 }),
 });
+
+runFaultSuiteOnOwnProxy(
+  'the shared fault suite, generate() streamed (firstTokenTimeoutMs), through its own fault proxy',
+  {
+    name: 'adapter-openai against llama-server, generate() streamed',
+    createTarget: (baseURL) =>
+      createOpenAITarget({
+        baseURL: `${baseURL}/v1`,
+        model: server.model,
+        connections: 2,
+        timeoutMs: 3000,
+        firstTokenTimeoutMs: 2000,
+      }),
+  },
+);

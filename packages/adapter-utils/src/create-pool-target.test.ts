@@ -140,6 +140,33 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
     expect(pool.replicaStats().a).toMatchObject({ inFlight: 0, failures: 0, state: 'in' });
   });
 
+  it('asks replicas that answer whole for their whole answer, and retries a failed one on the next replica', async () => {
+    const whole = (name: string) => {
+      const replica = standIn(name);
+      const generated = { calls: 0 };
+      replica.target.capabilities.wholeAnswers = true;
+      replica.target.generate = async () => {
+        generated.calls += 1;
+        if (replica.state.down) throw new ConnectionError({ url: `http://${name}.invalid/v1` });
+        return { text: name, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } };
+      };
+      return { ...replica, generated };
+    };
+    const a = whole('a');
+    const b = whole('b');
+    a.state.down = true;
+    const pool = createPoolTarget({ replicas: { a: a.target, b: b.target }, sticky: false });
+    expect(pool.capabilities.wholeAnswers).toBe(true);
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, index) => pool.generate(call(`q${index}`))));
+    expect(answers.map((answer) => answer.text)).toEqual(['b', 'b', 'b', 'b']);
+    // Nothing streamed; the dead replica's failures were retried on the other one and counted against it.
+    expect(a.state.calls + b.state.calls).toBe(0);
+    expect(a.generated.calls).toBeGreaterThan(0);
+    expect(b.generated.calls).toBe(4);
+    expect(pool.replicaStats().a).toMatchObject({ inFlight: 0, failures: a.generated.calls });
+    expect(pool.replicaStats().b).toMatchObject({ inFlight: 0, failures: 0 });
+  });
+
   it('names the setting when there is no replica', () => {
     expect(() => createPoolTarget({ replicas: {} })).toThrow(/replicas: expected at least one replica/);
   });

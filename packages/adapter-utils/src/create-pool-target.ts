@@ -244,7 +244,38 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
     probeTimer.unref?.();
   };
 
-  async function* stream(call: TargetCall): AsyncGenerator<StreamPart> {
+  /**
+   * Replicas that answer whole (`capabilities.wholeAnswers`, shared by the pool) are asked for their whole answer, with
+   * the same replica order and the same retry on the next replica (nothing was shown before a whole answer fails);
+   * otherwise the stream is collected.
+   */
+  async function generate(call: TargetCall): Promise<GenerateResult> {
+    if (first.capabilities.wholeAnswers !== true) return collectAnswer(stream(call));
+    const candidates = usableOrThrow(call);
+    let lastError: SwitchyardError | undefined;
+    for (const replica of candidates) {
+      if (call.signal?.aborted) throw new AbortError({ cause: call.signal.reason });
+      replica.begin(Date.now());
+      try {
+        const result = await replica.target.generate(call);
+        replica.succeed();
+        return result;
+      } catch (caught) {
+        const error = toSwitchyardError(caught, { target: replica.name });
+        if (call.signal?.aborted || error.code === 'abort' || error.code === 'invalid-request') {
+          replica.release();
+          throw error;
+        }
+        replica.fail(Date.now(), breaker);
+        watchOut();
+        lastError = error;
+      }
+    }
+    throw lastError!;
+  }
+
+  /** The replicas to try for `call`, best first; throws when every replica is out. */
+  function usableOrThrow(call: TargetCall): Replica[] {
     const candidates = order(call);
     if (candidates.length === 0) {
       throw new SwitchyardError({
@@ -253,6 +284,11 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
         isRetryable: true,
       });
     }
+    return candidates;
+  }
+
+  async function* stream(call: TargetCall): AsyncGenerator<StreamPart> {
+    const candidates = usableOrThrow(call);
     let lastError: SwitchyardError | undefined;
     for (const replica of candidates) {
       if (call.signal?.aborted) throw new AbortError({ cause: call.signal.reason });
@@ -312,19 +348,7 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
       );
       return this.status();
     },
-    async generate(call: TargetCall): Promise<GenerateResult> {
-      let text = '';
-      const toolCalls: GenerateResult['toolCalls'] = [];
-      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
-      let finishReason: GenerateResult['finishReason'] = 'stop';
-      for await (const part of stream(call)) {
-        if (part.type === 'text-delta') text += part.text;
-        else if (part.type === 'tool-call') toolCalls.push(part.toolCall);
-        else if (part.type === 'usage') usage = part.usage;
-        else if (part.type === 'finish') finishReason = part.finishReason;
-      }
-      return { text, toolCalls, usage, finishReason };
-    },
+    generate,
     stream,
     replicaStats() {
       const now = Date.now();
@@ -346,4 +370,19 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
       await Promise.allSettled(replicas.map((replica) => replica.target.dispose?.()));
     },
   };
+}
+
+/** A stream's parts folded into the answer `generate()` returns. */
+async function collectAnswer(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
+  let text = '';
+  const toolCalls: GenerateResult['toolCalls'] = [];
+  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let finishReason: GenerateResult['finishReason'] = 'stop';
+  for await (const part of parts) {
+    if (part.type === 'text-delta') text += part.text;
+    else if (part.type === 'tool-call') toolCalls.push(part.toolCall);
+    else if (part.type === 'usage') usage = part.usage;
+    else if (part.type === 'finish') finishReason = part.finishReason;
+  }
+  return { text, toolCalls, usage, finishReason };
 }

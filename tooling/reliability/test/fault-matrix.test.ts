@@ -12,6 +12,13 @@
  * exactly what was shown (a consumer that concatenates deltas never sees text twice), while `generate()` (nothing
  * shown) restarts on the fallback and records it in `route.failovers`.
  * Without a fallback it must get one typed error within the deadline, and a stream must never end with `finish`.
+ *
+ * `generate()` runs twice per case. Plain `generate` uses default settings, so the router asks the remote target for
+ * one JSON body (adapter-openai declares `wholeAnswers` unless its `firstTokenTimeoutMs` is set, and the router uses it
+ * when no first-token or stall timeout or hedge needs the first token): an SSE fault then has a JSON-body form
+ * (`json` below: reset mid-body, truncated / invalid / empty body, a body that never ends), and nothing was shown when
+ * it fails, so the fallback answers from the start. `generate (streamed)` gives the router a generous first-token
+ * timeout that never fires, so it streams as before and the SSE faults apply unchanged.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +78,8 @@ interface FaultCase {
   code: SwitchyardErrorCode;
   /** Whether the primary gets to show text before it fails (so the fallback must continue, not restart). */
   midStream: boolean;
+  /** The fault's form for a JSON body (a whole answer), where the SSE fault does not apply as is; nothing is shown. */
+  json?: { fault: Fault; code: SwitchyardErrorCode };
 }
 
 const faults: FaultCase[] = [
@@ -88,6 +97,8 @@ const faults: FaultCase[] = [
     fault: { type: 'reset-after-events', events: 3 },
     code: 'connection',
     midStream: true,
+    // The body (one "event" to the proxy) is sent, then the connection is reset before the body ends.
+    json: { fault: { type: 'reset-after-events', events: 1 }, code: 'connection' },
   },
   { name: 'HTTP 500', side: 'remote', fault: { type: 'status', status: 500 }, code: 'api-call', midStream: false },
   { name: 'HTTP 502', side: 'remote', fault: { type: 'status', status: 502 }, code: 'api-call', midStream: false },
@@ -114,6 +125,16 @@ const faults: FaultCase[] = [
     deadlines: { timeoutMs: 1_500 },
     code: 'timeout',
     midStream: true,
+    // The body is sent but never ends: only the adapter's total timeout can end the call.
+    json: { fault: { type: 'hang-after-events', events: 1 }, code: 'timeout' },
+  },
+  {
+    name: 'slow first byte, past the adapter timeout',
+    side: 'remote',
+    fault: { type: 'delay-first-byte', ms: 4_000 },
+    deadlines: { timeoutMs: 1_500 },
+    code: 'timeout',
+    midStream: false,
   },
   {
     // The same stall caught by the router instead of the adapter: no total timeout anywhere, only the gap after the
@@ -133,6 +154,8 @@ const faults: FaultCase[] = [
     fault: { type: 'malformed-sse', afterEvents: 3 },
     code: 'invalid-response',
     midStream: false,
+    // A body that is not JSON.
+    json: { fault: { type: 'malformed-sse', afterEvents: 0 }, code: 'invalid-response' },
   },
   {
     name: 'stream ends cleanly without [DONE]',
@@ -140,6 +163,8 @@ const faults: FaultCase[] = [
     fault: { type: 'drop-done' },
     code: 'invalid-response',
     midStream: true,
+    // A JSON body has no [DONE]; its truncation: the first two thirds of the body, then a clean end.
+    json: { fault: { type: 'truncate-after-events', events: 0 }, code: 'invalid-response' },
   },
   {
     name: 'stream ends cleanly after 3 events (no finish, no [DONE])',
@@ -147,6 +172,8 @@ const faults: FaultCase[] = [
     fault: { type: 'end-after-events', events: 3 },
     code: 'invalid-response',
     midStream: true,
+    // An empty body with a 200.
+    json: { fault: { type: 'end-after-events', events: 0 }, code: 'invalid-response' },
   },
   { name: 'local model file missing', side: 'local', local: 'missing', code: 'target-unavailable', midStream: false },
   {
@@ -172,7 +199,9 @@ const faults: FaultCase[] = [
   },
 ];
 
-const modes = ['generate', 'stream'] as const;
+const modes = ['generate', 'generate (streamed)', 'stream'] as const;
+/** The router's first-token timeout in `generate (streamed)`: it makes the router stream, and never fires. */
+const streamingFirstTokenTimeoutMs = 60_000;
 /** `cannot continue`: a fallback that does not declare continuation; only where the primary fails mid-stream. */
 type FallbackKind = 'can continue' | 'cannot continue' | 'none';
 const matrix = faults.flatMap((fault) =>
@@ -225,6 +254,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
 
   afterEach(async () => {
     proxy.setFault(null);
+    proxy.clearRequests();
     // Every case leaves the router with nothing in flight and nothing queued.
     if (router) {
       const settled = await eventually(() =>
@@ -278,7 +308,20 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
   }
 
   it.each(matrix)('$name — $mode, fallback: $fallbackKind', async (testCase) => {
-    const execution = { retries: 0, ...testCase.execution };
+    const execution = {
+      retries: 0,
+      ...testCase.execution,
+      ...(testCase.mode === 'generate (streamed)' ? { firstTokenTimeoutMs: streamingFirstTokenTimeoutMs } : {}),
+    };
+    // Whether the remote primary answers whole (one JSON body): generate() with nothing that needs the first token.
+    const whole =
+      testCase.mode === 'generate' &&
+      testCase.side === 'remote' &&
+      testCase.deadlines?.firstTokenTimeoutMs === undefined &&
+      testCase.execution?.stallTimeoutMs === undefined;
+    const fault = whole ? (testCase.json?.fault ?? testCase.fault) : testCase.fault;
+    const code = whole ? (testCase.json?.code ?? testCase.code) : testCase.code;
+    const midStream = whole ? false : testCase.midStream;
     const noContinuation = testCase.fallbackKind === 'cannot continue' ? { continuation: false } : {};
     let primary: ReturnType<typeof instrument<Target>>;
     let fallback: ReturnType<typeof instrument<Target>>;
@@ -292,7 +335,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
       fallbackTarget = local;
       primaryAnswer = remoteAnswer;
       fallbackAnswer = localAnswer;
-      if (testCase.fault) proxy.setFault(testCase.fault);
+      if (fault) proxy.setFault(fault);
     } else {
       crashed = await brokenLocal(testCase.local!);
       primary = instrument<Target>(crashed);
@@ -325,7 +368,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     let elapsedMs: number;
     let parts: RouterStreamPart[] = [];
     let failoverModes: string[] = [];
-    if (testCase.mode === 'generate') {
+    if (testCase.mode !== 'stream') {
       const outcome = await settle(router.generate(request()));
       text = outcome.value?.text;
       error = outcome.error;
@@ -343,16 +386,24 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     expect(elapsedMs).toBeLessThan(deadlineMs + hangMarginMs);
     // Default settings never restart a stream: what a naive consumer concatenates is what a careful one shows.
     expect(parts.some((part) => part.type === 'failover' && part.mode === 'restart')).toBe(false);
+    // The remote target was asked for what the mode implies: one JSON body only for a whole answer (the fallback of
+    // a local primary answers whole in plain `generate` too).
+    const chatRequests = proxy.requests.filter((entry) => entry.path.endsWith('/chat/completions'));
+    const askedForStream = chatRequests.map((entry) => JSON.parse(entry.body.toString()).stream === true);
+    const remoteWhole = testCase.side === 'remote' ? whole : testCase.mode === 'generate';
+    if (testCase.side === 'remote' && testCase.remote === undefined) expect(askedForStream[0]).toBe(!remoteWhole);
+    if (testCase.side === 'local' && chatRequests.length > 0) expect(askedForStream).toEqual([!remoteWhole]);
 
     if (testCase.fallbackKind === 'cannot continue') {
       const shown = concatenatedText(parts);
-      if (testCase.mode === 'generate') {
-        // Nothing was shown, so the fallback starts over, and the route says so.
+      if (testCase.mode !== 'stream') {
+        // Nothing was shown, so the fallback starts over, and the route says so (a whole answer that failed produced
+        // nothing, so there is nothing to restart from).
         expect(error).toBeUndefined();
         expect(text).toBe(fallbackAnswer);
         // A crash can come before the first token reached the router; otherwise the restart is on the record.
         if (testCase.local === 'crash-mid-stream') expect(failoverModes.every((mode) => mode === 'restart')).toBe(true);
-        else expect(failoverModes).toEqual(['restart']);
+        else expect(failoverModes).toEqual(midStream ? ['restart'] : []);
         return;
       }
       if (StreamInterruptedError.isInstance(error)) {
@@ -388,7 +439,8 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
         });
         expect(text).toBe(continuedFrom + continuation.text);
       }
-      if (testCase.midStream && testCase.local !== 'crash-mid-stream') expect(continuedFrom).toBeTruthy();
+      if (midStream && testCase.local !== 'crash-mid-stream') expect(continuedFrom).toBeTruthy();
+      if (whole) expect(continuedFrom).toBeUndefined();
       if (testCase.mode === 'stream') {
         expect(parts[0]).toMatchObject({ type: 'route', phase: 'decision' });
         expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
@@ -399,7 +451,7 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
         expect(failovers.map((part) => part.mode)).toEqual(continuedFrom ? ['continue'] : []);
         const summary = parts.at(-1);
         if (summary?.type === 'route' && summary.phase === 'summary' && testCase.local !== 'missing') {
-          expect(summary.route.attempts[0]).toMatchObject({ target: primaryName, error: { code: testCase.code } });
+          expect(summary.route.attempts[0]).toMatchObject({ target: primaryName, error: { code } });
         }
       }
       return;
@@ -421,10 +473,36 @@ describe('fault matrix on llama-server, the fault proxy and the local llama.cpp 
     if (StreamInterruptedError.isInstance(error)) expect(error.partialText.length).toBeGreaterThan(0);
     else expect(AllTargetsFailedError.isInstance(error)).toBe(true);
     const attempts = (error as AllTargetsFailedError | StreamInterruptedError).attempts;
-    expect(attempts.map((attempt) => attempt.error.code)).toEqual([testCase.code]);
-    if (testCase.fault?.type === 'status') {
-      expect(attempts[0]?.error).toMatchObject({ status: testCase.fault.status });
-      if (testCase.fault.retryAfter !== undefined) expect(attempts[0]?.error).toMatchObject({ retryAfterMs: 1_000 });
+    expect(attempts.map((attempt) => attempt.error.code)).toEqual([code]);
+    if (fault?.type === 'status') {
+      expect(attempts[0]?.error).toMatchObject({ status: fault.status });
+      if (fault.retryAfter !== undefined) expect(attempts[0]?.error).toMatchObject({ retryAfterMs: 1_000 });
     }
+  });
+
+  // A caller abort ends the request, never fails over, and leaves no connection open: while the whole answer is
+  // awaited (no response yet, the body under way and never ending, a slow first byte).
+  it.each([
+    { type: 'hang' as const },
+    { type: 'hang-after-events' as const, events: 1 },
+    { type: 'delay-first-byte' as const, ms: 30_000 },
+  ])('caller abort during a whole-answer call ($type) — generate, fallback: can continue', async (abortFault) => {
+    const primary = instrument<Target>(remoteTarget('proxied'));
+    const fallback = instrument<Target>(local);
+    router = createRouter({
+      targets: { gpu: primary.wrapped, device: fallback.wrapped },
+      policy: { mode: 'prefer-remote', execution: { retries: 0 } },
+    });
+    proxy.setFault(abortFault);
+    const controller = new AbortController();
+    const pending = settle(router.generate({ ...request(), signal: controller.signal }));
+    expect(await eventually(() => proxy.requests.some((entry) => entry.path.endsWith('/chat/completions')))).toBe(true);
+    controller.abort();
+    const outcome = await pending;
+    expect(outcome.elapsedMs).toBeLessThan(deadlineMs);
+    expect(outcome.error).toMatchObject({ code: 'abort' });
+    expect(JSON.parse(proxy.requests.at(-1)!.body.toString()).stream).not.toBe(true);
+    expect(fallback.calls).toHaveLength(0);
+    expect(await eventually(() => proxy.openResponses() === 0)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import type { StreamPart, Target, TargetCall, TargetCapabilities } from '@switch
 /** A target that forwards to a real one and records what the router asked of it. */
 export interface Instrumented<T extends Target> {
   readonly target: T;
-  /** Calls in arrival order (the router calls `stream` for `generate` too). */
+  /** Calls in arrival order (`generate` for a whole answer, else `stream`: see `capabilities.wholeAnswers`). */
   readonly calls: TargetCall[];
   /** Called with every part the real target streamed, before the router sees it. */
   onPart?: (part: StreamPart) => void;
