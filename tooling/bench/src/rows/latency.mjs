@@ -1,7 +1,8 @@
 // Rows 1 and 2: added latency (p50/p99 at concurrency 1 and 32) and the throughput ratio at concurrency 64.
 // Arms per round (at concurrency 1 taking turns request by request; otherwise one block each, in alternating order): `direct` (undici.request, JSON), `routed` (router.generate through
-// adapter-openai, which streams from the upstream), and `adapter` (adapter-openai's target.stream() without the
-// router) to split the added cost between the adapter and the router.
+// adapter-openai, which asks the upstream for one JSON body: the target declares `wholeAnswers` and the default policy
+// needs no first token), and `adapter` (adapter-openai's target.generate(), the same JSON call, without the router)
+// to split the added cost between the adapter and the router.
 import {
   armOrder,
   createDirectAgent,
@@ -23,8 +24,8 @@ export async function run({ upstream, rounds, quick, log }) {
       if (result.text.length === 0) throw new Error('routed: empty answer');
     },
     adapter: async () => {
-      for await (const part of target.stream(routedRequest())) if (part.type === 'finish') return;
-      throw new Error('adapter: no finish');
+      const result = await target.generate(routedRequest());
+      if (result.text.length === 0) throw new Error('adapter: empty answer');
     },
   };
   const sizes = quick ? { 1: 200, 32: 400, 64: 600 } : { 1: 3000, 32: 6000, 64: 10_000 };
