@@ -3,6 +3,7 @@ import {
   CallControl,
   describeEndpoint,
   HttpClient,
+  readBoundedText,
   resolveCapabilities,
   SseEventDecoder,
   StatusTracker,
@@ -185,8 +186,16 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
     });
   }
 
+  /** How a JSON answer is read: at most `maxResponseBytes`, the fix named in the error. */
+  const answerRead = {
+    target: id,
+    url: chatURL.href,
+    maxBytes: settings.maxResponseBytes,
+    setting: 'maxResponseBytes',
+  } as const;
+
   /**
-   * One JSON body (`stream: false`), bounded by `timeoutMs` and the call's signal. With `firstTokenTimeoutMs` the
+   * One JSON body (`stream: false`), bounded by `timeoutMs`, the call's signal and `maxResponseBytes`. With `firstTokenTimeoutMs` the
    * answer is streamed and collected instead, so that deadline applies to `generate()` too.
    */
   async function generate(input: TargetCall): Promise<GenerateResult> {
@@ -196,7 +205,7 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
     try {
       control.throwIfAborted();
       const response = await post(call, false, control);
-      const text = await response.text();
+      const text = await readBoundedText(response, answerRead);
       const result = toGenerateResult(text, id, chatURL.href);
       const prefix = continuedPrefix(call);
       if (prefix !== undefined && result.text.startsWith(prefix)) result.text = result.text.slice(prefix.length);

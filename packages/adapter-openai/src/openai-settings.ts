@@ -39,6 +39,11 @@ export interface OpenAISettings {
   timeoutMs?: number;
   /** Deadline for the first token of a stream, in ms → retryable `TimeoutError` (phase `first-token`). */
   firstTokenTimeoutMs?: number;
+  /**
+   * Largest JSON answer `generate()` reads, in bytes; a body past it is a non-retryable `InvalidResponseError` (the
+   * connection is closed). Default 32 MiB: about 60× the text of a 128k-token answer.
+   */
+  maxResponseBytes?: number;
   /** Which body field carries `maxTokens`. Default `max_tokens` (`max_completion_tokens` for newer hosted APIs). */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens' | 'both';
   /** `maxTokens` sent when the call has none. Default: none (the server decides). */
@@ -88,6 +93,7 @@ export const openAISettingsSchema = z.strictObject({
   connections: z.optional(positiveInt()),
   timeoutMs: z.optional(positiveInt()),
   firstTokenTimeoutMs: z.optional(positiveInt()),
+  maxResponseBytes: z.optional(positiveInt()),
   maxTokensField: z.optional(z.enum(['max_tokens', 'max_completion_tokens', 'both'])),
   defaultMaxTokens: z.optional(positiveInt()),
   streamUsage: z.optional(z.boolean()),

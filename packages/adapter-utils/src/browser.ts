@@ -7,7 +7,8 @@
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
 export { describeEndpoint } from './describe-endpoint.js';
-export { parseErrorMessage } from './error-body.js';
+export type { BoundedReadOptions } from './error-body.js';
+export { defaultMaxResponseBytes, parseErrorMessage, readBoundedText } from './error-body.js';
 export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';

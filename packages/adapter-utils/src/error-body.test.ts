@@ -1,6 +1,6 @@
-import { ApiCallError } from '@switchyard/contract';
+import { ApiCallError, InvalidResponseError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
-import { parseErrorMessage, readErrorText, responseToApiCallError } from './error-body.js';
+import { parseErrorMessage, readBoundedText, readErrorText, responseToApiCallError } from './error-body.js';
 import type { HttpResponse } from './http-transport.js';
 
 /** A response whose body is `text` in 1 KB chunks; `cancelled()` says whether the reader released it. */
@@ -68,5 +68,42 @@ describe('error bodies', () => {
     );
     expect(JSON.stringify(error)).not.toContain('sk-secret');
     expect(error.responseBody).not.toContain('sk-secret');
+  });
+
+  it('reads a whole body within the cap, a character split across chunks kept whole', async () => {
+    // 'é' is 2 bytes: at offset 1023 it straddles the first 1 KB chunk boundary.
+    const text = `${'a'.repeat(1023)}é${'b'.repeat(2000)}`;
+    const whole = response(200, {}, text);
+    expect(await readBoundedText(whole.response, { target: 'gpu', url: 'http://x/v1', maxBytes: 4000 })).toBe(text);
+  });
+
+  it('refuses a body over the cap, names the cap and the setting, redacts the URL and cancels the body', async () => {
+    const big = response(200, {}, 'x'.repeat(100_000));
+    const error = await readBoundedText(big.response, {
+      target: 'gpu',
+      url: 'http://127.0.0.1:8000/v1/chat/completions?api-key=sk-secret',
+      maxBytes: 10_000,
+      setting: 'maxResponseBytes',
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught as InvalidResponseError,
+    );
+    if (error === undefined) throw new Error('expected the read to fail');
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toContain('larger than 10000 bytes');
+    expect(error.message).toContain('`maxResponseBytes`');
+    expect(error.message).not.toContain('sk-secret');
+    expect(big.read()).toBeLessThan(100_000);
+    expect(big.cancelled()).toBe(true);
+  });
+
+  it('refuses a body whose content-length is over the cap before reading any of it', async () => {
+    const big = response(200, { 'content-length': '100000' }, 'x'.repeat(100_000));
+    await expect(
+      readBoundedText(big.response, { target: 'gpu', url: 'http://x/v1', maxBytes: 10_000 }),
+    ).rejects.toThrow(/larger than 10000 bytes/);
+    expect(big.read()).toBe(0);
+    expect(big.cancelled()).toBe(true);
   });
 });

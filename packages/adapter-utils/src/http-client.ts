@@ -6,7 +6,7 @@ import {
   type SwitchyardError,
   type TraceContext,
 } from '@switchyard/contract';
-import { readErrorText, responseToApiCallError } from './error-body.js';
+import { readBoundedText, readErrorText, responseToApiCallError } from './error-body.js';
 import type { HttpResponse, HttpTransport } from './http-transport.js';
 import { traceHeaders } from './trace-headers.js';
 
@@ -106,10 +106,13 @@ export class HttpClient {
     throw this.options.mapApiError?.(error) ?? error;
   }
 
-  /** Sends one request and parses the answer as a JSON object; anything else is an `InvalidResponseError`. */
+  /**
+   * Sends one request and parses the answer as a JSON object; anything else is an `InvalidResponseError`, and so is a
+   * body over 32 MiB (see {@link readBoundedText}).
+   */
   async getJson<T extends object>(options: SendOptions): Promise<T> {
     const response = await this.send(options);
-    const text = await response.text();
+    const text = await readBoundedText(response, { target: this.options.target, url: this.resolve(options).href });
     try {
       const parsed = (text === '' ? {} : JSON.parse(text)) as unknown;
       if (typeof parsed === 'object' && parsed !== null) return parsed as T;
