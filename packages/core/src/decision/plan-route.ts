@@ -23,6 +23,21 @@ export const latencyPriors = {
   local: { ttftMs: 250, tokensPerSecond: 20 },
   remote: { ttftMs: 600, tokensPerSecond: 80 },
 } as const;
+/**
+ * The decode rate the planner expects of a target: measured (EWMA of streamed answers), else the policy's
+ * `expectedTokensPerSecond`, else the locality's prior. Shared with the executor, which learns a whole answer's TTFT
+ * against the same rate (see `TargetHealth.recordWholeAnswer`).
+ */
+export function expectedTokensPerSecond(
+  health: TargetHealth,
+  settings: { expectedTokensPerSecond?: number | undefined } | undefined,
+): number {
+  return (
+    health.tokensPerSecondEwma ??
+    settings?.expectedTokensPerSecond ??
+    latencyPriors[health.target.locality].tokensPerSecond
+  );
+}
 /** Quality tiers used when neither the target nor the policy states one. */
 export const defaultQuality = { local: 0.3, remote: 0.8 } as const;
 /** Waiting requests a local target's queue may hold before `auto` spills to remote (`policy.targets[n].maxQueue`). */
@@ -373,8 +388,7 @@ function scoreCandidates(
     const locality = health.target.locality;
     const settings = policy.targets[health.name];
     const ttft = health.ttftMsEwma ?? settings?.expectedTtftMs ?? latencyPriors[locality].ttftMs;
-    const tps =
-      health.tokensPerSecondEwma ?? settings?.expectedTokensPerSecond ?? latencyPriors[locality].tokensPerSecond;
+    const tps = expectedTokensPerSecond(health, settings);
     const output = request.maxTokens ?? Math.min(defaultOutputTokens, health.target.capabilities.maxOutputTokens);
     const run = ttft + (output / tps) * 1000;
     const queue = queueOf(health, input.overrides);

@@ -6,7 +6,7 @@ import {
   TimeoutError,
   toSwitchyardError,
 } from '@switchyard/contract';
-import { defaultOutputTokens, estimateCostUsd } from '../decision/plan-route.js';
+import { defaultOutputTokens, estimateCostUsd, expectedTokensPerSecond } from '../decision/plan-route.js';
 import type { Attempt, RouterEventEmitter } from '../events.js';
 import type { Policy } from '../policy/policy.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
@@ -330,7 +330,8 @@ export class AttemptRun {
   #markFirstToken(): void {
     const now = this.env.clock();
     this.firstTokenAt = now;
-    // A whole answer's first token comes with its last: no time to first token to report or to learn from.
+    // A whole answer's first token comes with its last: no time to first token to report (`succeed()` learns from
+    // its duration instead).
     if (this.whole) return;
     this.record.ttftMs = now - this.record.startedAt;
     this.health.recordTtft(now - this.#callStartedAt);
@@ -377,8 +378,15 @@ export class AttemptRun {
   succeed(): void {
     if (this.#closed) return;
     const now = this.env.clock();
-    this.health.circuit.recordSuccess();
-    this.health.recordSuccess(this.tokensPerSecond(now));
+    const health = this.health;
+    health.circuit.recordSuccess();
+    health.recordSuccess(this.tokensPerSecond(now));
+    // A whole answer still teaches the planner how long this target takes (see `TargetHealth.recordWholeAnswer`).
+    if (this.whole) {
+      const tokens = this.usage?.outputTokens || Math.ceil(this.text.length / 4);
+      const rate = expectedTokensPerSecond(health, this.env.policy.targets[health.name]);
+      health.recordWholeAnswer((this.firstTokenAt ?? now) - this.#callStartedAt, tokens, rate);
+    }
     this.#close('success', undefined, now);
   }
 

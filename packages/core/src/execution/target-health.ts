@@ -5,7 +5,11 @@ import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 /** Live per-target figures, as returned by `router.stats()`. */
 export interface TargetStats {
   locality: Locality;
-  /** Exponentially weighted time to first token, measured from the call (queue wait excluded). */
+  /**
+   * Exponentially weighted time to first token, measured from the call (queue wait excluded). A whole answer
+   * (`router.generate()` on a target that declares `wholeAnswers`) has no first token: it adds its duration less the
+   * output's decode time at `tokensPerSecondEwma` (or the expected rate), see `TargetHealth.recordWholeAnswer`.
+   */
   ttftMsEwma?: number;
   tokensPerSecondEwma?: number;
   /** Exponentially weighted failure rate, 0..1 (aborts do not count). */
@@ -51,6 +55,19 @@ export class TargetHealth {
 
   recordTtft(ms: number): void {
     this.ttftMsEwma = ewma(this.ttftMsEwma, ms);
+  }
+
+  /**
+   * Learns from a whole answer, which has no first token to time: its duration is TTFT + decode, and the planner
+   * predicts it as `ttft + outputTokens / tokensPerSecond`, so the time left after decoding the output at the rate the
+   * planner expects (`expectedTokensPerSecond`: measured, configured or the prior) is recorded as a TTFT sample (never
+   * below 0). The planner's estimate for an answer of that length then follows the measured durations, so a slow
+   * target loses its rank to a fast one, and a fast one's long answers are not counted as waiting time (its whole
+   * duration as TTFT would add the decode twice). The rate itself is not learned: one duration cannot be split into
+   * two unknowns; streamed answers still measure it.
+   */
+  recordWholeAnswer(durationMs: number, outputTokens: number, tokensPerSecond: number): void {
+    this.recordTtft(Math.max(0, durationMs - (outputTokens / tokensPerSecond) * 1000));
   }
 
   recordSuccess(tokensPerSecond: number | undefined): void {

@@ -58,7 +58,9 @@ describe('execution: whole answers for generate()', () => {
     expect(result.route.ttftMs).toBeUndefined();
     expect(result.route.tokensPerSecond).toBeUndefined();
     expect(result.route.attempts[0]?.ttftMs).toBeUndefined();
-    expect(router.stats().gpu?.ttftMsEwma).toBeUndefined();
+    // The planner still learns from its duration (see 'learns how long a whole answer takes' below); no decode speed.
+    expect(router.stats().gpu?.ttftMsEwma).toBeDefined();
+    expect(router.stats().gpu?.tokensPerSecondEwma).toBeUndefined();
   });
 
   it('streams when the caller streams, when a timer or a hedge needs the first token, or the target does not offer it', async () => {
@@ -159,5 +161,86 @@ describe('execution: whole answers for generate()', () => {
     expect(estimated.route.attempts[0]).toMatchObject({ usageEstimated: true });
     expect(estimated.usage.outputTokens).toBeGreaterThan(0);
     expect(estimated.route.costUsd).toBeGreaterThan(0);
+  });
+
+  it('learns how long a whole answer takes: a slow target loses its rank to a fast one, a fast one is not penalised', async () => {
+    // A fake clock the targets advance by their answer's duration, so the learning is exact and nothing sleeps.
+    let now = 1_000_000;
+    /** A whole-answer target whose every answer takes `durationMs` and is 40 tokens (0.5 s at the remote prior 80 tok/s). */
+    const timed = (durationMs: number) => {
+      const made = counted({ script: () => ({ text: 'answer', usage: { inputTokens: 5, outputTokens: 40 } }) });
+      const generate = made.target.generate.bind(made.target);
+      made.target.generate = (call) => {
+        now += durationMs;
+        return generate(call);
+      };
+      return made;
+    };
+    const slow = timed(3_000);
+    const fast = timed(700);
+    // Both remote with the same priors: a tie, which declaration order gives to `slow` until something is learned.
+    const router = createRouter({
+      targets: { slow: slow.target, fast: fast.target },
+      policy: { mode: 'auto' },
+      clock: () => now,
+    });
+    const served: (string | undefined)[] = [];
+    for (let index = 0; index < 5; index += 1) served.push((await router.generate(ask('Hi'))).route.target);
+    expect(served).toEqual(['slow', 'fast', 'fast', 'fast', 'fast']);
+    expect(slow.calls).toEqual({ generate: 1, stream: 0 });
+    // Each answer's duration less 40 tokens at 80 tok/s: 3000 - 500 and 700 - 500. The fast target's estimate is below
+    // the 600 ms prior, not its whole 700 ms: its decode is not counted twice.
+    expect(router.stats().slow?.ttftMsEwma).toBe(2_500);
+    expect(router.stats().fast?.ttftMsEwma).toBe(200);
+    // Whole answers measure no decode speed: the prior (or a streamed measurement) stays the rate.
+    expect(router.stats().fast?.tokensPerSecondEwma).toBeUndefined();
+  });
+
+  it('learns a whole answer against the decode rate it expects: configured, else measured from streams', async () => {
+    let now = 1_000_000;
+    /** A whole-answer target whose answers are 100 tokens; generate() takes 2 s, a stream 0.5 s per part. */
+    const made = () => {
+      const gpu = counted({ script: () => ({ text: ['one', ' two'], usage: { inputTokens: 5, outputTokens: 100 } }) });
+      const generate = gpu.target.generate.bind(gpu.target);
+      const stream = gpu.target.stream.bind(gpu.target);
+      gpu.target.generate = (call) => {
+        now += 2_000;
+        return generate(call);
+      };
+      gpu.target.stream = async function* (call) {
+        for await (const part of stream(call)) {
+          now += 500;
+          yield part;
+        }
+      };
+      return gpu.target;
+    };
+    const rated = (tokensPerSecond: number) =>
+      createRouter({
+        targets: { gpu: made() },
+        policy: { targets: { gpu: { expectedTokensPerSecond: tokensPerSecond } } },
+        clock: () => now,
+      });
+    // 100 tokens at a configured 50 tok/s take 2 s: the whole duration was decoding, so TTFT 0 (never negative).
+    const slowRate = rated(50);
+    await slowRate.generate(ask('Hi'));
+    expect(slowRate.stats().gpu?.ttftMsEwma).toBe(0);
+    // At 200 tok/s the same 2 s leave 1.5 s before the first token.
+    const fastRate = rated(200);
+    await fastRate.generate(ask('Hi'));
+    expect(fastRate.stats().gpu?.ttftMsEwma).toBe(1_500);
+
+    // A rate measured from a stream wins over the configured one.
+    const measured = rated(200);
+    for await (const _ of measured.stream(ask('Hi'))) {
+      // Drained.
+    }
+    const tokensPerSecond = measured.stats().gpu?.tokensPerSecondEwma;
+    const streamedTtft = measured.stats().gpu?.ttftMsEwma;
+    expect(tokensPerSecond).toBeDefined();
+    expect(tokensPerSecond).not.toBe(200);
+    await measured.generate(ask('Hi'));
+    const sample = Math.max(0, 2_000 - (100 / tokensPerSecond!) * 1_000);
+    expect(measured.stats().gpu?.ttftMsEwma).toBeCloseTo(streamedTtft! + 0.2 * (sample - streamedTtft!));
   });
 });
