@@ -198,26 +198,51 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
    * One JSON body (`stream: false`), bounded by `timeoutMs`, the call's signal and `maxResponseBytes`. With `firstTokenTimeoutMs` the
    * answer is streamed and collected instead, so that deadline applies to `generate()` too.
    */
-  async function generate(input: TargetCall): Promise<GenerateResult> {
+  function generate(input: TargetCall): Promise<GenerateResult> {
     if (settings.firstTokenTimeoutMs !== undefined) return collectAnswer(stream(input));
-    const call = parseTargetCall(input, id);
-    const control = new CallControl(call.signal, id, chatURL.href, { timeoutMs: settings.timeoutMs });
+    // Not an async function: its frame would live as long as the server takes to answer (bench row 5 counts memory
+    // per request in flight); while waiting, one reaction and its two closures hold the call instead.
+    let control: CallControl | undefined;
     try {
-      control.throwIfAborted();
-      const response = await post(call, false, control);
-      const text = await readBoundedText(response, answerRead);
-      const result = toGenerateResult(text, id, chatURL.href);
-      const prefix = continuedPrefix(call);
-      if (prefix !== undefined && result.text.startsWith(prefix)) result.text = result.text.slice(prefix.length);
-      observe(undefined);
-      return result;
+      const call = parseTargetCall(input, id);
+      const started = new CallControl(call.signal, id, chatURL.href, { timeoutMs: settings.timeoutMs });
+      control = started;
+      started.throwIfAborted();
+      return post(call, false, started).then(
+        (response) =>
+          readBoundedText(response, answerRead).then(
+            (text) => answered(text, call, started),
+            (error: unknown) => failed(error, started),
+          ),
+        (error: unknown) => failed(error, started),
+      );
     } catch (error) {
-      const typed = control.toError(error);
-      observe(typed);
-      throw typed;
-    } finally {
-      control.dispose();
+      return failed(error, control);
     }
+  }
+
+  /** The whole answer's body read: the result, the target marked as serving. */
+  function answered(text: string, call: TargetCall, control: CallControl): GenerateResult | Promise<never> {
+    let result: GenerateResult;
+    try {
+      result = toGenerateResult(text, id, chatURL.href);
+    } catch (error) {
+      return failed(error, control);
+    }
+    control.dispose();
+    const prefix = continuedPrefix(call);
+    if (prefix !== undefined && result.text.startsWith(prefix)) result.text = result.text.slice(prefix.length);
+    observe(undefined);
+    return result;
+  }
+
+  /** A whole-answer call that failed: the typed error, observed; the call's timers and listeners cleared. */
+  function failed(error: unknown, control: CallControl | undefined): Promise<never> {
+    const typed =
+      control === undefined ? toSwitchyardError(error, { target: id, url: chatURL.href }) : control.toError(error);
+    control?.dispose();
+    observe(typed);
+    return Promise.reject(typed);
   }
 
   async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
