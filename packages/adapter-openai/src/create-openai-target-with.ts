@@ -208,10 +208,12 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
       const started = new CallControl(call.signal, id, chatURL.href, { timeoutMs: settings.timeoutMs });
       control = started;
       started.throwIfAborted();
+      // The prefix, not the call, is what the answer needs: the call is not held while the server thinks.
+      const prefix = continuedPrefix(call);
       return post(call, false, started).then(
         (response) =>
           readBoundedText(response, answerRead).then(
-            (text) => answered(text, call, started),
+            (text) => answered(text, prefix, started),
             (error: unknown) => failed(error, started),
           ),
         (error: unknown) => failed(error, started),
@@ -222,7 +224,7 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
   }
 
   /** The whole answer's body read: the result, the target marked as serving. */
-  function answered(text: string, call: TargetCall, control: CallControl): GenerateResult | Promise<never> {
+  function answered(text: string, prefix: string | undefined, control: CallControl): GenerateResult | Promise<never> {
     let result: GenerateResult;
     try {
       result = toGenerateResult(text, id, chatURL.href);
@@ -230,7 +232,6 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
       return failed(error, control);
     }
     control.dispose();
-    const prefix = continuedPrefix(call);
     if (prefix !== undefined && result.text.startsWith(prefix)) result.text = result.text.slice(prefix.length);
     observe(undefined);
     return result;

@@ -101,10 +101,11 @@ export class HttpClient {
   /** Sends one request; resolves with the response for any status below 400, rejects with the typed error otherwise. */
   send(options: SendOptions): Promise<HttpResponse> {
     // Not an async function: its frame would live as long as the server takes to answer (bench row 5 counts memory
-    // per request in flight); one closure instead.
+    // per request in flight); one closure instead, holding what an error needs, not the options and their JSON body.
     try {
+      const { method = 'GET', url, path } = options;
       return this.request(options).then((response) =>
-        response.status < 400 ? response : this.failed(response, options),
+        response.status < 400 ? response : this.failed(response, method, url ?? this.url(path ?? '')),
       );
     } catch (error) {
       return Promise.reject(error);
@@ -112,8 +113,8 @@ export class HttpClient {
   }
 
   /** The typed error for an error status (the body is read, 4 KB at most, and released). */
-  private async failed(response: HttpResponse, options: SendOptions): Promise<never> {
-    const error = await this.toApiCallError(response, options.method ?? 'GET', this.resolve(options).href);
+  private async failed(response: HttpResponse, method: string, url: URL): Promise<never> {
+    const error = await this.toApiCallError(response, method, url.href);
     throw this.options.mapApiError?.(error) ?? error;
   }
 
