@@ -40,6 +40,11 @@ export interface OllamaSettings {
    */
   firstTokenTimeoutMs?: number;
   /**
+   * Largest non-streamed answer `generate()` (and `load()`) reads, in bytes; a body past it is a non-retryable
+   * `InvalidResponseError` (the connection is closed). Default 32 MiB: about 60× the text of a 128k-token answer.
+   */
+  maxResponseBytes?: number;
+  /**
    * While `status()` is not `ready` (daemon not running, model not pulled, a failed probe), how often it starts
    * another background `checkStatus()`, in ms, so the target comes back by itself once `ollama serve` runs or the
    * model is pulled: the router does not probe local targets, it only reads `status()`. Default 5000.
@@ -74,6 +79,7 @@ export const ollamaSettingsSchema = z
       .optional(),
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
+    maxResponseBytes: positiveInt.optional(),
     statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
     capabilities: z.optional(capabilitySettingsSchema),
   })

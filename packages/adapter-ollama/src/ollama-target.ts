@@ -6,6 +6,7 @@ import {
   type HttpResponse,
   newToolCallId,
   parseErrorMessage,
+  readBoundedText,
   readNdjsonLines,
   resolveCapabilities,
   StatusTracker,
@@ -239,6 +240,19 @@ class OllamaTargetImpl implements OllamaTarget {
     if (this.explicit.maxOutputTokens === undefined) this.capabilities.maxOutputTokens = value;
   }
 
+  /**
+   * A non-streamed `/api/chat` answer, at most `maxResponseBytes` of it: a body past the cap is a non-retryable
+   * `InvalidResponseError` naming the cap and the setting, and the connection is destroyed (kit's `readBoundedText`).
+   */
+  private readAnswer(response: HttpResponse): Promise<string> {
+    return readBoundedText(response, {
+      target: this.id,
+      url: `${this.baseURL}/api/chat`,
+      maxBytes: this.settings.maxResponseBytes,
+      setting: 'maxResponseBytes',
+    });
+  }
+
   async generate(input: TargetCall): Promise<GenerateResult> {
     const call = parseTargetCall(input, this.id);
     const control = this.control(call);
@@ -248,8 +262,7 @@ class OllamaTargetImpl implements OllamaTarget {
       const body = toOllamaChatBody(call, this.settings, false, this.id);
       loading = this.startCall();
       const response = await this.send('/api/chat', body, control, call.traceContext);
-      const text = await response.text();
-      const chunk = parseChatChunk(text, this.id);
+      const chunk = parseChatChunk(await this.readAnswer(response), this.id);
       if (!chunk.done) throw this.invalid('answered a non-streamed chat without "done": true');
       if (loading) {
         loading = false;
@@ -396,7 +409,7 @@ class OllamaTargetImpl implements OllamaTarget {
       const body: Record<string, unknown> = { model: this.model, messages: [], stream: false };
       if (this.settings.keepAlive !== undefined) body.keep_alive = this.settings.keepAlive;
       const response = await this.send('/api/chat', body, control);
-      const chunk = parseChatChunk(await response.text(), this.id);
+      const chunk = parseChatChunk(await this.readAnswer(response), this.id);
       if (!chunk.done) throw this.invalid('answered a load request without "done": true');
       this.warm = true;
     } catch (error) {

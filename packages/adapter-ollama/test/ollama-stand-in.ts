@@ -23,7 +23,7 @@
  *   `{ status: "success" }`; an unknown model → an `{ error }` line.
  *
  * Tests can make it misbehave once: an error status, a malformed line, an error line, a stream without `done: true`,
- * or a hang (connection-level faults come from the testkit's fault proxy, in the shared fault suite).
+ * a hang, or a non-streamed answer that never ends or declares 64 MiB (connection-level faults come from the testkit's fault proxy, in the shared fault suite).
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { fnv1a, sendJson as sendJsonResponse, standInWord, startStandInServer } from '@switchyard/testkit';
@@ -33,7 +33,8 @@ export type OllamaFault =
   | { kind: 'malformed-line' }
   | { kind: 'error-line' }
   | { kind: 'no-done' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'oversized'; declared?: boolean };
 
 export interface OllamaStandInOptions {
   /** Models already pulled. Default `['tiny:latest']`. */
@@ -60,9 +61,44 @@ export interface OllamaStandIn {
   requests: { path: string; body: Record<string, unknown>; headers: IncomingHttpHeaders }[];
   pulled: Set<string>;
   loaded: Set<string>;
+  /** The last `oversized` answer sent: bytes written and whether the client closed its connection. */
+  readonly oversized: OversizedAnswer | undefined;
   /** Misbehave on the next `/api/chat` request only. */
   failNext(fault: OllamaFault): void;
   close(): Promise<void>;
+}
+
+/** What the client did with an oversized answer: how much was written, and whether its connection was closed. */
+export interface OversizedAnswer {
+  bytesSent: number;
+  socketClosed: boolean;
+}
+
+/**
+ * A 200 JSON answer whose string never closes: written as fast as the client reads it, or (`declared`) a
+ * `content-length` of 64 MiB and then silence. A client must stop reading at its cap and close the connection.
+ */
+function sendOversized(
+  response: ServerResponse,
+  head: string,
+  declared: boolean,
+  contentType: string,
+): OversizedAnswer {
+  const answer: OversizedAnswer = { bytesSent: 0, socketClosed: false };
+  response.socket?.on('close', () => {
+    answer.socketClosed = true;
+  });
+  const length = declared ? { 'content-length': String(64 * 1024 * 1024) } : {};
+  response.writeHead(200, { 'content-type': contentType, ...length });
+  response.write(head);
+  if (declared) return answer;
+  const piece = 'x'.repeat(64 * 1024);
+  const pump = () => {
+    while (!response.destroyed && response.write(piece)) answer.bytesSent += piece.length;
+  };
+  response.on('drain', pump);
+  pump();
+  return answer;
 }
 
 const fullName = (name: string) => (name.includes(':') ? name : `${name}:latest`);
@@ -95,6 +131,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
   const loaded = new Set((options.loaded ?? []).map(fullName));
   const tokenDelayMs = options.tokenDelayMs ?? 2;
   let fault: OllamaFault | undefined;
+  let oversized: OversizedAnswer | undefined;
 
   async function writeLine(response: ServerResponse, value: unknown): Promise<void> {
     const line = `${JSON.stringify(value)}\n`;
@@ -123,6 +160,11 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
         { error: current.error },
         current.retryAfter ? { 'retry-after': current.retryAfter } : {},
       );
+      return;
+    }
+    if (current?.kind === 'oversized') {
+      const head = `{"model":${JSON.stringify(String(body.model))},"message":{"role":"assistant","content":"`;
+      oversized = sendOversized(response, head, current.declared === true, jsonType);
       return;
     }
     let closed = false;
@@ -327,6 +369,9 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}): Pr
     requests: server.requests,
     pulled,
     loaded,
+    get oversized() {
+      return oversized;
+    },
     failNext(next) {
       fault = next;
     },

@@ -311,6 +311,43 @@ describe('against a protocol-faithful Ollama stand-in (loopback, written from th
       expect((error as Error).message).toContain(text);
     });
 
+    it('fails a non-streamed answer that never ends past maxResponseBytes: typed, non-retryable, names the cap and the setting, connection closed, target still usable', async () => {
+      const ollama = target({ maxResponseBytes: 1024 * 1024 });
+      await ollama.generate(ask());
+      const before = ollama.status().state;
+      standIn.failNext({ kind: 'oversized' });
+      const error = await rejectionOf(ollama.generate(ask()));
+      expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidResponseError).isRetryable).toBe(false);
+      expect((error as Error).message).toContain('larger than 1048576 bytes');
+      expect((error as Error).message).toContain('`maxResponseBytes`');
+      expect(JSON.stringify(error)).not.toContain('Tell me about the yard');
+      expect(await eventually(() => standIn.oversized?.socketClosed === true)).toBe(true);
+      expect(standIn.oversized?.bytesSent).toBeLessThan(64 * 1024 * 1024);
+      // A daemon that is up but sent too much still answers: the target keeps its state and serves the next call.
+      expect(ollama.status().state).toBe(before);
+      expect((await ollama.generate(ask())).text.length).toBeGreaterThan(0);
+    });
+
+    it('refuses a content-length past the default 32 MiB cap before reading, for generate() and load()', async () => {
+      const ollama = target();
+      standIn.failNext({ kind: 'oversized', declared: true });
+      const error = await rejectionOf(ollama.generate(ask()));
+      expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain(`larger than ${32 * 1024 * 1024} bytes`);
+      expect(await eventually(() => standIn.oversized?.socketClosed === true)).toBe(true);
+
+      standIn.failNext({ kind: 'oversized' });
+      const loadError = await rejectionOf(target({ maxResponseBytes: 4096 }).load());
+      expect(InvalidResponseError.isInstance(loadError), String(loadError)).toBe(true);
+      expect((loadError as Error).message).toContain('larger than 4096 bytes');
+      expect(await eventually(() => standIn.oversized?.socketClosed === true)).toBe(true);
+    });
+
+    it('rejects a maxResponseBytes that is not a positive integer, naming the field', () => {
+      expect(() => createOllamaTarget({ model: 'tiny', maxResponseBytes: 0 })).toThrow(/maxResponseBytes/);
+    });
+
     it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
       standIn.failNext({ kind: 'hang' });
       const controller = new AbortController();

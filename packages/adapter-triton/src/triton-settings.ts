@@ -56,6 +56,11 @@ export interface TritonSettings {
   timeoutMs?: number;
   /** Deadline for the first token, in ms → retryable `TimeoutError` (`first-token`). Default: none. */
   firstTokenTimeoutMs?: number;
+  /**
+   * Largest non-streamed answer `generate()` reads, in bytes; a body past it is a non-retryable `InvalidResponseError`
+   * (the connection is closed). Default 32 MiB: about 60× the text of a 128k-token answer.
+   */
+  maxResponseBytes?: number;
   /** `maxTokens` sent when the call has none (TensorRT-LLM requires `max_tokens`). Default 512. */
   defaultMaxTokens?: number;
   /**
@@ -103,6 +108,7 @@ export const tritonSettingsSchema = z
       .optional(),
     timeoutMs: positiveInt.optional(),
     firstTokenTimeoutMs: positiveInt.optional(),
+    maxResponseBytes: positiveInt.optional(),
     defaultMaxTokens: positiveInt.optional(),
     statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
     capabilities: z.optional(capabilitySettingsSchema),

@@ -5,6 +5,7 @@ import {
   HttpClient,
   type HttpResponse,
   parseErrorMessage,
+  readBoundedText,
   readSseEvents,
   resolveCapabilities,
   StatusTracker,
@@ -200,7 +201,15 @@ class TritonTargetImpl implements TritonTarget {
       control.throwIfAborted();
       const { body, maxTokens, prompt, backend } = await this.prepare(call, false, control);
       const response = await this.send(`${this.modelPath}/generate`, body, control, call);
-      const answer = parseGenerateResponse(await response.text(), this.id);
+      const answer = parseGenerateResponse(
+        await readBoundedText(response, {
+          target: this.id,
+          url: `${this.baseURL}${this.modelPath}/generate`,
+          maxBytes: this.settings.maxResponseBytes,
+          setting: 'maxResponseBytes',
+        }),
+        this.id,
+      );
       const scanner = new StopScanner(call.stop ?? []);
       const text = scanner.push(answer.textOutput) + scanner.flush();
       return {

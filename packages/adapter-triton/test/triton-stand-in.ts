@@ -22,7 +22,7 @@
  *   `stream` as tensors in the body; `text_output` per response, no finish reason, no token counts.
  *
  * Tests can make it misbehave once: an error status, a malformed event, an error event, a stream without a finish
- * reason, or a hang (half-written events and connection-level faults come from the testkit's fault proxy, in the
+ * reason, a hang, or a non-streamed answer that never ends or declares 64 MiB (half-written events and connection-level faults come from the testkit's fault proxy, in the
  * shared fault suite).
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
@@ -33,7 +33,8 @@ export type TritonFault =
   | { kind: 'malformed-event' }
   | { kind: 'error-event' }
   | { kind: 'no-finish' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'oversized'; declared?: boolean };
 
 export interface TritonModel {
   name: string;
@@ -47,12 +48,48 @@ export interface TritonStandIn {
   requests: { path: string; body: Record<string, unknown>; headers: IncomingHttpHeaders }[];
   models: Map<string, TritonModel>;
   setServerReady(ready: boolean): void;
+  /** The last `oversized` answer sent: bytes written and whether the client closed its connection. */
+  readonly oversized: OversizedAnswer | undefined;
+  /** Misbehave on the next generate request only. */
   failNext(fault: TritonFault): void;
   close(): Promise<void>;
 }
 
 /** Where the assistant's turn opens in the prompt templates a client may use; the model continues from there. */
 const assistantOpeners = ['<|im_start|>assistant\n', '<|start_header_id|>assistant<|end_header_id|>\n\n', 'Assistant:'];
+
+/** What the client did with an oversized answer: how much was written, and whether its connection was closed. */
+export interface OversizedAnswer {
+  bytesSent: number;
+  socketClosed: boolean;
+}
+
+/**
+ * A 200 JSON answer whose string never closes: written as fast as the client reads it, or (`declared`) a
+ * `content-length` of 64 MiB and then silence. A client must stop reading at its cap and close the connection.
+ */
+function sendOversized(
+  response: ServerResponse,
+  head: string,
+  declared: boolean,
+  contentType: string,
+): OversizedAnswer {
+  const answer: OversizedAnswer = { bytesSent: 0, socketClosed: false };
+  response.socket?.on('close', () => {
+    answer.socketClosed = true;
+  });
+  const length = declared ? { 'content-length': String(64 * 1024 * 1024) } : {};
+  response.writeHead(200, { 'content-type': contentType, ...length });
+  response.write(head);
+  if (declared) return answer;
+  const piece = 'x'.repeat(64 * 1024);
+  const pump = () => {
+    while (!response.destroyed && response.write(piece)) answer.bytesSent += piece.length;
+  };
+  response.on('drain', pump);
+  pump();
+  return answer;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -111,6 +148,7 @@ export async function startTritonStandIn(
   const tokenDelayMs = options.tokenDelayMs ?? 2;
   let serverReady = true;
   let fault: TritonFault | undefined;
+  let oversized: OversizedAnswer | undefined;
 
   async function generate(
     response: ServerResponse,
@@ -127,6 +165,11 @@ export async function startTritonStandIn(
         { error: current.error },
         current.retryAfter ? { 'retry-after': current.retryAfter } : {},
       );
+      return;
+    }
+    if (current?.kind === 'oversized') {
+      const head = `{"model_name":${JSON.stringify(model.name)},"model_version":"1","text_output":"`;
+      oversized = sendOversized(response, head, current.declared === true, 'application/json');
       return;
     }
     if (typeof body.text_input !== 'string') {
@@ -255,6 +298,9 @@ export async function startTritonStandIn(
     url: server.url,
     requests: server.requests,
     models,
+    get oversized() {
+      return oversized;
+    },
     setServerReady(ready) {
       serverReady = ready;
     },

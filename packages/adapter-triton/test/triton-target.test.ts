@@ -233,6 +233,39 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       expect((error as Error).message).toContain(text);
     });
 
+    it('fails a non-streamed answer that never ends past maxResponseBytes: typed, non-retryable, names the cap and the setting, no secret, connection closed, target still usable', async () => {
+      const secret = 'tr-gateway-secret-0123456789';
+      const triton = target({ maxResponseBytes: 1024 * 1024, headers: { authorization: `Bearer ${secret}` } });
+      await triton.generate(ask());
+      standIn.failNext({ kind: 'oversized' });
+      const error = await rejectionOf(triton.generate(ask()));
+      expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidResponseError).isRetryable).toBe(false);
+      expect((error as Error).message).toContain('larger than 1048576 bytes');
+      expect((error as Error).message).toContain('`maxResponseBytes`');
+      expect(JSON.stringify(error)).not.toContain(secret);
+      expect(await eventually(() => standIn.oversized?.socketClosed === true)).toBe(true);
+      expect(standIn.oversized?.bytesSent).toBeLessThan(64 * 1024 * 1024);
+      // A server that is up but sent too much still answers: the target stays ready and serves the next call.
+      expect(triton.status().state).toBe('ready');
+      expect((await triton.generate(ask())).text.length).toBeGreaterThan(0);
+    });
+
+    it('refuses a content-length past the default 32 MiB cap before reading the body', async () => {
+      standIn.failNext({ kind: 'oversized', declared: true });
+      const error = await rejectionOf(target().generate(ask()));
+      expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidResponseError).isRetryable).toBe(false);
+      expect((error as Error).message).toContain(`larger than ${32 * 1024 * 1024} bytes`);
+      expect(await eventually(() => standIn.oversized?.socketClosed === true)).toBe(true);
+    });
+
+    it('rejects a maxResponseBytes that is not a positive integer, naming the field', () => {
+      expect(() => createTritonTarget({ baseURL: standIn.url, model: 'llm', maxResponseBytes: 0 })).toThrow(
+        /maxResponseBytes/,
+      );
+    });
+
     it('ends a hanging stream when the caller aborts, and on the first-token deadline', async () => {
       standIn.failNext({ kind: 'hang' });
       const controller = new AbortController();
