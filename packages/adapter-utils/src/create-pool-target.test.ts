@@ -1,7 +1,10 @@
 import type { StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
 import { ConnectionError } from '@switchyard/contract';
+import { sendJson, startStandInServer } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { createPoolTarget } from './create-pool-target.js';
+import { HttpClient } from './http-client.js';
+import { createUndiciTransport } from './http-transport.js';
 
 /** An in-memory stand-in for one replica endpoint: answers after `delayMs`, or fails while `down`. */
 function standIn(name: string, options: { delayMs?: number; breakAfterFirst?: boolean } = {}) {
@@ -169,5 +172,86 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
 
   it('names the setting when there is no replica', () => {
     expect(() => createPoolTarget({ replicas: {} })).toThrow(/replicas: expected at least one replica/);
+  });
+});
+
+/**
+ * A real loopback replica that answers whole: a stand-in server (no model server can be made slow on demand) that
+ * waits `overheadMs` plus 1 ms per output token (1000 tokens/s, faster than the 80 tokens/s prior the pool assumes) and
+ * answers `{ text, outputTokens }`, and a minimal whole-answer target over the kit's HTTP client.
+ */
+async function wholeAnswerReplica(name: string, overheadMs: number) {
+  const served = { calls: 0 };
+  const server = await startStandInServer(async ({ body }, response) => {
+    served.calls += 1;
+    const tokens = Number(body.tokens ?? 4);
+    await new Promise((resolve) => setTimeout(resolve, overheadMs + tokens));
+    sendJson(response, 200, { text: name.repeat(tokens), outputTokens: tokens });
+  });
+  const client = new HttpClient({ target: name, baseURL: server.url, transport: createUndiciTransport() });
+  const target: Target = {
+    specificationVersion: 'v1',
+    id: `loopback:${name}`,
+    locality: 'remote',
+    capabilities: {
+      contextWindow: 4096,
+      maxOutputTokens: 1024,
+      tools: false,
+      jsonSchema: false,
+      images: false,
+      wholeAnswers: true,
+    },
+    status: () => ({ state: 'ready' }),
+    async generate(call) {
+      const answer = await client.getJson<{ text: string; outputTokens: number }>({
+        method: 'POST',
+        path: '/answer',
+        json: { tokens: call.maxTokens },
+        signal: call.signal,
+      });
+      return {
+        text: answer.text,
+        toolCalls: [],
+        finishReason: 'stop',
+        usage: { inputTokens: 1, outputTokens: answer.outputTokens },
+      };
+    },
+    stream(): AsyncGenerator<StreamPart> {
+      throw new Error('a whole-answer replica is not streamed by the pool');
+    },
+  };
+  return { target, served, close: () => server.close() };
+}
+
+describe('createPoolTarget over real loopback replicas that answer whole (stand-in servers)', () => {
+  it('learns from whole answers: the fast replica is preferred, and its long answer is not counted as waiting', async () => {
+    const fast = await wholeAnswerReplica('f', 5);
+    const slow = await wholeAnswerReplica('s', 150);
+    const pool = createPoolTarget({ replicas: { fast: fast.target, slow: slow.target }, sticky: false });
+    try {
+      // One at a time, so only latency (not requests in flight) can tell the replicas apart.
+      for (let index = 0; index < 4; index += 1) await pool.generate(call(`q${index}`));
+      const learned = pool.replicaStats();
+      expect(learned.fast?.ttftMsEwma).toBeDefined();
+      expect(learned.slow?.ttftMsEwma).toBeDefined();
+      expect(learned.slow!.ttftMsEwma!).toBeGreaterThan(learned.fast!.ttftMsEwma!);
+      const before = { fast: fast.served.calls, slow: slow.served.calls };
+      for (let index = 0; index < 6; index += 1) await pool.generate(call(`r${index}`));
+      expect(fast.served.calls - before.fast).toBe(6);
+      expect(slow.served.calls - before.slow).toBe(0);
+
+      // 400 tokens take the fast replica ~0.4 s, longer than the slow one's short answers, but that is decoding, not
+      // waiting: at the assumed rate (80 tokens/s) it is a 0 ms sample, so its average does not rise.
+      const fastBefore = pool.replicaStats().fast!.ttftMsEwma!;
+      const long = await pool.generate({ messages: [{ role: 'user', content: 'long' }], maxTokens: 400 });
+      expect(long.usage.outputTokens).toBe(400);
+      expect(fast.served.calls - before.fast).toBe(7);
+      expect(pool.replicaStats().fast!.ttftMsEwma!).toBeLessThanOrEqual(fastBefore);
+      await pool.generate(call('after the long answer'));
+      expect(fast.served.calls - before.fast).toBe(8);
+    } finally {
+      await pool.dispose?.();
+      await Promise.all([fast.close(), slow.close()]);
+    }
   });
 });

@@ -29,7 +29,11 @@ export interface PoolReplicaStats {
   inFlight: number;
   requests: number;
   failures: number;
-  /** Exponentially weighted time to first token (ms). */
+  /**
+   * Exponentially weighted time to first token (ms). A whole answer (`generate()` on replicas that declare
+   * `wholeAnswers`) has no first token: it adds its duration less its output tokens decoded at the locality's prior
+   * rate (20 tokens/s local, 80 remote), floored at 0.
+   */
   ttftMsEwma: number | undefined;
   /** `out` while its circuit is open or its own status is `unavailable`; `trial` when its cooldown is over. */
   state: 'in' | 'out' | 'trial';
@@ -41,6 +45,13 @@ export interface PoolTarget extends Target {
 }
 
 const alpha = 0.2;
+
+/**
+ * The decode rate (tokens/s) a whole answer's output is assumed to take: core's locality priors (`latencyPriors` in
+ * packages/core/src/decision/plan-route.ts), repeated here because adapter-utils cannot import core. The pool measures
+ * no rate of its own (its streams time only the first token).
+ */
+const priorTokensPerSecond = { local: 20, remote: 80 } as const;
 
 class Replica {
   inFlight = 0;
@@ -81,6 +92,16 @@ class Replica {
 
   firstToken(ms: number): void {
     this.ttftMsEwma = this.ttftMsEwma === undefined ? ms : this.ttftMsEwma + alpha * (ms - this.ttftMsEwma);
+  }
+
+  /**
+   * Learns from a whole answer, which has no first token to time: the same rule as core's
+   * `TargetHealth.recordWholeAnswer` (packages/core/src/execution/target-health.ts). Its duration is TTFT + decode, so
+   * the time left after decoding `outputTokens` at `tokensPerSecond` counts as a TTFT sample, never below 0: a slow
+   * replica loses its rank, and a fast replica's long answer is not counted as waiting time.
+   */
+  wholeAnswer(durationMs: number, outputTokens: number, tokensPerSecond: number): void {
+    this.firstToken(Math.max(0, durationMs - (outputTokens / tokensPerSecond) * 1000));
   }
 
   succeed(): void {
@@ -145,7 +166,8 @@ function conversationKey(call: TargetCall): string | undefined {
 
 /**
  * One target over several equal replicas (for example vLLM or llama-server behind no load balancer). Each call goes to
- * the replica with the fewest requests in flight, weighted by its measured time to first token, except that a
+ * the replica with the fewest requests in flight, weighted by its measured time to first token (for a whole answer,
+ * its duration less the output's decode time at the locality's prior rate), except that a
  * conversation sticks to the replica it used (rendezvous hashing, so only a dead replica's conversations move) while
  * that one is healthy and not much busier. A replica that fails `failureThreshold` times in `windowMs` is taken out
  * for `cooldownMs` (or until a probe finds it ready), and a call that fails before its first token is retried on the
@@ -183,6 +205,7 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
   const sticky = settings.sticky !== false;
   const stickySlack = settings.stickySlack ?? 4;
   const probeIntervalMs = settings.probeIntervalMs ?? 2000;
+  const wholeAnswerRate = priorTokensPerSecond[first.locality];
   let rotation = 0;
   let probeTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -247,7 +270,8 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
   /**
    * Replicas that answer whole (`capabilities.wholeAnswers`, shared by the pool) are asked for their whole answer, with
    * the same replica order and the same retry on the next replica (nothing was shown before a whole answer fails);
-   * otherwise the stream is collected.
+   * otherwise the stream is collected. A whole answer's duration, less its decode time, feeds the replica's TTFT
+   * average (see `Replica.wholeAnswer`), so whole answers rank replicas as streams do.
    */
   async function generate(call: TargetCall): Promise<GenerateResult> {
     if (first.capabilities.wholeAnswers !== true) return collectAnswer(stream(call));
@@ -255,9 +279,13 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
     let lastError: SwitchyardError | undefined;
     for (const replica of candidates) {
       if (call.signal?.aborted) throw new AbortError({ cause: call.signal.reason });
-      replica.begin(Date.now());
+      const startedAt = Date.now();
+      replica.begin(startedAt);
       try {
         const result = await replica.target.generate(call);
+        // Tokens as core counts them: the reported usage, else about 4 characters a token.
+        const tokens = result.usage.outputTokens || Math.ceil(result.text.length / 4);
+        replica.wholeAnswer(Date.now() - startedAt, tokens, wholeAnswerRate);
         replica.succeed();
         return result;
       } catch (caught) {
