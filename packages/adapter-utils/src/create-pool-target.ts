@@ -289,17 +289,26 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
         replica.succeed();
         return result;
       } catch (caught) {
-        const error = toSwitchyardError(caught, { target: replica.name });
-        if (call.signal?.aborted || error.code === 'abort' || error.code === 'invalid-request') {
-          replica.release();
-          throw error;
-        }
-        replica.fail(Date.now(), breaker);
-        watchOut();
-        lastError = error;
+        lastError = failedOn(replica, caught, call);
       }
     }
     throw lastError!;
+  }
+
+  /**
+   * A replica's failed call, for `generate()` and `stream()` alike: an abort or an invalid request is thrown as it is
+   * (the replica is released, not blamed: an abort says nothing about it, and every replica would refuse an invalid
+   * request); anything else counts against the replica and is returned, for the caller to try the next one.
+   */
+  function failedOn(replica: Replica, caught: unknown, call: TargetCall): SwitchyardError {
+    const error = toSwitchyardError(caught, { target: replica.name });
+    if (call.signal?.aborted || error.code === 'abort' || error.code === 'invalid-request') {
+      replica.release();
+      throw error;
+    }
+    replica.fail(Date.now(), breaker);
+    watchOut();
+    return error;
   }
 
   /** The replicas to try for `call`, best first; throws when every replica is out. */
@@ -337,14 +346,7 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
         return;
       } catch (caught) {
         settled = true;
-        const error = toSwitchyardError(caught, { target: replica.name });
-        // An abort says nothing about the replica; an invalid request would be refused by every replica.
-        if (call.signal?.aborted || error.code === 'abort' || error.code === 'invalid-request') {
-          replica.release();
-          throw error;
-        }
-        replica.fail(Date.now(), breaker);
-        watchOut();
+        const error = failedOn(replica, caught, call);
         // After output, a retry would replay text: the router decides what to do (continue elsewhere, or report).
         if (emitted) throw error;
         lastError = error;

@@ -105,7 +105,7 @@ export class HttpClient {
     try {
       const { method = 'GET', url, path } = options;
       return this.request(options).then((response) =>
-        response.status < 400 ? response : this.failed(response, method, url ?? this.url(path ?? '')),
+        response.status < 400 ? response : this.failed(response, method, this.resolve(url, path)),
       );
     } catch (error) {
       return Promise.reject(error);
@@ -124,7 +124,10 @@ export class HttpClient {
    */
   async getJson<T extends object>(options: SendOptions): Promise<T> {
     const response = await this.send(options);
-    const text = await readBoundedText(response, { target: this.options.target, url: this.resolve(options).href });
+    const text = await readBoundedText(response, {
+      target: this.options.target,
+      url: this.resolve(options.url, options.path).href,
+    });
     try {
       const parsed = (text === '' ? {} : JSON.parse(text)) as unknown;
       if (typeof parsed === 'object' && parsed !== null) return parsed as T;
@@ -133,7 +136,7 @@ export class HttpClient {
     }
     throw new InvalidResponseError({
       // redactUrl: a query-string key (`?api-key=`) never reaches a message.
-      message: `"${redactUrl(this.resolve(options).href)}" did not answer with a JSON object`,
+      message: `"${redactUrl(this.resolve(options.url, options.path).href)}" did not answer with a JSON object`,
       target: this.options.target,
     });
   }
@@ -144,13 +147,13 @@ export class HttpClient {
     return { status: response.status, text: await readErrorText(response) };
   }
 
-  private resolve(options: SendOptions): URL {
-    return options.url ?? this.url(options.path ?? '');
+  private resolve(url: URL | undefined, path: string | undefined): URL {
+    return url ?? this.url(path ?? '');
   }
 
   private request(options: SendOptions): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
-    const url = this.resolve(options);
+    const url = this.resolve(options.url, options.path);
     const headers: Record<string, string> = { ...this.options.headers, accept: options.accept ?? 'application/json' };
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     const extra = this.options.requestHeaders?.({ method, url: url.href });
