@@ -1,6 +1,7 @@
 import type { HttpResponse, HttpTransport } from '@switchyard/adapter-utils';
 import {
   CallControl,
+  collectAnswer,
   describeEndpoint,
   HttpClient,
   readBoundedText,
@@ -375,23 +376,6 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
       await connection.close();
     },
   };
-}
-
-/** A stream's parts folded into the answer `generate()` returns. */
-async function collectAnswer(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
-  const result: GenerateResult = {
-    text: '',
-    toolCalls: [],
-    finishReason: 'stop',
-    usage: { inputTokens: 0, outputTokens: 0 },
-  };
-  for await (const part of parts) {
-    if (part.type === 'text-delta') result.text += part.text;
-    else if (part.type === 'tool-call') result.toolCalls.push(part.toolCall);
-    else if (part.type === 'usage') result.usage = part.usage;
-    else if (part.type === 'finish') result.finishReason = part.finishReason;
-  }
-  return result;
 }
 
 interface ChatCompletion {

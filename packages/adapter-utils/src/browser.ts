@@ -6,6 +6,7 @@
  */
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
+export { collectAnswer } from './collect-answer.js';
 export { describeEndpoint } from './describe-endpoint.js';
 export type { BoundedReadOptions } from './error-body.js';
 export { defaultMaxResponseBytes, parseErrorMessage, readBoundedText } from './error-body.js';

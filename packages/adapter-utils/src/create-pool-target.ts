@@ -1,5 +1,6 @@
-import type { GenerateResult, StreamPart, Target, TargetCall, TargetStatus, Usage } from '@switchyard/contract';
+import type { GenerateResult, StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
 import { AbortError, InvalidConfigError, SwitchyardError, toSwitchyardError } from '@switchyard/contract';
+import { collectAnswer } from './collect-answer.js';
 
 /** Settings of {@link createPoolTarget}. */
 export interface PoolTargetSettings {
@@ -400,19 +401,4 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
       await Promise.allSettled(replicas.map((replica) => replica.target.dispose?.()));
     },
   };
-}
-
-/** A stream's parts folded into the answer `generate()` returns. */
-async function collectAnswer(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
-  let text = '';
-  const toolCalls: GenerateResult['toolCalls'] = [];
-  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
-  let finishReason: GenerateResult['finishReason'] = 'stop';
-  for await (const part of parts) {
-    if (part.type === 'text-delta') text += part.text;
-    else if (part.type === 'tool-call') toolCalls.push(part.toolCall);
-    else if (part.type === 'usage') usage = part.usage;
-    else if (part.type === 'finish') finishReason = part.finishReason;
-  }
-  return { text, toolCalls, usage, finishReason };
 }

@@ -8,6 +8,7 @@
  */
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
+export { collectAnswer } from './collect-answer.js';
 export type { PoolReplicaStats, PoolTarget, PoolTargetSettings } from './create-pool-target.js';
 export { createPoolTarget } from './create-pool-target.js';
 export { describeEndpoint } from './describe-endpoint.js';
