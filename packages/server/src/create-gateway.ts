@@ -118,10 +118,6 @@ function digest(value: string): Buffer {
 class BodyTooLargeError extends Error {}
 
 /**
- * Reads a body up to `limit` bytes. A larger body is drained (so the client sees the 413 instead of a reset) up to a
- * hard cap, after which the connection is dropped.
- */
-/**
  * The request id a response echoes, kept on the response by `handle` so that each writer below passes it in its one
  * `writeHead` call with the other headers as an array: no `setHeader` per request and no header map built per answer
  * (Node validates each header once either way; in a CPU profile under load the two cost about the same, ~1.5 %).
@@ -129,6 +125,10 @@ class BodyTooLargeError extends Error {}
 const requestIdKey: unique symbol = Symbol('switchyard.requestId');
 type GatewayResponse = ServerResponse & { [requestIdKey]?: string };
 
+/**
+ * Reads a body up to `limit` bytes. A larger body is drained (so the client sees the 413 instead of a reset) up to a
+ * hard cap, after which the connection is dropped.
+ */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const drainCap = Math.max(limit * 8, 8 * 1024 * 1024);

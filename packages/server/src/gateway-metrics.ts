@@ -61,9 +61,7 @@ export class GatewayMetrics {
   readonly #duration: Histogram;
   readonly #timeToFirstToken: Histogram;
   /** Requests by method, route and status; each entry's attributes serve the histogram too. */
-  readonly #requests: { attributes: Attributes; value: number }[] = [];
-  /** The same entries by method, then route, then status. */
-  readonly #requestsByMethod = new Map<string, Map<string, Map<number, { attributes: Attributes; value: number }>>>();
+  readonly #requests = new Map<string, { attributes: Attributes; value: number }>();
   /** Per target: the TTFT attributes and the token counts by type. */
   readonly #targets = new Map<
     string,
@@ -114,7 +112,7 @@ export class GatewayMetrics {
     });
     meter.addBatchObservableCallback(
       (observer) => {
-        for (const { attributes, value } of this.#requests) observer.observe(requests, value, attributes);
+        for (const { attributes, value } of this.#requests.values()) observer.observe(requests, value, attributes);
         for (const entry of this.#targets.values()) {
           observer.observe(tokens, entry.inputTokens, entry.input);
           observer.observe(tokens, entry.outputTokens, entry.output);
@@ -144,26 +142,14 @@ export class GatewayMetrics {
 
   /** One finished request: method, known route (else `other`), status and seconds. */
   recordRequest(method: string, route: string, status: number, seconds: number): void {
-    // Looked up by the strings and number as they are (no key built per request): the route is one of knownRoutes and
-    // Node's parser hands out one string per method, so their hashes are cached.
-    let byRoute = this.#requestsByMethod.get(method);
-    if (byRoute === undefined) {
-      byRoute = new Map();
-      this.#requestsByMethod.set(method, byRoute);
-    }
-    let byStatus = byRoute.get(route);
-    if (byStatus === undefined) {
-      byStatus = new Map();
-      byRoute.set(route, byStatus);
-    }
-    let entry = byStatus.get(status);
-    if (entry === undefined) {
+    const key = `${method} ${route} ${status}`;
+    let entry = this.#requests.get(key);
+    if (!entry) {
       entry = {
         attributes: { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status },
         value: 0,
       };
-      byStatus.set(status, entry);
-      this.#requests.push(entry);
+      this.#requests.set(key, entry);
     }
     entry.value += 1;
     this.#duration.record(seconds, entry.attributes);
