@@ -40,7 +40,8 @@ export interface OllamaSettings {
    */
   firstTokenTimeoutMs?: number;
   /**
-   * Largest non-streamed answer `generate()` (and `load()`) reads, in bytes; a body past it is a non-retryable
+   * Largest non-streamed body the target reads, in bytes: `generate()`'s answer, `load()`'s, and the model list and
+   * model details it asks for (`/api/tags`, `/api/ps`, `/api/show`); a body past it is a non-retryable
    * `InvalidResponseError` (the connection is closed). Default 32 MiB: about 60× the text of a 128k-token answer.
    */
   maxResponseBytes?: number;

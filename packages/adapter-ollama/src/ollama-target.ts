@@ -143,6 +143,7 @@ class OllamaTargetImpl implements OllamaTarget {
       baseURL: this.baseURL,
       transport: createUndiciTransport(settings.dispatcher),
       mapApiError: (error) => this.modelNotFound(error),
+      maxResponseBytes: settings.maxResponseBytes,
     });
     this.tracker = new StatusTracker({
       target: this.id,

@@ -57,8 +57,9 @@ export interface TritonSettings {
   /** Deadline for the first token, in ms → retryable `TimeoutError` (`first-token`). Default: none. */
   firstTokenTimeoutMs?: number;
   /**
-   * Largest non-streamed answer `generate()` reads, in bytes; a body past it is a non-retryable `InvalidResponseError`
-   * (the connection is closed). Default 32 MiB: about 60× the text of a 128k-token answer.
+   * Largest non-streamed body the target reads, in bytes: `generate()`'s answer and the model's configuration
+   * (`/v2/models/<model>/config`); a body past it is a non-retryable `InvalidResponseError` (the connection is
+   * closed). Default 32 MiB: about 60× the text of a 128k-token answer.
    */
   maxResponseBytes?: number;
   /** `maxTokens` sent when the call has none (TensorRT-LLM requires `max_tokens`). Default 512. */

@@ -93,6 +93,7 @@ class TritonTargetImpl implements TritonTarget {
       secrets: secretHeaderValues(settings.headers),
       transport: createUndiciTransport(settings.dispatcher),
       mapApiError: (error) => this.modelNotServing(error),
+      maxResponseBytes: settings.maxResponseBytes,
     });
     this.tracker = new StatusTracker({
       target: this.id,

@@ -260,6 +260,15 @@ describe('against a protocol-faithful Triton stand-in (loopback, written from th
       expect(await eventually(() => standIn.oversized?.socketClosed === true)).toBe(true);
     });
 
+    it('bounds the model config it reads (backend auto) by the same maxResponseBytes', async () => {
+      const error = await rejectionOf(target({ maxResponseBytes: 16 }).generate(ask()));
+      expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain('/v2/models/llm/config');
+      expect((error as Error).message).toContain('larger than 16 bytes');
+      expect((error as Error).message).toContain('`maxResponseBytes`');
+      expect(standIn.requests.at(-1)?.path).toMatch(/\/config$/);
+    });
+
     it('rejects a maxResponseBytes that is not a positive integer, naming the field', () => {
       expect(() => createTritonTarget({ baseURL: standIn.url, model: 'llm', maxResponseBytes: 0 })).toThrow(
         /maxResponseBytes/,

@@ -31,6 +31,8 @@ beforeAll(async () => {
       else if (req.url?.startsWith('/v1/busy'))
         res.writeHead(429, { 'retry-after': '3' }).end('{"error":{"message":"slow down, key sk-live-123"}}');
       else if (req.url?.startsWith('/v1/html')) res.writeHead(200).end('<html>');
+      else if (req.url?.startsWith('/v1/big'))
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ models: 'm'.repeat(4096) }));
       else if (req.url?.startsWith('/v1/chunks')) {
         res.writeHead(200, [
           'Content-Type',
@@ -138,6 +140,17 @@ describe.each([
     const error = await client.getJson({ path: '/html' }).catch((caught: unknown) => caught);
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect((error as Error).message).not.toContain('sk-query-9');
+  });
+
+  it("caps what getJson reads at the client's maxResponseBytes and names the setting", async () => {
+    const capped = new HttpClient({ target: 'gpu', baseURL, transport, maxResponseBytes: 1024 });
+    const error = (await capped.getJson({ path: '/big' }).catch((caught: unknown) => caught)) as InvalidResponseError;
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toContain('larger than 1024 bytes');
+    expect(error.message).toContain('`maxResponseBytes`');
+    const uncapped = new HttpClient({ target: 'gpu', baseURL, transport });
+    expect(((await uncapped.getJson({ path: '/big' })) as { models: string }).models).toHaveLength(4096);
   });
 
   it('rejects an answer that is not a JSON object with InvalidResponseError; probe never throws for a status', async () => {

@@ -35,6 +35,12 @@ export interface HttpClientOptions {
    * "model not found" 404 is a `TargetUnavailableError`); return `undefined` to keep the `ApiCallError`.
    */
   mapApiError?: ((error: ApiCallError) => SwitchyardError | undefined) | undefined;
+  /**
+   * Largest body {@link HttpClient.getJson} reads, in bytes; past it a non-retryable `InvalidResponseError` names the
+   * cap and the adapter setting `maxResponseBytes`. Default 32 MiB. Adapters pass their own `maxResponseBytes` so one
+   * setting bounds every JSON body they read (model lists and configs as well as answers).
+   */
+  maxResponseBytes?: number | undefined;
 }
 
 /** One request of {@link HttpClient.send}. */
@@ -120,13 +126,15 @@ export class HttpClient {
 
   /**
    * Sends one request and parses the answer as a JSON object; anything else is an `InvalidResponseError`, and so is a
-   * body over 32 MiB (see {@link readBoundedText}).
+   * body over the client's `maxResponseBytes` (default 32 MiB; see {@link readBoundedText}).
    */
   async getJson<T extends object>(options: SendOptions): Promise<T> {
     const response = await this.send(options);
     const text = await readBoundedText(response, {
       target: this.options.target,
       url: this.resolve(options.url, options.path).href,
+      maxBytes: this.options.maxResponseBytes,
+      setting: 'maxResponseBytes',
     });
     try {
       const parsed = (text === '' ? {} : JSON.parse(text)) as unknown;
