@@ -2,6 +2,7 @@
 // numbering-plan lengths), scored the way `switchyard eval-privacy` scores it: recall per kind and false positives on
 // the server's shipped corpus (region US unless a sample names one), and prompts flagged in a routing-quality file.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -60,4 +61,81 @@ export async function scorePrivacyBuild(build, dataPath = routingDataPath) {
     result.data = { prompts: rows.length, flagged, kinds: byKind };
   }
   return result;
+}
+
+/**
+ * The browser build's phone answers against the Node build's (libphonenumber-js `max`) on a fixed pseudo-random sample
+ * of digit runs in the layouts the recognizer reads, detector against detector (`kinds: ['phone-number']`): `+` and
+ * every calling code (a US page); a bare run with or without a trunk `0` in a page that names the region (each
+ * region: the detector's fallback regions and the others apart); a trunk-prefixed run and a North American grouping in
+ * a US page (the fallback regions' national layouts). Per set: how many each build flags, and how many only the
+ * browser build flags (`browserOnly`: it accepts more) or only the Node one (`nodeOnly`: recall lost; expected 0).
+ */
+// core's fallbackPhoneRegions (contact-recognizers.ts, not exported): where national layouts are tried in every page.
+const fallbackPhoneRegions = new Set([
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'IE',
+  'PT',
+  'PL',
+  'SE',
+  'IN',
+  'BR',
+  'MX',
+  'CA',
+  'AU',
+]);
+
+export async function scorePhoneAgreement() {
+  const load = async (build) => (await import(pathToFileURL(coreBuilds[build]).href)).createPiiDetector;
+  const builds = { node: await load('node'), browser: await load('browser') };
+  // The calling codes and regions come from core's own dependency (the bench does not depend on libphonenumber-js).
+  const metadata = createRequire(join(root, 'packages/core/package.json'))('libphonenumber-js/metadata.max.json');
+  let seed = 7;
+  const digit = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return String(Math.floor(seed / 65536) % 10);
+  };
+  const digits = (length) => Array.from({ length }, digit).join('');
+  const detectors = new Map();
+  const flags = (build, region, text) => {
+    const key = `${build} ${region}`;
+    if (!detectors.has(key)) detectors.set(key, builds[build]({ regions: [region], kinds: ['phone-number'] }));
+    return detectors.get(key)(text).kinds.length > 0;
+  };
+  const sets = {};
+  const check = (set, region, number) => {
+    const text = `ref ${number} ok`;
+    sets[set] ??= { samples: 0, node: 0, browser: 0, browserOnly: 0, nodeOnly: 0 };
+    const counts = sets[set];
+    const node = flags('node', region, text);
+    const browser = flags('browser', region, text);
+    counts.samples += 1;
+    counts.node += node ? 1 : 0;
+    counts.browser += browser ? 1 : 0;
+    counts.browserOnly += browser && !node ? 1 : 0;
+    counts.nodeOnly += node && !browser ? 1 : 0;
+  };
+  for (const code of Object.keys(metadata.country_calling_codes)) {
+    for (let index = 0; index < 60; index += 1) check('international', 'US', `+${code} ${digits(5 + (index % 9))}`);
+  }
+  for (const region of Object.keys(metadata.countries)) {
+    for (let index = 0; index < 40; index += 1) {
+      const number = `${index % 2 ? '0' : ''}${digits(7 + (index % 6))}`;
+      check(fallbackPhoneRegions.has(region) ? 'namedFallbackRegion' : 'namedOtherRegion', region, number);
+    }
+  }
+  for (let index = 0; index < 4000; index += 1) check('trunkPrefixUsPage', 'US', `0${digits(6 + (index % 7))}`);
+  for (let index = 0; index < 3000; index += 1) {
+    check('northAmericanUsPage', 'US', `(${digits(3)}) ${digits(3)}-${digits(4)}`);
+  }
+  return sets;
 }

@@ -18,8 +18,8 @@ const findings = (detection: PiiDetection) =>
   detection.findings.map(({ kind, start, end, confidence }) => ({ kind, start, end, confidence }));
 
 describe("the browser build's detector on the eval-privacy corpus", () => {
-  it('is the browser build: outside the regions whose number types ship it reads a national pattern', () => {
-    // +64 2806 6684 fits New Zealand's national number pattern but none of its number types.
+  it('is the browser build: outside the regions whose number types ship it reads the possible lengths', () => {
+    // +64 2806 6684 has one of New Zealand's possible lengths but fits none of its number types.
     const text = 'Call +64 2806 6684 tomorrow';
     expect(createBrowserDetector({ regions: ['US'] })(text).kinds).toEqual(['phone-number']);
     expect(createNodeDetector({ regions: ['US'] })(text).kinds).toEqual([]);

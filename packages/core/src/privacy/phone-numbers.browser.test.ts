@@ -116,6 +116,40 @@ describe("the browser build's phone check (numbering-plan patterns instead of li
     expect(valid).toBeGreaterThan(1000);
   });
 
+  it('reads possible lengths elsewhere: it accepts every number libphonenumber accepts, and lengths no plan lists it rejects', () => {
+    // No national number pattern ships outside the typed regions (~2 KB gzip in a page): a number there is valid when
+    // it has one of the region's possible lengths, a superset of libphonenumber's answer.
+    const typed = new Set(typedRegions() as string[]);
+    const untyped = getCountries().filter((region) => !typed.has(region));
+    expect(untyped.every((region) => regionPlans[region]?.[0] === '')).toBe(true);
+    let seed = 41;
+    const digits = (length: number) =>
+      Array.from({ length }, () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return String(Math.floor(seed / 65536) % 10);
+      }).join('');
+    let valid = 0;
+    for (const region of untyped) {
+      const code = getCountryCallingCode(region);
+      for (let index = 0; index < 60; index += 1) {
+        const run = digits(5 + (index % 10));
+        for (const [written, inRegion] of [
+          [run, region],
+          [`0${run}`, region],
+          [`+${code}${run}`, undefined],
+        ] as const) {
+          if (!parseMax(written, inRegion)?.isValid()) continue;
+          valid += 1;
+          expect(browser.parsePhoneNumberFromString(written, inRegion)?.isValid(), `${region} ${written}`).toBe(true);
+        }
+      }
+    }
+    expect(valid).toBeGreaterThan(1000);
+    // New Zealand's national numbers have 5 to 10 digits: after +64, 8 fit (no type of NZ's does) and 11 do not.
+    expect(browser.parsePhoneNumberFromString('+64 2806 6684')?.isValid()).toBe(true);
+    expect(browser.parsePhoneNumberFromString('+64 2806 6684 123')?.isValid()).toBe(false);
+  });
+
   it('keeps a request on the device for numbers no shipped type rules out: 10-digit runs in a US page', () => {
     // 4294967295 and 255.255.255.0 fit the US national pattern but no US number type (429 and 255 are no area codes).
     const detect = createPiiDetector({ regions: ['US'] });

@@ -15,10 +15,11 @@ import {
  * when stripping breaks the pattern or the length), a number starting with the region's calling code may be read
  * without it, and a number under a shared calling code belongs to the region its leading digits or types name. A
  * number is valid, as in libphonenumber, when it matches one of its region's number types (fixed line, mobile, toll
- * free, ...) where the plans carry them (the detector's fallback regions and the non-geographic codes); elsewhere
- * when it matches the region's national number pattern, the union of its types, which accepts a few more numbers (it
- * errs towards keeping a request on the device). BENCHMARKS.md (row 10) and the README give the measured recall and
- * false positives of both builds.
+ * free, ...) where the plans carry them (the detector's fallback regions, the regions sharing their calling codes
+ * and the non-geographic codes); elsewhere when it has one of the region's possible lengths, which accepts more
+ * numbers (it errs towards keeping a request on the device: such a number is read from its `+` and calling code, or
+ * in a page that names the region). BENCHMARKS.md (row 10) and the README give the measured recall and false
+ * positives of both builds.
  */
 
 type Plan = readonly (string | readonly number[])[];
@@ -36,8 +37,10 @@ function regex(source: string, prefix: boolean): RegExp {
 }
 
 const fullMatch = (pattern: string, digits: string): boolean => regex(pattern, false).test(digits);
-const pattern = (plan: Plan): string => plan[0] as string;
 const lengths = (plan: Plan): readonly number[] => plan[1] as readonly number[];
+/** Whether `digits` fit the plan: its national number pattern, or where none ships, one of its possible lengths. */
+const fits = (plan: Plan, digits: string): boolean =>
+  plan[0] ? fullMatch(plan[0] as string, digits) : lengths(plan).includes(digits.length);
 
 /** Whether libphonenumber knows `region` (an ISO 3166-1 alpha-2 code in capitals). */
 export function isSupportedCountry(region: string): boolean {
@@ -65,13 +68,13 @@ function nationalNumber(digits: string, plan: Plan): string {
   const captured = groups > 0 && match[groups];
   const national = transform && captured ? digits.replace(prefixPattern, transform) : digits.slice(match[0].length);
   if (national === digits) return digits;
-  if (fullMatch(pattern(plan), digits) && !fullMatch(pattern(plan), national)) return digits;
+  if (fits(plan, digits) && !fits(plan, national)) return digits;
   return impossibleLength(national, plan) ? digits : national;
 }
 
-/** libphonenumber's getNumberType, reduced to whether there is one; plans without types answer by their pattern. */
+/** libphonenumber's getNumberType, reduced to whether there is one; plans without types answer by their pattern (or lengths). */
 function hasType(national: string, key: string, plan: Plan): boolean {
-  if (!fullMatch(pattern(plan), national)) return false;
+  if (!fits(plan, national)) return false;
   const types = typePlans[key];
   if (types === undefined) return true;
   return types.some(
@@ -134,8 +137,7 @@ function readInRegion(digits: string, region: string): Reading | null {
   if (digits.startsWith(code)) {
     const national = nationalNumber(digits, plan);
     if (
-      (!fullMatch(pattern(plan), national) &&
-        fullMatch(pattern(plan), nationalNumber(digits.slice(code.length), plan))) ||
+      (!fits(plan, national) && fits(plan, nationalNumber(digits.slice(code.length), plan))) ||
       (lengths(plan).length > 0 && national.length > (lengths(plan).at(-1) as number))
     ) {
       return readInternational(digits);

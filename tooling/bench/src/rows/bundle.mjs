@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { scorePrivacyBuild } from '../privacy-builds.mjs';
+import { scorePhoneAgreement, scorePrivacyBuild } from '../privacy-builds.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -85,6 +85,13 @@ export async function run({ log }) {
       `PII detector, ${coreBuild} build of core: lowest recall per kind ${lowest.toFixed(2)}, clean prompts flagged ` +
         `${score.clean.flagged}/${score.clean.samples}` +
         (score.data ? `, routing-quality prompts flagged ${score.data.flagged}/${score.data.prompts}` : ''),
+    );
+  }
+  result.phoneAgreement = await scorePhoneAgreement();
+  for (const [set, counts] of Object.entries(result.phoneAgreement)) {
+    log(
+      `phone answers, ${set}: ${counts.samples} sampled numbers, node build flags ${counts.node}, browser build ` +
+        `${counts.browser} (only browser ${counts.browserOnly}, only node ${counts.nodeOnly})`,
     );
   }
   return result;
