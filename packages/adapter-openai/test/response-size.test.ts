@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InvalidResponseError, type SwitchyardError, type TargetCall } from '@switchyard/contract';
-import { eventually } from '@switchyard/testkit';
+import { eventually, type OversizedAnswer, sendOversized } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAITarget as createFetchTarget } from '../src/browser/index.js';
 import { createOpenAITarget, type OpenAISettings, type OpenAITarget } from '../src/index.js';
@@ -21,32 +21,21 @@ const small = JSON.stringify({
 type Mode = 'small' | 'endless' | 'declared-large';
 
 let mode: Mode = 'small';
-let bytesSent = 0;
-/** The connection of the last oversized answer: the adapter must close it. */
-let oversizedSocket: Socket | undefined;
+/** The last oversized answer: bytes written and whether the adapter closed its connection. */
+let oversized: OversizedAnswer | undefined;
 const sockets = new Set<Socket>();
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    if (mode !== 'small') oversizedSocket = req.socket;
-    if (mode === 'small') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(small);
-      return;
-    }
-    if (mode === 'declared-large') {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) });
-      res.write('{"choices":[{"message":{"content":"');
-      return;
-    }
-    // Endless: a JSON string that never closes, written as fast as the client reads it.
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.write('{"choices":[{"message":{"content":"');
-    const piece = 'x'.repeat(64 * 1024);
-    const pump = () => {
-      while (!res.destroyed && res.write(piece)) bytesSent += piece.length;
-    };
-    res.on('drain', pump);
-    pump();
+    if (mode === 'small') res.writeHead(200, { 'content-type': 'application/json' }).end(small);
+    // A JSON string that never closes: endless, or a content-length of 64 MiB and then silence.
+    else
+      oversized = sendOversized(
+        res,
+        '{"choices":[{"message":{"content":"',
+        mode === 'declared-large',
+        'application/json',
+      );
   });
 });
 server.on('connection', (socket) => {
@@ -87,7 +76,6 @@ describe.each([
 
   it('fails a body that never ends with a typed, non-retryable error naming the cap and closes the connection', async () => {
     mode = 'endless';
-    bytesSent = 0;
     const gpu = target({ maxResponseBytes: 1024 * 1024 });
     const error = await failure(gpu.generate(call));
     expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
@@ -96,8 +84,8 @@ describe.each([
     expect(error?.message).toContain('`maxResponseBytes`');
     expect(JSON.stringify(error)).not.toContain(apiKey);
     // The connection was destroyed: the server stops sending and sees it close.
-    expect(await eventually(() => oversizedSocket?.destroyed === true)).toBe(true);
-    expect(bytesSent).toBeLessThan(64 * 1024 * 1024);
+    expect(await eventually(() => oversized?.socketClosed === true)).toBe(true);
+    expect(oversized?.bytesSent).toBeLessThan(64 * 1024 * 1024);
     // A server that is up but sent too much is still a server that answers: the target stays ready.
     expect(gpu.status().state).toBe('ready');
     await gpu.dispose?.();
@@ -110,7 +98,7 @@ describe.each([
     expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
     expect(error?.isRetryable).toBe(false);
     expect(error?.message).toContain(`larger than ${32 * 1024 * 1024} bytes`);
-    expect(await eventually(() => oversizedSocket?.destroyed === true)).toBe(true);
+    expect(await eventually(() => oversized?.socketClosed === true)).toBe(true);
     await gpu.dispose?.();
   });
 

@@ -26,7 +26,14 @@
  * shared fault suite).
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { fnv1a, sendJson, standInWord, startStandInServer } from '@switchyard/testkit';
+import {
+  fnv1a,
+  type OversizedAnswer,
+  sendJson,
+  sendOversized,
+  standInWord,
+  startStandInServer,
+} from '@switchyard/testkit';
 
 export type TritonFault =
   | { kind: 'status'; status: number; error: string; retryAfter?: string }
@@ -57,39 +64,6 @@ export interface TritonStandIn {
 
 /** Where the assistant's turn opens in the prompt templates a client may use; the model continues from there. */
 const assistantOpeners = ['<|im_start|>assistant\n', '<|start_header_id|>assistant<|end_header_id|>\n\n', 'Assistant:'];
-
-/** What the client did with an oversized answer: how much was written, and whether its connection was closed. */
-export interface OversizedAnswer {
-  bytesSent: number;
-  socketClosed: boolean;
-}
-
-/**
- * A 200 JSON answer whose string never closes: written as fast as the client reads it, or (`declared`) a
- * `content-length` of 64 MiB and then silence. A client must stop reading at its cap and close the connection.
- */
-function sendOversized(
-  response: ServerResponse,
-  head: string,
-  declared: boolean,
-  contentType: string,
-): OversizedAnswer {
-  const answer: OversizedAnswer = { bytesSent: 0, socketClosed: false };
-  response.socket?.on('close', () => {
-    answer.socketClosed = true;
-  });
-  const length = declared ? { 'content-length': String(64 * 1024 * 1024) } : {};
-  response.writeHead(200, { 'content-type': contentType, ...length });
-  response.write(head);
-  if (declared) return answer;
-  const piece = 'x'.repeat(64 * 1024);
-  const pump = () => {
-    while (!response.destroyed && response.write(piece)) answer.bytesSent += piece.length;
-  };
-  response.on('drain', pump);
-  pump();
-  return answer;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -33,6 +33,7 @@ export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisServer } from './redis-server.js';
 export { hasRedisServer, startRedisServer } from './redis-server.js';
 export { createSeededRandom } from './seeded-random.js';
+export { type OversizedAnswer, sendOversized } from './send-oversized.js';
 export type { StandInHandler, StandInRequest, StandInServer, StandInServerOptions } from './stand-in-server.js';
 export { sendJson, startStandInServer } from './stand-in-server.js';
 export { fnv1a, standInWord } from './stand-in-words.js';
