@@ -1,4 +1,11 @@
-import type { GenerateRequest, StreamPart, SwitchyardError, TargetCall, Usage } from '@switchyard/contract';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  StreamPart,
+  SwitchyardError,
+  TargetCall,
+  Usage,
+} from '@switchyard/contract';
 import {
   BudgetExceededError,
   InvalidResponseError,
@@ -14,7 +21,7 @@ import { acquireSlot } from './acquire-slot.js';
 import type { BudgetHold, BudgetLedger } from './budget-ledger.js';
 import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
-import { WholeAnswerParts } from './whole-answer-parts.js';
+import { wholeAnswerPartsOf } from './whole-answer-parts-of.js';
 
 /** Shared by every attempt of one request. */
 export interface AttemptEnvironment {
@@ -82,6 +89,8 @@ export class AttemptRun {
   /** Rejects the part (or the open) the executor waits for, so a target that ignores its signal cannot hang us. */
   #rejectPending: ((reason: unknown) => void) | undefined;
   #iterator: AsyncIterator<StreamPart> | undefined;
+  /** Takes each part of the stream: one closure per attempt, reused for every part; created by the first read. */
+  #onResult: ((result: IteratorResult<StreamPart>) => StreamPart | Promise<StreamPart>) | undefined;
   #release: (() => void) | undefined;
   /** This attempt's estimate, counted against the request's cap until it closes. */
   #estimateUsd = 0;
@@ -186,10 +195,10 @@ export class AttemptRun {
   }
 
   /**
-   * Opens the target's stream: at once, or, when the attempt must first hold budget (a priced target) or wait for a
-   * queue slot (local targets), after that, returning the promise of it.
+   * Counts the attempt as started; returns whether its call must first wait (`#afterWaiting`): for a budget hold (a
+   * priced target) or a queue slot (a local one).
    */
-  #open(): Promise<void> | undefined {
+  #begin(): boolean {
     const { health, env } = this;
     health.requests += 1;
     // The request's trace hears of its attempts directly: through router events it cost an event object and a
@@ -198,23 +207,27 @@ export class AttemptRun {
     if (env.events.has('attempt')) {
       env.events.emit('attempt', { requestId: env.requestId, target: health.name, phase: 'start' });
     }
-    const price = health.target.capabilities.price;
-    if (price !== undefined || health.queue) return this.#openAfterWaiting(price);
-    this.#call();
-    return undefined;
+    return health.target.capabilities.price !== undefined || health.queue !== undefined;
   }
 
-  async #openAfterWaiting(price: { inputPer1M: number; outputPer1M: number } | undefined): Promise<void> {
+  /**
+   * Holds the budget and takes the queue slot, then starts the call at once (its stream, or its whole answer when
+   * `whole`), so the slot is in use as soon as it is granted.
+   */
+  async #afterWaiting(whole: boolean): Promise<GenerateResult | undefined> {
     const { health, env } = this;
+    const price = health.target.capabilities.price;
     if (price !== undefined) await this.#reserve(price);
     if (health.queue) {
       this.#release = await acquireSlot(health.queue, this.#controller?.signal, env.request.routing?.priority);
     }
-    this.#call();
+    if (whole) return this.#ask();
+    this.#openStream();
+    return undefined;
   }
 
-  /** Starts the target's call (timers, the call's fields, the stream). */
-  #call(): void {
+  /** Arms the call's timers and builds the call the target receives. */
+  #call(): TargetCall {
     const { health, env } = this;
     if (this.#aborted) throw this.#abortReason;
     const signal = this.#controller?.signal;
@@ -249,9 +262,11 @@ export class AttemptRun {
     if (traceContext) call.traceContext = traceContext;
     // The router validated the request already; adapters' parseTargetCall need not do it again.
     markValidatedCall(call);
-    this.#iterator = this.whole
-      ? new WholeAnswerParts(health.target.generate(call))
-      : health.target.stream(call)[Symbol.asyncIterator]();
+    return call;
+  }
+
+  #openStream(): void {
+    this.#iterator = this.health.target.stream(this.#call())[Symbol.asyncIterator]();
   }
 
   /**
@@ -282,26 +297,57 @@ export class AttemptRun {
   }
 
   /**
-   * The next text-delta, tool-call or finish. Usage parts are kept, not returned (the executor emits usage once,
-   * before finish). A stream that ends without `finish` is a failure, never a silent success.
+   * The next text-delta, tool-call or finish of a streamed attempt. Usage parts are kept, not returned (the executor
+   * emits usage once, before finish). A stream that ends without `finish` is a failure, never a silent success.
    */
   nextPart(): Promise<StreamPart> {
     // Not an async function: the executor waits on the returned promise, and an async frame of our own (its
     // generator object, registers and two await closures, ~0.3 KB) would live as long as the target keeps us waiting.
     try {
       if (this.#iterator === undefined) {
-        const opening = this.#open();
-        if (opening !== undefined) return this.#guard(opening).then(() => this.nextPart());
+        if (this.#begin()) return this.#guard(this.#afterWaiting(false)).then(() => this.#read());
+        this.#openStream();
       }
-      this.#armStall();
-      return this.#guard(this.#iterator!.next()).then(this.#onResult);
+      return this.#read();
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** One closure per attempt, reused for every part. */
-  readonly #onResult = (result: IteratorResult<StreamPart>): StreamPart | Promise<StreamPart> => this.#take(result);
+  #read(): Promise<StreamPart> {
+    this.#armStall();
+    this.#onResult ??= (result) => this.#take(result);
+    return this.#guard(this.#iterator!.next()).then(this.#onResult);
+  }
+
+  /**
+   * The whole answer of an attempt that asks for one (`whole`), through the target's `generate()`: called once,
+   * instead of `nextPart()`; `takeWhole` then books it. The returned promise is the target's own unless something can
+   * cancel the attempt, so a request waiting on its answer holds no promise of ours beyond the executor's.
+   */
+  answer(): Promise<GenerateResult> {
+    try {
+      if (this.#begin()) return this.#guard(this.#afterWaiting(true) as Promise<GenerateResult>);
+      return this.#guard(this.#ask());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #ask(): Promise<GenerateResult> {
+    return this.health.target.generate(this.#call());
+  }
+
+  /**
+   * Books a whole answer as the parts its stream would have carried (see `wholeAnswerPartsOf`), and returns them
+   * without the usage part, which is kept as `nextPart()` keeps it.
+   */
+  takeWhole(result: GenerateResult): StreamPart[] {
+    this.#rejectPending = undefined;
+    const parts: StreamPart[] = [];
+    for (const part of wholeAnswerPartsOf(result)) if (this.#book(part)) parts.push(part);
+    return parts;
+  }
 
   #take(result: IteratorResult<StreamPart>): StreamPart | Promise<StreamPart> {
     this.#waitingForPart = false;
@@ -315,16 +361,21 @@ export class AttemptRun {
       });
     }
     const part = result.value;
+    return this.#book(part) ? part : this.nextPart();
+  }
+
+  /** Books a part the target produced; false for usage, which is kept, not passed on. */
+  #book(part: StreamPart): boolean {
     if (part.type === 'usage') {
       this.usage = part.usage;
-      return this.nextPart();
+      return false;
     }
     if (part.type === 'text-delta' || part.type === 'tool-call') {
       if (this.firstTokenAt === undefined) this.#markFirstToken();
       if (part.type === 'text-delta') this.text += part.text;
     }
     if (part.type === 'finish') this.#streamDone = true;
-    return part;
+    return true;
   }
 
   #markFirstToken(): void {

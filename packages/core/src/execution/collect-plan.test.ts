@@ -1,5 +1,8 @@
+import { trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { GenerateResult, Usage } from '@switchyard/contract';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
 import type { RouteSummary } from '../events.js';
 import type { PolicyInput } from '../policy/policy.js';
@@ -50,7 +53,8 @@ function withoutTimings(result: GenerateResult & { route: RouteSummary }) {
 }
 
 const toolCall = { id: 'call_1', name: 'lookup', arguments: '{"q":1}' };
-const cases: { name: string; device: ScriptStep[]; gpu: ScriptStep[]; policy?: PolicyInput }[] = [
+type Case = { name: string; device: ScriptStep[]; gpu: ScriptStep[]; policy?: PolicyInput };
+const cases: Case[] = [
   { name: 'a plain answer', device: [{ text: 'one two three' }], gpu: [{ text: 'remote' }] },
   { name: 'a long answer', device: [{ text: Array.from({ length: 300 }, (_, i) => `w${i} `) }], gpu: [{}] },
   {
@@ -73,6 +77,58 @@ const cases: { name: string; device: ScriptStep[]; gpu: ScriptStep[]; policy?: P
   },
 ];
 
+// Targets that answer whole: generate() asks for target.generate() and books the answer in one step (no part crosses
+// a promise), stream() reads the same target's stream. A break mid-stream has no whole-answer form (the answer fails
+// before its body ends: a clean fallback), so that case is not repeated here.
+const wholeCases: Case[] = [
+  ...cases.filter((entry) => entry.name !== 'a restart after a break mid-stream'),
+  {
+    name: 'a priced target (budget hold before the call)',
+    device: [{ failWith: () => Object.assign(new Error('down'), { code: 'ECONNREFUSED' }) }],
+    gpu: [{ text: 'paid answer', usage: { inputTokens: 12, outputTokens: 3 } }],
+    policy: { execution: { retries: 0 }, budget: { maxCostUsdPerRequest: 1 } },
+  },
+  {
+    name: 'a retry on the same target',
+    device: [{ failWith: () => Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }, { text: 'second try' }],
+    gpu: [{}],
+    policy: { execution: { retries: 1, backoff: { initialMs: 1, maxMs: 1 } } },
+  },
+];
+
+/** A router over two targets that answer whole, and how many calls each method of theirs received. */
+function routerFor({ device, gpu, policy }: Case) {
+  const calls = { generate: 0, stream: 0 };
+  const counted = (target: ReturnType<typeof createScriptedTarget>) => {
+    const { generate, stream } = target;
+    target.generate = (call) => {
+      calls.generate += 1;
+      return generate(call);
+    };
+    target.stream = (call) => {
+      calls.stream += 1;
+      return stream(call);
+    };
+    return target;
+  };
+  const router = createRouter({
+    targets: {
+      // A local target waits for its queue slot before the call, a priced remote one for its budget hold.
+      device: counted(createScriptedTarget({ script: device, capabilities: { wholeAnswers: true } })),
+      gpu: counted(
+        createScriptedTarget({
+          locality: 'remote',
+          script: gpu,
+          capabilities: { wholeAnswers: true, price: { inputPer1M: 1, outputPer1M: 2 } },
+        }),
+      ),
+    },
+    telemetry: false,
+    ...(policy ? { policy } : {}),
+  });
+  return { router, calls };
+}
+
 describe('generate() collects the answer inside the execution', () => {
   it.each(cases)('answers what folding stream() gives: $name', async ({ device, gpu, policy }) => {
     const build = () =>
@@ -91,6 +147,24 @@ describe('generate() collects the answer inside the execution', () => {
     expect(withoutTimings(generated)).toEqual(withoutTimings(folded));
   });
 
+  it.each(wholeCases)('answers what folding stream() gives, from targets that answer whole: $name', async (entry) => {
+    const request = { messages: [{ role: 'user' as const, content: 'Hi there' }], maxTokens: 500 };
+    const whole = routerFor(entry);
+    const generated = await whole.router.generate(request);
+    const streamed = routerFor(entry);
+    const folded = await foldStream(streamed.router.stream(request, { midStream: 'restart' }));
+    expect(withoutTimings(generated)).toEqual(withoutTimings(folded));
+    // Every attempt of generate() asked for the whole answer, one per attempt of the stream; each one closed (no
+    // queue slot, call or budget hold left behind).
+    expect(whole.calls).toEqual({ generate: generated.route.attempts.length, stream: 0 });
+    expect(streamed.calls).toEqual({ generate: 0, stream: folded.route.attempts.length });
+    for (const name of ['device', 'gpu'] as const) {
+      const target = whole.router.targets[name] as ReturnType<typeof createScriptedTarget>;
+      expect(target.active).toBe(0);
+      expect(whole.router.stats()[name]).toMatchObject({ inFlight: 0, queueDepth: 0 });
+    }
+  });
+
   it('rejects with the error the stream throws', async () => {
     const failing = { failWith: () => Object.assign(new Error('down'), { code: 'ECONNREFUSED' }) };
     const router = createRouter({
@@ -104,5 +178,68 @@ describe('generate() collects the answer inside the execution', () => {
     expect(generated).toBeInstanceOf(Error);
     expect((generated as Error).constructor).toBe((streamed as Error).constructor);
     expect((generated as Error).message).toBe((streamed as Error).message);
+  });
+});
+
+describe('generate() on targets that answer whole, traced by the real OpenTelemetry SDK', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  beforeAll(() => {
+    trace.setGlobalTracerProvider(provider);
+  });
+  afterAll(async () => {
+    trace.disable();
+    await provider.shutdown();
+  });
+
+  // Timings and request ids differ between runs; everything else must not.
+  const timeless = (span: ReadableSpan) =>
+    Object.fromEntries(
+      Object.entries(span.attributes).filter(([key]) => !key.endsWith('_ms') && key !== 'switchyard.request.id'),
+    );
+  const recorded = () => {
+    const finished = exporter.getFinishedSpans();
+    exporter.reset();
+    return finished.map((span) => ({
+      name: span.name,
+      attributes: timeless(span),
+      status: span.status.code,
+      events: span.events.map((event) => [event.name, event.attributes]),
+    }));
+  };
+
+  it('records the same spans as a stream() of the same targets read to its end, across a fallback', async () => {
+    // The collecting path observes the text, the tool calls, the usage, the finish and the summary in the order a
+    // stream reader sees them; a different order or a missing part changes the spans' attributes or events.
+    const build = () =>
+      createRouter({
+        targets: {
+          device: createScriptedTarget({
+            id: 'llamacpp:tiny',
+            script: [{ failWith: () => Object.assign(new Error('down'), { code: 'ECONNREFUSED' }) }],
+            capabilities: { wholeAnswers: true },
+          }),
+          cloud: createScriptedTarget({
+            id: 'openai:remote',
+            locality: 'remote',
+            script: [{ text: 'final answer', toolCalls: [toolCall], finishReason: 'tool-calls' }],
+            capabilities: { wholeAnswers: true },
+          }),
+        },
+        policy: { execution: { retries: 0 } },
+        includePromptsInEvents: true,
+      });
+    const request = { messages: [{ role: 'user' as const, content: 'Hello' }], maxTokens: 32 };
+    const result = await build().generate(request);
+    expect(result.route.attempts.map((attempt) => attempt.outcome)).toEqual(['error', 'success']);
+    const generated = recorded();
+    for await (const _part of build().stream(request, { midStream: 'restart' })) {
+      // read to the end
+    }
+    const streamed = recorded();
+    expect(generated).toEqual(streamed);
+    const chat = generated.find((span) => span.name === 'chat');
+    expect(chat?.attributes['gen_ai.output.messages']).toContain('final answer');
+    expect(chat?.attributes['gen_ai.response.finish_reasons']).toEqual(['tool-calls']);
   });
 });

@@ -10,7 +10,7 @@ import {
   AbortError,
   AllTargetsFailedError,
   BudgetExceededError,
-  NoEligibleTargetError,
+  InvalidResponseError,
   StreamInterruptedError,
   SwitchyardError,
   TargetUnavailableError,
@@ -56,7 +56,7 @@ type FirstResult =
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
 export function executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
-  return new PlanExecution(prepare, false).parts();
+  return new PlanExecution(prepare).parts();
 }
 
 /** What `generate()` answers: the whole text, tool calls, finish reason and usage, and the route. */
@@ -64,16 +64,13 @@ export type CollectedAnswer = GenerateResult & { route: RouteSummary };
 
 /**
  * Runs a plan for `generate()`: the same execution as {@link executePlan}, but the parts are folded into one answer
- * inside it instead of crossing an async generator one by one (each crossing cost a promise and several microtask
- * hops per part: five for the shortest answer, one per token for long ones). The request's trace, when there is one,
- * observes the same parts in the same order as a consumer of the stream would.
+ * as they arrive instead of crossing an async generator one by one (each crossing cost a promise and several
+ * microtask hops per part: five for the shortest answer, one per token for long ones), and no generator runs at all
+ * (see `PlanExecution.collect`). The request's trace, when there is one, observes the same parts in the same order as
+ * a consumer of the stream would.
  */
 export function collectPlan(prepare: () => ExecutionInput): Promise<CollectedAnswer> {
-  const execution = new PlanExecution(prepare, true);
-  return execution
-    .parts()
-    .next()
-    .then(() => execution.answer());
+  return new PlanExecution(prepare).collect();
 }
 
 /**
@@ -126,24 +123,11 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #firstEmittedAt: number | undefined;
   #fallbacks = 0;
   #hedged = false;
-  /** `generate()`'s execution: parts are folded into `#answer` instead of yielded (see `collectPlan`). */
-  readonly #collecting: boolean;
-  /** Collected tool calls; created by the first (most answers have none). */
+  /** Collected tool calls (`generate()`); created by the first (most answers have none). */
   #toolCalls: ToolCall[] | undefined;
-  #answer: CollectedAnswer | undefined;
 
-  constructor(prepare: () => ExecutionInput, collecting: boolean) {
+  constructor(prepare: () => ExecutionInput) {
     this.#prepare = prepare;
-    this.#collecting = collecting;
-  }
-
-  /** The collected answer, once `parts()` of a collecting execution has completed. */
-  answer(): CollectedAnswer {
-    // A collecting execution ends with an answer or throws; reaching here would be a bug in the executor.
-    if (this.#answer === undefined) {
-      throw new NoEligibleTargetError({ excluded: [], message: 'The router ended without a result' });
-    }
-    return this.#answer;
   }
 
   get requestBudget(): RequestBudget {
@@ -156,7 +140,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   }
 
   /** Runs `prepare` and takes what it returns; not inline in `parts()`, whose frame lives as long as the request. */
-  #start(): void {
+  #start(collecting: boolean): void {
     const prepare = this.#prepare!;
     this.#prepare = undefined;
     const input = prepare();
@@ -190,7 +174,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     // generate() shows nothing before the end: unless a timer or a hedge needs the first token, targets that offer it
     // answer whole (see `AttemptEnvironment.wholeAnswers`).
     this.wholeAnswers =
-      this.#collecting &&
+      collecting &&
       execution.firstTokenTimeoutMs === undefined &&
       execution.stallTimeoutMs === undefined &&
       !(execution.hedgeAfterMs !== undefined && plan.plan.length > 1);
@@ -199,8 +183,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   async *parts(): AsyncGenerator<RouterStreamPart, void, undefined> {
     // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
     // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
-    this.#start();
-    if (!this.#collecting) yield { type: 'route', phase: 'decision', plan: this.#plan };
+    this.#start(false);
+    yield { type: 'route', phase: 'decision', plan: this.#plan };
     this.#arm();
     const clock = this.clock;
     this.#current = this.#takeNext();
@@ -208,15 +192,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       while (this.#current !== undefined) {
         const current = this.#current;
         if (!current.circuit.acquire(clock())) {
-          const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
-          this.#addFailure({ target: current.name, error });
-          this.#addAttempt({
-            target: current.name,
-            outcome: 'error',
-            error: { code: error.code, message: error.message, isRetryable: false },
-            startedAt: clock(),
-            durationMs: 0,
-          });
+          this.#refuse(current);
           const next = await this.#nextTarget();
           if (next) this.#fallbacks += 1;
           this.#current = next;
@@ -255,10 +231,6 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
               if (part.type === 'finish') {
                 run.succeed();
                 this.#dropLive(run);
-                if (this.#collecting) {
-                  this.#collectAnswer(run, part);
-                  return;
-                }
                 if (run.usage) yield { type: 'usage', usage: run.usage };
                 yield part;
                 yield { type: 'route', phase: 'summary', route: this.#summarize(run) };
@@ -267,8 +239,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
               this.#firstEmittedAt ??= clock();
               if (part.type === 'text-delta') this.#emittedText += part.text;
               else if (part.type === 'tool-call') this.#emittedToolCalls += 1;
-              if (this.#collecting) this.#collect(part);
-              else yield part;
+              yield part;
               part = await run.nextPart();
             }
           } catch (caught) {
@@ -278,9 +249,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
         }
         // Every path above that does not return sets `error`.
         const failover = await this.#recover(failedRun, error!);
-        if (failover === undefined) continue;
-        if (this.#collecting) this.telemetry?.observe(failover);
-        else yield failover;
+        if (failover !== undefined) yield failover;
       }
       throw this.#exhausted();
     } finally {
@@ -288,16 +257,139 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     }
   }
 
-  /** A text or tool-call part, collected: the text is `#emittedText` already (reset by a restart, as a consumer would). */
+  /**
+   * `generate()`'s driver: the loop of `parts()` as a chain of promises, folding each part into the answer where the
+   * stream would yield it. No generator: while the target thinks, the request holds the executor, its attempt and one
+   * pending promise, not a suspended generator with its registers, request queue and await closures (bench row 5). A
+   * whole answer (`AttemptRun.answer()`) is booked and folded in one step, without a microtask per part. Every step
+   * mirrors the one in `parts()` it is named after; the request ends (`#end`) exactly once, before the returned
+   * promise settles.
+   */
+  collect(): Promise<CollectedAnswer> {
+    try {
+      this.#start(true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#arm();
+    this.#current = this.#takeNext();
+    return this.#collectNext();
+  }
+
+  /** Starts the next attempt on `#current`, or ends the request when no target is left. */
+  #collectNext(): Promise<CollectedAnswer> {
+    try {
+      const current = this.#current;
+      if (current === undefined) throw this.#exhausted();
+      if (!current.circuit.acquire(this.clock())) {
+        this.#refuse(current);
+        return this.#nextTarget().then(
+          (next) => {
+            if (next) this.#fallbacks += 1;
+            this.#current = next;
+            this.#retriesUsed = 0;
+            return this.#collectNext();
+          },
+          (error: unknown) => this.#fail(error),
+        );
+      }
+      const launched = this.#launch(current);
+      // A whole answer never races a hedge: `wholeAnswers` is off when the plan has a second target to hedge with.
+      if (this.#mayHedge() && !launched.whole) {
+        return this.#firstOf(launched).then(
+          (first) => {
+            if (first.kind === 'failed') return this.#collectFailure(first.run, first.error);
+            if (first.run.health !== current) this.#retriesUsed = 0;
+            this.#current = first.run.health;
+            return this.#collectPart(first.run, first.part);
+          },
+          (error: unknown) => this.#fail(error),
+        );
+      }
+      return this.#collectFrom(launched);
+    } catch (error) {
+      return this.#fail(error);
+    }
+  }
+
+  /** Waits for `run`'s whole answer, or its next part. Two closures per wait, over the run: none lives in a field. */
+  #collectFrom(run: AttemptRun): Promise<CollectedAnswer> {
+    const failed = (caught: unknown) => this.#collectFailure(run, this.#settleFailure(run, caught));
+    if (run.whole) return run.answer().then((result) => this.#collectWhole(run, result), failed);
+    return run.nextPart().then((part) => this.#collectPart(run, part), failed);
+  }
+
+  /** A streamed part of `run`: folded, then the next one is awaited; `finish` ends the request. */
+  #collectPart(run: AttemptRun, part: StreamPart): CollectedAnswer | Promise<CollectedAnswer> {
+    try {
+      if (part.type === 'finish') return this.#collectFinish(run, part);
+      this.#collect(part);
+    } catch (caught) {
+      return this.#collectFailure(run, this.#settleFailure(run, caught));
+    }
+    return this.#collectFrom(run);
+  }
+
+  /** `run`'s whole answer, folded part by part as its stream would have been, in one step. */
+  #collectWhole(run: AttemptRun, result: GenerateResult): CollectedAnswer | Promise<CollectedAnswer> {
+    try {
+      for (const part of run.takeWhole(result)) {
+        if (part.type === 'finish') return this.#collectFinish(run, part);
+        this.#collect(part);
+      }
+      // `takeWhole` always ends with `finish`; reaching here would be a bug in the executor.
+      throw new InvalidResponseError({ message: `Target "${run.name}" answered without a finish`, target: run.name });
+    } catch (caught) {
+      return this.#collectFailure(run, this.#settleFailure(run, caught));
+    }
+  }
+
+  /** The request's last step on success: `run` is booked, the answer built, the request ended. */
+  #collectFinish(run: AttemptRun, finish: FinishPart): CollectedAnswer {
+    run.succeed();
+    this.#dropLive(run);
+    const answer = this.#collectAnswer(run, finish);
+    this.#end();
+    return answer;
+  }
+
+  /** After `failedRun` failed: the same recovery as the stream's, then the next attempt (or the request's end). */
+  #collectFailure(failedRun: AttemptRun, error: SwitchyardError): Promise<CollectedAnswer> {
+    return this.#recover(failedRun, error).then(
+      (failover) => this.#afterRecover(failover),
+      (fatal: unknown) => this.#fail(fatal),
+    );
+  }
+
+  #afterRecover(failover: RouterStreamPart | undefined): Promise<CollectedAnswer> {
+    try {
+      if (failover !== undefined) this.telemetry?.observe(failover);
+    } catch (error) {
+      return this.#fail(error);
+    }
+    return this.#collectNext();
+  }
+
+  /** Ends a collecting request that failed; the error is the request's. */
+  #fail(error: unknown): Promise<never> {
+    this.#end();
+    return Promise.reject(error);
+  }
+
+  /** A text or tool-call part, collected where the stream would yield it (see `parts()`). */
   #collect(part: StreamPart): void {
+    this.#firstEmittedAt ??= this.clock();
+    if (part.type === 'text-delta') this.#emittedText += part.text;
+    else if (part.type === 'tool-call') {
+      this.#emittedToolCalls += 1;
+      if (this.#toolCalls === undefined) this.#toolCalls = [part.toolCall];
+      else this.#toolCalls.push(part.toolCall);
+    }
     this.telemetry?.observe(part);
-    if (part.type !== 'tool-call') return;
-    if (this.#toolCalls === undefined) this.#toolCalls = [part.toolCall];
-    else this.#toolCalls.push(part.toolCall);
   }
 
   /** The answer of a collecting execution, after `run` finished; the trace observes what a stream would have ended with. */
-  #collectAnswer(run: AttemptRun, finish: FinishPart): void {
+  #collectAnswer(run: AttemptRun, finish: FinishPart): CollectedAnswer {
     const route = this.#summarize(run);
     const telemetry = this.telemetry;
     if (telemetry !== undefined) {
@@ -305,7 +397,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       telemetry.observe(finish);
       telemetry.observe({ type: 'route', phase: 'summary', route });
     }
-    this.#answer = {
+    return {
       text: this.#emittedText,
       toolCalls: this.#toolCalls ?? [],
       finishReason: finish.finishReason,
@@ -407,6 +499,19 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     this.#liveHedge = undefined;
     live?.cancel('aborted');
     hedge?.cancel('aborted');
+  }
+
+  /** Books an attempt refused by `health`'s open circuit. */
+  #refuse(health: TargetHealth): void {
+    const error = new TargetUnavailableError({ target: health.name, reason: 'circuit breaker is open' });
+    this.#addFailure({ target: health.name, error });
+    this.#addAttempt({
+      target: health.name,
+      outcome: 'error',
+      error: { code: error.code, message: error.message, isRetryable: false },
+      startedAt: this.clock(),
+      durationMs: 0,
+    });
   }
 
   #takeNext(): TargetHealth | undefined {
