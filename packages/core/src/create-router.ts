@@ -401,7 +401,8 @@ export function createRouter(options: RouterOptions): Router {
   ): AsyncGenerator<RouterStreamPart> => {
     const trace = telemetry?.begin(routeOptions?.traceContext);
     const execution = executePlan(() => prepare(input, routeOptions, trace, generating));
-    return trace ? traceStream(execution, trace) : execution;
+    // A metrics-only trace records from the decision and the attempts, inside the execution: no wrapper needed.
+    return trace?.recordsSpans ? traceStream(execution, trace) : execution;
   };
   // The optional `@opentelemetry/api` import settles right after this module loads; only a request started before
   // that waits for it, so no request is left untraced.
@@ -440,7 +441,7 @@ export function createRouter(options: RouterOptions): Router {
       return Promise.reject(error);
     }
     const answer = collectPlan(() => prepare(request, routeOptions, trace, true));
-    if (trace === undefined) return answer;
+    if (trace === undefined || !trace.recordsSpans) return answer;
     return answer.then(
       (result) => {
         trace.end('ok');

@@ -24,7 +24,7 @@ function finishReasons(reason: FinishReason): string[] {
 function failedAttributes(description: TargetDescription, code: string): Attributes {
   let attributes = description.failed.get(code);
   if (!attributes) {
-    attributes = { ...description.attributes, 'error.type': code };
+    attributes = Object.freeze({ ...description.attributes, 'error.type': code });
     description.failed.set(code, attributes);
   }
   return attributes;
@@ -83,6 +83,15 @@ export class RequestTrace {
     }
   }
 
+  /**
+   * Whether this trace records spans (a tracer is registered). Without spans it only records metrics, which come from
+   * the decision and from each attempt's end: the router then neither wraps the request's stream nor waits on its
+   * answer for this trace (a wrapper cost a promise per part), and circuit changes need not reach it.
+   */
+  get recordsSpans(): boolean {
+    return this.#span !== undefined;
+  }
+
   /** The request span's W3C context (for tests and callers that want to link to it). */
   get spanContext(): TraceContext | undefined {
     return this.#span ? toTraceContext(this.#api, this.#span) : undefined;
@@ -90,7 +99,6 @@ export class RequestTrace {
 
   /** The plan is known: record it, count the decision, and start listening for this request's events. */
   decided(requestId: string, plan: RoutePlan, policy: Policy, request: GenerateRequest): void {
-    this.telemetry.register(this);
     const primary = plan.plan[0];
     const reason = plan.privacy.private ? 'private' : policy.mode;
     this.#instruments?.decisions.add(
@@ -100,6 +108,8 @@ export class RequestTrace {
     );
     const span = this.#span;
     if (!span) return;
+    // Circuit changes become events on attempt spans: only a trace with spans listens for them.
+    this.telemetry.register(this);
     // One setAttribute call per attribute: `setAttributes` walks an object we would build only to be walked (the
     // SDK validates and copies every attribute either way).
     span.setAttribute('switchyard.request.id', requestId);
@@ -234,7 +244,7 @@ export class RequestTrace {
     });
   }
 
-  /** Sees every part the caller sees (the stream is wrapped only when this trace exists). */
+  /** Sees every part the caller sees (the stream is wrapped only when this trace records spans). */
   observe(part: RouterStreamPart): void {
     switch (part.type) {
       case 'text-delta':

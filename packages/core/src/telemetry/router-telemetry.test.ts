@@ -353,6 +353,104 @@ describe('OpenTelemetry GenAI metrics with the real SDK', () => {
   });
 });
 
+describe('metrics without a tracer', () => {
+  /** Two targets and four requests: a failover, a whole answer, a stream read to its end, a stream the caller stops. */
+  async function scriptedLoad(telemetry: { meterProvider: MeterProvider; tracerProvider?: TracerProvider }) {
+    const device = createScriptedTarget({
+      id: 'llamacpp:alpha',
+      script: (_call, index) =>
+        index === 0
+          ? { failWith: () => new TimeoutError({ timeoutMs: 5, phase: 'first-token', isRetryable: false }) }
+          : { text: 'local answer here', usage: { inputTokens: 5, outputTokens: 3 } },
+    });
+    const gpu = createScriptedTarget({
+      id: 'openai:beta',
+      locality: 'remote',
+      script: [{ text: 'remote answer', usage: { inputTokens: 11, outputTokens: 2 } }],
+    });
+    const router = createRouter({ targets: { device, gpu }, policy: { execution: { retries: 0 } }, telemetry });
+    await router.generate(ask('Hello'));
+    await router.generate(ask('Hello again'));
+    for await (const _part of router.stream(ask('A stream'))) {
+      // read to its end
+    }
+    for await (const part of router.stream(ask('A stream stopped'))) if (part.type === 'text-delta') break;
+  }
+
+  /** Every data point of the router's metrics: count and (for tokens and decisions) the value, by name and attributes. */
+  async function exported(
+    collecting: CollectingReader,
+  ): Promise<Record<string, number | { count: number; sum?: number }>> {
+    const { resourceMetrics } = await collecting.collect();
+    const points: Record<string, number | { count: number; sum?: number }> = {};
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        for (const point of metric.dataPoints as Array<{ attributes: object; value: unknown }>) {
+          const key = `${metric.descriptor.name} ${JSON.stringify(Object.entries(point.attributes).sort())}`;
+          const value = point.value as number | { count: number; sum: number };
+          if (typeof value === 'number') points[key] = value;
+          // Durations differ from run to run; token counts do not.
+          else if (metric.descriptor.name === 'gen_ai.client.token.usage')
+            points[key] = { count: value.count, sum: value.sum };
+          else points[key] = { count: value.count };
+        }
+      }
+    }
+    return points;
+  }
+
+  it('records the same metrics from a meter provider alone as with a tracer too (failover, generate, streams read or stopped)', async () => {
+    trace.disable();
+    const traced = { reader: new CollectingReader(), spans: new InMemorySpanExporter() };
+    const alone = { reader: new CollectingReader() };
+    const tracedMeters = new MeterProvider({ readers: [traced.reader] });
+    const aloneMeters = new MeterProvider({ readers: [alone.reader] });
+    const ownTracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: traced.spans })] });
+    try {
+      await scriptedLoad({ meterProvider: tracedMeters, tracerProvider: ownTracer });
+      await scriptedLoad({ meterProvider: aloneMeters });
+      const withTracer = await exported(traced.reader);
+      const withoutTracer = await exported(alone.reader);
+      expect(traced.spans.getFinishedSpans().length).toBeGreaterThan(0);
+      expect(withoutTracer).toEqual(withTracer);
+      const attributes = (model: string, provider: string, extra: Record<string, string> = {}) =>
+        JSON.stringify(
+          Object.entries({
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.provider.name': provider,
+            'gen_ai.request.model': model,
+            ...extra,
+          }).sort(),
+        );
+      // What the four requests add up to, whoever records them.
+      expect(withoutTracer[`gen_ai.client.operation.duration ${attributes('alpha', 'llamacpp')}`]).toEqual({
+        count: 3,
+      });
+      expect(
+        withoutTracer[
+          `gen_ai.client.operation.duration ${attributes('alpha', 'llamacpp', { 'error.type': 'timeout' })}`
+        ],
+      ).toEqual({ count: 1 });
+      expect(withoutTracer[`gen_ai.client.operation.duration ${attributes('beta', 'openai')}`]).toEqual({ count: 1 });
+      expect(
+        withoutTracer[`gen_ai.client.token.usage ${attributes('beta', 'openai', { 'gen_ai.token.type': 'input' })}`],
+      ).toEqual({ count: 1, sum: 11 });
+      expect(
+        withoutTracer[
+          `gen_ai.client.token.usage ${attributes('alpha', 'llamacpp', { 'gen_ai.token.type': 'output' })}`
+        ],
+      ).toMatchObject({ count: 3 });
+      const decisions = Object.entries(withoutTracer)
+        .filter(([key]) => key.startsWith('switchyard.route.decisions'))
+        .reduce((total, [, value]) => total + (value as number), 0);
+      expect(decisions).toBe(4);
+    } finally {
+      trace.setGlobalTracerProvider(tracerProvider);
+      await Promise.all([tracedMeters.shutdown(), aloneMeters.shutdown(), ownTracer.shutdown()]);
+    }
+  });
+});
+
 describe('without a provider', () => {
   it('records nothing and sends no trace context', async () => {
     trace.disable();

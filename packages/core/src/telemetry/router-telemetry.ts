@@ -59,9 +59,10 @@ export interface RouterInstruments {
 }
 
 /**
- * What a target looks like to the GenAI conventions. The attribute objects are built once per target and reused for
- * every measurement: the SDK hashes each attribute set it is given, so the hot metrics carry only the attributes the
- * conventions require or recommend (`gen_ai.response.model` is left off them: it always equals the request model here).
+ * What a target looks like to the GenAI conventions. The attribute objects are built once per target, frozen, and
+ * reused for every measurement: the SDK hashes each attribute set it is given, so the hot metrics carry only the
+ * attributes the conventions require or recommend (`gen_ai.response.model` is left off them: it always equals the
+ * request model here).
  */
 export interface TargetDescription {
   name: string;
@@ -134,14 +135,17 @@ export function describeTarget(name: string, target: Target): TargetDescription 
   };
   if (described?.serverAddress !== undefined) attributes['server.address'] = described.serverAddress;
   if (described?.serverPort !== undefined) attributes['server.port'] = described.serverPort;
+  // Frozen: a meter may find the series of an attribute object that cannot change by identity instead of hashing it
+  // (the SDK hashes every measurement's set; `@switchyard/server`'s Prometheus registry tallies histograms that way).
+  Object.freeze(attributes);
   return {
     name,
     local: target.locality === 'local',
     model,
     spanName: `chat ${model}`,
     attributes,
-    inputTokens: { ...attributes, 'gen_ai.token.type': 'input' },
-    outputTokens: { ...attributes, 'gen_ai.token.type': 'output' },
+    inputTokens: Object.freeze({ ...attributes, 'gen_ai.token.type': 'input' }),
+    outputTokens: Object.freeze({ ...attributes, 'gen_ai.token.type': 'output' }),
     failed: new Map(),
   };
 }
