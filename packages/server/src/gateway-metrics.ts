@@ -4,6 +4,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Usage } from '@switchyard/contract';
 import type { Router } from '@switchyard/core';
+import { TalliedHistograms } from './tallied-histograms.js';
 
 /** The HTTP routes the gateway knows; anything else is reported as `other`, so a scanner cannot blow up cardinality. */
 export const knownRoutes = ['/v1/chat/completions', '/v1/models', '/health', '/metrics'] as const;
@@ -15,7 +16,9 @@ const circuitStates = ['closed', 'open', 'half-open'] as const;
 
 /**
  * An OpenTelemetry `MeterProvider` whose reader is the real `@opentelemetry/exporter-prometheus` exporter, its HTTP
- * server not started: the gateway serves `/metrics` from it, behind its own auth. Give the same provider to the
+ * server not started: the gateway serves `/metrics` from it, behind its own auth. Its histograms are tallied in
+ * process and collected by the exporter in the SDK's own shape (the SDK hashes the attribute set of every
+ * measurement; a frozen attribute object finds its series here by identity); every other instrument is the SDK's. Give the same provider to the
  * router (`createRouter({ telemetry: { meterProvider } })`) and its GenAI metrics (`gen_ai.client.token.usage`,
  * `gen_ai.client.operation.duration`, time to first chunk, `switchyard.route.decisions`) are on `/metrics` too.
  *
@@ -37,10 +40,17 @@ export interface PrometheusRegistry {
 
 /** Creates a {@link PrometheusRegistry}. */
 export function createPrometheusRegistry(): PrometheusRegistry {
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  // Histograms (the gateway's and the router's, several per request) are tallied in process and collected by the
+  // exporter beside the SDK's own metrics: the SDK would hash each measurement's attribute set.
+  const histograms = new TalliedHistograms();
+  const exporter = new PrometheusExporter({
+    preventServerStart: true,
+    withoutScopeInfo: true,
+    metricProducers: [histograms],
+  });
   const provider = new MeterProvider({ readers: [exporter] });
   return {
-    meterProvider: provider,
+    meterProvider: histograms.wrap(provider),
     serve: (request, response) => exporter.getMetricsRequestHandler(request, response),
     shutdown: () => provider.shutdown(),
   };
@@ -52,9 +62,10 @@ export function createPrometheusRegistry(): PrometheusRegistry {
  * token and tokens by target; spend, circuit state, in-flight calls and queue depth per target are read from
  * `router.stats()` at scrape time.
  *
- * Cost per request: the SDK hashes the attribute set of every measurement, so only the two histograms are recorded
- * per request (with attribute objects built once per route and status, or per target); the counters are observable
- * instruments read from plain in-process counts when scraped.
+ * Cost per request: the SDK hashes the attribute set of every measurement, so the counters are observable
+ * instruments read from plain in-process counts when scraped, and the two histograms recorded per request get frozen
+ * attribute objects built once per route and status, or per target (a {@link createPrometheusRegistry} registry
+ * tallies histograms itself and finds a frozen set's series by identity).
  */
 export class GatewayMetrics {
   readonly #registry: PrometheusRegistry;
@@ -146,7 +157,12 @@ export class GatewayMetrics {
     let entry = this.#requests.get(key);
     if (!entry) {
       entry = {
-        attributes: { 'http.request.method': method, 'http.route': route, 'http.response.status_code': status },
+        // Frozen: the registry's histograms find a frozen attribute set's series by identity.
+        attributes: Object.freeze({
+          'http.request.method': method,
+          'http.route': route,
+          'http.response.status_code': status,
+        }),
         value: 0,
       };
       this.#requests.set(key, entry);
@@ -159,11 +175,11 @@ export class GatewayMetrics {
   recordAnswer(target: string, ttftMs: number | undefined, usage: Usage | undefined): void {
     let entry = this.#targets.get(target);
     if (!entry) {
-      const attributes = { 'switchyard.route.target': target };
+      const attributes = Object.freeze({ 'switchyard.route.target': target });
       entry = {
         attributes,
-        input: { ...attributes, 'gen_ai.token.type': 'input' },
-        output: { ...attributes, 'gen_ai.token.type': 'output' },
+        input: Object.freeze({ ...attributes, 'gen_ai.token.type': 'input' }),
+        output: Object.freeze({ ...attributes, 'gen_ai.token.type': 'output' }),
         inputTokens: 0,
         outputTokens: 0,
       };
