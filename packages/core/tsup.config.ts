@@ -23,7 +23,9 @@ const browserModules: Plugin = {
 export default defineConfig((options) =>
   options.env?.TARGET === 'browser'
     ? {
-        entry: { 'browser/index': 'src/index.ts' },
+        // Its own directory, so its chunks (the request-trace code, loaded on demand) sit beside it.
+        entry: { index: 'src/index.ts' },
+        outDir: 'dist/browser',
         format: 'esm',
         sourcemap: true,
         esbuildPlugins: [browserModules],

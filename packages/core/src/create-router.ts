@@ -35,9 +35,8 @@ import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { createMemoryStateStore } from './state/create-memory-state-store.js';
-import { whenOpenTelemetryLoaded } from './telemetry/load-opentelemetry.js';
+import { type RequestTraceModule, requestTraces } from './telemetry/load-opentelemetry.js';
 import type { RequestTrace } from './telemetry/request-trace.js';
-import { traceStream } from './telemetry/request-trace.js';
 import type { TelemetryOptions } from './telemetry/router-telemetry.js';
 import { RouterTelemetry } from './telemetry/router-telemetry.js';
 
@@ -401,17 +400,18 @@ export function createRouter(options: RouterOptions): Router {
   ): AsyncGenerator<RouterStreamPart> => {
     const trace = telemetry?.begin(routeOptions?.traceContext);
     const execution = executePlan(() => prepare(input, routeOptions, trace, generating));
-    // A metrics-only trace records from the decision and the attempts, inside the execution: no wrapper needed.
-    return trace?.recordsSpans ? traceStream(execution, trace) : execution;
+    // A metrics-only trace records from the decision and the attempts, inside the execution: no wrapper needed. A
+    // trace exists only once the request-trace module loaded (RouterTelemetry.api).
+    return trace?.recordsSpans ? (requestTraces() as RequestTraceModule).traceStream(execution, trace) : execution;
   };
-  // The optional `@opentelemetry/api` import settles right after this module loads; only a request started before
-  // that waits for it, so no request is left untraced.
+  // The optional `@opentelemetry/api` import, and the request-trace code loaded after it (or after a given API module),
+  // settle right after this module loads; only a request started before that waits for them, so none goes untraced.
   async function* afterTelemetryLoads(
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
     generating: boolean,
   ) {
-    await whenOpenTelemetryLoaded();
+    await telemetry?.whenReady();
     yield* traced(input, routeOptions, generating);
   }
   const run = (
@@ -432,7 +432,7 @@ export function createRouter(options: RouterOptions): Router {
     routeOptions: RouteOptions | undefined,
   ): Promise<RoutedGenerateResult> => {
     if (telemetry !== undefined && telemetry.api() === undefined) {
-      return whenOpenTelemetryLoaded().then(() => generate(request, routeOptions));
+      return telemetry.whenReady().then(() => generate(request, routeOptions));
     }
     let trace: RequestTrace | undefined;
     try {

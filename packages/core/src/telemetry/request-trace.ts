@@ -1,6 +1,5 @@
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import type { FinishReason, GenerateRequest, TraceContext, Usage } from '@switchyard/contract';
-import { SwitchyardError } from '@switchyard/contract';
 import type { RoutePlan } from '../decision/route-plan.js';
 import type { Attempt, RouterEvents, RouteSummary } from '../events.js';
 import type { Policy } from '../policy/policy.js';
@@ -8,6 +7,8 @@ import type { RouterStreamPart } from '../route-stream-part.js';
 import type { OpenTelemetryApiModule } from './load-opentelemetry.js';
 import type { RouterInstruments, RouterTelemetry, TargetDescription } from './router-telemetry.js';
 
+// Type imports only: this module is loaded on demand (load-opentelemetry.ts), and a value it imported from the rest
+// of core or from contract would pull that code into a chunk shared with the page's first load.
 const traceparentPattern = /^00-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
 
 const finishReasonArrays = new Map<FinishReason, readonly string[]>();
@@ -28,12 +29,6 @@ function failedAttributes(description: TargetDescription, code: string): Attribu
     description.failed.set(code, attributes);
   }
   return attributes;
-}
-
-/** `error.type` for anything thrown: a Switchyard error's stable code, else the error's name. */
-export function errorType(error: unknown): string {
-  if (SwitchyardError.isInstance(error)) return error.code;
-  return error instanceof Error ? error.name : '_OTHER';
 }
 
 /**
@@ -323,7 +318,7 @@ export class RequestTrace {
     const span = this.#span;
     if (!span) return;
     if (typeof outcome === 'object') {
-      span.setAttribute('error.type', errorType(outcome.error));
+      span.setAttribute('error.type', this.telemetry.errorType(outcome.error));
       span.setStatus({
         code: api.SpanStatusCode.ERROR,
         message: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),

@@ -7,11 +7,11 @@ import type {
   Tracer,
   TracerProvider,
 } from '@opentelemetry/api';
-import type { Target, TraceContext } from '@switchyard/contract';
+import { SwitchyardError, type Target, type TraceContext } from '@switchyard/contract';
 import type { RouterEventEmitter } from '../events.js';
-import type { OpenTelemetryApiModule } from './load-opentelemetry.js';
-import { openTelemetryApi } from './load-opentelemetry.js';
-import { RequestTrace } from './request-trace.js';
+import type { OpenTelemetryApiModule, RequestTraceModule } from './load-opentelemetry.js';
+import { loadRequestTraces, openTelemetryApi, requestTraces, whenOpenTelemetryLoaded } from './load-opentelemetry.js';
+import type { RequestTrace } from './request-trace.js';
 import {
   durationBuckets,
   instrumentationScope,
@@ -171,12 +171,27 @@ export class RouterTelemetry {
     private readonly targets: Readonly<Record<string, Target>>,
     private readonly options: TelemetryOptions | undefined,
     readonly includeContent: boolean,
-  ) {}
+  ) {
+    // A given API module is there now: its request-trace code starts loading with the router, not its first request.
+    if (options?.api !== undefined) void loadRequestTraces();
+  }
 
   /** A trace for one request, or `undefined` when nothing would record it. */
-  /** The API module: the caller's, else core's own import (`undefined` while that import is still settling). */
+  /**
+   * The API module: the caller's, else core's own import (`undefined` while that import, or the request-trace code
+   * that loads after it, is still settling; see {@link RouterTelemetry.whenReady}).
+   */
   api(): OpenTelemetryApiModule | null | undefined {
-    return (this.options?.api as OpenTelemetryApiModule | undefined) ?? openTelemetryApi();
+    const api = (this.options?.api as OpenTelemetryApiModule | undefined) ?? openTelemetryApi();
+    if (!api) return api;
+    const traces = requestTraces();
+    if (traces === undefined) void loadRequestTraces();
+    return traces && api;
+  }
+
+  /** Resolves once {@link RouterTelemetry.api} no longer answers `undefined`. */
+  whenReady(): Promise<unknown> {
+    return this.options?.api === undefined ? whenOpenTelemetryLoaded() : loadRequestTraces();
   }
 
   begin(parent: TraceContext | undefined): RequestTrace | undefined {
@@ -186,7 +201,14 @@ export class RouterTelemetry {
     const instruments = this.#currentInstruments(api);
     if (tracer === undefined && instruments === undefined) return undefined;
     this.#listen();
-    return new RequestTrace(this, api, tracer, instruments, parent);
+    // api() answers only once the request-trace module loaded.
+    return new (requestTraces() as RequestTraceModule).RequestTrace(this, api, tracer, instruments, parent);
+  }
+
+  /** `error.type` for anything thrown: a Switchyard error's stable code, else the error's name. */
+  errorType(error: unknown): string {
+    if (SwitchyardError.isInstance(error)) return error.code;
+    return error instanceof Error ? error.name : '_OTHER';
   }
 
   describe(name: string): TargetDescription {

@@ -4,7 +4,7 @@
 // browser build, whose PII detector checks phone numbers against numbering-plan patterns instead of libphonenumber's
 // `max` metadata: the row also scores both builds' detectors (recall per kind, false positives) so the trade is seen.
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -27,19 +27,61 @@ function packageOf(file) {
   return workspace ? `@switchyard/${workspace[1]}` : file;
 }
 
-/** Bundles one entry for browsers; resolves with its minified and gzipped size and the bytes per package. */
-export async function measureBundle(contents) {
+const browserBuild = {
+  bundle: true,
+  minify: true,
+  write: false,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  metafile: true,
+  logLevel: 'silent',
+};
+
+/**
+ * The same entry with code splitting, as an app's bundler emits it: the chunks a page loads first (the entry and what
+ * it imports statically) and the ones it loads on demand (dynamic `import()`, such as core's request-trace code, which
+ * a page without OpenTelemetry never fetches). Each chunk gzipped on its own.
+ */
+async function measureChunks(contents) {
   const result = await build({
+    ...browserBuild,
     stdin: { contents, resolveDir: here, loader: 'js' },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    metafile: true,
-    logLevel: 'silent',
+    splitting: true,
+    outdir: 'chunks',
+    absWorkingDir: here,
   });
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint !== undefined);
+  const firstLoad = new Set();
+  const visit = (file) => {
+    if (firstLoad.has(file)) return;
+    firstLoad.add(file);
+    for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entry);
+  const chunks = result.outputFiles
+    .map((file) => {
+      const name = relative(here, file.path);
+      return {
+        name,
+        minified: file.contents.length,
+        gzip: gzipSync(file.contents, { level: 9 }).length,
+        loaded: firstLoad.has(name) ? 'first' : 'on demand',
+      };
+    })
+    .filter((chunk) => chunk.name.endsWith('.js'));
+  const sum = (loaded) =>
+    chunks.filter((chunk) => loaded === undefined || chunk.loaded === loaded).reduce((total, c) => total + c.gzip, 0);
+  return { firstLoadGzip: sum('first'), splitGzip: sum(undefined), chunks };
+}
+
+/**
+ * Bundles one entry for browsers; resolves with its minified and gzipped size as one file (all the code, as the row
+ * has always measured it), the bytes per package, and the split build's first load and chunks.
+ */
+export async function measureBundle(contents) {
+  const result = await build({ ...browserBuild, stdin: { contents, resolveDir: here, loader: 'js' } });
   const output = result.outputFiles[0].contents;
   const gzip = gzipSync(output, { level: 9 }).length;
   const packages = {};
@@ -54,7 +96,7 @@ export async function measureBundle(contents) {
       .sort(([, a], [, b]) => b - a)
       .map(([name, bytes]) => [name, { minified: bytes, gzipEstimate: Math.round((gzip * bytes) / output.length) }]),
   );
-  return { minified: output.length, gzip, packages: shares };
+  return { minified: output.length, gzip, packages: shares, ...(await measureChunks(contents)) };
 }
 
 export async function run({ log }) {
@@ -62,11 +104,22 @@ export async function run({ log }) {
   for (const [name, contents] of Object.entries(bundleEntries)) {
     try {
       const size = await measureBundle(contents);
-      result[name] = { gzipKB: size.gzip / 1024, minifiedKB: size.minified / 1024, packages: size.packages };
+      result[name] = {
+        gzipKB: size.gzip / 1024,
+        minifiedKB: size.minified / 1024,
+        firstLoadGzipKB: size.firstLoadGzip / 1024,
+        splitGzipKB: size.splitGzip / 1024,
+        chunks: size.chunks,
+        packages: size.packages,
+      };
       const zod = size.packages.zod;
+      const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
       log(
-        `bundle ${name}: ${(size.gzip / 1024).toFixed(1)} KB gzip (${(size.minified / 1024).toFixed(1)} KB min)` +
-          (zod ? `, of which zod ≈${(zod.gzipEstimate / 1024).toFixed(1)} KB gzip` : ''),
+        `bundle ${name}: ${kb(size.gzip)} gzip (${kb(size.minified)} min)` +
+          (zod ? `, of which zod ≈${kb(zod.gzipEstimate)} gzip` : '') +
+          `; split: first load ${kb(size.firstLoadGzip)} gzip, all chunks ${kb(size.splitGzip)} (` +
+          size.chunks.map((chunk) => `${chunk.name} ${kb(chunk.gzip)} ${chunk.loaded}`).join(', ') +
+          ')',
       );
       if (zod) result[name].zodGzipKB = zod.gzipEstimate / 1024;
     } catch (error) {
