@@ -244,6 +244,12 @@ class TalliedMeter implements Meter {
  * `tallies.wrap(sdkProvider)` as the meter provider: its meters create histograms tallied here (every other kind of
  * instrument is the SDK's), and the reader collects their tallies beside the SDK's own metrics, in the SDK's shape.
  * What a scrape shows is what the SDK would have shown for the same measurements.
+ *
+ * A workaround, kept only while it pays: the SDK's per-record attribute hashing is a known cost upstream
+ * (opentelemetry-js issues #4372 and #6100; a faster `hashAttributes` is proposed in #6515), and `metricProducers` is
+ * an experimental exporter option. When the SDK's `record` gets cheap, measure again (`tooling/bench/src/metrics-cost.mjs`)
+ * and drop this file if the gain is gone; the comparison tests against the plain SDK catch an upgrade that changes
+ * what the SDK exports meanwhile.
  */
 export class TalliedHistograms implements MetricProducer {
   readonly #meters = new Map<string, TalliedMeter>();
