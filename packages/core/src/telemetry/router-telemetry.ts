@@ -176,7 +176,6 @@ export class RouterTelemetry {
     if (options?.api !== undefined) void loadRequestTraces();
   }
 
-  /** A trace for one request, or `undefined` when nothing would record it. */
   /**
    * The API module: the caller's, else core's own import (`undefined` while that import, or the request-trace code
    * that loads after it, is still settling; see {@link RouterTelemetry.whenReady}).
@@ -194,6 +193,7 @@ export class RouterTelemetry {
     return this.options?.api === undefined ? whenOpenTelemetryLoaded() : loadRequestTraces();
   }
 
+  /** A trace for one request, or `undefined` when nothing would record it. */
   begin(parent: TraceContext | undefined): RequestTrace | undefined {
     const api = this.api();
     if (!api) return undefined;
