@@ -68,6 +68,7 @@ const closed = 8;
 const streamDone = 16;
 const iteratorDone = 32;
 const whole = 64;
+const firstTokenTimer = 128;
 
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
 const hedgeLost = Symbol('hedge-lost');
@@ -95,14 +96,18 @@ export class AttemptRun {
   /** This attempt's estimate, counted against the request's cap until it closes. */
   #estimateUsd = 0;
   #hold: BudgetHold | undefined;
+  /** Every timer of this attempt; the first-token timer, when there is one, is the first (see `firstTokenTimer`). */
   #timers: ReturnType<typeof setTimeout>[] | undefined;
-  #firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   /** Re-armed by every part after the first token (`execution.stallTimeoutMs`): one timer, refreshed, not recreated. */
   #stallTimer: ReturnType<typeof setTimeout> | undefined;
-  #callStartedAt = 0;
+  /**
+   * When the call started, in ms after `record.startedAt` (the wait for a queue slot or a budget hold): a small
+   * integer with the default clock, where the absolute time would be a 16-byte heap number per attempt.
+   */
+  #callAfterMs = 0;
   readonly #unlink: () => void;
   /**
-   * Six yes/no states in one number (bits below): one field instead of six, as memory per in-flight request counts.
+   * Yes/no states in one number (the bits above): one field instead of eight, as memory per in-flight request counts.
    * The accessors keep the code reading as plain booleans.
    */
   #flags = 0;
@@ -160,6 +165,10 @@ export class AttemptRun {
     if (requestAbort.reason !== undefined) this.#abort(requestAbort.reason);
     // Most requests cannot be aborted (no caller signal, no deadline): no listener closure for those.
     this.#unlink = requestAbort.possible ? requestAbort.onAbort((reason) => this.#abort(reason)) : noop;
+  }
+
+  #callStartedAt(): number {
+    return this.record.startedAt + this.#callAfterMs;
   }
 
   get name(): string {
@@ -233,15 +242,19 @@ export class AttemptRun {
     const signal = this.#controller?.signal;
     health.inFlight += 1;
     this.#holdsFlight = true;
-    this.#callStartedAt = env.clock();
+    const afterMs = env.clock() - this.record.startedAt;
+    // The difference of two doubles is a double: stored as is, it would make the field a heap number again.
+    this.#callAfterMs = (afterMs | 0) === afterMs ? afterMs | 0 : afterMs;
     const execution = env.policy.execution;
     if (execution.firstTokenTimeoutMs !== undefined) {
       const ms = execution.firstTokenTimeoutMs;
-      this.#firstTokenTimer = setTimeout(
-        () => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'first-token', target: health.name })),
-        ms,
-      );
-      this.#timers = [this.#firstTokenTimer];
+      this.#timers = [
+        setTimeout(
+          () => this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'first-token', target: health.name })),
+          ms,
+        ),
+      ];
+      this.#flags |= firstTokenTimer;
     }
     if (execution.timeoutMs !== undefined) {
       const ms = execution.timeoutMs;
@@ -385,8 +398,8 @@ export class AttemptRun {
     // its duration instead).
     if (this.whole) return;
     this.record.ttftMs = now - this.record.startedAt;
-    this.health.recordTtft(now - this.#callStartedAt);
-    if (this.#firstTokenTimer !== undefined) clearTimeout(this.#firstTokenTimer);
+    this.health.recordTtft(now - this.#callStartedAt());
+    if ((this.#flags & firstTokenTimer) !== 0) clearTimeout(this.#timers![0]);
   }
 
   /**
@@ -436,7 +449,7 @@ export class AttemptRun {
     if (this.whole) {
       const tokens = this.usage?.outputTokens || Math.ceil(this.text.length / 4);
       const rate = expectedTokensPerSecond(health, this.env.policy.targets[health.name]);
-      health.recordWholeAnswer((this.firstTokenAt ?? now) - this.#callStartedAt, tokens, rate);
+      health.recordWholeAnswer((this.firstTokenAt ?? now) - this.#callStartedAt(), tokens, rate);
     }
     this.#close('success', undefined, now);
   }

@@ -27,11 +27,11 @@ import { abortableDelay, RequestAbort } from './request-abort.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { TargetHealth } from './target-health.js';
 
-/** What one execution needs from the router. */
-export interface ExecutionInput {
-  requestId: string;
-  request: GenerateRequest;
-  plan: RoutePlan;
+/**
+ * What every execution of one router shares, as one object per policy (a new one when the policy changes, so a
+ * request keeps the policy it started with): an execution keeps one reference to it, not six fields.
+ */
+export interface ExecutionShared {
   policy: Policy;
   health: ReadonlyMap<string, TargetHealth>;
   events: RouterEventEmitter;
@@ -39,6 +39,14 @@ export interface ExecutionInput {
   random: () => number;
   /** The period budget, bound through the router's state store. */
   budget: BudgetLedger;
+}
+
+/** What one execution needs from the router. */
+export interface ExecutionInput {
+  requestId: string;
+  request: GenerateRequest;
+  plan: RoutePlan;
+  shared: ExecutionShared;
   /** Present only when an OpenTelemetry provider records this request. */
   telemetry?: RequestTrace | undefined;
   /** Overrides `policy.execution.midStream` (`generate()` restarts internally: nothing has been shown). */
@@ -56,7 +64,7 @@ type FirstResult =
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
 export function executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
-  return new PlanExecution(prepare).parts();
+  return new PlanExecution().parts(prepare);
 }
 
 /** What `generate()` answers: the whole text, tool calls, finish reason and usage, and the route. */
@@ -70,8 +78,13 @@ export type CollectedAnswer = GenerateResult & { route: RouteSummary };
  * a consumer of the stream would.
  */
 export function collectPlan(prepare: () => ExecutionInput): Promise<CollectedAnswer> {
-  return new PlanExecution(prepare).collect();
+  return new PlanExecution().collect(prepare);
 }
+
+// The bits of `PlanExecution.#flags`.
+const cancellable = 1;
+const wholeAnswers = 2;
+const hedged = 4;
 
 /**
  * One request's execution. A class rather than a generator with helper closures: memory per request in flight counts
@@ -83,22 +96,17 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   // Set by `#start` on the first `next()`; declared here so every execution has the same shape.
   requestId!: string;
   request!: GenerateRequest;
-  policy!: Policy;
-  events!: RouterEventEmitter;
-  clock!: () => number;
   requestAbort!: RequestAbort;
-  cancellable!: boolean;
-  promptTokens!: Record<string, number>;
-  budget!: BudgetLedger;
   // The request's own budget (`RequestBudget`) lives here too: no object of its own per request.
   capUsd: number | undefined;
   committedUsd = 0;
   telemetry: RequestTrace | undefined;
-  wholeAnswers = false;
 
-  #prepare: (() => ExecutionInput) | undefined;
-  #health!: ReadonlyMap<string, TargetHealth>;
-  #random!: () => number;
+  // Memory per request in flight counts (bench row 5): what the router shares is one reference, the yes/no states
+  // are bits of one number, and what the plan holds is read from it.
+  #shared!: ExecutionShared;
+  /** `cancellable`, `wholeAnswers` and `#hedged`, as bits (see above). */
+  #flags = 0;
   #plan!: RoutePlan;
   #midStream!: MidStreamMode;
   #requestStartedAt = 0;
@@ -122,12 +130,32 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #skipped: string[] | undefined;
   #firstEmittedAt: number | undefined;
   #fallbacks = 0;
-  #hedged = false;
   /** Collected tool calls (`generate()`); created by the first (most answers have none). */
   #toolCalls: ToolCall[] | undefined;
 
-  constructor(prepare: () => ExecutionInput) {
-    this.#prepare = prepare;
+  get policy(): Policy {
+    return this.#shared.policy;
+  }
+  get events(): RouterEventEmitter {
+    return this.#shared.events;
+  }
+  get clock(): () => number {
+    return this.#shared.clock;
+  }
+  get budget(): BudgetLedger {
+    return this.#shared.budget;
+  }
+  get promptTokens(): Record<string, number> {
+    return this.#plan.promptTokens;
+  }
+  get cancellable(): boolean {
+    return (this.#flags & cancellable) !== 0;
+  }
+  get wholeAnswers(): boolean {
+    return (this.#flags & wholeAnswers) !== 0;
+  }
+  get #hedged(): boolean {
+    return (this.#flags & hedged) !== 0;
   }
 
   get requestBudget(): RequestBudget {
@@ -140,50 +168,50 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   }
 
   /** Runs `prepare` and takes what it returns; not inline in `parts()`, whose frame lives as long as the request. */
-  #start(collecting: boolean): void {
-    const prepare = this.#prepare!;
-    this.#prepare = undefined;
+  #start(prepare: () => ExecutionInput, collecting: boolean): void {
     const input = prepare();
-    const { request, plan, policy } = input;
+    const { request, plan, shared } = input;
+    const policy = shared.policy;
     const execution = policy.execution;
-    this.#health = input.health;
-    this.#random = input.random;
+    this.#shared = shared;
     this.#plan = plan;
     this.requestId = input.requestId;
     this.request = request;
-    this.policy = policy;
-    this.events = input.events;
-    this.clock = input.clock;
     this.#midStream = input.midStream ?? execution.midStream;
-    this.#requestStartedAt = input.clock();
+    this.#requestStartedAt = shared.clock();
     const callerSignal = request.signal;
     const deadlineMs = request.routing?.deadlineMs;
     const requestAbort =
       callerSignal !== undefined || deadlineMs !== undefined ? new RequestAbort(true) : RequestAbort.never;
     this.requestAbort = requestAbort;
-    this.cancellable =
+    const hedging = execution.hedgeAfterMs !== undefined && plan.plan.length > 1;
+    if (
       requestAbort.possible ||
       execution.timeoutMs !== undefined ||
       execution.firstTokenTimeoutMs !== undefined ||
       execution.stallTimeoutMs !== undefined ||
-      (execution.hedgeAfterMs !== undefined && plan.plan.length > 1);
-    this.promptTokens = plan.promptTokens;
-    this.budget = input.budget;
+      hedging
+    ) {
+      this.#flags |= cancellable;
+    }
     this.capUsd = requestCapUsd(policy, request);
     this.telemetry = input.telemetry;
     // generate() shows nothing before the end: unless a timer or a hedge needs the first token, targets that offer it
     // answer whole (see `AttemptEnvironment.wholeAnswers`).
-    this.wholeAnswers =
+    if (
       collecting &&
       execution.firstTokenTimeoutMs === undefined &&
       execution.stallTimeoutMs === undefined &&
-      !(execution.hedgeAfterMs !== undefined && plan.plan.length > 1);
+      !hedging
+    ) {
+      this.#flags |= wholeAnswers;
+    }
   }
 
-  async *parts(): AsyncGenerator<RouterStreamPart, void, undefined> {
+  async *parts(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
     // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
     // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
-    this.#start(false);
+    this.#start(prepare, false);
     yield { type: 'route', phase: 'decision', plan: this.#plan };
     this.#arm();
     const clock = this.clock;
@@ -265,9 +293,9 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
    * mirrors the one in `parts()` it is named after; the request ends (`#end`) exactly once, before the returned
    * promise settles.
    */
-  collect(): Promise<CollectedAnswer> {
+  collect(prepare: () => ExecutionInput): Promise<CollectedAnswer> {
     try {
-      this.#start(true);
+      this.#start(prepare, true);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -448,7 +476,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       this.#retriesUsed < execution.retries &&
       (this.#emittedText === '' || this.#midStream === 'restart' || (await this.#canContinue(current)))
     ) {
-      const delay = retryDelayMs(this.#retriesUsed, execution.backoff, failure, this.#random);
+      const delay = retryDelayMs(this.#retriesUsed, execution.backoff, failure, this.#shared.random);
       const deadlineMs = this.request.routing?.deadlineMs;
       const left = deadlineMs === undefined ? Number.POSITIVE_INFINITY : this.#requestStartedAt + deadlineMs - clock();
       if (delay < left) {
@@ -518,7 +546,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     const plan = this.#plan;
     const targets = plan.plan;
     while (this.#nextIndex < targets.length) {
-      const health = this.#health.get(targets[this.#nextIndex++]!.target);
+      const health = this.#shared.health.get(targets[this.#nextIndex++]!.target);
       // Defence in depth for fail-closed privacy: the plan already holds only local targets.
       if (health && (!plan.privacy.private || health.target.locality === 'local')) return health;
     }
@@ -621,7 +649,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     let secondaryHealth = this.#takeNext();
     while (secondaryHealth && !secondaryHealth.circuit.acquire(this.clock())) secondaryHealth = this.#takeNext();
     if (!secondaryHealth) return settled;
-    this.#hedged = true;
+    this.#flags |= hedged;
     const secondary = this.#launch(secondaryHealth);
     const hedgeEvent = { requestId, primary: primary.name, secondary: secondary.name };
     events.emit('hedge', hedgeEvent);
