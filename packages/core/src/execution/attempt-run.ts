@@ -69,6 +69,16 @@ const streamDone = 16;
 const iteratorDone = 32;
 const whole = 64;
 const firstTokenTimer = 128;
+const stallTimer = 256;
+
+/** What an attempt that waited before its call holds until it closes. */
+class AttemptWait {
+  /** Gives the queue slot back. */
+  release: (() => void) | undefined = undefined;
+  /** This attempt's estimate, counted against the request's cap until it closes. */
+  estimateUsd = 0;
+  hold: BudgetHold | undefined = undefined;
+}
 
 /** Why a hedged attempt was cancelled; never surfaces to callers. */
 const hedgeLost = Symbol('hedge-lost');
@@ -92,14 +102,13 @@ export class AttemptRun {
   #iterator: AsyncIterator<StreamPart> | undefined;
   /** Takes each part of the stream: one closure per attempt, reused for every part; created by the first read. */
   #onResult: ((result: IteratorResult<StreamPart>) => StreamPart | Promise<StreamPart>) | undefined;
-  #release: (() => void) | undefined;
-  /** This attempt's estimate, counted against the request's cap until it closes. */
-  #estimateUsd = 0;
-  #hold: BudgetHold | undefined;
-  /** Every timer of this attempt; the first-token timer, when there is one, is the first (see `firstTokenTimer`). */
+  /** Created by an attempt that waits before its call (`#afterWaiting`): most remote attempts never do. */
+  #waited: AttemptWait | undefined;
+  /**
+   * Every timer of this attempt. The first-token timer, when there is one, is the first (bit `firstTokenTimer`); the
+   * stall timer, when there is one, the last (bit `stallTimer`: armed after the first token, so after the others).
+   */
   #timers: ReturnType<typeof setTimeout>[] | undefined;
-  /** Re-armed by every part after the first token (`execution.stallTimeoutMs`): one timer, refreshed, not recreated. */
-  #stallTimer: ReturnType<typeof setTimeout> | undefined;
   /**
    * When the call started, in ms after `record.startedAt` (the wait for a queue slot or a budget hold): a small
    * integer with the default clock, where the absolute time would be a 16-byte heap number per attempt.
@@ -107,7 +116,7 @@ export class AttemptRun {
   #callAfterMs = 0;
   readonly #unlink: () => void;
   /**
-   * Yes/no states in one number (the bits above): one field instead of eight, as memory per in-flight request counts.
+   * Yes/no states in one number (the bits above): one field instead of nine, as memory per in-flight request counts.
    * The accessors keep the code reading as plain booleans.
    */
   #flags = 0;
@@ -226,9 +235,11 @@ export class AttemptRun {
   async #afterWaiting(whole: boolean): Promise<GenerateResult | undefined> {
     const { health, env } = this;
     const price = health.target.capabilities.price;
-    if (price !== undefined) await this.#reserve(price);
+    const waited = new AttemptWait();
+    this.#waited = waited;
+    if (price !== undefined) await this.#reserve(price, waited);
     if (health.queue) {
-      this.#release = await acquireSlot(health.queue, this.#controller?.signal, env.request.routing?.priority);
+      waited.release = await acquireSlot(health.queue, this.#controller?.signal, env.request.routing?.priority);
     }
     if (whole) return this.#ask();
     this.#openStream();
@@ -287,7 +298,7 @@ export class AttemptRun {
    * the period budget in the store. Either refusal is a `BudgetExceededError`: the executor moves on to the next
    * target (a local one costs nothing) and the target's circuit is not blamed.
    */
-  async #reserve(price: { inputPer1M: number; outputPer1M: number }): Promise<void> {
+  async #reserve(price: { inputPer1M: number; outputPer1M: number }, waited: AttemptWait): Promise<void> {
     const { health, env } = this;
     const output = env.request.maxTokens ?? Math.min(defaultOutputTokens, health.target.capabilities.maxOutputTokens);
     const estimate = estimateCostUsd(price, env.promptTokens[health.name] ?? 0, output);
@@ -302,11 +313,11 @@ export class AttemptRun {
       });
     }
     ledger.committedUsd += estimate;
-    this.#estimateUsd = estimate;
+    waited.estimateUsd = estimate;
     const hold = await env.budget.reserve(estimate, env.policy, env.requestId, health.name);
     // The attempt may have been cancelled while the store answered: give the hold straight back.
     if (hold !== undefined && this.#closed) env.budget.release(hold);
-    else this.#hold = hold;
+    else waited.hold = hold;
   }
 
   /**
@@ -410,16 +421,18 @@ export class AttemptRun {
     const ms = this.env.policy.execution.stallTimeoutMs;
     if (ms === undefined || this.firstTokenAt === undefined) return;
     this.#waitingForPart = true;
-    if (this.#stallTimer !== undefined) {
-      this.#stallTimer.refresh();
+    // Re-armed by every part after the first token: one timer, refreshed, not recreated.
+    if ((this.#flags & stallTimer) !== 0) {
+      this.#timers!.at(-1)!.refresh();
       return;
     }
     const target = this.health.name;
-    this.#stallTimer = setTimeout(() => {
+    const timer = setTimeout(() => {
       if (this.#waitingForPart) this.#abort(new TimeoutError({ timeoutMs: ms, phase: 'stall', target }));
     }, ms);
-    if (this.#timers) this.#timers.push(this.#stallTimer);
-    else this.#timers = [this.#stallTimer];
+    if (this.#timers) this.#timers.push(timer);
+    else this.#timers = [timer];
+    this.#flags |= stallTimer;
   }
 
   /** The error this attempt really ended with: the caller's abort or deadline first, then our own timers. */
@@ -488,7 +501,8 @@ export class AttemptRun {
       // that cleanup may reject, which is expected.
       this.#iterator.return?.()?.catch(() => undefined);
     }
-    this.#release?.();
+    const waited = this.#waited;
+    waited?.release?.();
     if (this.#holdsFlight) this.health.inFlight -= 1;
     const record = this.record;
     record.outcome = outcome;
@@ -512,8 +526,8 @@ export class AttemptRun {
       if (cost > 0) this.health.spentUsd += cost;
     }
     // The estimate held for this attempt gives way to what it really cost.
-    this.env.requestBudget.committedUsd += cost - this.#estimateUsd;
-    const hold = this.#hold;
+    this.env.requestBudget.committedUsd += cost - (waited?.estimateUsd ?? 0);
+    const hold = waited?.hold;
     if (hold !== undefined) {
       if (cost > 0) this.env.budget.settle(hold, cost);
       else this.env.budget.release(hold);

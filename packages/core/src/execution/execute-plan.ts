@@ -85,6 +85,27 @@ export function collectPlan(prepare: () => ExecutionInput): Promise<CollectedAns
 const cancellable = 1;
 const wholeAnswers = 2;
 const hedged = 4;
+// `#midStream`: neither bit is 'continue'.
+const midStreamRestart = 8;
+const midStreamError = 16;
+
+/**
+ * What few requests need: a deadline timer, failures, a hedge's second run, mid-stream failovers, targets skipped,
+ * tool calls. One object, created by the first of them, instead of six fields on every execution (bench row 5).
+ */
+class ExecutionExtras {
+  deadlineTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Created by the first failure. */
+  failures: FailedAttempt[] | undefined = undefined;
+  /** A hedge's second live run. */
+  liveHedge: AttemptRun | undefined = undefined;
+  /** Created on the first mid-stream failover. */
+  failovers: MidStreamFailover[] | undefined = undefined;
+  /** Targets passed over after the first token because they cannot continue the partial answer. */
+  skipped: string[] | undefined = undefined;
+  /** Collected tool calls (`generate()`); created by the first. */
+  toolCalls: ToolCall[] | undefined = undefined;
+}
 
 /**
  * One request's execution. A class rather than a generator with helper closures: memory per request in flight counts
@@ -103,35 +124,78 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   telemetry: RequestTrace | undefined;
 
   // Memory per request in flight counts (bench row 5): what the router shares is one reference, the yes/no states
-  // are bits of one number, and what the plan holds is read from it.
+  // and the mid-stream mode are bits of one number, what the plan holds is read from it, and what few requests need
+  // lives in `#extras` (behind accessors, so the code reads as if they were fields).
   #shared!: ExecutionShared;
-  /** `cancellable`, `wholeAnswers` and `#hedged`, as bits (see above). */
+  /** `cancellable`, `wholeAnswers`, `#hedged` and `#midStream`, as bits (see above). */
   #flags = 0;
   #plan!: RoutePlan;
-  #midStream!: MidStreamMode;
+  #extras: ExecutionExtras | undefined;
   #requestStartedAt = 0;
-  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #nextIndex = 0;
   /** The target the next attempt runs on; fields, not generator locals, so `#recover` can move them on. */
   #current: TargetHealth | undefined;
   #retriesUsed = 0;
   /** Created by the first attempt as a one-element literal: a pushed-to empty array grows a 17-slot store (152 B). */
   #attempts: RouteSummary['attempts'] | undefined;
-  /** Created by the first failure: most requests have none, and an empty array is still 32 B per request. */
-  #failures: FailedAttempt[] | undefined;
-  // At most two runs are live (a hedge): two fields, not a collection, as memory per in-flight request counts.
+  // At most two runs are live (a hedge): `#live` and `#liveHedge`, not a collection.
   #live: AttemptRun | undefined;
-  #liveHedge: AttemptRun | undefined;
   #emittedText = '';
   #emittedToolCalls = 0;
-  /** Created on the first mid-stream failover (rare). */
-  #failovers: MidStreamFailover[] | undefined;
-  /** Targets passed over after the first token because they cannot continue the partial answer (rare). */
-  #skipped: string[] | undefined;
   #firstEmittedAt: number | undefined;
   #fallbacks = 0;
-  /** Collected tool calls (`generate()`); created by the first (most answers have none). */
-  #toolCalls: ToolCall[] | undefined;
+
+  get #midStream(): MidStreamMode {
+    const flags = this.#flags;
+    return (flags & midStreamRestart) !== 0 ? 'restart' : (flags & midStreamError) !== 0 ? 'error' : 'continue';
+  }
+  set #midStream(mode: MidStreamMode) {
+    this.#flags &= ~(midStreamRestart | midStreamError);
+    if (mode === 'restart') this.#flags |= midStreamRestart;
+    else if (mode === 'error') this.#flags |= midStreamError;
+  }
+
+  /** `#extras`, created on first use. */
+  #extra(): ExecutionExtras {
+    if (this.#extras === undefined) this.#extras = new ExecutionExtras();
+    return this.#extras;
+  }
+  get #deadlineTimer(): ReturnType<typeof setTimeout> | undefined {
+    return this.#extras?.deadlineTimer;
+  }
+  set #deadlineTimer(timer: ReturnType<typeof setTimeout> | undefined) {
+    if (timer !== undefined || this.#extras !== undefined) this.#extra().deadlineTimer = timer;
+  }
+  get #failures(): FailedAttempt[] | undefined {
+    return this.#extras?.failures;
+  }
+  set #failures(failures: FailedAttempt[] | undefined) {
+    if (failures !== undefined || this.#extras !== undefined) this.#extra().failures = failures;
+  }
+  get #liveHedge(): AttemptRun | undefined {
+    return this.#extras?.liveHedge;
+  }
+  set #liveHedge(run: AttemptRun | undefined) {
+    if (run !== undefined || this.#extras !== undefined) this.#extra().liveHedge = run;
+  }
+  get #failovers(): MidStreamFailover[] | undefined {
+    return this.#extras?.failovers;
+  }
+  set #failovers(failovers: MidStreamFailover[] | undefined) {
+    if (failovers !== undefined || this.#extras !== undefined) this.#extra().failovers = failovers;
+  }
+  get #skipped(): string[] | undefined {
+    return this.#extras?.skipped;
+  }
+  set #skipped(skipped: string[] | undefined) {
+    if (skipped !== undefined || this.#extras !== undefined) this.#extra().skipped = skipped;
+  }
+  get #toolCalls(): ToolCall[] | undefined {
+    return this.#extras?.toolCalls;
+  }
+  set #toolCalls(toolCalls: ToolCall[] | undefined) {
+    if (toolCalls !== undefined || this.#extras !== undefined) this.#extra().toolCalls = toolCalls;
+  }
 
   get policy(): Policy {
     return this.#shared.policy;
