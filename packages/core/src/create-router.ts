@@ -209,7 +209,7 @@ export function createRouter(options: RouterOptions): Router {
   });
   const healthByName = new Map(healthList.map((health) => [health.name, health]));
   // What every execution shares; replaced (not changed) with the policy, so a running request keeps its own.
-  let shared: ExecutionShared = { policy, health: healthByName, events, clock, random, budget };
+  let shared: ExecutionShared = { policy, health: healthByName, events, clock, random, budget, epoch: clock() };
 
   // Circuits are shared through the store: an opening here is written there (the store keeps the later end of two
   // cooldowns), and openings and closings written by other routers (replicas) are applied here. Transitions that came

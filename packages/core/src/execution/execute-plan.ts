@@ -39,6 +39,11 @@ export interface ExecutionShared {
   random: () => number;
   /** The period budget, bound through the router's state store. */
   budget: BudgetLedger;
+  /**
+   * `clock()` when the router was created: a request keeps its start as ms after it, a small integer with the default
+   * clock where the time itself would be a 16-byte heap number per request in flight.
+   */
+  epoch: number;
 }
 
 /** What one execution needs from the router. */
@@ -131,13 +136,18 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #flags = 0;
   #plan!: RoutePlan;
   #extras: ExecutionExtras | undefined;
-  #requestStartedAt = 0;
+  /** When the request started, in ms after `#shared.epoch` (see `#requestStartedAt`). */
+  #startedAfterEpoch = 0;
   #nextIndex = 0;
   /** The target the next attempt runs on; fields, not generator locals, so `#recover` can move them on. */
   #current: TargetHealth | undefined;
   #retriesUsed = 0;
-  /** Created by the first attempt as a one-element literal: a pushed-to empty array grows a 17-slot store (152 B). */
-  #attempts: RouteSummary['attempts'] | undefined;
+  /**
+   * The attempts' records: the first one alone (most requests make one attempt, and a one-element array is 32 B
+   * more per request in flight), a list from the second on, built as a literal (a pushed-to empty array grows a
+   * 17-slot store, 152 B); `#attemptList()` makes it the list.
+   */
+  #attempts: Attempt | Attempt[] | undefined;
   // At most two runs are live (a hedge): `#live` and `#liveHedge`, not a collection.
   #live: AttemptRun | undefined;
   #emittedText = '';
@@ -218,6 +228,9 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   get wholeAnswers(): boolean {
     return (this.#flags & wholeAnswers) !== 0;
   }
+  get #requestStartedAt(): number {
+    return this.#shared.epoch + this.#startedAfterEpoch;
+  }
   get #hedged(): boolean {
     return (this.#flags & hedged) !== 0;
   }
@@ -242,7 +255,9 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     this.requestId = input.requestId;
     this.request = request;
     this.#midStream = input.midStream ?? execution.midStream;
-    this.#requestStartedAt = shared.clock();
+    const afterEpoch = shared.clock() - shared.epoch;
+    // The difference of two doubles is a double: stored as is, it would make the field a heap number again.
+    this.#startedAfterEpoch = (afterEpoch | 0) === afterEpoch ? afterEpoch | 0 : afterEpoch;
     const callerSignal = request.signal;
     const deadlineMs = request.routing?.deadlineMs;
     const requestAbort =
@@ -666,8 +681,20 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   }
 
   #addAttempt(attempt: Attempt): void {
-    if (this.#attempts === undefined) this.#attempts = [attempt];
-    else this.#attempts.push(attempt);
+    const attempts = this.#attempts;
+    if (attempts === undefined) this.#attempts = attempt;
+    else if (Array.isArray(attempts)) attempts.push(attempt);
+    else this.#attempts = [attempts, attempt];
+  }
+
+  /** Every attempt's record, as the route summary lists them. */
+  #attemptList(): Attempt[] {
+    const attempts = this.#attempts;
+    if (attempts === undefined) return [];
+    if (Array.isArray(attempts)) return attempts;
+    const list = [attempts];
+    this.#attempts = list;
+    return list;
   }
 
   #isLive(run: AttemptRun): boolean {
@@ -751,7 +778,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
 
   #summarize(winner: AttemptRun | undefined): RouteSummary {
     const now = this.clock();
-    const attempts = this.#attempts ?? [];
+    const attempts = this.#attemptList();
     let costUsd = 0;
     for (const attempt of attempts) costUsd += attempt.costUsd ?? 0;
     const summary: RouteSummary = {
