@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { closedBeforeAnswer, closedBeforeAnswerRetries } from './closed-before-answer.js';
 import { sharedAgent } from './shared-agent.js';
 
 /** One HTTP request as a transport sends it. */
@@ -128,6 +129,11 @@ class UndiciResponse implements HttpResponse {
 /**
  * The undici transport: requests go through `dispatcher` (default the kit's shared keep-alive `Agent`).
  *
+ * A request that failed because the server closed a reused keep-alive connection before answering it (llama-server
+ * closes one after every streamed response; servers close idle ones after their keep-alive timeout) is sent again, at
+ * most 3 times: only undici's "other side closed" on a socket that had carried an earlier response, before any
+ * response to this request started. Nothing else is retried (status responses, errors in a body, new connections).
+ *
  * @example
  * ```ts
  * const transport = createUndiciTransport(new Agent({ connections: 8 }));
@@ -136,26 +142,37 @@ class UndiciResponse implements HttpResponse {
  */
 export function createUndiciTransport(dispatcher: Dispatcher = sharedAgent()): HttpTransport {
   return {
-    // Not an async function: its frame (a generator object and its registers, ~0.2 KB) would live as long as the
-    // server takes to answer (bench row 5 counts memory per request in flight).
     request(request) {
       const url = request.url;
       try {
-        return dispatcher
-          .request({
-            origin: url.origin,
-            path: url.search === '' ? url.pathname : `${url.pathname}${url.search}`,
-            method: request.method,
-            headers: request.headers,
-            body: request.body,
-            signal: request.signal,
-          })
-          .then(toHttpResponse);
+        return send(dispatcher, {
+          origin: url.origin,
+          path: url.search === '' ? url.pathname : `${url.pathname}${url.search}`,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal: request.signal,
+        });
       } catch (error) {
         return Promise.reject(error);
       }
     },
   };
+}
+
+/**
+ * One attempt, and the next after {@link closedBeforeAnswer}. Not an async function: its frame (a generator object and
+ * its registers, ~0.2 KB) would live as long as the server takes to answer (bench row 5 counts memory per request in
+ * flight); one closure instead, holding undici's options (not the URL), for the rejection.
+ */
+function send(dispatcher: Dispatcher, options: Dispatcher.RequestOptions, retries = 0): Promise<HttpResponse> {
+  return dispatcher
+    .request(options)
+    .then(toHttpResponse, (error: unknown) =>
+      retries < closedBeforeAnswerRetries && closedBeforeAnswer(error)
+        ? send(dispatcher, options, retries + 1)
+        : Promise.reject(error),
+    );
 }
 
 function toHttpResponse(response: Dispatcher.ResponseData): HttpResponse {
