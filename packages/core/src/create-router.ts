@@ -27,6 +27,7 @@ import { CircuitBreaker } from './execution/circuit-breaker.js';
 import type { ExecutionInput, ExecutionShared } from './execution/execute-plan.js';
 import { collectPlan, executePlan, requestCapUsd } from './execution/execute-plan.js';
 import { HealthProbes } from './execution/health-probes.js';
+import { requestIdOf } from './execution/request-id-of.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
 import type { CompiledRule } from './policy/compile-rules.js';
@@ -352,17 +353,19 @@ export function createRouter(options: RouterOptions): Router {
     recordLocalities(decided);
     watchUnavailable(decided);
     requestCounter += 1;
-    // Joined, not a template: a template literal builds a tree of string pieces (~150 B kept for the request's life),
-    // `join` one flat string (~32 B).
-    const requestId = ['req', clock().toString(36), requestCounter.toString(36)].join('_');
-    if (events.has('decision')) {
-      events.emit('decision', {
-        requestId,
-        plan: decided,
-        ...(options.includePromptsInEvents ? { prompt: promptText(request) } : {}),
-      });
+    // The id is built here only when the decision is observed; otherwise the execution builds it if asked.
+    let requestId: string | undefined;
+    if (trace !== undefined || events.has('decision')) {
+      requestId = requestIdOf(clock(), requestCounter);
+      if (events.has('decision')) {
+        events.emit('decision', {
+          requestId,
+          plan: decided,
+          ...(options.includePromptsInEvents ? { prompt: promptText(request) } : {}),
+        });
+      }
+      trace?.decided(requestId, decided, policy, request);
     }
-    trace?.decided(requestId, decided, policy, request);
     if (decided.plan.length === 0) {
       if (decided.excluded.some((entry) => entry.reason === 'budget')) throw budgetExceeded(request);
       throw new NoEligibleTargetError({ excluded: decided.excluded });
@@ -370,6 +373,7 @@ export function createRouter(options: RouterOptions): Router {
     // One literal of one shape (no spreads of little objects): built per request on the hot path.
     return {
       requestId,
+      requestNumber: requestCounter,
       request,
       plan: decided,
       shared,

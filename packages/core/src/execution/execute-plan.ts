@@ -24,6 +24,7 @@ import type { RequestTrace } from '../telemetry/request-trace.js';
 import { type AttemptEnvironment, AttemptRun, type RequestBudget } from './attempt-run.js';
 import type { BudgetLedger } from './budget-ledger.js';
 import { abortableDelay, RequestAbort } from './request-abort.js';
+import { requestIdOf } from './request-id-of.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { TargetHealth } from './target-health.js';
 
@@ -48,7 +49,10 @@ export interface ExecutionShared {
 
 /** What one execution needs from the router. */
 export interface ExecutionInput {
-  requestId: string;
+  /** Present when the router built it already (the decision was observed); else built on first read. */
+  requestId: string | undefined;
+  /** The router's request counter, for the id. */
+  requestNumber: number;
   request: GenerateRequest;
   plan: RoutePlan;
   shared: ExecutionShared;
@@ -120,7 +124,6 @@ class ExecutionExtras {
  */
 class PlanExecution implements AttemptEnvironment, RequestBudget {
   // Set by `#start` on the first `next()`; declared here so every execution has the same shape.
-  requestId!: string;
   request!: GenerateRequest;
   requestAbort!: RequestAbort;
   // The request's own budget (`RequestBudget`) lives here too: no object of its own per request.
@@ -136,6 +139,9 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
   #flags = 0;
   #plan!: RoutePlan;
   #extras: ExecutionExtras | undefined;
+  /** See `requestId`. */
+  #requestId: string | undefined;
+  #requestNumber = 0;
   /** When the request started, in ms after `#shared.epoch` (see `#requestStartedAt`). */
   #startedAfterEpoch = 0;
   #nextIndex = 0;
@@ -207,6 +213,11 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     if (toolCalls !== undefined || this.#extras !== undefined) this.#extra().toolCalls = toolCalls;
   }
 
+  /** The request's id: the router's, or built from the request's start and number when first read (most never are). */
+  get requestId(): string {
+    this.#requestId ??= requestIdOf(this.#requestStartedAt, this.#requestNumber);
+    return this.#requestId;
+  }
   get policy(): Policy {
     return this.#shared.policy;
   }
@@ -252,7 +263,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     const execution = policy.execution;
     this.#shared = shared;
     this.#plan = plan;
-    this.requestId = input.requestId;
+    this.#requestId = input.requestId;
+    this.#requestNumber = input.requestNumber;
     this.request = request;
     this.#midStream = input.midStream ?? execution.midStream;
     const afterEpoch = shared.clock() - shared.epoch;
