@@ -15,19 +15,21 @@ interface Measured {
 // positives); 72.7 KB since the other regions ship possible lengths instead of national number patterns (-2.0 KB);
 // 72.3 KB since contract writes zod's English messages itself instead of importing zod's locale (-0.5 KB); 72.6 KB
 // with core's collect() (c465a2f). Since the request-trace code is loaded on demand: 73.1 KB as one file (+0.5: the
-// lazy module's wrapper), 70.9 KB first load when split (-1.7), its chunk 2.4 KB. The bounds leave ~0.4 KB for code
-// that lands meanwhile.
+// lazy module's wrapper), 70.9 KB first load when split (-1.7), its chunk 2.4 KB. 73.7 KB / 71.4 KB first load at
+// 0aaec28 (+0.5 KB: core's execution split into what every request and what few requests need for bench row 5,
+// CallControl's on-demand deadlines, the undici transport's resend after a keep-alive close). The bounds leave
+// ~0.4 KB for code that lands meanwhile.
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 73.5 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 74.1 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(73.5);
+    expect(size.gzip / 1024).toBeLessThan(74.1);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 71.3 KB gzip first in a split build: the request-trace code is a chunk fetched on demand', async () => {
+  it('loads under 71.9 KB gzip first in a split build: the request-trace code is a chunk fetched on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(71.3);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(71.9);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand').map((chunk) => chunk.name);
     expect(onDemand).toHaveLength(1);
     expect(onDemand[0]).toMatch(/request-trace/);
