@@ -71,32 +71,13 @@ export async function scorePrivacyBuild(build, dataPath = routingDataPath) {
  * a US page (the fallback regions' national layouts). Per set: how many each build flags, and how many only the
  * browser build flags (`browserOnly`: it accepts more) or only the Node one (`nodeOnly`: recall lost; expected 0).
  */
-// core's fallbackPhoneRegions (contact-recognizers.ts, not exported): where national layouts are tried in every page.
-const fallbackPhoneRegions = new Set([
-  'US',
-  'GB',
-  'DE',
-  'FR',
-  'ES',
-  'IT',
-  'NL',
-  'BE',
-  'CH',
-  'AT',
-  'IE',
-  'PT',
-  'PL',
-  'SE',
-  'IN',
-  'BR',
-  'MX',
-  'CA',
-  'AU',
-]);
-
 export async function scorePhoneAgreement() {
   const load = async (build) => (await import(pathToFileURL(coreBuilds[build]).href)).createPiiDetector;
   const builds = { node: await load('node'), browser: await load('browser') };
+  // Where national layouts are tried in every page: core's own list (its phone-plan generator exports it; a core
+  // test keeps it equal to contact-recognizers.ts's fallbackPhoneRegions).
+  const generator = join(root, 'packages/core/scripts/phone-numbering-plans.mjs');
+  const fallbackPhoneRegions = new Set((await import(pathToFileURL(generator).href)).fallbackRegions);
   // The calling codes and regions come from core's own dependency (the bench does not depend on libphonenumber-js).
   const metadata = createRequire(join(root, 'packages/core/package.json'))('libphonenumber-js/metadata.max.json');
   let seed = 7;
