@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createDirectAgent, directJson, routedRequest } from './clients.mjs';
+import { measure } from './rows/memory.mjs';
 
 const [buildA, buildB, roundsArg = '5'] = process.argv.slice(2);
 if (typeof globalThis.gc !== 'function' || buildA === undefined || buildB === undefined) {
@@ -21,24 +22,6 @@ async function routerOf(root) {
   const gpu = openai.createOpenAITarget({ baseURL: `${upstream}/v1`, model: 'hold', id: 'gpu' });
   return core.createRouter({ targets: { gpu } });
 }
-const control = async (path, method = 'GET') => (await fetch(`${upstream}${path}`, { method })).json();
-function footprint() {
-  globalThis.gc();
-  globalThis.gc();
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.external;
-}
-async function perRequest(start, count = 1000) {
-  await control('/_bench/held');
-  const before = footprint();
-  const pending = Array.from({ length: count }, () => start());
-  while ((await control('/_bench/held')).held < count) await new Promise((resolve) => setTimeout(resolve, 25));
-  const during = footprint();
-  await control('/_bench/release', 'POST');
-  await Promise.all(pending);
-  return (during - before) / count;
-}
-
 const agent = createDirectAgent();
 const routers = { A: await routerOf(buildA), B: await routerOf(buildB) };
 const arms = {
@@ -50,7 +33,7 @@ const added = { A: [], B: [] };
 for (let round = 0; round <= Number(roundsArg); round += 1) {
   const figures = {};
   for (const name of round % 2 === 0 ? ['direct', 'A', 'B'] : ['B', 'direct', 'A']) {
-    figures[name] = await perRequest(arms[name]);
+    figures[name] = await measure(upstream, arms[name], 1000);
   }
   if (round === 0) continue;
   added.A.push(figures.A - figures.direct);

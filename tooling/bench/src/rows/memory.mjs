@@ -26,7 +26,8 @@ async function waitForHeld(upstream, count) {
   throw new Error(`memory: the upstream holds fewer than ${count} requests after 60 s`);
 }
 
-async function measure(upstream, start, count) {
+/** Bytes held per request while `count` requests started by `start` wait at the upstream (model `hold`). */
+export async function measure(upstream, start, count) {
   // Warm the control path first so its own allocations are in the baseline.
   await control(upstream, '/_bench/held');
   const before = footprint();
