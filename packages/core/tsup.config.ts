@@ -6,8 +6,8 @@ import { defineConfig } from 'tsup';
 /**
  * The browser build (`tsup --env.TARGET browser`, into dist/browser) swaps the detector's phone-number library,
  * libphonenumber-js with its `max` metadata (~55 KB gzip), for `phone-numbers.browser.ts`, which answers the same
- * calls from each region's national number pattern (~5 KB gzip). The `browser` and `worker` export conditions point at
- * it.
+ * calls from generated numbering plans (~13.6 KB gzip) that it loads on demand. The `browser` and `worker` export
+ * conditions point at it.
  */
 const browserModules: Plugin = {
   name: 'browser-modules',
@@ -23,7 +23,8 @@ const browserModules: Plugin = {
 export default defineConfig((options) =>
   options.env?.TARGET === 'browser'
     ? {
-        // Its own directory, so its chunks (the request-trace code, loaded on demand) sit beside it.
+        // Its own directory, so its chunks (the request-trace code and the phone numbering plans, loaded on demand) sit
+        // beside it.
         entry: { index: 'src/index.ts' },
         outDir: 'dist/browser',
         format: 'esm',

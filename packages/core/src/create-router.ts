@@ -34,6 +34,7 @@ import type { CompiledRule } from './policy/compile-rules.js';
 import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
+import { isPhoneCheckSettled, loadPhoneCheck } from './privacy/phone-numbers.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { createMemoryStateStore } from './state/create-memory-state-store.js';
 import { type RequestTraceModule, requestTraces } from './telemetry/load-opentelemetry.js';
@@ -184,6 +185,7 @@ export function createRouter(options: RouterOptions): Router {
   let policy = parsePolicy(options.policy ?? {});
   checkPolicyTargets(policy, names);
   let rules: CompiledRule[] = compileRules(policy.rules);
+  let scansPhones = startPhoneCheck(policy);
   let requestCounter = 0;
   const remoteShare = new RemoteShareWindow(policy.quality.remoteShareWindow);
   let sharedShare: { share: number; size: number } | undefined;
@@ -257,6 +259,7 @@ export function createRouter(options: RouterOptions): Router {
     policy = next;
     shared = { ...shared, policy: next };
     rules = compileRules(next.rules);
+    scansPhones = startPhoneCheck(next);
     remoteShare.resize(next.quality.remoteShareWindow);
     for (const health of healthList) {
       health.circuit.settings = next.execution.circuit;
@@ -429,12 +432,20 @@ export function createRouter(options: RouterOptions): Router {
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 
+  // A page's numbering plans (core's browser build) load on demand, started with the router: a request that starts
+  // before they settle waits for them, so it is planned with the full phone check, as after the load.
+  async function* afterPhoneCheckLoads(input: GenerateRequest, routeOptions: RouteOptions | undefined) {
+    await loadPhoneCheck();
+    yield* run(input, routeOptions, false);
+  }
+
   // Not an async function: the answer is collected inside the execution (no async hop per part, see collectPlan),
   // and an async frame of its own would live as long as the request does (bench row 5).
   const generate = (
     request: GenerateRequest,
     routeOptions: RouteOptions | undefined,
   ): Promise<RoutedGenerateResult> => {
+    if (scansPhones && !isPhoneCheckSettled()) return loadPhoneCheck().then(() => generate(request, routeOptions));
     if (telemetry !== undefined && telemetry.api() === undefined) {
       return telemetry.whenReady().then(() => generate(request, routeOptions));
     }
@@ -460,7 +471,10 @@ export function createRouter(options: RouterOptions): Router {
 
   return {
     plan,
-    stream: (request, routeOptions) => run(request, routeOptions, false),
+    stream: (request, routeOptions) =>
+      scansPhones && !isPhoneCheckSettled()
+        ? afterPhoneCheckLoads(request, routeOptions)
+        : run(request, routeOptions, false),
     generate,
     stats() {
       const now = clock();
@@ -489,6 +503,13 @@ export function createRouter(options: RouterOptions): Router {
 }
 
 const midStreamModes: readonly MidStreamMode[] = ['continue', 'restart', 'error'];
+
+/** Whether `policy` scans prompts for phone numbers; if so, starts loading the phone check (a no-op on Node). */
+function startPhoneCheck(policy: Policy): boolean {
+  const scans = policy.privacy.detectPii && policy.privacy.detect.includes('phone-number');
+  if (scans) void loadPhoneCheck();
+  return scans;
+}
 
 /** generate() shows nothing before the end, so starting over cannot show text twice; the route records it. */
 function midStreamFor(mode: MidStreamMode, generating: boolean): MidStreamMode {

@@ -11,6 +11,26 @@ export const coreBuilds = {
   node: join(root, 'packages/core/dist/index.js'),
   browser: join(root, 'packages/core/dist/browser/index.js'),
 };
+
+/**
+ * A build's detector factory. The browser build loads its phone numbering plans on demand: `browser` waits for them
+ * (the check a page's requests are planned with); `provisional` is a fresh instance of the browser build (its own
+ * module state, through a query string) whose plans have not loaded, for as long as the caller scores synchronously:
+ * the check `router.plan()` and the detector answer with while a page is still loading them.
+ */
+let provisionalInstances = 0;
+
+export async function detectorFactory(build) {
+  if (build === 'provisional') {
+    // A new instance per call: an earlier one has loaded its plans by now.
+    provisionalInstances += 1;
+    const url = `${pathToFileURL(coreBuilds.browser).href}?provisional=${provisionalInstances}`;
+    return (await import(url)).createPiiDetector;
+  }
+  const { createPiiDetector } = await import(pathToFileURL(coreBuilds[build]).href);
+  await createPiiDetector({ kinds: ['phone-number'] }).ready;
+  return createPiiDetector;
+}
 const corpusPath = join(root, 'packages/server/data/privacy-corpus.jsonl');
 export const routingDataPath = join(root, '..', '..', 'shared/data/routing-quality/train.jsonl');
 
@@ -22,7 +42,9 @@ const readLines = (path) =>
 
 /** Scores one build; `dataPath` is optional (absent: no routing-quality false-positive count). */
 export async function scorePrivacyBuild(build, dataPath = routingDataPath) {
-  const { createPiiDetector, piiKinds } = await import(pathToFileURL(coreBuilds[build]).href);
+  const { piiKinds } = await import(pathToFileURL(coreBuilds.node).href);
+  const createPiiDetector = await detectorFactory(build);
+  // From here on synchronous (no await): a provisional build's plans cannot load meanwhile.
   const detectors = new Map();
   const detect = (region, text) => {
     if (!detectors.has(region)) detectors.set(region, createPiiDetector({ regions: [region] }));
@@ -70,16 +92,23 @@ export async function scorePrivacyBuild(build, dataPath = routingDataPath) {
  * region: the detector's fallback regions and the others apart); a trunk-prefixed run and a North American grouping in
  * a US page (the fallback regions' national layouts). Per set: how many each build flags, and how many only the
  * browser build flags (`browserOnly`: it accepts more) or only the Node one (`nodeOnly`: recall lost; expected 0).
+ * Also the browser build's provisional check, before its plans load: how many it flags, how many of those the loaded
+ * check does not (`provisionalOnly`: what loading costs in false positives) and the reverse (`provisionalMissed`:
+ * recall lost while loading; expected 0).
  */
 export async function scorePhoneAgreement() {
-  const load = async (build) => (await import(pathToFileURL(coreBuilds[build]).href)).createPiiDetector;
-  const builds = { node: await load('node'), browser: await load('browser') };
+  const builds = {
+    node: await detectorFactory('node'),
+    browser: await detectorFactory('browser'),
+    provisional: await detectorFactory('provisional'),
+  };
   // Where national layouts are tried in every page: core's own list (its phone-plan generator exports it; a core
   // test keeps it equal to contact-recognizers.ts's fallbackPhoneRegions).
   const generator = join(root, 'packages/core/scripts/phone-numbering-plans.mjs');
   const fallbackPhoneRegions = new Set((await import(pathToFileURL(generator).href)).fallbackRegions);
   // The calling codes and regions come from core's own dependency (the bench does not depend on libphonenumber-js).
   const metadata = createRequire(join(root, 'packages/core/package.json'))('libphonenumber-js/metadata.max.json');
+  // From here on synchronous (no await): the provisional build's plans cannot load meanwhile.
   let seed = 7;
   const digit = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -95,15 +124,28 @@ export async function scorePhoneAgreement() {
   const sets = {};
   const check = (set, region, number) => {
     const text = `ref ${number} ok`;
-    sets[set] ??= { samples: 0, node: 0, browser: 0, browserOnly: 0, nodeOnly: 0 };
+    sets[set] ??= {
+      samples: 0,
+      node: 0,
+      browser: 0,
+      browserOnly: 0,
+      nodeOnly: 0,
+      provisional: 0,
+      provisionalOnly: 0,
+      provisionalMissed: 0,
+    };
     const counts = sets[set];
     const node = flags('node', region, text);
     const browser = flags('browser', region, text);
+    const provisional = flags('provisional', region, text);
     counts.samples += 1;
     counts.node += node ? 1 : 0;
     counts.browser += browser ? 1 : 0;
     counts.browserOnly += browser && !node ? 1 : 0;
     counts.nodeOnly += node && !browser ? 1 : 0;
+    counts.provisional += provisional ? 1 : 0;
+    counts.provisionalOnly += provisional && !browser ? 1 : 0;
+    counts.provisionalMissed += browser && !provisional ? 1 : 0;
   };
   for (const code of Object.keys(metadata.country_calling_codes)) {
     for (let index = 0; index < 60; index += 1) check('international', 'US', `+${code} ${digits(5 + (index % 9))}`);

@@ -1,5 +1,6 @@
 import type { Message } from '@switchyard/contract';
 import type { PiiDetector } from '../privacy/detect-pii.js';
+import { isPhoneCheckProvisional } from '../privacy/phone-numbers.js';
 import type { TextFacts } from './recent-texts.js';
 import { RecentTexts } from './recent-texts.js';
 
@@ -103,7 +104,8 @@ export function detectPiiInMessages(messages: readonly Message[], detect: PiiDet
     const shared = recentTexts.get(text);
     if (shared.pii === undefined || shared.piiDetector !== detect) {
       shared.pii = detect(text).kinds;
-      shared.piiDetector = detect;
+      // A provisional phone check's answer (a page whose numbering plans are still loading) is not kept.
+      shared.piiDetector = isPhoneCheckProvisional() ? undefined : detect;
     }
     if (shared.pii.length === 0) continue;
     if (found === undefined) found = shared.pii;

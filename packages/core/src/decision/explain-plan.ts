@@ -31,6 +31,11 @@ export interface ExplanationFacts {
   device: DeviceFacts;
   markedPrivate: boolean;
   detected: readonly string[];
+  /**
+   * Set when a phone number was among `detected` while the phone check was provisional (a page whose numbering plans
+   * had not loaded: it flags every number the full check could accept).
+   */
+  provisionalPhoneCheck: boolean;
   /** The caller's `targets` option, when given. */
   allowedTargets: readonly string[] | undefined;
   /** False when the policy has no rules (then no rule line is written). */
@@ -111,6 +116,11 @@ export function explainPlan(
   if (facts.markedPrivate) lines.push('privacy: request is marked private, so only local targets may run it');
   else if (facts.detected.length > 0) {
     lines.push(`privacy: detected ${facts.detected.join(', ')}, so only local targets may run it (fails closed)`);
+    if (facts.provisionalPhoneCheck) {
+      lines.push(
+        'privacy: the phone number was flagged by the provisional check (the numbering plans had not loaded), which counts every number it cannot rule out',
+      );
+    }
   }
   if (facts.allowedTargets !== undefined) lines.push(`caller's target list: ${facts.allowedTargets.join(', ')}`);
   const rule = facts.rule;

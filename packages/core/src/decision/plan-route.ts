@@ -11,6 +11,7 @@ import type { TargetHealth } from '../execution/target-health.js';
 import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
 import { detectorFor } from '../privacy/detector-for-policy.js';
+import { isPhoneCheckProvisional } from '../privacy/phone-numbers.js';
 import { countPromptTokens, detectPiiInMessages, estimatePromptTokens, lastUserText } from './analyze-messages.js';
 import type { ExplanationFacts, ScoreFacts } from './explain-plan.js';
 import { createRoutePlan, deviceFacts, formatUsd, percent } from './explain-plan.js';
@@ -284,6 +285,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
       device: deviceFacts(device),
       markedPrivate,
       detected,
+      provisionalPhoneCheck: detected.length > 0 && detected.includes('phone-number') && isPhoneCheckProvisional(),
       allowedTargets: allowed,
       rulesChecked: input.rules.length > 0,
       rule,

@@ -7,6 +7,8 @@ import { createPiiDetector as createNodeDetector, type PiiDetection, piiKinds } 
 vi.resetModules();
 vi.doMock('./phone-numbers.js', () => import('./phone-numbers.browser.js'));
 const { createPiiDetector: createBrowserDetector } = await import('./detect-pii.js');
+// The full check: its numbering plans load on demand (phone-numbers-loading.browser.test.ts covers the time before).
+await (await import('./phone-numbers.js')).loadPhoneCheck();
 
 // The corpus `switchyard eval-privacy` ships with the server: samples with the kinds they contain, and clean prompts.
 const corpus = readFileSync(new URL('../../../server/data/privacy-corpus.jsonl', import.meta.url), 'utf8')

@@ -1,10 +1,15 @@
-import { isSupportedCountry } from './phone-numbers.js';
+import { isSupportedCountry, loadPhoneCheck } from './phone-numbers.js';
 import type { PiiKind } from './pii-kind.js';
 import { piiKinds } from './pii-kind.js';
 import type { PiiFinding } from './pii-scan.js';
 import { anyTokenShape, forEachNumberToken, PiiScan, shapeOf } from './pii-scan.js';
 import type { PiiRecognizer } from './recognizer.js';
-import { emailRecognizer, obfuscatedEmailRecognizer, phoneRecognizer } from './recognizers/contact-recognizers.js';
+import {
+  emailRecognizer,
+  obfuscatedEmailRecognizer,
+  phoneRecognizer,
+  provisionalPhoneRecognizer,
+} from './recognizers/contact-recognizers.js';
 import {
   abaRoutingRecognizer,
   bankAccountRecognizer,
@@ -87,6 +92,21 @@ export interface PiiDetector {
   (text: string): PiiDetection;
   /** The settings in force, defaults applied. */
   readonly options: Readonly<Required<PiiDetectorOptions>>;
+  /**
+   * Resolves once every answer is the full check's. At once on Node and in a detector that does not look for phone
+   * numbers. In a page (core's `browser` build) the phone numbering plans load on demand after the detector is
+   * created; until then a phone number is checked provisionally: every digit run the full check could accept counts,
+   * so nothing it would flag is missed, and more is flagged. Resolves too when the plans cannot be loaded (an offline
+   * page): the provisional check then stays. A router's `generate()` and `stream()` wait for it by themselves.
+   *
+   * @example
+   * ```ts
+   * const detect = createPiiDetector({ regions: ['US'] });
+   * await detect.ready; // in a page: the phone numbering plans have loaded
+   * detect('order ref 20245817').kinds; // [] (before the load: ['phone-number'])
+   * ```
+   */
+  readonly ready: Promise<void>;
 }
 
 /** The region of the device's locale (`Intl`, so it works in browsers and on Node), or `undefined`. */
@@ -150,7 +170,10 @@ interface DetectorPlan {
   readonly minConfidence: number;
 }
 
-/** Drops a finding that lies inside a surer finding of another kind (digits of an IBAN are not also a phone). */
+/**
+ * Drops a finding that lies inside a surer finding of another kind (digits of an IBAN are not also a phone). A phone
+ * number found by the provisional check drops nothing: the full check may reject it, and then what it covered counts.
+ */
 function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
   if (findings.length < 2) return findings;
   return findings.filter(
@@ -159,6 +182,7 @@ function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
         (other) =>
           other !== finding &&
           other.kind !== finding.kind &&
+          other.recognizer !== provisionalPhoneRecognizer &&
           other.confidence > finding.confidence &&
           other.start <= finding.start &&
           other.end >= finding.end,
@@ -203,7 +227,11 @@ function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetec
   return { kinds: piiKinds.filter((kind) => found.has(kind)), findings };
 }
 
-function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Required<PiiDetectorOptions> } {
+const complete: Promise<void> = Promise.resolve();
+
+function planFor(
+  options: PiiDetectorOptions,
+): DetectorPlan & { options: Required<PiiDetectorOptions>; ready: Promise<void> } {
   const kinds = options.kinds ?? piiKinds;
   const minConfidence = options.minConfidence ?? defaultMinConfidence;
   if (!(minConfidence >= 0 && minConfidence <= 1)) {
@@ -248,6 +276,8 @@ function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Require
     textShaped: active.filter((recognizer) => recognizer.scanNumber !== undefined && recognizer.shapesIn !== undefined),
     dispatchByShapes: new Map(),
     dispatchFor,
+    // The browser build's numbering plans load on demand: a detector that looks for phone numbers starts loading them.
+    ready: wanted.has('phone-number') ? loadPhoneCheck() : complete,
     regions,
     wanted,
     minConfidence,
@@ -272,7 +302,7 @@ function planFor(options: PiiDetectorOptions): DetectorPlan & { options: Require
 export function createPiiDetector(options: PiiDetectorOptions = {}): PiiDetector {
   const plan = planFor(options);
   const detector = (text: string) => runScan(text, plan, true);
-  return Object.assign(detector, { options: plan.options });
+  return Object.assign(detector, { options: plan.options, ready: plan.ready });
 }
 
 let defaultDetector: PiiDetector | undefined;

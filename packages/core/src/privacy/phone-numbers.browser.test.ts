@@ -6,8 +6,13 @@ import {
   parsePhoneNumberFromString as parseMax,
 } from 'libphonenumber-js/max';
 import { describe, expect, it, vi } from 'vitest';
-// @ts-expect-error: a plain .mjs script without declarations
-import { fallbackRegions, phoneNumberingPlans, typedRegions } from '../../scripts/phone-numbering-plans.mjs';
+import {
+  fallbackRegions,
+  phoneRegionCodes as generatedRegionCodes,
+  phoneNumberingPlans,
+  typedRegions,
+  // @ts-expect-error: a plain .mjs script without declarations
+} from '../../scripts/phone-numbering-plans.mjs';
 import {
   callingCodeRegions,
   formatPlans,
@@ -16,11 +21,14 @@ import {
   typePlans,
 } from './phone-numbering-plans.js';
 import * as browser from './phone-numbers.browser.js';
+import { phoneRegionCodes } from './phone-regions.js';
 import { fallbackPhoneRegions } from './recognizers/contact-recognizers.js';
 
 // The detector as the browser build bundles it: this file's imports of ./phone-numbers.js get the browser module.
 vi.mock('./phone-numbers.js', () => import('./phone-numbers.browser.js'));
 const { createPiiDetector } = await import('./detect-pii.js');
+// The full check: its numbering plans load on demand (phone-numbers-loading.browser.test.ts covers the time before).
+await browser.loadPhoneCheck();
 
 const digitCount = (text: string) => text.replace(/\D/g, '').length;
 
@@ -29,6 +37,9 @@ describe("the browser build's phone check (numbering-plan patterns instead of li
     expect({ regionPlans, callingCodeRegions, nonGeographicPlans, typePlans, formatPlans }).toEqual(
       phoneNumberingPlans(),
     );
+    // The region codes ship in the first load (the plans on demand); they are the plans' regions.
+    expect(phoneRegionCodes).toBe(generatedRegionCodes());
+    expect(phoneRegionCodes).toBe(Object.keys(regionPlans).join(''));
   });
 
   it("ships the number types of the detector's fallback regions and of the regions sharing their calling codes", () => {

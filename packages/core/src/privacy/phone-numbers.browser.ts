@@ -1,186 +1,88 @@
-import {
-  callingCodeRegions,
-  formatPlans,
-  nonGeographicPlans,
-  regionPlans,
-  typePlans,
-} from './phone-numbering-plans.js';
+import type { ParsedNumber } from './parse-phone-number.js';
+import { phoneRegionCodes } from './phone-regions.js';
 
 /**
- * The browser build's phone check: the three libphonenumber-js calls the phone recognizer makes, answered from
- * numbering plans generated from libphonenumber-js's `max` metadata (see phone-numbering-plans.ts) instead of the
- * full metadata (~55 KB gzip in a page, more than the rest of the router).
+ * The browser build's phone check: the three libphonenumber-js calls the phone recognizer makes, plus the loading
+ * state of the numbering plans they are answered from (parse-phone-number.ts). The plans are ~13 KB gzip of a page's
+ * first load, so they load on demand (`import()`, a chunk of their own in a page: bench row 10), started by a router
+ * or detector that looks for phone numbers ({@link loadPhoneCheck}) and never by importing core.
  *
- * It follows libphonenumber's parse: the trunk prefix is stripped by the region's prefix-for-parsing rule (and kept
- * when stripping breaks the pattern or the length), a number starting with the region's calling code may be read
- * without it, and a number under a shared calling code belongs to the region its leading digits or types name. A
- * number is valid, as in libphonenumber, when it matches one of its region's number types (fixed line, mobile, toll
- * free, ...) where the plans carry them (the detector's fallback regions, the regions sharing their calling codes
- * and the non-geographic codes); elsewhere when it has one of the region's possible lengths, which accepts more
- * numbers (it errs towards keeping a request on the device: such a number is read from its `+` and calling code, or
- * in a page that names the region). BENCHMARKS.md (row 10) and the README give the measured recall and false
- * positives of both builds.
+ * Until they have loaded, a provisional check answers: every number the full check could read (written with `+`, or
+ * in a known region) counts as valid, in the layout it was written in, so the recognizer flags every candidate the
+ * full check flags and more. It errs towards keeping a request on the device, the privacy-safe direction. A router's
+ * requests (`generate()`, `stream()`) wait for the load before planning, so they are routed exactly as after it; only
+ * synchronous calls (`router.plan()`, the detector itself) get the provisional answer, and a plan says so. If the chunk
+ * cannot be loaded (an offline page, a blocked request) the provisional check stays; requests are never failed or
+ * held for it (see {@link giveUpWaitingAfterMs}). The Node build (phone-numbers.ts) is always complete.
  */
 
-type Plan = readonly (string | readonly number[])[];
+type FullCheck = typeof import('./parse-phone-number.js');
 
-const patterns = new Map<string, RegExp>();
+let fullCheck: FullCheck | undefined;
+let settled = false;
+let loading: Promise<void> | undefined;
 
-function regex(source: string, prefix: boolean): RegExp {
-  const key = `${prefix ? 'p' : 'f'}${source}`;
-  let compiled = patterns.get(key);
-  if (compiled === undefined) {
-    compiled = new RegExp(prefix ? `^(?:${source})` : `^(?:${source})$`);
-    patterns.set(key, compiled);
-  }
-  return compiled;
+/**
+ * How long a request waits for a chunk whose download neither finishes nor fails (a stalled connection) before it is
+ * planned with the provisional check. Browsers fail a lost request well before this; it only bounds the rare stall.
+ */
+export const giveUpWaitingAfterMs = 10_000;
+
+/** Starts loading the numbering plans (once); resolves when they loaded, failed to, or were waited for long enough. */
+export function loadPhoneCheck(): Promise<void> {
+  loading ??= new Promise<void>((resolve) => {
+    const settle = () => {
+      settled = true;
+      resolve();
+    };
+    const timer = setTimeout(settle, giveUpWaitingAfterMs);
+    // A page has no process to keep alive; in Node (tests of this build) a pending load must not hold the process.
+    (timer as { unref?: () => void }).unref?.();
+    import('./parse-phone-number.js').then(
+      (module) => {
+        fullCheck = module;
+        clearTimeout(timer);
+        settle();
+      },
+      () => {
+        clearTimeout(timer);
+        settle();
+      },
+    );
+  });
+  return loading;
 }
 
-const fullMatch = (pattern: string, digits: string): boolean => regex(pattern, false).test(digits);
-const lengths = (plan: Plan): readonly number[] => plan[1] as readonly number[];
-/** Whether `digits` fit the plan: its national number pattern, or where none ships, one of its possible lengths. */
-const fits = (plan: Plan, digits: string): boolean =>
-  plan[0] ? fullMatch(plan[0] as string, digits) : lengths(plan).includes(digits.length);
+/** Whether a request need not wait for the plans: they loaded, or could not be (the provisional check then stays). */
+export function isPhoneCheckSettled(): boolean {
+  return settled;
+}
 
-/** Whether libphonenumber knows `region` (an ISO 3166-1 alpha-2 code in capitals). */
+/** Whether phone numbers are checked provisionally (the plans have not loaded, or could not be). */
+export function isPhoneCheckProvisional(): boolean {
+  return fullCheck === undefined;
+}
+
+let regions: Set<string> | undefined;
+
+/** Whether libphonenumber knows `region` (an ISO 3166-1 alpha-2 code in capitals); known before the plans load. */
 export function isSupportedCountry(region: string): boolean {
-  return Object.hasOwn(regionPlans, region);
+  regions ??= new Set(phoneRegionCodes.match(/[A-Z]{2}/g));
+  return regions.has(region);
 }
 
-/** libphonenumber's checkNumberLength: too short, or a length between the plan's that it does not list. */
-function impossibleLength(digits: string, plan: Plan): boolean {
-  const possible = lengths(plan);
-  if (possible.length === 0) return false;
-  return (
-    digits.length < (possible[0] as number) ||
-    (digits.length <= (possible.at(-1) as number) && !possible.includes(digits.length))
-  );
-}
-
-/** libphonenumber's extractNationalNumber: the national number without its trunk prefix, where stripping it fits. */
-function nationalNumber(digits: string, plan: Plan): string {
-  const [, , , prefixForParsing, transform] = plan as string[];
-  if (!prefixForParsing) return digits;
-  const prefixPattern = regex(prefixForParsing, true);
-  const match = prefixPattern.exec(digits);
-  if (match === null) return digits;
-  const groups = match.length - 1;
-  const captured = groups > 0 && match[groups];
-  const national = transform && captured ? digits.replace(prefixPattern, transform) : digits.slice(match[0].length);
-  if (national === digits) return digits;
-  if (fits(plan, digits) && !fits(plan, national)) return digits;
-  return impossibleLength(national, plan) ? digits : national;
-}
-
-/** libphonenumber's getNumberType, reduced to whether there is one; plans without types answer by their pattern (or lengths). */
-function hasType(national: string, key: string, plan: Plan): boolean {
-  if (!fits(plan, national)) return false;
-  const types = typePlans[key];
-  if (types === undefined) return true;
-  return types.some(
-    ([typePattern, typeLengths = lengths(plan)]) =>
-      typeLengths.includes(national.length) && fullMatch(typePattern, national),
-  );
-}
-
-/** A valid number: the region (or non-geographic code) it belongs to, and its national number. */
-interface Reading {
-  key: string;
-  national: string;
-}
-
-/** libphonenumber's getCountryByCallingCode + isValid: the region the number belongs to, if it is valid there. */
-function readUnderCallingCode(national: string, code: string): Reading | null {
-  const valid = (key: string, plan: Plan) => (hasType(national, key, plan) ? { key, national } : null);
-  const nonGeographic = nonGeographicPlans[code];
-  if (nonGeographic !== undefined) return valid(code, nonGeographic);
-  const regions = callingCodeRegions[code] ?? [];
-  if (regions.length === 1) return valid(regions[0] as string, regionPlans[regions[0] as string] as Plan);
-  for (const region of regions) {
-    const plan = regionPlans[region] as Plan;
-    const leadingDigits = plan[5] as string | undefined;
-    if (leadingDigits) {
-      if (national.search(leadingDigits) === 0) return valid(region, plan);
-    } else if (hasType(national, region, plan)) return { key: region, national };
-  }
-  return null;
-}
-
-function readInternational(digits: string): Reading | null {
-  for (let size = 1; size <= 3; size += 1) {
-    const code = digits.slice(0, size);
-    const plan = nonGeographicPlans[code] ?? regionPlans[callingCodeRegions[code]?.[0] ?? ''];
-    // "+49 (0)89 …": a trunk prefix written in an international number is dropped, as libphonenumber drops it.
-    if (plan !== undefined) return readUnderCallingCode(nationalNumber(digits.slice(size), plan), code);
-  }
-  return null;
-}
-
-/** The calling code of each region. */
-let regionCallingCodes: Map<string, string> | undefined;
-
-function readInRegion(digits: string, region: string): Reading | null {
-  regionCallingCodes ??= new Map(
-    Object.entries(callingCodeRegions).flatMap(([code, regions]) => regions.map((each) => [each, code] as const)),
-  );
-  const code = regionCallingCodes.get(region) ?? '';
-  const plan = regionPlans[region] as Plan;
-  // libphonenumber's stripIddPrefix: "011 44 …" dialled from the US is "+44 …".
-  const idd = plan[6] as string | undefined;
-  const iddMatch = idd ? regex(idd, true).exec(digits) : null;
-  if (iddMatch !== null) {
-    const rest = digits.slice(iddMatch[0].length);
-    if (rest !== '' && !rest.startsWith('0')) return readInternational(rest);
-  }
-  // libphonenumber's extractCountryCallingCodeFromInternationalNumberWithoutPlusSign: "4989…" in DE may be "+49 89…";
-  // read so, the number follows the calling code's main region's plan, as a number written with "+" does.
-  if (digits.startsWith(code)) {
-    const national = nationalNumber(digits, plan);
-    if (
-      (!fits(plan, national) && fits(plan, nationalNumber(digits.slice(code.length), plan))) ||
-      (lengths(plan).length > 0 && national.length > (lengths(plan).at(-1) as number))
-    ) {
-      return readInternational(digits);
-    }
-  }
-  return readUnderCallingCode(nationalNumber(digits, plan), code);
-}
+const provisionalNumber = (text: string): ParsedNumber => ({ isValid: () => true, formatNational: () => text });
 
 /**
- * The digits of libphonenumber's national format of a valid number, in the regions whose types ship: the national
- * number behind the digits its format's national prefix rule adds (DE `89 1234567` → `0891234567`), chosen as
- * libphonenumber chooses the format (the first whose last leading-digits pattern and pattern match). Elsewhere the
- * number as written, so the recognizer's trunk-prefix test does not reject it.
- */
-function nationalFormatDigits({ key, national }: Reading, written: string): string {
-  if (typePlans[key] === undefined) return written;
-  const format = formatPlans[key]?.find(
-    ([formatPattern, leadingDigits]) =>
-      (leadingDigits === '' || national.search(leadingDigits) === 0) && fullMatch(formatPattern, national),
-  );
-  return '0'.repeat(format?.[2] ?? 0) + national;
-}
-
-/** What the recognizer reads of a parsed number: whether it is valid, and its national format. */
-interface ParsedNumber {
-  isValid(): boolean;
-  formatNational(): string;
-}
-
-/**
- * A number written with `+` and a known calling code, or else a number in `region`, read as libphonenumber reads it.
- * The national format is given by its digits (see {@link nationalFormatDigits}): the recognizer only counts them.
+ * A number written with `+`, or else a number in `region`, read as libphonenumber reads it once the plans loaded;
+ * before that, provisionally valid as written (see the module comment).
  */
 export function parsePhoneNumberFromString(text: string, region?: string): ParsedNumber | undefined {
-  const digits = text.replace(/\D/g, '');
-  let reading: Reading | null;
-  if (text.trimStart().startsWith('+')) reading = readInternational(digits);
-  else if (region !== undefined && isSupportedCountry(region)) reading = readInRegion(digits, region);
-  else return undefined;
-  return {
-    isValid: () => reading !== null,
-    formatNational: () => (reading === null ? text : nationalFormatDigits(reading, text)),
-  };
+  if (fullCheck !== undefined) return fullCheck.parsePhoneNumber(text, region);
+  if (text.trimStart().startsWith('+') || (region !== undefined && isSupportedCountry(region))) {
+    return provisionalNumber(text);
+  }
+  return undefined;
 }
 
 // libphonenumber's matcher rejects these candidates before parsing them (its isValidPreCandidate and

@@ -130,7 +130,8 @@ export async function run({ log }) {
     }
   }
   result.privacy = {};
-  for (const coreBuild of ['node', 'browser']) {
+  // `provisional`: the browser build before its phone numbering plans have loaded (see privacy-builds.mjs).
+  for (const coreBuild of ['node', 'browser', 'provisional']) {
     const score = await scorePrivacyBuild(coreBuild);
     result.privacy[coreBuild] = score;
     const lowest = Math.min(...Object.values(score.recall));
@@ -144,7 +145,8 @@ export async function run({ log }) {
   for (const [set, counts] of Object.entries(result.phoneAgreement)) {
     log(
       `phone answers, ${set}: ${counts.samples} sampled numbers, node build flags ${counts.node}, browser build ` +
-        `${counts.browser} (only browser ${counts.browserOnly}, only node ${counts.nodeOnly})`,
+        `${counts.browser} (only browser ${counts.browserOnly}, only node ${counts.nodeOnly}); provisional check ` +
+        `${counts.provisional} (not flagged once loaded ${counts.provisionalOnly}, missed ${counts.provisionalMissed})`,
     );
   }
   return result;

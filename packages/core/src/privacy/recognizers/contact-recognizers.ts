@@ -1,4 +1,4 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString } from '../phone-numbers.js';
+import { findPhoneNumbersInText, isPhoneCheckProvisional, parsePhoneNumberFromString } from '../phone-numbers.js';
 import type { PiiScan } from '../pii-scan.js';
 import { isDigitCode } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
@@ -132,6 +132,15 @@ function validPhone(scan: PiiScan, written: string, region: string | undefined):
 }
 
 /**
+ * The recognizer name of a phone number found by the browser build's provisional check (its numbering plans still
+ * loading): such a finding may be a number the full check rejects, so it never hides another finding (see
+ * detect-pii.ts's resolveOverlaps).
+ */
+export const provisionalPhoneRecognizer = 'phone-number-provisional';
+
+const recognizerName = () => (isPhoneCheckProvisional() ? provisionalPhoneRecognizer : 'phone-number');
+
+/**
  * Phone numbers, through libphonenumber-js with the `max` metadata: a number must be valid for its region (the full
  * per-region number patterns), not just phone-shaped, and `findPhoneNumbersInText` must agree (it rejects dates and
  * time stamps). International numbers (`+` or `00`) need no region; national layouts are read in the caller's
@@ -161,7 +170,7 @@ export const phoneRecognizer: PiiRecognizer = {
     const boost = scan.hasContextAround(start, token.end, phoneContext) ? 0.2 : 0;
     if (international) {
       if (validPhone(scan, written, undefined) !== null && matcherAgrees(scan, probe, undefined)) {
-        scan.add('phone-number', 'phone-number', start, token.end, 0.8 + boost);
+        scan.add('phone-number', recognizerName(), start, token.end, 0.8 + boost);
       }
       return;
     }
@@ -182,7 +191,7 @@ export const phoneRecognizer: PiiRecognizer = {
         // Written without the trunk prefix the national format has: a quantity, not a number someone dials.
         if (number.nationalDigits > writtenDigits) continue;
         if (!matcherAgrees(scan, probe, region)) return;
-        scan.add('phone-number', 'phone-number', start, token.end, confidence + boost);
+        scan.add('phone-number', recognizerName(), start, token.end, confidence + boost);
         return;
       }
     }
