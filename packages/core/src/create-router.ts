@@ -15,7 +15,6 @@ import {
   NoEligibleTargetError,
   parseRequest,
 } from '@switchyard/contract';
-import PQueue from 'p-queue';
 import { planRoute } from './decision/plan-route.js';
 import { RemoteShareWindow } from './decision/remote-share-window.js';
 import type { RoutePlan } from './decision/route-plan.js';
@@ -27,6 +26,7 @@ import { CircuitBreaker } from './execution/circuit-breaker.js';
 import type { ExecutionInput, ExecutionShared } from './execution/execute-plan.js';
 import { collectPlan, executePlan, requestCapUsd } from './execution/execute-plan.js';
 import { HealthProbes } from './execution/health-probes.js';
+import { loadedQueueClass, loadQueueClass } from './execution/load-queue-class.js';
 import { requestIdOf } from './execution/request-id-of.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
@@ -192,6 +192,7 @@ export function createRouter(options: RouterOptions): Router {
   if (!ownStore) budget.refresh(policy).catch(storeError);
 
   const probes = new HealthProbes(clock, (result) => events.emit('probe', result));
+  const QueueClass = loadedQueueClass();
   const healthList: TargetHealth[] = names.map((name, index) => {
     const target = options.targets[name]!;
     const circuit = new CircuitBreaker(policy.execution.circuit, (from, to) => {
@@ -200,7 +201,7 @@ export function createRouter(options: RouterOptions): Router {
       if (!applyingPeerChange && !ownStore) shareCircuit(name, to);
     });
     const concurrency = policy.targets[name]?.concurrency ?? 1;
-    const queue = target.locality === 'local' ? new PQueue({ concurrency }) : undefined;
+    const queue = target.locality === 'local' && QueueClass !== undefined ? new QueueClass({ concurrency }) : undefined;
     return new TargetHealth(
       name,
       target,
@@ -211,6 +212,31 @@ export function createRouter(options: RouterOptions): Router {
     );
   });
   const healthByName = new Map(healthList.map((health) => [health.name, health]));
+  // Core's browser build loads p-queue on demand, started here by a router with local targets; requests wait for it
+  // before planning (see waitBeforePlanning), so none runs on a local target without its queue. If it cannot be
+  // loaded, the local targets read as unavailable (with the reason) and the next request tries again.
+  const localHealth = healthList.filter((health) => health.target.locality === 'local');
+  let queuesLoading: Promise<void> | undefined;
+  const loadQueues = (): Promise<void> => {
+    queuesLoading ??= loadQueueClass().then((loaded) => {
+      queuesLoading = undefined;
+      for (const health of localHealth) {
+        if (typeof loaded === 'function') {
+          health.queue ??= new loaded({ concurrency: health.concurrency });
+          health.queueProblem = undefined;
+        } else {
+          health.queueProblem = {
+            state: 'unavailable',
+            code: 'not-ready',
+            reason: `its request queue (p-queue) could not be loaded: ${loaded.message}`,
+          };
+        }
+      }
+    });
+    return queuesLoading;
+  };
+  const queuesMissing = () => localHealth.length > 0 && localHealth[0]!.queue === undefined;
+  if (queuesMissing()) void loadQueues();
   // What every execution shares; replaced (not changed) with the policy, so a running request keeps its own.
   let shared: ExecutionShared = { policy, health: healthByName, events, clock, random, budget, epoch: clock() };
 
@@ -263,9 +289,10 @@ export function createRouter(options: RouterOptions): Router {
     remoteShare.resize(next.quality.remoteShareWindow);
     for (const health of healthList) {
       health.circuit.settings = next.execution.circuit;
-      if (health.queue) {
+      if (health.target.locality === 'local') {
         const concurrency = next.targets[health.name]?.concurrency ?? 1;
-        health.queue.concurrency = concurrency;
+        // A queue still loading (core's browser build) is created with this concurrency.
+        if (health.queue) health.queue.concurrency = concurrency;
         health.concurrency = concurrency;
       }
     }
@@ -432,22 +459,40 @@ export function createRouter(options: RouterOptions): Router {
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 
-  // A page's numbering plans (core's browser build) load on demand, started with the router: a request that starts
-  // before they settle waits for them, so it is planned with the full phone check, as after the load.
-  async function* afterPhoneCheckLoads(input: GenerateRequest, routeOptions: RouteOptions | undefined) {
-    await loadPhoneCheck();
+  // What core's browser build loads on demand, started with the router: the phone numbering plans (when the policy
+  // scans for phone numbers) and p-queue (when a target is local). A request that starts before they settle waits for
+  // them once, so it is planned and run as after the load. Never on Node: both are loaded with core there.
+  const waitBeforePlanning = (): Promise<unknown> | undefined => {
+    const phones = scansPhones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
+    const queues = queuesMissing() ? loadQueues() : undefined;
+    return phones && queues ? Promise.all([phones, queues]) : (phones ?? queues);
+  };
+  async function* afterLoading(
+    loading: Promise<unknown>,
+    input: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+  ) {
+    await loading;
     yield* run(input, routeOptions, false);
   }
 
-  // Not an async function: the answer is collected inside the execution (no async hop per part, see collectPlan),
-  // and an async frame of its own would live as long as the request does (bench row 5).
   const generate = (
     request: GenerateRequest,
     routeOptions: RouteOptions | undefined,
   ): Promise<RoutedGenerateResult> => {
-    if (scansPhones && !isPhoneCheckSettled()) return loadPhoneCheck().then(() => generate(request, routeOptions));
+    const loading = waitBeforePlanning();
+    return loading === undefined
+      ? generateNow(request, routeOptions)
+      : loading.then(() => generateNow(request, routeOptions));
+  };
+  // Not an async function: the answer is collected inside the execution (no async hop per part, see collectPlan),
+  // and an async frame of its own would live as long as the request does (bench row 5).
+  const generateNow = (
+    request: GenerateRequest,
+    routeOptions: RouteOptions | undefined,
+  ): Promise<RoutedGenerateResult> => {
     if (telemetry !== undefined && telemetry.api() === undefined) {
-      return telemetry.whenReady().then(() => generate(request, routeOptions));
+      return telemetry.whenReady().then(() => generateNow(request, routeOptions));
     }
     let trace: RequestTrace | undefined;
     try {
@@ -471,10 +516,10 @@ export function createRouter(options: RouterOptions): Router {
 
   return {
     plan,
-    stream: (request, routeOptions) =>
-      scansPhones && !isPhoneCheckSettled()
-        ? afterPhoneCheckLoads(request, routeOptions)
-        : run(request, routeOptions, false),
+    stream: (request, routeOptions) => {
+      const loading = waitBeforePlanning();
+      return loading === undefined ? run(request, routeOptions, false) : afterLoading(loading, request, routeOptions);
+    },
     generate,
     stats() {
       const now = clock();

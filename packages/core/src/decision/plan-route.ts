@@ -170,7 +170,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
       const forced = overrides?.targets?.[name]?.status;
       const status: TargetStatus =
         forced === undefined
-          ? target.status()
+          ? (health.queueProblem ?? target.status())
           : forced === 'downloading'
             ? { state: 'downloading', progress: 0 }
             : forced === 'unavailable'

@@ -1,4 +1,4 @@
-import type { Locality, Target } from '@switchyard/contract';
+import type { Locality, Target, TargetStatus } from '@switchyard/contract';
 import type PQueue from 'p-queue';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 
@@ -39,6 +39,11 @@ export class TargetHealth {
   requests = 0;
   failures = 0;
   spentUsd = 0;
+  /**
+   * Set while a local target has no queue because p-queue could not be loaded (core's browser build loads it on
+   * demand): the decision reads the target as unavailable, for this reason, instead of running it unqueued.
+   */
+  queueProblem: TargetStatus | undefined;
 
   constructor(
     readonly name: string,

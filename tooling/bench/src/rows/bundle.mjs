@@ -68,6 +68,14 @@ async function measureChunks(contents) {
         minified: file.contents.length,
         gzip: gzipSync(file.contents, { level: 9 }).length,
         loaded: firstLoad.has(name) ? 'first' : 'on demand',
+        // The packages whose code is in this chunk (esbuild's metafile).
+        packages: [
+          ...new Set(
+            Object.entries(outputs[name]?.inputs ?? {})
+              .filter(([, input]) => input.bytesInOutput > 0)
+              .map(([file]) => packageOf(file)),
+          ),
+        ].sort(),
       };
     })
     .filter((chunk) => chunk.name.endsWith('.js'));
