@@ -44,6 +44,11 @@ beforeAll(async () => {
         res.write('one,');
         setImmediate(() => res.write('two,'));
         setTimeout(() => res.end('three'), 5);
+      } else if (req.url?.startsWith('/v1/cut')) {
+        // One chunk, then the connection is cut before the body's end.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('one,');
+        setTimeout(() => res.socket?.destroy(), 5);
       } else if (req.url?.startsWith('/v1/endless')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         const kilobyte = 'x'.repeat(1024);
@@ -198,6 +203,47 @@ describe.each([
       response[finish]();
       await closed;
     }
+  });
+
+  it('a body cut off before its end, or aborted while a loop waits for it, fails that loop after what did arrive', async () => {
+    const origin = new URL(baseURL).origin;
+    const decoder = new TextDecoder();
+    const cut = await transport.request({ method: 'GET', url: new URL(`${origin}/v1/cut`), headers: {} });
+    let text = '';
+    const read = async () => {
+      for await (const chunk of cut.body) text += decoder.decode(chunk, { stream: true });
+    };
+    const failure = await read().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(text).toBe('one,');
+    expect(failure).toBeInstanceOf(Error);
+    cut.cancel();
+
+    const controller = new AbortController();
+    const endless = await transport.request({
+      method: 'GET',
+      url: new URL(`${origin}/v1/endless`),
+      headers: {},
+      signal: controller.signal,
+    });
+    const closed = once(serverEvents, 'endless-closed');
+    let chunks = 0;
+    const aborted = (async () => {
+      for await (const chunk of endless.body) {
+        expect(chunk.byteLength).toBeGreaterThan(0);
+        chunks += 1;
+        if (chunks === 2) controller.abort(new Error('stop reading'));
+      }
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(await aborted).toBeInstanceOf(Error);
+    expect(chunks).toBe(2);
+    endless.cancel();
+    await closed;
   });
 
   it('a refused connection is a retryable ConnectionError naming the target and the socket error', async () => {

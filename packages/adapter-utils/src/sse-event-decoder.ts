@@ -77,7 +77,11 @@ export class SseEventDecoder {
   push(chunk: Uint8Array | string): EventSourceMessage[] {
     const text = decodeChunk(this.decoder, chunk);
     const window = this.lastChars + text;
-    const boundary = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\r\n\r\n'));
+    // `lastIndexOf` is a call into the runtime that scans the whole chunk; most servers never send a CR, and
+    // `includes` (a fast builtin) says so first: two scans per chunk instead of four.
+    const carriageReturns = text.includes('\r') || this.lastChars.includes('\r');
+    const lf = window.lastIndexOf('\n\n');
+    const boundary = carriageReturns ? Math.max(lf, window.lastIndexOf('\r\n\r\n')) : lf;
     if (boundary === -1) {
       this.pendingLength += text.length;
       this.pendingBlank &&= text.trim() === '';
@@ -89,7 +93,9 @@ export class SseEventDecoder {
     this.lastChars = window.slice(-3);
     if (this.pendingLength > this.limit) this.overflow = true;
     else {
-      const lineEnd = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+      const lineEnd = carriageReturns
+        ? Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
+        : text.lastIndexOf('\n');
       if (lineEnd === -1) this.unfed += text;
       else {
         this.parser.feed(this.unfed + text.slice(0, lineEnd + 1));
