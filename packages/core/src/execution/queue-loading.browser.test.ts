@@ -115,5 +115,24 @@ describe('the browser build loads p-queue on demand', () => {
     const { route } = await answer;
     expect(route.target).toBe('cloud');
     expect(route.plan.excluded[0]?.detail).toMatch(/p-queue\) could not be loaded: no answer after 10 s/);
+    // Later requests do not wait for the stalled import again (no timer is advanced for this one).
+    expect((await router.generate(ask())).route.target).toBe('cloud');
+  });
+
+  it('creates the queues when a stalled import answers after all', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { createRouter, release } = await browserCoreWithHeldQueue();
+    const router = createRouter({
+      targets: {
+        device: createScriptedTarget({ locality: 'local' }),
+        cloud: createScriptedTarget({ id: 'openai:big', locality: 'remote' }),
+      },
+    });
+    const answer = router.generate(ask());
+    const { giveUpWaitingAfterMs } = await import('./load-queue-class.browser.js');
+    await vi.advanceTimersByTimeAsync(giveUpWaitingAfterMs);
+    expect((await answer).route.target).toBe('cloud');
+    release();
+    await vi.waitFor(async () => expect((await router.generate(ask())).route.target).toBe('device'));
   });
 });
