@@ -33,6 +33,9 @@ export default defineConfig([
     sourcemap: true,
     // One file per entry: the demo server serves these two names and nothing else.
     splitting: false,
+    // Everything the scripts import goes into them: tsup leaves a package's dependencies as bare imports by default,
+    // which a page cannot resolve (no import map), so "in this browser" mode would not load at all.
+    noExternal: [/./],
     clean: true,
     outExtension: () => ({ js: '.js' }),
     async onSuccess() {
