@@ -567,6 +567,34 @@ describe('execution: cancellation and deadlines', () => {
     expect(gpu.calls).toHaveLength(0);
   });
 
+  it('is pulled as an async generator is: next() and return() called while a part is pending wait for it in order', async () => {
+    const { router, device } = setup();
+    device.setScript([{ text: 'one two three', chunkDelayMs: 20 }]);
+    const parts = router.stream(ask('Hi'))[Symbol.asyncIterator]();
+    const [decision, first] = await Promise.all([parts.next(), parts.next()]);
+    expect(decision.value).toMatchObject({ type: 'route', phase: 'decision' });
+    expect(first.value).toEqual({ type: 'text-delta', text: 'one ' });
+    const pending = parts.next();
+    const returned = parts.return?.();
+    expect((await pending).value).toEqual({ type: 'text-delta', text: 'two ' });
+    expect(await returned).toEqual({ value: undefined, done: true });
+    expect(await parts.next()).toEqual({ value: undefined, done: true });
+    await expectClean(router, device);
+  });
+
+  it('ends after an error: the failing next() rejects, the ones after it are done', async () => {
+    const { router, device, gpu } = setup();
+    device.setScript([{ failWith: () => new InvalidRequestError({ problems: [] }) }]);
+    gpu.setScript([{ failWith: () => new InvalidRequestError({ problems: [] }) }]);
+    const parts = router.stream(ask('Hi'))[Symbol.asyncIterator]();
+    expect((await parts.next()).value).toMatchObject({ type: 'route', phase: 'decision' });
+    const error = await parts.next().catch((caught: unknown) => caught);
+    expect(AllTargetsFailedError.isInstance(error)).toBe(true);
+    expect(await parts.next()).toEqual({ value: undefined, done: true });
+    expect(await parts.return?.()).toEqual({ value: undefined, done: true });
+    await expectClean(router, device);
+  });
+
   it('cancels during a retry backoff', async () => {
     const { router, device, gpu } = setup();
     device.setScript([{ failWith: reset }]);

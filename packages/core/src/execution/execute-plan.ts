@@ -73,7 +73,96 @@ type FirstResult =
  * A private request's plan holds only local targets, and the executor re-checks that before every attempt.
  */
 export function executePlan(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
-  return new PlanExecution().parts(prepare);
+  return new PlanStream(new PlanExecution(), prepare) as unknown as AsyncGenerator<RouterStreamPart, void, undefined>;
+}
+
+// The phases of a `PlanStream` (see `PlanExecution.step`).
+const streamFresh = 0;
+const streamDecided = 1;
+const streamRunning = 2;
+const streamReading = 3;
+const streamUsage = 4;
+const streamFinish = 5;
+const streamSummary = 6;
+const streamEnding = 7;
+const streamDone = 8;
+
+/** What a step of a stream answers: a part that is ready, or the promise of one. */
+type StreamStep = IteratorResult<RouterStreamPart, void> | Promise<IteratorResult<RouterStreamPart, void>>;
+
+const streamEnded: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * A request's stream of parts: an async iterator over its execution, with the contract of an async generator (parts
+ * in order, pulled one at a time; `return()` ends the request; after an error or the end, `done`). Not a generator:
+ * each part crossed an async generator (a resumption, an await of the yielded value, a promise per `next()`) on top of
+ * the target's own, for the five parts even the shortest answer has; here a part that is ready (the decision, usage,
+ * finish, summary) is returned as it is, and one that waits on the target costs the one promise that waits. A
+ * `next()` or `return()` called while a `next()` is still pending waits for it, as a generator's queue does.
+ */
+class PlanStream {
+  phase = streamFresh;
+  /** The run whose parts are read (`streamReading`), or whose tail is emitted (`streamUsage` on). */
+  run: AttemptRun | undefined = undefined;
+  finish: FinishPart | undefined = undefined;
+  /** What takes the reading run's next part, or its failure (`streamReading`); created by the first read. */
+  onPart: ((part: StreamPart) => StreamStep) | undefined = undefined;
+  onFailure: ((caught: unknown) => Promise<IteratorResult<RouterStreamPart, void>>) | undefined = undefined;
+  /** The last `next()` still pending, when one is. */
+  #pending: Promise<IteratorResult<RouterStreamPart, void>> | undefined = undefined;
+  /** Clears `#pending`; created by the first `next()` that waits, and reused. */
+  #onSettled: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly execution: PlanExecution,
+    readonly prepare: () => ExecutionInput,
+  ) {}
+
+  next(): Promise<IteratorResult<RouterStreamPart, void>> {
+    const pending = this.#pending;
+    if (pending !== undefined) {
+      const again = () => this.next();
+      return pending.then(again, again);
+    }
+    let result: StreamStep;
+    try {
+      result = this.execution.step(this);
+    } catch (error) {
+      // A bug in a step; the stream ends as a generator would.
+      this.execution.closeStream(this);
+      return Promise.reject(error);
+    }
+    if (!(result instanceof Promise)) return Promise.resolve(result);
+    this.#pending = result;
+    this.#onSettled ??= () => {
+      this.#pending = undefined;
+    };
+    result.then(this.#onSettled, this.#onSettled);
+    return result;
+  }
+
+  return(): Promise<IteratorResult<RouterStreamPart, void>> {
+    const pending = this.#pending;
+    if (pending !== undefined) {
+      const again = () => this.return();
+      return pending.then(again, again);
+    }
+    this.execution.closeStream(this);
+    return Promise.resolve(streamEnded);
+  }
+
+  /** Ends the stream and rejects with `error` (nothing inside a stream catches what its consumer throws in). */
+  throw(error: unknown): Promise<IteratorResult<RouterStreamPart, void>> {
+    return this.return().then(() => Promise.reject(error));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
 }
 
 /** What `generate()` answers: the whole text, tool calls, finish reason and usage, and the route. */
@@ -299,81 +388,157 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     }
   }
 
-  async *parts(prepare: () => ExecutionInput): AsyncGenerator<RouterStreamPart, void, undefined> {
-    // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
-    // every other failure, and `generate()` as a rejection; one generator layer instead of a wrapper around this one.
-    this.#start(prepare, false);
-    yield { type: 'route', phase: 'decision', plan: this.#plan };
-    this.#arm();
-    const clock = this.clock;
-    this.#current = this.#takeNext();
-    try {
-      while (this.#current !== undefined) {
-        const current = this.#current;
-        if (!current.circuit.acquire(clock())) {
-          this.#refuse(current);
-          const next = await this.#nextTarget();
-          if (next) this.#fallbacks += 1;
-          this.#current = next;
-          this.#retriesUsed = 0;
-          continue;
+  /**
+   * `stream()`'s driver: the next part of the stream that `parts` pulls (see {@link PlanStream}). The steps mirror an
+   * async generator that would read: the decision part; then, per target in plan order, a refused circuit moves on, an
+   * attempt is launched (raced against a hedge when allowed) and its parts are passed on until `finish`, which is
+   * followed by usage (when reported), `finish` and the summary; a failure goes through `#recover`, whose failover
+   * part (if any) is passed on before the next attempt; no target left ends the stream with `#exhausted`. The request
+   * ends (`#end`) exactly once, when the stream ends, fails or is returned after the decision part.
+   */
+  step(parts: PlanStream): StreamStep {
+    switch (parts.phase) {
+      case streamFresh:
+        // Validation and planning run on the first `next()`, so `stream()` reports bad input while iterating, as for
+        // every other failure.
+        try {
+          this.#start(parts.prepare, false);
+        } catch (error) {
+          parts.phase = streamDone;
+          return Promise.reject(error);
         }
-
-        const launched = this.#launch(current);
-        let failedRun: AttemptRun = launched;
-        let error: SwitchyardError | undefined;
-        let run: AttemptRun | undefined;
-        let part: StreamPart | undefined;
-        if (this.#mayHedge()) {
-          const first = await this.#firstOf(launched);
-          if (first.kind === 'won') {
-            run = first.run;
-            part = first.part;
-          } else {
-            failedRun = first.run;
-            error = first.error;
-          }
-        } else {
-          // No hedge: wait for the primary's first part directly (no race, no result object, no callbacks).
-          try {
-            part = await launched.nextPart();
-            run = launched;
-          } catch (caught) {
-            error = this.#settleFailure(launched, caught);
-          }
-        }
-        if (run !== undefined && part !== undefined) {
-          if (run.health !== current) this.#retriesUsed = 0;
-          this.#current = run.health;
-          try {
-            for (;;) {
-              if (part.type === 'finish') {
-                run.succeed();
-                this.#dropLive(run);
-                if (run.usage) yield { type: 'usage', usage: run.usage };
-                yield part;
-                yield { type: 'route', phase: 'summary', route: this.#summarize(run) };
-                return;
-              }
-              this.#firstEmittedAt ??= clock();
-              if (part.type === 'text-delta') this.#emittedText += part.text;
-              else if (part.type === 'tool-call') this.#emittedToolCalls += 1;
-              yield part;
-              part = await run.nextPart();
-            }
-          } catch (caught) {
-            failedRun = run;
-            error = this.#settleFailure(run, caught);
-          }
-        }
-        // Every path above that does not return sets `error`.
-        const failover = await this.#recover(failedRun, error!);
-        if (failover !== undefined) yield failover;
+        parts.phase = streamDecided;
+        return { value: { type: 'route', phase: 'decision', plan: this.#plan }, done: false };
+      case streamDecided:
+        // Armed only after the decision part, so a consumer that stops there leaves no timer or listener behind.
+        this.#arm();
+        this.#current = this.#takeNext();
+        parts.phase = streamRunning;
+        return this.#streamNext(parts);
+      case streamRunning:
+        return this.#streamNext(parts);
+      case streamReading:
+        // One pair of reactions per stream, reused for every part (a long answer reads one part per token).
+        parts.onPart ??= (part) => this.#streamPart(parts, parts.run!, part);
+        parts.onFailure ??= (caught) => {
+          const run = parts.run!;
+          return this.#streamFailure(parts, run, this.#settleFailure(run, caught));
+        };
+        return parts.run!.nextPart().then(parts.onPart, parts.onFailure);
+      case streamUsage: {
+        const run = parts.run!;
+        parts.phase = streamFinish;
+        if (run.usage) return { value: { type: 'usage', usage: run.usage }, done: false };
+        return this.step(parts);
       }
-      throw this.#exhausted();
-    } finally {
-      this.#end();
+      case streamFinish:
+        parts.phase = streamSummary;
+        return { value: parts.finish!, done: false };
+      case streamSummary: {
+        const run = parts.run!;
+        parts.phase = streamEnding;
+        return { value: { type: 'route', phase: 'summary', route: this.#summarize(run) }, done: false };
+      }
+      case streamEnding:
+        this.closeStream(parts);
+        return streamEnded;
+      default:
+        return streamEnded;
     }
+  }
+
+  /** Ends the stream: the request too, unless it never started running (before or at the decision part). */
+  closeStream(parts: PlanStream): void {
+    const running = parts.phase !== streamFresh && parts.phase !== streamDecided && parts.phase !== streamDone;
+    parts.phase = streamDone;
+    parts.run = undefined;
+    if (running) this.#end();
+  }
+
+  /** The next attempt on `#current` and its first part (the loop head of the stream); no target left ends it. */
+  #streamNext(parts: PlanStream): Promise<IteratorResult<RouterStreamPart, void>> {
+    try {
+      const current = this.#current;
+      if (current === undefined) throw this.#exhausted();
+      if (!current.circuit.acquire(this.clock())) {
+        this.#refuse(current);
+        return this.#nextTarget().then(
+          (next) => {
+            if (next) this.#fallbacks += 1;
+            this.#current = next;
+            this.#retriesUsed = 0;
+            return this.#streamNext(parts);
+          },
+          (error: unknown) => this.#streamFail(parts, error),
+        );
+      }
+      const launched = this.#launch(current);
+      if (this.#mayHedge()) {
+        return this.#firstOf(launched).then(
+          (first) => {
+            if (first.kind === 'failed') return this.#streamFailure(parts, first.run, first.error);
+            return this.#streamFirst(parts, current, first.run, first.part);
+          },
+          (error: unknown) => this.#streamFail(parts, error),
+        );
+      }
+      // No hedge: wait for the primary's first part directly (no race, no result object, no callbacks).
+      return launched.nextPart().then(
+        (part) => this.#streamFirst(parts, current, launched, part),
+        (caught: unknown) => this.#streamFailure(parts, launched, this.#settleFailure(launched, caught)),
+      );
+    } catch (error) {
+      return this.#streamFail(parts, error);
+    }
+  }
+
+  /** The first part of the run that answers for `current`. */
+  #streamFirst(parts: PlanStream, current: TargetHealth, run: AttemptRun, part: StreamPart): StreamStep {
+    if (run.health !== current) this.#retriesUsed = 0;
+    this.#current = run.health;
+    return this.#streamPart(parts, run, part);
+  }
+
+  /** A part of `run`: passed on (its text and tool calls counted); `finish` books the run and starts the tail. */
+  #streamPart(parts: PlanStream, run: AttemptRun, part: StreamPart): StreamStep {
+    try {
+      if (part.type === 'finish') {
+        run.succeed();
+        this.#dropLive(run);
+        parts.run = run;
+        parts.finish = part;
+        parts.phase = streamUsage;
+        return this.step(parts);
+      }
+      this.#firstEmittedAt ??= this.clock();
+      if (part.type === 'text-delta') this.#emittedText += part.text;
+      else if (part.type === 'tool-call') this.#emittedToolCalls += 1;
+    } catch (caught) {
+      return this.#streamFailure(parts, run, this.#settleFailure(run, caught));
+    }
+    parts.run = run;
+    parts.phase = streamReading;
+    return { value: part, done: false };
+  }
+
+  /** After `failedRun` failed: the failover part when there is one, else the next attempt (or the stream's end). */
+  #streamFailure(
+    parts: PlanStream,
+    failedRun: AttemptRun,
+    error: SwitchyardError,
+  ): Promise<IteratorResult<RouterStreamPart, void>> {
+    parts.run = undefined;
+    parts.phase = streamRunning;
+    return this.#recover(failedRun, error).then(
+      (failover) => (failover === undefined ? this.#streamNext(parts) : { value: failover, done: false }),
+      (fatal: unknown) => this.#streamFail(parts, fatal),
+    );
+  }
+
+  /** Ends a stream that failed; the error is the stream's. */
+  #streamFail(parts: PlanStream, error: unknown): Promise<never> {
+    this.closeStream(parts);
+    return Promise.reject(error);
   }
 
   /**
