@@ -158,7 +158,9 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
       } catch (error) {
         // llama-server and vLLM answer 503 while the model is still loading.
         if (ApiCallError.isInstance(error) && error.status === 503) return { state: 'loading' };
-        throw error;
+        // Typed here, where the URL is known: the tracker's own conversion has only the target, so a refused
+        // connection read `Connection to "(unknown)" failed` in `status()` and `switchyard doctor`.
+        throw toSwitchyardError(error, { target: id, url: health.href });
       }
     },
   });

@@ -30,6 +30,10 @@ describe('switchyard doctor', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/ok {3}gpu \(openai, remote\): ready; status \d+ ms, 1-token generate \d+ ms/);
     expect(text.stdout).toMatch(/FAIL down .*\n(.*\n)*\s+fix: nothing answers at http:\/\/127\.0\.0\.1:\d+\/v1/);
+    // The reason names the URL the probe could not reach (it read `Connection to "(unknown)"` before).
+    expect(text.stdout).toMatch(
+      /FAIL down \(openai, remote\): unavailable — Connection to "http:\/\/127\.0\.0\.1:\d+\/v1\/models" failed: ECONNREFUSED/,
+    );
     expect(text.stdout).toContain('fix: export SY_DOCTOR_UNSET=');
     expect(text.stdout).toContain('fix: the model file');
     expect(text.stdout).toContain('switchyard models pull hf:acme/tiny-GGUF/tiny.gguf');
