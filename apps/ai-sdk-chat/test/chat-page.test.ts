@@ -36,6 +36,9 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await page.goto(server.url);
   await page.locator('body[data-ready="true"]').waitFor();
 });
@@ -46,6 +49,9 @@ afterAll(async () => {
   await chat?.dispose();
   if (assetsDir) await rm(assetsDir, { recursive: true, force: true });
 });
+
+/** What the page wrote to the browser console as errors (a resource it could not load is one). */
+const consoleErrors: string[] = [];
 
 const answers = () => page.locator('.msg.assistant');
 
@@ -104,5 +110,9 @@ describe('the AI SDK chat page in Chromium', () => {
     expect(await answer.getAttribute('data-target')).toBe('device');
     expect((await answer.locator('.text').textContent())?.length).toBeGreaterThan(0);
     expect(await answer.locator('.route').textContent()).toMatch(/fallback.*gpu failed/);
+  });
+
+  it('logs no errors to the browser console (it asked for a /favicon.ico the server does not serve)', () => {
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -140,6 +140,20 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     return proxyRequest(request, response, new URL(`${standIn.baseURL}${path.slice(remoteProxyPath.length)}${search}`));
   }
 
+  /**
+   * The page's reachability probe: `@switchyard/signals-browser` sends a `no-cors` HEAD to the remote's base URL
+   * every 15 s. Neither this proxy nor the stand-in's gateway serves `/v1` itself, and the 404 showed in the page's
+   * console every time. Answered here, not passed through: a probe through the stand-in's fault proxy could take the
+   * "break the remote" fault meant for the next chat request, and the stand-in is a loopback process beside this
+   * server, reachable whenever the page reaches this server.
+   */
+  function answerReachability(response: ServerResponse): void {
+    if (!runtime.remoteStandIn)
+      throw new HttpProblem(404, 'the remote is a real endpoint: it is not proxied to the page');
+    response.writeHead(204, { 'cache-control': 'no-store' });
+    response.end();
+  }
+
   async function chat(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const input = parseChatInput(await readJson(request));
     const controller = new AbortController();
@@ -169,6 +183,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     if (method === 'GET' && path in assets) return serveAsset(path, response);
     if (method === 'GET' && path === '/api/page-setup') return sendJson(response, 200, pageSetup(runtime));
     if (path.startsWith(`${remoteProxyPath}/`)) return proxyRemote(request, response, path);
+    if ((method === 'HEAD' || method === 'GET') && path === remoteProxyPath) return answerReachability(response);
     if ((method === 'GET' || method === 'HEAD') && (path === pageModelPath || path === pageWasmPath)) {
       return servePageFile(path, response, method === 'HEAD');
     }

@@ -17,6 +17,8 @@ let page: Page;
 let cdp: CDPSession;
 /** Downloads of the on-device model by the page (the demo server's `/models/device.gguf`). */
 let modelDownloads = 0;
+/** Every answer of the demo server with an error status, as the page's console shows them. */
+const failedLoads: string[] = [];
 
 async function setPressure(state: 'nominal' | 'critical') {
   await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state });
@@ -32,6 +34,10 @@ beforeAll(async () => {
   session = await openDemoPage({
     path: '/in-browser',
     async beforeLoad(page) {
+      page.on('response', (response) => {
+        if (response.status() >= 400)
+          failedLoads.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+      });
       page.on('request', (request) => {
         // wllama asks for the size with HEAD first; a download is a GET.
         if (request.method() === 'GET' && new URL(request.url()).pathname === '/models/device.gguf') {
@@ -155,6 +161,11 @@ describe('the demo "in this browser" (Chromium): the router in the page, wllama 
     await page.locator('#break-remote[data-armed="false"]').waitFor({ timeout: answerTimeout });
     await keepReadmeScreenshot(await page.screenshot(), screenshotPath);
     await page.selectOption('#mode', 'prefer-local');
+  });
+
+  it("asks the demo server for nothing it answers with an error (the reachability probe of the GPU's base URL included)", () => {
+    // signals-browser probes `/remote/v1` every 15 s and on every online/offline event: the offline test above sent one.
+    expect(failedLoads).toEqual([]);
   });
 
   it('keeps the downloaded model in the browser storage across a reload', async () => {
