@@ -256,13 +256,14 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
               const finishReason = toFinishReason(part.finishReason, id);
               const rest = echo.flush();
               if (rest !== '') yield { type: 'text-delta', text: rest };
-              yield {
-                type: 'usage',
-                usage: {
-                  inputTokens: part.usage.inputTokens.total ?? 0,
-                  outputTokens: part.usage.outputTokens.total ?? 0,
-                },
-              };
+              const inputTokens = part.usage.inputTokens.total;
+              const outputTokens = part.usage.outputTokens.total;
+              // A provider that counted nothing (openai-compatible without `includeUsage`) gets no usage part: the
+              // router then estimates the attempt's tokens and cost. A usage of 0/0 billed a priced target $0, so its
+              // budgets never bound.
+              if (inputTokens !== undefined || outputTokens !== undefined) {
+                yield { type: 'usage', usage: { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0 } };
+              }
               finished = true;
               yield { type: 'finish', finishReason };
               return;

@@ -9,6 +9,7 @@ import {
   type TargetCall,
 } from '@switchyard/contract';
 import { runTargetConformance, runTargetFaultConformance } from '@switchyard/contract/testing';
+import { createRouter } from '@switchyard/core';
 import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAISDKTarget, createBoundedFetch } from '../src/index.js';
@@ -109,6 +110,31 @@ describe('createAISDKTarget through the fault proxy', () => {
     const error = await streamError(faulty);
     expect(SwitchyardError.isInstance(error)).toBe(true);
     expect((error as SwitchyardError).isRetryable).toBe(true);
+  });
+});
+
+describe('a provider that reports no usage (openai-compatible without includeUsage) against llama-server', () => {
+  it('streams no usage part, so the router charges its estimate instead of $0', async () => {
+    const model = createOpenAICompatible({ name: 'llama-server', baseURL: server.baseURL }).chatModel(server.model);
+    const gpu = createAISDKTarget(model, {
+      id: 'no-usage',
+      locality: 'remote',
+      price: { inputPer1M: 1000, outputPer1M: 1000 },
+    });
+    const messages = [{ role: 'user' as const, content: 'Name three rail yards.' }];
+    const kinds: string[] = [];
+    for await (const part of gpu.stream({ messages, maxTokens: 8 })) kinds.push(part.type);
+    expect(kinds).not.toContain('usage');
+    expect(kinds.at(-1)).toBe('finish');
+
+    const router = createRouter({ targets: { gpu }, policy: { mode: 'remote-only' } });
+    try {
+      const answer = await router.generate({ messages, maxTokens: 8 });
+      expect(answer.route.attempts[0]?.usageEstimated).toBe(true);
+      expect(answer.route.costUsd).toBeGreaterThan(0);
+    } finally {
+      await router.dispose();
+    }
   });
 });
 
