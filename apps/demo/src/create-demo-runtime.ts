@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { Locality, Target } from '@switchyard/contract';
-import { InvalidConfigError } from '@switchyard/contract';
+import { InvalidConfigError, redactUrl } from '@switchyard/contract';
 import type { DeviceSignals, ManualSignals, PolicyInput, Router, RoutingMode } from '@switchyard/core';
 import { createManualSignals, createRouter } from '@switchyard/core';
 import { createDifficultyScorer } from '@switchyard/quality';
@@ -188,7 +188,8 @@ export async function createDemoRuntime(options: DemoRuntimeOptions = {}): Promi
         source: 'env',
         description: `OpenAI-compatible endpoint serving ${fromEnv.model} (SWITCHYARD_REMOTE_URL)`,
         summary: `OpenAI-compatible · ${fromEnv.model}`,
-        location: fromEnv.baseURL,
+        // Printed on the console and sent to the page: without the credentials a URL may carry.
+        location: redactUrl(fromEnv.baseURL),
       });
     } else {
       const delayMs = options.remoteDelayMs ?? parseDelay(env.SWITCHYARD_DEMO_REMOTE_DELAY_MS) ?? defaultRemoteDelayMs;

@@ -50,6 +50,28 @@ describe('switchyard doctor', () => {
     expect(reports[0]?.generateMs).toBeUndefined();
   });
 
+  it('prints no credentials that a base URL carries (user, password, api-key query)', async () => {
+    const closed = new URL(await closedPortURL());
+    const config = await files.json('credentials-in-url.json', {
+      targets: {
+        down: {
+          adapter: 'openai',
+          baseURL: `http://me:pw-secret@${closed.host}/v1?api-key=sk-query-secret`,
+          model: 'm',
+        },
+      },
+    });
+    for (const argv of [
+      ['doctor', '--config', config],
+      ['doctor', '--config', config, '--json'],
+    ]) {
+      const result = await run(argv);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`nothing answers at http://${closed.host}/v1?api-key=`);
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/pw-secret|sk-query-secret/);
+    }
+  });
+
   it("names the adapter's secret settings and their variables when the server rejects the credentials", async () => {
     // A loopback HTTP server that answers every request 401, as an upstream with another key would.
     const server = createHttpServer((_request, response) => {

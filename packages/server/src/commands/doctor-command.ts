@@ -71,7 +71,8 @@ function fixesFor(
 ): string[] {
   const fields = config as unknown as Record<string, unknown>;
   const hints = configHints(descriptorOf(config.adapter));
-  const where = typeof fields.baseURL === 'string' ? fields.baseURL : undefined;
+  // Redacted: a base URL may carry credentials (`user:password@`, `?api-key=`), and the fix lines are printed.
+  const where = typeof fields.baseURL === 'string' ? redactUrl(fields.baseURL) : undefined;
   switch (code) {
     case 'unauthorized': {
       const given = (hints.secrets ?? []).filter((key) => fields[key] !== undefined);
