@@ -119,6 +119,24 @@ describe.each(Object.keys(adapterDescriptors))('a config target of adapter %s', 
   });
 });
 
+describe('secrets in a config', () => {
+  it('names the two shapes a secret takes when a value has neither, without echoing the value', async () => {
+    const problems = await problemsOf(() =>
+      parseConfig({
+        targets: { gpu: { ...gpu, apiKey: ['sk-in-a-list'], headers: { 'x-api-key': 42 } } },
+        gateway: { authToken: 12_345_678 },
+      }),
+    );
+    const shapes = 'expected { "env": "NAME" } (the environment variable holding the secret) or the secret as a string';
+    expect(problems).toEqual([
+      `targets.gpu.apiKey: ${shapes}`,
+      `targets.gpu.headers.x-api-key: ${shapes}`,
+      `gateway.authToken: ${shapes}`,
+    ]);
+    expect(problems.join('\n')).not.toMatch(/sk-in-a-list|12345678/);
+  });
+});
+
 describe('createTargetsFromConfig', () => {
   it('fails naming the variable when a secret is not set, and never prints the secret', async () => {
     const config = parseConfig({ targets: { gpu } });
