@@ -1,0 +1,87 @@
+/**
+ * The example as `pnpm ai-sdk-chat` runs it: `node dist/main.js` from `pnpm build`, its page loaded in headless
+ * Chromium, one message. The page test runs the server in-process from the sources and bundles the page itself
+ * (build-page.ts); this one loads what the build wrote, so a build that leaves the page broken fails here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const builtMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Generous: two llama.cpp models in the server process and the rest of the suite share 2 cores. */
+const timeout = 180_000;
+
+let chat: ChildProcess;
+let url: string;
+let browser: Browser;
+let output = '';
+
+/** Starts `node dist/main.js` on a free port (`PORT=0`) and resolves with the URL it prints. */
+function startBuiltChat(): Promise<string> {
+  chat = spawn(process.execPath, [builtMain], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: '0' },
+  });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /➜\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (found?.[1]) resolve(found[1]);
+    };
+    chat.stdout?.on('data', onData);
+    chat.stderr?.on('data', onData);
+    chat.once('exit', (code) => reject(new Error(`the chat server exited (${code}) before serving:\n${output}`)));
+  });
+}
+
+beforeAll(async () => {
+  expect(existsSync(builtMain), `${builtMain} is missing: run \`pnpm build\` first (\`pnpm test\` does)`).toBe(true);
+  url = await startBuiltChat();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}, timeout);
+
+afterAll(async () => {
+  await browser?.close();
+  if (chat && chat.exitCode === null) {
+    const exited = new Promise((resolve) => chat.once('exit', resolve));
+    chat.kill('SIGINT');
+    await exited;
+  }
+});
+
+describe('the built AI SDK chat (`node dist/main.js`) in headless Chromium', () => {
+  it('answers a message on its page with the route, and the page reports no error', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    // A page whose script cannot load never becomes ready: fail with its error instead of waiting out the timeout.
+    let fail: (error: Error) => void = () => {};
+    const broken = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    broken.catch(() => {});
+    const until = (wait: Promise<void>) => Promise.race([wait, broken]);
+    page.on('pageerror', (error) => {
+      errors.push(`page error: ${error.message}`);
+      fail(new Error(`the page failed: ${error.message}`));
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    try {
+      await page.goto(url);
+      await until(page.locator('body[data-ready="true"]').waitFor({ timeout }));
+      await page.fill('#prompt', 'Name three rail yards.');
+      await page.click('#send');
+      const answer = page.locator('.msg.assistant').first();
+      await until(answer.and(page.locator('[data-state="done"], [data-state="error"]')).waitFor({ timeout }));
+      expect(`${await answer.getAttribute('data-state')}: ${await answer.textContent()}`).toMatch(/^done: /);
+      expect(await answer.locator('.route').textContent()).toContain('gpu · remote');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});

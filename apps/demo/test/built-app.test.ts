@@ -1,0 +1,108 @@
+/**
+ * The demo as `pnpm demo` runs it: `node dist/main.js` from `pnpm build`, its page (server mode and "in this
+ * browser") loaded in headless Chromium, one message each. The page tests run the demo in-process from the sources
+ * and bundle the page themselves; this one is what a user gets, so a build that leaves the page broken (as tsup's
+ * bare imports once did for /in-browser) fails here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const builtMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Generous: two llama.cpp models in the demo process, wllama in the page, and the rest of the suite share 2 cores. */
+const timeout = 180_000;
+
+let demo: ChildProcess;
+let url: string;
+let browser: Browser;
+let output = '';
+
+/** Starts `node dist/main.js --port 0` and resolves with the URL it prints. */
+function startBuiltDemo(): Promise<string> {
+  demo = spawn(process.execPath, [builtMain, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /Switchyard demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (found?.[1]) resolve(found[1]);
+    };
+    demo.stdout?.on('data', onData);
+    demo.stderr?.on('data', onData);
+    demo.once('exit', (code) => reject(new Error(`the demo exited (${code}) before serving:\n${output}`)));
+  });
+}
+
+/** Opens `path`, sends one message, waits for its answer; returns the route line and what the page reported. */
+async function askOn(
+  path: string,
+  waitForDevice: boolean,
+): Promise<{ state: string; route: string; errors: string[] }> {
+  const page: Page = await browser.newPage();
+  const errors: string[] = [];
+  // A page whose script cannot load never becomes ready: fail with its error instead of waiting out the timeout.
+  let fail: (error: Error) => void = () => {};
+  const broken = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  broken.catch(() => {});
+  const until = (wait: Promise<void>) => Promise.race([wait, broken]);
+  page.on('pageerror', (error) => {
+    errors.push(`page error: ${error.message}`);
+    fail(new Error(`${path}: the page failed: ${error.message}`));
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  try {
+    await page.goto(new URL(path, url).href);
+    await until(page.locator('body[data-ready="true"]').waitFor({ timeout }));
+    if (waitForDevice) {
+      await until(page.locator('#targets [data-target="device"]', { hasText: 'ready' }).waitFor({ timeout }));
+    }
+    await page.fill('#prompt', 'Name three rail yards.');
+    await page.click('#send');
+    const answer = page.locator('.msg.assistant').first();
+    await until(answer.and(page.locator('[data-state="done"], [data-state="error"]')).waitFor({ timeout }));
+    return {
+      state: `${await answer.getAttribute('data-state')}: ${await answer.textContent()}`,
+      route: (await answer.getByTestId('route').textContent()) ?? '',
+      errors,
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+beforeAll(async () => {
+  expect(existsSync(builtMain), `${builtMain} is missing: run \`pnpm build\` first (\`pnpm test\` does)`).toBe(true);
+  url = await startBuiltDemo();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}, timeout);
+
+afterAll(async () => {
+  await browser?.close();
+  if (demo && demo.exitCode === null) {
+    const exited = new Promise((resolve) => demo.once('exit', resolve));
+    demo.kill('SIGINT');
+    await exited;
+  }
+});
+
+describe('the built demo (`node dist/main.js`) in headless Chromium', () => {
+  it('answers a message on its page with the route, and the page reports no error', async () => {
+    const { state, route, errors } = await askOn('/', false);
+    expect(state).toMatch(/^done: /);
+    expect(route).toContain('device · local');
+    expect(errors).toEqual([]);
+  });
+
+  it('answers a message on /in-browser with the router in the tab, and the page reports no error', async () => {
+    const { state, route, errors } = await askOn('/in-browser', true);
+    expect(state).toMatch(/^done: /);
+    expect(route).toContain('device · local');
+    expect(errors).toEqual([]);
+  });
+});
