@@ -15,6 +15,7 @@ import {
   NoEligibleTargetError,
   parseRequest,
 } from '@switchyard/contract';
+import { checkRouterOptions } from './check-router-options.js';
 import { planRoute } from './decision/plan-route.js';
 import { RemoteShareWindow } from './decision/remote-share-window.js';
 import type { RoutePlan } from './decision/route-plan.js';
@@ -168,7 +169,8 @@ export interface Router {
  * ```
  */
 export function createRouter(options: RouterOptions): Router {
-  const names = Object.keys(options.targets ?? {});
+  checkRouterOptions(options);
+  const names = Object.keys(options.targets);
   if (names.length === 0) {
     throw new InvalidConfigError({
       problems: [{ path: 'targets', message: 'expected at least one target, e.g. { targets: { device: myTarget } }' }],
@@ -301,6 +303,11 @@ export function createRouter(options: RouterOptions): Router {
   const knownNames = new Set(names);
   const checkAllowedTargets = (allowed: readonly string[]) => {
     const expected = `expected one of ${names.map((name) => `"${name}"`).join(', ')}`;
+    if (!Array.isArray(allowed)) {
+      throw new InvalidRequestError({
+        problems: [{ path: 'options.targets', message: `expected a list of target names, e.g. ["${names[0]}"]` }],
+      });
+    }
     if (allowed.length === 0) {
       throw new InvalidRequestError({
         problems: [{ path: 'options.targets', message: `expected at least one target name; ${expected}` }],
