@@ -3,9 +3,10 @@
  * Chromium, one message. The page test runs the server in-process from the sources and bundles the page itself
  * (build-page.ts); this one loads what the build wrote, so a build that leaves the page broken fails here.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +84,40 @@ describe('the built AI SDK chat (`node dist/main.js`) in headless Chromium', () 
     } finally {
       await page.close();
     }
+  });
+});
+
+describe('the built AI SDK chat (`node dist/main.js`) on bad input', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    promisify(execFile)(process.execPath, [builtMain, ...args], { env: { ...process.env, ...env }, timeout }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('prints its usage for --help and starts nothing', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('pnpm ai-sdk-chat [--port <n>]');
+    expect(stdout).not.toContain('preparing targets');
+  });
+
+  it('names PORT and the fix for a bad port, before starting any target', async () => {
+    const { code, stdout, stderr } = await run([], { PORT: 'abc' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('PORT: expected a port number from 0 to 65535 (0 picks a free one), got "abc"');
+    expect(stdout).not.toContain('preparing targets');
+  });
+
+  it('refuses an unknown flag instead of starting anyway', async () => {
+    const { code, stderr } = await run(['--prot', '0']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('unknown argument --prot 0');
+  });
+
+  it('says which setting to change when the port is taken', async () => {
+    const taken = new URL(url).port;
+    const { code, stderr } = await run([], { PORT: taken });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`port ${taken} is in use: pass --port <n> or set PORT (0 picks a free one)`);
   });
 });
