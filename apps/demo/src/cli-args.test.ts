@@ -20,5 +20,6 @@ describe('parseDemoArgs', () => {
     expect(() => parseDemoArgs(['--port', 'http'], {})).toThrow(/--port: expected a port number/);
     expect(() => parseDemoArgs([], { PORT: '70000' })).toThrow(/PORT: expected a port number/);
     expect(() => parseDemoArgs(['tuor'], {})).toThrow(/unknown command "tuor"/);
+    expect(() => parseDemoArgs(['--prot', '0'], {})).toThrow('unknown option --prot: the options are listed below');
   });
 });

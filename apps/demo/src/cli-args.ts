@@ -29,9 +29,8 @@ function parsePort(value: string, source: string): number {
   return port;
 }
 
-/** Parses the command line; throws an Error whose message names the flag and the fix. */
-export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DemoArgs {
-  const { values, positionals } = parseArgs({
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
     // `pnpm demo -- tour --json` passes the separator through; here it separates nothing.
     args: argv.filter((word) => word !== '--'),
     allowPositionals: true,
@@ -42,6 +41,22 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+}
+
+/** Parses the command line; throws an Error whose message names the flag and the fix. */
+export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DemoArgs {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    // Node's message for an unknown flag talks about positional arguments after '--': no help for a typo.
+    const flag = /'([^']+)'/.exec((error as Error).message)?.[1];
+    if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag !== undefined) {
+      throw new Error(`unknown option ${flag}: the options are listed below`);
+    }
+    throw error;
+  }
+  const { values, positionals } = parsed;
   if (values.help) return { command: 'help', json: false };
   const words = positionals;
   if (words.length > 1 || (words[0] !== undefined && words[0] !== 'tour' && words[0] !== 'serve')) {

@@ -56,6 +56,19 @@ function noPositionals(positionals: string[], command: string) {
   if (positionals.length > 0) throw new CliError(`${command}: unexpected argument "${positionals[0]}"\n\n${usage}`);
 }
 
+/**
+ * Node's own words for a flag it does not know talk about positional arguments and `--` ("To specify a positional
+ * argument starting with a '-', place it at the end of the command after '--'"), which is no help for a mistyped
+ * flag; the usage printed below lists the flags each command takes.
+ */
+function parseProblemMessage(error: NodeJS.ErrnoException): string {
+  const flag = /'([^']+)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag !== undefined) {
+    return `unknown option ${flag}: the options of each command are listed below`;
+  }
+  return error.message;
+}
+
 function formatError(error: unknown): string {
   if (
     InvalidConfigError.isInstance(error) ||
@@ -253,7 +266,9 @@ export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): 
     return await dispatch([...argv], resolved);
   } catch (error) {
     const parseProblem = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const message = parseProblem ? `${(error as Error).message}\n\n${usage}` : formatError(error);
+    const message = parseProblem
+      ? `${parseProblemMessage(error as NodeJS.ErrnoException)}\n\n${usage}`
+      : formatError(error);
     resolved.stderr.write(`${message}\n`);
     return error instanceof CliError ? error.exitCode : exitCodes.error;
   }

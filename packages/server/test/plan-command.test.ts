@@ -259,6 +259,15 @@ describe('switchyard plan', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("names a mistyped flag and lists the commands, without Node's talk of positional arguments", async () => {
+    const result = await spawnCli(['plan', '--confg', 'switchyard.config.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^unknown option --confg: the options of each command are listed below\n\nUsage: switchyard/,
+    );
+    expect(result.stderr).not.toContain('positional');
+  });
+
   it('rejects an invalid signals file and an invalid request with their paths', async () => {
     const signals = await files.json('bad-signals.json', {
       device: { thermal: 'toasty' },
