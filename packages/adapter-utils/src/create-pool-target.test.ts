@@ -72,6 +72,55 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
     expect(replicas.c.state.calls * 2).toBeLessThan(replicas.b.state.calls);
   });
 
+  it('tries a replica that answered slowly once again after a while, and ranks it by what it does now', async () => {
+    const bTiming = { delayMs: 300 };
+    const replicas = { a: standIn('a'), b: standIn('b', bTiming), c: standIn('c') };
+    const pool = createPoolTarget({
+      replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target },
+      sticky: false,
+    });
+    // One at a time, so only latency (not requests in flight) ranks them: b answers once, slowly, and drops to last.
+    const ask = async (count: number) => {
+      for (let index = 0; index < count; index += 1) await pool.generate(call(`q${index}`));
+    };
+    await ask(9);
+    expect(replicas.b.state.calls).toBe(1);
+    // b is fast again (a GC pause, a cold connection, a loaded moment are over). Nothing tells the pool so until b is
+    // asked: the longer b waits unmeasured, the more its slow average fades, until it is tried and measured afresh.
+    bTiming.delayMs = 2;
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const before = replicas.b.state.calls;
+    await ask(9);
+    expect(replicas.b.state.calls - before).toBeGreaterThanOrEqual(2);
+    expect(pool.replicaStats().b!.ttftMsEwma!).toBeLessThan(100);
+  });
+
+  it('forgets what a replica measured before it was unavailable: back in rotation, it is not ranked by it', async () => {
+    const bTiming = { delayMs: 300 };
+    const replicas = { a: standIn('a'), b: standIn('b', bTiming), c: standIn('c') };
+    const pool = createPoolTarget({
+      replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target },
+      sticky: false,
+    });
+    const ask = async (count: number) => {
+      for (let index = 0; index < count; index += 1) await pool.generate(call(`q${index}`));
+    };
+    await ask(6);
+    expect(replicas.b.state.calls).toBe(1);
+    // b restarts: its own status says unavailable for a while (as an HTTP adapter's does after a refused connection),
+    // then ready again, now fast.
+    replicas.b.state.down = true;
+    await replicas.b.target.checkStatus?.();
+    await ask(3);
+    expect(pool.replicaStats().b?.state).toBe('out');
+    replicas.b.state.down = false;
+    bTiming.delayMs = 2;
+    await replicas.b.target.checkStatus?.();
+    const before = replicas.b.state.calls;
+    await ask(9);
+    expect(replicas.b.state.calls - before).toBeGreaterThanOrEqual(2);
+  });
+
   it('moves a dead replica’s share to the others without failing a call, and takes it back once a probe finds it ready', async () => {
     const replicas = { a: standIn('a'), b: standIn('b'), c: standIn('c') };
     const pool = createPoolTarget({

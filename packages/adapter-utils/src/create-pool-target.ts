@@ -31,7 +31,8 @@ export interface PoolReplicaStats {
   requests: number;
   failures: number;
   /**
-   * Exponentially weighted time to first token (ms). A whole answer (`generate()` on replicas that declare
+   * Exponentially weighted time to first token (ms); a sample's weight in it fades with its age (time constant 1 s),
+   * and it starts afresh when the replica comes back from being out. A whole answer (`generate()` on replicas that declare
    * `wholeAnswers`) has no first token: it adds its duration less its output tokens decoded at the locality's prior
    * rate (20 tokens/s local, 80 remote), floored at 0.
    */
@@ -48,6 +49,17 @@ export interface PoolTarget extends Target {
 const alpha = 0.2;
 
 /**
+ * How fast a replica's latency average fades while nothing new is learned about it (ms, time constant): read after
+ * `age` ms without a sample, it counts as `average × e^(−age / latencyFadeMs)`. Without it a replica that answered
+ * slowly once (a cold connection, a GC pause, a loaded moment) ranked last, got no more requests, so nothing could
+ * correct its average, and it stayed starved: bench row 14 saw 592 / 3 / 5 of 600 requests on three equal replicas
+ * on a loaded machine. Fading towards zero (as peak-EWMA balancers do) makes an unmeasured replica look better the
+ * longer it waits, so it is tried again and measured afresh; replicas in use are measured all the time and keep
+ * their averages. One second: short against a starved replica's wait, long against a busy pool's gaps between answers.
+ */
+const latencyFadeMs = 1000;
+
+/**
  * The decode rate (tokens/s) a whole answer's output is assumed to take: core's locality priors (`latencyPriors` in
  * packages/core/src/decision/plan-route.ts), repeated here because adapter-utils cannot import core. The pool measures
  * no rate of its own (its streams time only the first token).
@@ -59,6 +71,10 @@ class Replica {
   requests = 0;
   failures = 0;
   ttftMsEwma: number | undefined;
+  /** When `ttftMsEwma` last learned something (Date.now()). */
+  #sampledAt = 0;
+  /** Set while the replica's own status says unavailable: what it measured before says little once it is back. */
+  #wasUnavailable = false;
   #failureTimes: number[] = [];
   #outUntil = 0;
   #trial = false;
@@ -70,7 +86,14 @@ class Replica {
 
   /** In rotation: healthy circuit and a status that is not unavailable. */
   usable(now: number): boolean {
-    if (this.target.status().state === 'unavailable') return false;
+    if (this.target.status().state === 'unavailable') {
+      this.#wasUnavailable = true;
+      return false;
+    }
+    if (this.#wasUnavailable) {
+      this.#wasUnavailable = false;
+      this.#forgetLatency();
+    }
     if (this.#outUntil === 0) return true;
     return now >= this.#outUntil && !this.#trial;
   }
@@ -91,8 +114,29 @@ class Replica {
     if (this.#outUntil !== 0 && now >= this.#outUntil) this.#trial = true;
   }
 
-  firstToken(ms: number): void {
-    this.ttftMsEwma = this.ttftMsEwma === undefined ? ms : this.ttftMsEwma + alpha * (ms - this.ttftMsEwma);
+  /**
+   * Learns a TTFT sample. The average keeps `1 − alpha` of what it knew for a sample right after the last one, less
+   * the longer ago that was (the same time constant as the ranking's fade): after a long wait the new sample counts
+   * almost alone, so a replica tried again after being starved ranks by what it does now.
+   */
+  firstToken(ms: number, now: number): void {
+    const average = this.ttftMsEwma;
+    const keep = (1 - alpha) * Math.exp(-Math.max(0, now - this.#sampledAt) / latencyFadeMs);
+    this.ttftMsEwma = average === undefined ? ms : ms + keep * (average - ms);
+    this.#sampledAt = now;
+  }
+
+  /** The latency average as the ranking reads it at `now`: faded by the time since it last learned (latencyFadeMs). */
+  latency(now: number): number | undefined {
+    const average = this.ttftMsEwma;
+    if (average === undefined) return undefined;
+    const age = now - this.#sampledAt;
+    return age <= 0 ? average : average * Math.exp(-age / latencyFadeMs);
+  }
+
+  /** A replica back from being out (its circuit, or its own status) starts without a latency average. */
+  #forgetLatency(): void {
+    this.ttftMsEwma = undefined;
   }
 
   /**
@@ -101,12 +145,13 @@ class Replica {
    * the time left after decoding `outputTokens` at `tokensPerSecond` counts as a TTFT sample, never below 0: a slow
    * replica loses its rank, and a fast replica's long answer is not counted as waiting time.
    */
-  wholeAnswer(durationMs: number, outputTokens: number, tokensPerSecond: number): void {
-    this.firstToken(Math.max(0, durationMs - (outputTokens / tokensPerSecond) * 1000));
+  wholeAnswer(durationMs: number, outputTokens: number, tokensPerSecond: number, now: number): void {
+    this.firstToken(Math.max(0, durationMs - (outputTokens / tokensPerSecond) * 1000), now);
   }
 
   succeed(): void {
     this.inFlight -= 1;
+    if (this.#outUntil !== 0) this.#forgetLatency();
     this.#failureTimes = [];
     this.#outUntil = 0;
     this.#trial = false;
@@ -136,6 +181,7 @@ class Replica {
 
   /** A probe found it healthy: let it back in now. */
   readmit(): void {
+    this.#forgetLatency();
     this.#failureTimes = [];
     this.#outUntil = 0;
     this.#trial = false;
@@ -215,19 +261,21 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
     const now = Date.now();
     const usable = replicas.filter((replica) => replica.usable(now));
     if (usable.length === 0) return [];
-    const known = usable.map((replica) => replica.ttftMsEwma).filter((value): value is number => value !== undefined);
+    const latencies = usable.map((replica) => replica.latency(now));
+    const known = latencies.filter((value): value is number => value !== undefined);
     const typical = known.length > 0 ? known.reduce((sum, value) => sum + value, 0) / known.length : 1;
     // Latency weighs in only when a replica is clearly slower or faster than the others' average (by a quarter and
     // by 10 ms): below that the difference is measurement noise, and weighting by noise skews equal replicas.
-    const weight = (replica: Replica) => {
-      const ttft = replica.ttftMsEwma ?? typical;
-      return Math.abs(ttft - typical) < Math.max(0.25 * typical, 10) ? 1 : ttft / typical;
-    };
-    const cost = (replica: Replica) => (replica.inFlight + 1) * weight(replica);
+    const costs = new Map<Replica, number>();
+    usable.forEach((replica, index) => {
+      const ttft = latencies[index] ?? typical;
+      const weight = Math.abs(ttft - typical) < Math.max(0.25 * typical, 10) ? 1 : ttft / typical;
+      costs.set(replica, (replica.inFlight + 1) * weight);
+    });
     rotation = (rotation + 1) % usable.length;
     // Rotating the start before a stable sort breaks ties round-robin, so equal replicas share load evenly.
     const rotated = [...usable.slice(rotation), ...usable.slice(0, rotation)];
-    const ranked = rotated.sort((a, b) => cost(a) - cost(b));
+    const ranked = rotated.sort((a, b) => (costs.get(a) as number) - (costs.get(b) as number));
     if (!sticky) return ranked;
     const key = conversationKey(call);
     if (key === undefined) return ranked;
@@ -286,7 +334,8 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
         const result = await replica.target.generate(call);
         // Tokens as core counts them: the reported usage, else about 4 characters a token.
         const tokens = result.usage.outputTokens || Math.ceil(result.text.length / 4);
-        replica.wholeAnswer(Date.now() - startedAt, tokens, wholeAnswerRate);
+        const endedAt = Date.now();
+        replica.wholeAnswer(endedAt - startedAt, tokens, wholeAnswerRate, endedAt);
         replica.succeed();
         return result;
       } catch (caught) {
@@ -338,7 +387,8 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
         for await (const part of replica.target.stream(call)) {
           if (!emitted && (part.type === 'text-delta' || part.type === 'tool-call')) {
             emitted = true;
-            replica.firstToken(Date.now() - startedAt);
+            const firstAt = Date.now();
+            replica.firstToken(firstAt - startedAt, firstAt);
           }
           yield part;
         }
