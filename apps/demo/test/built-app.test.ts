@@ -6,8 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
+import { chromiumArgs, chromiumPath, closedPortURL, ensureTinyModel } from '@switchyard/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,21 +21,29 @@ const timeout = 180_000;
 let demo: ChildProcess;
 let url: string;
 let browser: Browser;
-let output = '';
 
-/** Starts `node dist/main.js --port 0` and resolves with the URL it prints. */
-function startBuiltDemo(): Promise<string> {
-  demo = spawn(process.execPath, [builtMain, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node dist/main.js --port 0 …args` and resolves with the process and the URL it prints. */
+function startBuiltDemo(args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [builtMain, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let printed = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /Switchyard demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (found?.[1]) resolve(found[1]);
+      printed += chunk.toString();
+      const found = /Switchyard demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(printed);
+      if (found?.[1]) resolve({ child, url: found[1] });
     };
-    demo.stdout?.on('data', onData);
-    demo.stderr?.on('data', onData);
-    demo.once('exit', (code) => reject(new Error(`the demo exited (${code}) before serving:\n${output}`)));
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the demo exited (${code}) before serving:\n${printed}`)));
   });
+}
+
+/** Ctrl-C, as a user stops it; resolves once the process has exited. */
+async function stopDemo(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  await exited;
 }
 
 /** Opens `path`, sends one message, waits for its answer; returns the route line and what the page reported. */
@@ -78,17 +89,13 @@ async function askOn(
 
 beforeAll(async () => {
   expect(existsSync(builtMain), `${builtMain} is missing: run \`pnpm build\` first (\`pnpm test\` does)`).toBe(true);
-  url = await startBuiltDemo();
+  ({ child: demo, url } = await startBuiltDemo());
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }, timeout);
 
 afterAll(async () => {
   await browser?.close();
-  if (demo && demo.exitCode === null) {
-    const exited = new Promise((resolve) => demo.once('exit', resolve));
-    demo.kill('SIGINT');
-    await exited;
-  }
+  await stopDemo(demo);
 });
 
 describe('the built demo (`node dist/main.js`) in headless Chromium', () => {
@@ -104,5 +111,48 @@ describe('the built demo (`node dist/main.js`) in headless Chromium', () => {
     expect(state).toMatch(/^done: /);
     expect(route).toContain('device · local');
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the built demo started with --config, on /in-browser', () => {
+  let configured: ChildProcess | undefined;
+  let work: string | undefined;
+  afterAll(async () => {
+    await stopDemo(configured);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('says in the page why it cannot run there, instead of a blank page and an error in the console', async () => {
+    // A config's targets are never handed to a page: before, the page threw "targets: expected at least one target".
+    work = await mkdtemp(join(tmpdir(), 'switchyard-demo-config-'));
+    const config = join(work, 'switchyard.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        targets: {
+          device: { adapter: 'llamacpp', modelPath: await ensureTinyModel() },
+          gpu: { adapter: 'openai', baseURL: `${await closedPortURL()}/v1`, model: 'm' },
+        },
+      }),
+    );
+    const started = await startBuiltDemo(['--config', config]);
+    configured = started.child;
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    try {
+      await page.goto(new URL('/in-browser', started.url).href);
+      await page.locator('body[data-ready="unavailable"]').waitFor({ timeout });
+      const notice = await page.getByTestId('page-backend-error').textContent();
+      expect(notice).toContain('Not available in this browser.');
+      expect(notice).toContain('--config');
+      expect(await page.locator('#send').isDisabled()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });

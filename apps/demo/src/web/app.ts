@@ -52,9 +52,7 @@ const traceBox = byId<HTMLDivElement>('trace');
  */
 const inBrowser = location.pathname === inBrowserPath;
 const pageRuntimeUrl = '/page-runtime.js';
-const backend: DemoBackend = inBrowser
-  ? await ((await import(pageRuntimeUrl)) as typeof import('./page-runtime.js')).createPageBackend()
-  : createServerBackend();
+const backend: DemoBackend = inBrowser ? await openPageBackend() : createServerBackend();
 document.body.dataset.where = backend.where;
 showWhere();
 
@@ -69,6 +67,30 @@ let busy = false;
 let pendingUpdate: Promise<unknown> = Promise.resolve();
 
 // ---- where the router runs ----
+
+/**
+ * The in-tab runtime, or, when the demo offers the page nothing to run (its targets come from `--config` or a real
+ * endpoint, which never reach a page), that reason in the page instead of a blank page and an error in the console.
+ */
+async function openPageBackend(): Promise<DemoBackend> {
+  try {
+    return await ((await import(pageRuntimeUrl)) as typeof import('./page-runtime.js')).createPageBackend();
+  } catch (error) {
+    showWhere();
+    const notice = byId('stand-in-notice');
+    notice.replaceChildren(
+      h('strong', {}, 'Not available in this browser.'),
+      ` ${error instanceof Error ? error.message : String(error)} `,
+      h('a', { href: '/' }, 'Run it in the demo server'),
+    );
+    notice.hidden = false;
+    notice.dataset.testid = 'page-backend-error';
+    sendButton.disabled = true;
+    document.body.dataset.ready = 'unavailable';
+    // Nothing below can run without a backend: this module stops here, the message stays.
+    return new Promise<never>(() => {});
+  }
+}
 
 /** The header's switch between the two modes, and the labels that differ between them. */
 function showWhere(): void {

@@ -79,6 +79,14 @@ export async function createPageBackend(): Promise<PageRuntime> {
     });
   }
 
+  if (setups.length === 0) {
+    throw new Error(
+      "This mode runs the demo's own models in the tab, and this demo's targets come from a config file " +
+        '(--config): those are never handed to a page (a real endpoint, its key). Start `pnpm demo` without ' +
+        '--config to try it.',
+    );
+  }
+
   // The browser's own readings; the panel's edits are overrides on top ("Use this browser's readings" drops them).
   const signals = createBrowserSignals(remoteURL ? { reachability: { urls: [remoteURL] } } : {});
   let overrides: DeviceSignals | undefined;
