@@ -232,6 +232,15 @@ describe('switchyard plan', () => {
     expect(spawned.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('says the request on standard input is not JSON, not "the request file -"', async () => {
+    const config = await files.json('stdin-config.json', {
+      targets: { gpu: { adapter: 'openai', baseURL: 'http://127.0.0.1:9/v1', model: 'm' } },
+    });
+    const result = await run(['plan', '--config', config, '--request', '-'], { stdin: Readable.from(['not json']) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^the request on standard input is not valid JSON: /);
+  });
+
   it('prints a readable plan without --json and reads the request from stdin', async () => {
     const result = await run(['plan', '--config', config, '--request', '-'], {
       stdin: Readable.from([JSON.stringify({ messages: [{ role: 'user', content: 'jane.doe@example.com' }] })]),

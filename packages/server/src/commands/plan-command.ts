@@ -40,7 +40,8 @@ async function readJson(file: string, io: CliIO, what: string): Promise<unknown>
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`the ${what} file ${file} is not valid JSON: ${(error as Error).message}`);
+    const source = file === '-' ? `the ${what} on standard input` : `the ${what} file ${file}`;
+    throw new CliError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
 }
 
