@@ -88,6 +88,22 @@ describe('parseChatCompletionBody', () => {
     ).toEqual(['top_p', 'tools[0].function.name']);
   });
 
+  it('says which shapes a field of several accepts (stop, tool_choice, content), not "Invalid input"', () => {
+    const problems = (extra: Record<string, unknown>) => {
+      try {
+        parseChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], ...extra });
+      } catch (error) {
+        if (InvalidRequestError.isInstance(error)) return error.problems;
+      }
+      return [];
+    };
+    expect(problems({ stop: 5 })).toEqual([{ path: 'stop', message: 'expected string or array' }]);
+    expect(problems({ tool_choice: 5 })[0]?.message).toMatch(/^expected "[a-z]+" or .* or object$/);
+    expect(problems({ messages: [{ role: 'user', content: 5 }] })).toEqual([
+      { path: 'messages[0].content', message: 'expected string or array' },
+    ]);
+  });
+
   it('renames router field paths to the OpenAI body names', () => {
     expect(toOpenAIFieldPath('routing.deadlineMs')).toBe('switchyard.deadlineMs');
     expect(toOpenAIFieldPath('messages[1].toolCalls[0].id')).toBe('messages[1].tool_calls[0].id');

@@ -23,18 +23,19 @@ interface Measured {
 // And p-queue, loaded only by a router with a local target: 75.0 KB one file (+0.4), 55.4 KB first load (-2.7), its
 // chunk 3.4 KB. The bounds leave 0.6-0.7 KB for code that lands meanwhile. 75.5 KB / 56.0 KB first load at a391ce6
 // (that headroom used up); +0.4 KB each for createRouter's check of its options' shape (95b8891, written tersely:
-// 0.7 KB as first landed), bounds raised by 0.5.
+// 0.7 KB as first landed), bounds raised by 0.5. +0.15 KB each for contract's union problems naming the types a
+// field accepts instead of "Invalid input" (76.09 / 56.59), bounds raised by 0.2.
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 76.1 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 76.3 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(76.1);
+    expect(size.gzip / 1024).toBeLessThan(76.3);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 56.6 KB gzip first in a split build: request traces, phone plans and p-queue come on demand', async () => {
+  it('loads under 56.8 KB gzip first in a split build: request traces, phone plans and p-queue come on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(56.6);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(56.8);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
     expect(onDemand).toHaveLength(3);
     expect(onDemand.some((chunk) => /request-trace/.test(chunk.name))).toBe(true);
