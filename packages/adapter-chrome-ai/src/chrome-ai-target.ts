@@ -263,12 +263,24 @@ interface Config {
   maxOutputTokens: number;
 }
 
+const settingKeys = ['id', 'languageModel', 'languages', 'contextWindow', 'maxOutputTokens', 'quality'];
+
 function validate(settings: ChromeAISettings): Config {
-  const problems: InputProblem[] = [];
+  // Settings from a config file or plain JavaScript can be anything: name the mistake, never echo a value.
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw new InvalidConfigError({
+      problems: [
+        { path: '', message: `expected a settings object or nothing, e.g. createChromeAITarget({ id: 'device' })` },
+      ],
+    });
+  }
+  const problems: InputProblem[] = Object.keys(settings)
+    .filter((key) => !settingKeys.includes(key))
+    .map((key) => ({ path: key, message: `unknown setting; expected one of ${settingKeys.join(', ')}` }));
   const whole = (value: unknown, path: string, fallback: number) => {
     if (value === undefined) return fallback;
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-    problems.push({ path, message: `expected a positive whole number of tokens, got ${String(value)}` });
+    problems.push({ path, message: `expected a positive whole number of tokens, got ${shown(value)}` });
     return fallback;
   };
   const id = settings.id ?? 'chrome-ai';
@@ -278,7 +290,20 @@ function validate(settings: ChromeAISettings): Config {
     problems.push({ path: 'languages', message: "expected BCP 47 language tags, e.g. ['en']" });
   }
   if (settings.quality !== undefined && !(settings.quality >= 0 && settings.quality <= 1)) {
-    problems.push({ path: 'quality', message: `expected a number from 0 to 1, got ${String(settings.quality)}` });
+    problems.push({ path: 'quality', message: `expected a number from 0 to 1, got ${shown(settings.quality)}` });
+  }
+  const languageModel: unknown = settings.languageModel;
+  if (
+    languageModel !== undefined &&
+    languageModel !== null &&
+    ((typeof languageModel !== 'function' && typeof languageModel !== 'object') ||
+      typeof (languageModel as LanguageModelStatic).availability !== 'function' ||
+      typeof (languageModel as LanguageModelStatic).create !== 'function')
+  ) {
+    problems.push({
+      path: 'languageModel',
+      message: 'expected the Prompt API (an object with availability() and create(), like the LanguageModel global)',
+    });
   }
   const config = {
     id,
@@ -289,3 +314,6 @@ function validate(settings: ChromeAISettings): Config {
   if (problems.length > 0) throw new InvalidConfigError({ problems });
   return config;
 }
+
+// A number is shown as it is (NaN, -1, 1.5 say what is wrong); anything else only by its kind.
+const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : `a ${typeof value}`);
