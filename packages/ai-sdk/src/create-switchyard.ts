@@ -45,6 +45,17 @@ export function createSwitchyard(router: Router, settings: SwitchyardProviderSet
       message: 'createSwitchyard(router): expected a router from createRouter() in @switchyard/core.',
     });
   }
+  if (
+    typeof settings !== 'object' ||
+    settings === null ||
+    (settings.name !== undefined && typeof settings.name !== 'string')
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'settings',
+      message:
+        "createSwitchyard(router, settings): expected settings { name?: string } or nothing, e.g. { name: 'switchyard' }.",
+    });
+  }
   const provider = settings.name ?? 'switchyard';
   const languageModel = (modelId: SwitchyardModelId): SwitchyardLanguageModel => {
     if (modelId !== AUTO_MODEL_ID && !Object.hasOwn(router.targets, modelId)) {

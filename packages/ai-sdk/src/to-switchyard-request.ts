@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@ai-sdk/provider';
 import type { GenerateRequest, ResponseFormat, RoutingHints, Tool, ToolChoice } from '@switchyard/contract';
 import { routingHintsSchema, zodIssuesToProblems } from '@switchyard/contract';
 import { z } from 'zod';
+import { checkCallOptions } from './check-call-options.js';
 import { fromAISDKPrompt } from './from-ai-sdk-prompt.js';
 
 /**
@@ -48,6 +49,7 @@ function readCallOptions(options: LanguageModelV4CallOptions): SwitchyardCallOpt
  * `unsupported` warnings, the way AI SDK providers report settings their API lacks.
  */
 export function toSwitchyardRequest(options: LanguageModelV4CallOptions): ConvertedCall {
+  checkCallOptions(options);
   const warnings: SharedV4Warning[] = [];
   const callOptions = readCallOptions(options);
   for (const setting of unsupportedSettings) {
