@@ -683,7 +683,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       if (state.trace) endServerTrace(state.trace, status, requestId);
       if (options.log || options.logger) {
-        const entry = logEntry(requestId, method, path, status, durationMs, state, !response.writableFinished);
+        // Closed by the client before the answer's last byte left: the socket went while the response was unfinished.
+        // (Not `!writableFinished` alone: a completed answer is still flushing when dispatch returns, so every line
+        // said "client closed".)
+        const clientClosed = response.destroyed && !response.writableFinished;
+        const entry = logEntry(requestId, method, path, status, durationMs, state, clientClosed);
         options.logger?.info(entry, 'request');
         options.log?.(formatTextLine(entry));
       }

@@ -73,9 +73,10 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
     logLines.length = 0;
   });
 
-  const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
     fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
+      signal,
       headers: { authorization: `Bearer ${authToken}`, 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello' }], max_tokens: 8, ...body }),
     });
@@ -335,11 +336,28 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
     expect(entries[0]?.traceId).toMatch(/^[\da-f]{32}$/);
     expect(entries[2]).toMatchObject({ status: 200, target: 'device', locality: 'local' });
     expect(entries[3]).toMatchObject({ status: 401, path: '/v1/models' });
+    // Every client read its answer to the end: none of them closed early.
+    expect(entries.map((entry) => entry?.clientClosed)).toEqual([undefined, undefined, undefined, undefined]);
     const all = logLines.join('\n');
     expect(all).not.toContain(authToken);
     expect(all).not.toContain(upstreamKey);
     expect(all.toLowerCase()).not.toContain('authorization');
     expect(all).not.toContain('Hello');
+  });
+
+  it('marks the log line of a stream the client closed mid-answer, and only that one', async () => {
+    const controller = new AbortController();
+    const cut = await chat({ model: 'device', stream: true, max_tokens: 200 }, {}, controller.signal);
+    const reader = cut.body!.getReader();
+    await reader.read(); // the first bytes are in: the answer has started (logged as 499, nginx's "client closed")
+    controller.abort();
+    await reader.closed.catch(() => undefined);
+    const whole = await chat({ model: 'device', stream: true, max_tokens: 4 });
+    await whole.text();
+    await vi.waitFor(() => expect(logLines).toHaveLength(2));
+    const byId = new Map(logLines.map((line) => [JSON.parse(line).requestId, JSON.parse(line)]));
+    expect(byId.get(cut.headers.get('x-request-id'))).toMatchObject({ status: 499, clientClosed: true });
+    expect(byId.get(whole.headers.get('x-request-id'))?.clientClosed).toBeUndefined();
   });
 
   it("honours an incoming traceparent: the gateway's SERVER span is the parent of the router's request span, and the upstream gets the attempt span", async () => {
