@@ -6,6 +6,7 @@ import { createRouter as createRouterUnderTest } from '../create-router.js';
 import type { PolicyInput } from '../policy/policy.js';
 import { createManualSignals } from '../signals/create-manual-signals.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
+import { estimateCostUsd } from './plan-route.js';
 
 /** Every exclusion reason the tests in this file actually produced, read off the plans and errors they got. */
 const produced = new Set<ExclusionReason>();
@@ -352,5 +353,15 @@ async function waitFor(condition: () => boolean): Promise<void> {
 describe('exclusion reasons', () => {
   it('are each produced by some test above, and the tests produce no reason the contract does not list', () => {
     expect([...produced].sort()).toEqual([...exclusionReasons].sort());
+  });
+});
+
+describe('estimateCostUsd', () => {
+  it('gives the decimal a user would write, to the picodollar', () => {
+    // 12 in at 0.6 and 10 out at 0.8 per million: dividing by a million gives 0.000015199999999999998.
+    expect(estimateCostUsd({ inputPer1M: 0.6, outputPer1M: 0.8 }, 12, 10)).toBe(0.0000152);
+    expect(String(estimateCostUsd({ inputPer1M: 0.1, outputPer1M: 0.2 }, 3, 3))).toBe('9e-7');
+    expect(estimateCostUsd({ inputPer1M: 3, outputPer1M: 15 }, 1_000_000, 1_000_000)).toBe(18);
+    expect(estimateCostUsd({ inputPer1M: 0, outputPer1M: 0 }, 100, 100)).toBe(0);
   });
 });

@@ -428,13 +428,18 @@ function scoreCandidates(
   return scores;
 }
 
-/** Estimated dollars for `inputTokens` in and `outputTokens` out at `price` (per million tokens). */
+/**
+ * Estimated dollars for `inputTokens` in and `outputTokens` out at `price` (per million tokens), to the picodollar.
+ * Rounded so what routes, logs and budgets show is the decimal a user would write (0.0000152, not dividing's
+ * 0.000015199999999999998); a picodollar is far below any price's precision.
+ */
 export function estimateCostUsd(
   price: { inputPer1M: number; outputPer1M: number },
   inputTokens: number,
   outputTokens: number,
 ): number {
-  return (inputTokens * price.inputPer1M + outputTokens * price.outputPer1M) / 1_000_000;
+  const microdollars = inputTokens * price.inputPer1M + outputTokens * price.outputPer1M;
+  return Math.round(microdollars * 1_000_000) / 1e12;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
