@@ -47,6 +47,8 @@ describe('switchyard doctor checks a Redis store (real redis-server; loopback Op
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('FAIL store (redis, $SY_DOCTOR_REDIS): not reachable');
     expect(result.stdout).toContain('replicas would not share budgets or circuits');
+    // The verdict comes last and covers the store: not "All targets are ready." above a FAIL line.
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('All targets are ready; the store needs attention.');
     expect(result.stdout + result.stderr).not.toContain('hunter2');
   });
 });

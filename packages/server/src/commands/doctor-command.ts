@@ -263,9 +263,14 @@ function printReports(io: CliIO, reports: DoctorReport[]) {
       if (problem !== `unavailable: ${report.statusDetail}`) lines.push(`     problem: ${problem}`);
     for (const fix of report.fixes) lines.push(`     fix: ${fix}`);
   }
-  const failed = reports.filter((report) => !report.ok).length;
-  lines.push(failed === 0 ? 'All targets are ready.' : `${failed} of ${reports.length} targets need attention.`);
   io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The last line: one verdict over the targets and the store, printed after both (a failed store is not "ready"). */
+function summary(reports: DoctorReport[], store: DoctorStoreReport | undefined): string {
+  const failed = reports.filter((report) => !report.ok).length;
+  const targets = failed === 0 ? 'All targets are ready' : `${failed} of ${reports.length} targets need attention`;
+  return store?.ok === false ? `${targets}; the store needs attention.` : `${targets}.`;
 }
 
 /**
@@ -312,6 +317,7 @@ export async function doctorCommand(options: DoctorOptions, io: CliIO): Promise<
   else {
     printReports(io, reports);
     if (store) printStore(io, store);
+    io.stdout.write(`${summary(reports, store)}\n`);
   }
   return reports.every((report) => report.ok) && store?.ok !== false ? exitCodes.ok : exitCodes.error;
 }
