@@ -81,7 +81,7 @@ function isOrdinaryRouting(value: unknown): boolean {
         if (field !== 'standard' && field !== 'private') return false;
         break;
       case 'deadlineMs':
-        if (!(Number.isSafeInteger(field) && (field as number) > 0)) return false;
+        if (!(Number.isSafeInteger(field) && (field as number) > 0 && (field as number) <= 2_147_483_647)) return false;
         break;
       case 'priority':
         if (!Number.isSafeInteger(field)) return false;

@@ -72,7 +72,11 @@ export const routingHintsSchema = z.object({
   /** `private` requests run only on local targets, and fail closed rather than go remote. */
   privacy: z.optional(privacySchema),
   /** How long the caller will wait for the whole answer, in milliseconds. */
-  deadlineMs: z.optional(positiveInt()),
+  deadlineMs: z.optional(
+    positiveInt().check(
+      z.lte(2_147_483_647, 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once'),
+    ),
+  ),
   /** Higher runs first in local queues. */
   priority: z.optional(z.number().check(z.int())),
   /** Free-form labels that policy rules can match. */

@@ -104,6 +104,24 @@ describe('parseChatCompletionBody', () => {
     ]);
   });
 
+  it('refuses a switchyard.deadlineMs longer than a timer can wait (it would time out at once)', () => {
+    for (const deadlineMs of [2 ** 31, 2 ** 40]) {
+      const error = (() => {
+        try {
+          parseChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], switchyard: { deadlineMs } });
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(InvalidRequestError.isInstance(error)).toBe(true);
+      expect((error as InvalidRequestError).problems[0]).toEqual({
+        path: 'switchyard.deadlineMs',
+        message: 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once',
+      });
+    }
+  });
+
   it('renames router field paths to the OpenAI body names', () => {
     expect(toOpenAIFieldPath('routing.deadlineMs')).toBe('switchyard.deadlineMs');
     expect(toOpenAIFieldPath('messages[1].toolCalls[0].id')).toBe('messages[1].tool_calls[0].id');

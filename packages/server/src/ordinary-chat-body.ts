@@ -44,7 +44,7 @@ function isOrdinaryHints(value: unknown): boolean {
   for (const key in value) if (!hintKeys.has(key)) return false;
   const { privacy, deadlineMs, priority, tags, maxCostUsd } = value;
   if (privacy !== undefined && privacy !== 'standard' && privacy !== 'private') return false;
-  if (deadlineMs !== undefined && !(isInt(deadlineMs) && deadlineMs > 0)) return false;
+  if (deadlineMs !== undefined && !(isInt(deadlineMs) && deadlineMs > 0 && deadlineMs <= 2_147_483_647)) return false;
   if (priority !== undefined && !isInt(priority)) return false;
   if (maxCostUsd !== undefined && !(isNumber(maxCostUsd) && maxCostUsd >= 0)) return false;
   if (tags !== undefined && !(Array.isArray(tags) && tags.every(isNonEmptyString))) return false;

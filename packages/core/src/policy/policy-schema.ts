@@ -18,6 +18,10 @@ const nonnegative = () => z.number().check(z.nonnegative());
 const positive = () => z.number().check(z.positive());
 const positiveInt = () => z.number().check(z.int(), z.positive());
 const nonnegativeInt = () => z.number().check(z.int(), z.nonnegative());
+// Node and browsers run a timer of more than 2^31 - 1 ms at once (Node warns), so a longer timeout would end every call.
+const atMostTimer = () =>
+  z.lte(2_147_483_647, 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once');
+const timer = (zero?: true) => z.number().check(z.int(), zero ? z.nonnegative() : z.positive(), atMostTimer());
 const targetList = () => z.array(nonEmptyString()).check(z.minLength(1, 'expected at least one target name'));
 
 const whenSchema = z.strictObject({
@@ -137,17 +141,17 @@ export const policySchema = z.strictObject({
       retries: z._default(nonnegativeInt(), 1),
       backoff: z.prefault(
         z.strictObject({
-          initialMs: z._default(nonnegative(), 200),
-          maxMs: z._default(nonnegative(), 5_000),
+          initialMs: z._default(nonnegative().check(atMostTimer()), 200),
+          maxMs: z._default(nonnegative().check(atMostTimer()), 5_000),
           factor: z._default(z.number().check(z.gte(1)), 2),
         }),
         {},
       ),
-      timeoutMs: z.optional(positiveInt()),
-      firstTokenTimeoutMs: z.optional(positiveInt()),
+      timeoutMs: z.optional(timer()),
+      firstTokenTimeoutMs: z.optional(timer()),
       /** After the first token, the longest wait for the next part; a stalled stream fails over. */
-      stallTimeoutMs: z.optional(positiveInt()),
-      hedgeAfterMs: z.optional(nonnegativeInt()),
+      stallTimeoutMs: z.optional(timer()),
+      hedgeAfterMs: z.optional(timer(true)),
       /**
        * What `stream()` does when a target fails after text was delivered. `continue` (default): fail over only to a
        * target that can continue the partial answer, else throw `StreamInterruptedError`; never a restart.
@@ -160,8 +164,8 @@ export const policySchema = z.strictObject({
         z.strictObject({
           failureThreshold: z._default(positiveInt(), 5),
           windowMs: z._default(positiveInt(), 60_000),
-          cooldownMs: z._default(positiveInt(), 30_000),
-          probeIntervalMs: z.optional(positiveInt()),
+          cooldownMs: z._default(timer(), 30_000),
+          probeIntervalMs: z.optional(timer()),
         }),
         {},
       ),
