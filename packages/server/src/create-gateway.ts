@@ -9,6 +9,7 @@ import type { RouteOptions, Router, RouteSummary } from '@switchyard/core';
 import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
+import { checkGatewayOptions } from './check-gateway-options.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
@@ -181,6 +182,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
  * ```
  */
 export function createGateway(options: GatewayOptions): Gateway {
+  checkGatewayOptions(options);
   const { router } = options;
   const bodyLimit = options.bodyLimitBytes ?? defaultBodyLimit;
   const expectedToken = options.authToken ? digest(options.authToken) : undefined;
