@@ -25,6 +25,20 @@ describe('CallControl', () => {
     control.dispose();
   });
 
+  it('waits out a deadline past 2^31 - 1 ms instead of timing out at once (a longer timer runs after 1 ms)', () => {
+    vi.useFakeTimers();
+    const control = new CallControl(undefined, 'gpu', 'http://127.0.0.1:1/v1', {
+      timeoutMs: 2 ** 31,
+      firstTokenTimeoutMs: 2 ** 40,
+    });
+    vi.advanceTimersByTime(1000);
+    expect(control.signal?.aborted).toBe(false);
+    expect(() => control.throwIfAborted()).not.toThrow();
+    vi.advanceTimersByTime(2 ** 31);
+    expect(control.signal?.aborted).toBe(true);
+    control.dispose();
+  });
+
   it('stops the first-token deadline once the first token arrives', () => {
     vi.useFakeTimers();
     const control = new CallControl(undefined, 'gpu', 'http://127.0.0.1:1/v1', { firstTokenTimeoutMs: 50 });

@@ -1,5 +1,7 @@
 import { AbortError, type SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/contract';
 
+const longestTimerMs = 2_147_483_647;
+
 /** The adapter's own deadlines for one call, in milliseconds. */
 export interface CallDeadlines {
   /** The whole call. */
@@ -54,9 +56,16 @@ export class CallControl {
       state.onCallerAbort = () => controller.abort(caller.reason);
       caller.addEventListener('abort', state.onCallerAbort, { once: true });
     }
-    if (timeoutMs !== undefined) state.totalTimer = setTimeout(() => this.#expire(timeoutMs, 'total'), timeoutMs);
+    // A timer longer than 2^31 - 1 ms runs at once (Node warns): a deadline of 25+ days means "about never", so wait
+    // the longest a timer can rather than fail every call on its first await.
+    if (timeoutMs !== undefined) {
+      state.totalTimer = setTimeout(() => this.#expire(timeoutMs, 'total'), Math.min(timeoutMs, longestTimerMs));
+    }
     if (firstTokenTimeoutMs !== undefined) {
-      state.firstTokenTimer = setTimeout(() => this.#expire(firstTokenTimeoutMs, 'first-token'), firstTokenTimeoutMs);
+      state.firstTokenTimer = setTimeout(
+        () => this.#expire(firstTokenTimeoutMs, 'first-token'),
+        Math.min(firstTokenTimeoutMs, longestTimerMs),
+      );
     }
   }
 
