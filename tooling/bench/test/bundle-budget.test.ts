@@ -24,18 +24,21 @@ interface Measured {
 // chunk 3.4 KB. The bounds leave 0.6-0.7 KB for code that lands meanwhile. 75.5 KB / 56.0 KB first load at a391ce6
 // (that headroom used up); +0.4 KB each for createRouter's check of its options' shape (95b8891, written tersely:
 // 0.7 KB as first landed), bounds raised by 0.5. +0.15 KB each for contract's union problems naming the types a
-// field accepts instead of "Invalid input" (76.09 / 56.59), bounds raised by 0.2.
+// field accepts instead of "Invalid input" (76.09 / 56.59), bounds raised by 0.2. 76.25 / 56.74 at 7b1229d (timer
+// limits, picodollar costs): 0.05 KB of headroom, so the next landing of any size would have turned main red; bounds
+// set 0.65 KB above again (76.9 / 57.4). What this guards against is the kind of regression that made the page ~190 KB
+// (a library's metadata or classic zod pulled in), not a few hundred bytes; row 10 tracks the figure itself.
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 76.3 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 76.9 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(76.3);
+    expect(size.gzip / 1024).toBeLessThan(76.9);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 56.8 KB gzip first in a split build: request traces, phone plans and p-queue come on demand', async () => {
+  it('loads under 57.4 KB gzip first in a split build: request traces, phone plans and p-queue come on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(56.8);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(57.4);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
     expect(onDemand).toHaveLength(3);
     expect(onDemand.some((chunk) => /request-trace/.test(chunk.name))).toBe(true);
