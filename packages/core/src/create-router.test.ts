@@ -1,3 +1,4 @@
+import { InvalidRequestError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from './create-router.js';
 import { createScriptedTarget } from './testing/create-scripted-target.js';
@@ -33,5 +34,24 @@ describe('createRouter', () => {
     await router.generate(withUnknownKey);
     expect(gpu.calls[1]?.messages).not.toBe(withUnknownKey.messages);
     expect(gpu.calls[1]?.messages).toStrictEqual([{ role: 'user', content: 'Hi' }]);
+  });
+
+  it('checks what plan() is given as generate() does: a typed error naming the field, not a TypeError', () => {
+    const gpu = createScriptedTarget({ locality: 'remote' });
+    const router = createRouter({ targets: { gpu } });
+    const problemsOf = (request: unknown) => {
+      try {
+        router.plan(request as never);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidRequestError);
+        return (error as InvalidRequestError).problems.map((problem) => problem.path);
+      }
+      return [];
+    };
+    expect(problemsOf({})).toEqual(['messages']);
+    expect(problemsOf(undefined).length).toBeGreaterThan(0);
+    expect(problemsOf({ messages: [{ role: 'admin', content: 'Hi' }] })).toEqual(['messages[0].role']);
+    expect(problemsOf({ messages: [{ role: 'user', content: 5 }] })).toEqual(['messages[0].content']);
+    expect(router.plan(ask('Hi')).plan.map((entry) => entry.target)).toEqual(['gpu']);
   });
 });

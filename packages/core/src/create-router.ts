@@ -123,7 +123,10 @@ export type RoutedGenerateResult = GenerateResult & { route: RouteSummary };
 
 /** The router: decide (`plan`), run (`generate` / `stream`), observe (`stats`, `on`). */
 export interface Router {
-  /** The decision only: pure and synchronous, no I/O, no model loading, no timers. Does not validate the request. */
+  /**
+   * The decision only: pure and synchronous, no I/O, no model loading, no timers. The request is checked as
+   * `generate()` checks it (an `InvalidRequestError` naming the field, not a TypeError from inside the planner).
+   */
   plan(request: GenerateRequest, options?: RouteOptions): RoutePlan;
   /**
    * Validates, plans and runs the request; the result carries `route`. The router reads `request` (not a copy of
@@ -522,7 +525,8 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   return {
-    plan,
+    // What callers pass is checked; the router's own calls (prepare) pass a request it has already checked.
+    plan: (request, routeOptions) => plan(parseRequest(request), routeOptions),
     stream: (request, routeOptions) => {
       const loading = waitBeforePlanning();
       return loading === undefined ? run(request, routeOptions, false) : afterLoading(loading, request, routeOptions);
