@@ -31,6 +31,7 @@ describe('createRouter options of the wrong shape', () => {
     ['a clock that is not a function', { targets: { device: target() }, clock: 5 }, 'clock'],
     ['a random source that is not a function', { targets: { device: target() }, random: 0.5 }, 'random'],
     ['a difficulty scorer that is not a function', { targets: { device: target() }, difficulty: 0.2 }, 'difficulty'],
+    ['a misspelt option', { targets: { device: target() }, polcy: { mode: 'prefer-remote' } }, 'polcy'],
   ])('%s throws InvalidConfigError naming the option, not a TypeError', (_label, options, path) => {
     const problems = configProblems(options);
     expect(problems.map((problem) => problem.path)).toEqual([path]);

@@ -10,6 +10,8 @@ const shapes: [string, string, string][] = [
   ['difficulty', '', 'a function from prompt text to 0..1'],
 ];
 
+const known = ['targets', 'policy', 'telemetry', 'includePromptsInEvents', ...shapes.map(([key]) => key)];
+
 /**
  * Checks the shape of `createRouter`'s options before anything reads them, so a mistake (no options, a list of
  * targets, `undefined` where a target was meant, a number where a function was meant) is an `InvalidConfigError`
@@ -40,6 +42,10 @@ export function checkRouterOptions(options: unknown): void {
   for (const [key, method, what] of shapes) {
     const value = record?.[key] as Record<string, unknown> | undefined;
     if (value !== undefined && typeof (method ? value?.[method] : value) !== 'function') expect(key, what);
+  }
+  // A misspelt option (`polcy`) would otherwise leave the default in force without a word.
+  for (const key of typeof record === 'object' && record ? Object.keys(record) : []) {
+    if (!known.includes(key)) expect(key, `one of the router's options: ${known.join(', ')}`);
   }
   if (problems.length > 0) throw new InvalidConfigError({ problems });
 }
