@@ -7,7 +7,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromiumArgs, chromiumPath } from '@switchyard/testkit';
+import { chromiumArgs, chromiumPath, watchPageErrors } from '@switchyard/testkit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -56,21 +56,7 @@ afterAll(async () => {
 describe('the built AI SDK chat (`node dist/main.js`) in headless Chromium', () => {
   it('answers a message on its page with the route, and the page reports no error', async () => {
     const page = await browser.newPage();
-    const errors: string[] = [];
-    // A page whose script cannot load never becomes ready: fail with its error instead of waiting out the timeout.
-    let fail: (error: Error) => void = () => {};
-    const broken = new Promise<never>((_, reject) => {
-      fail = reject;
-    });
-    broken.catch(() => {});
-    const until = (wait: Promise<void>) => Promise.race([wait, broken]);
-    page.on('pageerror', (error) => {
-      errors.push(`page error: ${error.message}`);
-      fail(new Error(`the page failed: ${error.message}`));
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
+    const { errors, until } = watchPageErrors(page);
     try {
       await page.goto(url);
       await until(page.locator('body[data-ready="true"]').waitFor({ timeout }));

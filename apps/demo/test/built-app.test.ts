@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath, closedPortURL, ensureTinyModel } from '@switchyard/testkit';
+import { chromiumArgs, chromiumPath, closedPortURL, ensureTinyModel, watchPageErrors } from '@switchyard/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -52,21 +52,7 @@ async function askOn(
   waitForDevice: boolean,
 ): Promise<{ state: string; route: string; errors: string[] }> {
   const page: Page = await browser.newPage();
-  const errors: string[] = [];
-  // A page whose script cannot load never becomes ready: fail with its error instead of waiting out the timeout.
-  let fail: (error: Error) => void = () => {};
-  const broken = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  broken.catch(() => {});
-  const until = (wait: Promise<void>) => Promise.race([wait, broken]);
-  page.on('pageerror', (error) => {
-    errors.push(`page error: ${error.message}`);
-    fail(new Error(`${path}: the page failed: ${error.message}`));
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
+  const { errors, until } = watchPageErrors(page, path);
   try {
     await page.goto(new URL(path, url).href);
     await until(page.locator('body[data-ready="true"]').waitFor({ timeout }));

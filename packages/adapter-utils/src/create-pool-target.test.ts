@@ -72,7 +72,8 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
     expect(replicas.c.state.calls * 2).toBeLessThan(replicas.b.state.calls);
   });
 
-  it('tries a replica that answered slowly once again after a while, and ranks it by what it does now', async () => {
+  /** Three replicas, b slow (300 ms) until the test says otherwise; `ask` calls the pool one call at a time. */
+  function withSlowB() {
     const bTiming = { delayMs: 300 };
     const replicas = { a: standIn('a'), b: standIn('b', bTiming), c: standIn('c') };
     const pool = createPoolTarget({
@@ -83,6 +84,11 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
     const ask = async (count: number) => {
       for (let index = 0; index < count; index += 1) await pool.generate(call(`q${index}`));
     };
+    return { bTiming, replicas, pool, ask };
+  }
+
+  it('tries a replica that answered slowly once again after a while, and ranks it by what it does now', async () => {
+    const { bTiming, replicas, pool, ask } = withSlowB();
     await ask(9);
     expect(replicas.b.state.calls).toBe(1);
     // b is fast again (a GC pause, a cold connection, a loaded moment are over). Nothing tells the pool so until b is
@@ -96,15 +102,7 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
   });
 
   it('forgets what a replica measured before it was unavailable: back in rotation, it is not ranked by it', async () => {
-    const bTiming = { delayMs: 300 };
-    const replicas = { a: standIn('a'), b: standIn('b', bTiming), c: standIn('c') };
-    const pool = createPoolTarget({
-      replicas: { a: replicas.a.target, b: replicas.b.target, c: replicas.c.target },
-      sticky: false,
-    });
-    const ask = async (count: number) => {
-      for (let index = 0; index < count; index += 1) await pool.generate(call(`q${index}`));
-    };
+    const { bTiming, replicas, pool, ask } = withSlowB();
     await ask(6);
     expect(replicas.b.state.calls).toBe(1);
     // b restarts: its own status says unavailable for a while (as an HTTP adapter's does after a refused connection),

@@ -47,3 +47,5 @@ export {
   TINY_MODEL_PRESETS,
   writeTinyModel,
 } from './tiny-model.js';
+export type { PageErrors } from './watch-page-errors.js';
+export { watchPageErrors } from './watch-page-errors.js';
