@@ -461,14 +461,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       const current = this.#current;
       if (current === undefined) throw this.#exhausted();
       if (!current.circuit.acquire(this.clock())) {
-        this.#refuse(current);
-        return this.#nextTarget().then(
-          (next) => {
-            if (next) this.#fallbacks += 1;
-            this.#current = next;
-            this.#retriesUsed = 0;
-            return this.#streamNext(parts);
-          },
+        return this.#passRefused(current).then(
+          () => this.#streamNext(parts),
           (error: unknown) => this.#streamFail(parts, error),
         );
       }
@@ -566,14 +560,8 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       const current = this.#current;
       if (current === undefined) throw this.#exhausted();
       if (!current.circuit.acquire(this.clock())) {
-        this.#refuse(current);
-        return this.#nextTarget().then(
-          (next) => {
-            if (next) this.#fallbacks += 1;
-            this.#current = next;
-            this.#retriesUsed = 0;
-            return this.#collectNext();
-          },
+        return this.#passRefused(current).then(
+          () => this.#collectNext(),
           (error: unknown) => this.#fail(error),
         );
       }
@@ -785,16 +773,24 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     hedge?.cancel('aborted');
   }
 
-  /** Books an attempt refused by `health`'s open circuit. */
-  #refuse(health: TargetHealth): void {
-    const error = new TargetUnavailableError({ target: health.name, reason: 'circuit breaker is open' });
-    this.#addFailure({ target: health.name, error });
+  /**
+   * `current`'s circuit refused the attempt: books it and moves `#current` to the next target (a fallback when there is
+   * one). Both drivers (stream and collect) go on from there.
+   */
+  #passRefused(current: TargetHealth): Promise<void> {
+    const error = new TargetUnavailableError({ target: current.name, reason: 'circuit breaker is open' });
+    this.#addFailure({ target: current.name, error });
     this.#addAttempt({
-      target: health.name,
+      target: current.name,
       outcome: 'error',
       error: { code: error.code, message: error.message, isRetryable: false },
       startedAt: this.clock(),
       durationMs: 0,
+    });
+    return this.#nextTarget().then((next) => {
+      if (next) this.#fallbacks += 1;
+      this.#current = next;
+      this.#retriesUsed = 0;
     });
   }
 
