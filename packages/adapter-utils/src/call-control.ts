@@ -1,6 +1,10 @@
-import { AbortError, type SwitchyardError, TimeoutError, toSwitchyardError } from '@switchyard/contract';
-
-const longestTimerMs = 2_147_483_647;
+import {
+  AbortError,
+  longestTimerMs,
+  type SwitchyardError,
+  TimeoutError,
+  toSwitchyardError,
+} from '@switchyard/contract';
 
 /** The adapter's own deadlines for one call, in milliseconds. */
 export interface CallDeadlines {

@@ -40,6 +40,7 @@ export { toSwitchyardError } from './errors/to-switchyard-error.js';
 export type { Exclusion, ExclusionReason } from './exclusion-reason.js';
 export { exclusionReasons } from './exclusion-reason.js';
 export { formatPath, zodIssuesToProblems } from './format-problems.js';
+export { longestTimerMessage, longestTimerMs } from './longest-timer.js';
 export { markValidatedCall, parseRequest, parseTargetCall } from './parse-request.js';
 export { redactSecrets, redactUrl } from './redact.js';
 export type {

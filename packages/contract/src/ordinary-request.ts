@@ -1,3 +1,4 @@
+import { longestTimerMs } from './longest-timer.js';
 import type { GenerateRequest, TargetCall } from './request.js';
 
 // The zod-free fast path of parseRequest / parseTargetCall. zod/mini (chosen for the browser bundle) spends 1.5–2 µs
@@ -81,7 +82,8 @@ function isOrdinaryRouting(value: unknown): boolean {
         if (field !== 'standard' && field !== 'private') return false;
         break;
       case 'deadlineMs':
-        if (!(Number.isSafeInteger(field) && (field as number) > 0 && (field as number) <= 2_147_483_647)) return false;
+        if (!(Number.isSafeInteger(field) && (field as number) > 0 && (field as number) <= longestTimerMs))
+          return false;
         break;
       case 'priority':
         if (!Number.isSafeInteger(field)) return false;

@@ -1,6 +1,7 @@
 // zod/mini: the functional API bundlers can tree-shake (classic zod's methods pull in all of zod, ~100 KB gzip in a
 // page). The schemas are the same zod schemas: classic zod composes them and `z.toJSONSchema` reads them.
 import * as z from 'zod/mini';
+import { longestTimerMessage, longestTimerMs } from './longest-timer.js';
 
 const nonEmptyString = () => z.string().check(z.minLength(1));
 
@@ -72,11 +73,7 @@ export const routingHintsSchema = z.object({
   /** `private` requests run only on local targets, and fail closed rather than go remote. */
   privacy: z.optional(privacySchema),
   /** How long the caller will wait for the whole answer, in milliseconds. */
-  deadlineMs: z.optional(
-    positiveInt().check(
-      z.lte(2_147_483_647, 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once'),
-    ),
-  ),
+  deadlineMs: z.optional(positiveInt().check(z.lte(longestTimerMs, longestTimerMessage))),
   /** Higher runs first in local queues. */
   priority: z.optional(z.number().check(z.int())),
   /** Free-form labels that policy rules can match. */

@@ -1,7 +1,5 @@
 import type { InputProblem } from '@switchyard/contract';
-import { InvalidConfigError } from '@switchyard/contract';
-
-const timerMax = 2_147_483_647;
+import { InvalidConfigError, longestTimerMs } from '@switchyard/contract';
 
 /**
  * Checks `createGateway`'s options before the server starts, so a mistake is an `InvalidConfigError` naming the option
@@ -42,8 +40,8 @@ export function checkGatewayOptions(options: unknown): void {
   }
   for (const key of ['headersTimeoutMs', 'requestTimeoutMs', 'shutdownGraceMs']) {
     const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined && !isWhole(value, 0, timerMax)) {
-      problems.push({ path: key, message: `expected a whole number of ms from 0 to ${timerMax}` });
+    if (value !== undefined && !isWhole(value, 0, longestTimerMs)) {
+      problems.push({ path: key, message: `expected a whole number of ms from 0 to ${longestTimerMs}` });
     }
   }
   if (

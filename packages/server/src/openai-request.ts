@@ -1,5 +1,5 @@
 import type { ContentPart, GenerateRequest, Message, ResponseFormat, Tool, ToolChoice } from '@switchyard/contract';
-import { InvalidRequestError, zodIssuesToProblems } from '@switchyard/contract';
+import { InvalidRequestError, longestTimerMessage, longestTimerMs, zodIssuesToProblems } from '@switchyard/contract';
 import { z } from 'zod';
 import { isOrdinaryChatBody } from './ordinary-chat-body.js';
 
@@ -69,12 +69,7 @@ const responseFormat = z.discriminatedUnion('type', [
 /** Switchyard's routing hints; OpenAI clients send them as an extra body field (`extra_body` in Python). */
 const routingHints = z.strictObject({
   privacy: z.enum(['standard', 'private']).optional(),
-  deadlineMs: z
-    .number()
-    .int()
-    .positive()
-    .max(2_147_483_647, 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once')
-    .optional(),
+  deadlineMs: z.number().int().positive().max(longestTimerMs, longestTimerMessage).optional(),
   priority: z.number().int().optional(),
   tags: z.array(z.string().min(1)).optional(),
   maxCostUsd: z.number().nonnegative().optional(),

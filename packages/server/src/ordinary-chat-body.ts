@@ -1,3 +1,4 @@
+import { longestTimerMs } from '@switchyard/contract';
 import type { ChatCompletionBody } from './openai-request.js';
 
 // The gateway's zod-free fast path. Under load, validating every chat body with zod's object/union machinery costs
@@ -44,7 +45,7 @@ function isOrdinaryHints(value: unknown): boolean {
   for (const key in value) if (!hintKeys.has(key)) return false;
   const { privacy, deadlineMs, priority, tags, maxCostUsd } = value;
   if (privacy !== undefined && privacy !== 'standard' && privacy !== 'private') return false;
-  if (deadlineMs !== undefined && !(isInt(deadlineMs) && deadlineMs > 0 && deadlineMs <= 2_147_483_647)) return false;
+  if (deadlineMs !== undefined && !(isInt(deadlineMs) && deadlineMs > 0 && deadlineMs <= longestTimerMs)) return false;
   if (priority !== undefined && !isInt(priority)) return false;
   if (maxCostUsd !== undefined && !(isNumber(maxCostUsd) && maxCostUsd >= 0)) return false;
   if (tags !== undefined && !(Array.isArray(tags) && tags.every(isNonEmptyString))) return false;

@@ -1,3 +1,4 @@
+import { longestTimerMessage, longestTimerMs } from '@switchyard/contract';
 import * as z from 'zod/mini';
 import { defaultMinConfidence, isKnownPhoneRegion } from '../privacy/detect-pii.js';
 import type { PiiKind } from '../privacy/pii-kind.js';
@@ -18,9 +19,7 @@ const nonnegative = () => z.number().check(z.nonnegative());
 const positive = () => z.number().check(z.positive());
 const positiveInt = () => z.number().check(z.int(), z.positive());
 const nonnegativeInt = () => z.number().check(z.int(), z.nonnegative());
-// Node and browsers run a timer of more than 2^31 - 1 ms at once (Node warns), so a longer timeout would end every call.
-const atMostTimer = () =>
-  z.lte(2_147_483_647, 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once');
+const atMostTimer = () => z.lte(longestTimerMs, longestTimerMessage);
 const timer = (zero?: true) => z.number().check(z.int(), zero ? z.nonnegative() : z.positive(), atMostTimer());
 const targetList = () => z.array(nonEmptyString()).check(z.minLength(1, 'expected at least one target name'));
 
