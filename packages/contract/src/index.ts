@@ -41,6 +41,8 @@ export type { Exclusion, ExclusionReason } from './exclusion-reason.js';
 export { exclusionReasons } from './exclusion-reason.js';
 export { formatPath, zodIssuesToProblems } from './format-problems.js';
 export { longestTimerMessage, longestTimerMs } from './longest-timer.js';
+export type { OnDemandModule } from './on-demand-module.js';
+export { onDemandGiveUpMs, onDemandModule } from './on-demand-module.js';
 export { markValidatedCall, parseRequest, parseTargetCall } from './parse-request.js';
 export { redactSecrets, redactUrl } from './redact.js';
 export type {

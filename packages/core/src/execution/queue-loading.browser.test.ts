@@ -1,4 +1,4 @@
-import type { GenerateRequest } from '@switchyard/contract';
+import { type GenerateRequest, onDemandGiveUpMs } from '@switchyard/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
@@ -110,8 +110,7 @@ describe('the browser build loads p-queue on demand', () => {
       },
     });
     const answer = router.generate(ask());
-    const { giveUpWaitingAfterMs } = await import('./load-queue-class.browser.js');
-    await vi.advanceTimersByTimeAsync(giveUpWaitingAfterMs);
+    await vi.advanceTimersByTimeAsync(onDemandGiveUpMs);
     const { route } = await answer;
     expect(route.target).toBe('cloud');
     expect(route.plan.excluded[0]?.detail).toMatch(/p-queue\) could not be loaded: no answer after 10 s/);
@@ -129,8 +128,7 @@ describe('the browser build loads p-queue on demand', () => {
       },
     });
     const answer = router.generate(ask());
-    const { giveUpWaitingAfterMs } = await import('./load-queue-class.browser.js');
-    await vi.advanceTimersByTimeAsync(giveUpWaitingAfterMs);
+    await vi.advanceTimersByTimeAsync(onDemandGiveUpMs);
     expect((await answer).route.target).toBe('cloud');
     release();
     await vi.waitFor(async () => expect((await router.generate(ask())).route.target).toBe('device'));
