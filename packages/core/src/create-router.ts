@@ -14,6 +14,7 @@ import {
   mergeSignals,
   NoEligibleTargetError,
   parseRequest,
+  SwitchyardError,
 } from '@switchyard/contract';
 import { checkRouterOptions } from './check-router-options.js';
 import { planRoute } from './decision/plan-route.js';
@@ -24,10 +25,11 @@ import { RouterEventEmitter } from './events.js';
 import { BudgetLedger } from './execution/budget-ledger.js';
 import type { CircuitState } from './execution/circuit-breaker.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
-import type { ExecutionInput, ExecutionShared } from './execution/execute-plan.js';
-import { collectPlan, executePlan, requestCapUsd } from './execution/execute-plan.js';
+import type { ExecutionInput, ExecutionShared } from './execution/execution-input.js';
 import { HealthProbes } from './execution/health-probes.js';
+import { type Execution, loadExecution, loadedExecution } from './execution/load-execution.js';
 import { loadedQueueClass, loadQueueClass } from './execution/load-queue-class.js';
+import { requestCapUsd } from './execution/request-cap-usd.js';
 import { requestIdOf } from './execution/request-id-of.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
@@ -242,6 +244,25 @@ export function createRouter(options: RouterOptions): Router {
   };
   const queuesMissing = () => localHealth.length > 0 && localHealth[0]!.queue === undefined;
   if (queuesMissing()) void loadQueues();
+  // Core's browser build loads the request execution code on demand too, started here; requests wait for it before
+  // planning (see waitBeforePlanning). If it cannot be loaded, the requests that waited fail with a typed error
+  // (nothing was sent to a target) and the next request tries again.
+  let execution: Execution | undefined = loadedExecution();
+  let executionProblem: SwitchyardError | undefined;
+  let executionLoading: Promise<void> | undefined;
+  const loadExecutionCode = (): Promise<void> => {
+    executionLoading ??= loadExecution().then((loaded) => {
+      executionLoading = undefined;
+      if (loaded instanceof Error) {
+        executionProblem = executionNotLoaded(loaded);
+      } else {
+        execution = loaded;
+        executionProblem = undefined;
+      }
+    });
+    return executionLoading;
+  };
+  if (execution === undefined) void loadExecutionCode();
   // What every execution shares; replaced (not changed) with the policy, so a running request keeps its own.
   let shared: ExecutionShared = { policy, health: healthByName, events, clock, random, budget, epoch: clock() };
 
@@ -443,10 +464,10 @@ export function createRouter(options: RouterOptions): Router {
     generating: boolean,
   ): AsyncGenerator<RouterStreamPart> => {
     const trace = telemetry?.begin(routeOptions?.traceContext);
-    const execution = executePlan(() => prepare(input, routeOptions, trace, generating));
+    const parts = (execution as Execution).executePlan(() => prepare(input, routeOptions, trace, generating));
     // A metrics-only trace records from the decision and the attempts, inside the execution: no wrapper needed. A
     // trace exists only once the request-trace module loaded (RouterTelemetry.api).
-    return trace?.recordsSpans ? (requestTraces() as RequestTraceModule).traceStream(execution, trace) : execution;
+    return trace?.recordsSpans ? (requestTraces() as RequestTraceModule).traceStream(parts, trace) : parts;
   };
   // The optional `@opentelemetry/api` import, and the request-trace code loaded after it (or after a given API module),
   // settle right after this module loads; only a request started before that waits for them, so none goes untraced.
@@ -464,25 +485,33 @@ export function createRouter(options: RouterOptions): Router {
     generating: boolean,
   ): AsyncGenerator<RouterStreamPart> =>
     telemetry === undefined
-      ? executePlan(() => prepare(input, routeOptions, undefined, generating))
+      ? (execution as Execution).executePlan(() => prepare(input, routeOptions, undefined, generating))
       : telemetry.api() === undefined
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 
-  // What core's browser build loads on demand, started with the router: the phone numbering plans (when the policy
-  // scans for phone numbers) and p-queue (when a target is local). A request that starts before they settle waits for
-  // them once, so it is planned and run as after the load. Never on Node: both are loaded with core there.
+  // What core's browser build loads on demand, started with the router: the request execution code, the phone
+  // numbering plans (when the policy scans for phone numbers) and p-queue (when a target is local). A request that
+  // starts before they settle waits for them once, so it is planned and run as after the load. Never on Node: all
+  // three are loaded with core there.
   const waitBeforePlanning = (): Promise<unknown> | undefined => {
+    const code = execution === undefined ? loadExecutionCode() : undefined;
     const phones = scansPhones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
     const queues = queuesMissing() ? loadQueues() : undefined;
-    return phones && queues ? Promise.all([phones, queues]) : (phones ?? queues);
+    if (code === undefined && phones === undefined) return queues;
+    return Promise.all([code, phones, queues]);
   };
+  // After the wait: the execution code is there, or this request fails with why it is not.
+  const notLoaded = (): SwitchyardError | undefined =>
+    execution === undefined ? (executionProblem ?? executionNotLoaded(new Error('still loading'))) : undefined;
   async function* afterLoading(
     loading: Promise<unknown>,
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
   ) {
     await loading;
+    const problem = notLoaded();
+    if (problem !== undefined) throw problem;
     yield* run(input, routeOptions, false);
   }
 
@@ -493,7 +522,10 @@ export function createRouter(options: RouterOptions): Router {
     const loading = waitBeforePlanning();
     return loading === undefined
       ? generateNow(request, routeOptions)
-      : loading.then(() => generateNow(request, routeOptions));
+      : loading.then(() => {
+          const problem = notLoaded();
+          return problem === undefined ? generateNow(request, routeOptions) : Promise.reject(problem);
+        });
   };
   // Not an async function: the answer is collected inside the execution (no async hop per part, see collectPlan),
   // and an async frame of its own would live as long as the request does (bench row 5).
@@ -510,7 +542,7 @@ export function createRouter(options: RouterOptions): Router {
     } catch (error) {
       return Promise.reject(error);
     }
-    const answer = collectPlan(() => prepare(request, routeOptions, trace, true));
+    const answer = (execution as Execution).collectPlan(() => prepare(request, routeOptions, trace, true));
     if (trace === undefined || !trace.recordsSpans) return answer;
     return answer.then(
       (result) => {
@@ -559,6 +591,18 @@ export function createRouter(options: RouterOptions): Router {
 }
 
 const midStreamModes: readonly MidStreamMode[] = ['continue', 'restart', 'error'];
+
+/** Why a request of core's browser build could not run: its execution code (a chunk loaded on demand) did not load. */
+function executionNotLoaded(cause: Error): SwitchyardError {
+  return new SwitchyardError({
+    code: 'internal',
+    isRetryable: true,
+    message:
+      `Could not load Switchyard's request execution code (a chunk of @switchyard/core's browser build, loaded on ` +
+      `demand): ${cause.message}. No target was called; the next request tries to load it again.`,
+    cause,
+  });
+}
 
 /** Whether `policy` scans prompts for phone numbers; if so, starts loading the phone check (a no-op on Node). */
 function startPhoneCheck(policy: Policy): boolean {

@@ -27,21 +27,25 @@ interface Measured {
 // field accepts instead of "Invalid input" (76.09 / 56.59), bounds raised by 0.2. 76.25 / 56.74 at 7b1229d (timer
 // limits, picodollar costs): 0.05 KB of headroom, so the next landing of any size would have turned main red; bounds
 // set 0.65 KB above again (76.9 / 57.4). What this guards against is the kind of regression that made the page ~190 KB
-// (a library's metadata or classic zod pulled in), not a few hundred bytes; row 10 tracks the figure itself.
+// (a library's metadata or classic zod pulled in), not a few hundred bytes; row 10 tracks the figure itself. Since
+// core's request execution code loads on demand too (fifth pass): 77.98 KB one file (+1.7: in a bundle without
+// splitting esbuild wraps every module the lazy chunk imports, core's shared code, contract and zod, in lazy
+// initializers), 52.42 KB first load (-4.35), its chunk 6.3 KB; bounds 0.6-0.7 KB above (78.6 / 53.1).
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 76.9 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 78.6 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(76.9);
+    expect(size.gzip / 1024).toBeLessThan(78.6);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 57.4 KB gzip first in a split build: request traces, phone plans and p-queue come on demand', async () => {
+  it('loads under 53.1 KB gzip first in a split build: execution, request traces, phone plans and p-queue on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(57.4);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(53.1);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
-    expect(onDemand).toHaveLength(3);
+    expect(onDemand).toHaveLength(4);
     expect(onDemand.some((chunk) => /request-trace/.test(chunk.name))).toBe(true);
+    expect(onDemand.some((chunk) => /execute-plan/.test(chunk.name))).toBe(true);
     const phonePlans = onDemand.find((chunk) => /parse-phone-number/.test(chunk.name));
     expect((phonePlans?.gzip ?? Number.POSITIVE_INFINITY) / 1024).toBeLessThan(14.2);
     const firstLoad = size.chunks.filter((chunk) => chunk.loaded === 'first').flatMap((chunk) => chunk.packages);

@@ -23,44 +23,12 @@ import type { RouterStreamPart } from '../route-stream-part.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
 import { type AttemptEnvironment, AttemptRun, type RequestBudget } from './attempt-run.js';
 import type { BudgetLedger } from './budget-ledger.js';
+import type { ExecutionInput, ExecutionShared } from './execution-input.js';
 import { abortableDelay, RequestAbort } from './request-abort.js';
+import { requestCapUsd } from './request-cap-usd.js';
 import { requestIdOf } from './request-id-of.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { TargetHealth } from './target-health.js';
-
-/**
- * What every execution of one router shares, as one object per policy (a new one when the policy changes, so a
- * request keeps the policy it started with): an execution keeps one reference to it, not six fields.
- */
-export interface ExecutionShared {
-  policy: Policy;
-  health: ReadonlyMap<string, TargetHealth>;
-  events: RouterEventEmitter;
-  clock: () => number;
-  random: () => number;
-  /** The period budget, bound through the router's state store. */
-  budget: BudgetLedger;
-  /**
-   * `clock()` when the router was created: a request keeps its start as ms after it, a small integer with the default
-   * clock where the time itself would be a 16-byte heap number per request in flight.
-   */
-  epoch: number;
-}
-
-/** What one execution needs from the router. */
-export interface ExecutionInput {
-  /** Present when the router built it already (the decision was observed); else built on first read. */
-  requestId: string | undefined;
-  /** The router's request counter, for the id. */
-  requestNumber: number;
-  request: GenerateRequest;
-  plan: RoutePlan;
-  shared: ExecutionShared;
-  /** Present only when an OpenTelemetry provider records this request. */
-  telemetry?: RequestTrace | undefined;
-  /** Overrides `policy.execution.midStream` (`generate()` restarts internally: nothing has been shown). */
-  midStream?: MidStreamMode;
-}
 
 type FirstResult =
   | { kind: 'won'; run: AttemptRun; part: StreamPart }
@@ -993,15 +961,6 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     if (last !== undefined && failures.every((failure) => BudgetExceededError.isInstance(failure.error))) return last;
     return new AllTargetsFailedError({ attempts: failures });
   }
-}
-
-/** The per-request cap: the policy's and the request's own, whichever is lower. */
-export function requestCapUsd(policy: Policy, request: GenerateRequest): number | undefined {
-  const fromPolicy = policy.budget.maxCostUsdPerRequest;
-  const fromRequest = request.routing?.maxCostUsd;
-  if (fromPolicy === undefined) return fromRequest;
-  if (fromRequest === undefined) return fromPolicy;
-  return Math.min(fromPolicy, fromRequest);
 }
 
 /** An abort reason as a Switchyard error: our own deadline `TimeoutError` stays; anything else is an `AbortError`. */

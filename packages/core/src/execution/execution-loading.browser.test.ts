@@ -1,0 +1,164 @@
+import type { GenerateRequest } from '@switchyard/contract';
+import { onDemandGiveUpMs, SwitchyardError } from '@switchyard/contract';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RoutedGenerateResult } from '../create-router.js';
+import type { RouterStreamPart } from '../route-stream-part.js';
+import { createScriptedTarget } from '../testing/create-scripted-target.js';
+
+// Core's browser build loads the request execution code (execute-plan.ts and what only it uses) on demand: a chunk of
+// its own in a page, started by createRouter (bench row 10). These tests load core afresh as the browser build bundles
+// it (load-execution.browser.ts for load-execution.ts, and load-queue-class.browser.ts, whose p-queue loads at once),
+// with the execution code's import held back until the test lets it through (a stand-in for a slow chunk download),
+// failing (a chunk the network lost) or never answering.
+
+afterEach(() => {
+  vi.doUnmock('./load-execution.js');
+  vi.doUnmock('./load-queue-class.js');
+  vi.doUnmock('./execute-plan.js');
+  vi.useRealTimers();
+});
+
+/** A fresh browser-build core whose `import('./execute-plan.js')` waits for `release()`; the first `failures` fail. */
+async function browserCoreWithHeldExecution({ failures = 0 } = {}) {
+  vi.resetModules();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let imports = 0;
+  vi.doMock('./load-execution.js', () => import('./load-execution.browser.js'));
+  vi.doMock('./load-queue-class.js', () => import('./load-queue-class.browser.js'));
+  vi.doMock('./execute-plan.js', async () => {
+    imports += 1;
+    await released;
+    if (imports <= failures) throw new Error('chunk lost');
+    return vi.importActual('./execute-plan.js');
+  });
+  const { createRouter } = await import('../create-router.js');
+  return { createRouter, release, imports: () => imports };
+}
+
+const ask = (content = 'Hello'): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 8 });
+const privately: GenerateRequest = { ...ask('My card is 4111 1111 1111 1111'), routing: { privacy: 'private' } };
+
+const remoteOnlyTargets = () => ({
+  cloud: createScriptedTarget({ id: 'openai:big', locality: 'remote', script: [{ text: 'From the cloud.' }] }),
+});
+const mixedTargets = () => ({
+  device: createScriptedTarget({ id: 'llamacpp:tiny', locality: 'local', script: [{ text: 'From the device.' }] }),
+  cloud: createScriptedTarget({ id: 'openai:big', locality: 'remote', script: [{ text: 'From the cloud.' }] }),
+});
+
+async function partsOf(stream: AsyncIterable<RouterStreamPart>): Promise<RouterStreamPart[]> {
+  const parts: RouterStreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+/** What a request answered (or the error it failed with), without what differs between any two requests. */
+async function outcomeOf(answer: Promise<RoutedGenerateResult>) {
+  let result: RoutedGenerateResult;
+  try {
+    result = await answer;
+  } catch (error) {
+    return { error: (error as SwitchyardError).code, message: (error as Error).message };
+  }
+  return {
+    text: result.text,
+    finishReason: result.finishReason,
+    target: result.route.target,
+    attempts: result.route.attempts.map((attempt) => [attempt.target, attempt.outcome]),
+    order: result.route.plan.plan.map((entry) => entry.target),
+    excluded: result.route.plan.excluded.map((entry) => [entry.target, entry.reason]),
+  };
+}
+const streamedOf = (parts: RouterStreamPart[]) =>
+  parts.map((part) => (part.type === 'text-delta' ? part.text : part.type));
+
+describe('the browser build loads the request execution code on demand', () => {
+  for (const [kind, targets] of [
+    ['a remote-only router', remoteOnlyTargets],
+    ['a router with a local target', mixedTargets],
+  ] as const) {
+    it(`starts it with ${kind}, and answers requests started while it loads as after the load`, async () => {
+      const { createRouter, release, imports } = await browserCoreWithHeldExecution();
+      // Importing core fetches nothing; creating a router starts the import.
+      expect(imports()).toBe(0);
+      const router = createRouter({ targets: targets() });
+      await vi.waitFor(() => expect(imports()).toBe(1));
+      // The decisions and attempt outcomes announced for the requests started before the load, and after it.
+      const seen = { before: [] as string[], after: [] as string[] };
+      let phase: keyof typeof seen = 'before';
+      router.on('decision', (event) => seen[phase].push(`decided ${event.plan.plan[0]?.target ?? 'nothing'}`));
+      router.on('attempt', (event) => {
+        if (event.phase === 'end') seen[phase].push(`${event.target} ${event.attempt?.outcome}`);
+      });
+      // Planning needs no execution code; stream() hands back its iterable at once.
+      const planned = router.plan(ask()).plan.map((entry) => entry.target);
+      const early = [router.generate(ask()), router.generate(privately)];
+      const earlyStream = partsOf(router.stream(ask()));
+      expect(seen.before).toEqual([]);
+      release();
+      const [before, beforePrivate] = await Promise.all(early.map(outcomeOf));
+      const streamedBefore = await earlyStream;
+      phase = 'after';
+      const after = await outcomeOf(router.generate(ask()));
+      const afterPrivate = await outcomeOf(router.generate(privately));
+      const streamedAfter = await partsOf(router.stream(ask()));
+      expect(before).toEqual(after);
+      // A remote-only router refuses a private request (no-eligible-target) before the load as after it.
+      expect(beforePrivate).toEqual(afterPrivate);
+      expect(streamedOf(streamedBefore)).toEqual(streamedOf(streamedAfter));
+      expect(before).toMatchObject({ target: planned[0] });
+      expect(seen.before.sort()).toEqual(seen.after.sort());
+      expect(seen.before).toContain(`decided ${planned[0]}`);
+      expect(imports()).toBe(1);
+    });
+  }
+
+  it('fails the requests with a typed error while it cannot load, and the next request loads it again', async () => {
+    const { createRouter, release, imports } = await browserCoreWithHeldExecution({ failures: 1 });
+    const targets = mixedTargets();
+    const router = createRouter({ targets });
+    const decisions: unknown[] = [];
+    router.on('decision', (event) => decisions.push(event));
+    const answer = router.generate(ask()).catch((error: unknown) => error);
+    const streamed = partsOf(router.stream(ask())).catch((error: unknown) => error);
+    release();
+    for (const failure of [await answer, await streamed]) {
+      expect(SwitchyardError.isInstance(failure)).toBe(true);
+      expect(failure).toMatchObject({ code: 'internal', isRetryable: true });
+      expect((failure as Error).message).toMatch(
+        // (What the import failed with comes between: vitest's own words about a mock that threw "chunk lost".)
+        /^Could not load Switchyard's request execution code \(.*\): .+\. No target was called; the next request tries to load it again\.$/s,
+      );
+    }
+    // Nothing was planned, announced or sent.
+    expect(decisions).toEqual([]);
+    expect(targets.device.calls).toHaveLength(0);
+    expect(targets.cloud.calls).toHaveLength(0);
+    expect(imports()).toBe(1);
+    // The next request imports it again; this time it loads.
+    expect((await router.generate(ask())).text).toBe('From the device.');
+    expect(imports()).toBe(2);
+    expect(streamedOf(await partsOf(router.stream(ask())))).toContain('From ');
+  });
+
+  it('fails the requests waiting for a chunk whose download stalls, instead of holding them', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { createRouter, release } = await browserCoreWithHeldExecution();
+    const router = createRouter({ targets: remoteOnlyTargets() });
+    const answer = router.generate(ask()).catch((error: unknown) => error);
+    const streamed = partsOf(router.stream(ask())).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(onDemandGiveUpMs);
+    for (const failure of [await answer, await streamed]) {
+      expect(failure).toMatchObject({ code: 'internal', isRetryable: true });
+      expect((failure as Error).message).toMatch(/execution code .*: no answer after 10 s\./);
+    }
+    // Later requests do not wait for the stalled import again (no timer is advanced for this one).
+    expect(await router.generate(ask()).catch((error: unknown) => error)).toMatchObject({ code: 'internal' });
+    // When it answers after all, requests run.
+    release();
+    await vi.waitFor(async () => expect((await router.generate(ask())).text).toBe('From the cloud.'));
+  });
+});
