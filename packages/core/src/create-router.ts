@@ -599,7 +599,7 @@ function executionNotLoaded(cause: Error): SwitchyardError {
     isRetryable: true,
     message:
       `Could not load Switchyard's request execution code (a chunk of @switchyard/core's browser build, loaded on ` +
-      `demand): ${cause.message}. No target was called; the next request tries to load it again.`,
+      `demand): ${cause.message.replace(/\.$/, '')}. No target was called; the next request tries to load it again.`,
     cause,
   });
 }
