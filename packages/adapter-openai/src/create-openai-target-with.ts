@@ -1,35 +1,19 @@
-import type { HttpResponse, HttpTransport } from '@switchyard/adapter-utils';
+import type { HttpTransport } from '@switchyard/adapter-utils';
+import { describeEndpoint, resolveCapabilities, StatusTracker, secretHeaderValues } from '@switchyard/adapter-utils';
 import {
-  CallControl,
-  collectAnswer,
-  describeEndpoint,
-  HttpClient,
-  readBoundedText,
-  resolveCapabilities,
-  SseEventDecoder,
-  StatusTracker,
-  secretHeaderValues,
-} from '@switchyard/adapter-utils';
-import {
+  AbortError,
   type AdapterConfigHints,
   type AdapterDescriptor,
-  ApiCallError,
   type GenerateResult,
-  InvalidResponseError,
-  parseTargetCall,
+  redactSecrets,
   type StreamPart,
-  type SwitchyardError,
   type Target,
   type TargetCall,
   type TargetCapabilities,
-  toSwitchyardError,
+  TargetUnavailableError,
 } from '@switchyard/contract';
-import { ChunkAssembler, completeIndexedToolCall, toUsage } from './chat-completion-chunks.js';
-import { detectContinuation, vllmContinuationBody } from './detect-continuation.js';
-import { EchoedPrefix } from './echoed-prefix.js';
-import { mapFinishReason } from './map-finish-reason.js';
+import type { OpenAICallContext, OpenAICalls } from './openai-calls.js';
 import { type OpenAISettings, openAISettingsSchema, parseOpenAISettings } from './openai-settings.js';
-import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
 
 /** A model the endpoint serves, from `GET /models`. */
 export interface OpenAIModelInfo {
@@ -58,7 +42,8 @@ const defaultCapabilities = {
   images: false,
 } as const;
 
-const probeTimeoutMs = 5000;
+/** How long a status probe, and continuation detection after it, may take. */
+export const probeTimeoutMs = 5000;
 
 /**
  * What a target made from these (parsed) settings declares before its first status check. `wholeAnswers`: its
@@ -97,52 +82,47 @@ export function openAIDescriptorWith(
   };
 }
 
+/** A platform's call path: the module that makes calls (openai-calls.ts) and the transport it sends over. */
+export interface OpenAICallPath {
+  /** `createOpenAICalls` of openai-calls.ts. */
+  createCalls(context: OpenAICallContext): OpenAICalls;
+  transport: HttpTransport;
+}
+
 /**
- * What differs between Node and a browser: how requests reach the network. The Node entry brings undici, the browser
- * entry `fetch`; everything else is shared.
+ * What differs between Node and a browser: how requests reach the network, and when the code that makes calls is
+ * loaded. The Node entry brings undici and the call path with it; the browser entry `fetch`, and the call path on
+ * demand (a chunk of its own in a page: bench row 10). Everything else is shared.
  */
 export interface OpenAIPlatform {
-  /** The transport for these settings, and what `dispose()` closes (a target's own connection pool). */
-  connect(settings: OpenAISettings): { transport: HttpTransport; close(): Promise<void> };
+  /**
+   * Checks the settings only this platform honours or refuses (throwing `InvalidConfigError`), and returns the call
+   * path and what `dispose()` closes (a target's own connection pool).
+   */
+  connect(settings: OpenAISettings): {
+    /**
+     * The call path at once (Node), or its loader (browsers): called when the target is created and again by a call
+     * that finds it not loaded; it answers with the path or with the error that kept it from loading, never rejects.
+     */
+    callPath: OpenAICallPath | (() => Promise<OpenAICallPath | Error>);
+    close(): Promise<void>;
+  };
 }
 
 /**
  * The target on a given platform; `createOpenAITarget` of each entry (Node, browser) passes its own. See
- * `createOpenAITarget` for what the target does.
+ * `createOpenAITarget` for what the target does. What the router reads while planning (`id`, `capabilities`,
+ * `status()`) is here; what runs only once a call is made is the call path (openai-calls.ts), which a call that starts
+ * before it has loaded waits for.
  */
 export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISettings): OpenAITarget {
   const settings = parseOpenAISettings(input);
   const id = settings.id ?? `openai:${settings.model}`;
   const connection = platform.connect(settings);
-  const headers: Record<string, string> = { ...settings.headers };
-  if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
-  const client = new HttpClient({
-    target: id,
-    baseURL: settings.baseURL,
-    headers,
-    secrets: secretHeaderValues(settings.headers, settings.apiKey),
-    transport: connection.transport,
-  });
-  // Built once: the chat URL is on every call's path.
-  const chatURL = client.url('/chat/completions');
-  const modelsURL = client.url('/models');
-  const health = settings.healthURL === undefined ? modelsURL : new URL(settings.healthURL);
-  const base = new URL(settings.baseURL);
-  const serverRoot = `${base.origin}${base.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}`;
-
+  const secrets = secretHeaderValues(settings.headers, settings.apiKey);
   const capabilities: TargetCapabilities = openAICapabilities(settings);
-  const bodyOptions: BodyOptions = {
-    model: settings.model,
-    maxTokensField: settings.maxTokensField ?? 'max_tokens',
-    defaultMaxTokens: settings.defaultMaxTokens,
-    streamUsage: settings.streamUsage ?? true,
-    continuation: capabilities.continuation === true,
-    continuationBody: settings.continueFinalMessage ? vllmContinuationBody : {},
-    extraBody: settings.extraBody,
-  };
-  let continuationDetected = capabilities.continuation !== undefined;
-  let detecting: Promise<void> | undefined;
 
+  let calls: OpenAICalls | undefined;
   // Assumed ready until a probe or a failed connection says otherwise; status() does no I/O (refreshOnRead off: the
   // router's health probes call checkStatus() for an unavailable remote target).
   const tracker = new StatusTracker({
@@ -150,187 +130,46 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
     probeTimeoutMs,
     cacheMs: settings.healthCacheMs ?? 5000,
     refreshOnRead: false,
-    redact: (text) => client.redact(text),
-    async probe(signal) {
-      try {
-        await client.getJson({ url: health, signal });
-        return { state: 'ready' };
-      } catch (error) {
-        // llama-server and vLLM answer 503 while the model is still loading.
-        if (ApiCallError.isInstance(error) && error.status === 503) return { state: 'loading' };
-        // Typed here, where the URL is known: the tracker's own conversion has only the target, so a refused
-        // connection read `Connection to "(unknown)" failed` in `status()` and `switchyard doctor`.
-        throw toSwitchyardError(error, { target: id, url: health.href });
-      }
-    },
+    redact: (text) => redactSecrets(text, secrets),
+    probe: async (signal) => (calls ?? (await loadCalls(signal))).probe(signal),
   });
-  // Ends continuation detection still waiting on a server that never answers, so dispose() does not wait for it.
-  const disposal = new AbortController();
 
-  /** What a call learned: an answer means the server serves, a failed connection that it is unreachable. */
-  function observe(error: SwitchyardError | undefined): void {
-    if (error === undefined) tracker.set({ state: 'ready' });
-    else tracker.observe(error);
-  }
-
-  /** The prefix sent for the server to continue, when this target continues prefixes and the call has one. */
-  function continuedPrefix(call: TargetCall): string | undefined {
-    return bodyOptions.continuation && call.assistantPrefix ? call.assistantPrefix : undefined;
-  }
-
-  function post(call: TargetCall, stream: boolean, control: CallControl): Promise<HttpResponse> {
-    return client.send({
-      method: 'POST',
-      url: chatURL,
-      json: toOpenAIBody(call, bodyOptions, stream),
-      accept: stream ? 'text/event-stream' : 'application/json',
-      signal: control.signal,
-      traceContext: call.traceContext,
-    });
-  }
-
-  /** How a JSON answer is read: at most `maxResponseBytes`, the fix named in the error. */
-  const answerRead = {
-    target: id,
-    url: chatURL.href,
-    maxBytes: settings.maxResponseBytes,
-    setting: 'maxResponseBytes',
-  } as const;
+  const { callPath } = connection;
+  const callsOn = (path: OpenAICallPath): OpenAICalls => {
+    calls ??= path.createCalls({ settings, id, capabilities, tracker, secrets, transport: path.transport });
+    return calls;
+  };
+  if (typeof callPath === 'function') void callPath();
+  else callsOn(callPath);
 
   /**
-   * One JSON body (`stream: false`), bounded by `timeoutMs`, the call's signal and `maxResponseBytes`. With `firstTokenTimeoutMs` the
-   * answer is streamed and collected instead, so that deadline applies to `generate()` too.
+   * The call path once it has loaded. If it cannot be, a retryable `TargetUnavailableError` (the router moves on, and
+   * the next call loads it again); if the call's signal aborts first, the `AbortError` the call would have ended with.
    */
-  function generate(input: TargetCall): Promise<GenerateResult> {
-    if (settings.firstTokenTimeoutMs !== undefined) return collectAnswer(stream(input));
-    // Not an async function: its frame would live as long as the server takes to answer (bench row 5 counts memory
-    // per request in flight); while waiting, one reaction and its two closures hold the call instead.
-    let control: CallControl | undefined;
-    try {
-      const call = parseTargetCall(input, id);
-      const started = new CallControl(call.signal, id, chatURL.href, { timeoutMs: settings.timeoutMs });
-      control = started;
-      started.throwIfAborted();
-      // The prefix, not the call, is what the answer needs: the call is not held while the server thinks.
-      const prefix = continuedPrefix(call);
-      return post(call, false, started).then(
-        (response) =>
-          readBoundedText(response, answerRead).then(
-            (text) => answered(text, prefix, started),
-            (error: unknown) => failed(error, started),
-          ),
-        (error: unknown) => failed(error, started),
-      );
-    } catch (error) {
-      return failed(error, control);
+  async function loadCalls(signal: AbortSignal | undefined): Promise<OpenAICalls> {
+    const loaded = await untilAborted((callPath as () => Promise<OpenAICallPath | Error>)(), signal, id);
+    if (loaded instanceof Error) {
+      throw new TargetUnavailableError({
+        target: id,
+        // The import's own message, without the period some browsers end it with.
+        reason: `its call path (@switchyard/adapter-openai's on-demand chunk) could not be loaded (${loaded.message.replace(/\.$/, '')}); the next call tries again`,
+        isRetryable: true,
+        cause: loaded,
+      });
     }
+    return callsOn(loaded);
   }
 
-  /** The whole answer's body read: the result, the target marked as serving. */
-  function answered(text: string, prefix: string | undefined, control: CallControl): GenerateResult | Promise<never> {
-    let result: GenerateResult;
-    try {
-      result = toGenerateResult(text, id, chatURL.href);
-    } catch (error) {
-      return failed(error, control);
-    }
-    control.dispose();
-    if (prefix !== undefined && result.text.startsWith(prefix)) result.text = result.text.slice(prefix.length);
-    observe(undefined);
-    return result;
+  function generate(call: TargetCall): Promise<GenerateResult> {
+    return calls ? calls.generate(call) : loadCalls(signalOf(call)).then((loaded) => loaded.generate(call));
   }
 
-  /** A whole-answer call that failed: the typed error, observed; the call's timers and listeners cleared. */
-  function failed(error: unknown, control: CallControl | undefined): Promise<never> {
-    const typed =
-      control === undefined ? toSwitchyardError(error, { target: id, url: chatURL.href }) : control.toError(error);
-    control?.dispose();
-    observe(typed);
-    return Promise.reject(typed);
+  function stream(call: TargetCall): AsyncGenerator<StreamPart> {
+    return calls ? calls.stream(call) : streamOnceLoaded(call);
   }
 
-  async function* stream(input: TargetCall): AsyncGenerator<StreamPart> {
-    const call = parseTargetCall(input, id);
-    const control = new CallControl(call.signal, id, chatURL.href, {
-      timeoutMs: settings.timeoutMs,
-      firstTokenTimeoutMs: settings.firstTokenTimeoutMs,
-    });
-    let response: HttpResponse | undefined;
-    try {
-      control.throwIfAborted();
-      response = await post(call, true, control);
-      const contentType = response.headers['content-type'] ?? '';
-      if (!contentType.includes('text/event-stream')) {
-        throw new InvalidResponseError({
-          message: `Expected an event stream from "${chatURL.href}" but got "${contentType || 'no content type'}"`,
-          target: id,
-          isRetryable: false,
-        });
-      }
-      const assembler = new ChunkAssembler(id, chatURL.href);
-      const out: StreamPart[] = [];
-      const prefix = continuedPrefix(call);
-      const echoed = prefix === undefined ? undefined : new EchoedPrefix(prefix);
-      // The kit's decoder, not its generator: no async generator between the socket and the parser on this hot path.
-      const sse = new SseEventDecoder({ target: id, url: chatURL.href });
-      // Leaving the loop at [DONE] does not destroy a body that has not ended yet (undici would drop the socket);
-      // `release()` lets it end and returns the connection to the pool.
-      for await (const chunk of response.body) {
-        // One event at a time: in a burst, the first token must not wait for the JSON of the whole network chunk.
-        for (const event of sse.push(chunk)) {
-          assembler.accept(event.data, out);
-          if (assembler.sawToken) control.firstToken();
-          if (assembler.done) break;
-          if (out.length === 0) continue;
-          for (const part of out) {
-            control.throwIfAborted();
-            if (echoed && part.type === 'text-delta') {
-              part.text = echoed.push(part.text);
-              if (part.text === '') continue;
-            }
-            yield part;
-          }
-          out.length = 0;
-        }
-        if (assembler.done) break;
-      }
-      if (!assembler.done) sse.end();
-      if (assembler.done) response.release();
-      assembler.finish(out);
-      const held = echoed?.flush();
-      if (held) out.unshift({ type: 'text-delta', text: held });
-      observe(undefined);
-      for (const part of out) yield part;
-    } catch (error) {
-      const typed = control.toError(error);
-      observe(typed);
-      throw typed;
-    } finally {
-      control.dispose();
-      // Does nothing after release() or a full read; otherwise the body and its connection are destroyed.
-      response?.cancel();
-    }
-  }
-
-  /**
-   * Once per target, after a probe found the server up: which server it is and whether it continues a final assistant
-   * message. An explicit `capabilities.continuation` skips it, an explicit `continueFinalMessage` keeps its body.
-   */
-  async function detectContinuationOnce(signal: AbortSignal | undefined): Promise<void> {
-    if (continuationDetected) return;
-    const timeout = AbortSignal.timeout(probeTimeoutMs);
-    const bounded = AbortSignal.any(signal ? [signal, timeout, disposal.signal] : [timeout, disposal.signal]);
-    const read = (url: string) => client.getJson({ url: new URL(url), signal: bounded }).catch(() => undefined);
-    const found = await detectContinuation(
-      (path) => read(`${serverRoot}${path}`),
-      () => read(modelsURL.href),
-    );
-    // An aborted detection proves nothing; the next status check tries again.
-    if (bounded.aborted || continuationDetected) return;
-    continuationDetected = true;
-    capabilities.continuation = found.continuation;
-    bodyOptions.continuation = found.continuation;
-    if (settings.continueFinalMessage === undefined) bodyOptions.continuationBody = found.continuationBody;
+  async function* streamOnceLoaded(call: TargetCall): AsyncGenerator<StreamPart> {
+    yield* (await loadCalls(signalOf(call))).stream(call);
   }
 
   return {
@@ -342,70 +181,44 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
     status: () => tracker.read(),
     async checkStatus(options = {}) {
       const status = await tracker.check(options.signal);
-      if (status.state === 'ready' && !continuationDetected) {
-        // Shared by concurrent checks, as the probe is.
-        detecting ??= detectContinuationOnce(options.signal).finally(() => {
-          detecting = undefined;
-        });
-        await detecting;
+      if (status.state === 'ready') {
+        // Detection learns nothing without the call path; the next status check tries again.
+        const loaded = calls ?? (await loadCalls(options.signal).catch(() => undefined));
+        await loaded?.detectContinuation(options.signal);
       }
       return status;
     },
-    generate,
-    stream,
+    // On Node the call path is there from the start: the router calls it with nothing in between.
+    generate: calls?.generate ?? generate,
+    stream: calls?.stream ?? stream,
     async listModels(options = {}) {
-      try {
-        const json = await client.getJson<{ data?: unknown }>({ url: modelsURL, signal: options.signal });
-        if (!Array.isArray(json.data)) {
-          throw new InvalidResponseError({
-            message: `"${modelsURL.origin}${modelsURL.pathname}" has no "data" list`,
-            target: id,
-          });
-        }
-        return json.data.map((entry: { id?: unknown; owned_by?: unknown; max_model_len?: unknown }) => ({
-          id: String(entry.id),
-          ...(typeof entry.owned_by === 'string' ? { ownedBy: entry.owned_by } : {}),
-          ...(typeof entry.max_model_len === 'number' ? { contextWindow: entry.max_model_len } : {}),
-        }));
-      } catch (error) {
-        throw toSwitchyardError(error, { target: id, url: modelsURL.href });
-      }
+      return (calls ?? (await loadCalls(options.signal))).listModels(options);
     },
     async dispose() {
-      disposal.abort();
+      const detecting = calls?.dispose();
       await tracker.dispose();
-      await detecting?.catch(() => undefined);
+      await detecting;
       await connection.close();
     },
   };
 }
 
-interface ChatCompletion {
-  choices?: {
-    message?: {
-      content?: string | null;
-      tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] | null;
-    };
-    finish_reason?: string | null;
-  }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+/** The call's signal, if it has one (the call itself is checked by the call path). */
+function signalOf(call: TargetCall): AbortSignal | undefined {
+  const signal = (call as Partial<TargetCall> | undefined)?.signal;
+  return signal instanceof AbortSignal ? signal : undefined;
 }
 
-function toGenerateResult(text: string, target: string, url: string): GenerateResult {
-  let completion: ChatCompletion;
-  try {
-    completion = JSON.parse(text) as ChatCompletion;
-  } catch (cause) {
-    throw new InvalidResponseError({ message: `"${url}" answered with malformed JSON`, target, cause });
-  }
-  const choice = completion.choices?.[0];
-  if (!choice?.message) {
-    throw new InvalidResponseError({ message: `"${url}" answered without choices[0].message`, target });
-  }
-  const toolCalls = (choice.message.tool_calls ?? []).map((call, index) =>
-    completeIndexedToolCall({ id: call.id, name: call.function?.name, arguments: call.function?.arguments }, index),
-  );
-  let finishReason = mapFinishReason(choice.finish_reason ?? 'stop');
-  if (toolCalls.length > 0 && finishReason === 'stop') finishReason = 'tool-calls';
-  return { text: choice.message.content ?? '', toolCalls, finishReason, usage: toUsage(completion.usage) };
+/** `promise`, or an `AbortError` as soon as `signal` aborts: a call waits for the call path no longer than its caller. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, target: string): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(new AbortError({ target, cause: signal.reason }));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new AbortError({ target, cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
 }

@@ -5,11 +5,12 @@ import {
   type OpenAITarget,
   openAIDescriptorWith,
 } from './create-openai-target-with.js';
+import { createOpenAICalls } from './openai-calls.js';
 import type { OpenAISettings } from './openai-settings.js';
 
 /**
  * Node: undici with keep-alive (the settings' `dispatcher`, a target's own `Agent` for `connections`, or the kit's
- * shared one, which reuses connections across targets).
+ * shared one, which reuses connections across targets), and the call path imported with the rest.
  */
 const nodePlatform: OpenAIPlatform = {
   connect(settings) {
@@ -18,7 +19,7 @@ const nodePlatform: OpenAIPlatform = {
         ? createAgent(settings.connections)
         : undefined;
     return {
-      transport: createUndiciTransport(settings.dispatcher ?? ownAgent),
+      callPath: { createCalls: createOpenAICalls, transport: createUndiciTransport(settings.dispatcher ?? ownAgent) },
       close: async () => ownAgent?.close(),
     };
   },

@@ -30,22 +30,26 @@ interface Measured {
 // (a library's metadata or classic zod pulled in), not a few hundred bytes; row 10 tracks the figure itself. Since
 // core's request execution code loads on demand too (fifth pass): 77.98 KB one file (+1.7: in a bundle without
 // splitting esbuild wraps every module the lazy chunk imports, core's shared code, contract and zod, in lazy
-// initializers), 52.42 KB first load (-4.35), its chunk 6.3 KB; bounds 0.6-0.7 KB above (78.6 / 53.1).
+// initializers), 52.42 KB first load (-4.35), its chunk 6.3 KB; bounds 0.6-0.7 KB above (78.6 / 53.1). Since
+// adapter-openai's browser build loads its call path on demand (sixth pass: HTTP client, request bodies, JSON and SSE
+// parsing, the fetch transport): 78.60 KB one file (+0.6, the same wrapping), 50.52 KB first load (-1.89), its chunk
+// 4.0 KB; bounds 0.65-0.7 KB above (79.25 / 51.2).
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 78.6 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 79.25 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(78.6);
+    expect(size.gzip / 1024).toBeLessThan(79.25);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 53.1 KB gzip first in a split build: execution, request traces, phone plans and p-queue on demand', async () => {
+  it('loads under 51.2 KB gzip first in a split build: execution, adapter calls, request traces, phone plans and p-queue on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(53.1);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(51.2);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
-    expect(onDemand).toHaveLength(4);
+    expect(onDemand).toHaveLength(5);
     expect(onDemand.some((chunk) => /request-trace/.test(chunk.name))).toBe(true);
     expect(onDemand.some((chunk) => /execute-plan/.test(chunk.name))).toBe(true);
+    expect(onDemand.some((chunk) => /fetch-call-path/.test(chunk.name))).toBe(true);
     const phonePlans = onDemand.find((chunk) => /parse-phone-number/.test(chunk.name));
     expect((phonePlans?.gzip ?? Number.POSITIVE_INFINITY) / 1024).toBeLessThan(14.2);
     const firstLoad = size.chunks.filter((chunk) => chunk.loaded === 'first').flatMap((chunk) => chunk.packages);
