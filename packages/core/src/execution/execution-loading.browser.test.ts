@@ -1,7 +1,11 @@
+import * as otel from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { GenerateRequest } from '@switchyard/contract';
 import { onDemandGiveUpMs, SwitchyardError } from '@switchyard/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RoutedGenerateResult } from '../create-router.js';
+import { formatUsd } from '../decision/explain-plan.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
@@ -72,6 +76,13 @@ async function outcomeOf(answer: Promise<RoutedGenerateResult>) {
     excluded: result.route.plan.excluded.map((entry) => [entry.target, entry.reason]),
   };
 }
+/** A finished span without what differs between any two requests (the request id, times and rates). */
+function spanOf(span: ReadableSpan) {
+  const attributes = Object.fromEntries(
+    Object.entries(span.attributes).filter(([key]) => !/request\.id|_ms$|per_second/.test(key)),
+  );
+  return { name: span.name, kind: span.kind, status: span.status, attributes, events: span.events.map((e) => e.name) };
+}
 const streamedOf = (parts: RouterStreamPart[]) =>
   parts.map((part) => (part.type === 'text-delta' ? part.text : part.type));
 
@@ -115,6 +126,40 @@ describe('the browser build loads the request execution code on demand', () => {
       expect(imports()).toBe(1);
     });
   }
+
+  it('traces and books a request started while it loads as one started after the load', async () => {
+    const { createRouter, release } = await browserCoreWithHeldExecution();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const cloud = createScriptedTarget({
+      id: 'openai:big',
+      locality: 'remote',
+      capabilities: { price: { inputPer1M: 100_000, outputPer1M: 200_000 } },
+      script: [{ text: 'From the cloud.' }],
+    });
+    const router = createRouter({
+      targets: { cloud },
+      policy: { budget: { maxCostUsd: { amount: 10, period: 'day' } } },
+      telemetry: { api: otel, tracerProvider },
+    });
+    const early = router.generate(ask());
+    release();
+    const before = await early;
+    const spansBefore = exporter.getFinishedSpans().map(spanOf);
+    exporter.reset();
+    const after = await router.generate(ask());
+    const spansAfter = exporter.getFinishedSpans().map(spanOf);
+    expect(spansBefore).toEqual(spansAfter);
+    expect(spansBefore.map((span) => span.name)).toContain('chat');
+    expect(before.route.costUsd).toBeGreaterThan(0.1);
+    expect(before.route.costUsd).toBe(after.route.costUsd);
+    // Both were booked against the period budget: what a request too big for it is told is left.
+    const left = 10 - before.route.costUsd - after.route.costUsd;
+    const tooBig = router.plan({ ...ask(), maxTokens: 8_000 });
+    expect(tooBig.excluded[0]?.detail).toMatch(new RegExp(`the \\$${formatUsd(left).replace('.', '\\.')} left`));
+    expect(router.stats().cloud?.spentUsd).toBeCloseTo(before.route.costUsd * 2);
+    await tracerProvider.shutdown();
+  });
 
   it('fails the requests with a typed error while it cannot load, and the next request loads it again', async () => {
     const { createRouter, release, imports } = await browserCoreWithHeldExecution({ failures: 1 });
