@@ -1,5 +1,12 @@
-import type { HttpTransport } from '@switchyard/adapter-utils';
-import { describeEndpoint, resolveCapabilities, StatusTracker, secretHeaderValues } from '@switchyard/adapter-utils';
+// The kit's `setup` entry, not its main one: in a page, what this module imports loads first, and the main entry would
+// bring the kit's call-path modules (HTTP client, fetch transport, SSE decoder) with it.
+import {
+  describeEndpoint,
+  type HttpTransport,
+  resolveCapabilities,
+  StatusTracker,
+  secretHeaderValues,
+} from '@switchyard/adapter-utils/setup';
 import {
   AbortError,
   type AdapterConfigHints,

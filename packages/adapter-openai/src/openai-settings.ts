@@ -1,4 +1,5 @@
-import { parseSettings } from '@switchyard/adapter-utils';
+// The kit's `setup` entry: settings are checked in a page's first load (see create-openai-target-with.ts).
+import { parseSettings } from '@switchyard/adapter-utils/setup';
 import {
   capabilitySettingsSchema,
   type TargetCapabilities,

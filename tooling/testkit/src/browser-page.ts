@@ -56,7 +56,11 @@ export const chromiumArgs = [
 /** Where Chromium is: `CHROMIUM_PATH`, or Debian's `/usr/bin/chromium` (`.ci/run` installs it). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The source of a package's `browser` export condition (`./dist/browser.js` -> `src/browser.ts`), if it has one. */
+/**
+ * The source of a package's `browser` export condition, if it has one: `./dist/browser.js` -> `src/browser.ts`,
+ * `./dist/browser/index.js` -> `src/browser/index.ts`, or, for a browser build into `dist/browser/` that mirrors
+ * `src/` (adapter-utils' one file per module), `./dist/browser/browser.js` -> `src/browser.ts`.
+ */
 function browserSourceOf(packageDir: string): string | undefined {
   const manifest = join(packageDir, 'package.json');
   if (!existsSync(manifest)) return undefined;
@@ -64,8 +68,12 @@ function browserSourceOf(packageDir: string): string | undefined {
   const root = exports?.['.'] as { browser?: { import?: string } } | undefined;
   const built = root?.browser?.import;
   if (built === undefined) return undefined;
-  const source = join(packageDir, built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
-  return existsSync(source) ? source : undefined;
+  const source = built.replace(/\.js$/, '.ts');
+  for (const candidate of [source.replace(/^\.\/dist\//, 'src/'), source.replace(/^\.\/dist\/browser\//, 'src/')]) {
+    const file = join(packageDir, candidate);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
 }
 
 /** Resolves `@switchyard/<name>` and `@switchyard/<name>/<entry>` to the workspace sources, as the vitest config does. */
