@@ -28,6 +28,12 @@ export interface BrowserPageOptions {
   crossOriginIsolated?: boolean;
   /** Answers a request before the static files; return true when it did. Used for CORS probes and fake APIs. */
   handle?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
+  /**
+   * Bundles `scripts` with code splitting, as an app's bundler emits them: each dynamic `import()` becomes a chunk the
+   * page fetches when it runs (served beside the entries; `handle` sees those requests first, so a test can fail or
+   * hold one). Default false: one file per entry.
+   */
+  splitting?: boolean;
 }
 
 /** A headless Chromium page on a loopback server; `close()` stops both. */
@@ -134,6 +140,30 @@ export async function buildForBrowser(
   return { text: result.outputFiles[0]?.text ?? '', metafile: result.metafile };
 }
 
+/**
+ * Bundles entries keyed by URL path (`/app.js`) with code splitting into one directory: the entries and their chunks,
+ * each keyed by the path it is served at.
+ */
+async function splitForBrowser(scripts: Record<string, string>): Promise<Map<string, string>> {
+  const outdir = join(repoRoot, '.page-chunks');
+  const entryPoints = Object.fromEntries(
+    Object.entries(scripts).map(([path, entry]) => [path.replace(/^\//, '').replace(/\.js$/, ''), entry]),
+  );
+  const result = await build({
+    entryPoints,
+    bundle: true,
+    splitting: true,
+    write: false,
+    outdir,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+    plugins: [workspaceSources],
+  });
+  return new Map(result.outputFiles.map((file) => [`/${file.path.slice(outdir.length + 1)}`, file.text]));
+}
+
 /** Bundles one entry for the browser (ES module, ES2022), the workspace packages from their sources. */
 export async function bundleForBrowser(entry: string): Promise<string> {
   return (await buildForBrowser(entry)).text;
@@ -161,8 +191,12 @@ const contentTypes: Record<string, string> = {
  */
 export async function openBrowserPage(options: BrowserPageOptions = {}): Promise<BrowserPage> {
   const bundles = new Map<string, string>();
-  for (const [path, entry] of Object.entries(options.scripts ?? {})) bundles.set(path, await bundleForBrowser(entry));
-  const tags = [...bundles.keys()].map((path) => `<script type="module" src="${path}"></script>`).join('\n');
+  const scripts = options.scripts ?? {};
+  if (options.splitting) for (const [path, text] of await splitForBrowser(scripts)) bundles.set(path, text);
+  else for (const [path, entry] of Object.entries(scripts)) bundles.set(path, await bundleForBrowser(entry));
+  const tags = Object.keys(scripts)
+    .map((path) => `<script type="module" src="${path}"></script>`)
+    .join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>test</title></head><body>${options.body ?? ''}\n${tags}</body></html>`;
 
   const server: Server = createServer((request, response) => {
