@@ -36,7 +36,10 @@ const fetchPlatform: OpenAIPlatform = {
  * Creates a `Target` for an OpenAI-compatible endpoint in a web page or a worker: the browser build of
  * `@switchyard/adapter-openai` (chosen by bundlers through the `browser` export condition). Same settings, streaming,
  * continuation, deadlines and typed errors as on Node, over the global `fetch`; `dispatcher` and `connections` are
- * Node-only and rejected. The server must allow the page's origin (CORS) and expose `Retry-After`.
+ * Node-only and rejected. The server must allow the page's origin (CORS) and expose `Retry-After`. The code that
+ * makes calls is a chunk of its own, imported when the first target is created: a call that starts before it has
+ * loaded waits for it, and one it cannot load (offline, blocked, no answer in 10 s) fails with a retryable
+ * `TargetUnavailableError`; the next call tries again.
  *
  * @example
  * ```ts
