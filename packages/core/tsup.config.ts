@@ -25,14 +25,14 @@ export default defineConfig((options) =>
     ? {
         // Its own directory, so its chunks (the request-trace code and the phone numbering plans, loaded on demand) sit
         // beside it.
-        entry: { index: 'src/index.ts' },
+        entry: { index: 'src/index.ts', 'pii/index': 'src/pii/index.ts' },
         outDir: 'dist/browser',
         format: 'esm',
         sourcemap: true,
         esbuildPlugins: [browserModules],
       }
     : {
-        entry: ['src/index.ts', 'src/testing/index.ts'],
+        entry: ['src/index.ts', 'src/pii/index.ts', 'src/testing/index.ts'],
         format: 'esm',
         dts: true,
         sourcemap: true,

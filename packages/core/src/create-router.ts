@@ -37,6 +37,7 @@ import type { CompiledRule } from './policy/compile-rules.js';
 import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
+import { loadDetectorFor, loadedDetectorFor } from './privacy/load-detector-for.js';
 import { isPhoneCheckSettled, loadPhoneCheck } from './privacy/phone-numbers.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { createMemoryStateStore } from './state/create-memory-state-store.js';
@@ -192,7 +193,7 @@ export function createRouter(options: RouterOptions): Router {
   let policy = parsePolicy(options.policy ?? {});
   checkPolicyTargets(policy, names);
   let rules: CompiledRule[] = compileRules(policy.rules);
-  let scansPhones = startPhoneCheck(policy);
+  let scans = startPrivacyLoads(policy);
   let requestCounter = 0;
   const remoteShare = new RemoteShareWindow(policy.quality.remoteShareWindow);
   let sharedShare: { share: number; size: number } | undefined;
@@ -311,7 +312,7 @@ export function createRouter(options: RouterOptions): Router {
     policy = next;
     shared = { ...shared, policy: next };
     rules = compileRules(next.rules);
-    scansPhones = startPhoneCheck(next);
+    scans = startPrivacyLoads(next);
     remoteShare.resize(next.quality.remoteShareWindow);
     for (const health of healthList) {
       health.circuit.settings = next.execution.circuit;
@@ -490,16 +491,17 @@ export function createRouter(options: RouterOptions): Router {
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 
-  // What core's browser build loads on demand, started with the router: the request execution code, the phone
-  // numbering plans (when the policy scans for phone numbers) and p-queue (when a target is local). A request that
-  // starts before they settle waits for them once, so it is planned and run as after the load. Never on Node: all
-  // three are loaded with core there.
+  // What core's browser build loads on demand, started with the router: the request execution code, the personal-data
+  // detector (when the policy scans prompts), the phone numbering plans (when it scans for phone numbers) and p-queue
+  // (when a target is local). A request that starts before they settle waits for them once, so it is planned and run
+  // as after the load. Never on Node: all are loaded with core there.
   const waitBeforePlanning = (): Promise<unknown> | undefined => {
     const code = execution === undefined ? loadExecutionCode() : undefined;
-    const phones = scansPhones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
+    const detector = scans.prompts && loadedDetectorFor() === undefined ? loadDetectorFor() : undefined;
+    const phones = scans.phones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
     const queues = queuesMissing() ? loadQueues() : undefined;
-    if (code === undefined && phones === undefined) return queues;
-    return Promise.all([code, phones, queues]);
+    if (code === undefined && detector === undefined && phones === undefined) return queues;
+    return Promise.all([code, detector, phones, queues]);
   };
   // After the wait: the execution code is there, or this request fails with why it is not.
   const notLoaded = (): SwitchyardError | undefined =>
@@ -604,11 +606,16 @@ function executionNotLoaded(cause: Error): SwitchyardError {
   });
 }
 
-/** Whether `policy` scans prompts for phone numbers; if so, starts loading the phone check (a no-op on Node). */
-function startPhoneCheck(policy: Policy): boolean {
-  const scans = policy.privacy.detectPii && policy.privacy.detect.includes('phone-number');
-  if (scans) void loadPhoneCheck();
-  return scans;
+/**
+ * Whether `policy` scans prompts, and for phone numbers; starts loading the detector and the phone check for what it
+ * scans (no-ops on Node).
+ */
+function startPrivacyLoads(policy: Policy): { prompts: boolean; phones: boolean } {
+  const prompts = policy.privacy.detectPii;
+  const phones = prompts && policy.privacy.detect.includes('phone-number');
+  if (prompts && loadedDetectorFor() === undefined) void loadDetectorFor();
+  if (phones) void loadPhoneCheck();
+  return { prompts, phones };
 }
 
 /** generate() shows nothing before the end, so starting over cannot show text twice; the route records it. */

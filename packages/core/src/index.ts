@@ -37,6 +37,8 @@ export type { TargetStats } from './execution/target-health.js';
 export { parsePolicy } from './policy/parse-policy.js';
 export type { MidStreamMode, Policy, PolicyInput, PolicyRule, RoutingMode } from './policy/policy.js';
 export { policySchema } from './policy/policy-schema.js';
+// The detector's functions are in `@switchyard/core/pii` (src/pii.ts): a page that only routes loads them on demand.
+export { defaultMinConfidence } from './privacy/default-min-confidence.js';
 export type {
   PiiDetection,
   PiiDetector,
@@ -44,16 +46,8 @@ export type {
   PiiFinding,
   PiiKind,
 } from './privacy/detect-pii.js';
-export {
-  createPiiDetector,
-  defaultMinConfidence,
-  detectPii,
-  deviceRegion,
-  isIbanValid,
-  isLuhnValid,
-  piiKinds,
-  piiRecognizers,
-} from './privacy/detect-pii.js';
+export { deviceRegion } from './privacy/device-region.js';
+export { piiKinds } from './privacy/pii-kind.js';
 export type { NumberToken, PiiScan } from './privacy/pii-scan.js';
 export type { PiiRecognizer } from './privacy/recognizer.js';
 export type { FailoverPart, RouteDecisionPart, RouterStreamPart, RouteSummaryPart } from './route-stream-part.js';

@@ -1,31 +1,33 @@
 // The on-device PII detector of each build of @switchyard/core (Node: libphonenumber-js `max` metadata; browser:
 // numbering-plan lengths), scored the way `switchyard eval-privacy` scores it: recall per kind and false positives on
 // the server's shipped corpus (region US unless a sample names one), and prompts flagged in a routing-quality file.
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const coreBuilds = {
-  node: join(root, 'packages/core/dist/index.js'),
-  browser: join(root, 'packages/core/dist/browser/index.js'),
+  node: join(root, 'packages/core/dist/pii/index.js'),
+  browser: join(root, 'packages/core/dist/browser/pii/index.js'),
 };
 
 /**
  * A build's detector factory. The browser build loads its phone numbering plans on demand: `browser` waits for them
  * (the check a page's requests are planned with); `provisional` is a fresh instance of the browser build (its own
- * module state, through a query string) whose plans have not loaded, for as long as the caller scores synchronously:
- * the check `router.plan()` and the detector answer with while a page is still loading them.
+ * module state: a copy of its files, since its chunks share state through their URLs) whose plans have not loaded,
+ * for as long as the caller scores synchronously: the check a detector answers with while a page is still loading
+ * them (and `router.plan()`, once the router's detector has loaded and the plans have not).
  */
-let provisionalInstances = 0;
-
 export async function detectorFactory(build) {
   if (build === 'provisional') {
-    // A new instance per call: an earlier one has loaded its plans by now.
-    provisionalInstances += 1;
-    const url = `${pathToFileURL(coreBuilds.browser).href}?provisional=${provisionalInstances}`;
-    return (await import(url)).createPiiDetector;
+    // A new copy per call: an earlier one has loaded its plans by now.
+    // Beside the build, so its imports of other packages resolve as the build's own do; removed when the process ends.
+    const build = join(dirname(coreBuilds.browser), '..');
+    const copy = mkdtempSync(join(build, '..', 'provisional-'));
+    cpSync(build, copy, { recursive: true });
+    process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+    return (await import(pathToFileURL(join(copy, 'pii', 'index.js')).href)).createPiiDetector;
   }
   const { createPiiDetector } = await import(pathToFileURL(coreBuilds[build]).href);
   await createPiiDetector({ kinds: ['phone-number'] }).ready;

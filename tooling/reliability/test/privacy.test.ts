@@ -19,7 +19,8 @@ import {
   SwitchyardError,
   type Target,
 } from '@switchyard/contract';
-import { createRouter, detectPii, type PolicyInput, type Router } from '@switchyard/core';
+import { createRouter, type PolicyInput, type Router } from '@switchyard/core';
+import { detectPii } from '@switchyard/core/pii';
 import { createGateway, type Gateway } from '@switchyard/server';
 import {
   ensureTinyModel,

@@ -115,6 +115,12 @@ export function detectPiiInMessages(messages: readonly Message[], detect: PiiDet
   return found === undefined ? [] : [...found];
 }
 
+/** Whether any message has text the detector would read (images alone have none). */
+export function hasText(messages: readonly Message[]): boolean {
+  for (const message of messages) if (textOf(message).length > 0) return true;
+  return false;
+}
+
 /** The text of the last user message: what a difficulty scorer judges. */
 export function lastUserText(messages: readonly Message[]): string {
   for (let index = messages.length - 1; index >= 0; index -= 1) {

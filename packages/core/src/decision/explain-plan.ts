@@ -36,6 +36,11 @@ export interface ExplanationFacts {
    * had not loaded: it flags every number the full check could accept).
    */
   provisionalPhoneCheck: boolean;
+  /**
+   * Set when the detector was not there to scan the prompt (core's browser build loads it on demand): `'loading'`, or
+   * why the last load failed. The prompt then counted as private.
+   */
+  detectorMissing: string | undefined;
   /** The caller's `targets` option, when given. */
   allowedTargets: readonly string[] | undefined;
   /** False when the policy has no rules (then no rule line is written). */
@@ -114,7 +119,13 @@ export function explainPlan(
 ): string[] {
   const lines = [describeDevice(facts.device)];
   if (facts.markedPrivate) lines.push('privacy: request is marked private, so only local targets may run it');
-  else if (facts.detected.length > 0) {
+  else if (facts.detectorMissing !== undefined) {
+    lines.push(
+      facts.detectorMissing === 'loading'
+        ? 'privacy: the personal-data detector is still loading (a page loads it on demand; requests wait for it, plan() does not), so the prompt counts as private: only local targets may run it'
+        : `privacy: the personal-data detector could not be loaded (${facts.detectorMissing}; the next request tries again), so the prompt counts as private: only local targets may run it (fails closed)`,
+    );
+  } else if (facts.detected.length > 0) {
     lines.push(`privacy: detected ${facts.detected.join(', ')}, so only local targets may run it (fails closed)`);
     if (facts.provisionalPhoneCheck) {
       lines.push(

@@ -10,9 +10,15 @@ import { thermalStates } from '@switchyard/contract';
 import type { TargetHealth } from '../execution/target-health.js';
 import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
-import { detectorFor } from '../privacy/detector-for-policy.js';
+import { detectorLoadProblem, loadedDetectorFor } from '../privacy/load-detector-for.js';
 import { isPhoneCheckProvisional } from '../privacy/phone-numbers.js';
-import { countPromptTokens, detectPiiInMessages, estimatePromptTokens, lastUserText } from './analyze-messages.js';
+import {
+  countPromptTokens,
+  detectPiiInMessages,
+  estimatePromptTokens,
+  hasText,
+  lastUserText,
+} from './analyze-messages.js';
 import type { ExplanationFacts, ScoreFacts } from './explain-plan.js';
 import { createRoutePlan, deviceFacts, formatUsd, percent } from './explain-plan.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
@@ -93,11 +99,18 @@ export function planRoute(input: DecisionInput): RoutePlan {
   const excluded: Exclusion[] = [];
   const promptTokens: Record<string, number> = {};
 
-  // Privacy: an explicit `private` needs no scan; otherwise the on-device detector decides.
+  // Privacy: an explicit `private` needs no scan; otherwise the on-device detector decides. In a page whose detector
+  // has not loaded (core's browser build loads it on demand; requests wait for it, `plan()` does not), a prompt with
+  // text counts as private: the privacy rules err towards the device.
   const markedPrivate = request.routing?.privacy === 'private';
-  const detected =
-    !markedPrivate && policy.privacy.detectPii ? detectPiiInMessages(messages, detectorFor(policy.privacy)) : [];
-  const isPrivate = markedPrivate || detected.length > 0;
+  let detected: string[] = [];
+  let detectorMissing: string | undefined;
+  if (!markedPrivate && policy.privacy.detectPii) {
+    const detectorFor = loadedDetectorFor();
+    if (detectorFor !== undefined) detected = detectPiiInMessages(messages, detectorFor(policy.privacy));
+    else if (hasText(messages)) detectorMissing = detectorLoadProblem() ?? 'loading';
+  }
+  const isPrivate = markedPrivate || detected.length > 0 || detectorMissing !== undefined;
 
   const estimate = estimatePromptTokens(messages);
   const needsTools = (request.tools?.length ?? 0) > 0;
@@ -159,7 +172,13 @@ export function planRoute(input: DecisionInput): RoutePlan {
       detail = "not in the caller's target list";
     } else if (isPrivate && !local) {
       reason = 'privacy';
-      detail = markedPrivate ? 'request is marked private' : `request contains ${detected.join(', ')}`;
+      detail = markedPrivate
+        ? 'request is marked private'
+        : detectorMissing === undefined
+          ? `request contains ${detected.join(', ')}`
+          : detectorMissing === 'loading'
+            ? 'the personal-data detector is still loading'
+            : 'the personal-data detector could not be loaded';
     } else if ((mode === 'local-only' && !local) || (mode === 'remote-only' && local)) {
       reason = 'mode';
       detail = `policy mode is ${mode}`;
@@ -285,6 +304,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
       device: deviceFacts(device),
       markedPrivate,
       detected,
+      detectorMissing,
       provisionalPhoneCheck: detected.length > 0 && detected.includes('phone-number') && isPhoneCheckProvisional(),
       allowedTargets: allowed,
       rulesChecked: input.rules.length > 0,

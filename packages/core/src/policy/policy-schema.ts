@@ -1,6 +1,7 @@
 import { longestTimerMessage, longestTimerMs } from '@switchyard/contract';
 import * as z from 'zod/mini';
-import { defaultMinConfidence, isKnownPhoneRegion } from '../privacy/detect-pii.js';
+import { defaultMinConfidence } from '../privacy/default-min-confidence.js';
+import { isSupportedCountry } from '../privacy/phone-numbers.js';
 import type { PiiKind } from '../privacy/pii-kind.js';
 import { piiKinds } from '../privacy/pii-kind.js';
 
@@ -80,7 +81,7 @@ export const policySchema = z.strictObject({
       regions: z.optional(
         z.array(
           z.string().check(
-            z.refine(isKnownPhoneRegion, {
+            z.refine(isSupportedCountry, {
               message: 'expected an ISO 3166-1 alpha-2 region code in capitals, such as "DE" or "US"',
             }),
           ),

@@ -1,3 +1,5 @@
+import { defaultMinConfidence } from './default-min-confidence.js';
+import { deviceRegion } from './device-region.js';
 import { isSupportedCountry, loadPhoneCheck } from './phone-numbers.js';
 import type { PiiKind } from './pii-kind.js';
 import { piiKinds } from './pii-kind.js';
@@ -63,8 +65,7 @@ export const piiRecognizers: readonly PiiRecognizer[] = [
   phoneRecognizer,
 ];
 
-/** The confidence a finding needs to count when the caller sets none (Presidio's recognizers mostly score 0.4–1). */
-export const defaultMinConfidence = 0.5;
+export { defaultMinConfidence, deviceRegion };
 
 /** Options of {@link createPiiDetector}. */
 export interface PiiDetectorOptions {
@@ -107,16 +108,6 @@ export interface PiiDetector {
    * ```
    */
   readonly ready: Promise<void>;
-}
-
-/** The region of the device's locale (`Intl`, so it works in browsers and on Node), or `undefined`. */
-export function deviceRegion(): string | undefined {
-  try {
-    const locale = new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).maximize();
-    return locale.region !== undefined && isSupportedCountry(locale.region) ? locale.region : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether `region` is an ISO 3166-1 alpha-2 code whose phone numbering plan the detector knows. */

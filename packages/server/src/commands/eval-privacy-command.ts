@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PiiDetector, PiiKind } from '@switchyard/core';
-import { createPiiDetector, piiKinds } from '@switchyard/core';
+import { createPiiDetector, piiKinds } from '@switchyard/core/pii';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 

@@ -8,7 +8,8 @@
 // repeated, so the figure is not an undercount.
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { createManualSignals, createPiiDetector, createRouter } from '@switchyard/core';
+import { createManualSignals, createRouter } from '@switchyard/core';
+import { createPiiDetector } from '@switchyard/core/pii';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { acrossRounds, mean, percentile } from '../stats.mjs';
 
