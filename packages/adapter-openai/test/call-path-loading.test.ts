@@ -1,4 +1,5 @@
 import { AbortError, onDemandGiveUpMs, type StreamPart, TargetUnavailableError } from '@switchyard/contract';
+import { holdImport } from '@switchyard/contract/testing';
 import { collect, textOf } from '@switchyard/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { call, server, useLlamaServer } from './llama-server-fixture.js';
@@ -19,19 +20,10 @@ afterEach(() => {
 /** A fresh browser entry whose call-path import waits for `release()`; the first `failures` imports fail. */
 async function browserEntryWithHeldCallPath({ failures = 0 } = {}) {
   vi.resetModules();
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let imports = 0;
-  vi.doMock('../src/browser/fetch-call-path.js', async () => {
-    imports += 1;
-    await released;
-    if (imports <= failures) throw new Error('chunk lost');
-    return vi.importActual('../src/browser/fetch-call-path.js');
-  });
+  const held = holdImport(() => vi.importActual('../src/browser/fetch-call-path.js'), { failures });
+  vi.doMock('../src/browser/fetch-call-path.js', held.load);
   const entry = await import('../src/browser/index.js');
-  return { ...entry, release, imports: () => imports };
+  return { ...entry, release: held.release, imports: held.imports };
 }
 
 const settings = () => ({ baseURL: server.baseURL, model: server.model, healthURL: `${server.origin}/health` });

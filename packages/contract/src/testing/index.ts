@@ -4,6 +4,8 @@
  * Requires vitest (an optional peer dependency of `@switchyard/contract`).
  */
 
+export type { HeldImport } from './hold-import.js';
+export { holdImport } from './hold-import.js';
 export type { StateStoreConformanceOptions } from './run-state-store-conformance.js';
 export { runStateStoreConformance } from './run-state-store-conformance.js';
 export type { TargetConformanceOptions } from './run-target-conformance.js';

@@ -3,6 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { GenerateRequest } from '@switchyard/contract';
 import { onDemandGiveUpMs, SwitchyardError } from '@switchyard/contract';
+import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RoutedGenerateResult } from '../create-router.js';
 import { formatUsd } from '../decision/explain-plan.js';
@@ -25,21 +26,12 @@ afterEach(() => {
 /** A fresh browser-build core whose `import('./execute-plan.js')` waits for `release()`; the first `failures` fail. */
 async function browserCoreWithHeldExecution({ failures = 0 } = {}) {
   vi.resetModules();
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let imports = 0;
+  const held = holdImport(() => vi.importActual('./execute-plan.js'), { failures });
   vi.doMock('./load-execution.js', () => import('./load-execution.browser.js'));
   vi.doMock('./load-queue-class.js', () => import('./load-queue-class.browser.js'));
-  vi.doMock('./execute-plan.js', async () => {
-    imports += 1;
-    await released;
-    if (imports <= failures) throw new Error('chunk lost');
-    return vi.importActual('./execute-plan.js');
-  });
+  vi.doMock('./execute-plan.js', held.load);
   const { createRouter } = await import('../create-router.js');
-  return { createRouter, release, imports: () => imports };
+  return { createRouter, release: held.release, imports: held.imports };
 }
 
 const ask = (content = 'Hello'): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 8 });

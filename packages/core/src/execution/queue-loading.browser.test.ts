@@ -1,4 +1,5 @@
 import { type GenerateRequest, onDemandGiveUpMs } from '@switchyard/contract';
+import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
@@ -16,20 +17,11 @@ afterEach(() => {
 /** A fresh browser-build core whose `import('p-queue')` waits for `release()`; the first `failures` imports fail. */
 async function browserCoreWithHeldQueue({ failures = 0 } = {}) {
   vi.resetModules();
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let imports = 0;
+  const held = holdImport(() => vi.importActual('p-queue'), { failures });
   vi.doMock('./load-queue-class.js', () => import('./load-queue-class.browser.js'));
-  vi.doMock('p-queue', async () => {
-    imports += 1;
-    await released;
-    if (imports <= failures) throw new Error('chunk lost');
-    return vi.importActual('p-queue');
-  });
+  vi.doMock('p-queue', held.load);
   const { createRouter } = await import('../create-router.js');
-  return { createRouter, release, imports: () => imports };
+  return { createRouter, release: held.release, imports: held.imports };
 }
 
 const ask = (content = 'Hello'): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 8 });

@@ -1,4 +1,5 @@
 import { type GenerateRequest, onDemandGiveUpMs } from '@switchyard/contract';
+import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
@@ -17,20 +18,11 @@ afterEach(() => {
 /** A fresh browser-build core whose detector import waits for `release()`; the first `failures` imports fail. */
 async function browserCoreWithHeldDetector({ failures = 0 } = {}) {
   vi.resetModules();
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let imports = 0;
+  const held = holdImport(() => vi.importActual('./detector-for-policy.js'), { failures });
   vi.doMock('./load-detector-for.js', () => import('./load-detector-for.browser.js'));
-  vi.doMock('./detector-for-policy.js', async () => {
-    imports += 1;
-    await released;
-    if (imports <= failures) throw new Error('chunk lost');
-    return vi.importActual('./detector-for-policy.js');
-  });
+  vi.doMock('./detector-for-policy.js', held.load);
   const { createRouter } = await import('../create-router.js');
-  return { createRouter, release, imports: () => imports };
+  return { createRouter, release: held.release, imports: held.imports };
 }
 
 const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 8 });
