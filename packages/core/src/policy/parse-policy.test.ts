@@ -62,4 +62,13 @@ describe('parsePolicy', () => {
     router.setPolicy({ mode: 'local-only' });
     expect(router.policy.mode).toBe('local-only');
   });
+
+  it('refuses more than 10 retries per target and points at fallback targets for more resilience', () => {
+    expect(parsePolicy({ execution: { retries: 10 } }).execution.retries).toBe(10);
+    const error = policyError({ execution: { retries: 1_000_000 } });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]?.path).toBe('policy.execution.retries');
+    expect(error.message).toContain('policy.execution.retries: expected at most 10 retries per target');
+    expect(error.message).toContain('fallback targets');
+  });
 });

@@ -22,6 +22,8 @@ const positiveInt = () => z.number().check(z.int(), z.positive());
 const nonnegativeInt = () => z.number().check(z.int(), z.nonnegative());
 const atMostTimer = () => z.lte(longestTimerMs, longestTimerMessage);
 const timer = (zero?: true) => z.number().check(z.int(), zero ? z.nonnegative() : z.positive(), atMostTimer());
+/** Retries per target; each waits up to `backoff.maxMs`, so more would stall a request rather than rescue it. */
+const mostRetries = 10;
 const targetList = () => z.array(nonEmptyString()).check(z.minLength(1, 'expected at least one target name'));
 
 const whenSchema = z.strictObject({
@@ -138,7 +140,16 @@ export const policySchema = z.strictObject({
   ),
   execution: z.prefault(
     z.strictObject({
-      retries: z._default(nonnegativeInt(), 1),
+      retries: z._default(
+        nonnegativeInt().check(
+          z.lte(
+            mostRetries,
+            `expected at most ${mostRetries} retries per target; for more resilience list fallback targets ` +
+              '(a rule\'s "use" or "prefer"), which the router tries after a target\'s retries',
+          ),
+        ),
+        1,
+      ),
       backoff: z.prefault(
         z.strictObject({
           initialMs: z._default(nonnegative().check(atMostTimer()), 200),
