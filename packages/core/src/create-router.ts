@@ -35,7 +35,7 @@ import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
 import type { CompiledRule } from './policy/compile-rules.js';
 import { compileRules } from './policy/compile-rules.js';
-import { checkPolicyTargets, parsePolicy } from './policy/parse-policy.js';
+import { checkPolicyTargets, missingPolicyError, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import { loadDetectorFor, loadedDetectorFor } from './privacy/load-detector-for.js';
 import { isPhoneCheckSettled, loadPhoneCheck } from './privacy/phone-numbers.js';
@@ -152,7 +152,10 @@ export interface Router {
   readonly targets: Readonly<Record<string, Target>>;
   /** The parsed policy, with defaults applied. */
   readonly policy: Policy;
-  /** Validates and swaps the policy; in-flight requests keep the policy they started with. */
+  /**
+   * Validates and swaps the policy; in-flight requests keep the policy they started with. `{}` resets it to the
+   * defaults; `null` or no argument throws `InvalidPolicyError` (and keeps the current policy).
+   */
   setPolicy(policy: PolicyInput): void;
   /**
    * Stops health probes and removes event listeners; disposes nothing it did not create (targets and signal sources
@@ -190,7 +193,7 @@ export function createRouter(options: RouterOptions): Router {
   const ownStore = options.store === undefined;
   const store = options.store ?? createMemoryStateStore({ clock });
   const budget = new BudgetLedger(store, clock, storeError);
-  let policy = parsePolicy(options.policy ?? {});
+  let policy = parsePolicy(options.policy);
   checkPolicyTargets(policy, names);
   let rules: CompiledRule[] = compileRules(policy.rules);
   let scans = startPrivacyLoads(policy);
@@ -578,6 +581,8 @@ export function createRouter(options: RouterOptions): Router {
       return policy;
     },
     setPolicy(input) {
+      // Resetting to the defaults takes an explicit `{}`: a missing argument is more likely a mistake.
+      if (input === undefined) throw missingPolicyError(input);
       const next = parsePolicy(input);
       checkPolicyTargets(next, names);
       applyPolicy(next);

@@ -71,4 +71,32 @@ describe('parsePolicy', () => {
     expect(error.message).toContain('policy.execution.retries: expected at most 10 retries per target');
     expect(error.message).toContain('fallback targets');
   });
+
+  it('refuses a null policy in createRouter and setPolicy (and setPolicy with none), saying {} gives the defaults', () => {
+    const device = createScriptedTarget();
+    const nullPolicy = () => createRouter({ targets: { device }, policy: null as never });
+    expect(nullPolicy).toThrow(InvalidPolicyError);
+    expect(nullPolicy).toThrow(
+      'Invalid policy: policy: expected a policy object, received null; pass {} for the defaults',
+    );
+    const router = createRouter({ targets: { device }, policy: { mode: 'local-only' } });
+    for (const input of [null, undefined]) {
+      const error = (() => {
+        try {
+          router.setPolicy(input as never);
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(InvalidPolicyError.isInstance(error)).toBe(true);
+      expect((error as InvalidPolicyError).problems).toEqual([
+        { path: 'policy', message: `expected a policy object, received ${input}; pass {} for the defaults` },
+      ]);
+    }
+    expect(router.policy.mode).toBe('local-only');
+    router.setPolicy({});
+    expect(router.policy.mode).toBe('prefer-local');
+    expect(createRouter({ targets: { device }, policy: undefined }).policy.mode).toBe('prefer-local');
+  });
 });

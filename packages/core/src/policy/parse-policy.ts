@@ -4,7 +4,8 @@ import { policySchema } from './policy-schema.js';
 
 /**
  * Validates a routing policy and applies its defaults. Throws `InvalidPolicyError` whose problems name the path,
- * for example `policy.rules[1].when.battery: expected object, received number`.
+ * for example `policy.rules[1].when.battery: expected object, received number`. `undefined` means the defaults;
+ * `null` is refused, since it more likely comes from a lookup that found nothing than from wanting the defaults.
  *
  * @example
  * ```ts
@@ -13,9 +14,16 @@ import { policySchema } from './policy-schema.js';
  * ```
  */
 export function parsePolicy(input: unknown): Policy {
+  if (input === null) throw missingPolicyError(input);
   const result = policySchema.safeParse(input ?? {}, { error: englishIssueMessage });
   if (result.success) return result.data;
   throw new InvalidPolicyError({ problems: zodIssuesToProblems(result.error.issues, 'policy') });
+}
+
+/** The error for a policy of `null` (or, in `setPolicy`, no policy at all). */
+export function missingPolicyError(input: null | undefined): InvalidPolicyError {
+  const message = `expected a policy object, received ${input}; pass {} for the defaults`;
+  return new InvalidPolicyError({ problems: [{ path: 'policy', message }] });
 }
 
 /** Checks that every target a policy names exists; a typo in a rule would otherwise silently match nothing. */
