@@ -147,7 +147,10 @@ export interface Router {
   stream(request: GenerateRequest, options?: RouteOptions): AsyncIterable<RouterStreamPart>;
   /** Live per-target figures. */
   stats(): Record<string, TargetStats>;
-  /** Subscribes to a typed event; returns the unsubscribe function. */
+  /**
+   * Subscribes to a typed event; returns the unsubscribe function. An unknown event name (a typo from JavaScript or a
+   * cast) or a listener that is not a function throws `InvalidConfigError` listing the events.
+   */
   on<E extends keyof RouterEvents>(event: E, listener: (event: RouterEvents[E]) => void): () => void;
   readonly targets: Readonly<Record<string, Target>>;
   /** The parsed policy, with defaults applied. */

@@ -1,4 +1,5 @@
-import type { Locality, Usage } from '@switchyard/contract';
+import type { InputProblem, Locality, Usage } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { RoutePlan } from './decision/route-plan.js';
 import type { CircuitState } from './execution/circuit-breaker.js';
 import type { ProbeResult } from './execution/health-probes.js';
@@ -67,11 +68,36 @@ export interface RouterEvents {
   store: { type: 'error' | 'degraded' | 'restored'; message: string; error?: unknown };
 }
 
+// A record rather than a list, so the compiler insists on every event of RouterEvents.
+const eventNames: Record<keyof RouterEvents, true> = {
+  decision: true,
+  attempt: true,
+  fallback: true,
+  hedge: true,
+  circuit: true,
+  probe: true,
+  store: true,
+};
+
 /** A small typed emitter; a throwing listener never breaks routing. */
 export class RouterEventEmitter {
   readonly #listeners = new Map<keyof RouterEvents, Set<(event: never) => void>>();
 
   on<E extends keyof RouterEvents>(event: E, listener: (event: RouterEvents[E]) => void): () => void {
+    // The types already say this; JavaScript callers and casts get told here, since a misspelt event never fires.
+    const problems: InputProblem[] = [];
+    if (typeof event !== 'string' || !Object.hasOwn(eventNames, event)) {
+      const named = typeof event === 'string' ? JSON.stringify(event) : `of type ${typeof event}`;
+      const names = Object.keys(eventNames).map((name) => `"${name}"`);
+      problems.push({ path: 'event', message: `unknown router event ${named}; expected one of ${names.join(', ')}` });
+    }
+    if (typeof listener !== 'function') {
+      problems.push({
+        path: 'listener',
+        message: `expected a function, received ${listener === null ? 'null' : typeof listener}`,
+      });
+    }
+    if (problems.length > 0) throw new InvalidConfigError({ problems });
     let set = this.#listeners.get(event);
     if (!set) {
       set = new Set();
