@@ -1,22 +1,16 @@
 // The kit's `setup` entry, not its main one: in a page, what this module imports loads first, and the main entry would
 // bring the kit's call-path modules (HTTP client, fetch transport, SSE decoder) with it.
-import {
-  describeEndpoint,
-  type HttpTransport,
-  resolveCapabilities,
-  StatusTracker,
-  secretHeaderValues,
-} from '@switchyard/adapter-utils/setup';
+import { describeEndpoint, type HttpTransport, resolveCapabilities } from '@switchyard/adapter-utils/setup';
 import {
   AbortError,
   type AdapterConfigHints,
   type AdapterDescriptor,
   type GenerateResult,
-  redactSecrets,
   type StreamPart,
   type Target,
   type TargetCall,
   type TargetCapabilities,
+  type TargetStatus,
   TargetUnavailableError,
 } from '@switchyard/contract';
 import type { OpenAICallContext, OpenAICalls } from './openai-calls.js';
@@ -48,9 +42,6 @@ const defaultCapabilities = {
   jsonSchema: true,
   images: false,
 } as const;
-
-/** How long a status probe, and continuation detection after it, may take. */
-export const probeTimeoutMs = 5000;
 
 /**
  * What a target made from these (parsed) settings declares before its first status check. `wholeAnswers`: its
@@ -126,24 +117,15 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
   const settings = parseOpenAISettings(input);
   const id = settings.id ?? `openai:${settings.model}`;
   const connection = platform.connect(settings);
-  const secrets = secretHeaderValues(settings.headers, settings.apiKey);
   const capabilities: TargetCapabilities = openAICapabilities(settings);
 
   let calls: OpenAICalls | undefined;
-  // Assumed ready until a probe or a failed connection says otherwise; status() does no I/O (refreshOnRead off: the
-  // router's health probes call checkStatus() for an unavailable remote target).
-  const tracker = new StatusTracker({
-    target: id,
-    probeTimeoutMs,
-    cacheMs: settings.healthCacheMs ?? 5000,
-    refreshOnRead: false,
-    redact: (text) => redactSecrets(text, secrets),
-    probe: async (signal) => (calls ?? (await loadCalls(signal))).probe(signal),
-  });
-
+  // Until the call path has loaded, nothing has asked the server anything: the status is the one a new target starts
+  // with (ready), unless a status check could not load the call path.
+  let notLoaded: TargetStatus | undefined;
   const { callPath } = connection;
   const callsOn = (path: OpenAICallPath): OpenAICalls => {
-    calls ??= path.createCalls({ settings, id, capabilities, tracker, secrets, transport: path.transport });
+    calls ??= path.createCalls({ settings, id, capabilities, transport: path.transport });
     return calls;
   };
   if (typeof callPath === 'function') void callPath();
@@ -185,30 +167,34 @@ export function createOpenAITargetWith(platform: OpenAIPlatform, input: OpenAISe
     locality: 'remote',
     capabilities,
     telemetry: describeEndpoint('openai', settings.model, settings.baseURL),
-    status: () => tracker.read(),
-    async checkStatus(options = {}) {
-      const status = await tracker.check(options.signal);
-      if (status.state === 'ready') {
-        // Detection learns nothing without the call path; the next status check tries again.
-        const loaded = calls ?? (await loadCalls(options.signal).catch(() => undefined));
-        await loaded?.detectContinuation(options.signal);
-      }
-      return status;
-    },
     // On Node the call path is there from the start: the router calls it with nothing in between.
+    status: calls?.status ?? (() => calls?.status() ?? notLoaded ?? ready),
+    async checkStatus(options = {}) {
+      let loaded: OpenAICalls;
+      try {
+        loaded = calls ?? (await loadCalls(options.signal));
+      } catch (error) {
+        if (AbortError.isInstance(error)) throw error;
+        // What a probe that failed this way reports (as the status tracker words a thrown error).
+        notLoaded = { state: 'unavailable', code: 'probe-failed', reason: (error as Error).message };
+        return notLoaded;
+      }
+      notLoaded = undefined;
+      return loaded.checkStatus(options.signal);
+    },
     generate: calls?.generate ?? generate,
     stream: calls?.stream ?? stream,
     async listModels(options = {}) {
       return (calls ?? (await loadCalls(options.signal))).listModels(options);
     },
     async dispose() {
-      const detecting = calls?.dispose();
-      await tracker.dispose();
-      await detecting;
+      await calls?.dispose();
       await connection.close();
     },
   };
 }
+
+const ready: TargetStatus = { state: 'ready' };
 
 /** The call's signal, if it has one (the call itself is checked by the call path). */
 function signalOf(call: TargetCall): AbortSignal | undefined {

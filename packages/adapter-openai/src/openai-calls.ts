@@ -1,5 +1,13 @@
-import type { HttpResponse, HttpTransport, StatusTracker } from '@switchyard/adapter-utils';
-import { CallControl, collectAnswer, HttpClient, readBoundedText, SseEventDecoder } from '@switchyard/adapter-utils';
+import type { HttpResponse, HttpTransport } from '@switchyard/adapter-utils';
+import {
+  CallControl,
+  collectAnswer,
+  HttpClient,
+  readBoundedText,
+  SseEventDecoder,
+  StatusTracker,
+  secretHeaderValues,
+} from '@switchyard/adapter-utils';
 import {
   ApiCallError,
   type GenerateResult,
@@ -13,7 +21,7 @@ import {
   toSwitchyardError,
 } from '@switchyard/contract';
 import { ChunkAssembler, completeIndexedToolCall, toUsage } from './chat-completion-chunks.js';
-import { type OpenAIModelInfo, probeTimeoutMs } from './create-openai-target-with.js';
+import type { OpenAIModelInfo } from './create-openai-target-with.js';
 import { detectContinuation, vllmContinuationBody } from './detect-continuation.js';
 import { EchoedPrefix } from './echoed-prefix.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -22,31 +30,34 @@ import { type BodyOptions, toOpenAIBody } from './to-openai-body.js';
 
 /**
  * What a target's calls are made with: what `createOpenAITargetWith` decided at creation (the parsed settings, the id,
- * the capabilities the router reads, the status tracker) and the platform's transport.
+ * the capabilities the router reads) and the platform's transport.
  */
 export interface OpenAICallContext {
   readonly settings: OpenAISettings;
   readonly id: string;
   /** The target's own capabilities object: continuation detection sets `continuation` on it. */
   readonly capabilities: TargetCapabilities;
-  readonly tracker: StatusTracker;
-  /** Values never shown in an error (the API key, header values). */
-  readonly secrets: readonly string[];
   readonly transport: HttpTransport;
 }
 
-/** A target's call path: everything that runs only once a call, a status check or a model listing is made. */
+/**
+ * A target's call path: everything that runs only once a call, a status check or a model listing is made, and the
+ * status those learn.
+ */
 export interface OpenAICalls {
+  /** The target's `status()`: as last known, no I/O. */
+  status(): TargetStatus;
+  /** The target's `checkStatus()`: a shared, cached probe; once the server answers, continuation detection. */
+  checkStatus(signal: AbortSignal | undefined): Promise<TargetStatus>;
   generate(call: TargetCall): Promise<GenerateResult>;
   stream(call: TargetCall): AsyncGenerator<StreamPart>;
-  /** The status tracker's probe: `GET` the health URL. */
-  probe(signal: AbortSignal): Promise<TargetStatus>;
-  /** Once the server answered a probe: whether it continues a final assistant message (see detect-continuation.ts). */
-  detectContinuation(signal: AbortSignal | undefined): Promise<void>;
   listModels(options: { signal?: AbortSignal }): Promise<OpenAIModelInfo[]>;
-  /** Ends a continuation detection still waiting on a server that never answers, and waits for it. */
+  /** Stops the status probes and a continuation detection still waiting on a server that never answers. */
   dispose(): Promise<void>;
 }
+
+/** How long a status probe, and continuation detection after it, may take. */
+const probeTimeoutMs = 5000;
 
 /**
  * The call path of one target: the HTTP client, request bodies, JSON answers and event streams, continuation
@@ -54,14 +65,14 @@ export interface OpenAICalls {
  * target is created; see browser/openai-call-path.ts); Node imports it with the rest.
  */
 export function createOpenAICalls(context: OpenAICallContext): OpenAICalls {
-  const { settings, id, capabilities, tracker } = context;
+  const { settings, id, capabilities } = context;
   const headers: Record<string, string> = { ...settings.headers };
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
   const client = new HttpClient({
     target: id,
     baseURL: settings.baseURL,
     headers,
-    secrets: context.secrets,
+    secrets: secretHeaderValues(settings.headers, settings.apiKey),
     transport: context.transport,
   });
   // Built once: the chat URL is on every call's path.
@@ -84,6 +95,28 @@ export function createOpenAICalls(context: OpenAICallContext): OpenAICalls {
   let detecting: Promise<void> | undefined;
   // Ends continuation detection still waiting on a server that never answers, so dispose() does not wait for it.
   const disposal = new AbortController();
+
+  // Assumed ready until a probe or a failed connection says otherwise; status() does no I/O (refreshOnRead off: the
+  // router's health probes call checkStatus() for an unavailable remote target).
+  const tracker = new StatusTracker({
+    target: id,
+    probeTimeoutMs,
+    cacheMs: settings.healthCacheMs ?? 5000,
+    refreshOnRead: false,
+    redact: (text) => client.redact(text),
+    async probe(signal) {
+      try {
+        await client.getJson({ url: health, signal });
+        return { state: 'ready' };
+      } catch (error) {
+        // llama-server and vLLM answer 503 while the model is still loading.
+        if (ApiCallError.isInstance(error) && error.status === 503) return { state: 'loading' };
+        // Typed here, where the URL is known: the tracker's own conversion has only the target, so a refused
+        // connection read `Connection to "(unknown)" failed` in `status()` and `switchyard doctor`.
+        throw toSwitchyardError(error, { target: id, url: health.href });
+      }
+    },
+  });
 
   /** What a call learned: an answer means the server serves, a failed connection that it is unreachable. */
   function observe(error: SwitchyardError | undefined): void {
@@ -251,28 +284,20 @@ export function createOpenAICalls(context: OpenAICallContext): OpenAICalls {
   }
 
   return {
+    status: () => tracker.read(),
+    async checkStatus(signal) {
+      const status = await tracker.check(signal);
+      if (status.state === 'ready' && !continuationDetected) {
+        // Shared by concurrent checks, as the probe is.
+        detecting ??= detectContinuationOnce(signal).finally(() => {
+          detecting = undefined;
+        });
+        await detecting;
+      }
+      return status;
+    },
     generate,
     stream,
-    async probe(signal) {
-      try {
-        await client.getJson({ url: health, signal });
-        return { state: 'ready' };
-      } catch (error) {
-        // llama-server and vLLM answer 503 while the model is still loading.
-        if (ApiCallError.isInstance(error) && error.status === 503) return { state: 'loading' };
-        // Typed here, where the URL is known: the tracker's own conversion has only the target, so a refused
-        // connection read `Connection to "(unknown)" failed` in `status()` and `switchyard doctor`.
-        throw toSwitchyardError(error, { target: id, url: health.href });
-      }
-    },
-    async detectContinuation(signal) {
-      if (continuationDetected) return;
-      // Shared by concurrent checks, as the probe is.
-      detecting ??= detectContinuationOnce(signal).finally(() => {
-        detecting = undefined;
-      });
-      await detecting;
-    },
     async listModels(options) {
       try {
         const json = await client.getJson<{ data?: unknown }>({ url: modelsURL, signal: options.signal });
@@ -293,6 +318,7 @@ export function createOpenAICalls(context: OpenAICallContext): OpenAICalls {
     },
     async dispose() {
       disposal.abort();
+      await tracker.dispose();
       await detecting?.catch(() => undefined);
     },
   };

@@ -100,6 +100,23 @@ describe('the browser entry loads its call path on demand', () => {
     await target.dispose?.();
   });
 
+  it('reads unavailable after a status check that could not load the chunk; the next check loads it and probes', async () => {
+    const { createOpenAITarget, release } = await browserEntryWithHeldCallPath({ failures: 1 });
+    const target = createOpenAITarget(settings());
+    const checked = target.checkStatus?.();
+    release();
+    const unavailable = {
+      state: 'unavailable',
+      code: 'probe-failed',
+      reason: expect.stringMatching(/its call path .* could not be loaded .*; the next call tries again$/),
+    };
+    expect(await checked).toEqual(unavailable);
+    expect(target.status()).toEqual(unavailable);
+    expect(await target.checkStatus?.()).toEqual({ state: 'ready' });
+    expect(target.status()).toEqual({ state: 'ready' });
+    await target.dispose?.();
+  });
+
   it('gives up on a chunk whose download stalls after 10 s, and uses it when it answers after all', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { createOpenAITarget, release } = await browserEntryWithHeldCallPath();

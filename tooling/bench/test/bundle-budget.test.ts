@@ -38,17 +38,19 @@ interface Measured {
 // file (+0.2), 46.22 KB first load (-4.3), the adapter's chunk 8.2 KB; bounds 79.5 / 46.9.
 // The personal-data detector on demand too (its functions moved to `@switchyard/core/pii`): 78.70 KB one file
 // (-0.1), 34.09 KB first load (-12.1), its chunk 13.0 KB; bounds 79.5 / 34.8.
+// The adapter's status tracker (probes) in its call-path chunk too: 78.63 KB one file, 32.93 KB first load (-1.14), the
+// adapter's chunk 9.1 KB; bounds 79.3 / 33.6.
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 79.5 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 79.3 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(79.5);
+    expect(size.gzip / 1024).toBeLessThan(79.3);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 34.8 KB gzip first in a split build: execution, the detector, adapter calls, request traces, phone plans and p-queue on demand', async () => {
+  it('loads under 33.6 KB gzip first in a split build: execution, the detector, adapter calls, request traces, phone plans and p-queue on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(34.8);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(33.6);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
     expect(onDemand).toHaveLength(6);
     expect(onDemand.some((chunk) => /detector-for-policy/.test(chunk.name))).toBe(true);
