@@ -39,18 +39,19 @@ interface Measured {
 // The personal-data detector on demand too (its functions moved to `@switchyard/core/pii`): 78.70 KB one file
 // (-0.1), 34.09 KB first load (-12.1), its chunk 13.0 KB; bounds 79.5 / 34.8.
 // The adapter's status tracker (probes) in its call-path chunk too: 78.63 KB one file, 32.93 KB first load (-1.14), the
-// adapter's chunk 9.1 KB; bounds 79.3 / 33.6.
+// adapter's chunk 9.1 KB; bounds 79.3 / 33.6. 78.96 / 33.25 at 96b87f4 (router.on()'s event check, +0.33 each): bounds
+// 0.65 KB above again (79.6 / 33.9).
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 79.3 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 79.6 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(79.3);
+    expect(size.gzip / 1024).toBeLessThan(79.6);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 33.6 KB gzip first in a split build: execution, the detector, adapter calls, request traces, phone plans and p-queue on demand', async () => {
+  it('loads under 33.9 KB gzip first in a split build: execution, the detector, adapter calls, request traces, phone plans and p-queue on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(33.6);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(33.9);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
     expect(onDemand).toHaveLength(6);
     expect(onDemand.some((chunk) => /detector-for-policy/.test(chunk.name))).toBe(true);
