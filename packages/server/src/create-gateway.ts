@@ -111,6 +111,7 @@ export interface Gateway {
 }
 
 const defaultBodyLimit = 1024 * 1024;
+const modelPathPrefix = '/v1/models/';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -169,9 +170,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
 
 /**
  * Creates an OpenAI-compatible HTTP gateway around a router: `POST /v1/chat/completions` (streaming or not, tools,
- * `response_format`), `GET /v1/models` (each target plus `switchyard/auto`) and `GET /health`. Every answer says
- * where it ran: the `x-switchyard-target` header, and the route in a `switchyard` field of the JSON body or in a
- * `switchyard` SSE event sent after `data: [DONE]` (which OpenAI clients never read).
+ * `response_format`), `GET /v1/models` (each target plus `switchyard/auto`), `GET /v1/models/{model}` and
+ * `GET /health`. Every answer says where it ran: the `x-switchyard-target` header, and the route in a `switchyard`
+ * field of the JSON body or in a `switchyard` SSE event sent after `data: [DONE]` (which OpenAI clients never read).
  *
  * @example
  * ```ts
@@ -276,8 +277,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  function models(response: ServerResponse) {
-    const data = [
+  function modelList() {
+    return [
       { id: autoModel, object: 'model', created: 0, owned_by: 'switchyard' },
       ...Object.entries(router.targets).map(([name, target]) => ({
         id: name,
@@ -287,7 +288,31 @@ export function createGateway(options: GatewayOptions): Gateway {
         switchyard: { target: name, id: target.id, locality: target.locality },
       })),
     ];
-    send(response, 200, { object: 'list', data });
+  }
+
+  function models(response: ServerResponse) {
+    send(response, 200, { object: 'list', data: modelList() });
+  }
+
+  /** `GET /v1/models/{model}`: one listed model, as OpenAI's API answers it; clients encode the `/` of `switchyard/auto`. */
+  function model(response: ServerResponse, encodedId: string) {
+    let id = encodedId;
+    try {
+      id = decodeURIComponent(encodedId);
+    } catch {
+      // A malformed escape names no model; the 404 below says which exist.
+    }
+    const data = modelList();
+    const found = data.find((entry) => entry.id === id);
+    if (found) return send(response, 200, found);
+    const known = data.map((entry) => `"${entry.id}"`).join(', ');
+    sendError(
+      response,
+      httpError(404, `The model "${id}" does not exist; use one of ${known}`, {
+        code: 'model_not_found',
+        param: 'model',
+      }),
+    );
   }
 
   async function chat(request: IncomingMessage, response: ServerResponse, state: RequestState) {
@@ -628,6 +653,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (method !== 'GET') return methodNotAllowed(response, 'GET');
       return models(response);
     }
+    if (path.startsWith(modelPathPrefix)) {
+      if (method !== 'GET') return methodNotAllowed(response, 'GET');
+      return model(response, path.slice(modelPathPrefix.length));
+    }
     if (path === '/v1/chat/completions') {
       if (method !== 'POST') return methodNotAllowed(response, 'POST');
       return chat(request, response, state);
@@ -652,7 +681,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const target = request.url ?? '/';
     const query = target.indexOf('?');
     const path = query === -1 ? target : target.slice(0, query);
-    const route = (knownRoutes as readonly string[]).includes(path) ? path : 'other';
+    const route = (knownRoutes as readonly string[]).includes(path)
+      ? path
+      : path.startsWith(modelPathPrefix)
+        ? '/v1/models/{model}'
+        : 'other';
     // Scrapes and health checks are not traced: they would drown the traces people look for.
     if (path.startsWith('/v1/')) state.trace = startServerTrace(tracer, request, route);
     running += 1;

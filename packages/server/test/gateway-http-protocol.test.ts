@@ -1,0 +1,60 @@
+import { createRouter } from '@switchyard/core';
+import { createScriptedTarget } from '@switchyard/core/testing';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../src/index.js';
+import { createGateway } from '../src/index.js';
+
+const authToken = 'gw-protocol-token-0123456789';
+const auth = { authorization: `Bearer ${authToken}` };
+
+describe('gateway HTTP protocol edges (the router answers from a scripted in-process target)', () => {
+  let gateway: Gateway;
+  let url: string;
+  let client: OpenAI;
+  const router = createRouter({
+    targets: { device: createScriptedTarget({ script: [{ text: 'hello' }] }) },
+  });
+
+  beforeAll(async () => {
+    gateway = createGateway({ router, authToken, bodyLimitBytes: 16 * 1024 });
+    url = await gateway.listen({ port: 0 });
+    client = new OpenAI({ baseURL: `${url}/v1`, apiKey: authToken, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway?.close({ graceMs: 100 });
+    await router.dispose();
+  });
+
+  describe('GET /v1/models/{model}', () => {
+    it('answers the model object the list holds, through the official client (which encodes the slash)', async () => {
+      const listed = await client.models.list();
+      for (const entry of listed.data) {
+        expect(await client.models.retrieve(entry.id)).toEqual(entry);
+      }
+      const auto = await client.models.retrieve('switchyard/auto');
+      expect(auto).toEqual({ id: 'switchyard/auto', object: 'model', created: 0, owned_by: 'switchyard' });
+    });
+
+    it('answers an unencoded switchyard/auto too (curl users type it as it is)', async () => {
+      const response = await fetch(`${url}/v1/models/switchyard/auto`, { headers: auth });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { id: string }).id).toBe('switchyard/auto');
+    });
+
+    it('answers 404 in the OpenAI error shape naming the model and the ones that exist', async () => {
+      const error = await client.models.retrieve('gpt-nope').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((error as InstanceType<typeof OpenAI.NotFoundError>).error).toEqual({
+        message: 'The model "gpt-nope" does not exist; use one of "switchyard/auto", "device"',
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_found',
+      });
+    });
+
+    it('needs the bearer token like every /v1 route', async () => {
+      expect((await fetch(`${url}/v1/models/device`)).status).toBe(401);
+    });
+  });
+});
