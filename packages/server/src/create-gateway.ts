@@ -666,7 +666,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function methodNotAllowed(response: ServerResponse, allowed: string) {
-    sendError(response, httpError(405, `Method not allowed; use ${allowed}`, { headers: { allow: allowed } }));
+    sendError(
+      response,
+      httpError(405, `Method not allowed; use ${allowed}`, { code: 'method_not_allowed', headers: { allow: allowed } }),
+    );
   }
 
   function handle(request: IncomingMessage, response: ServerResponse) {

@@ -57,4 +57,23 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
       expect((await fetch(`${url}/v1/models/device`)).status).toBe(401);
     });
   });
+
+  it.each([
+    ['DELETE', '/v1/models', 'GET'],
+    ['POST', '/v1/models/device', 'GET'],
+    ['GET', '/v1/chat/completions', 'POST'],
+    ['PUT', '/health', 'GET'],
+  ])('answers %s %s with 405, an Allow header and code method_not_allowed', async (method, path, allowed) => {
+    const response = await fetch(`${url}${path}`, { method, headers: auth });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allowed);
+    expect(await response.json()).toEqual({
+      error: {
+        message: `Method not allowed; use ${allowed}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'method_not_allowed',
+      },
+    });
+  });
 });
