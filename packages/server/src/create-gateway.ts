@@ -10,6 +10,7 @@ import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import { checkGatewayOptions } from './check-gateway-options.js';
+import { contentTypeError } from './decode-request-body.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
@@ -329,6 +330,11 @@ export function createGateway(options: GatewayOptions): Gateway {
           }),
         );
       }
+      return;
+    }
+    const wrongType = contentTypeError(request.headers);
+    if (wrongType) {
+      sendError(response, wrongType);
       return;
     }
     let json: unknown;

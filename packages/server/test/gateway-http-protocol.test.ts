@@ -76,4 +76,60 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
       },
     });
   });
+
+  describe('the Content-Type of a chat body', () => {
+    const chatBody = JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
+    const post = (headers: Record<string, string>, body: string | Uint8Array<ArrayBuffer> = chatBody) =>
+      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { ...auth, ...headers }, body });
+
+    it.each([
+      ['text/plain', 'text/plain;charset=UTF-8'],
+      ['form data (what curl -d sends without -H)', 'application/x-www-form-urlencoded'],
+      ['multipart form data', 'multipart/form-data; boundary=x'],
+      ['XML', 'application/xml'],
+    ])('refuses %s with a 415 naming the header and the fix', async (_name, contentType) => {
+      const response = await post({ 'content-type': contentType });
+      expect(response.status).toBe(415);
+      const mediaType = contentType.split(';')[0]?.toLowerCase();
+      expect(await response.json()).toEqual({
+        error: {
+          message:
+            `Unsupported Content-Type "${mediaType}": the request body must be JSON; send Content-Type: ` +
+            'application/json (with curl: -H "Content-Type: application/json")',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'unsupported_media_type',
+        },
+      });
+      // The connection stays usable: the body was read before the answer.
+      expect((await post({ 'content-type': 'application/json' })).status).toBe(200);
+    });
+
+    it.each([
+      ['application/json', 'application/json'],
+      ['a charset parameter (what many clients send)', 'application/json; charset=utf-8'],
+      ['capitals and spaces', ' Application/JSON ;charset=UTF-8'],
+      ['a +json media type', 'application/vnd.api+json'],
+    ])('accepts %s', async (_name, contentType) => {
+      const response = await post({ 'content-type': contentType });
+      expect(response.status).toBe(200);
+      expect(
+        ((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+      ).toBe('hello');
+    });
+
+    it('accepts a body with no Content-Type at all', async () => {
+      // fetch sends no Content-Type for a byte body.
+      const response = await post({}, new TextEncoder().encode(chatBody));
+      expect(response.status).toBe(200);
+    });
+
+    it('accepts what the official client sends', async () => {
+      const completion = await client.chat.completions.create({
+        model: 'switchyard/auto',
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(completion.choices[0]?.message.content).toBe('hello');
+    });
+  });
 });

@@ -253,7 +253,7 @@ describe('gateway observability: /metrics, request log, traceparent (llama.cpp i
       stream: await chat({ model: 'remote', stream: true }, id('stream')),
       invalid: await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
-        headers: { ...token, ...id('invalid') },
+        headers: { ...token, ...id('invalid'), 'content-type': 'application/json' },
         body: '{"model":',
       }),
       unauthorized: await fetch(`${url}/v1/models`, { headers: id('unauthorized') }),
