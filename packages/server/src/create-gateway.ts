@@ -10,7 +10,7 @@ import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import { checkGatewayOptions } from './check-gateway-options.js';
-import { contentTypeError } from './decode-request-body.js';
+import { contentTypeError, decodeRequestBody } from './decode-request-body.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
@@ -336,6 +336,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (wrongType) {
       sendError(response, wrongType);
       return;
+    }
+    if (request.headers['content-encoding'] !== undefined) {
+      const decoded = await decodeRequestBody(body, request.headers, bodyLimit);
+      if (!Buffer.isBuffer(decoded)) {
+        sendError(response, decoded);
+        return;
+      }
+      body = decoded;
     }
     let json: unknown;
     try {

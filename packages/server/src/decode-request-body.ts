@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { HttpError } from './http-errors.js';
 import { httpError } from './http-errors.js';
 
@@ -20,4 +22,59 @@ export function contentTypeError(headers: IncomingHttpHeaders): HttpError | unde
   return httpError(415, `Unsupported Content-Type "${shown}": the request body must be JSON; ${jsonFix}`, {
     code: 'unsupported_media_type',
   });
+}
+
+type Decoder = (body: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>;
+// A Map, so a coding named like an Object.prototype member ("constructor") finds nothing.
+const decoders = new Map<string, Decoder>([
+  ['gzip', promisify(gunzip)],
+  ['x-gzip', promisify(gunzip)],
+  ['deflate', promisify(inflate)],
+  ['br', promisify(brotliDecompress)],
+]);
+const supportedEncodings = 'gzip, deflate, br';
+
+/**
+ * The body with its Content-Encoding undone, or the error to answer with: a coding the gateway cannot undo is a 415
+ * with `Accept-Encoding` (RFC 9110 §15.5.16), a body that does not decompress is a 400 saying so, and one larger than
+ * `limit` once decompressed is a 413 (so a small compressed body cannot expand past the limit).
+ */
+export async function decodeRequestBody(
+  body: Buffer,
+  headers: IncomingHttpHeaders,
+  limit: number,
+): Promise<Buffer | HttpError> {
+  const header = headers['content-encoding'];
+  const codings = (header ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((coding) => coding.trim())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return body;
+  const [coding] = codings;
+  const decode = codings.length === 1 && coding !== undefined ? decoders.get(coding) : undefined;
+  if (decode === undefined) {
+    const shown = codings.join(', ').slice(0, 60);
+    return httpError(
+      415,
+      `Unsupported Content-Encoding "${shown}": the gateway decompresses one of ${supportedEncodings}; ` +
+        'send the body in one of those or uncompressed, without Content-Encoding',
+      { code: 'unsupported_content_encoding', headers: { 'accept-encoding': supportedEncodings } },
+    );
+  }
+  try {
+    return await decode(body, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return httpError(413, `The request body is larger than the gateway's limit of ${limit} bytes once decompressed`, {
+        code: 'request_too_large',
+      });
+    }
+    return httpError(
+      400,
+      `The request body could not be decompressed as its Content-Encoding "${coding}" says ` +
+        `(${(error as Error).message}); send it ${coding}-compressed in full, or uncompressed without Content-Encoding`,
+      { code: 'invalid_content_encoding' },
+    );
+  }
 }

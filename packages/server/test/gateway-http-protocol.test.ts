@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import OpenAI from 'openai';
@@ -131,5 +132,67 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
       });
       expect(completion.choices[0]?.message.content).toBe('hello');
     });
+  });
+
+  describe('a compressed chat body', () => {
+    const chatBody = Buffer.from(
+      JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] }),
+    );
+    const post = (encoding: string, body: Uint8Array) =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'content-encoding': encoding },
+        body: new Uint8Array(body),
+      });
+
+    it.each([
+      ['gzip', gzipSync(chatBody)],
+      ['deflate', deflateSync(chatBody)],
+      ['br', brotliCompressSync(chatBody)],
+      ['identity', chatBody],
+    ])('is decompressed when its Content-Encoding is %s', async (encoding, body) => {
+      const response = await post(encoding, body);
+      expect(response.status).toBe(200);
+      const completion = (await response.json()) as { choices: { message: { content: string } }[] };
+      expect(completion.choices[0]?.message.content).toBe('hello');
+    });
+
+    it.each([
+      ['not gzip at all', chatBody, 'incorrect header check'],
+      ['cut off', gzipSync(chatBody).subarray(0, 20), 'unexpected end of file'],
+    ])('a gzip body that is %s is a 400 saying it could not be decompressed', async (_name, body, reason) => {
+      const response = await post('gzip', body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          message:
+            `The request body could not be decompressed as its Content-Encoding "gzip" says (${reason}); send it ` +
+            'gzip-compressed in full, or uncompressed without Content-Encoding',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_content_encoding',
+        },
+      });
+    });
+
+    it('a body over the limit once decompressed is a 413, however small it was compressed', async () => {
+      const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 32));
+      expect(bomb.length).toBeLessThan(16 * 1024);
+      const response = await post('gzip', bomb);
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+    });
+
+    it.each([['zstd'], ['gzip, br'], ['constructor']])(
+      'an encoding it cannot undo (%s) is a 415 with Accept-Encoding listing the ones it can',
+      async (encoding) => {
+        const response = await post(encoding, chatBody);
+        expect(response.status).toBe(415);
+        expect(response.headers.get('accept-encoding')).toBe('gzip, deflate, br');
+        const { error } = (await response.json()) as { error: { code: string; message: string } };
+        expect(error.code).toBe('unsupported_content_encoding');
+        expect(error.message).toContain(`Unsupported Content-Encoding "${encoding}"`);
+      },
+    );
   });
 });
