@@ -1,3 +1,4 @@
+import { longestTimerMessage, longestTimerMs } from '@switchyard/contract';
 import { z } from 'zod';
 import { secretSchema } from './secret-schema.js';
 import { targetConfigSchema } from './target-config-schema.js';
@@ -8,6 +9,8 @@ export { secretSchema } from './secret-schema.js';
 export type { TargetConfig } from './target-config-schema.js';
 
 const positiveInt = z.number().int().positive();
+/** Milliseconds a Node timer can wait: a longer one fires at once (a refresh would run every millisecond). */
+const timerMs = positiveInt.max(longestTimerMs, longestTimerMessage);
 
 const targetName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -98,7 +101,7 @@ export const configSchema = z.strictObject({
   signals: z
     .strictObject({
       source: z.enum(['node', 'none']).optional(),
-      refreshMs: positiveInt.optional(),
+      refreshMs: timerMs.optional(),
     })
     .optional(),
   store: storeConfigSchema.optional(),
@@ -110,7 +113,7 @@ export const configSchema = z.strictObject({
       authToken: secretSchema.optional(),
       bodyLimitBytes: positiveInt.optional(),
       keys: z.array(apiKeySchema).optional(),
-      headersTimeoutMs: positiveInt.optional(),
+      headersTimeoutMs: timerMs.optional(),
       maxConnectionsPerAddress: positiveInt.optional(),
       /** `GET /metrics` without the bearer token (default false: the same auth as the API). */
       metricsPublic: z.boolean('expected true or false').optional(),

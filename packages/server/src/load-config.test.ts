@@ -52,6 +52,21 @@ describe('loadConfig', () => {
     expect((await problemsOf(() => loadConfig(broken))).join()).toContain('not valid JSON');
   });
 
+  it('refuses timers longer than a Node timer can wait, naming each (a longer refresh would run every millisecond)', async () => {
+    const tooLong = 2 ** 31;
+    const config = { targets: { gpu }, signals: { refreshMs: tooLong }, gateway: { headersTimeoutMs: tooLong } };
+    expect(await problemsOf(() => parseConfig(config))).toEqual([
+      'signals.refreshMs: expected at most 2147483647 ms (24.8 days): a longer timer fires at once',
+      'gateway.headersTimeoutMs: expected at most 2147483647 ms (24.8 days): a longer timer fires at once',
+    ]);
+    const longest = {
+      targets: { gpu },
+      signals: { refreshMs: tooLong - 1 },
+      gateway: { headersTimeoutMs: tooLong - 1 },
+    };
+    expect(parseConfig(longest).gateway?.headersTimeoutMs).toBe(tooLong - 1);
+  });
+
   it('lists every problem by path at once, including unknown keys and the policy', async () => {
     const problems = await problemsOf(() =>
       parseConfig({
