@@ -68,5 +68,20 @@ describe('switchyard eval-router', () => {
     const result = await run(['eval-router', '--data', bad]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/line 1: weak_correct/);
+    expect(result.stderr.split('\n')[0]).toBe(`Invalid eval-router data (--data ${bad}):`);
+    expect(result.stderr).not.toContain('configuration');
+  });
+
+  it('names the --data flag when the file cannot be read, and --plot when the plot cannot be written', async () => {
+    const missing = join(files.dir, 'missing.jsonl');
+    const unread = await run(['eval-router', '--data', missing]);
+    expect(unread.code).toBe(1);
+    expect(unread.stderr).toBe(
+      `Invalid eval-router data (--data ${missing}):\n  - data: cannot read "${missing}" (ENOENT)\n`,
+    );
+    const plot = join(files.dir, 'no-such-folder', 'curve.svg');
+    const unwritten = await run(['eval-router', '--data', data, '--plot', plot]);
+    expect(unwritten.code).toBe(1);
+    expect(unwritten.stderr).toBe(`Cannot write the plot (--plot ${plot}) to ${plot}: ENOENT\n`);
   });
 });

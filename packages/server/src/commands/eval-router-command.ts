@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 
@@ -86,13 +87,27 @@ function curveTable(curve: readonly CurvePoint[]): string[] {
 export async function evalRouterCommand(options: EvalRouterOptions, io: CliIO): Promise<number> {
   const quality = await loadQuality();
   const dataPath = resolve(io.cwd ?? process.cwd(), options.data);
-  const records = await quality.readRoutingRecords(dataPath);
+  let records: unknown[];
+  try {
+    records = await quality.readRoutingRecords(dataPath);
+  } catch (error) {
+    // The problems are in the data file, not in a configuration: say so, and which flag named it.
+    if (!InvalidConfigError.isInstance(error)) throw error;
+    const lines = error.problems.map((problem) => `  - ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    throw new CliError(`Invalid eval-router data (--data ${options.data}):\n${lines.join('\n')}`);
+  }
   const scorer = quality.createDifficultyScorer();
   const result = await quality.evaluateRouter({ records, scorer, ...(options.plot ? { plot: true } : {}) });
   if (options.plot) {
     const svg = result.svg ?? result.plot;
     if (typeof svg !== 'string') throw new CliError('@switchyard/quality returned no plot; update it');
-    await writeFile(resolve(io.cwd ?? process.cwd(), options.plot), svg);
+    const plotPath = resolve(io.cwd ?? process.cwd(), options.plot);
+    try {
+      await writeFile(plotPath, svg);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new CliError(`Cannot write the plot (--plot ${options.plot}) to ${plotPath}: ${reason}`);
+    }
   }
   const summary = {
     strongShareAt95: result.strongShareAt95,
