@@ -103,6 +103,8 @@ const catalogue = [
   ['10', '  of which zod', 'bundle.router.zodGzipKB', 'KB', null, ''],
   ['10', 'bundle: router + openai adapter, gzip', 'bundle.routerOpenai.gzipKB', 'KB', { max: 40 }, ''],
   ['10', '  split: first load (no OTel)', 'bundle.routerOpenai.firstLoadGzipKB', 'KB', null, ''],
+  ['10', '  vite build: one file', 'bundle.routerOpenai.vite.gzipKB', 'KB', null, ''],
+  ['10', '  vite build: first load', 'bundle.routerOpenai.vite.firstLoadGzipKB', 'KB', null, ''],
   ['10', 'bundle: signals-browser, gzip', 'bundle.signalsBrowser.gzipKB', 'KB', { max: 3 }, ''],
   [
     '11',

@@ -3,11 +3,14 @@
 // metafile. Sizes are deterministic, so one round is enough whatever --rounds says. A page gets @switchyard/core's
 // browser build, whose PII detector checks phone numbers against numbering-plan patterns instead of libphonenumber's
 // `max` metadata: the row also scores both builds' detectors (recall per kind, false positives) so the trade is seen.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 import { scorePhoneAgreement, scorePrivacyBuild } from '../privacy-builds.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,6 +110,98 @@ export async function measureBundle(contents) {
   return { minified: output.length, gzip, packages: shares, ...(await measureChunks(contents)) };
 }
 
+/**
+ * The same entry built as most web apps are: `vite build` (an app build, not a library build; Vite's defaults: its
+ * minifier, its preload helper for dynamic imports, `assets/[name]-[hash].js`), target ES2022, written to `outDir`. The
+ * entry module is served by a plugin from this directory, so its imports resolve from the bench package as the esbuild
+ * part's do, through the packages' `browser` export condition. Its exports are kept (`preserveEntrySignatures`), as
+ * esbuild keeps an entry's exports; an app build would otherwise drop them, and the code with them.
+ */
+async function viteBuildOf(contents, outDir, output = {}) {
+  const entryId = join(here, 'vite-row-entry.js');
+  const result = await viteBuild({
+    root: here,
+    configFile: false,
+    envFile: false,
+    publicDir: false,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'bench-row-entry',
+        resolveId: (id) => (id === entryId ? entryId : undefined),
+        load: (id) => (id === entryId ? contents : undefined),
+      },
+    ],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      manifest: true,
+      reportCompressedSize: false,
+      rolldownOptions: { input: { entry: entryId }, preserveEntrySignatures: 'strict', output },
+    },
+  });
+  return { entryKey: relative(here, entryId), output: (Array.isArray(result) ? result[0] : result).output };
+}
+
+/**
+ * The entry built with Vite into `outDir` (a new temporary directory when not given, removed after): the first load
+ * (the entry chunk and what it imports statically, from Vite's manifest: `imports`) and the on-demand chunks (reached
+ * only through `dynamicImports`), each gzipped on its own at level 9 as the esbuild part's; each chunk with the module
+ * that starts it (`src` in the manifest, for a dynamically imported chunk), its packages and its modules (repository
+ * paths). Also the whole app as one file (`codeSplitting: false`), as the esbuild part's one-file figure.
+ */
+export async function measureViteBundle(contents, { outDir } = {}) {
+  const dir = outDir ?? (await mkdtemp(join(tmpdir(), 'switchyard-vite-row-')));
+  try {
+    const single = await viteBuildOf(contents, dir, { codeSplitting: false });
+    const singleChunks = single.output.filter((file) => file.type === 'chunk');
+    if (singleChunks.length !== 1) throw new Error(`vite build without splitting wrote ${singleChunks.length} chunks`);
+    const oneFile = Buffer.from(singleChunks[0].code);
+    const { entryKey, output } = await viteBuildOf(contents, dir);
+    const manifest = JSON.parse(await readFile(join(dir, '.vite', 'manifest.json'), 'utf8'));
+    const firstLoad = new Set();
+    const visit = (key) => {
+      if (firstLoad.has(key)) return;
+      firstLoad.add(key);
+      for (const imported of manifest[key].imports ?? []) visit(imported);
+    };
+    visit(entryKey);
+    const repoRoot = join(here, '..', '..', '..', '..');
+    const chunks = Object.entries(manifest).map(([key, record]) => {
+      const built = output.find((file) => file.type === 'chunk' && file.fileName === record.file);
+      const code = Buffer.from(built?.code ?? '');
+      // Vite's own runtime (its preload helper for dynamic imports) is a virtual module: `\0vite/…`.
+      const modules = Object.entries(built?.modules ?? {})
+        .filter(([, module]) => module.renderedLength > 0)
+        .map(([id]) => (id.startsWith('\0') ? id.slice(1) : relative(repoRoot, id)));
+      return {
+        name: record.file,
+        minified: code.length,
+        gzip: gzipSync(code, { level: 9 }).length,
+        loaded: firstLoad.has(key) ? 'first' : 'on demand',
+        ...(record.src === undefined || record.isEntry ? {} : { src: relative(repoRoot, join(here, record.src)) }),
+        packages: [...new Set(modules.map((file) => (file.startsWith('vite/') ? 'vite' : packageOf(file))))].sort(),
+        modules,
+      };
+    });
+    const sum = (loaded) =>
+      chunks.filter((chunk) => loaded === undefined || chunk.loaded === loaded).reduce((total, c) => total + c.gzip, 0);
+    return {
+      vite: require('vite/package.json').version,
+      outDir: dir,
+      entry: manifest[entryKey].file,
+      minified: oneFile.length,
+      gzip: gzipSync(oneFile, { level: 9 }).length,
+      firstLoadGzip: sum('first'),
+      splitGzip: sum(undefined),
+      chunks,
+    };
+  } finally {
+    if (outDir === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run({ log }) {
   const result = { esbuild: require('esbuild/package.json').version };
   for (const [name, contents] of Object.entries(bundleEntries)) {
@@ -130,6 +225,29 @@ export async function run({ log }) {
           ')',
       );
       if (zod) result[name].zodGzipKB = zod.gzipEstimate / 1024;
+      if (name === 'routerOpenai') {
+        // The same entry through Vite (Rolldown in Vite 8), beside esbuild's figures; no target of its own.
+        const vite = await measureViteBundle(contents).catch((error) => ({ error: String(error.message) }));
+        if (vite.error) {
+          result[name].vite = { error: vite.error };
+          log(`bundle ${name}, vite: not built: ${vite.error}`);
+          continue;
+        }
+        result[name].vite = {
+          version: vite.vite,
+          gzipKB: vite.gzip / 1024,
+          minifiedKB: vite.minified / 1024,
+          firstLoadGzipKB: vite.firstLoadGzip / 1024,
+          splitGzipKB: vite.splitGzip / 1024,
+          chunks: vite.chunks.map(({ modules, ...chunk }) => chunk),
+        };
+        log(
+          `bundle ${name}, vite ${vite.vite}: ${kb(vite.gzip)} gzip (${kb(vite.minified)} min); split: first load ` +
+            `${kb(vite.firstLoadGzip)} gzip, all chunks ${kb(vite.splitGzip)} (` +
+            vite.chunks.map((chunk) => `${chunk.name} ${kb(chunk.gzip)} ${chunk.loaded}`).join(', ') +
+            ')',
+        );
+      }
     } catch (error) {
       // Not browser-ready (e.g. a node: built-in in the graph): reported, not a crash of the whole row.
       const first = error.errors?.[0];
