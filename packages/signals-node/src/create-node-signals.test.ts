@@ -236,6 +236,28 @@ describe('createNodeSignals', () => {
     ]);
   });
 
+  it('refuses timers longer than a Node timer can wait (a longer refresh would run about every millisecond)', () => {
+    const tooLong = 2 ** 31;
+    let error: unknown;
+    try {
+      createNodeSignals({
+        refreshMs: tooLong,
+        readerTimeoutMs: tooLong,
+        reachability: { urls: ['http://127.0.0.1:9/v1'], intervalMs: tooLong, timeoutMs: tooLong },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    const message = 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once';
+    expect((error as InvalidConfigError).problems).toEqual(
+      ['refreshMs', 'readerTimeoutMs', 'reachability.intervalMs', 'reachability.timeoutMs'].map((path) => ({
+        path,
+        message,
+      })),
+    );
+  });
+
   it('names the field of settings with the wrong type instead of crashing (plain JavaScript callers)', () => {
     let error: unknown;
     try {

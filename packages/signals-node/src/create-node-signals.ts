@@ -1,5 +1,12 @@
 import type { InputProblem } from '@switchyard/contract';
-import { type DeviceSignals, InvalidConfigError, mergeSignals, type SignalSource } from '@switchyard/contract';
+import {
+  type DeviceSignals,
+  InvalidConfigError,
+  longestTimerMessage,
+  longestTimerMs,
+  mergeSignals,
+  type SignalSource,
+} from '@switchyard/contract';
 import type { MemoryPressureThresholds } from './memory-pressure.js';
 import { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
 import type { NodeDeviceSignals } from './node-device-signals.js';
@@ -289,6 +296,11 @@ function validate(settings: NodeSignalsSettings): Config {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       problems.push({ path, message: `expected a positive number of milliseconds, got ${String(value)}` });
+      return fallback;
+    }
+    // Every one of these is a timer: a longer one fires at once, so a refresh would run about every millisecond.
+    if (value > longestTimerMs) {
+      problems.push({ path, message: longestTimerMessage });
       return fallback;
     }
     return value;
