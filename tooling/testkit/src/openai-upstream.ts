@@ -44,6 +44,11 @@ export interface OpenAIUpstreamOptions {
   promptTokens?: number;
   /** What `GET /v1/models` lists. Default: one model, `stand-in`. */
   models?: OpenAIUpstreamModel[];
+  /**
+   * Send CORS headers as llama-server does (any origin, any method and request header; preflights answered with a
+   * 204), so a web page on another loopback origin can call it. Default false.
+   */
+  cors?: boolean;
 }
 
 /** A running upstream. */
@@ -168,6 +173,19 @@ export async function startOpenAIUpstream(options: OpenAIUpstreamOptions = {}): 
     const received: Buffer[] = [];
     for await (const piece of req) received.push(piece as Buffer);
     const path = (req.url ?? '/').split('?')[0];
+    if (options.cors) {
+      res.setHeader('access-control-allow-origin', '*');
+      if (req.method === 'OPTIONS') {
+        res
+          .writeHead(204, {
+            'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+            'access-control-max-age': '600',
+          })
+          .end();
+        return;
+      }
+    }
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
