@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { InvalidConfigError, InvalidPolicyError, InvalidRequestError, SwitchyardError } from '@switchyard/contract';
+import {
+  InvalidConfigError,
+  InvalidPolicyError,
+  InvalidRequestError,
+  longestTimerMs,
+  SwitchyardError,
+} from '@switchyard/contract';
 import type { CliIO } from './cli-io.js';
 import { CliError, exitCodes } from './cli-io.js';
 import { doctorCommand } from './commands/doctor-command.js';
@@ -183,8 +189,11 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       if (values.help) return help(io);
       noPositionals(positionals, 'doctor');
       const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-      if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-        throw new CliError(`doctor: --timeout expects milliseconds, got "${values.timeout}"`);
+      // A timer longer than longestTimerMs fires at once: every probe would "time out" straight away.
+      if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= longestTimerMs)) {
+        throw new CliError(
+          `doctor: --timeout expects milliseconds from 1 to ${longestTimerMs} (24.8 days), got "${values.timeout}"`,
+        );
       }
       return doctorCommand(
         {

@@ -103,6 +103,19 @@ describe('switchyard doctor', () => {
     }
   });
 
+  it('refuses a --timeout longer than a timer can wait, which made every probe time out at once', async () => {
+    const config = await files.json('timeout.json', {
+      targets: { gpu: { adapter: 'openai', baseURL: upstream.baseURL, model: 'm' } },
+    });
+    const tooLong = await run(['doctor', '--config', config, '--timeout', String(2 ** 31), '--skip-generate']);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toBe(
+      'doctor: --timeout expects milliseconds from 1 to 2147483647 (24.8 days), got "2147483648"\n',
+    );
+    const longest = await run(['doctor', '--config', config, '--timeout', String(2 ** 31 - 1), '--skip-generate']);
+    expect(longest.code, longest.stdout).toBe(0);
+  });
+
   it('exits 0 when every target is ready', async () => {
     const config = await files.json('healthy.json', {
       targets: { gpu: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
