@@ -72,6 +72,16 @@ describe('parsePolicy', () => {
     expect(error.message).toContain('fallback targets');
   });
 
+  it('refuses a remote-share window over 10000 requests (a shared store scans the whole window on every request)', () => {
+    expect(parsePolicy({ quality: { remoteShareWindow: 10_000 } }).quality.remoteShareWindow).toBe(10_000);
+    expect(policyError({ quality: { remoteShareWindow: 1_000_000 } }).problems).toEqual([
+      {
+        path: 'policy.quality.remoteShareWindow',
+        message: 'expected at most 10000 requests; a longer window barely moves the share',
+      },
+    ]);
+  });
+
   it('refuses a null policy in createRouter and setPolicy (and setPolicy with none), saying {} gives the defaults', () => {
     const device = createScriptedTarget();
     const nullPolicy = () => createRouter({ targets: { device }, policy: null as never });

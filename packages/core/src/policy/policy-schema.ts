@@ -121,7 +121,11 @@ export const policySchema = z.strictObject({
     z.strictObject({
       threshold: z._default(fraction(), 0.6),
       maxRemoteShare: z.optional(fraction()),
-      remoteShareWindow: z._default(positiveInt(), 200),
+      // Kept per request, and with a shared store scanned by Redis on every request: a longer window costs each one.
+      remoteShareWindow: z._default(
+        positiveInt().check(z.lte(10_000, 'expected at most 10000 requests; a longer window barely moves the share')),
+        200,
+      ),
     }),
     {},
   ),
