@@ -42,7 +42,7 @@ export { exclusionReasons } from './exclusion-reason.js';
 export { formatPath, zodIssuesToProblems } from './format-problems.js';
 export { longestTimerMessage, longestTimerMs } from './longest-timer.js';
 export type { OnDemandModule } from './on-demand-module.js';
-export { onDemandGiveUpMs, onDemandModule } from './on-demand-module.js';
+export { loadedModule, onDemandGiveUpMs, onDemandModule } from './on-demand-module.js';
 export { markValidatedCall, parseRequest, parseTargetCall } from './parse-request.js';
 export { redactSecrets, redactUrl } from './redact.js';
 export type {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { onDemandGiveUpMs, onDemandModule } from './on-demand-module.js';
+import { loadedModule, onDemandGiveUpMs, onDemandModule } from './on-demand-module.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -41,10 +41,12 @@ describe('onDemandModule', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('Failed to fetch dynamically imported module');
     expect(module.loaded).toBeUndefined();
+    expect(module.problem).toBe(error);
     const retried = module.load();
     expect(calls).toHaveLength(2);
     calls[1]!.resolve('the module');
     expect(await retried).toBe('the module');
+    expect(module.problem).toBeUndefined();
   });
 
   it('wraps a rejection that is not an Error', async () => {
@@ -68,11 +70,19 @@ describe('onDemandModule', () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(((await waiting) as Error).message).toBe('no answer after 10 s');
+    expect(module.problem?.message).toBe('no answer after 10 s');
     // No timer is advanced: a later caller is not held again.
     expect(((await module.load()) as Error).message).toBe('no answer after 10 s');
     expect(calls).toHaveLength(1);
     calls[0]!.resolve('late module');
     await vi.waitFor(() => expect(module.loaded).toBe('late module'));
     expect(await module.load()).toBe('late module');
+  });
+
+  it('is there from the start when made with loadedModule, as a Node build exports it', async () => {
+    const module = loadedModule('the module');
+    expect(module.loaded).toBe('the module');
+    expect(module.problem).toBeUndefined();
+    expect(await module.load()).toBe('the module');
   });
 });

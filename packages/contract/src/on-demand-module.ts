@@ -11,6 +11,8 @@ export const onDemandGiveUpMs = 10_000;
 export interface OnDemandModule<T> {
   /** The module once it has loaded, else `undefined`: what a synchronous caller reads. */
   readonly loaded: T | undefined;
+  /** Why the last load answered without the module (failed, or no answer in time); `undefined` once it has loaded. */
+  readonly problem: Error | undefined;
   /**
    * Starts the import if it has not started, and answers with the module or with the reason it is not there: the
    * import failed (the next call imports again) or gave no answer within the give-up time (later calls get that
@@ -34,9 +36,13 @@ export function onDemandModule<T>(importModule: () => Promise<T>, giveUpMs = onD
   let loaded: T | undefined;
   let importing: Promise<T | Error> | undefined;
   let stalled: Error | undefined;
+  let problem: Error | undefined;
   return {
     get loaded() {
       return loaded;
+    },
+    get problem() {
+      return loaded === undefined ? problem : undefined;
     },
     load() {
       if (loaded !== undefined) return Promise.resolve(loaded);
@@ -50,13 +56,15 @@ export function onDemandModule<T>(importModule: () => Promise<T>, giveUpMs = onD
         (error: unknown) => {
           importing = undefined;
           stalled = undefined;
-          return error instanceof Error ? error : new Error(String(error));
+          problem = error instanceof Error ? error : new Error(String(error));
+          return problem;
         },
       );
       const answer = importing;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           stalled = new Error(`no answer after ${giveUpMs / 1000} s`);
+          problem = stalled;
           resolve(stalled);
         }, giveUpMs);
         // A page has no process to keep alive; in Node (tests of a browser build) a pending load must not hold it.
@@ -68,4 +76,13 @@ export function onDemandModule<T>(importModule: () => Promise<T>, giveUpMs = onD
       });
     },
   };
+}
+
+/**
+ * An {@link OnDemandModule} that is there from the start: what a Node build exports where its browser build exports
+ * `onDemandModule(() => import(…))`, so the code reading it is the same in both.
+ */
+export function loadedModule<T>(module: T): OnDemandModule<T> {
+  const answer = Promise.resolve(module);
+  return { loaded: module, problem: undefined, load: () => answer };
 }

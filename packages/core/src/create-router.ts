@@ -27,8 +27,8 @@ import type { CircuitState } from './execution/circuit-breaker.js';
 import { CircuitBreaker } from './execution/circuit-breaker.js';
 import type { ExecutionInput, ExecutionShared } from './execution/execution-input.js';
 import { HealthProbes } from './execution/health-probes.js';
-import { type Execution, loadExecution, loadedExecution } from './execution/load-execution.js';
-import { loadedQueueClass, loadQueueClass } from './execution/load-queue-class.js';
+import { type Execution, executionCode } from './execution/load-execution.js';
+import { queueClass } from './execution/load-queue-class.js';
 import { requestCapUsd } from './execution/request-cap-usd.js';
 import { requestIdOf } from './execution/request-id-of.js';
 import type { TargetStats } from './execution/target-health.js';
@@ -37,7 +37,7 @@ import type { CompiledRule } from './policy/compile-rules.js';
 import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, missingPolicyError, parsePolicy } from './policy/parse-policy.js';
 import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
-import { loadDetectorFor, loadedDetectorFor } from './privacy/load-detector-for.js';
+import { detectorModule } from './privacy/load-detector-for.js';
 import { isPhoneCheckSettled, loadPhoneCheck } from './privacy/phone-numbers.js';
 import type { RouterStreamPart } from './route-stream-part.js';
 import { createMemoryStateStore } from './state/create-memory-state-store.js';
@@ -206,7 +206,7 @@ export function createRouter(options: RouterOptions): Router {
   if (!ownStore) budget.refresh(policy).catch(storeError);
 
   const probes = new HealthProbes(clock, (result) => events.emit('probe', result));
-  const QueueClass = loadedQueueClass();
+  const QueueClass = queueClass.loaded;
   const healthList: TargetHealth[] = names.map((name, index) => {
     const target = options.targets[name]!;
     const circuit = new CircuitBreaker(policy.execution.circuit, (from, to) => {
@@ -232,7 +232,7 @@ export function createRouter(options: RouterOptions): Router {
   const localHealth = healthList.filter((health) => health.target.locality === 'local');
   let queuesLoading: Promise<void> | undefined;
   const loadQueues = (): Promise<void> => {
-    queuesLoading ??= loadQueueClass().then((loaded) => {
+    queuesLoading ??= queueClass.load().then((loaded) => {
       queuesLoading = undefined;
       for (const health of localHealth) {
         if (typeof loaded === 'function') {
@@ -254,11 +254,11 @@ export function createRouter(options: RouterOptions): Router {
   // Core's browser build loads the request execution code on demand too, started here; requests wait for it before
   // planning (see waitBeforePlanning). If it cannot be loaded, the requests that waited fail with a typed error
   // (nothing was sent to a target) and the next request tries again.
-  let execution: Execution | undefined = loadedExecution();
+  let execution: Execution | undefined = executionCode.loaded;
   let executionProblem: SwitchyardError | undefined;
   let executionLoading: Promise<void> | undefined;
   const loadExecutionCode = (): Promise<void> => {
-    executionLoading ??= loadExecution().then((loaded) => {
+    executionLoading ??= executionCode.load().then((loaded) => {
       executionLoading = undefined;
       if (loaded instanceof Error) {
         executionProblem = executionNotLoaded(loaded);
@@ -503,7 +503,7 @@ export function createRouter(options: RouterOptions): Router {
   // as after the load. Never on Node: all are loaded with core there.
   const waitBeforePlanning = (): Promise<unknown> | undefined => {
     const code = execution === undefined ? loadExecutionCode() : undefined;
-    const detector = scans.prompts && loadedDetectorFor() === undefined ? loadDetectorFor() : undefined;
+    const detector = scans.prompts && detectorModule.loaded === undefined ? detectorModule.load() : undefined;
     const phones = scans.phones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
     const queues = queuesMissing() ? loadQueues() : undefined;
     if (code === undefined && detector === undefined && phones === undefined) return queues;
@@ -621,7 +621,7 @@ function executionNotLoaded(cause: Error): SwitchyardError {
 function startPrivacyLoads(policy: Policy): { prompts: boolean; phones: boolean } {
   const prompts = policy.privacy.detectPii;
   const phones = prompts && policy.privacy.detect.includes('phone-number');
-  if (prompts && loadedDetectorFor() === undefined) void loadDetectorFor();
+  if (prompts && detectorModule.loaded === undefined) void detectorModule.load();
   if (phones) void loadPhoneCheck();
   return { prompts, phones };
 }

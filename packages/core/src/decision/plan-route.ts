@@ -10,7 +10,7 @@ import { thermalStates } from '@switchyard/contract';
 import type { TargetHealth } from '../execution/target-health.js';
 import type { CompiledRule, RuleContext } from '../policy/compile-rules.js';
 import type { Policy } from '../policy/policy.js';
-import { detectorLoadProblem, loadedDetectorFor } from '../privacy/load-detector-for.js';
+import { detectorModule } from '../privacy/load-detector-for.js';
 import { isPhoneCheckProvisional } from '../privacy/phone-numbers.js';
 import {
   countPromptTokens,
@@ -106,9 +106,9 @@ export function planRoute(input: DecisionInput): RoutePlan {
   let detected: string[] = [];
   let detectorMissing: string | undefined;
   if (!markedPrivate && policy.privacy.detectPii) {
-    const detectorFor = loadedDetectorFor();
+    const detectorFor = detectorModule.loaded;
     if (detectorFor !== undefined) detected = detectPiiInMessages(messages, detectorFor(policy.privacy));
-    else if (hasText(messages)) detectorMissing = detectorLoadProblem() ?? 'loading';
+    else if (hasText(messages)) detectorMissing = detectorModule.problem?.message ?? 'loading';
   }
   const isPrivate = markedPrivate || detected.length > 0 || detectorMissing !== undefined;
 
