@@ -1,5 +1,6 @@
 import type { InputProblem } from '@switchyard/contract';
 import { InvalidConfigError, longestTimerMs } from '@switchyard/contract';
+import { allowedOriginProblem } from './origin-policy.js';
 
 /**
  * Checks `createGateway`'s options before the server starts, so a mistake is an `InvalidConfigError` naming the option
@@ -13,10 +14,8 @@ export function checkGatewayOptions(options: unknown): void {
       problems: [{ path: 'options', message: 'expected an options object, e.g. createGateway({ router })' }],
     });
   }
-  const { router, authToken, keys, bodyLimitBytes, log, logger, maxConnectionsPerAddress } = options as Record<
-    string,
-    unknown
-  >;
+  const { router, authToken, keys, bodyLimitBytes, log, logger, maxConnectionsPerAddress, allowedOrigins } =
+    options as Record<string, unknown>;
   const problems: InputProblem[] = [];
   const routerMethods = ['plan', 'generate', 'stream'];
   if (
@@ -34,6 +33,19 @@ export function checkGatewayOptions(options: unknown): void {
   }
   if (keys !== undefined && !Array.isArray(keys)) {
     problems.push({ path: 'keys', message: 'expected a list of { name, sha256, limits? }' });
+  }
+  if (allowedOrigins !== undefined) {
+    if (!Array.isArray(allowedOrigins)) {
+      problems.push({
+        path: 'allowedOrigins',
+        message: 'expected a list of origins, e.g. ["https://app.example.com"]',
+      });
+    } else {
+      allowedOrigins.forEach((entry: unknown, index) => {
+        const message = allowedOriginProblem(entry);
+        if (message !== undefined) problems.push({ path: `allowedOrigins[${index}]`, message });
+      });
+    }
   }
   if (bodyLimitBytes !== undefined && !isWhole(bodyLimitBytes, 1, Number.MAX_SAFE_INTEGER)) {
     problems.push({ path: 'bodyLimitBytes', message: 'expected a positive whole number of bytes, e.g. 1048576' });

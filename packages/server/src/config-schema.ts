@@ -1,5 +1,6 @@
 import { longestTimerMessage, longestTimerMs } from '@switchyard/contract';
 import { z } from 'zod';
+import { allowedOriginProblem } from './origin-policy.js';
 import { secretSchema } from './secret-schema.js';
 import { targetConfigSchema } from './target-config-schema.js';
 
@@ -115,6 +116,18 @@ export const configSchema = z.strictObject({
       keys: z.array(apiKeySchema).optional(),
       headersTimeoutMs: timerMs.optional(),
       maxConnectionsPerAddress: positiveInt.optional(),
+      /**
+       * Web origins whose pages may call the gateway from a browser (CORS), e.g. `["https://app.example.com"]`, or
+       * `["*"]` for every origin; requests from other origins are refused with 403 (see `GatewayOptions.allowedOrigins`).
+       */
+      allowedOrigins: z
+        .array(
+          z.string('expected an origin string, e.g. "https://app.example.com"').superRefine((entry, context) => {
+            const message = allowedOriginProblem(entry);
+            if (message !== undefined) context.addIssue({ code: 'custom', message });
+          }),
+        )
+        .optional(),
       /** `GET /metrics` without the bearer token (default false: the same auth as the API). */
       metricsPublic: z.boolean('expected true or false').optional(),
       /** `text` (default) or `json` (pino); `--log-format` wins. */

@@ -22,6 +22,7 @@ import type { HttpError } from './http-errors.js';
 import { httpError, toHttpError } from './http-errors.js';
 import { autoModel, parseChatCompletionBody } from './openai-request.js';
 import { createCompletionId, toOpenAIFinishReason, toOpenAIToolCall, toOpenAIUsage } from './openai-response.js';
+import { OriginPolicy } from './origin-policy.js';
 import { resolveModel } from './resolve-model.js';
 import { toRouteField } from './route-field.js';
 
@@ -70,6 +71,24 @@ export interface GatewayOptions {
    * their child). Default: the globally registered tracer provider, a no-op when none is.
    */
   tracerProvider?: TracerProvider;
+  /**
+   * Web origins whose pages may call the gateway from a browser, as exact origins (`https://app.example.com`,
+   * `http://localhost:5173`: scheme, host, port when not the default; no path) or `'*'` for every origin. A request
+   * with an `Origin` header that is neither listed nor the gateway's own (its host and port equal the `Host` header)
+   * gets 403 with `code: origin_not_allowed`, before auth and before any target runs: otherwise a page on any site
+   * could make a "simple" cross-origin POST that the browser sends without asking, spending the user's budget and
+   * device even though it cannot read the answer. Listed origins get CORS answers: `Access-Control-Allow-Origin`
+   * (the origin, with `Vary: Origin`) and preflight `OPTIONS` answered 204 (GET and POST; the requested headers,
+   * `Authorization` and `Content-Type` included; cached 10 min). Requests without `Origin` (servers, CLIs, SDKs on
+   * Node) are not affected. Default: none (same-origin pages only).
+   *
+   * @example
+   * ```ts
+   * createGateway({ router, authToken, allowedOrigins: ['https://app.example.com'] });
+   * // in the page: new OpenAI({ baseURL: 'http://127.0.0.1:8787/v1', apiKey, dangerouslyAllowBrowser: true })
+   * ```
+   */
+  allowedOrigins?: readonly string[];
   /** Largest accepted request body in bytes; larger bodies get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Receives one text line per request (request id, method, path, status, target, duration); never prompts or keys. */
@@ -218,6 +237,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = registry ? new GatewayMetrics(router, () => active, registry) : undefined;
   const metricsPublic = typeof metricsOption === 'object' && metricsOption.public === true;
   const tracer = gatewayTracer(options.tracerProvider);
+  const origins = new OriginPolicy(options.allowedOrigins);
 
   /** Whether the request may use `/v1/*`, and which API key it presented (when it was one of `keys`). */
   function authorize(request: IncomingMessage): { ok: boolean; key?: ApiKey } {
@@ -627,6 +647,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     method: string,
     path: string,
   ) {
+    const origin = origins.check(request);
+    if (origin.kind === 'refused') {
+      request.resume();
+      return sendError(response, origin.error);
+    }
+    if (origin.kind === 'cross-origin') {
+      if (OriginPolicy.isPreflight(request, method)) return preflight(request, response, origin.origin);
+      // Merged by Node into each writer's one writeHead (the metrics exporter's included); only pages pay for it.
+      const headers = OriginPolicy.responseHeaders(origin.origin);
+      for (const name in headers) response.setHeader(name, headers[name] as string);
+    }
     if (path === '/health') {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET');
       return health(response);
@@ -677,6 +708,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     request.resume();
     return sendError(response, httpError(404, `No route for ${method} ${path}`, { code: 'not_found' }));
+  }
+
+  /** 204 to an allowed origin's preflight, whatever the path: the request that follows gets the route's own answer. */
+  function preflight(request: IncomingMessage, response: ServerResponse, origin: string) {
+    request.resume();
+    const headers = OriginPolicy.preflightHeaders(request, origin);
+    const requestId = (response as GatewayResponse)[requestIdKey];
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
+    if (closing) headers.connection = 'close';
+    response.writeHead(204, headers);
+    response.end();
   }
 
   function methodNotAllowed(response: ServerResponse, allowed: string) {

@@ -101,6 +101,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
       ? { maxConnectionsPerAddress: config.gateway.maxConnectionsPerAddress }
       : {}),
     ...(authToken ? { authToken } : {}),
+    ...(config.gateway?.allowedOrigins ? { allowedOrigins: config.gateway.allowedOrigins } : {}),
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),
     ...(logger ? { logger } : {}),
