@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { type BrowserPage, openBrowserPage } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../src/index.js';
 import { createGateway } from '../src/index.js';
+import type { OriginPageApi } from './openai-origin-page.js';
+
+declare global {
+  var originPage: OriginPageApi;
+}
 
 const chatBody = JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
 
@@ -45,7 +51,10 @@ describe('a web page on another loopback port, in headless Chromium (the target 
   }
 
   beforeAll(async () => {
-    browser = await openBrowserPage();
+    browser = await openBrowserPage({
+      scripts: { '/app.js': fileURLToPath(new URL('./openai-origin-page.ts', import.meta.url)) },
+    });
+    await browser.page.waitForFunction(() => globalThis.originPage !== undefined);
     // No auth token on either: the origin check is all that stands between the page and the target.
     closed = createGateway({ router });
     open = createGateway({ router, allowedOrigins: [new URL(browser.url).origin] });
@@ -81,6 +90,15 @@ describe('a web page on another loopback port, in headless Chromium (the target 
     expect(answer).toMatchObject({ status: 200, type: 'cors', target: 'device' });
     const completion = JSON.parse((answer as { text: string }).text) as { choices: { message: { content: string } }[] };
     expect(completion.choices[0]?.message.content).toBe('hello');
+    expect(target.calls.length).toBe(before + 1);
+  });
+
+  it('answers the official openai client (dangerouslyAllowBrowser) on an allowed origin, and refuses it elsewhere', async () => {
+    const before = target.calls.length;
+    const call = (url: string) =>
+      browser.page.evaluate((baseURL) => globalThis.originPage.complete(baseURL), `${url}/v1`);
+    expect(await call(openURL)).toEqual({ text: 'hello' });
+    expect(await call(closedURL)).toEqual({ error: 'Error: Connection error.' });
     expect(target.calls.length).toBe(before + 1);
   });
 });

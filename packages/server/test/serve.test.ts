@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createOpenAITarget } from '@switchyard/adapter-openai';
 import { createRouter } from '@switchyard/core';
@@ -173,6 +174,43 @@ describe('switchyard serve (in process)', () => {
     expect(lines[0]).toMatchObject({ msg: 'request', requestId, status: 200, target: 'remote', method: 'POST' });
     expect(result.stdout + result.stderr).not.toContain('json-log-token-4444');
     expect(result.stdout + result.stderr).not.toContain('sk-json-log-upstream-5555');
+  });
+
+  it("serves CORS to the config's gateway.allowedOrigins and refuses other web origins with 403", async () => {
+    const config = await files.json('allowed-origins.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+      gateway: { allowedOrigins: ['https://app.example.com'] },
+    });
+    const stop = new AbortController();
+    let url: string | undefined;
+    const serving = run(['serve', '--config', config, '--port', '0', '-q'], {
+      env: {},
+      signal: stop.signal,
+      onListening: (listening) => (url = listening),
+    });
+    // Raw requests: fetch will not send Origin as a browser does.
+    const withOrigin = (origin: string) =>
+      new Promise<{ status: number; allowOrigin: string | undefined }>((resolve, reject) => {
+        const outgoing = httpRequest(`${url}/v1/models`, { headers: { origin } }, (answer) => {
+          answer.resume();
+          const allowOrigin = answer.headers['access-control-allow-origin'];
+          answer.on('end', () => resolve({ status: answer.statusCode ?? 0, allowOrigin }));
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+    try {
+      await expect.poll(() => url, { timeout: 30_000 }).toBeDefined();
+      expect(await withOrigin('https://app.example.com')).toEqual({
+        status: 200,
+        allowOrigin: 'https://app.example.com',
+      });
+      expect(await withOrigin('https://other.example.com')).toEqual({ status: 403, allowOrigin: undefined });
+      expect((await fetch(`${url}/v1/models`)).status).toBe(200);
+    } finally {
+      stop.abort();
+    }
+    expect((await serving).code).toBe(0);
   });
 
   it('refuses a --log-format other than text or json before loading anything', async () => {
