@@ -213,6 +213,52 @@ describe('switchyard serve (in process)', () => {
     expect((await serving).code).toBe(0);
   });
 
+  it('--allowed-origins replaces the config list, and a malformed origin is refused before loading anything', async () => {
+    const config = await files.json('flag-origins.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+      gateway: { allowedOrigins: ['https://app.example.com'] },
+    });
+    const bad = await run(['serve', '--config', 'missing.json', '--allowed-origins', 'http://localhost:5173/'], {
+      env: {},
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--allowed-origins: expected an exact origin');
+    expect(bad.stderr).toContain('use "http://localhost:5173"');
+    const stop = new AbortController();
+    let url: string | undefined;
+    const serving = run(
+      [
+        'serve',
+        '--config',
+        config,
+        '--port',
+        '0',
+        '-q',
+        '--allowed-origins',
+        'http://localhost:5173, https://b.example',
+      ],
+      { env: {}, signal: stop.signal, onListening: (listening) => (url = listening) },
+    );
+    const statusFrom = (origin: string) =>
+      new Promise<number>((resolve, reject) => {
+        const outgoing = httpRequest(`${url}/v1/models`, { headers: { origin } }, (answer) => {
+          answer.resume();
+          answer.on('end', () => resolve(answer.statusCode ?? 0));
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+    try {
+      await expect.poll(() => url, { timeout: 30_000 }).toBeDefined();
+      expect(await statusFrom('http://localhost:5173')).toBe(200);
+      expect(await statusFrom('https://b.example')).toBe(200);
+      expect(await statusFrom('https://app.example.com')).toBe(403);
+    } finally {
+      stop.abort();
+    }
+    expect((await serving).code).toBe(0);
+  });
+
   it('refuses a --log-format other than text or json before loading anything', async () => {
     const config = await files.json('bad-log-format.json', {
       targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },

@@ -7,6 +7,7 @@ import type { LogFormat } from '../gateway-logger.js';
 import { createJsonLogger } from '../gateway-logger.js';
 import { createPrometheusRegistry } from '../gateway-metrics.js';
 import { loadConfig } from '../load-config.js';
+import { allowedOriginProblem } from '../origin-policy.js';
 
 /** Options of the `serve` command, as parsed from the command line. */
 export interface ServeCommandOptions {
@@ -15,6 +16,8 @@ export interface ServeCommandOptions {
   host?: string;
   authToken?: string;
   bodyLimit?: string;
+  /** Comma-separated origins (or `*`); wins over the config's `gateway.allowedOrigins`. */
+  allowedOrigins?: string;
   /** `text` or `json`. */
   logFormat?: string;
   quiet?: boolean;
@@ -46,6 +49,19 @@ function parseBytes(value: string | undefined): number | undefined {
   return Number(match[1]) * factor;
 }
 
+function parseAllowedOrigins(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const origin of origins) {
+    const problem = allowedOriginProblem(origin);
+    if (problem !== undefined) throw new CliError(`--allowed-origins: ${problem}`);
+  }
+  return origins;
+}
+
 function waitForStop(io: CliIO): Promise<string> {
   return new Promise((resolve) => {
     const stop = (reason: string) => {
@@ -71,11 +87,14 @@ function waitForStop(io: CliIO): Promise<string> {
  */
 export async function serveCommand(options: ServeCommandOptions, io: CliIO): Promise<number> {
   const env = io.env ?? process.env;
+  // Checked before the config loads, like the other flags: a typo fails at once.
+  const flagOrigins = parseAllowedOrigins(options.allowedOrigins);
   const config = await loadConfig(options.config, io.cwd === undefined ? {} : { cwd: io.cwd });
   const port = parsePort(options.port) ?? config.gateway?.port ?? 8787;
   const logFormat = parseLogFormat(options.logFormat) ?? config.gateway?.logFormat ?? 'text';
   const host = options.host ?? config.gateway?.host ?? '127.0.0.1';
   const bodyLimitBytes = parseBytes(options.bodyLimit) ?? config.gateway?.bodyLimitBytes;
+  const allowedOrigins = flagOrigins ?? config.gateway?.allowedOrigins;
   const authToken =
     options.authToken ?? (env.SWITCHYARD_AUTH_TOKEN || undefined) ?? resolveSecret(config.gateway?.authToken, env);
   const tokenSecret = config.gateway?.authToken;
@@ -101,7 +120,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
       ? { maxConnectionsPerAddress: config.gateway.maxConnectionsPerAddress }
       : {}),
     ...(authToken ? { authToken } : {}),
-    ...(config.gateway?.allowedOrigins ? { allowedOrigins: config.gateway.allowedOrigins } : {}),
+    ...(allowedOrigins ? { allowedOrigins } : {}),
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),
     ...(logger ? { logger } : {}),
