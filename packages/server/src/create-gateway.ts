@@ -74,8 +74,9 @@ export interface GatewayOptions {
   /**
    * Web origins whose pages may call the gateway from a browser, as exact origins (`https://app.example.com`,
    * `http://localhost:5173`: scheme, host, port when not the default; no path) or `'*'` for every origin. A request
-   * with an `Origin` header that is neither listed nor the gateway's own (its host and port equal the `Host` header)
-   * gets 403 with `code: origin_not_allowed`, before auth and before any target runs: otherwise a page on any site
+   * with an `Origin` header that is neither listed nor the gateway's own (its host and port equal the `Host` header;
+   * on a loopback connection only for `localhost`, `*.localhost` or an IP address, since a DNS-rebound name matches
+   * too) gets 403 with `code: origin_not_allowed`, before auth and before any target runs: otherwise a page on any site
    * could make a "simple" cross-origin POST that the browser sends without asking, spending the user's budget and
    * device even though it cannot read the answer. Listed origins get CORS answers: `Access-Control-Allow-Origin`
    * (the origin, with `Vary: Origin`) and preflight `OPTIONS` answered 204 (GET and POST; the requested headers,

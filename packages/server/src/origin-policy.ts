@@ -63,7 +63,7 @@ export class OriginPolicy {
     const origin = request.headers.origin;
     if (origin === undefined) return { kind: 'no-origin' };
     if (this.#listed.has(origin)) return { kind: 'cross-origin', origin };
-    if (isSameOrigin(origin, request.headers.host)) return { kind: 'same-origin' };
+    if (isSameOrigin(origin, request.headers.host, request.socket.localAddress)) return { kind: 'same-origin' };
     if (this.#any) return { kind: 'cross-origin', origin };
     return { kind: 'refused', error: originNotAllowed(origin) };
   }
@@ -101,14 +101,32 @@ export class OriginPolicy {
   }
 }
 
-/** Whether the `Origin` names the host and port the request was sent to (its `Host` header); the scheme is not compared, since a TLS proxy in front changes it. */
-function isSameOrigin(origin: string, host: string | undefined): boolean {
+/**
+ * Whether the `Origin` names the host and port the request was sent to (its `Host` header); the scheme is not compared,
+ * since a TLS proxy in front changes it. On a loopback connection the host must also be a loopback name or an IP
+ * address: a page on `http://attacker.example:8787` whose name the attacker re-points at 127.0.0.1 (DNS rebinding)
+ * sends a matching `Host`, and nothing else tells it from the gateway's own origin.
+ */
+function isSameOrigin(origin: string, host: string | undefined, localAddress: string | undefined): boolean {
   if (host === undefined || !URL.canParse(origin)) return false;
   const parsed = new URL(origin);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
   const target = `${parsed.protocol}//${host}`;
   // Both through URL, so a default port ("localhost:80" from http://localhost) and letter case compare equal.
-  return URL.canParse(target) && new URL(target).host === parsed.host;
+  if (!URL.canParse(target) || new URL(target).host !== parsed.host) return false;
+  return !isLoopbackAddress(localAddress) || isRebindProof(parsed.hostname);
+}
+
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+/** A host name no DNS answer can re-point: an IP literal, or `localhost` and its subdomains (RFC 6761). */
+function isRebindProof(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  if (hostname.startsWith('[')) return true;
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function originNotAllowed(origin: string): HttpError {

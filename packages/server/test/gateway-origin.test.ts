@@ -107,8 +107,30 @@ describe('web origins at the gateway (the router answers from a scripted in-proc
     expect(answer.status).toBe(200);
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();
     // Behind a TLS proxy the page is https while the gateway sees http: the host and port decide.
-    const named = await simplePost(closedURL, { origin: 'https://gateway.example', host: 'gateway.example:443' });
-    expect(named.status).toBe(200);
+    const port = new URL(closedURL).port;
+    const proxied = await simplePost(closedURL, { origin: `https://localhost:${port}`, host: `localhost:${port}` });
+    expect(proxied.status).toBe(200);
+  });
+
+  it('refuses a DNS name that matches Host on a loopback connection (DNS rebinding), unless it is listed', async () => {
+    const before = target.calls.length;
+    // A page on http://rebind.example:<port> whose name the attacker re-pointed at 127.0.0.1: Origin and Host match.
+    const port = new URL(closedURL).port;
+    const rebound = { origin: `http://rebind.example:${port}`, host: `rebind.example:${port}` };
+    const answer = await simplePost(closedURL, rebound);
+    expect(answer.status).toBe(403);
+    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+    expect(target.calls.length).toBe(before);
+    // Listing the name is how a page reached through a local alias (or a local proxy that keeps Host) is allowed.
+    const aliased = createGateway({ router, allowedOrigins: ['http://gateway.test:8787'] });
+    const url = await aliased.listen({ port: 0 });
+    try {
+      const ok = await simplePost(url, { origin: 'http://gateway.test:8787', host: 'gateway.test:8787' });
+      expect(ok.status).toBe(200);
+      expect(target.calls.length).toBe(before + 1);
+    } finally {
+      await aliased.close({ graceMs: 100 });
+    }
   });
 
   it('allows a listed origin and answers with Access-Control-Allow-Origin, Vary and the route headers exposed', async () => {
