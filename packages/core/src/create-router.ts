@@ -254,22 +254,7 @@ export function createRouter(options: RouterOptions): Router {
   // Core's browser build loads the request execution code on demand too, started here; requests wait for it before
   // planning (see waitBeforePlanning). If it cannot be loaded, the requests that waited fail with a typed error
   // (nothing was sent to a target) and the next request tries again.
-  let execution: Execution | undefined = executionCode.loaded;
-  let executionProblem: SwitchyardError | undefined;
-  let executionLoading: Promise<void> | undefined;
-  const loadExecutionCode = (): Promise<void> => {
-    executionLoading ??= executionCode.load().then((loaded) => {
-      executionLoading = undefined;
-      if (loaded instanceof Error) {
-        executionProblem = executionNotLoaded(loaded);
-      } else {
-        execution = loaded;
-        executionProblem = undefined;
-      }
-    });
-    return executionLoading;
-  };
-  if (execution === undefined) void loadExecutionCode();
+  if (executionCode.loaded === undefined) void executionCode.load();
   // What every execution shares; replaced (not changed) with the policy, so a running request keeps its own.
   let shared: ExecutionShared = { policy, health: healthByName, events, clock, random, budget, epoch: clock() };
 
@@ -471,7 +456,9 @@ export function createRouter(options: RouterOptions): Router {
     generating: boolean,
   ): AsyncGenerator<RouterStreamPart> => {
     const trace = telemetry?.begin(routeOptions?.traceContext);
-    const parts = (execution as Execution).executePlan(() => prepare(input, routeOptions, trace, generating));
+    const parts = (executionCode.loaded as Execution).executePlan(() =>
+      prepare(input, routeOptions, trace, generating),
+    );
     // A metrics-only trace records from the decision and the attempts, inside the execution: no wrapper needed. A
     // trace exists only once the request-trace module loaded (RouterTelemetry.api).
     return trace?.recordsSpans ? (requestTraces() as RequestTraceModule).traceStream(parts, trace) : parts;
@@ -492,7 +479,7 @@ export function createRouter(options: RouterOptions): Router {
     generating: boolean,
   ): AsyncGenerator<RouterStreamPart> =>
     telemetry === undefined
-      ? (execution as Execution).executePlan(() => prepare(input, routeOptions, undefined, generating))
+      ? (executionCode.loaded as Execution).executePlan(() => prepare(input, routeOptions, undefined, generating))
       : telemetry.api() === undefined
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
@@ -502,7 +489,7 @@ export function createRouter(options: RouterOptions): Router {
   // (when a target is local). A request that starts before they settle waits for them once, so it is planned and run
   // as after the load. Never on Node: all are loaded with core there.
   const waitBeforePlanning = (): Promise<unknown> | undefined => {
-    const code = execution === undefined ? loadExecutionCode() : undefined;
+    const code = executionCode.loaded === undefined ? executionCode.load() : undefined;
     const detector = scans.prompts && detectorModule.loaded === undefined ? detectorModule.load() : undefined;
     const phones = scans.phones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
     const queues = queuesMissing() ? loadQueues() : undefined;
@@ -511,7 +498,9 @@ export function createRouter(options: RouterOptions): Router {
   };
   // After the wait: the execution code is there, or this request fails with why it is not.
   const notLoaded = (): SwitchyardError | undefined =>
-    execution === undefined ? (executionProblem ?? executionNotLoaded(new Error('still loading'))) : undefined;
+    executionCode.loaded === undefined
+      ? executionNotLoaded(executionCode.problem ?? new Error('still loading'))
+      : undefined;
   async function* afterLoading(
     loading: Promise<unknown>,
     input: GenerateRequest,
@@ -550,7 +539,7 @@ export function createRouter(options: RouterOptions): Router {
     } catch (error) {
       return Promise.reject(error);
     }
-    const answer = (execution as Execution).collectPlan(() => prepare(request, routeOptions, trace, true));
+    const answer = (executionCode.loaded as Execution).collectPlan(() => prepare(request, routeOptions, trace, true));
     if (trace === undefined || !trace.recordsSpans) return answer;
     return answer.then(
       (result) => {

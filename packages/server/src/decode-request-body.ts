@@ -14,7 +14,8 @@ const jsonFix = 'send Content-Type: application/json (with curl: -H "Content-Typ
  */
 export function contentTypeError(headers: IncomingHttpHeaders): HttpError | undefined {
   const header = headers['content-type'];
-  if (header === undefined || header.trim() === '') return undefined;
+  // What almost every client sends, answered without splitting the header.
+  if (header === undefined || header === 'application/json' || header.trim() === '') return undefined;
   const mediaType = (header.split(';', 1)[0] as string).trim().toLowerCase();
   if (mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType)) return undefined;
   // Only the media type is repeated (a header's parameters are the client's business), shortened if it is long.

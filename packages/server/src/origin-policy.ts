@@ -16,6 +16,10 @@ export type OriginDecision =
   | { kind: 'cross-origin'; origin: string }
   | { kind: 'refused'; error: HttpError };
 
+// Shared answers: every request of a server or SDK client (no Origin) is checked, so it allocates nothing.
+const noOrigin: OriginDecision = { kind: 'no-origin' };
+const sameOrigin: OriginDecision = { kind: 'same-origin' };
+
 /** Methods and headers a preflight allows; the answer is cached by the browser for `maxAgeSeconds`. */
 const allowedMethods = 'GET, POST';
 const alwaysAllowedHeaders = ['authorization', 'content-type'];
@@ -61,9 +65,9 @@ export class OriginPolicy {
 
   check(request: IncomingMessage): OriginDecision {
     const origin = request.headers.origin;
-    if (origin === undefined) return { kind: 'no-origin' };
+    if (origin === undefined) return noOrigin;
     if (this.#listed.has(origin)) return { kind: 'cross-origin', origin };
-    if (isSameOrigin(origin, request.headers.host, request.socket.localAddress)) return { kind: 'same-origin' };
+    if (isSameOrigin(origin, request.headers.host, request.socket.localAddress)) return sameOrigin;
     if (this.#any) return { kind: 'cross-origin', origin };
     return { kind: 'refused', error: originNotAllowed(origin) };
   }

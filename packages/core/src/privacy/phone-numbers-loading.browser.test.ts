@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { GenerateRequest } from '@switchyard/contract';
+import { type GenerateRequest, onDemandGiveUpMs } from '@switchyard/contract';
+import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RoutePlan } from '../decision/route-plan.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
@@ -19,23 +20,14 @@ afterEach(() => {
 /** A fresh browser-build core whose `import('./parse-phone-number.js')` waits for `release()` (or fails). */
 async function browserCoreWithHeldPlans({ fail = false } = {}) {
   vi.resetModules();
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let asked = false;
+  const held = holdImport(() => vi.importActual('./parse-phone-number.js'), { failures: fail ? 1 : 0 });
   vi.doMock('./phone-numbers.js', () => import('./phone-numbers.browser.js'));
-  vi.doMock('./parse-phone-number.js', async () => {
-    asked = true;
-    await released;
-    if (fail) throw new Error('chunk lost');
-    return vi.importActual('./parse-phone-number.js');
-  });
+  vi.doMock('./parse-phone-number.js', held.load);
   const { createRouter } = await import('../create-router.js');
   const { createPiiDetector } = await import('./detect-pii.js');
   // The mock above makes it the browser module.
   const phone = (await import('./phone-numbers.js')) as unknown as typeof import('./phone-numbers.browser.js');
-  return { createRouter, createPiiDetector, phone, release, wasAsked: () => asked };
+  return { createRouter, createPiiDetector, phone, release: held.release, wasAsked: () => held.imports() > 0 };
 }
 
 const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 8 });
@@ -216,7 +208,7 @@ describe('the browser build loads its numbering plans on demand', () => {
     const { createRouter, phone } = await browserCoreWithHeldPlans();
     const router = routerOf(createRouter);
     const answer = router.generate(ask(notAPhone));
-    await vi.advanceTimersByTimeAsync(phone.giveUpWaitingAfterMs);
+    await vi.advanceTimersByTimeAsync(onDemandGiveUpMs);
     expect((await answer).route.plan.privacy.detected).toEqual(['phone-number']);
     expect(phone.isPhoneCheckProvisional()).toBe(true);
   });

@@ -1,3 +1,4 @@
+import { onDemandModule } from '@switchyard/contract';
 import type { ParsedNumber } from './parse-phone-number.js';
 import { phoneRegionCodes } from './phone-regions.js';
 
@@ -13,54 +14,32 @@ import { phoneRegionCodes } from './phone-regions.js';
  * requests (`generate()`, `stream()`) wait for the load before planning, so they are routed exactly as after it; only
  * synchronous calls (`router.plan()`, the detector itself) get the provisional answer, and a plan says so. If the chunk
  * cannot be loaded (an offline page, a blocked request) the provisional check stays; requests are never failed or
- * held for it (see {@link giveUpWaitingAfterMs}). The Node build (phone-numbers.ts) is always complete.
+ * held for it (see {@link loadPhoneCheck}). The Node build (phone-numbers.ts) is always complete.
  */
 
 type FullCheck = typeof import('./parse-phone-number.js');
 
-let fullCheck: FullCheck | undefined;
-let settled = false;
+const plans = onDemandModule<FullCheck>(() => import('./parse-phone-number.js'));
 let loading: Promise<void> | undefined;
 
 /**
- * How long a request waits for a chunk whose download neither finishes nor fails (a stalled connection) before it is
- * planned with the provisional check. Browsers fail a lost request well before this; it only bounds the rare stall.
+ * Starts loading the numbering plans (once); resolves when they loaded, failed to, or gave no answer within the
+ * contract's `onDemandGiveUpMs` (10 s). Unlike the router's other chunks it is not tried again after a failure: the
+ * provisional check then stays, and requests are never failed or held for it.
  */
-export const giveUpWaitingAfterMs = 10_000;
-
-/** Starts loading the numbering plans (once); resolves when they loaded, failed to, or were waited for long enough. */
 export function loadPhoneCheck(): Promise<void> {
-  loading ??= new Promise<void>((resolve) => {
-    const settle = () => {
-      settled = true;
-      resolve();
-    };
-    const timer = setTimeout(settle, giveUpWaitingAfterMs);
-    // A page has no process to keep alive; in Node (tests of this build) a pending load must not hold the process.
-    (timer as { unref?: () => void }).unref?.();
-    import('./parse-phone-number.js').then(
-      (module) => {
-        fullCheck = module;
-        clearTimeout(timer);
-        settle();
-      },
-      () => {
-        clearTimeout(timer);
-        settle();
-      },
-    );
-  });
+  loading ??= plans.load().then(() => undefined);
   return loading;
 }
 
 /** Whether a request need not wait for the plans: they loaded, or could not be (the provisional check then stays). */
 export function isPhoneCheckSettled(): boolean {
-  return settled;
+  return plans.loaded !== undefined || plans.problem !== undefined;
 }
 
 /** Whether phone numbers are checked provisionally (the plans have not loaded, or could not be). */
 export function isPhoneCheckProvisional(): boolean {
-  return fullCheck === undefined;
+  return plans.loaded === undefined;
 }
 
 let regions: Set<string> | undefined;
@@ -78,6 +57,7 @@ const provisionalNumber = (text: string): ParsedNumber => ({ isValid: () => true
  * before that, provisionally valid as written (see the module comment).
  */
 export function parsePhoneNumberFromString(text: string, region?: string): ParsedNumber | undefined {
+  const fullCheck = plans.loaded;
   if (fullCheck !== undefined) return fullCheck.parsePhoneNumber(text, region);
   if (text.trimStart().startsWith('+') || (region !== undefined && isSupportedCountry(region))) {
     return provisionalNumber(text);
