@@ -3,6 +3,10 @@
 // adapter-openai, which asks the upstream for one JSON body: the target declares `wholeAnswers` and the default policy
 // needs no first token), and `adapter` (adapter-openai's target.generate(), the same JSON call, without the router)
 // to split the added cost between the adapter and the router.
+// Row 2's headline figure is paired (`paired-cpu.mjs`): after the rounds, direct and routed batches at concurrency 64
+// take turns (ABBA), and this process's CPU per request of each gives direct CPU / routed CPU, the throughput the
+// client's CPU allows the router relative to the direct call, with an A/A of each arm. The RPS ratio of one block per
+// arm per round is kept as a secondary figure: on this shared machine it moves 0.76 … 1.18 between rounds.
 import {
   armOrder,
   createDirectAgent,
@@ -12,6 +16,7 @@ import {
   runConcurrent,
   runInterleaved,
 } from '../clients.mjs';
+import { pairedCpu } from '../paired-cpu.mjs';
 import { paired, percentile } from '../stats.mjs';
 
 export async function run({ upstream, rounds, quick, log }) {
@@ -54,6 +59,16 @@ export async function run({ upstream, rounds, quick, log }) {
         `c64 rps direct ${record.c64.direct.rps.toFixed(0)} routed ${record.c64.routed.rps.toFixed(0)}`,
     );
   }
+  // Row 2, paired: 4 batches per block, 4 blocks per round (at 5 rounds: 80 batches of 1 500 requests).
+  const cpu = await pairedCpu(
+    { direct: arms.direct, routed: arms.routed },
+    quick ? { blocks: 2, perBatch: 300, warmup: 1 } : { blocks: 4 * rounds, perBatch: 1500, warmup: 4 },
+  );
+  log(
+    `latency paired CPU, c64: direct ${cpu.cpuPerRequest.direct.median.toFixed(1)} µs, routed ${cpu.cpuPerRequest.routed.median.toFixed(1)} µs per request; ` +
+      `direct/routed ${cpu.ratio.median.toFixed(3)} (quartiles ${cpu.ratio.q1.toFixed(3)} … ${cpu.ratio.q3.toFixed(3)}); ` +
+      `A/A direct ${cpu.aa.direct.median.toFixed(3)}, routed ${cpu.aa.routed.median.toFixed(3)}`,
+  );
   await agent.close();
 
   const pick = (key, arm, figure) => perRound[key].map((entry) => entry[arm][figure]);
@@ -78,6 +93,8 @@ export async function run({ upstream, rounds, quick, log }) {
       routedRps: paired(pick('c64', 'routed', 'rps'), pick('c64', 'direct', 'rps')).routed,
       directRps: paired(pick('c64', 'routed', 'rps'), pick('c64', 'direct', 'rps')).direct,
       adapterRatio: paired(pick('c64', 'adapter', 'rps'), pick('c64', 'direct', 'rps')).ratio,
+      // Row 2's headline: direct CPU / routed CPU per request, per ABBA pair (see paired-cpu.mjs).
+      cpu,
     },
   };
 }
