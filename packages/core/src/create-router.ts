@@ -17,6 +17,7 @@ import {
   SwitchyardError,
 } from '@switchyard/contract';
 import { checkRouterOptions } from './check-router-options.js';
+import { needsFullPhoneCheck } from './decision/analyze-messages.js';
 import { planRoute } from './decision/plan-route.js';
 import { RemoteShareWindow } from './decision/remote-share-window.js';
 import type { RoutePlan } from './decision/route-plan.js';
@@ -33,6 +34,7 @@ import { requestCapUsd } from './execution/request-cap-usd.js';
 import { requestIdOf } from './execution/request-id-of.js';
 import type { TargetStats } from './execution/target-health.js';
 import { TargetHealth } from './execution/target-health.js';
+import { toAbortReason } from './execution/to-abort-reason.js';
 import type { CompiledRule } from './policy/compile-rules.js';
 import { compileRules } from './policy/compile-rules.js';
 import { checkPolicyTargets, missingPolicyError, parsePolicy } from './policy/parse-policy.js';
@@ -484,17 +486,47 @@ export function createRouter(options: RouterOptions): Router {
         ? afterTelemetryLoads(input, routeOptions, generating)
         : traced(input, routeOptions, generating);
 
-  // What core's browser build loads on demand, started with the router: the request execution code, the personal-data
-  // detector (when the policy scans prompts), the phone numbering plans (when it scans for phone numbers) and p-queue
-  // (when a target is local). A request that starts before they settle waits for them once, so it is planned and run
-  // as after the load. Never on Node: all are loaded with core there.
-  const waitBeforePlanning = (): Promise<unknown> | undefined => {
+  // What core's browser build loads on demand: the request execution code, the personal-data detector (when the
+  // policy scans prompts) and p-queue (when a target is local), started with the router, and the phone numbering
+  // plans, fetched only for a request that needs them (phonesFor). A request that starts before what it needs has
+  // settled waits for it once, so it is planned and run as after the load. Never on Node: all are loaded with core
+  // there.
+  const waitBeforePlanning = (input: GenerateRequest): Promise<unknown> | undefined => {
     const code = executionCode.loaded === undefined ? executionCode.load() : undefined;
     const detector = scans.prompts && detectorModule.loaded === undefined ? detectorModule.load() : undefined;
-    const phones = scans.phones && !isPhoneCheckSettled() ? loadPhoneCheck() : undefined;
     const queues = queuesMissing() ? loadQueues() : undefined;
-    if (code === undefined && detector === undefined && phones === undefined) return queues;
-    return Promise.all([code, detector, phones, queues]);
+    if (code === undefined && detector === undefined && queues === undefined) return phonesFor(input);
+    return Promise.all([code, detector, queues]).then(() => phonesFor(input));
+  };
+  // The numbering plans are fetched when a scan first finds a number only they can decide (the detector starts
+  // them; see detect-pii.ts): a request whose text holds one waits for them and is planned with the full check.
+  // Any other request's verdict already is the full check's, so it does not wait, and a page whose prompts hold no
+  // phone-like number never fetches them. The scan's verdicts are kept, so planning does not scan again.
+  const phonesFor = (input: GenerateRequest): Promise<void> | undefined => {
+    if (!scans.phones || isPhoneCheckSettled()) return undefined;
+    // Without the detector nothing is scanned (plan() counts the prompt private, saying why).
+    const detectorFor = detectorModule.loaded;
+    if (detectorFor === undefined) return undefined;
+    let request: GenerateRequest;
+    try {
+      request = parseRequest(input);
+    } catch {
+      return undefined; // prepare() throws the typed error, without waiting
+    }
+    if (request.routing?.privacy === 'private') return undefined;
+    return needsFullPhoneCheck(request.messages, detectorFor(policy.privacy)) ? loadPhoneCheck() : undefined;
+  };
+  // A request whose caller aborts while it waits ends then, with the error an abort ends it with elsewhere (an
+  // AbortError, or the signal's reason when that is a Switchyard error), not when the chunks answer.
+  const untilLoaded = (loading: Promise<unknown>, input: GenerateRequest): Promise<unknown> => {
+    const signal = (input as Partial<GenerateRequest> | null | undefined)?.signal;
+    if (!(signal instanceof AbortSignal)) return loading;
+    return new Promise((resolve, reject) => {
+      const aborted = () => reject(toAbortReason(signal.reason));
+      if (signal.aborted) aborted();
+      else signal.addEventListener('abort', aborted, { once: true });
+      loading.then(resolve, reject).finally(() => signal.removeEventListener('abort', aborted));
+    });
   };
   // After the wait: the execution code is there, or this request fails with why it is not.
   const notLoaded = (): SwitchyardError | undefined =>
@@ -506,7 +538,7 @@ export function createRouter(options: RouterOptions): Router {
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
   ) {
-    await loading;
+    await untilLoaded(loading, input);
     const problem = notLoaded();
     if (problem !== undefined) throw problem;
     yield* run(input, routeOptions, false);
@@ -516,10 +548,10 @@ export function createRouter(options: RouterOptions): Router {
     request: GenerateRequest,
     routeOptions: RouteOptions | undefined,
   ): Promise<RoutedGenerateResult> => {
-    const loading = waitBeforePlanning();
+    const loading = waitBeforePlanning(request);
     return loading === undefined
       ? generateNow(request, routeOptions)
-      : loading.then(() => {
+      : untilLoaded(loading, request).then(() => {
           const problem = notLoaded();
           return problem === undefined ? generateNow(request, routeOptions) : Promise.reject(problem);
         });
@@ -557,7 +589,7 @@ export function createRouter(options: RouterOptions): Router {
     // What callers pass is checked; the router's own calls (prepare) pass a request it has already checked.
     plan: (request, routeOptions) => plan(parseRequest(request), routeOptions),
     stream: (request, routeOptions) => {
-      const loading = waitBeforePlanning();
+      const loading = waitBeforePlanning(request);
       return loading === undefined ? run(request, routeOptions, false) : afterLoading(loading, request, routeOptions);
     },
     generate,
@@ -604,14 +636,13 @@ function executionNotLoaded(cause: Error): SwitchyardError {
 }
 
 /**
- * Whether `policy` scans prompts, and for phone numbers; starts loading the detector and the phone check for what it
- * scans (no-ops on Node).
+ * Whether `policy` scans prompts, and for phone numbers; starts loading the detector when it scans (a no-op on Node).
+ * The phone numbering plans are not started here: only a request that needs them fetches them (see phonesFor).
  */
 function startPrivacyLoads(policy: Policy): { prompts: boolean; phones: boolean } {
   const prompts = policy.privacy.detectPii;
   const phones = prompts && policy.privacy.detect.includes('phone-number');
   if (prompts && detectorModule.loaded === undefined) void detectorModule.load();
-  if (phones) void loadPhoneCheck();
   return { prompts, phones };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without declarations
-import { bundleEntries, measureBundle } from '../src/rows/bundle.mjs';
+import { bundleEntries, measureBundle, routingPageFetches } from '../src/rows/bundle.mjs';
 
 interface Measured {
   gzip: number;
@@ -40,7 +40,10 @@ interface Measured {
 // (-0.1), 34.09 KB first load (-12.1), its chunk 13.0 KB; bounds 79.5 / 34.8.
 // The adapter's status tracker (probes) in its call-path chunk too: 78.63 KB one file, 32.93 KB first load (-1.14), the
 // adapter's chunk 9.1 KB; bounds 79.3 / 33.6. 78.96 / 33.25 at 96b87f4 (router.on()'s event check, +0.33 each): bounds
-// 0.65 KB above again (79.6 / 33.9).
+// 0.65 KB above again (79.6 / 33.9). The phone numbering plans fetched only for a prompt that needs them (ninth pass):
+// 79.40 / 33.50 (+0.3 each: the router's check of a request for a number only they can decide, its wait ending on
+// an abort); a routing page fetches 61.97 KB before its first answer without a phone-like number (75.25 before, for
+// every page), 75.57 with one; bound 62.6.
 describe('what a page ships (bench row 10)', () => {
   it('keeps createRouter + createOpenAITarget under 79.6 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
@@ -66,6 +69,17 @@ describe('what a page ships (bench row 10)', () => {
     expect(firstLoad).not.toContain('eventsource-parser');
     const adapterCalls = onDemand.find((chunk) => /fetch-call-path/.test(chunk.name));
     expect(adapterCalls?.packages).toContain('eventsource-parser');
+  });
+
+  it('has a routing page fetch under 62.6 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
+    const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
+    // The first load, then the detector, execution and adapter-call chunks; the phone plans only for a number only
+    // they can decide.
+    const fetches = routingPageFetches(size.chunks) as { firstLoad: number; withoutPhone: number; withPhone: number };
+    expect(fetches.firstLoad).toBe(size.firstLoadGzip);
+    expect(fetches.withoutPhone / 1024).toBeLessThan(62.6);
+    const phonePlans = size.chunks.find((chunk) => /parse-phone-number/.test(chunk.name));
+    expect(fetches.withPhone - fetches.withoutPhone).toBe(phonePlans?.gzip);
   });
 
   it('keeps createBrowserSignals within 3 KB gzip (no zod: contract schemas stay out of its graph)', async () => {

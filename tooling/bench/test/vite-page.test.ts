@@ -64,14 +64,14 @@ function chunkOf(module: RegExp): string {
 }
 
 describe('a page built by vite build (headless Chromium, stand-in OpenAI upstream on loopback)', () => {
-  it('answers router.generate() through a remote OpenAI target, fetching the detector, execution, phone-plan and call-path chunks on demand, without a page error', async () => {
+  it('answers router.generate() through a remote OpenAI target, fetching the detector, execution and call-path chunks on demand, the phone plans only for a prompt that needs them, without a page error', async () => {
     const { errors, until } = watchPageErrors(browser.page, 'the Vite-built page');
     const firstLoad = built.chunks.filter((c) => c.loaded === 'first').map((c) => `/${c.name}`);
     // A string, not a function: vitest would rewrite the function's `import()` for Node.
     const generate = `(async () => {
       const { createRouter, createOpenAITarget } = await import(${JSON.stringify(`/${built.entry}`)});
       const gpu = createOpenAITarget({ id: 'gpu', baseURL: ${JSON.stringify(upstream.baseURL)}, model: 'stand-in' });
-      const router = createRouter({ targets: { gpu } });
+      globalThis.router = createRouter({ targets: { gpu } });
       const answer = await router.generate({ messages: [{ role: 'user', content: 'Which track?' }], maxTokens: 16 });
       return { text: answer.text, target: answer.route.target };
     })()`;
@@ -84,11 +84,28 @@ describe('a page built by vite build (headless Chromium, stand-in OpenAI upstrea
     const needed = [
       chunkOf(/detector-for-policy-\w+\.js$/),
       chunkOf(/execute-plan-\w+\.js$/),
-      chunkOf(/parse-phone-number-\w+\.js$/),
       chunkOf(/fetch-call-path-\w+\.js$/),
     ];
     expect(fetched).toEqual(expect.arrayContaining(needed));
     for (const chunk of [...firstLoad, ...needed]) expect(fetched.filter((path) => path === chunk)).toHaveLength(1);
+    // No phone-like number in the prompt: the numbering plans are not needed, so not fetched.
+    const phonePlans = chunkOf(/parse-phone-number-\w+\.js$/);
+    expect(fetched).not.toContain(phonePlans);
+    // A number only the plans can decide ("+1 000 000 0000" has a calling code, but no area code starts with 0): the
+    // request waits for them, is cleared by the full check and goes to the remote target; the plans are fetched once.
+    const withNumber = `(async () => {
+      const ask = { messages: [{ role: 'user', content: 'Is +1 000 000 0000 a real number?' }], maxTokens: 16 };
+      const early = router.plan(ask);
+      const answer = await router.generate(ask);
+      await router.generate(ask);
+      return { early: early.privacy.private, target: answer.route.target, detected: answer.route.plan.privacy.detected };
+    })()`;
+    const second = await until(
+      browser.page.evaluate<{ early: boolean; target: string; detected: string[] }>(withNumber),
+    );
+    // plan() answers before the plans have loaded: provisionally, erring towards the device.
+    expect(second).toEqual({ early: true, target: 'gpu', detected: [] });
+    expect(fetched.filter((path) => path === phonePlans)).toHaveLength(1);
     // Only with a local target (p-queue) or an OpenTelemetry API module (request traces): not fetched here.
     expect(fetched).not.toContain(chunkOf(/p-queue\/dist\/index\.js$/));
     expect(fetched).not.toContain(chunkOf(/request-trace-\w+\.js$/));

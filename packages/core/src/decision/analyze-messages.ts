@@ -1,6 +1,7 @@
 import type { Message } from '@switchyard/contract';
 import type { PiiDetector } from '../privacy/detect-pii.js';
 import { isPhoneCheckProvisional } from '../privacy/phone-numbers.js';
+import { hasProvisionalPhone } from '../privacy/provisional-phone-recognizer.js';
 import type { TextFacts } from './recent-texts.js';
 import { RecentTexts } from './recent-texts.js';
 
@@ -95,6 +96,19 @@ export function countPromptTokens(
   return total;
 }
 
+/**
+ * Scans `text` into `shared`; returns whether the verdict is provisional: a phone number in it only the full phone
+ * check can decide (core's browser build, its numbering plans not loaded). Such a verdict is not kept; any other is
+ * the full check's, and is kept even while the plans are missing.
+ */
+function scanInto(shared: TextFacts, text: string, detect: PiiDetector): boolean {
+  const detection = detect(text);
+  shared.pii = detection.kinds;
+  const provisional = isPhoneCheckProvisional() && hasProvisionalPhone(detection.findings);
+  shared.piiDetector = provisional ? undefined : detect;
+  return provisional;
+}
+
 /** Personal-data kinds `detect` finds in any message (system, user, assistant and tool results alike). */
 export function detectPiiInMessages(messages: readonly Message[], detect: PiiDetector): string[] {
   let found: string[] | undefined;
@@ -102,17 +116,30 @@ export function detectPiiInMessages(messages: readonly Message[], detect: PiiDet
     const text = textOf(message);
     if (text.length === 0) continue;
     const shared = recentTexts.get(text);
-    if (shared.pii === undefined || shared.piiDetector !== detect) {
-      shared.pii = detect(text).kinds;
-      // A provisional phone check's answer (a page whose numbering plans are still loading) is not kept.
-      shared.piiDetector = isPhoneCheckProvisional() ? undefined : detect;
-    }
-    if (shared.pii.length === 0) continue;
-    if (found === undefined) found = shared.pii;
-    else found = [...new Set([...found, ...shared.pii])];
+    if (shared.pii === undefined || shared.piiDetector !== detect) scanInto(shared, text, detect);
+    const pii = shared.pii!;
+    if (pii.length === 0) continue;
+    if (found === undefined) found = pii;
+    else found = [...new Set([...found, ...pii])];
   }
   // A copy: the cached kinds must not change when a caller edits `plan.privacy.detected`.
   return found === undefined ? [] : [...found];
+}
+
+/**
+ * Whether any message's text holds a phone number only the full phone check can decide (core's browser build, its
+ * numbering plans not loaded): a request that must wait for them to be planned as after the load. The scan's
+ * verdicts are kept as {@link detectPiiInMessages} keeps them, so planning the request afterwards does not scan again.
+ */
+export function needsFullPhoneCheck(messages: readonly Message[], detect: PiiDetector): boolean {
+  for (const message of messages) {
+    const text = textOf(message);
+    if (text.length === 0) continue;
+    const shared = recentTexts.get(text);
+    if (shared.pii !== undefined && shared.piiDetector === detect) continue;
+    if (scanInto(shared, text, detect)) return true;
+  }
+  return false;
 }
 
 /** Whether any message has text the detector would read (images alone have none). */

@@ -7,12 +7,11 @@ import type {
   ToolCall,
 } from '@switchyard/contract';
 import {
-  AbortError,
   AllTargetsFailedError,
   BudgetExceededError,
   InvalidResponseError,
   StreamInterruptedError,
-  SwitchyardError,
+  type SwitchyardError,
   TargetUnavailableError,
   TimeoutError,
 } from '@switchyard/contract';
@@ -29,6 +28,7 @@ import { requestCapUsd } from './request-cap-usd.js';
 import { requestIdOf } from './request-id-of.js';
 import { retryDelayMs } from './retry-delay.js';
 import type { TargetHealth } from './target-health.js';
+import { toAbortReason } from './to-abort-reason.js';
 
 type FirstResult =
   | { kind: 'won'; run: AttemptRun; part: StreamPart }
@@ -961,10 +961,4 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     if (last !== undefined && failures.every((failure) => BudgetExceededError.isInstance(failure.error))) return last;
     return new AllTargetsFailedError({ attempts: failures });
   }
-}
-
-/** An abort reason as a Switchyard error: our own deadline `TimeoutError` stays; anything else is an `AbortError`. */
-function toAbortReason(reason: unknown): SwitchyardError {
-  if (SwitchyardError.isInstance(reason)) return reason;
-  return new AbortError({ cause: reason });
 }

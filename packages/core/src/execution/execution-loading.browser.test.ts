@@ -2,7 +2,7 @@ import * as otel from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { GenerateRequest } from '@switchyard/contract';
-import { onDemandGiveUpMs, SwitchyardError } from '@switchyard/contract';
+import { AbortError, onDemandGiveUpMs, SwitchyardError } from '@switchyard/contract';
 import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RoutedGenerateResult } from '../create-router.js';
@@ -179,6 +179,30 @@ describe('the browser build loads the request execution code on demand', () => {
     expect((await router.generate(ask())).text).toBe('From the device.');
     expect(imports()).toBe(2);
     expect(streamedOf(await partsOf(router.stream(ask())))).toContain('From ');
+  });
+
+  it('ends a request waiting for it when its caller aborts, with the AbortError an abort ends it with elsewhere', async () => {
+    const { createRouter, release } = await browserCoreWithHeldExecution();
+    const targets = mixedTargets();
+    const router = createRouter({ targets });
+    const decisions: unknown[] = [];
+    router.on('decision', (event) => decisions.push(event));
+    const stop = new AbortController();
+    const answer = router.generate({ ...ask(), signal: stop.signal }).catch((error: unknown) => error);
+    const streamed = partsOf(router.stream({ ...ask(), signal: stop.signal })).catch((error: unknown) => error);
+    const reason = new Error('the user closed the tab');
+    stop.abort(reason);
+    for (const failure of [await answer, await streamed]) {
+      expect(AbortError.isInstance(failure)).toBe(true);
+      expect((failure as AbortError).cause).toBe(reason);
+    }
+    // Ended while the chunk is still held back: nothing was planned, announced or sent.
+    expect(decisions).toEqual([]);
+    expect(targets.device.calls.length + targets.cloud.calls.length).toBe(0);
+    // Requests without a signal still wait for it, and run once it has loaded.
+    const waiting = router.generate(ask());
+    release();
+    expect((await waiting).text).toBe('From the device.');
   });
 
   it('fails the requests waiting for a chunk whose download stalls, instead of holding them', async () => {

@@ -1,17 +1,13 @@
 import { defaultMinConfidence } from './default-min-confidence.js';
 import { deviceRegion } from './device-region.js';
-import { isSupportedCountry, loadPhoneCheck } from './phone-numbers.js';
+import { isPhoneCheckProvisional, isSupportedCountry, loadPhoneCheck } from './phone-numbers.js';
 import type { PiiKind } from './pii-kind.js';
 import { piiKinds } from './pii-kind.js';
 import type { PiiFinding } from './pii-scan.js';
 import { anyTokenShape, forEachNumberToken, PiiScan, shapeOf } from './pii-scan.js';
+import { hasProvisionalPhone, provisionalPhoneRecognizer } from './provisional-phone-recognizer.js';
 import type { PiiRecognizer } from './recognizer.js';
-import {
-  emailRecognizer,
-  obfuscatedEmailRecognizer,
-  phoneRecognizer,
-  provisionalPhoneRecognizer,
-} from './recognizers/contact-recognizers.js';
+import { emailRecognizer, obfuscatedEmailRecognizer, phoneRecognizer } from './recognizers/contact-recognizers.js';
 import {
   abaRoutingRecognizer,
   bankAccountRecognizer,
@@ -95,10 +91,13 @@ export interface PiiDetector {
   readonly options: Readonly<Required<PiiDetectorOptions>>;
   /**
    * Resolves once every answer is the full check's. At once on Node and in a detector that does not look for phone
-   * numbers. In a page (core's `browser` build) the phone numbering plans load on demand after the detector is
-   * created; until then a phone number is checked provisionally: every digit run the full check could accept counts,
-   * so nothing it would flag is missed, and more is flagged. Resolves too when the plans cannot be loaded (an offline
-   * page): the provisional check then stays. A router's `generate()` and `stream()` wait for it by themselves.
+   * numbers. In a page (core's `browser` build) the phone numbering plans load on demand: fetched the first time a
+   * scan finds a number only they can decide, or when `ready` is read, whichever comes first (a page whose texts hold
+   * no phone-like number never fetches them). Until they have loaded a phone number is checked provisionally: every
+   * digit run the full check could accept counts, so nothing it would flag is missed, and more is flagged; such a
+   * finding's recognizer is `'phone-number-provisional'`. Resolves too when the plans cannot be loaded (an offline
+   * page): the provisional check then stays. A router's `generate()` and `stream()` wait for them by themselves when
+   * a request needs them.
    *
    * @example
    * ```ts
@@ -214,6 +213,9 @@ function runScan(text: string, plan: DetectorPlan, prefilter: boolean): PiiDetec
   const findings = resolveOverlaps(
     scan.findings.filter((finding) => finding.confidence >= plan.minConfidence && plan.wanted.has(finding.kind)),
   ).sort((left, right) => left.start - right.start || right.end - left.end);
+  // The browser build fetches its phone numbering plans when a scan first needs them: for a number only the full
+  // check can decide. Its later scans are then the full check's (a router's requests wait for them; see create-router).
+  if (isPhoneCheckProvisional() && hasProvisionalPhone(findings)) void loadPhoneCheck();
   const found = new Set(findings.map((finding) => finding.kind));
   return { kinds: piiKinds.filter((kind) => found.has(kind)), findings };
 }
@@ -222,7 +224,7 @@ const complete: Promise<void> = Promise.resolve();
 
 function planFor(
   options: PiiDetectorOptions,
-): DetectorPlan & { options: Required<PiiDetectorOptions>; ready: Promise<void> } {
+): DetectorPlan & { options: Required<PiiDetectorOptions>; ready: () => Promise<void> } {
   const kinds = options.kinds ?? piiKinds;
   const minConfidence = options.minConfidence ?? defaultMinConfidence;
   if (!(minConfidence >= 0 && minConfidence <= 1)) {
@@ -267,8 +269,8 @@ function planFor(
     textShaped: active.filter((recognizer) => recognizer.scanNumber !== undefined && recognizer.shapesIn !== undefined),
     dispatchByShapes: new Map(),
     dispatchFor,
-    // The browser build's numbering plans load on demand: a detector that looks for phone numbers starts loading them.
-    ready: wanted.has('phone-number') ? loadPhoneCheck() : complete,
+    // The browser build's numbering plans load on demand: when a scan needs them, or when someone waits for `ready`.
+    ready: wanted.has('phone-number') ? loadPhoneCheck : () => complete,
     regions,
     wanted,
     minConfidence,
@@ -293,7 +295,11 @@ function planFor(
 export function createPiiDetector(options: PiiDetectorOptions = {}): PiiDetector {
   const plan = planFor(options);
   const detector = (text: string) => runScan(text, plan, true);
-  return Object.assign(detector, { options: plan.options, ready: plan.ready });
+  return Object.defineProperties(detector, {
+    options: { value: plan.options, enumerable: true },
+    // A getter: reading `ready` is what asks for the numbering plans (in a page) when no scan has needed them yet.
+    ready: { get: plan.ready, enumerable: true },
+  }) as PiiDetector;
 }
 
 let defaultDetector: PiiDetector | undefined;

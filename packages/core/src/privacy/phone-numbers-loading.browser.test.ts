@@ -1,33 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { type GenerateRequest, onDemandGiveUpMs } from '@switchyard/contract';
+import { AbortError, type GenerateRequest, onDemandGiveUpMs, TimeoutError } from '@switchyard/contract';
 import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RoutePlan } from '../decision/route-plan.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
-// The browser build's numbering plans load on demand (a chunk of their own in a page: bench row 10). These tests load
-// core afresh as the browser build bundles it (phone-numbers.browser.ts for phone-numbers.ts), with the plans' import
-// held back until the test lets it through (a stand-in for a slow chunk download), or failing (a chunk the network
-// lost, an offline page).
+// The browser build's numbering plans load on demand (a chunk of their own in a page: bench row 10), and only when a
+// scan finds a number only they can decide. These tests load core afresh as the browser build bundles it
+// (phone-numbers.browser.ts for phone-numbers.ts; with `detectorOnDemand`, load-detector-for.browser.ts too, as a
+// page gets it), with the plans' import held back until the test lets it through (a stand-in for a slow chunk
+// download), or failing (a chunk the network lost, an offline page). The held import counts how often the page would
+// have fetched the chunk.
 
 afterEach(() => {
   vi.doUnmock('./phone-numbers.js');
   vi.doUnmock('./parse-phone-number.js');
+  vi.doUnmock('./load-detector-for.js');
   vi.useRealTimers();
 });
 
 /** A fresh browser-build core whose `import('./parse-phone-number.js')` waits for `release()` (or fails). */
-async function browserCoreWithHeldPlans({ fail = false } = {}) {
+async function browserCoreWithHeldPlans({ fail = false, detectorOnDemand = false } = {}) {
   vi.resetModules();
   const held = holdImport(() => vi.importActual('./parse-phone-number.js'), { failures: fail ? 1 : 0 });
   vi.doMock('./phone-numbers.js', () => import('./phone-numbers.browser.js'));
   vi.doMock('./parse-phone-number.js', held.load);
+  if (detectorOnDemand) vi.doMock('./load-detector-for.js', () => import('./load-detector-for.browser.js'));
   const { createRouter } = await import('../create-router.js');
   const { createPiiDetector } = await import('./detect-pii.js');
   // The mock above makes it the browser module.
   const phone = (await import('./phone-numbers.js')) as unknown as typeof import('./phone-numbers.browser.js');
-  return { createRouter, createPiiDetector, phone, release: held.release, wasAsked: () => held.imports() > 0 };
+  return { createRouter, createPiiDetector, phone, release: held.release, imports: held.imports };
 }
 
 const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 8 });
@@ -35,6 +39,8 @@ const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', 
 // "ref 20245817" is 8 digits: no US number (the full check), but a run the provisional check cannot rule out.
 const notAPhone = 'Please summarise order ref 20245817 for me';
 const aPhone = 'Call me back at (212) 555-0173 about the order';
+// No digit run the phone recognizer reads: no request of these needs the plans.
+const withoutNumbers = ['What is the capital of France?', 'Write to me at jane.doe@example.com', 'List 3 uses of 42'];
 
 function routerOf(createRouter: Awaited<ReturnType<typeof browserCoreWithHeldPlans>>['createRouter']) {
   return createRouter({
@@ -82,18 +88,48 @@ function sampledNumbers(): { text: string; region: string }[] {
 }
 
 describe('the browser build loads its numbering plans on demand', () => {
-  it('starts loading them when a router that scans for phone numbers is created, not when core is imported', async () => {
-    const { createRouter, phone, release, wasAsked } = await browserCoreWithHeldPlans();
-    expect(wasAsked()).toBe(false);
-    routerOf(createRouter);
-    await vi.waitFor(() => expect(wasAsked()).toBe(true));
+  it('are never fetched by a page whose requests and plans hold no phone-like number', async () => {
+    const { createRouter, phone, imports } = await browserCoreWithHeldPlans({ detectorOnDemand: true });
+    const router = routerOf(createRouter);
+    const answers = await Promise.all(withoutNumbers.map((text) => router.generate(ask(text))));
+    expect(answers.map((answer) => answer.route.target)).toEqual(['cloud', 'device', 'cloud']);
+    expect(answers.map((answer) => answer.route.plan.privacy.detected)).toEqual([[], ['email'], []]);
+    expect((await streamedDecision(router.stream(ask(withoutNumbers[0]!)))).order[0]).toBe('cloud');
+    for (const text of withoutNumbers) {
+      expect(router.plan(ask(text)).explanation.join('\n')).not.toMatch(/provisional/);
+    }
+    await vi.dynamicImportSettled();
+    expect(imports()).toBe(0);
     expect(phone.isPhoneCheckSettled()).toBe(false);
-    release();
-    await phone.loadPhoneCheck();
-    expect(phone.isPhoneCheckProvisional()).toBe(false);
   });
 
-  it('plans generate() and stream() started while they load exactly as after the load', async () => {
+  it('are fetched once, by the first request holding a number only they can decide, which waits and is routed as the full check routes it; others do not wait', async () => {
+    const { createRouter, phone, release, imports } = await browserCoreWithHeldPlans({ detectorOnDemand: true });
+    const router = routerOf(createRouter);
+    const answers = [notAPhone, aPhone].map((text) => router.generate(ask(text)));
+    const streams = [notAPhone, aPhone].map((text) => streamedDecision(router.stream(ask(text))));
+    let answeredEarly = false;
+    for (const pending of [...answers, ...streams]) void pending.then(() => (answeredEarly = true));
+    // A request without a candidate is answered while the plans are still held back.
+    const clean = await router.generate(ask(withoutNumbers[0]!));
+    expect(clean.route.target).toBe('cloud');
+    await vi.waitFor(() => expect(imports()).toBe(1));
+    expect(answeredEarly).toBe(false);
+    expect(phone.isPhoneCheckSettled()).toBe(false);
+    release();
+    const whileLoading = [
+      ...(await Promise.all(answers)).map((answer) => decision(answer.route.plan)),
+      ...(await Promise.all(streams)),
+    ];
+    expect(phone.isPhoneCheckProvisional()).toBe(false);
+    const afterLoading = [notAPhone, aPhone, notAPhone, aPhone].map((text) => decision(router.plan(ask(text))));
+    expect(whileLoading).toEqual(afterLoading);
+    // The order reference goes to the cloud, the phone number stays on the device.
+    expect(afterLoading.map((each) => each.order[0])).toEqual(['cloud', 'device', 'cloud', 'device']);
+    expect(imports()).toBe(1);
+  });
+
+  it('plans generate() and stream() started while they load exactly as after the load (the detector loaded with core)', async () => {
     const { createRouter, phone, release } = await browserCoreWithHeldPlans();
     const router = routerOf(createRouter);
     const answers = [notAPhone, aPhone].map((text) => router.generate(ask(text)));
@@ -107,17 +143,40 @@ describe('the browser build loads its numbering plans on demand', () => {
     expect(phone.isPhoneCheckProvisional()).toBe(false);
     const afterLoading = [notAPhone, aPhone, notAPhone, aPhone].map((text) => decision(router.plan(ask(text))));
     expect(whileLoading).toEqual(afterLoading);
-    // The order reference goes to the cloud, the phone number stays on the device.
-    expect(afterLoading.map((each) => each.order[0])).toEqual(['cloud', 'device', 'cloud', 'device']);
   });
 
-  it('answers plan() before the load conservatively, says so, and forgets that answer once loaded', async () => {
-    const { createRouter, phone, release } = await browserCoreWithHeldPlans();
+  it('are fetched by a detector of its own when a scan needs them, or when its ready is read', async () => {
+    const { createPiiDetector, release, imports } = await browserCoreWithHeldPlans();
+    const detect = createPiiDetector({ regions: ['US'] });
+    expect(detect('Write to me at jane.doe@example.com').kinds).toEqual(['email']);
+    await vi.dynamicImportSettled();
+    expect(imports()).toBe(0);
+    expect(detect(notAPhone).findings.map((finding) => finding.recognizer)).toEqual(['phone-number-provisional']);
+    await vi.waitFor(() => expect(imports()).toBe(1));
+    release();
+    await detect.ready;
+    expect(detect(notAPhone).kinds).toEqual([]);
+    expect(imports()).toBe(1);
+
+    const again = await browserCoreWithHeldPlans();
+    const ready = again.createPiiDetector().ready;
+    await vi.waitFor(() => expect(again.imports()).toBe(1));
+    again.release();
+    await ready;
+    expect(again.phone.isPhoneCheckProvisional()).toBe(false);
+  });
+
+  it('answers plan() before the load conservatively for a number only they can decide, says so, starts the load, and forgets that answer once loaded', async () => {
+    const { createRouter, phone, release, imports } = await browserCoreWithHeldPlans();
     const router = routerOf(createRouter);
+    const clean = router.plan(ask(withoutNumbers[0]!));
+    expect(clean.privacy).toEqual({ private: false, detected: [] });
+    expect(clean.explanation.join('\n')).not.toMatch(/provisional/);
     const early = router.plan(ask(notAPhone));
     expect(early.privacy).toEqual({ private: true, detected: ['phone-number'] });
     expect(early.plan.map((entry) => entry.target)).toEqual(['device']);
     expect(early.explanation.join('\n')).toMatch(/flagged by the provisional check/);
+    await vi.waitFor(() => expect(imports()).toBe(1));
     release();
     await phone.loadPhoneCheck();
     const late = router.plan(ask(notAPhone));
@@ -189,7 +248,7 @@ describe('the browser build loads its numbering plans on demand', () => {
   });
 
   it('keeps the provisional check and answers requests when the plans cannot load', async () => {
-    const { createRouter, phone, release } = await browserCoreWithHeldPlans({ fail: true });
+    const { createRouter, phone, release, imports } = await browserCoreWithHeldPlans({ fail: true });
     const router = routerOf(createRouter);
     const answer = router.generate(ask(aPhone));
     const streamed = streamedDecision(router.stream(ask(notAPhone)));
@@ -201,6 +260,9 @@ describe('the browser build loads its numbering plans on demand', () => {
     expect(phone.isPhoneCheckProvisional()).toBe(true);
     expect(router.plan(ask(notAPhone)).privacy.detected).toEqual(['phone-number']);
     expect((await router.generate(ask('Hello there'))).route.target).toBe('cloud');
+    // Not fetched again, and not waited for: the provisional check stays for good.
+    expect((await router.generate(ask(notAPhone))).route.target).toBe('device');
+    expect(imports()).toBe(1);
   });
 
   it('stops holding requests for a chunk whose download stalls, planning them with the provisional check', async () => {
@@ -214,13 +276,44 @@ describe('the browser build loads its numbering plans on demand', () => {
   });
 
   it('does not hold requests of a router whose policy does not look for phone numbers', async () => {
-    const { createRouter, phone, wasAsked } = await browserCoreWithHeldPlans();
+    const { createRouter, phone, imports } = await browserCoreWithHeldPlans();
     const router = createRouter({
       targets: { cloud: createScriptedTarget({ id: 'openai:big', locality: 'remote' }) },
       policy: { privacy: { detect: ['email'] } },
     });
     expect((await router.generate(ask(notAPhone))).route.target).toBe('cloud');
-    expect(wasAsked()).toBe(false);
+    await vi.dynamicImportSettled();
+    expect(imports()).toBe(0);
     expect(phone.isPhoneCheckSettled()).toBe(false);
+  });
+
+  it('ends a request waiting for them when its caller aborts, as an abort ends it anywhere, without calling a target', async () => {
+    const { createRouter, phone, release, imports } = await browserCoreWithHeldPlans({ detectorOnDemand: true });
+    const device = createScriptedTarget({ id: 'llamacpp:tiny', locality: 'local' });
+    const cloud = createScriptedTarget({ id: 'openai:big', locality: 'remote' });
+    const router = createRouter({
+      targets: { device, cloud },
+      policy: { mode: 'prefer-remote', privacy: { regions: ['US'] } },
+    });
+    const stop = new AbortController();
+    const answer = router.generate({ ...ask(aPhone), signal: stop.signal }).catch((error: unknown) => error);
+    const streamed = (async () => {
+      for await (const _part of router.stream({ ...ask(aPhone), signal: stop.signal }));
+    })().catch((error: unknown) => error);
+    await vi.waitFor(() => expect(imports()).toBe(1));
+    stop.abort();
+    expect(AbortError.isInstance(await answer)).toBe(true);
+    expect(AbortError.isInstance(await streamed)).toBe(true);
+    // Ended while the chunk was still held back, not when it answered.
+    expect(phone.isPhoneCheckSettled()).toBe(false);
+    // A signal aborted before the call ends it at once; a Switchyard error given as the reason is the error.
+    const deadline = new TimeoutError({ timeoutMs: 5, phase: 'deadline' });
+    const late = new AbortController();
+    late.abort(deadline);
+    await expect(router.generate({ ...ask(notAPhone), signal: late.signal })).rejects.toBe(deadline);
+    expect(device.calls.length + cloud.calls.length).toBe(0);
+    release();
+    await phone.loadPhoneCheck();
+    expect((await router.generate(ask(aPhone))).route.target).toBe('device');
   });
 });

@@ -4,17 +4,21 @@ import { phoneRegionCodes } from './phone-regions.js';
 
 /**
  * The browser build's phone check: the three libphonenumber-js calls the phone recognizer makes, plus the loading
- * state of the numbering plans they are answered from (parse-phone-number.ts). The plans are ~13 KB gzip of a page's
- * first load, so they load on demand (`import()`, a chunk of their own in a page: bench row 10), started by a router
- * or detector that looks for phone numbers ({@link loadPhoneCheck}) and never by importing core.
+ * state of the numbering plans they are answered from (parse-phone-number.ts). The plans are ~13.6 KB gzip, so they
+ * load on demand (`import()`, a chunk of their own in a page: bench row 10), and only when needed: the detector starts
+ * them ({@link loadPhoneCheck}) the first time a scan finds a number only they can decide, or when someone waits for a
+ * detector's `ready`; never by importing core or creating a router. A page whose texts hold no phone-like number never
+ * fetches them.
  *
  * Until they have loaded, a provisional check answers: every number the full check could read (written with `+`, or
  * in a known region) counts as valid, in the layout it was written in, so the recognizer flags every candidate the
- * full check flags and more. It errs towards keeping a request on the device, the privacy-safe direction. A router's
- * requests (`generate()`, `stream()`) wait for the load before planning, so they are routed exactly as after it; only
- * synchronous calls (`router.plan()`, the detector itself) get the provisional answer, and a plan says so. If the chunk
- * cannot be loaded (an offline page, a blocked request) the provisional check stays; requests are never failed or
- * held for it (see {@link loadPhoneCheck}). The Node build (phone-numbers.ts) is always complete.
+ * full check flags and more. It errs towards keeping a request on the device, the privacy-safe direction. A text in
+ * which the provisional check found nothing is answered exactly as the full check would answer it. A router's
+ * request (`generate()`, `stream()`) whose text holds such a candidate waits for the load before planning, so it is
+ * routed exactly as after it; other requests do not wait. Only synchronous calls (`router.plan()`, the detector
+ * itself) get the provisional answer, and a plan says so. If the chunk cannot be loaded (an offline page, a blocked
+ * request) the provisional check stays; requests are never failed or held for it (see {@link loadPhoneCheck}). The
+ * Node build (phone-numbers.ts) is always complete.
  */
 
 type FullCheck = typeof import('./parse-phone-number.js');

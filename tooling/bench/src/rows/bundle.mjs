@@ -88,6 +88,33 @@ async function measureChunks(contents) {
 }
 
 /**
+ * The on-demand chunks a routing page fetches before its first answer, by the module that starts each (esbuild names a
+ * chunk after it; Vite's manifest gives it as `src`): creating a router whose policy scans prompts starts the
+ * personal-data detector and the execution code, creating the OpenAI target its call path; the phone numbering plans
+ * are fetched only for a prompt holding a number only they can decide (core's browser build; none of a page whose
+ * prompts hold no phone-like number).
+ */
+const startedByRouting = [/detector-for-policy/, /execute-plan/, /fetch-call-path/];
+const startedByAPhoneNumber = /parse-phone-number/;
+
+/**
+ * What a page that routes `createRouter` + `createOpenAITarget` fetches before its first answer, gzip bytes: the first
+ * load and the chunks in {@link startedByRouting}, for a prompt without a phone-like number and for one with a number
+ * only the phone numbering plans can decide (+ their chunk). Throws when a chunk is not found once, so the figure
+ * never leaves one out silently.
+ */
+export function routingPageFetches(chunks) {
+  const chunkOf = (module) => {
+    const found = chunks.filter((chunk) => chunk.loaded === 'on demand' && module.test(chunk.src ?? chunk.name));
+    if (found.length !== 1) throw new Error(`expected one on-demand chunk for ${module}, found ${found.length}`);
+    return found[0].gzip;
+  };
+  const firstLoad = chunks.filter((chunk) => chunk.loaded === 'first').reduce((total, chunk) => total + chunk.gzip, 0);
+  const withoutPhone = startedByRouting.reduce((total, module) => total + chunkOf(module), firstLoad);
+  return { firstLoad, withoutPhone, withPhone: withoutPhone + chunkOf(startedByAPhoneNumber) };
+}
+
+/**
  * Bundles one entry for browsers; resolves with its minified and gzipped size as one file (all the code, as the row
  * has always measured it), the bytes per package, and the split build's first load and chunks.
  */
@@ -226,6 +253,15 @@ export async function run({ log }) {
       );
       if (zod) result[name].zodGzipKB = zod.gzipEstimate / 1024;
       if (name === 'routerOpenai') {
+        const fetches = routingPageFetches(size.chunks);
+        result[name].beforeFirstAnswerGzipKB = {
+          withoutPhoneNumber: fetches.withoutPhone / 1024,
+          withPhoneNumber: fetches.withPhone / 1024,
+        };
+        log(
+          `bundle ${name}: a routing page fetches before its first answer ${kb(fetches.withoutPhone)} gzip for a ` +
+            `prompt without a phone-like number, ${kb(fetches.withPhone)} with one (first load ${kb(fetches.firstLoad)})`,
+        );
         // The same entry through Vite (Rolldown in Vite 8), beside esbuild's figures; no target of its own.
         const vite = await measureViteBundle(contents).catch((error) => ({ error: String(error.message) }));
         if (vite.error) {
@@ -233,19 +269,25 @@ export async function run({ log }) {
           log(`bundle ${name}, vite: not built: ${vite.error}`);
           continue;
         }
+        const viteFetches = routingPageFetches(vite.chunks);
         result[name].vite = {
           version: vite.vite,
           gzipKB: vite.gzip / 1024,
           minifiedKB: vite.minified / 1024,
           firstLoadGzipKB: vite.firstLoadGzip / 1024,
           splitGzipKB: vite.splitGzip / 1024,
+          beforeFirstAnswerGzipKB: {
+            withoutPhoneNumber: viteFetches.withoutPhone / 1024,
+            withPhoneNumber: viteFetches.withPhone / 1024,
+          },
           chunks: vite.chunks.map(({ modules, ...chunk }) => chunk),
         };
         log(
           `bundle ${name}, vite ${vite.vite}: ${kb(vite.gzip)} gzip (${kb(vite.minified)} min); split: first load ` +
             `${kb(vite.firstLoadGzip)} gzip, all chunks ${kb(vite.splitGzip)} (` +
             vite.chunks.map((chunk) => `${chunk.name} ${kb(chunk.gzip)} ${chunk.loaded}`).join(', ') +
-            ')',
+            `); before the first answer ${kb(viteFetches.withoutPhone)} without a phone-like number, ` +
+            `${kb(viteFetches.withPhone)} with one`,
         );
       }
     } catch (error) {

@@ -1,6 +1,7 @@
 import { findPhoneNumbersInText, isPhoneCheckProvisional, parsePhoneNumberFromString } from '../phone-numbers.js';
 import type { PiiScan } from '../pii-scan.js';
 import { isDigitCode } from '../pii-scan.js';
+import { provisionalPhoneRecognizer } from '../provisional-phone-recognizer.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // The lookbehind starts a match only at the beginning of a run, keeping the scan linear on long words.
@@ -130,13 +131,6 @@ function validPhone(scan: PiiScan, written: string, region: string | undefined):
   }
   return answer;
 }
-
-/**
- * The recognizer name of a phone number found by the browser build's provisional check (its numbering plans still
- * loading): such a finding may be a number the full check rejects, so it never hides another finding (see
- * detect-pii.ts's resolveOverlaps).
- */
-export const provisionalPhoneRecognizer = 'phone-number-provisional';
 
 const recognizerName = () => (isPhoneCheckProvisional() ? provisionalPhoneRecognizer : 'phone-number');
 
