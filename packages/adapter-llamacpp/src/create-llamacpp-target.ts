@@ -542,9 +542,9 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
       if (mode.kind === 'forced') {
         const toolCall = this.parseForcedCall(text);
         if (toolCall) return { text: '', toolCalls: [toolCall], finishReason: 'tool-calls', usage };
-        // The JSON was cut off by maxTokens: report what came out.
-        onText?.(text);
-        return { text, toolCalls: [], finishReason, usage };
+        // The call's JSON was cut (maxTokens, or a stop sequence): no tool call can be made of it, and the JSON is
+        // this adapter's own envelope, not an answer, so it is not passed on as text; the finish reason says why.
+        return { text: '', toolCalls: [], finishReason, usage };
       }
       const toolCalls: ToolCall[] = (response.functionCalls ?? []).map((functionCall) => ({
         id: newToolCallId(),

@@ -150,6 +150,18 @@ describe('createLlamaCppTarget on the generated tiny model', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'tool-calls' });
   });
 
+  it('returns no text and finish "length" when maxTokens cuts a required tool call', async () => {
+    const tools = [{ name: 'ring_bell', parameters: { type: 'object', properties: { times: { enum: [1, 2] } } } }];
+    // ~50 tokens make the call (see above): 6 cut it inside its JSON envelope.
+    const request = ask('Ring it', { tools, toolChoice: 'required', maxTokens: 6 });
+    const result = await target.generate(request);
+    expect(result).toMatchObject({ text: '', toolCalls: [], finishReason: 'length' });
+    expect(result.usage.outputTokens).toBe(6);
+    const parts = await collect(target.stream(request));
+    expect(parts.filter((part) => part.type === 'text-delta' || part.type === 'tool-call')).toEqual([]);
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length' });
+  });
+
   it('answers in text when tools are offered with toolChoice auto and the model does not call one', async () => {
     const tools = [{ name: 'ring_bell', parameters: { type: 'object', properties: { times: { type: 'integer' } } } }];
     const result = await target.generate(ask('hello', { tools, maxTokens: 8 }));
