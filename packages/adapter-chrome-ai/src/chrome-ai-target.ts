@@ -148,9 +148,10 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
         signal: controller.signal,
         ...(call.responseFormat?.type === 'json_schema' ? { responseConstraint: call.responseFormat.schema } : {}),
       };
+      // Unknown (no usage part, so the router estimates) when the browser cannot measure it: never read as 0.
       const inputTokens = session.measureContextUsage
-        ? await session.measureContextUsage(messages.input, promptOptions).catch(() => 0)
-        : 0;
+        ? await session.measureContextUsage(messages.input, promptOptions).catch(() => undefined)
+        : undefined;
       reader = session.promptStreaming(messages.input, promptOptions).getReader();
       const maxTokens = Math.min(call.maxTokens ?? config.maxOutputTokens, config.maxOutputTokens);
       const stops = new StopSequences(call.stop);
@@ -173,7 +174,9 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
       }
       const rest = stops.flush();
       if (rest) yield { type: 'text-delta', text: rest };
-      yield { type: 'usage', usage: { inputTokens: Math.round(inputTokens), outputTokens } };
+      if (inputTokens !== undefined && Number.isFinite(inputTokens)) {
+        yield { type: 'usage', usage: { inputTokens: Math.round(inputTokens), outputTokens } };
+      }
       yield { type: 'finish', finishReason };
     } catch (error) {
       if (call.signal?.aborted) throw new AbortError({ target: id, cause: error });
@@ -206,12 +209,7 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
     download,
     stream: (call) => run(call),
     async generate(call) {
-      const result: GenerateResult = {
-        text: '',
-        toolCalls: [],
-        finishReason: 'stop',
-        usage: { inputTokens: 0, outputTokens: 0 },
-      };
+      const result: GenerateResult = { text: '', toolCalls: [], finishReason: 'stop' };
       for await (const part of run(call)) {
         if (part.type === 'text-delta') result.text += part.text;
         else if (part.type === 'usage') result.usage = part.usage;

@@ -168,7 +168,7 @@ describe('adapter-chrome-ai against the page-injected Prompt API stand-in', () =
         destroyed: chromeAiTest.controls.sessionsDestroyed,
       };
     });
-    expect(seen.withSystem.usage.inputTokens).toBeGreaterThan(0);
+    expect(seen.withSystem.usage?.inputTokens).toBeGreaterThan(0);
     expect(seen.error).toEqual({ code: 'invalid-request', message: expect.stringContaining('messages[1]') });
     expect(seen.created).toBeGreaterThan(0);
     expect(seen.destroyed).toBe(seen.created);

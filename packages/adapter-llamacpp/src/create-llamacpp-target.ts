@@ -347,7 +347,7 @@ class LlamaCppTargetImpl implements LlamaCppTarget {
     const running = this.run(call, (text) => channel.push({ type: 'text-delta', text }), signal).then(
       (result) => {
         for (const toolCall of result.toolCalls) channel.push({ type: 'tool-call', toolCall });
-        channel.push({ type: 'usage', usage: result.usage });
+        if (result.usage) channel.push({ type: 'usage', usage: result.usage });
         channel.push({ type: 'finish', finishReason: result.finishReason });
         channel.close();
       },

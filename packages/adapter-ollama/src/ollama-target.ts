@@ -8,6 +8,7 @@ import {
   parseErrorMessage,
   readBoundedText,
   readNdjsonLines,
+  reportedUsage,
   resolveCapabilities,
   StatusTracker,
   unavailableCodeOf,
@@ -274,12 +275,15 @@ class OllamaTargetImpl implements OllamaTarget {
         name: toolCall.name,
         arguments: toolCall.arguments,
       }));
-      return {
+      const result: GenerateResult = {
         text: chunk.content,
         toolCalls,
         finishReason: mapDoneReason(chunk.doneReason, toolCalls.length > 0),
-        usage: { inputTokens: chunk.promptEvalCount ?? 0, outputTokens: chunk.evalCount ?? 0 },
       };
+      // A count the daemon left out is unknown, not 0: no usage, and the router charges its estimate.
+      const usage = reportedUsage(chunk.promptEvalCount, chunk.evalCount);
+      if (usage) result.usage = usage;
+      return result;
     } catch (error) {
       throw this.classify(control.toError(error));
     } finally {
@@ -324,7 +328,8 @@ class OllamaTargetImpl implements OllamaTarget {
       // A stream that stops before `done: true` was cut short (daemon crash, proxy timeout): never a success.
       if (final === undefined) throw this.invalid('ended the stream before an object with "done": true');
       control.throwIfAborted();
-      yield { type: 'usage', usage: { inputTokens: final.promptEvalCount ?? 0, outputTokens: final.evalCount ?? 0 } };
+      const usage = reportedUsage(final.promptEvalCount, final.evalCount);
+      if (usage) yield { type: 'usage', usage };
       yield { type: 'finish', finishReason: mapDoneReason(final.doneReason, toolCallCount > 0) };
     } catch (error) {
       throw this.classify(control.toError(error));

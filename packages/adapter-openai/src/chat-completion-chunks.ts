@@ -1,4 +1,4 @@
-import { completeToolCall } from '@switchyard/adapter-utils';
+import { completeToolCall, reportedUsage } from '@switchyard/adapter-utils';
 import {
   ApiCallError,
   type FinishReason,
@@ -20,7 +20,7 @@ interface Chunk {
     delta?: { content?: string | null; tool_calls?: ChunkToolCallDelta[] | null };
     finish_reason?: string | null;
   }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number | null; completion_tokens?: number | null } | null;
   error?: { message?: string; code?: number | string } | string;
 }
 
@@ -38,9 +38,15 @@ export function completeIndexedToolCall(
   return completeToolCall(call, () => `call_${index}`);
 }
 
-/** `prompt_tokens` / `completion_tokens` → contract usage; missing counts read as 0. */
-export function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage {
-  return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
+/**
+ * `prompt_tokens` / `completion_tokens` → contract usage, or none when the server left either out (several servers
+ * omit usage, or send it on streams only when asked): the router then charges its estimate, where reading a missing
+ * count as 0 made the call free and let a budget never bind.
+ */
+export function toUsage(
+  usage: { prompt_tokens?: number | null; completion_tokens?: number | null } | null | undefined,
+): Usage | undefined {
+  return reportedUsage(usage?.prompt_tokens, usage?.completion_tokens);
 }
 
 /**
@@ -79,7 +85,8 @@ export class ChunkAssembler {
       });
     }
     if (chunk.error !== undefined) throw this.streamError(chunk.error);
-    if (chunk.usage) this.usage = toUsage(chunk.usage);
+    // A later chunk with counts wins; one without them (some servers send `usage: null` on every chunk) keeps them.
+    if (chunk.usage) this.usage = toUsage(chunk.usage) ?? this.usage;
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta;

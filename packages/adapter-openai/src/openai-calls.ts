@@ -332,7 +332,7 @@ interface ChatCompletion {
     };
     finish_reason?: string | null;
   }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  usage?: { prompt_tokens?: number | null; completion_tokens?: number | null } | null;
 }
 
 function toGenerateResult(text: string, target: string, url: string): GenerateResult {
@@ -351,5 +351,8 @@ function toGenerateResult(text: string, target: string, url: string): GenerateRe
   );
   let finishReason = mapFinishReason(choice.finish_reason ?? 'stop');
   if (toolCalls.length > 0 && finishReason === 'stop') finishReason = 'tool-calls';
-  return { text: choice.message.content ?? '', toolCalls, finishReason, usage: toUsage(completion.usage) };
+  const result: GenerateResult = { text: choice.message.content ?? '', toolCalls, finishReason };
+  const usage = toUsage(completion.usage);
+  if (usage !== undefined) result.usage = usage;
+  return result;
 }

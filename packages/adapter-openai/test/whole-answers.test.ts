@@ -64,7 +64,7 @@ describe('adapter-openai whole answers (llama-server behind the fault proxy)', (
     // Greedy decoding: both paths give the same answer and the same usage.
     expect(collected).toEqual(whole);
     expect(whole.text.length).toBeGreaterThan(0);
-    expect(whole.usage.outputTokens).toBeGreaterThan(0);
+    expect(whole.usage?.outputTokens).toBeGreaterThan(0);
   });
 
   it('applies firstTokenTimeoutMs to generate() (streamed), which a JSON body could not', async () => {

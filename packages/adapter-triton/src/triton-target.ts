@@ -7,6 +7,7 @@ import {
   parseErrorMessage,
   readBoundedText,
   readSseEvents,
+  reportedUsage,
   resolveCapabilities,
   StatusTracker,
   secretHeaderValues,
@@ -200,7 +201,7 @@ class TritonTargetImpl implements TritonTarget {
     const control = this.control(call);
     try {
       control.throwIfAborted();
-      const { body, maxTokens, prompt, backend } = await this.prepare(call, false, control);
+      const { body, maxTokens, backend } = await this.prepare(call, false, control);
       const response = await this.send(`${this.modelPath}/generate`, body, control, call);
       const answer = parseGenerateResponse(
         await readBoundedText(response, {
@@ -213,7 +214,7 @@ class TritonTargetImpl implements TritonTarget {
       );
       const scanner = new StopScanner(call.stop ?? []);
       const text = scanner.push(answer.textOutput) + scanner.flush();
-      return {
+      const result: GenerateResult = {
         text,
         toolCalls: [],
         finishReason: this.finishReason(
@@ -224,11 +225,11 @@ class TritonTargetImpl implements TritonTarget {
           text,
           maxTokens,
         ),
-        usage: {
-          inputTokens: answer.inputTokens ?? estimateTokens(prompt),
-          outputTokens: answer.outputTokens ?? Math.min(maxTokens, estimateTokens(text)),
-        },
       };
+      // TensorRT-LLM reports no counts: no usage, and the router charges (and marks) its estimate.
+      const usage = reportedUsage(answer.inputTokens, answer.outputTokens);
+      if (usage) result.usage = usage;
+      return result;
     } catch (error) {
       throw this.classify(control.toError(error));
     } finally {
@@ -242,7 +243,7 @@ class TritonTargetImpl implements TritonTarget {
     let response: HttpResponse | undefined;
     try {
       control.throwIfAborted();
-      const { body, maxTokens, prompt, backend } = await this.prepare(call, true, control);
+      const { body, maxTokens, backend } = await this.prepare(call, true, control);
       response = await this.send(`${this.modelPath}/generate_stream`, body, control, call);
 
       const scanner = new StopScanner(call.stop ?? []);
@@ -288,13 +289,8 @@ class TritonTargetImpl implements TritonTarget {
         if (rest !== '') yield { type: 'text-delta', text: rest };
       }
       control.throwIfAborted();
-      yield {
-        type: 'usage',
-        usage: {
-          inputTokens: inputTokens ?? estimateTokens(prompt),
-          outputTokens: outputTokens ?? Math.min(maxTokens, estimateTokens(text)),
-        },
-      };
+      const usage = reportedUsage(inputTokens, outputTokens);
+      if (usage) yield { type: 'usage', usage };
       yield {
         type: 'finish',
         finishReason: this.finishReason(backend, finish, scanner.hasStopped, outputTokens, text, maxTokens),

@@ -16,6 +16,7 @@ export { HttpClient } from './http-client.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
 export { nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
 export { secretHeaderValues } from './redact-headers.js';
+export { reportedUsage } from './reported-usage.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
 export type { StreamReaderOptions } from './sse-event-decoder.js';

@@ -27,14 +27,10 @@ describe('collectAnswer', () => {
     });
   });
 
-  it('answers zero usage and stop when the stream reported neither', async () => {
+  it('answers no usage (never 0 tokens) and stop when the stream reported neither', async () => {
     const result = await collectAnswer(partsOf([{ type: 'text-delta', text: 'x' }]));
-    expect(result).toEqual({
-      text: 'x',
-      toolCalls: [],
-      usage: { inputTokens: 0, outputTokens: 0 },
-      finishReason: 'stop',
-    });
+    expect(result).toEqual({ text: 'x', toolCalls: [], finishReason: 'stop' });
+    expect('usage' in result).toBe(false);
   });
 
   it('rejects with the stream’s own error', async () => {

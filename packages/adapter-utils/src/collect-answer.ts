@@ -2,7 +2,8 @@ import type { GenerateResult, StreamPart } from '@switchyard/contract';
 
 /**
  * A stream's parts folded into the answer `generate()` returns: the text, the tool calls in order, the last usage
- * (zero when the stream reported none) and the finish reason (`stop` when none came). For a target whose `generate()`
+ * (absent when the stream reported none, so the router charges its estimate) and the finish reason (`stop` when none
+ * came). For a target whose `generate()`
  * is its `stream()` read to the end.
  *
  * @example
@@ -11,12 +12,7 @@ import type { GenerateResult, StreamPart } from '@switchyard/contract';
  * ```
  */
 export async function collectAnswer(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
-  const result: GenerateResult = {
-    text: '',
-    toolCalls: [],
-    finishReason: 'stop',
-    usage: { inputTokens: 0, outputTokens: 0 },
-  };
+  const result: GenerateResult = { text: '', toolCalls: [], finishReason: 'stop' };
   for await (const part of parts) {
     if (part.type === 'text-delta') result.text += part.text;
     else if (part.type === 'tool-call') result.toolCalls.push(part.toolCall);

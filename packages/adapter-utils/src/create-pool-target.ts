@@ -333,7 +333,7 @@ export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
       try {
         const result = await replica.target.generate(call);
         // Tokens as core counts them: the reported usage, else about 4 characters a token.
-        const tokens = result.usage.outputTokens || Math.ceil(result.text.length / 4);
+        const tokens = result.usage?.outputTokens || Math.ceil(result.text.length / 4);
         const endedAt = Date.now();
         replica.wholeAnswer(endedAt - startedAt, tokens, wholeAnswerRate, endedAt);
         replica.succeed();

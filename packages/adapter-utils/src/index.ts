@@ -28,6 +28,7 @@ export {
   settingsProblems,
 } from './parse-settings.js';
 export { secretHeaderValues } from './redact-headers.js';
+export { reportedUsage } from './reported-usage.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
 export { createAgent, sharedAgent } from './shared-agent.js';

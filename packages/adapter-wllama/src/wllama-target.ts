@@ -319,15 +319,16 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
       const choice = response.choices[0];
       const strip = new PrefixStripper(call.assistantPrefix ?? '');
       const text = strip.push(choice?.message?.content ?? choice?.text ?? '') + strip.flush();
-      return {
+      const result: GenerateResult = {
         text,
         toolCalls: [],
         finishReason: choice?.finish_reason === 'length' ? 'length' : 'stop',
-        usage: {
-          inputTokens: response.usage?.prompt_tokens ?? 0,
-          outputTokens: response.usage?.completion_tokens ?? 0,
-        },
       };
+      // A count the engine did not give is unknown, not 0: no usage, and the router charges its estimate.
+      const inputTokens = response.usage?.prompt_tokens;
+      const outputTokens = response.usage?.completion_tokens;
+      if (inputTokens !== undefined && outputTokens !== undefined) result.usage = { inputTokens, outputTokens };
+      return result;
     } catch (error) {
       if (call.signal?.aborted) throw new AbortError({ target: id, cause: error });
       throw toSwitchyardError(error, { target: id });

@@ -1,4 +1,9 @@
-import type { LanguageModelV4, LanguageModelV4FinishReason, SharedV4ProviderOptions } from '@ai-sdk/provider';
+import type {
+  LanguageModelV4,
+  LanguageModelV4FinishReason,
+  LanguageModelV4Usage,
+  SharedV4ProviderOptions,
+} from '@ai-sdk/provider';
 import {
   AbortError,
   capabilitySettingsSchema,
@@ -16,6 +21,7 @@ import {
   TimeoutError,
   type ToolCall,
   targetPriceSchema,
+  type Usage,
   zodIssuesToProblems,
 } from '@switchyard/contract';
 import { z } from 'zod';
@@ -102,6 +108,17 @@ class EchoedPrefix {
 }
 
 /** The AI SDK's unified finish reason in contract terms; an interrupted answer is a failure, never a success. */
+/**
+ * The model's counts as contract usage, or none when it left either out (openai-compatible without `includeUsage`
+ * counts nothing): the router then charges its estimate. A count read as 0 billed a priced target $0, so its budgets
+ * never bound.
+ */
+function countedUsage(usage: LanguageModelV4Usage): Usage | undefined {
+  const inputTokens = usage.inputTokens.total;
+  const outputTokens = usage.outputTokens.total;
+  return inputTokens === undefined || outputTokens === undefined ? undefined : { inputTokens, outputTokens };
+}
+
 function toFinishReason(reason: LanguageModelV4FinishReason, target: string): FinishReason {
   switch (reason.unified) {
     case 'stop':
@@ -204,15 +221,10 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
       }
       const echo = new EchoedPrefix(call.assistantPrefix);
       text = echo.push(text) + echo.flush();
-      return {
-        text,
-        toolCalls,
-        finishReason: toFinishReason(result.finishReason, id),
-        usage: {
-          inputTokens: result.usage.inputTokens.total ?? 0,
-          outputTokens: result.usage.outputTokens.total ?? 0,
-        },
-      };
+      const answer: GenerateResult = { text, toolCalls, finishReason: toFinishReason(result.finishReason, id) };
+      const usage = countedUsage(result.usage);
+      if (usage) answer.usage = usage;
+      return answer;
     },
 
     async *stream(input: TargetCall): AsyncGenerator<StreamPart> {
@@ -256,14 +268,8 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
               const finishReason = toFinishReason(part.finishReason, id);
               const rest = echo.flush();
               if (rest !== '') yield { type: 'text-delta', text: rest };
-              const inputTokens = part.usage.inputTokens.total;
-              const outputTokens = part.usage.outputTokens.total;
-              // A provider that counted nothing (openai-compatible without `includeUsage`) gets no usage part: the
-              // router then estimates the attempt's tokens and cost. A usage of 0/0 billed a priced target $0, so its
-              // budgets never bound.
-              if (inputTokens !== undefined || outputTokens !== undefined) {
-                yield { type: 'usage', usage: { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0 } };
-              }
+              const usage = countedUsage(part.usage);
+              if (usage) yield { type: 'usage', usage };
               finished = true;
               yield { type: 'finish', finishReason };
               return;

@@ -57,7 +57,8 @@ function json(value: unknown): JSONValue | undefined {
 
 /**
  * The route as `providerMetadata.switchyard`: the target that answered and its locality, the planned order, every
- * excluded target with its reason, the failovers, each attempt with its outcome and timings, and the cost.
+ * excluded target with its reason, the failovers, each attempt with its outcome and timings, and the cost;
+ * `usageEstimated: true` when the target reported no usage and the usage given to the AI SDK is the router's estimate.
  */
 export function routeMetadata(route: RouteSummary): JSONObject {
   return json({
@@ -70,6 +71,7 @@ export function routeMetadata(route: RouteSummary): JSONObject {
     failovers: route.failovers,
     hedged: route.hedged,
     costUsd: route.costUsd,
+    usageEstimated: route.usageEstimated,
     ttftMs: route.ttftMs,
     attempts: route.attempts.map((attempt) => ({
       target: attempt.target,

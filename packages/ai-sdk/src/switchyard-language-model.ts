@@ -110,7 +110,8 @@ class StreamTranslator {
     if (route?.target) this.enqueue({ type: 'response-metadata', modelId: route.target });
     this.enqueue({
       type: 'finish',
-      usage: toAISDKUsage(this.#usage),
+      // The router's figures when the target sent no usage part: its estimate, as `generate()` answers it.
+      usage: toAISDKUsage(this.#usage ?? route?.usage),
       finishReason: toAISDKFinishReason(this.#finishReason ?? 'error'),
       ...(route ? { providerMetadata: { switchyard: routeMetadata(route) } } : {}),
     });

@@ -13,7 +13,11 @@ export const finishReasons: readonly FinishReason[] = [
   'abort',
 ];
 
-/** Tokens read and written by one call, as the target counted them. */
+/**
+ * Tokens read and written by one call, as the target counted them. Both counts or none: a target whose runtime
+ * reported only one of them (or none) reports no usage at all, never 0 for the count it was not given, and the router
+ * estimates both (a half-reported figure is rare, usually a server bug, and an estimate never makes a call look free).
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
@@ -24,5 +28,10 @@ export interface GenerateResult {
   text: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
-  usage: Usage;
+  /**
+   * Absent when the target did not report it (its server sent no counts, or only one of them; see {@link Usage}).
+   * The router then charges its estimate (input from the prompt, output from the text) and marks the answer's usage
+   * as estimated, so a budget still binds. Never `{ inputTokens: 0, outputTokens: 0 }` for "unknown".
+   */
+  usage?: Usage;
 }

@@ -13,7 +13,10 @@ export interface ToolCallPart {
   toolCall: ToolCall;
 }
 
-/** Token usage; emitted at most once, before `finish`. */
+/**
+ * Token usage as the target counted it; emitted at most once, before `finish`, and only with both counts (see
+ * `Usage`). A stream without one is fine: the router then charges its own estimate.
+ */
 export interface UsagePart {
   type: 'usage';
   usage: Usage;

@@ -6,6 +6,7 @@ import type {
   StateStore,
   Target,
   TraceContext,
+  Usage,
 } from '@switchyard/contract';
 import {
   BudgetExceededError,
@@ -124,7 +125,16 @@ export interface RouteOptions {
 }
 
 /** A generate result plus how it was routed. */
-export type RoutedGenerateResult = GenerateResult & { route: RouteSummary };
+export type RoutedGenerateResult = Omit<GenerateResult, 'usage'> & {
+  /**
+   * Always present: the tokens the target reported or, when `usageEstimated`, the router's estimate (input from the
+   * prompt, output from the text): the figures its cost, budgets and state store used.
+   */
+  usage: Usage;
+  /** True when the target did not report usage and `usage` is the router's estimate (also `route.usageEstimated`). */
+  usageEstimated?: boolean;
+  route: RouteSummary;
+};
 
 /** The router: decide (`plan`), run (`generate` / `stream`), observe (`stats`, `on`). */
 export interface Router {

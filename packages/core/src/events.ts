@@ -16,7 +16,10 @@ export interface Attempt {
   ttftMs?: number;
   durationMs: number;
   usage?: Usage;
-  /** True when the target never reported usage and `usage` is the router's estimate (cancelled attempts). */
+  /**
+   * True when the target did not report usage and `usage` is the router's estimate (input from the prompt, output from
+   * the text, about 4 characters a token): a server that omits usage, or a cancelled or broken attempt.
+   */
   usageEstimated?: boolean;
   costUsd?: number;
 }
@@ -48,6 +51,13 @@ export interface RouteSummary {
   hedged: boolean;
   /** Dollars spent by every attempt of this request (losers and failed attempts included when usage is known). */
   costUsd: number;
+  /**
+   * Tokens of the answering attempt: as its target reported them or, when `usageEstimated`, the router's estimate
+   * (the figures its cost and budget used). Absent only in failure reports.
+   */
+  usage?: Usage;
+  /** True when `usage` is the router's estimate: the target did not report it. */
+  usageEstimated?: boolean;
   ttftMs?: number;
   tokensPerSecond?: number;
 }

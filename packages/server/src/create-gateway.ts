@@ -610,6 +610,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
       return;
     }
+    // A target that reported no usage part still has the router's figures (its estimate, what it charged).
+    if (usage === undefined && summary?.usage !== undefined) {
+      usage = summary.usage;
+      state.usage = usage;
+    }
     if (state.key && summary) limiter?.record(state.key, usage, summary.costUsd);
     if (response.destroyed) return;
     start();

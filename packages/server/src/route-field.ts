@@ -17,6 +17,11 @@ export interface RouteField {
   fallbacks: number;
   hedged: boolean;
   costUsd: number;
+  /**
+   * True when the answering target did not report usage: the response's `usage` (and `costUsd`) are the router's
+   * estimate, input from the prompt and output from the text, about 4 characters a token.
+   */
+  usageEstimated?: boolean;
   ttftMs?: number;
   tokensPerSecond?: number;
   plan: string[];
@@ -51,6 +56,7 @@ export function toRouteField(route: RouteSummary): RouteField {
     fallbacks: route.fallbacks,
     hedged: route.hedged,
     costUsd: route.costUsd,
+    usageEstimated: route.usageEstimated,
     ttftMs: route.ttftMs,
     tokensPerSecond: route.tokensPerSecond,
     plan: order,

@@ -7,6 +7,8 @@
 //   hold             held until POST /_bench/release, then answered like `zero`
 //   status:CODE      an error status (e.g. 503) with an OpenAI error body
 //   reset:N:MS       SSE, N chunks, then a TCP reset MS ms later (mid-stream failure)
+//   no-usage         like `zero` without any `usage` (servers that never report it, or only on streams when asked)
+//   partial-usage    like `zero` with a `usage` that has `prompt_tokens` only (no `completion_tokens`)
 import { createServer } from 'node:http';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -26,6 +28,12 @@ const zeroJson = JSON.stringify({
   usage: { prompt_tokens: 8, completion_tokens: 4, total_tokens: 12 },
 });
 const zeroSse = chunk('Hello from the bench.') + finishEvents;
+const { usage: _usage, ...noUsageAnswer } = JSON.parse(zeroJson);
+const noUsageJson = JSON.stringify(noUsageAnswer);
+const noUsageSse = chunk('Hello from the bench.') + finishEvents.replace(/^data: .*"usage".*\n\n/m, '');
+const partialUsageJson = JSON.stringify({ ...noUsageAnswer, usage: { prompt_tokens: 8 } });
+const partialUsageSse =
+  chunk('Hello from the bench.') + finishEvents.replace('"completion_tokens":4,"total_tokens":12', '"total_tokens":8');
 const sseHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 
 const held = [];
@@ -86,6 +94,13 @@ function handleChat(res, body) {
       // Let the client read the chunks first: an RST discards bytes it has not read yet.
       const timer = setTimeout(() => res.socket?.resetAndDestroy(), afterMs);
       res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'no-usage':
+    case 'partial-usage': {
+      const partial = mode === 'partial-usage';
+      if (stream) res.writeHead(200, sseHeaders).end(partial ? partialUsageSse : noUsageSse);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(partial ? partialUsageJson : noUsageJson);
       return;
     }
     default:

@@ -16,7 +16,10 @@ interface Flaws {
   skipsValidation?: boolean;
   undocumentedStatus?: boolean;
   streamDropsFirstWord?: boolean;
-  reportsNoUsage?: boolean;
+  /** Reports 0 for counts it was not given (the bug of reading a missing count as 0). */
+  reportsZeroUsage?: boolean;
+  /** Reports no usage at all: allowed (the router estimates it). */
+  omitsUsage?: boolean;
   /** Declares continuation but starts the answer over. */
   continuationRestarts?: boolean;
   /** Sends the prefix again before the new text (a server that echoes the prefix, not stripped). */
@@ -51,8 +54,9 @@ function createReferenceTarget(flaws: Flaws = {}): Target {
       const word = words[index] ?? '';
       yield { type: 'text-delta', text: index === start && flaws.continuationDropsFirstChar ? word.slice(1) : word };
     }
-    const outputTokens = flaws.reportsNoUsage ? 0 : limit - start;
-    yield { type: 'usage', usage: { inputTokens: flaws.reportsNoUsage ? 0 : 5, outputTokens } };
+    const outputTokens = flaws.reportsZeroUsage ? 0 : limit - start;
+    if (!flaws.omitsUsage)
+      yield { type: 'usage', usage: { inputTokens: flaws.reportsZeroUsage ? 0 : 5, outputTokens } };
     const finishReason = limit < words.length ? 'length' : 'stop';
     yield { type: 'finish', finishReason };
     if (flaws.twoFinishes) yield { type: 'finish', finishReason };
@@ -73,12 +77,7 @@ function createReferenceTarget(flaws: Flaws = {}): Target {
     status: () => (flaws.undocumentedStatus ? ({ state: 'ok' } as unknown as TargetStatus) : { state: 'ready' }),
     async generate(call) {
       if (!flaws.ignoresAbort && call.signal?.aborted) throw new AbortError({ target: 'reference' });
-      const result: GenerateResult = {
-        text: '',
-        toolCalls: [],
-        finishReason: 'error',
-        usage: { inputTokens: 0, outputTokens: 0 },
-      };
+      const result: GenerateResult = { text: '', toolCalls: [], finishReason: 'error' };
       for await (const part of produce(call, false)) {
         if (part.type === 'text-delta') result.text += part.text;
         else if (part.type === 'usage') result.usage = part.usage;
@@ -146,7 +145,8 @@ describe('runTargetConformance', () => {
       { streamDropsFirstWord: true },
       ['streams deltas that concatenate', 'continues after an assistant prefix'],
     ],
-    ['reports no usage', { reportsNoUsage: true }, ['generates text with a finish reason and usage']],
+    ['reports 0 tokens it did not count', { reportsZeroUsage: true }, ['generates text with a finish reason']],
+    ['reports no usage (allowed: the router estimates it)', { omitsUsage: true }, []],
     ['starts over after an assistant prefix', { continuationRestarts: true }, ['continues after an assistant prefix']],
     ['echoes the assistant prefix', { continuationEchoesPrefix: true }, ['continues after an assistant prefix']],
     ['drops a character at the seam', { continuationDropsFirstChar: true }, ['continues after an assistant prefix']],

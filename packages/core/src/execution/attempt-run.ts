@@ -509,8 +509,13 @@ export class AttemptRun {
     record.durationMs = now - record.startedAt;
     if (error) record.error = { code: error.code, message: error.message, isRetryable: error.isRetryable };
     let usage = this.usage;
-    // A cancelled or broken call that already produced output has been billed by a remote provider: estimate it.
-    if (usage === undefined && ((outcome === 'hedge-lost' && this.#holdsFlight) || this.firstTokenAt !== undefined)) {
+    // A call the target reported no usage for was billed all the same (a server that omits usage, one that sends it
+    // on streams only when asked, a cancelled or broken call that produced output): the router charges its estimate,
+    // so a budget still binds.
+    if (
+      usage === undefined &&
+      (outcome === 'success' || (outcome === 'hedge-lost' && this.#holdsFlight) || this.firstTokenAt !== undefined)
+    ) {
       usage = {
         inputTokens: this.env.promptTokens[this.name] ?? 0,
         outputTokens: Math.ceil(this.text.length / 4),

@@ -3,7 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { GenerateResult, Usage } from '@switchyard/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouter } from '../create-router.js';
+import { createRouter, type RoutedGenerateResult } from '../create-router.js';
 import type { RouteSummary } from '../events.js';
 import type { PolicyInput } from '../policy/policy.js';
 import type { RouterStreamPart } from '../route-stream-part.js';
@@ -15,7 +15,7 @@ import { createScriptedTarget } from '../testing/create-scripted-target.js';
 // finish reason, usage (reported, else the attempt's estimate) and route.
 
 /** What generate() answered before collectPlan: the fold of a stream, as a consumer writes it. */
-async function foldStream(parts: AsyncIterable<RouterStreamPart>): Promise<GenerateResult & { route: RouteSummary }> {
+async function foldStream(parts: AsyncIterable<RouterStreamPart>): Promise<RoutedGenerateResult> {
   let text = '';
   const toolCalls: GenerateResult['toolCalls'] = [];
   let usage: Usage | undefined;
@@ -27,14 +27,16 @@ async function foldStream(parts: AsyncIterable<RouterStreamPart>): Promise<Gener
     else if (part.type === 'finish') finishReason = part.finishReason;
     else if (part.type === 'failover' && part.mode === 'restart') text = '';
     else if (part.type === 'route' && part.phase === 'summary') {
-      const answered = part.route.attempts.findLast((attempt) => attempt.outcome === 'success');
-      return {
+      // The router's figures (reported, else its estimate) are in the summary when no usage part came.
+      const answer: RoutedGenerateResult = {
         text,
         toolCalls,
         finishReason,
-        usage: usage ?? answered?.usage ?? { inputTokens: 0, outputTokens: 0 },
+        usage: usage ?? part.route.usage ?? { inputTokens: 0, outputTokens: 0 },
         route: part.route,
       };
+      if (part.route.usageEstimated) answer.usageEstimated = true;
+      return answer;
     }
   }
   throw new Error('no summary');

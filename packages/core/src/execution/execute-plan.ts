@@ -15,6 +15,7 @@ import {
   TargetUnavailableError,
   TimeoutError,
 } from '@switchyard/contract';
+import type { RoutedGenerateResult } from '../create-router.js';
 import type { RoutePlan } from '../decision/route-plan.js';
 import type { Attempt, MidStreamFailover, RouterEventEmitter, RouteSummary } from '../events.js';
 import type { MidStreamMode, Policy } from '../policy/policy.js';
@@ -134,7 +135,7 @@ class PlanStream {
 }
 
 /** What `generate()` answers: the whole text, tool calls, finish reason and usage, and the route. */
-export type CollectedAnswer = GenerateResult & { route: RouteSummary };
+export type CollectedAnswer = RoutedGenerateResult;
 
 /**
  * Runs a plan for `generate()`: the same execution as {@link executePlan}, but the parts are folded into one answer
@@ -637,14 +638,16 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       telemetry.observe(finish);
       telemetry.observe({ type: 'route', phase: 'summary', route });
     }
-    return {
+    const answer: CollectedAnswer = {
       text: this.#emittedText,
       toolCalls: this.#toolCalls ?? [],
       finishReason: finish.finishReason,
-      // Reported usage, else the estimate the attempt recorded when it closed.
-      usage: run.usage ?? run.record.usage ?? { inputTokens: 0, outputTokens: 0 },
+      // Reported usage, else the estimate the attempt recorded when it closed (a successful attempt always has one).
+      usage: route.usage ?? { inputTokens: 0, outputTokens: 0 },
       route,
     };
+    if (route.usageEstimated) answer.usageEstimated = true;
+    return answer;
   }
 
   /** Armed only after the decision part, so a consumer that stops there leaves no timer or listener behind. */
@@ -932,6 +935,11 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
       costUsd,
     };
     if (this.#failovers !== undefined) summary.failovers = this.#failovers;
+    const usage = winner?.record.usage;
+    if (usage !== undefined) {
+      summary.usage = usage;
+      if (winner!.record.usageEstimated) summary.usageEstimated = true;
+    }
     // A winner that answered whole has no time to first token (its first token came with its last).
     if (this.#firstEmittedAt !== undefined && winner?.whole !== true) {
       summary.ttftMs = this.#firstEmittedAt - this.#requestStartedAt;

@@ -281,11 +281,12 @@ export class RequestTrace {
     }
     if (route.locality !== undefined) span.setAttribute('switchyard.route.locality', route.locality);
     if (route.ttftMs !== undefined) span.setAttribute('switchyard.route.ttft_ms', route.ttftMs);
-    const usage = this.#usage ?? route.attempts.findLast((attempt) => attempt.outcome === 'success')?.usage;
+    const usage = this.#usage ?? route.usage;
     if (usage) {
       span.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
       span.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
     }
+    if (route.usageEstimated) span.setAttribute('switchyard.route.usage_estimated', true);
     if (this.#finishReason !== undefined) {
       span.setAttribute('gen_ai.response.finish_reasons', finishReasons(this.#finishReason));
     }

@@ -213,7 +213,7 @@ export function createScriptedTarget(settings: ScriptedTargetSettings = {}): Scr
     async generate(call): Promise<GenerateResult> {
       let text = '';
       const toolCalls: ToolCall[] = [];
-      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+      let usage: Usage | undefined;
       let finishReason: FinishReason = 'stop';
       for await (const part of run(call)) {
         if (part.type === 'text-delta') text += part.text;
@@ -221,7 +221,10 @@ export function createScriptedTarget(settings: ScriptedTargetSettings = {}): Scr
         else if (part.type === 'usage') usage = part.usage;
         else finishReason = part.finishReason;
       }
-      return { text, toolCalls, finishReason, usage };
+      // `usage: false` reports none, as a target whose server omits it.
+      const result: GenerateResult = { text, toolCalls, finishReason };
+      if (usage !== undefined) result.usage = usage;
+      return result;
     },
   };
 }
