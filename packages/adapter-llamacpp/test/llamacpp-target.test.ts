@@ -156,7 +156,7 @@ describe('createLlamaCppTarget on the generated tiny model', () => {
     const request = ask('Ring it', { tools, toolChoice: 'required', maxTokens: 6 });
     const result = await target.generate(request);
     expect(result).toMatchObject({ text: '', toolCalls: [], finishReason: 'length' });
-    expect(result.usage.outputTokens).toBe(6);
+    expect(result.usage?.outputTokens).toBe(6);
     const parts = await collect(target.stream(request));
     expect(parts.filter((part) => part.type === 'text-delta' || part.type === 'tool-call')).toEqual([]);
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length' });
