@@ -45,12 +45,19 @@ function toolResultText(output: LanguageModelV4ToolResultOutput): string {
 /**
  * Turns an AI SDK prompt into contract messages. Text, images, tool calls and tool results map one to one; parts a
  * Switchyard target cannot take (reasoning, non-image files) are dropped with a warning or refused with
- * `UnsupportedFunctionalityError` when dropping them would change the meaning.
+ * `UnsupportedFunctionalityError` when dropping them would change the meaning. `promptIndexOf` receives, for each
+ * message returned, the index of the prompt message it came from (a tool message with several results gives several).
  */
-export function fromAISDKPrompt(prompt: LanguageModelV4Prompt, warnings: SharedV4Warning[]): Message[] {
+export function fromAISDKPrompt(
+  prompt: LanguageModelV4Prompt,
+  warnings: SharedV4Warning[],
+  promptIndexOf: number[] = [],
+): Message[] {
   const messages: Message[] = [];
   let droppedReasoning = false;
-  for (const message of prompt) {
+  for (const [promptIndex, message] of prompt.entries()) {
+    // Every message pushed below comes from this prompt message: recorded so errors can name `prompt[i]`.
+    const before = messages.length;
     switch (message.role) {
       case 'system':
         messages.push({ role: 'system', content: message.content });
@@ -100,6 +107,7 @@ export function fromAISDKPrompt(prompt: LanguageModelV4Prompt, warnings: SharedV
         }
         break;
     }
+    for (let index = before; index < messages.length; index++) promptIndexOf.push(promptIndex);
   }
   if (droppedReasoning) {
     warnings.push({

@@ -10,6 +10,7 @@ import type {
 import { InvalidArgumentError } from '@ai-sdk/provider';
 import type { FinishReason, Usage } from '@switchyard/contract';
 import type { RouteOptions, Router, RouterStreamPart, RouteSummary } from '@switchyard/core';
+import { type CallFields, inAISDKTerms } from './in-ai-sdk-terms.js';
 import { routeMetadata, toAISDKFinishReason, toAISDKUsage } from './route-metadata.js';
 import { toAISDKError } from './to-ai-sdk-error.js';
 import { type ConvertedCall, toSwitchyardRequest } from './to-switchyard-request.js';
@@ -161,7 +162,7 @@ export class SwitchyardLanguageModel implements LanguageModelV4 {
     try {
       result = await this.#config.router.generate(converted.request, routeOptions);
     } catch (error) {
-      throw toAISDKError(error);
+      throw toAISDKError(inAISDKTerms(error, this.#fields(converted)));
     }
     const content: LanguageModelV4Content[] = [];
     if (result.text !== '') content.push({ type: 'text', text: result.text });
@@ -197,9 +198,19 @@ export class SwitchyardLanguageModel implements LanguageModelV4 {
         if (isOutput(next.value)) break;
       }
     } catch (error) {
-      throw toAISDKError(error);
+      throw toAISDKError(inAISDKTerms(error, this.#fields(converted)));
     }
     return { stream: toStream(iterator, head, done, converted.warnings) };
+  }
+
+  /** How the router's field names map back to this call's (see `inAISDKTerms`). */
+  #fields(converted: ConvertedCall): CallFields {
+    return {
+      promptIndexOf: converted.promptIndexOf,
+      toolIndexOf: converted.toolIndexOf,
+      // A pinned model's target list is its id, whatever the per-call options narrowed it to.
+      targetsFrom: this.modelId === AUTO_MODEL_ID ? 'providerOptions' : 'modelId',
+    };
   }
 }
 

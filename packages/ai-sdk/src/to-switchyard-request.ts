@@ -24,6 +24,9 @@ export interface ConvertedCall {
   request: GenerateRequest;
   targets: string[] | undefined;
   warnings: SharedV4Warning[];
+  /** Where the request's messages and tools came from in the call, to name a bad field as the caller wrote it. */
+  promptIndexOf: number[];
+  toolIndexOf: number[];
 }
 
 const unsupportedSettings = ['topK', 'presencePenalty', 'frequencyPenalty'] as const;
@@ -75,8 +78,10 @@ export function toSwitchyardRequest(options: LanguageModelV4CallOptions): Conver
   }
 
   const tools: Tool[] = [];
-  for (const tool of options.tools ?? []) {
+  const toolIndexOf: number[] = [];
+  for (const [index, tool] of (options.tools ?? []).entries()) {
     if (tool.type === 'function') {
+      toolIndexOf.push(index);
       tools.push({
         name: tool.name,
         ...(tool.description === undefined ? {} : { description: tool.description }),
@@ -111,8 +116,9 @@ export function toSwitchyardRequest(options: LanguageModelV4CallOptions): Conver
   if (choice) toolChoice = choice.type === 'tool' ? { type: 'tool', name: choice.toolName } : choice.type;
 
   const { targets, ...routing } = callOptions;
+  const promptIndexOf: number[] = [];
   const request: GenerateRequest = {
-    messages: fromAISDKPrompt(options.prompt, warnings),
+    messages: fromAISDKPrompt(options.prompt, warnings, promptIndexOf),
     ...(options.maxOutputTokens === undefined ? {} : { maxTokens: options.maxOutputTokens }),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     ...(options.topP === undefined ? {} : { topP: options.topP }),
@@ -124,5 +130,5 @@ export function toSwitchyardRequest(options: LanguageModelV4CallOptions): Conver
     ...(options.abortSignal ? { signal: options.abortSignal } : {}),
     ...(Object.keys(routing).length > 0 ? { routing: routing as RoutingHints } : {}),
   };
-  return { request, targets, warnings };
+  return { request, targets, warnings, promptIndexOf, toolIndexOf };
 }
