@@ -391,7 +391,11 @@ export class AttemptRun {
   /** Books a part the target produced; false for usage, which is kept, not passed on. */
   #book(part: StreamPart): boolean {
     if (part.type === 'usage') {
-      this.usage = part.usage;
+      // Zero tokens after output is an adapter that read counts it was not given as 0: unreported, so the attempt
+      // charges its estimate rather than $0.
+      const usage = part.usage;
+      const zero = usage.inputTokens === 0 && usage.outputTokens === 0;
+      if (!zero || this.firstTokenAt === undefined) this.usage = usage;
       return false;
     }
     if (part.type === 'text-delta' || part.type === 'tool-call') {

@@ -10,12 +10,8 @@ export function wholeAnswerPartsOf(result: GenerateResult): StreamPart[] {
   const parts: StreamPart[] = [];
   if (result.text !== '') parts.push({ type: 'text-delta', text: result.text });
   for (const toolCall of result.toolCalls) parts.push({ type: 'tool-call', toolCall });
-  const usage = result.usage;
-  // No usage, or an answer with output but zero tokens (an adapter written before usage could be left out, reading
-  // a missing count as 0): unreported, so the attempt estimates it as for a stream, and a paid target's spend is not
-  // recorded as zero.
-  const unreported = usage === undefined || (usage.inputTokens === 0 && usage.outputTokens === 0 && parts.length > 0);
-  if (!unreported) parts.push({ type: 'usage', usage });
+  // No usage: the attempt estimates it as for a stream (and, as for a stream, ignores zero tokens after output).
+  if (result.usage !== undefined) parts.push({ type: 'usage', usage: result.usage });
   parts.push({ type: 'finish', finishReason: result.finishReason });
   return parts;
 }

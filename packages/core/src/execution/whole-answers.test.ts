@@ -153,15 +153,37 @@ describe('execution: whole answers for generate()', () => {
     expect(result.route.costUsd).toBeCloseTo((10 * 1_000 + 5 * 2_000) / 1e6);
     expect(router.stats().gpu?.spentUsd).toBeCloseTo(result.route.costUsd);
 
-    // No usage reported: the scripted generate() answers 0/0 as an OpenAI body without `usage` is read; estimated.
+    // No usage reported (the scripted generate() answers without `usage`, as for an OpenAI body without one): estimated.
     const unreported = counted({ capabilities: { price }, script: [{ text: 'paid answer', usage: false }] });
     const estimating = createRouter({ targets: { gpu: unreported.target } });
     const estimated = await estimating.generate(ask('Hi'));
     expect(unreported.calls.generate).toBe(1);
     expect(estimated.route.attempts[0]).toMatchObject({ usageEstimated: true });
-    expect(estimated.usage.outputTokens).toBeGreaterThan(0);
+    expect(estimated).toMatchObject({ usageEstimated: true, route: { usageEstimated: true } });
+    expect(estimated.usage.outputTokens).toBe(Math.ceil('paid answer'.length / 4));
     expect(estimated.route.costUsd).toBeGreaterThan(0);
   });
+
+  it.each([true, false])(
+    'charges its estimate, not $0, when a target reports 0 tokens for an answer with text (whole answers: %s)',
+    async (wholeAnswers) => {
+      // An adapter written before usage could be left out reads missing counts as 0; the router does not believe it.
+      const price = { inputPer1M: 1_000, outputPer1M: 2_000 };
+      const zero = counted(
+        { capabilities: { price }, script: [{ text: 'paid answer', usage: { inputTokens: 0, outputTokens: 0 } }] },
+        wholeAnswers,
+      );
+      const router = createRouter({ targets: { gpu: zero.target } });
+      const answer = await router.generate(ask('Hi'));
+      expect(answer).toMatchObject({ usageEstimated: true, route: { attempts: [{ usageEstimated: true }] } });
+      expect(answer.usage.outputTokens).toBeGreaterThan(0);
+      expect(answer.route.costUsd).toBeGreaterThan(0);
+      const parts = [];
+      for await (const part of router.stream(ask('Hi'))) parts.push(part);
+      expect(parts.filter((part) => part.type === 'usage')).toEqual([]);
+      expect(parts.at(-1)).toMatchObject({ type: 'route', route: { usageEstimated: true } });
+    },
+  );
 
   it('learns how long a whole answer takes: a slow target loses its rank to a fast one, a fast one is not penalised', async () => {
     // A fake clock the targets advance by their answer's duration, so the learning is exact and nothing sleeps.

@@ -183,8 +183,12 @@ export class RequestTrace {
       instruments.duration.record(attempt.durationMs / 1000, attributes);
       if (attempt.ttftMs !== undefined) instruments.timeToFirstChunk.record(attempt.ttftMs / 1000, attributes);
       if (attempt.usage) {
-        instruments.tokenUsage.record(attempt.usage.inputTokens, description.inputTokens);
-        instruments.tokenUsage.record(attempt.usage.outputTokens, description.outputTokens);
+        // Estimated tokens are their own series, so a dashboard can tell reported counts from the router's guesses.
+        const estimated = attempt.usageEstimated === true;
+        const input = estimated ? description.estimatedInputTokens : description.inputTokens;
+        const output = estimated ? description.estimatedOutputTokens : description.outputTokens;
+        instruments.tokenUsage.record(attempt.usage.inputTokens, input);
+        instruments.tokenUsage.record(attempt.usage.outputTokens, output);
       }
     }
     const span = this.#liveSpanOf(attempt.target);

@@ -315,6 +315,18 @@ describe(`OpenTelemetry GenAI spans (semantic conventions ${semanticConventionsV
 });
 
 describe('OpenTelemetry GenAI metrics with the real SDK', () => {
+  it('records tokens the target did not report as their own series, switchyard.usage.estimated: true', async () => {
+    const device = createScriptedTarget({ id: 'llamacpp:unmetered', script: [{ text: 'one two', usage: false }] });
+    const router = createRouter({ targets: { device } });
+    await router.generate(ask('Hello'));
+    const usage = (await metricsByName()).get('gen_ai.client.token.usage') as HistogramMetricData | undefined;
+    const points = usage?.dataPoints.filter((point) => point.attributes['gen_ai.request.model'] === 'unmetered') ?? [];
+    expect(points.map((point) => point.attributes['gen_ai.token.type']).sort()).toEqual(['input', 'output']);
+    for (const point of points) expect(point.attributes['switchyard.usage.estimated']).toBe(true);
+    const output = points.find((point) => point.attributes['gen_ai.token.type'] === 'output');
+    expect(output?.value.sum).toBe(Math.ceil('one two'.length / 4));
+  });
+
   it('records token usage, duration, time to first chunk and routing decisions', async () => {
     const device = createScriptedTarget({
       id: 'llamacpp:metered',
@@ -439,7 +451,15 @@ describe('metrics without a tracer', () => {
         withoutTracer[
           `gen_ai.client.token.usage ${attributes('alpha', 'llamacpp', { 'gen_ai.token.type': 'output' })}`
         ],
-      ).toMatchObject({ count: 3 });
+      ).toMatchObject({ count: 2 });
+      // The stream stopped early never got its usage: its tokens are the router's estimate, a series of their own.
+      const estimatedOutput = JSON.stringify(
+        [
+          ...JSON.parse(attributes('alpha', 'llamacpp', { 'gen_ai.token.type': 'output' })),
+          ['switchyard.usage.estimated', true],
+        ].sort(),
+      );
+      expect(withoutTracer[`gen_ai.client.token.usage ${estimatedOutput}`]).toMatchObject({ count: 1 });
       const decisions = Object.entries(withoutTracer)
         .filter(([key]) => key.startsWith('switchyard.route.decisions'))
         .reduce((total, [, value]) => total + (value as number), 0);

@@ -75,6 +75,9 @@ export interface TargetDescription {
   /** `attributes` plus `gen_ai.token.type`. */
   inputTokens: Attributes;
   outputTokens: Attributes;
+  /** The same plus `switchyard.usage.estimated: true`, for tokens the target did not report (the router's estimate). */
+  estimatedInputTokens: Attributes;
+  estimatedOutputTokens: Attributes;
   /** `attributes` plus `error.type`, by error code (built on first use). */
   failed: Map<string, Attributes>;
 }
@@ -146,6 +149,16 @@ export function describeTarget(name: string, target: Target): TargetDescription 
     attributes,
     inputTokens: Object.freeze({ ...attributes, 'gen_ai.token.type': 'input' }),
     outputTokens: Object.freeze({ ...attributes, 'gen_ai.token.type': 'output' }),
+    estimatedInputTokens: Object.freeze({
+      ...attributes,
+      'gen_ai.token.type': 'input',
+      'switchyard.usage.estimated': true,
+    }),
+    estimatedOutputTokens: Object.freeze({
+      ...attributes,
+      'gen_ai.token.type': 'output',
+      'switchyard.usage.estimated': true,
+    }),
     failed: new Map(),
   };
 }
