@@ -890,6 +890,7 @@ function logEntry(
     entry.outputTokens = state.usage.outputTokens;
   }
   if (state.route?.costUsd !== undefined) entry.costUsd = state.route.costUsd;
+  if (state.route?.usageEstimated) entry.usageEstimated = true;
   if (state.key) entry.apiKey = state.key.name;
   if (clientClosed) entry.clientClosed = true;
   if (state.trace?.traceId !== undefined) entry.traceId = state.trace.traceId;

@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number;
+  /** The target reported no usage: the tokens and cost are the router's estimate. */
+  usageEstimated?: boolean;
   /** The name of the API key the request presented (from `keys`), never the key itself. */
   apiKey?: string;
   /** The client went away before the answer was complete. */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway, RouterFromConfig } from '../src/index.js';
+import type { Gateway, RequestLogEntry, RouterFromConfig } from '../src/index.js';
 import { createGateway, createRouterFromConfig, parseConfig } from '../src/index.js';
 
 const upstreamScript = join(dirname(fileURLToPath(import.meta.url)), '../../../tooling/bench/src/upstream.mjs');
@@ -15,6 +15,7 @@ describe('gateway over the bench loopback upstream, which reports no usage (mode
   let built: RouterFromConfig;
   let gateway: Gateway;
   let client: OpenAI;
+  const logged: RequestLogEntry[] = [];
 
   beforeAll(async () => {
     upstream = fork(upstreamScript, [], { stdio: 'ignore' });
@@ -33,7 +34,7 @@ describe('gateway over the bench loopback upstream, which reports no usage (mode
       policy: { mode: 'remote-only', execution: { retries: 0 } },
     });
     built = await createRouterFromConfig(config);
-    gateway = createGateway({ router: built.router, log: () => undefined });
+    gateway = createGateway({ router: built.router, logger: { info: (entry) => logged.push(entry) } });
     const url = await gateway.listen({ port: 0 });
     client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 30_000 });
   });
@@ -57,6 +58,12 @@ describe('gateway over the bench loopback upstream, which reports no usage (mode
     const route = (completion as unknown as { switchyard: { usageEstimated?: boolean; costUsd: number } }).switchyard;
     expect(route.usageEstimated).toBe(true);
     expect(route.costUsd).toBeGreaterThan(0);
+    await expect.poll(() => logged.length).toBeGreaterThan(0);
+    expect(logged.at(-1)).toMatchObject({
+      inputTokens: usage.prompt_tokens,
+      outputTokens: estimatedOutputTokens,
+      usageEstimated: true,
+    });
   });
 
   it('ends a stream that asked for usage with the router’s figures, though the upstream sent no usage chunk', async () => {
