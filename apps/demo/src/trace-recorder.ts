@@ -136,7 +136,13 @@ function detailOf(span: ReadableSpan): string {
   const error = attributes['error.type'];
   if (typeof error === 'string') parts.push(error);
   const output = attributes['gen_ai.usage.output_tokens'];
-  if (typeof output === 'number') parts.push(`${output} tokens out`);
+  if (typeof output === 'number') {
+    // The target did not count them: the router charged its estimate (the span says so).
+    const estimated =
+      attributes['switchyard.attempt.usage_estimated'] === true ||
+      attributes['switchyard.route.usage_estimated'] === true;
+    parts.push(estimated ? `~${output} tokens out (estimated)` : `${output} tokens out`);
+  }
   const status = attributes['http.response.status_code'];
   if (typeof status === 'number') parts.push(`HTTP ${status}`);
   const mode = attributes['switchyard.route.mode'];
