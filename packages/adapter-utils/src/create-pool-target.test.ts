@@ -1,6 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
 import { ConnectionError } from '@switchyard/contract';
-import { sendJson, startStandInServer } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { createPoolTarget } from './create-pool-target.js';
 import { HttpClient } from './http-client.js';
@@ -229,13 +230,25 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
  */
 async function wholeAnswerReplica(name: string, overheadMs: number) {
   const served = { calls: 0 };
-  const server = await startStandInServer(async ({ body }, response) => {
-    served.calls += 1;
-    const tokens = Number(body.tokens ?? 4);
-    await new Promise((resolve) => setTimeout(resolve, overheadMs + tokens));
-    sendJson(response, 200, { text: name.repeat(tokens), outputTokens: tokens });
+  // Plain node:http: the kit's tests cannot use the testkit's stand-in server (the testkit depends on the kit).
+  const server = createServer((request, response) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      served.calls += 1;
+      const tokens = Number((JSON.parse(text) as { tokens?: number }).tokens ?? 4);
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ text: name.repeat(tokens), outputTokens: tokens }));
+      }, overheadMs + tokens);
+    });
   });
-  const client = new HttpClient({ target: name, baseURL: server.url, transport: createUndiciTransport() });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new HttpClient({ target: name, baseURL: url, transport: createUndiciTransport() });
   const target: Target = {
     specificationVersion: 'v1',
     id: `loopback:${name}`,
@@ -267,7 +280,12 @@ async function wholeAnswerReplica(name: string, overheadMs: number) {
       throw new Error('a whole-answer replica is not streamed by the pool');
     },
   };
-  return { target, served, close: () => server.close() };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { target, served, close };
 }
 
 describe('createPoolTarget over real loopback replicas that answer whole (stand-in servers)', () => {

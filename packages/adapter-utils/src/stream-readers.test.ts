@@ -1,10 +1,16 @@
 import { InvalidResponseError } from '@switchyard/contract';
-import { collect } from '@switchyard/testkit';
 import { describe, expect, it } from 'vitest';
 import { readNdjsonLines, readSseEvents } from './stream-readers.js';
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
+}
+
+/** Every item a reader yields, in order; rejects with the reader's error. */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const read: T[] = [];
+  for await (const item of items) read.push(item);
+  return read;
 }
 
 const where = { target: 'gpu', url: 'http://127.0.0.1:1/v1/chat/completions' };

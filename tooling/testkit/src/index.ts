@@ -4,14 +4,13 @@
  * by node-llama-cpp and llama.cpp's `llama-server`) that stands in for a real on-device model in tests and the demo.
  */
 
+// The fault proxy and loopback ports are published with the adapter kit, for adapters outside this repository too.
+export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from '@switchyard/adapter-utils/testing';
+export { closedPortURL, freePort, startFaultProxy } from '@switchyard/adapter-utils/testing';
 export type { BrowserBuildOptions, BrowserPage, BrowserPageOptions, PageFile } from './browser-page.js';
 export { buildForBrowser, bundleForBrowser, chromiumArgs, chromiumPath, openBrowserPage } from './browser-page.js';
-export { closedPortURL } from './closed-port-url.js';
 export { collect, textOf } from './collect.js';
 export { eventually, rejectionOf } from './eventually.js';
-export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from './fault-proxy.js';
-export { startFaultProxy } from './fault-proxy.js';
-export { freePort } from './free-port.js';
 export type { GgufTensor, GgufValue } from './gguf-writer.js';
 export { encodeGguf } from './gguf-writer.js';
 export type { LlamaServer, LlamaServerOptions } from './llama-server.js';

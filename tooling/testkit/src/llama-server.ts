@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort } from '@switchyard/adapter-utils/testing';
 
 const ensureScript = 'tooling/testkit/scripts/ensure-llama-server.mjs';
 

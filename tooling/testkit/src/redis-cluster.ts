@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
+import { freePort } from '@switchyard/adapter-utils/testing';
 import { launchRedis, startRedisGroup } from './redis-server.js';
 
 /** A real Redis Cluster of three primaries (no replicas) on loopback ports, for tests. */

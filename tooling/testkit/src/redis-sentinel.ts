@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort } from '@switchyard/adapter-utils/testing';
 import { launchRedis, startRedisGroup } from './redis-server.js';
 
 /** A real Redis primary watched by one Sentinel, on loopback ports, for tests. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort } from '@switchyard/adapter-utils/testing';
 
 /** A real `redis-server` on a loopback port, for tests. */
 export interface RedisServer {

@@ -16,9 +16,9 @@ export interface TargetFaultConformanceOptions {
    */
   createTarget: (baseURL: string) => Target | Promise<Target>;
   /**
-   * Returns the fault driver (usually the testkit's `FaultProxy`), read when each check runs, so it can be started
-   * in a `beforeAll` of the calling file. Give the suite a proxy of its own: the abort and dispose checks count the
-   * proxy's open responses and expect none from other clients.
+   * Returns the fault driver (usually a `FaultProxy` from `@switchyard/adapter-utils/testing`), read when each check
+   * runs, so it can be started in a `beforeAll` of the calling file. Give the suite a proxy of its own: the abort and
+   * dispose checks count the proxy's open responses and expect none from other clients.
    */
   faults: () => TargetFaultDriver;
   /** The prompt used by every check. */
@@ -46,13 +46,13 @@ export interface TargetFaultConformanceOptions {
  *
  * Why the runner lives in the contract and takes a driver: adapters already import `@switchyard/contract/testing`
  * for {@link runTargetConformance}, and the checks are the contract's statement of how failures surface. The
- * contract cannot depend on the testkit (a private dev tool), so the caller passes what drives the faults: any
- * {@link TargetFaultDriver}, which the testkit's `FaultProxy` satisfies structurally.
+ * contract depends on no other Switchyard package, so the caller passes what drives the faults: any {@link TargetFaultDriver},
+ * such as the `FaultProxy` that `startFaultProxy()` from `@switchyard/adapter-utils/testing` returns.
  *
  * @example
  * ```ts
  * import { runTargetFaultConformance } from '@switchyard/contract/testing';
- * import { startFaultProxy, type FaultProxy } from '@switchyard/testkit';
+ * import { startFaultProxy, type FaultProxy } from '@switchyard/adapter-utils/testing';
  *
  * let proxy: FaultProxy;
  * beforeAll(async () => {

@@ -1,7 +1,7 @@
 /**
- * The faults {@link runTargetFaultConformance} injects. A subset of the testkit fault proxy's `Fault` union, declared
- * here because the contract must not depend on the testkit (a private dev tool): any driver that accepts these
- * values works, and the testkit's `FaultProxy` does so structurally.
+ * The faults {@link runTargetFaultConformance} injects. A subset of the `Fault` union of the fault proxy in
+ * `@switchyard/adapter-utils/testing` (which builds its union from this one), declared here because the contract
+ * depends on no other Switchyard package: any driver that accepts these values works.
  *
  * Faults that count events count stream frames: Server-Sent Events (blocks ended by a blank line) or NDJSON lines.
  */
@@ -25,8 +25,9 @@ export type TargetFault =
   | { type: 'hang-after-events'; events: number };
 
 /**
- * What drives the faults: an HTTP proxy in front of the adapter's server. `startFaultProxy()` from the testkit
- * satisfies it; so can any proxy that implements these four members.
+ * What drives the faults: an HTTP proxy in front of the adapter's server. `startFaultProxy()` from
+ * `@switchyard/adapter-utils/testing` returns one (its `FaultProxy` extends this interface); so can any proxy that
+ * implements these four members.
  */
 export interface TargetFaultDriver {
   /** The proxy's origin, e.g. `http://127.0.0.1:41234`; the suite passes it to `createTarget`. */

@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../src/fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 
 const events = ['data: {"n":1}\n\n', 'data: {"n":2}\n\n', 'data: {"n":3}\n\n', 'data: [DONE]\n\n'];
 
@@ -187,7 +187,7 @@ describe('startFaultProxy', () => {
     proxy.setFault(null);
     expect(answer.error).toBeDefined();
     expect(answer.body.startsWith(`${events[0]}data: {"pad":"xxx`)).toBe(true);
-    expect(answer.body.length).toBe(events[0]?.length + 300_000);
+    expect(answer.body.length).toBe((events[0] ?? '').length + 300_000);
     expect(answer.body.slice(events[0]?.length).includes('\n')).toBe(false);
   });
 

@@ -7,38 +7,36 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TargetFault, TargetFaultDriver } from '@switchyard/contract/testing';
 import { closedPortURL } from './closed-port-url.js';
 
 /**
- * What the proxy does to one request. Faults that act on events count Server-Sent Events (blocks ended by a blank
- * line) or NDJSON lines (`application/x-ndjson`); any other response body counts as one event.
+ * What the proxy does to one request: every fault of the contract's fault suite (`TargetFault` from
+ * `@switchyard/contract/testing`, whose `status` fault here also takes the answer's `body` and `contentType`), plus
+ * faults the suite does not use (a slow first byte, malformed SSE, a dropped `[DONE]`, a clean end after N events).
+ * Faults that act on events count Server-Sent Events (blocks ended by a blank line) or NDJSON lines
+ * (`application/x-ndjson`); any other response body counts as one event.
+ *
+ * Built from the contract's union, so a fault the contract adds is a compile error here (the proxy's handler is
+ * exhaustive) until the proxy implements it.
  */
 export type Fault =
-  /** Reset the TCP connection (RST) as soon as the request arrives, before any response byte. */
-  | { type: 'reset-before-first-byte' }
-  /** Forward the first `events` events, then the first two thirds of the next one, then end the response cleanly. */
-  | { type: 'truncate-after-events'; events: number }
-  /**
-   * Forward the first `events` events, then start one event of `bytes` bytes that never ends (no terminator), then
-   * keep the connection open. Sent in 64 KiB writes that wait for the client to read (a capped reader stops it).
-   */
-  | { type: 'oversized-event'; events: number; bytes: number }
+  | Exclude<TargetFault, { type: 'status' }>
+  /** Answer with this status without contacting the upstream. `retryAfter` becomes the `Retry-After` header. */
+  | (Extract<TargetFault, { type: 'status' }> & {
+      /** The answer's body. Default: `{"error":{"message":"injected <status>","type":"fault"}}`. */
+      body?: string;
+      /** The answer's `content-type`. Default `application/json`. */
+      contentType?: string;
+    })
   /** Wait this long before sending anything back (forwarding happens after the wait). */
   | { type: 'delay-first-byte'; ms: number }
-  /** Forward the first `events` events, then reset the TCP connection (RST, no clean end). */
-  | { type: 'reset-after-events'; events: number }
-  /** Answer with this status without contacting the upstream. `retryAfter` becomes the `Retry-After` header. */
-  | { type: 'status'; status: number; retryAfter?: string | number; body?: string; contentType?: string }
-  /** Accept the request and never answer (until the client gives up or the proxy closes). */
-  | { type: 'hang' }
   /** Forward the first `afterEvents` events (default 1), then send an event whose data is not JSON and end. */
   | { type: 'malformed-sse'; afterEvents?: number; data?: string }
   /** Forward everything except the `data: [DONE]` terminator, then end the response cleanly. */
   | { type: 'drop-done' }
   /** Forward the first `events` events, then end the response cleanly (a truncated but well-formed stream). */
-  | { type: 'end-after-events'; events: number }
-  /** Forward the first `events` events, then send nothing more and keep the connection open (a stalled stream). */
-  | { type: 'hang-after-events'; events: number };
+  | { type: 'end-after-events'; events: number };
 
 /** One request the proxy received, with every byte of it. */
 export interface ProxiedRequest {
@@ -63,10 +61,14 @@ export interface FaultProxyOptions {
   fault?: Fault | null;
 }
 
-/** A running fault-injecting proxy. */
-export interface FaultProxy {
+/**
+ * A running fault-injecting proxy. A `TargetFaultDriver` (declared as one, so a member the contract's fault suite adds
+ * or changes is a compile error here): pass it to `runTargetFaultConformance({ faults: () => proxy, … })`.
+ */
+export interface FaultProxy extends TargetFaultDriver {
   /** The proxy's origin, e.g. `http://127.0.0.1:41234`; append the upstream's path (`/v1`). */
   readonly url: string;
+  /** The proxy's loopback port. */
   readonly port: number;
   /** Sets the fault for every later request not covered by the queue; `null` passes requests through. */
   setFault(fault: Fault | null): void;
@@ -142,24 +144,47 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   });
 
   function handle(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null): void {
-    if (applied?.type === 'hang') return;
-    if (applied?.type === 'reset-before-first-byte') {
-      req.socket.resetAndDestroy();
+    if (applied === null) {
+      forward(req, res, body, applied);
       return;
     }
-    if (applied?.type === 'status') {
-      const headers: Record<string, string> = { 'content-type': applied.contentType ?? 'application/json' };
-      if (applied.retryAfter !== undefined) headers['retry-after'] = String(applied.retryAfter);
-      const text = applied.body ?? JSON.stringify({ error: { message: `injected ${applied.status}`, type: 'fault' } });
-      res.writeHead(applied.status, headers).end(text);
-      return;
+    switch (applied.type) {
+      case 'hang':
+        return;
+      case 'reset-before-first-byte':
+        req.socket.resetAndDestroy();
+        return;
+      case 'status': {
+        const headers: Record<string, string> = { 'content-type': applied.contentType ?? 'application/json' };
+        if (applied.retryAfter !== undefined) headers['retry-after'] = String(applied.retryAfter);
+        const text =
+          applied.body ?? JSON.stringify({ error: { message: `injected ${applied.status}`, type: 'fault' } });
+        res.writeHead(applied.status, headers).end(text);
+        return;
+      }
+      case 'delay-first-byte': {
+        const timer = setTimeout(() => forward(req, res, body, applied), applied.ms);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      // Faults that act on the upstream's answer, event by event (in `relay`).
+      case 'reset-after-events':
+      case 'truncate-after-events':
+      case 'oversized-event':
+      case 'hang-after-events':
+      case 'malformed-sse':
+      case 'drop-done':
+      case 'end-after-events':
+        forward(req, res, body, applied);
+        return;
+      default: {
+        // A fault type without a case (one the contract added) fails to compile here; from plain JavaScript, an
+        // unknown type is answered, not thrown, so the proxy keeps serving.
+        const unhandled: never = applied;
+        const text = `fault proxy: unknown fault type ${JSON.stringify((unhandled as { type: unknown }).type)}`;
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(text);
+      }
     }
-    if (applied?.type === 'delay-first-byte') {
-      const timer = setTimeout(() => forward(req, res, body, applied), applied.ms);
-      res.on('close', () => clearTimeout(timer));
-      return;
-    }
-    forward(req, res, body, applied);
   }
 
   function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, applied: Fault | null, retry = true): void {
