@@ -3,10 +3,21 @@
  * (`pnpm pack` resolves `workspace:` and `catalog:` ranges as publishing does), the tarballs are installed with npm
  * into a fresh project in a temporary directory, a consumer that imports every public entry point is typechecked with
  * `moduleResolution: bundler` and `node16`, and the root README's "Routing in 15 lines" example runs on Node 22 and on
- * Node 24 against loopback targets (the generated tiny model in process, llama.cpp's llama-server as the GPU).
+ * Node 24 against loopback targets (the generated tiny model in process, llama.cpp's llama-server as the GPU). And
+ * adapter-utils' README fault-suite example, the test file an adapter author outside this repository writes, runs with
+ * vitest against the installed packages.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +48,16 @@ function readmeExample(modelPath: string, serverURL: string, model: string): str
   expect(swapped.match(/modelPath: "/g)).toHaveLength(1);
   expect(swapped.match(/baseURL: "/g)).toHaveLength(1);
   return swapped;
+}
+
+/** adapter-utils' README example "Testing your adapter against faults": a vitest test file. */
+function faultSuiteExample(): string {
+  const readme = readFileSync(join(root, 'packages', 'adapter-utils', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Testing your adapter against faults'));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match?.[1])
+    throw new Error('adapter-utils/README.md: no ```ts block under "## Testing your adapter against faults"');
+  return match[1];
 }
 
 /** A consumer that imports every entry point and uses the main API with its types. */
@@ -164,6 +185,22 @@ describe('Switchyard installed from packed tarballs with npm, outside the worksp
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
       expect(stdout.trim(), specifier).toBe('object');
     }
+  });
+
+  it("runs adapter-utils' README fault-suite example with vitest: all 11 checks pass through the published proxy", async () => {
+    const dir = join(app, 'fault-suite');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'my-adapter-faults.test.ts'), faultSuiteExample());
+    // The app has no vitest of its own (npm installs nothing from the network here): this package's, linked in, so the
+    // example and the installed `@switchyard/contract/testing` load the same vitest as the runner.
+    const vitest = realpathSync(join(root, 'tooling', 'consumer', 'node_modules', 'vitest'));
+    symlinkSync(vitest, join(app, 'node_modules', 'vitest'), 'dir');
+    const { stdout } = await run(process.execPath, [join(vitest, 'vitest.mjs'), 'run', '--root', dir], {
+      cwd: dir,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(stdout).toMatch(/Tests\s+11 passed \(11\)/);
   });
 
   it.each([22, 24])('runs the README routing example on Node %i against loopback targets', async (major) => {
