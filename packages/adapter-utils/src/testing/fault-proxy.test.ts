@@ -191,6 +191,14 @@ describe('startFaultProxy', () => {
     expect(answer.body.slice(events[0]?.length).includes('\n')).toBe(false);
   });
 
+  it('names the upstream setting and the fix when it is not a plain http: URL', async () => {
+    await expect(startFaultProxy({ upstream: 'https://user:secret@127.0.0.1:1' })).rejects.toThrow(
+      /^startFaultProxy: upstream: expected an http: URL .* like http:\/\/127\.0\.0\.1:8080 .*got a https: URL$/,
+    );
+    await expect(startFaultProxy({ upstream: '127.0.0.1:8080' })).rejects.toThrow(/upstream: .*got no URL$/);
+    await expect(startFaultProxy({ upstream: 'https://user:secret@127.0.0.1:1' })).rejects.not.toThrow(/secret/);
+  });
+
   it('hands out the URL of a closed port, which refuses connections', async () => {
     const answer = await send(await proxy.closedURL(), '/json');
     expect(answer.error).toBe('ECONNREFUSED');

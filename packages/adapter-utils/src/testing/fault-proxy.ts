@@ -40,6 +40,7 @@ export type Fault =
 
 /** One request the proxy received, with every byte of it. */
 export interface ProxiedRequest {
+  /** The request method (`POST`). */
   method: string;
   /** Path and query, as sent (`/v1/chat/completions`). */
   path: string;
@@ -110,8 +111,7 @@ export interface FaultProxy extends TargetFaultDriver {
  * ```
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const upstream = new URL(options.upstream);
-  if (upstream.protocol !== 'http:') throw new Error(`upstream: expected an http: URL, got ${upstream.protocol}`);
+  const upstream = httpUpstream(options.upstream);
   let fault: Fault | null = options.fault ?? null;
   const queue: (Fault | null)[] = [];
   const requests: ProxiedRequest[] = [];
@@ -341,6 +341,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       await closed;
     },
   };
+}
+
+/** The upstream as a URL, or a TypeError naming the option and the fix. */
+function httpUpstream(upstream: string): URL {
+  const url = URL.canParse(upstream) ? new URL(upstream) : undefined;
+  if (url?.protocol === 'http:') return url;
+  // The value itself is left out: a URL may carry credentials.
+  const got = url ? `a ${url.protocol} URL` : 'no URL';
+  throw new TypeError(
+    `startFaultProxy: upstream: expected an http: URL of the server to forward to, like http://127.0.0.1:8080 (the proxy speaks plain HTTP only), got ${got}`,
+  );
 }
 
 /** Writes `prefix` and then filler up to `bytes` in 64 KiB writes, each after the client drained the last. */
