@@ -155,7 +155,10 @@ export function planRoute(input: DecisionInput): RoutePlan {
   const budgetLeft = Math.min(perRequestCap ?? Number.POSITIVE_INFINITY, input.periodBudgetLeftUsd);
 
   const allowed = input.allowedTargets;
-  const candidates: Candidate[] = [];
+  // Sized for every target, then cut to the candidates found: a push onto an empty array reserves 16 slots (~150 B per
+  // request, most of it garbage at once; bench row 2 counts the young-generation collections it costs).
+  const candidates: Candidate[] = new Array(input.targets.length);
+  let candidateCount = 0;
   for (const health of input.targets) {
     const { name, target } = health;
     const capabilities = target.capabilities;
@@ -243,14 +246,17 @@ export function planRoute(input: DecisionInput): RoutePlan {
       continue;
     }
     const preferIndex = rule?.prefer?.indexOf(name) ?? -1;
-    candidates.push({
+    candidates[candidateCount] = {
       health,
       score: undefined,
       meetsDeadline: true,
       demoted: false,
       preferred: preferIndex === -1 ? Number.POSITIVE_INFINITY : preferIndex,
-    });
+    };
+    candidateCount += 1;
   }
+  // Only when some target was excluded: setting an array's length is not free.
+  if (candidateCount < candidates.length) candidates.length = candidateCount;
 
   // Difficulty: consulted only when it can change the order (local and remote candidates compete, or `auto` weighs
   // candidates of different quality tiers), so the scorer does not run on every request for nothing.

@@ -363,13 +363,17 @@ export class AttemptRun {
   }
 
   /**
-   * Books a whole answer as the parts its stream would have carried (see `wholeAnswerPartsOf`), and returns them
-   * without the usage part, which is kept as `nextPart()` keeps it.
+   * Books a whole answer as the parts its stream would have carried (see `wholeAnswerPartsOf`) and returns them; its
+   * usage is booked before the finish, where a stream carries it, and kept as `nextPart()` keeps a usage part.
    */
   takeWhole(result: GenerateResult): StreamPart[] {
     this.#rejectPending = undefined;
-    const parts: StreamPart[] = [];
-    for (const part of wholeAnswerPartsOf(result)) if (this.#book(part)) parts.push(part);
+    const parts = wholeAnswerPartsOf(result);
+    for (const part of parts) {
+      // No usage: the attempt estimates it as for a stream.
+      if (part.type === 'finish' && result.usage !== undefined) this.#bookUsage(result.usage);
+      this.#book(part);
+    }
     return parts;
   }
 
@@ -391,11 +395,7 @@ export class AttemptRun {
   /** Books a part the target produced; false for usage, which is kept, not passed on. */
   #book(part: StreamPart): boolean {
     if (part.type === 'usage') {
-      // Zero tokens after output is an adapter that read counts it was not given as 0: unreported, so the attempt
-      // charges its estimate rather than $0.
-      const usage = part.usage;
-      const zero = usage.inputTokens === 0 && usage.outputTokens === 0;
-      if (!zero || this.firstTokenAt === undefined) this.usage = usage;
+      this.#bookUsage(part.usage);
       return false;
     }
     if (part.type === 'text-delta' || part.type === 'tool-call') {
@@ -404,6 +404,13 @@ export class AttemptRun {
     }
     if (part.type === 'finish') this.#streamDone = true;
     return true;
+  }
+
+  #bookUsage(usage: Usage): void {
+    // Zero tokens after output is an adapter that read counts it was not given as 0: unreported, so the attempt
+    // charges its estimate rather than $0.
+    const zero = usage.inputTokens === 0 && usage.outputTokens === 0;
+    if (!zero || this.firstTokenAt === undefined) this.usage = usage;
   }
 
   #markFirstToken(): void {
