@@ -1,62 +1,47 @@
 // Row 2's paired CPU method for two builds of the repository (e.g. `main` in a `git worktree add --detach` and a
-// branch): each build in its own process (`ab-throughput-cpu-arm.mjs`) against one loopback upstream, batches of the
-// row's two arms at concurrency 64 taking turns in blocks of four, [A direct, A routed, B routed, B direct], mirrored
-// every other block, so the two builds' routed batches sit side by side. Per block: B's routed CPU / A's (the change's
-// effect on the router's cost), and each build's direct/routed CPU (row 2's figure, each against its own direct arm).
-// Run an A/A first (the same build twice): its B/A is this machine's floor for the method.
+// branch): one router of each build (each imported from its own checkout, with its own adapter and undici) in this
+// process, over one loopback upstream, batches of `router.generate` at concurrency 64 taking turns ABBA / BAAB
+// (`paired-cpu.mjs`), this process's CPU per request around each batch. B's routed CPU / A's per pair is the change's
+// effect on the router's cost; the A/A lines (each build against itself in the same blocks) are the floor.
 //
-//   node tooling/bench/src/ab-throughput-cpu.mjs <buildA> <buildB> [blocks=20] [requestsPerBatch=1500]
+// One process, not one per build: with the two builds in separate processes taking turns, an A/A of one build read
+// 0.85 and 1.04 under load 3-6 here (each process's speed moves on its own); in one process it read 0.99-1.01. Run both
+// orders (A B, then B A) and an A/A of one build (the same directory twice) first.
+//
+//   node --expose-gc tooling/bench/src/ab-throughput-cpu.mjs <buildA> <buildB> [blocks=30] [requestsPerBatch=1500]
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { percentile } from './stats.mjs';
+import { pairedCpu } from './paired-cpu.mjs';
 
-const [buildA, buildB, blocksArg = '20', perBatchArg = '1500'] = process.argv.slice(2);
+const [buildA, buildB, blocksArg = '30', perBatchArg = '1500'] = process.argv.slice(2);
 if (buildA === undefined || buildB === undefined) {
-  console.error('usage: node ab-throughput-cpu.mjs <buildA> <buildB> [blocks] [requestsPerBatch]');
+  console.error('usage: node --expose-gc ab-throughput-cpu.mjs <buildA> <buildB> [blocks] [requestsPerBatch]');
   process.exit(2);
 }
 const upstreamProcess = fork(fileURLToPath(new URL('./upstream.mjs', import.meta.url)), [], { stdio: 'inherit' });
 const upstream = await new Promise((resolve) => upstreamProcess.once('message', (message) => resolve(message.url)));
-const armScript = fileURLToPath(new URL('./ab-throughput-cpu-arm.mjs', import.meta.url));
-async function start(root) {
-  const child = fork(armScript, [root, upstream], { execArgv: ['--expose-gc'] });
-  await new Promise((resolve) => child.once('message', resolve));
-  return child;
-}
-const batch = (child, arm, count) =>
-  new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send({ arm, count });
-  });
 
-const builds = { A: await start(buildA), B: await start(buildB) };
-const perBatch = Number(perBatchArg);
-for (let warm = 0; warm < 3; warm += 1) {
-  for (const name of ['A', 'B']) for (const arm of ['direct', 'routed']) await batch(builds[name], arm, perBatch);
+/** `router.generate` of the build in `root`, as row 2's routed arm. */
+async function routedArm(root) {
+  const { createRoutedArm, routedRequest } = await import(`${root}/tooling/bench/src/clients.mjs`);
+  const { router } = createRoutedArm(upstream, 'zero');
+  return () => router.generate(routedRequest());
 }
-const figures = { routedBA: [], ratioA: [], ratioB: [], routedA: [], routedB: [], directA: [], directB: [] };
-for (let block = 0; block < Number(blocksArg); block += 1) {
-  const [first, second] = block % 2 === 0 ? ['A', 'B'] : ['B', 'A'];
-  const got = {};
-  got[`direct${first}`] = await batch(builds[first], 'direct', perBatch);
-  got[`routed${first}`] = await batch(builds[first], 'routed', perBatch);
-  got[`routed${second}`] = await batch(builds[second], 'routed', perBatch);
-  got[`direct${second}`] = await batch(builds[second], 'direct', perBatch);
-  figures.routedBA.push(got.routedB.cpu / got.routedA.cpu);
-  figures.ratioA.push(got.directA.cpu / got.routedA.cpu);
-  figures.ratioB.push(got.directB.cpu / got.routedB.cpu);
-  for (const key of ['routedA', 'routedB', 'directA', 'directB']) figures[key].push(got[key].cpu);
-}
-const show = (values, digits = 3) =>
-  `${percentile(values, 50).toFixed(digits)} (quartiles ${percentile(values, 25).toFixed(digits)} … ${percentile(values, 75).toFixed(digits)}, ` +
-  `${Math.min(...values).toFixed(digits)} … ${Math.max(...values).toFixed(digits)})`;
-const lower = figures.routedBA.filter((value) => value < 1).length;
-console.log(
-  `${blocksArg} blocks of 4 × ${perBatch} requests at c=64\n` +
-    `  CPU µs per request: A direct ${show(figures.directA, 1)}, routed ${show(figures.routedA, 1)}\n` +
-    `                      B direct ${show(figures.directB, 1)}, routed ${show(figures.routedB, 1)}\n` +
-    `  routed CPU B/A:     ${show(figures.routedBA)}; B lower in ${lower}/${figures.routedBA.length} blocks\n` +
-    `  row 2 (direct/routed CPU): A ${show(figures.ratioA)}, B ${show(figures.ratioB)}`,
+
+const result = await pairedCpu(
+  { A: await routedArm(buildA), B: await routedArm(buildB) },
+  { blocks: Number(blocksArg), perBatch: Number(perBatchArg), warmup: 4 },
 );
-for (const child of Object.values(builds)) child.send({ arm: 'exit' });
+// pairedCpu's ratio is A's CPU / B's per pair; B / A is its inverse (quartiles swap).
+const ba = result.ratio;
+const lower = result.ratio.rounds.filter((value) => value > 1).length;
+const show = (s) => `${s.median.toFixed(3)} (quartiles ${s.q1.toFixed(3)} … ${s.q3.toFixed(3)})`;
+console.log(
+  `${blocksArg} blocks of 4 × ${perBatchArg} routed requests at c=64, one process\n` +
+    `  CPU µs per request: A ${result.cpuPerRequest.A.median.toFixed(1)}, B ${result.cpuPerRequest.B.median.toFixed(1)} (medians)\n` +
+    `  B/A routed CPU: ${(1 / ba.median).toFixed(3)} (quartiles ${(1 / ba.q3).toFixed(3)} … ${(1 / ba.q1).toFixed(3)}); ` +
+    `B lower in ${lower}/${ba.rounds.length} pairs\n` +
+    `  A/A: A ${show(result.aa.A)}, B ${show(result.aa.B)}`,
+);
 upstreamProcess.kill();
+process.exit(0);
