@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { server, useLlamaServer } from './llama-server-fixture.js';
+
+// The README's examples are run as written against llama.cpp's real llama-server on the generated tiny model, with
+// only the server's address and model name swapped in, so they cannot drift.
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+// Written beside this file so the examples' bare imports (`@opentelemetry/api`) resolve from this package.
+const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-openai-'));
+
+/** The first ```ts block after `heading`; throws naming both when the README no longer has it. */
+function block(heading: string): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  const found = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+  if (!found) throw new Error(`packages/adapter-openai/README.md: no \`\`\`ts block under "${heading}"`);
+  return found;
+}
+
+/** Replaces exactly one match of `pattern`, or fails: the example changed shape and this test must learn the new one. */
+function swap(source: string, pattern: RegExp, replacement: string): string {
+  expect(source.match(new RegExp(pattern.source, 'g')), String(pattern)).toHaveLength(1);
+  return source.replace(pattern, replacement);
+}
+
+async function run(name: string, source: string): Promise<void> {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(file, source);
+  await import(pathToFileURL(file).href);
+}
+
+useLlamaServer();
+
+describe('README examples of @switchyard/adapter-openai (real llama-server)', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy({ upstream: server.origin });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('"Example": streams an answer and prints its finish reason', async () => {
+    let source = swap(block('## Example'), /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(server.baseURL)}`);
+    source = swap(source, /model: '[^']+'/, `model: ${JSON.stringify(server.model)}`);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    let logged: unknown[][];
+    try {
+      await run('example', source);
+    } finally {
+      logged = [...log.mock.calls];
+      log.mockRestore();
+      write.mockRestore();
+    }
+    expect(written.join('').length).toBeGreaterThan(0);
+    expect(logged).toEqual([[expect.stringMatching(/^\n\((stop|length)\)$/)]]);
+  });
+
+  it('"Tracing": the server receives the attempt span\'s traceparent', async () => {
+    // The example's free names: an SDK tracer provider, the served model, a request. Its endpoint is the proxy in
+    // front of llama-server, which records what the server received.
+    const prelude = [
+      "import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';",
+      'const exporter = new InMemorySpanExporter();',
+      'const tracerProvider = new SdkTracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });',
+      `const model = ${JSON.stringify(server.model)};`,
+      "const request = { messages: [{ role: 'user' as const, content: 'Hi' }], maxTokens: 4 };",
+      'export { exporter };',
+    ].join('\n');
+    const source = swap(block('### Tracing'), /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(`${proxy.url}/v1`)}`);
+    proxy.clearRequests();
+    const file = join(dir, 'tracing.ts');
+    writeFileSync(file, `${prelude}\n${source}`);
+    const { exporter } = await import(pathToFileURL(file).href);
+    const chat = proxy.requests.find((request) => request.path === '/v1/chat/completions');
+    const headers = chat?.rawHeaders ?? [];
+    const traceparent = headers[headers.findIndex((name) => name.toLowerCase() === 'traceparent') + 1];
+    const attempt = exporter.getFinishedSpans().find((span: { name: string }) => span.name === `chat ${server.model}`);
+    expect(attempt).toBeDefined();
+    const { traceId, spanId } = attempt.spanContext();
+    expect(traceparent).toBe(`00-${traceId}-${spanId}-01`);
+  });
+});

@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Target } from '@switchyard/contract';
+import { ensureTinyModel } from '@switchyard/testkit';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { SwitchyardMiddleware } from '../src/index.js';
+import { server, useLlamaServer } from './llama-server-fixture.js';
+
+// The README's examples are run as written with the real `ai` and `@ai-sdk/openai-compatible` packages: the GPU is
+// llama.cpp's real llama-server and the device llama.cpp in process, both on the generated tiny model. Only addresses,
+// model names and the model file are swapped in (plus one thread and no GPU probe: 2-core machines).
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+// Written beside this file so the examples' bare imports (`ai`, `@ai-sdk/openai-compatible`) resolve from here.
+const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-ai-sdk-'));
+
+/** The `nth` ```ts block after `heading` (0: the first); throws naming both when the README no longer has it. */
+function block(heading: string, nth = 0): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  const section = start < 0 ? '' : readme.slice(start + 1).split(/\n## /)[0];
+  const found = [...(section ?? '').matchAll(/```ts\n([\s\S]*?)```/g)][nth]?.[1];
+  if (!found) throw new Error(`packages/ai-sdk/README.md: no \`\`\`ts block ${nth + 1} under "${heading}"`);
+  return found;
+}
+
+/** Replaces every match of `pattern`, and fails unless there were `count`: else the example changed shape. */
+function swap(source: string, pattern: RegExp, replacement: string, count = 1): string {
+  expect(source.match(new RegExp(pattern.source, 'g')), String(pattern)).toHaveLength(count);
+  return source.replace(new RegExp(pattern.source, 'g'), replacement);
+}
+
+async function toServer(source: string, models: RegExp, count = 1): Promise<string> {
+  const swapped = swap(source, /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(server.baseURL)}`, count);
+  return swap(swapped, models, JSON.stringify(server.model), count);
+}
+
+async function toTinyModel(source: string): Promise<string> {
+  const settings = `modelPath: ${JSON.stringify(await ensureTinyModel())}, threads: 1, gpu: false, contextSize: 1024`;
+  return swap(source, /modelPath: '[^']+'/, settings);
+}
+
+/** Runs `source` as a module; resolves to what it exported, what it printed with console.log and wrote to stdout. */
+async function run(name: string, source: string) {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(file, source);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const written: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    const exports: Record<string, unknown> = await import(pathToFileURL(file).href);
+    return { exports, logged: [...log.mock.calls], written: written.join('') };
+  } finally {
+    log.mockRestore();
+    write.mockRestore();
+  }
+}
+
+useLlamaServer();
+const disposables: Array<Target | { dispose(): Promise<void> }> = [];
+
+describe('README examples of @switchyard/ai-sdk (real ai packages, llama-server and llama.cpp)', () => {
+  afterAll(async () => {
+    for (const disposable of disposables) await disposable.dispose?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('"Router → AI SDK": streamText through the router is answered on the device, with the route', async () => {
+    let source = await toTinyModel(block('## Router → AI SDK'));
+    source = await toServer(source, /'llama'/);
+    const { exports, logged, written } = await run('router-to-ai-sdk', `${source}\nexport { router };\n`);
+    const router = exports.router as { targets: Record<string, Target>; dispose(): Promise<void> };
+    disposables.push(router, ...Object.values(router.targets));
+    expect(written.length).toBeGreaterThan(0);
+    expect(logged).toEqual([['\nanswered by device (local), 0 fallbacks']]);
+  });
+
+  it('"AI SDK → router": an @ai-sdk/openai-compatible model as a target answers, with usage (includeUsage)', async () => {
+    const source = await toServer(block('## AI SDK → router'), /'meta-llama\/Llama-3\.1-8B-Instruct'/);
+    const { exports } = await run('ai-sdk-to-router', `${source}\nexport { gpu };\n`);
+    const gpu = exports.gpu as Target;
+    expect(gpu).toMatchObject({ id: 'vllm:llama-3.1-8b', locality: 'remote' });
+    const answer = await gpu.generate({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 });
+    expect(answer.text.length).toBeGreaterThan(0);
+    expect(answer.usage?.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('"AI SDK → router" with createBoundedFetch: the bounded provider streams an answer', async () => {
+    const source = await toServer(block('## AI SDK → router', 1), /'meta-llama\/Llama-3\.1-8B-Instruct'/);
+    const { exports } = await run('bounded-fetch', `${source}\nexport { gpu };\n`);
+    const gpu = exports.gpu as Target;
+    let text = '';
+    for await (const part of gpu.stream({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 })) {
+      if (part.type === 'text-delta') text += part.text;
+    }
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('"Middleware": the wrapped model answers through the router and the route names it', async () => {
+    let source = await toTinyModel(block('## Middleware: routing for a model you already hold'));
+    source = await toServer(source, /'llama'/);
+    const { exports, logged, written } = await run('middleware', `${source}\nexport { gpu, middleware };\n`);
+    const middleware = exports.middleware as SwitchyardMiddleware;
+    const router = middleware.routerFor(exports.gpu as Parameters<SwitchyardMiddleware['routerFor']>[0]);
+    // The router is the middleware's; the device target the example made is the example's to free.
+    disposables.push(
+      middleware,
+      ...Object.values(router?.targets ?? {}).filter((target) => target.id !== 'vllm:llama'),
+    );
+    expect(written.length).toBeGreaterThan(0);
+    expect(logged).toEqual([['gpu']]);
+  });
+});
