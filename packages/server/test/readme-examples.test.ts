@@ -1,0 +1,172 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRouter } from '@switchyard/core';
+import { createScriptedTarget } from '@switchyard/core/testing';
+import { ensureTinyModel, type LlamaServer, startLlamaServer } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createGateway, parseConfig } from '../src/index.js';
+
+// The README's examples are run as written: the config file, the gateway built from code, the OpenAI client calling
+// it, observability and the allowed web origins. The GPU is llama.cpp's real llama-server and the device llama.cpp
+// in process, both on the generated tiny model; only addresses and ports are swapped in.
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+// Written beside this file so the examples' bare imports (`openai`, `@opentelemetry/api`) resolve from this package.
+const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-server-'));
+
+/** The `nth` ```lang block after `heading` (0: the first); throws naming both when the README no longer has it. */
+function block(heading: string, lang = 'ts', nth = 0): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  const section = start < 0 ? '' : readme.slice(start + 1).split(/\n#{2,3} /)[0];
+  const found = [...(section ?? '').matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))][nth]?.[1];
+  if (!found) throw new Error(`packages/server/README.md: no \`\`\`${lang} block ${nth + 1} under "${heading}"`);
+  return found;
+}
+
+/** Replaces the one match of `pattern`, or fails: the example changed shape and this test must learn the new one. */
+function swap(source: string, pattern: RegExp, replacement: string): string {
+  expect(source.match(new RegExp(pattern.source, `${pattern.flags}g`)), String(pattern)).toHaveLength(1);
+  return source.replace(pattern, () => replacement);
+}
+
+async function run(name: string, source: string): Promise<Record<string, unknown>> {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(file, source);
+  return import(pathToFileURL(file).href);
+}
+
+const serveHeading =
+  '### `switchyard serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb] [--allowed-origins <origin,...>] [--log-format text|json] [--quiet]`';
+
+describe('README examples of @switchyard/server (real llama-server and llama.cpp)', () => {
+  let llama: LlamaServer;
+  beforeAll(async () => {
+    const modelPath = await ensureTinyModel();
+    llama = await startLlamaServer({ modelPath });
+    // The config file names ./models/tiny.gguf beside it: the generated model is put there.
+    mkdirSync(join(dir, 'models'));
+    symlinkSync(modelPath, join(dir, 'models', 'tiny.gguf'));
+  });
+  afterAll(async () => {
+    await llama?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    vi.unstubAllEnvs();
+  });
+
+  it('"The config file" and "Using it from code": the gateway answers the README\'s OpenAI client on the device', async () => {
+    const config = swap(block('## The config file', 'json'), /"baseURL": "[^"]+"/, `"baseURL": "${llama.baseURL}"`);
+    writeFileSync(join(dir, 'switchyard.config.json'), config);
+    vi.stubEnv('GPU_API_KEY', 'upstream-key');
+    vi.stubEnv('SWITCHYARD_AUTH_TOKEN', 'gateway-secret');
+    // While the gateway listens ("… later"), the client example of `serve` calls it.
+    const client = (url: string) =>
+      swap(block(serveHeading), /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(`${url}/v1`)}`);
+    let fromCode = block('## Using it from code (the demo does this)');
+    fromCode = swap(
+      fromCode,
+      /loadConfig\('switchyard\.config\.json'\)/,
+      `loadConfig(${JSON.stringify(join(dir, 'switchyard.config.json'))})`,
+    );
+    fromCode = swap(fromCode, /port: 8787/, 'port: 0');
+    fromCode = swap(fromCode, /^\/\/ … later$/m, 'globalThis.readmeLater = await globalThis.readmeClient(url);');
+    const completions: unknown[] = [];
+    Object.assign(globalThis, {
+      readmeClient: async (url: string) => {
+        const { completion } = await run('client', `${client(url)}\nexport { completion };\n`);
+        completions.push(completion);
+      },
+    });
+    try {
+      await run('from-code', fromCode);
+    } finally {
+      Reflect.deleteProperty(globalThis, 'readmeClient');
+      Reflect.deleteProperty(globalThis, 'readmeLater');
+    }
+    expect(completions).toHaveLength(1);
+    const completion = completions[0] as { choices: Array<{ message: { content: string } }>; switchyard: unknown };
+    expect(completion.choices[0]?.message.content.length).toBeGreaterThan(0);
+    // A private request: only the device may answer it.
+    expect(completion.switchyard).toMatchObject({ target: 'device', locality: 'local', privacy: { private: true } });
+  });
+
+  it('"Observability": the gateway serves the router\'s GenAI metrics and its own on /metrics', async () => {
+    const prelude = [
+      "import { TracerProvider } from '@opentelemetry/sdk-trace';",
+      "import { parseConfig } from '@switchyard/server';",
+      'const tracerProvider = new TracerProvider();',
+      `const config = parseConfig({ targets: { gpu: { adapter: 'openai', baseURL: ${JSON.stringify(llama.baseURL)}, model: 'tiny' } } });`,
+      "const authToken = 'observability-secret';",
+    ].join('\n');
+    const source = swap(block('### Observability'), /port: 8787/, 'port: 0');
+    const { gateway, router } = await run('observability', `${prelude}\n${source}\nexport { gateway, router };\n`);
+    const { url } = gateway as { url: string; close(): Promise<void> };
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const answer = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer observability-secret', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+      });
+      expect(answer.status).toBe(200);
+      const metrics = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer observability-secret' } });
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toContain('switchyard_gateway_requests_total');
+      expect(text).toContain('gen_ai_client_operation_duration');
+    } finally {
+      await (gateway as { close(): Promise<void> }).close();
+      await (router as { dispose(): Promise<void> }).dispose();
+      stderr.mockRestore();
+    }
+  });
+
+  it('"Web pages": the allowedOrigins option and config key let the listed page in and keep others out', async () => {
+    const section = readme.slice(readme.indexOf('- **Web pages (Origin, CORS)**'));
+    const fromCode = /\/\/ server: (createGateway\(.*\))$/m.exec(section)?.[1];
+    const fromConfig = /\/\/ or switchyard\.config\.json: (\{.*\})$/m.exec(section)?.[1];
+    if (!fromCode || !fromConfig)
+      throw new Error('packages/server/README.md: the Web pages example lost its two forms');
+    const listed = 'https://app.example.com';
+    const { gateway: configured } = parseConfig({
+      targets: { gpu: { adapter: 'openai', baseURL: 'http://127.0.0.1:8000/v1', model: 'm' } },
+      ...JSON.parse(fromConfig),
+    }) as {
+      gateway?: { allowedOrigins?: string[] };
+    };
+    expect(configured?.allowedOrigins).toEqual([listed]);
+    const router = createRouter({ targets: { gpu: createScriptedTarget({ script: [{ text: 'hello' }] }) } });
+    const gateway = new Function('createGateway', 'router', 'authToken', `return ${fromCode};`)(
+      createGateway,
+      router,
+      'page-secret',
+    ) as ReturnType<typeof createGateway>;
+    const url = await gateway.listen({ port: 0 });
+    try {
+      const preflight = await fetch(`${url}/v1/chat/completions`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: listed,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(listed);
+      const post = (origin: string) =>
+        fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { origin, authorization: 'Bearer page-secret', 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] }),
+        });
+      const allowed = await post(listed);
+      expect(allowed.status).toBe(200);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(listed);
+      const other = await post('https://elsewhere.example.com');
+      expect(other.status).toBe(403);
+      expect(await other.json()).toMatchObject({ error: { code: 'origin_not_allowed' } });
+    } finally {
+      await gateway.close();
+      await router.dispose();
+    }
+  });
+});
