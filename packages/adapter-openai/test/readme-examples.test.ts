@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PoolTarget } from '@switchyard/adapter-utils';
 import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { server, useLlamaServer } from './llama-server-fixture.js';
@@ -62,6 +63,35 @@ describe('README examples of @switchyard/adapter-openai (real llama-server)', ()
     }
     expect(written.join('').length).toBeGreaterThan(0);
     expect(logged).toEqual([[expect.stringMatching(/^\n\((stop|length)\)$/)]]);
+  });
+
+  it("adapter-utils' README pool example: a pool over two replicas of llama-server answers on both", async () => {
+    // adapter-utils' tests cannot import this adapter (it depends on adapter-utils), so its pool example runs here.
+    // Replica b reaches the same llama-server through the proxy: two addresses, one server.
+    const utils = readFileSync(new URL('../../adapter-utils/README.md', import.meta.url), 'utf8');
+    const heading = '## Pools of replicas: `createPoolTarget(';
+    const start = utils.indexOf(`\n${heading}`);
+    let source = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(utils.slice(start))?.[1];
+    if (source === undefined)
+      throw new Error(`packages/adapter-utils/README.md: no \`\`\`ts block under "${heading}…"`);
+    source = swap(source, /'http:\/\/10\.0\.0\.5:8000\/v1'/, JSON.stringify(server.baseURL));
+    source = swap(source, /'http:\/\/10\.0\.0\.6:8000\/v1'/, JSON.stringify(`${proxy.url}/v1`));
+    const file = join(dir, 'pool.ts');
+    writeFileSync(file, `${source}\nexport { gpu };\n`);
+    const { gpu } = (await import(pathToFileURL(file).href)) as { gpu: PoolTarget };
+    try {
+      // Different conversations (a pool keeps one conversation on one replica): these six land on both.
+      for (const city of ['Hamm', 'Maschen', 'Mannheim', 'Seelze', 'Halle', 'Nuremberg']) {
+        const answer = await gpu.generate({ messages: [{ role: 'user', content: `Describe ${city}.` }], maxTokens: 4 });
+        expect(answer.text.length).toBeGreaterThan(0);
+      }
+      const stats = gpu.replicaStats();
+      expect(stats.a?.requests).toBeGreaterThan(0);
+      expect(stats.b?.requests).toBeGreaterThan(0);
+      expect((stats.a?.requests ?? 0) + (stats.b?.requests ?? 0)).toBe(6);
+    } finally {
+      await gpu.dispose?.();
+    }
   });
 
   it('"Tracing": the server receives the attempt span\'s traceparent', async () => {

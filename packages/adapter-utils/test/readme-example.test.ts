@@ -1,0 +1,77 @@
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AbortError, ApiCallError } from '@switchyard/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The README's example (an adapter's call: HttpClient, CallControl, readSseEvents) is run as written against a
+// loopback server of "my runtime" (a stand-in: that runtime is the reader's), with only its address swapped in, so
+// it cannot drift. Its pool example runs in adapter-openai's tests, which have the adapter it uses.
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const heading = '## Example';
+const start = readme.indexOf(`\n${heading}\n`);
+const block = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-readme-adapter-utils-'));
+
+// "My runtime": POST /generate streams one SSE event per word of the prompt; the prompt "busy" gets a 503.
+const server = createServer(async (request, response) => {
+  let body = '';
+  request.setEncoding('utf8');
+  for await (const chunk of request) body += chunk;
+  const { prompt } = JSON.parse(body) as { prompt: string };
+  if (request.method !== 'POST' || request.url !== '/generate') {
+    response.writeHead(404).end();
+  } else if (prompt === 'busy') {
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+    response.end(JSON.stringify({ error: 'the runtime is busy' }));
+  } else {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const word of prompt.split(' ')) response.write(`data: ${word}\n\n`);
+    response.end();
+  }
+});
+
+describe('README example of @switchyard/adapter-utils (a loopback stand-in for "my runtime")', () => {
+  let generate: (prompt: string, signal?: AbortSignal) => AsyncGenerator<string>;
+  beforeAll(async () => {
+    if (block === undefined) throw new Error(`packages/adapter-utils/README.md: no \`\`\`ts block under "${heading}"`);
+    await once(server.listen(0, '127.0.0.1'), 'listening');
+    const { port } = server.address() as AddressInfo;
+    const baseURL = "baseURL: 'http://10.0.0.5:9000'";
+    expect(block.split(baseURL)).toHaveLength(2);
+    const file = join(dir, 'my-runtime.ts');
+    writeFileSync(file, `${block.replace(baseURL, `baseURL: 'http://127.0.0.1:${port}'`)}\nexport { generate };\n`);
+    ({ generate } = await import(pathToFileURL(file).href));
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('yields each event of the stream', async () => {
+    const events: string[] = [];
+    for await (const data of generate('three rail yards')) events.push(data);
+    expect(events).toEqual(['three', 'rail', 'yards']);
+  });
+
+  it('turns an error status into an ApiCallError with the status, Retry-After and the server message', async () => {
+    const error = await (async () => {
+      for await (const _ of generate('busy')) throw new Error('no event expected');
+    })().catch((caught: unknown) => caught);
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 503, retryAfterMs: 2000, isRetryable: true });
+    expect((error as Error).message).toContain('the runtime is busy');
+  });
+
+  it("ends with an AbortError when the caller's signal is already aborted", async () => {
+    const error = await (async () => {
+      for await (const _ of generate('hi', AbortSignal.abort())) throw new Error('no event expected');
+    })().catch((caught: unknown) => caught);
+    expect(AbortError.isInstance(error)).toBe(true);
+  });
+});
