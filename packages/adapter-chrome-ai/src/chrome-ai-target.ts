@@ -36,6 +36,8 @@ export interface ChromeAITarget extends Target {
    * call it from a click handler). Status is `downloading` with progress meanwhile, then `ready`.
    */
   download(options?: { signal?: AbortSignal }): Promise<TargetStatus>;
+  /** Asks `LanguageModel.availability()` again; always present here (optional on `Target`), as the README calls it. */
+  checkStatus(options?: { signal?: AbortSignal }): Promise<TargetStatus>;
 }
 
 const notPresent = 'the Prompt API is not in this browser (no LanguageModel global)';
