@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserPage } from '@switchyard/testkit';
+import { ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The README's example is run as written in headless Chromium: the page serves the generated tiny model at the
+// example's model URL and wllama's wasm at its wasm URL. Its free names are an output element and a scripted remote
+// `gpu` (whose text tells its answer apart).
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const heading = '## Example';
+const start = readme.indexOf(`\n${heading}\n`);
+const block = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+// Written beside this file: the page's bundler resolves the example's imports from this package.
+const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-wllama-'));
+
+declare global {
+  var readmeExample: { done: boolean; output: string; deviceCalls: number; gpuCalls: number };
+}
+
+describe('README example of @switchyard/adapter-wllama (headless Chromium, generated tiny model)', () => {
+  let browser: BrowserPage;
+  beforeAll(async () => {
+    if (block === undefined) throw new Error(`packages/adapter-wllama/README.md: no \`\`\`ts block under "${heading}"`);
+    const modelUrl = /modelUrl: '(\/[^']+\.gguf)'/.exec(block)?.[1];
+    const wasmUrl = /wasmUrl: '(\/[^']+\.wasm)'/.exec(block)?.[1];
+    if (!modelUrl || !wasmUrl)
+      throw new Error('packages/adapter-wllama/README.md: the example lost its modelUrl or wasmUrl');
+    const prelude = [
+      "import { createScriptedTarget } from '@switchyard/core/testing';",
+      "const output = document.body.appendChild(document.createElement('pre'));",
+      "const gpu = createScriptedTarget({ id: 'gpu', locality: 'remote', script: [{ text: 'from the GPU' }] });",
+      'const shown = { done: false, output: "", deviceCalls: 0, gpuCalls: 0 };',
+      'Object.assign(globalThis, { readmeExample: shown });',
+    ].join('\n');
+    const postlude = 'Object.assign(shown, { done: true, output: output.textContent, gpuCalls: gpu.calls.length });';
+    const file = join(dir, 'example.ts');
+    writeFileSync(file, `${prelude}\n${block}\n${postlude}\n`);
+    const wasm = createRequire(import.meta.url).resolve('@wllama/wllama/esm/wasm/wllama.wasm');
+    browser = await openBrowserPage({
+      scripts: { '/app.js': file },
+      files: { [wasmUrl]: { path: wasm }, [modelUrl]: { path: await ensureTinyModel() } },
+    });
+    await browser.page.waitForFunction(() => globalThis.readmeExample?.done === true, undefined, { timeout: 120_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams the answer of the model in the page into the output element', async () => {
+    const shown = await browser.page.evaluate(() => globalThis.readmeExample);
+    expect(shown.gpuCalls).toBe(0);
+    expect(shown.output.length).toBeGreaterThan(0);
+    expect(shown.output).not.toBe('from the GPU');
+  });
+});
