@@ -1,11 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { ensureTinyModel, type LlamaServer, startLlamaServer } from '@switchyard/testkit';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createGateway, parseConfig } from '../src/index.js';
+import { configJsonSchema, createGateway, loadConfig, parseConfig } from '../src/index.js';
+import { run as runCommand } from './cli-helpers.js';
 
 // The README's examples are run as written: the config file, the gateway built from code, the OpenAI client calling
 // it, observability and the allowed web origins. The GPU is llama.cpp's real llama-server and the device llama.cpp
@@ -46,6 +49,9 @@ describe('README examples of @switchyard/server (real llama-server and llama.cpp
     // The config file names ./models/tiny.gguf beside it: the generated model is put there.
     mkdirSync(join(dir, 'models'));
     symlinkSync(modelPath, join(dir, 'models', 'tiny.gguf'));
+    // The README's config file as written, but for the GPU's address.
+    const config = swap(block('## The config file', 'json'), /"baseURL": "[^"]+"/, `"baseURL": "${llama.baseURL}"`);
+    writeFileSync(join(dir, 'switchyard.config.json'), config);
   });
   afterAll(async () => {
     await llama?.stop();
@@ -54,8 +60,6 @@ describe('README examples of @switchyard/server (real llama-server and llama.cpp
   });
 
   it('"The config file" and "Using it from code": the gateway answers the README\'s OpenAI client on the device', async () => {
-    const config = swap(block('## The config file', 'json'), /"baseURL": "[^"]+"/, `"baseURL": "${llama.baseURL}"`);
-    writeFileSync(join(dir, 'switchyard.config.json'), config);
     vi.stubEnv('GPU_API_KEY', 'upstream-key');
     vi.stubEnv('SWITCHYARD_AUTH_TOKEN', 'gateway-secret');
     // While the gateway listens ("… later"), the client example of `serve` calls it.
@@ -87,6 +91,39 @@ describe('README examples of @switchyard/server (real llama-server and llama.cpp
     expect(completion.choices[0]?.message.content.length).toBeGreaterThan(0);
     // A private request: only the device may answer it.
     expect(completion.switchyard).toMatchObject({ target: 'device', locality: 'local', privacy: { private: true } });
+  });
+
+  it('"TypeScript configs": the defineConfig() file loads', async () => {
+    const file = join(dir, 'switchyard.config.ts');
+    writeFileSync(file, block('## The config file', 'ts'));
+    const config = await loadConfig(file);
+    expect(config.targets.gpu).toMatchObject({ adapter: 'openai', model: 'meta/llama-3.1-70b-instruct' });
+    expect(config.policy).toMatchObject({ mode: 'prefer-local' });
+  });
+
+  it('"Editor help" and "API keys with limits": the JSON the README shows is valid', () => {
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(configJsonSchema());
+    const withSchema = JSON.parse(block('### Editor help', 'json'));
+    expect(validate(withSchema), JSON.stringify(validate.errors)).toBe(true);
+    const keys = JSON.parse(block(serveHeading, 'json'));
+    const parsed = parseConfig({ ...withSchema, ...keys });
+    expect(parsed.gateway?.keys).toHaveLength(2);
+  });
+
+  it('"switchyard plan": the README\'s request with an email prints the plan the README shows', async () => {
+    // The README's shell session: the request piped in, then what `plan` prints (up to its "…").
+    const session = block('### `switchyard plan --config <file> --request <file|-> [--signals <file>] [--json]`', 'sh');
+    const request = /echo '([^']+)'/.exec(session)?.[1];
+    const shown = session
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '…' && line !== '');
+    if (!request || shown.length === 0) throw new Error('packages/server/README.md: the plan session changed shape');
+    const printed = await runCommand(['plan', '--config', join(dir, 'switchyard.config.json'), '--request', '-'], {
+      stdin: Readable.from([request]),
+    });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.split('\n').slice(0, shown.length)).toEqual(shown);
   });
 
   it('"Observability": the gateway serves the router\'s GenAI metrics and its own on /metrics', async () => {
