@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // The README's examples are run as written (their imports resolve to this workspace's sources), so they cannot drift.
 // The budget example and the cookbook have their own files (readme-budget-example.test.ts, cookbook.test.ts).
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-readme-core-'));
+// Written beside this file so the examples' bare imports (`@opentelemetry/*`) resolve from this package.
+const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-core-'));
 
 /** The first ```ts block after `heading`; throws naming both when the README no longer has it. */
 function block(heading: string): string {
@@ -86,5 +86,48 @@ describe('README examples of @switchyard/core', () => {
     expect(usage).toEqual({ inputTokens: expect.any(Number), outputTokens: 3 });
     expect(estimated).toBe(true);
     expect(attemptEstimated).toBe(true);
+  });
+
+  it('"Observability": spans of the attempt and the request, children of the incoming traceparent', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const prelude = [
+      "import { createRouter } from '@switchyard/core';",
+      "import { createScriptedTarget } from '@switchyard/core/testing';",
+      // A local model named as the README's is: the attempt span is `chat <model>`.
+      "const device = createScriptedTarget({ id: 'llamacpp:tiny.gguf', script: [{ text: 'Hi there.' }] });",
+      'const router = createRouter({ targets: { device } });',
+      "const request = { messages: [{ role: 'user' as const, content: 'Hi' }] };",
+      `const incoming = { headers: { traceparent: '00-${traceId}-00f067aa0ba902b7-01' } };`,
+    ].join('\n');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    let logged: unknown[][];
+    try {
+      await run('observability', `${prelude}\n${block('## Observability (OpenTelemetry)')}\nexport { exporter };\n`);
+    } finally {
+      logged = [...log.mock.calls];
+      log.mockRestore();
+    }
+    expect(logged).toEqual([[['chat tiny.gguf', 'chat']]]);
+    const { exporter } = await import(pathToFileURL(join(dir, 'observability.ts')).href);
+    expect(exporter.getFinishedSpans()).toHaveLength(2);
+    for (const span of exporter.getFinishedSpans()) expect(span.spanContext().traceId).toBe(traceId);
+  });
+
+  it('"Observability" in a web page: the API module and a tracer provider given to the router record its spans', async () => {
+    const start = readme.indexOf('In a web page (or any bundle where `@opentelemetry/api` cannot be imported');
+    const source = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+    if (!source) throw new Error('packages/core/README.md: the telemetry.api example is gone');
+    const prelude = [
+      "import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';",
+      "import { createRouter } from '@switchyard/core';",
+      "import { createScriptedTarget } from '@switchyard/core/testing';",
+      'const exporter = new InMemorySpanExporter();',
+      'const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });',
+      "const targets = { gpu: createScriptedTarget({ id: 'openai:big', locality: 'remote', script: [{ text: 'ok' }] }) };",
+    ].join('\n');
+    await run('telemetry-api', `${prelude}\n${source}\nexport { exporter, router };\n`);
+    const { router, exporter } = await import(pathToFileURL(join(dir, 'telemetry-api.ts')).href);
+    await router.generate({ messages: [{ role: 'user', content: 'Hi' }] });
+    expect(exporter.getFinishedSpans().map((span: { name: string }) => span.name)).toEqual(['chat big', 'chat']);
   });
 });
