@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PoolTarget } from '@switchyard/adapter-utils';
-import { type FaultProxy, startFaultProxy } from '@switchyard/testkit';
+import { type BrowserPage, eventually, type FaultProxy, openBrowserPage, startFaultProxy } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { server, useLlamaServer } from './llama-server-fixture.js';
 
@@ -117,5 +117,45 @@ describe('README examples of @switchyard/adapter-openai (real llama-server)', ()
     expect(attempt).toBeDefined();
     const { traceId, spanId } = attempt.spanContext();
     expect(traceparent).toBe(`00-${traceId}-${spanId}-01`);
+  });
+
+  it('"In a browser or a worker": in headless Chromium, the page streams from llama-server and the stop button aborts', async () => {
+    // The example's free names: a stop button and an answer element. A top-level rejection of the page's module (the
+    // example's loop) is reported as an error event, recorded here.
+    const prelude = [
+      "const stopButton = document.body.appendChild(document.createElement('button'));",
+      "stopButton.id = 'stop';",
+      "const answer = document.body.appendChild(document.createElement('pre'));",
+      "answer.id = 'answer';",
+      "Object.assign(globalThis, { readmeEnd: '' });",
+      "addEventListener('error', (event) => Object.assign(globalThis, { readmeEnd: String(event.error?.name) }));",
+    ].join('\n');
+    // llama-server behind the proxy, which holds the answer open after its first events: the tiny model would finish
+    // before anyone could press stop.
+    const source = swap(
+      block('### In a browser or a worker'),
+      /baseURL: '[^']+'/,
+      `baseURL: ${JSON.stringify(`${proxy.url}/v1`)}`,
+    );
+    const file = join(dir, 'in-a-page.ts');
+    writeFileSync(file, `${prelude}\n${source}\nObject.assign(globalThis, { readmeEnd: 'finished' });\n`);
+    let browser: BrowserPage | undefined;
+    try {
+      proxy.clearRequests();
+      // The browser's CORS preflight passes; the chat request is held open after its first events.
+      proxy.queueFaults(null, { type: 'hang-after-events', events: 4 });
+      browser = await openBrowserPage({ scripts: { '/app.js': file } });
+      const { page } = browser;
+      // llama-server answers the page's origin with CORS headers itself (passed on by the proxy), as the README says.
+      await page.waitForFunction(() => (document.getElementById('answer')?.textContent ?? '').length > 0);
+      await page.click('#stop');
+      await page.waitForFunction(() => (globalThis as { readmeEnd?: string }).readmeEnd !== '');
+      expect(await page.evaluate(() => (globalThis as { readmeEnd?: string }).readmeEnd)).toBe('AbortError');
+      // The page closed its request: the proxy is answering nothing any more.
+      expect(await eventually(() => proxy.openResponses() === 0)).toBe(true);
+    } finally {
+      proxy.setFault(null);
+      await browser?.close();
+    }
   });
 });
