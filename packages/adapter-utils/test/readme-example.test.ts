@@ -74,4 +74,20 @@ describe('README example of @switchyard/adapter-utils (a loopback stand-in for "
     })().catch((caught: unknown) => caught);
     expect(AbortError.isInstance(error)).toBe(true);
   });
+
+  it('"The provider kit": traceHeaders carries a traced call\'s context in the headers the README builds', async () => {
+    const kit = readme.slice(readme.indexOf('\n### The provider kit\n'));
+    const source = /```ts\n([\s\S]*?)```/.exec(kit)?.[1];
+    if (!kit.startsWith('\n### The provider kit\n') || !source)
+      throw new Error('packages/adapter-utils/README.md: no ```ts block under "### The provider kit"');
+    // The example's free name: a call the router traced.
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const file = join(dir, 'trace-headers.ts');
+    writeFileSync(
+      file,
+      `const call = { traceContext: { traceparent: '${traceparent}' } };\n${source}\nexport { headers };\n`,
+    );
+    const { headers } = await import(pathToFileURL(file).href);
+    expect(headers).toEqual({ 'content-type': 'application/json', traceparent });
+  });
 });
