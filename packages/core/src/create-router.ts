@@ -16,6 +16,7 @@ import {
   NoEligibleTargetError,
   parseRequest,
   SwitchyardError,
+  TimeoutError,
 } from '@switchyard/contract';
 import { checkRouterOptions } from './check-router-options.js';
 import { needsFullPhoneCheck } from './decision/analyze-messages.js';
@@ -406,6 +407,7 @@ export function createRouter(options: RouterOptions): Router {
     routeOptions: RouteOptions | undefined,
     trace: RequestTrace | undefined,
     generating: boolean,
+    deadlineAt: number | undefined,
   ): ExecutionInput => {
     const request = parseRequest(input);
     const midStream = routeOptions?.midStream;
@@ -444,6 +446,7 @@ export function createRouter(options: RouterOptions): Router {
       shared,
       telemetry: trace,
       midStream: midStreamFor(midStream ?? policy.execution.midStream, generating),
+      deadlineAt,
     };
   };
   // Which budget left the paid targets out: the period's when it has less left than the request's cap.
@@ -465,48 +468,44 @@ export function createRouter(options: RouterOptions): Router {
   const traced = (
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
-    generating: boolean,
+    deadlineAt: number | undefined,
   ): AsyncGenerator<RouterStreamPart> => {
     const trace = telemetry?.begin(routeOptions?.traceContext);
     const parts = (executionCode.loaded as Execution).executePlan(() =>
-      prepare(input, routeOptions, trace, generating),
+      prepare(input, routeOptions, trace, false, deadlineAt),
     );
     // A metrics-only trace records from the decision and the attempts, inside the execution: no wrapper needed. A
     // trace exists only once the request-trace module loaded (RouterTelemetry.api).
     return trace?.recordsSpans ? (requestTraces() as RequestTraceModule).traceStream(parts, trace) : parts;
   };
-  // The optional `@opentelemetry/api` import, and the request-trace code loaded after it (or after a given API module),
-  // settle right after this module loads; only a request started before that waits for them, so none goes untraced.
-  async function* afterTelemetryLoads(
-    input: GenerateRequest,
-    routeOptions: RouteOptions | undefined,
-    generating: boolean,
-  ) {
-    await telemetry?.whenReady();
-    yield* traced(input, routeOptions, generating);
-  }
+  // stream()'s execution, after waitBeforePlanning (so the telemetry's modules have settled).
   const run = (
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
-    generating: boolean,
+    deadlineAt?: number,
   ): AsyncGenerator<RouterStreamPart> =>
     telemetry === undefined
-      ? (executionCode.loaded as Execution).executePlan(() => prepare(input, routeOptions, undefined, generating))
-      : telemetry.api() === undefined
-        ? afterTelemetryLoads(input, routeOptions, generating)
-        : traced(input, routeOptions, generating);
+      ? (executionCode.loaded as Execution).executePlan(() =>
+          prepare(input, routeOptions, undefined, false, deadlineAt),
+        )
+      : traced(input, routeOptions, deadlineAt);
 
   // What core's browser build loads on demand: the request execution code, the personal-data detector (when the
   // policy scans prompts) and p-queue (when a target is local), started with the router, and the phone numbering
   // plans, fetched only for a request that needs them (phonesFor). A request that starts before what it needs has
   // settled waits for it once, so it is planned and run as after the load. Never on Node: all are loaded with core
-  // there.
+  // there. The optional `@opentelemetry/api` import, and the request-trace code loaded after it (or after a given API
+  // module), settle right after core loads, on Node too; a request started before that waits for them as well, so
+  // none goes untraced.
   const waitBeforePlanning = (input: GenerateRequest): Promise<unknown> | undefined => {
     const code = executionCode.loaded === undefined ? executionCode.load() : undefined;
     const detector = scans.prompts && detectorModule.loaded === undefined ? detectorModule.load() : undefined;
     const queues = queuesMissing() ? loadQueues() : undefined;
-    if (code === undefined && detector === undefined && queues === undefined) return phonesFor(input);
-    return Promise.all([code, detector, queues]).then(() => phonesFor(input));
+    const traces = telemetry !== undefined && telemetry.api() === undefined ? telemetry.whenReady() : undefined;
+    if (code === undefined && detector === undefined && queues === undefined && traces === undefined) {
+      return phonesFor(input);
+    }
+    return Promise.all([code, detector, queues, traces]).then(() => phonesFor(input));
   };
   // The numbering plans are fetched when a scan first finds a number only they can decide (the detector starts
   // them; see detect-pii.ts): a request whose text holds one waits for them and is planned with the full check.
@@ -526,18 +525,30 @@ export function createRouter(options: RouterOptions): Router {
     if (request.routing?.privacy === 'private') return undefined;
     return needsFullPhoneCheck(request.messages, detectorFor(policy.privacy)) ? loadPhoneCheck() : undefined;
   };
-  // A request whose caller aborts while it waits ends then, with the error an abort ends it with elsewhere (an
-  // AbortError, or the signal's reason when that is a Switchyard error), not when the chunks answer.
-  const untilLoaded = (loading: Promise<unknown>, input: GenerateRequest): Promise<unknown> => {
-    const signal = (input as Partial<GenerateRequest> | null | undefined)?.signal;
-    if (!(signal instanceof AbortSignal)) return loading;
-    return new Promise((resolve, reject) => {
-      const aborted = () => reject(toAbortReason(signal.reason));
-      if (signal.aborted) aborted();
-      else signal.addEventListener('abort', aborted, { once: true });
-      loading.then(resolve, reject).finally(() => signal.removeEventListener('abort', aborted));
+  // A request whose caller aborts, or whose `routing.deadlineMs` passes, while it waits ends then, with the error it
+  // ends with in the execution (an AbortError, or the signal's reason when that is a Switchyard error; a TimeoutError
+  // of phase `deadline`), not when the chunks answer; nothing was sent. The deadline is what the caller can afford end
+  // to end, so it counts the wait: this resolves with when it ends (clock time), which the execution keeps. The
+  // per-attempt timers (`execution.timeoutMs`...) start with their attempts: nothing is sent while it waits.
+  const untilLoaded = (loading: Promise<unknown>, input: GenerateRequest): Promise<number | undefined> =>
+    new Promise((resolve, reject) => {
+      // Bad input rejects here, at once (as prepare() would after the wait).
+      const { signal, routing } = parseRequest(input);
+      const deadlineMs = routing?.deadlineMs;
+      const aborted = () => reject(toAbortReason(signal?.reason));
+      const timer =
+        deadlineMs &&
+        setTimeout(() => reject(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })), deadlineMs);
+      const deadlineAt = deadlineMs && clock() + deadlineMs;
+      if (signal?.aborted) aborted();
+      else signal?.addEventListener('abort', aborted, { once: true });
+      loading
+        .then(() => resolve(deadlineAt), reject)
+        .finally(() => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', aborted);
+        });
     });
-  };
   // After the wait: the execution code is there, or this request fails with why it is not.
   const notLoaded = (): SwitchyardError | undefined =>
     executionCode.loaded === undefined
@@ -548,10 +559,10 @@ export function createRouter(options: RouterOptions): Router {
     input: GenerateRequest,
     routeOptions: RouteOptions | undefined,
   ) {
-    await untilLoaded(loading, input);
+    const deadlineAt = await untilLoaded(loading, input);
     const problem = notLoaded();
     if (problem !== undefined) throw problem;
-    yield* run(input, routeOptions, false);
+    yield* run(input, routeOptions, deadlineAt);
   }
 
   const generate = (
@@ -561,9 +572,9 @@ export function createRouter(options: RouterOptions): Router {
     const loading = waitBeforePlanning(request);
     return loading === undefined
       ? generateNow(request, routeOptions)
-      : untilLoaded(loading, request).then(() => {
+      : untilLoaded(loading, request).then((deadlineAt) => {
           const problem = notLoaded();
-          return problem === undefined ? generateNow(request, routeOptions) : Promise.reject(problem);
+          return problem === undefined ? generateNow(request, routeOptions, deadlineAt) : Promise.reject(problem);
         });
   };
   // Not an async function: the answer is collected inside the execution (no async hop per part, see collectPlan),
@@ -571,17 +582,17 @@ export function createRouter(options: RouterOptions): Router {
   const generateNow = (
     request: GenerateRequest,
     routeOptions: RouteOptions | undefined,
+    deadlineAt?: number,
   ): Promise<RoutedGenerateResult> => {
-    if (telemetry !== undefined && telemetry.api() === undefined) {
-      return telemetry.whenReady().then(() => generateNow(request, routeOptions));
-    }
     let trace: RequestTrace | undefined;
     try {
       trace = telemetry?.begin(routeOptions?.traceContext);
     } catch (error) {
       return Promise.reject(error);
     }
-    const answer = (executionCode.loaded as Execution).collectPlan(() => prepare(request, routeOptions, trace, true));
+    const answer = (executionCode.loaded as Execution).collectPlan(() =>
+      prepare(request, routeOptions, trace, true, deadlineAt),
+    );
     if (trace === undefined || !trace.recordsSpans) return answer;
     return answer.then(
       (result) => {
@@ -600,7 +611,7 @@ export function createRouter(options: RouterOptions): Router {
     plan: (request, routeOptions) => plan(parseRequest(request), routeOptions),
     stream: (request, routeOptions) => {
       const loading = waitBeforePlanning(request);
-      return loading === undefined ? run(request, routeOptions, false) : afterLoading(loading, request, routeOptions);
+      return loading === undefined ? run(request, routeOptions) : afterLoading(loading, request, routeOptions);
     },
     generate,
     stats() {

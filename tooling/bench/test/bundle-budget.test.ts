@@ -43,11 +43,13 @@ interface Measured {
 // 0.65 KB above again (79.6 / 33.9). The phone numbering plans fetched only for a prompt that needs them (ninth pass):
 // 79.40 / 33.50 (+0.3 each: the router's check of a request for a number only they can decide, its wait ending on
 // an abort); a routing page fetches 61.97 KB before its first answer without a phone-like number (75.25 before, for
-// every page), 75.57 with one; bound 62.6.
+// every page), 75.57 with one; bound 62.6. 79.60 one file on main at 42df96b (0.001 KB under its bound); the router's
+// wait for chunks ending at the request's deadline (which counts the wait) and for the request-trace import ending on
+// an abort or the deadline: 79.67 / 33.63 (+0.07 each); one-file bound 79.75 (the first load keeps its 33.9).
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 79.6 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 79.75 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(79.6);
+    expect(size.gzip / 1024).toBeLessThan(79.75);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });

@@ -162,6 +162,8 @@ const midStreamError = 16;
  */
 class ExecutionExtras {
   deadlineTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** `ExecutionInput.deadlineAt`: when the deadline ends, for a request that waited before it started. */
+  deadlineAt: number | undefined = undefined;
   /** Created by the first failure. */
   failures: FailedAttempt[] | undefined = undefined;
   /** A hedge's second live run. */
@@ -325,6 +327,7 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     this.#requestNumber = input.requestNumber;
     this.request = request;
     this.#midStream = input.midStream ?? execution.midStream;
+    if (input.deadlineAt !== undefined) this.#extra().deadlineAt = input.deadlineAt;
     const afterEpoch = shared.clock() - shared.epoch;
     // The difference of two doubles is a double: stored as is, it would make the field a heap number again.
     this.#startedAfterEpoch = (afterEpoch | 0) === afterEpoch ? afterEpoch | 0 : afterEpoch;
@@ -657,9 +660,10 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     else callerSignal?.addEventListener('abort', this, { once: true });
     const deadlineMs = this.request.routing?.deadlineMs;
     if (deadlineMs !== undefined) {
+      const deadlineAt = this.#extras?.deadlineAt;
       this.#deadlineTimer = setTimeout(
         () => this.requestAbort.abort(new TimeoutError({ timeoutMs: deadlineMs, phase: 'deadline' })),
-        deadlineMs,
+        deadlineAt === undefined ? deadlineMs : deadlineAt - this.clock(),
       );
     }
   }
@@ -693,7 +697,10 @@ class PlanExecution implements AttemptEnvironment, RequestBudget {
     ) {
       const delay = retryDelayMs(this.#retriesUsed, execution.backoff, failure, this.#shared.random);
       const deadlineMs = this.request.routing?.deadlineMs;
-      const left = deadlineMs === undefined ? Number.POSITIVE_INFINITY : this.#requestStartedAt + deadlineMs - clock();
+      const left =
+        deadlineMs === undefined
+          ? Number.POSITIVE_INFINITY
+          : (this.#extras?.deadlineAt ?? this.#requestStartedAt + deadlineMs) - clock();
       if (delay < left) {
         this.#retriesUsed += 1;
         next = current;

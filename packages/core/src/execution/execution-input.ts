@@ -41,4 +41,9 @@ export interface ExecutionInput {
   telemetry?: RequestTrace | undefined;
   /** Overrides `policy.execution.midStream` (`generate()` restarts internally: nothing has been shown). */
   midStream?: MidStreamMode;
+  /**
+   * When `request.routing.deadlineMs` ends (`shared.clock()` time), for a request that waited before it started (for
+   * chunks core's browser build loads on demand): the deadline counts the wait. Else it counts from the start.
+   */
+  deadlineAt?: number | undefined;
 }

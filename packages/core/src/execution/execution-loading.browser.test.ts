@@ -2,7 +2,7 @@ import * as otel from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { GenerateRequest } from '@switchyard/contract';
-import { AbortError, onDemandGiveUpMs, SwitchyardError } from '@switchyard/contract';
+import { AbortError, onDemandGiveUpMs, SwitchyardError, TimeoutError } from '@switchyard/contract';
 import { holdImport } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RoutedGenerateResult } from '../create-router.js';
@@ -203,6 +203,40 @@ describe('the browser build loads the request execution code on demand', () => {
     const waiting = router.generate(ask());
     release();
     expect((await waiting).text).toBe('From the device.');
+  });
+
+  it('ends a request waiting for it at its routing.deadlineMs, which counts the wait, with the deadline TimeoutError', async () => {
+    // Date too: the router's clock (Date.now) tells the execution how much of the deadline the wait left.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { createRouter, release, imports } = await browserCoreWithHeldExecution();
+    // A target that never answers: only the deadline ends a request that reaches it.
+    const cloud = createScriptedTarget({ id: 'openai:big', locality: 'remote', script: [{ hang: true }] });
+    const router = createRouter({ targets: { cloud } });
+    const decisions: unknown[] = [];
+    router.on('decision', (event) => decisions.push(event));
+    const inTwoSeconds: GenerateRequest = { ...ask(), routing: { deadlineMs: 2_000 } };
+    const answer = router.generate(inTwoSeconds).catch((error: unknown) => error);
+    const streamed = partsOf(router.stream(inTwoSeconds)).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(2_000);
+    for (const failure of [await answer, await streamed]) {
+      expect(TimeoutError.isInstance(failure)).toBe(true);
+      expect(failure).toMatchObject({ phase: 'deadline', timeoutMs: 2_000 });
+      expect((failure as Error).message).toBe('Timed out after 2000 ms (deadline)');
+    }
+    // Ended while the chunk is still held back: nothing was planned, announced or sent.
+    expect(imports()).toBe(1);
+    expect(decisions).toEqual([]);
+    expect(cloud.calls).toHaveLength(0);
+    // A request whose chunk arrives within its deadline runs for what is left of it: 1.5 s of its 2 s went on the
+    // wait, so the target is cut off 0.5 s after it was called (a deadline started after the wait would allow 2 s).
+    const late = router.generate(inTwoSeconds).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1_500);
+    release();
+    await vi.waitFor(() => expect(cloud.calls).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(500);
+    const failure = await late;
+    expect(TimeoutError.isInstance(failure) && failure.phase).toBe('deadline');
+    expect(decisions).toHaveLength(1);
   });
 
   it('fails the requests waiting for a chunk whose download stalls, instead of holding them', async () => {

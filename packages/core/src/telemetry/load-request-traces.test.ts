@@ -1,6 +1,6 @@
 import * as otel from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { GenerateRequest } from '@switchyard/contract';
+import { AbortError, type GenerateRequest, TimeoutError } from '@switchyard/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 
@@ -18,6 +18,7 @@ afterAll(async () => {
 afterEach(() => {
   exporter.reset();
   vi.doUnmock('./request-trace.js');
+  vi.useRealTimers();
 });
 
 const ask: GenerateRequest = { messages: [{ role: 'user', content: 'Hello' }], maxTokens: 8 };
@@ -73,6 +74,37 @@ describe('the request-trace code, loaded on demand', () => {
     expect(loader.requestTraces()).toBeUndefined();
     release();
     await answer;
+    expect(spanNames()).toEqual(['chat', 'chat tiny']);
+  });
+
+  it('ends a request waiting for it when its caller aborts or its deadline passes, as the other waits do', async () => {
+    const { createRouter, release } = await coreWithHeldTraces();
+    const device = createScriptedTarget({ id: 'llamacpp:tiny' });
+    const router = createRouter({ targets: { device }, telemetry: { api: otel, tracerProvider } });
+    const stop = new AbortController();
+    const aborting: GenerateRequest = { ...ask, signal: stop.signal };
+    const answer = router.generate(aborting).catch((error: unknown) => error);
+    const streamed = (async () => {
+      for await (const _part of router.stream(aborting));
+    })().catch((error: unknown) => error);
+    const reason = new Error('the user closed the tab');
+    stop.abort(reason);
+    for (const failure of [await answer, await streamed]) {
+      expect(AbortError.isInstance(failure)).toBe(true);
+      expect((failure as AbortError).cause).toBe(reason);
+    }
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const late = router.generate({ ...ask, routing: { deadlineMs: 1_000 } }).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const failure = await late;
+    expect(TimeoutError.isInstance(failure)).toBe(true);
+    expect(failure).toMatchObject({ phase: 'deadline', timeoutMs: 1_000 });
+    vi.useRealTimers();
+    // All three ended while the import is still held back: nothing was sent or traced.
+    expect(device.calls).toHaveLength(0);
+    expect(spanNames()).toEqual([]);
+    release();
+    await router.generate(ask);
     expect(spanNames()).toEqual(['chat', 'chat tiny']);
   });
 
