@@ -316,4 +316,32 @@ describe('the browser build loads its numbering plans on demand', () => {
     await phone.loadPhoneCheck();
     expect((await router.generate(ask(aPhone))).route.target).toBe('device');
   });
+
+  it('ends a request waiting for them when its routing.deadlineMs passes, with the deadline TimeoutError, calling no target', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { createRouter, phone, release, imports } = await browserCoreWithHeldPlans();
+    const device = createScriptedTarget({ id: 'llamacpp:tiny', locality: 'local' });
+    const cloud = createScriptedTarget({ id: 'openai:big', locality: 'remote' });
+    const router = createRouter({
+      targets: { device, cloud },
+      policy: { mode: 'prefer-remote', privacy: { regions: ['US'] } },
+    });
+    const inOneSecond: GenerateRequest = { ...ask(aPhone), routing: { deadlineMs: 1_000 } };
+    const answer = router.generate(inOneSecond).catch((error: unknown) => error);
+    const streamed = (async () => {
+      for await (const _part of router.stream(inOneSecond));
+    })().catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1_000);
+    for (const failure of [await answer, await streamed]) {
+      expect(TimeoutError.isInstance(failure)).toBe(true);
+      expect(failure).toMatchObject({ phase: 'deadline', timeoutMs: 1_000 });
+    }
+    // Ended while the chunk is still held back (its 10 s give-up not reached), not when it answered.
+    expect(imports()).toBe(1);
+    expect(phone.isPhoneCheckSettled()).toBe(false);
+    expect(device.calls.length + cloud.calls.length).toBe(0);
+    release();
+    await phone.loadPhoneCheck();
+    expect((await router.generate(ask(aPhone))).route.target).toBe('device');
+  });
 });
