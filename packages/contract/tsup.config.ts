@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+// esbuild's plugin type as tsup takes it: esbuild is tsup's dependency, not this package's.
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 // The schema files are entries of their own (sideEffects: false), so a page that imports no schema drops them and
 // zod with them.

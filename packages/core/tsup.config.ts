@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+// esbuild's plugin type as tsup takes it: esbuild is tsup's dependency, not this package's.
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * The browser build (`tsup --env.TARGET browser`, into dist/browser) swaps the detector's phone-number library,

@@ -39,7 +39,7 @@ describe("adapter-chrome-ai on headless Chromium's real Prompt API", () => {
       const api = chromeAiTest.realLanguageModel;
       const truth = api ? await api.availability() : 'absent';
       const target = chromeAiTest.createChromeAITarget();
-      const status = await target.checkStatus!();
+      const status = await target.checkStatus();
       const error = await target.generate(call).then(
         () => undefined,
         (caught: { code?: string; message?: string }) => ({ code: caught.code, message: caught.message }),
@@ -63,7 +63,7 @@ describe("adapter-chrome-ai on headless Chromium's real Prompt API", () => {
       delete scope.LanguageModel;
       try {
         const target = chromeAiTest.createChromeAITarget();
-        return await target.checkStatus!();
+        return await target.checkStatus();
       } finally {
         if (saved) Object.defineProperty(scope, 'LanguageModel', saved);
       }
@@ -86,7 +86,7 @@ describe('adapter-chrome-ai against the page-injected Prompt API stand-in', () =
   it('maps downloadable to unavailable, then reports download progress as downloading until ready', async () => {
     const seen = await browser.page.evaluate(async () => {
       const target = chromeAiTest.downloadable;
-      const before = await target.checkStatus!();
+      const before = await target.checkStatus();
       const progress: number[] = [];
       const poll = setInterval(() => {
         const status = target.status();
