@@ -1,4 +1,4 @@
-import type { TargetStatus } from '@switchyard/contract';
+import type { Target, TargetStatus } from '@switchyard/contract';
 import type { TargetHealth } from './target-health.js';
 
 /** What one probe found, as reported by the router's `probe` event. */
@@ -6,6 +6,13 @@ export interface ProbeResult {
   target: string;
   /** The state `checkStatus()` returned, or `error` when it threw or timed out. */
   state: TargetStatus['state'] | 'error';
+}
+
+/** A target that has the optional `checkStatus()`: only these are probed. */
+type ProbedTarget = Target & Required<Pick<Target, 'checkStatus'>>;
+
+function hasCheckStatus(target: Target): target is ProbedTarget {
+  return typeof target.checkStatus === 'function';
 }
 
 /**
@@ -28,9 +35,10 @@ export class HealthProbes {
 
   /** Starts probing `health` if it is a remote target with `checkStatus()` and is not probed already. */
   watch(health: TargetHealth): void {
-    if (health.target.locality !== 'remote' || typeof health.target.checkStatus !== 'function') return;
+    const target = health.target;
+    if (target.locality !== 'remote' || !hasCheckStatus(target)) return;
     if (this.#controller.signal.aborted || this.#timers.has(health.name)) return;
-    this.#schedule(health);
+    this.#schedule(health, target);
   }
 
   dispose(): void {
@@ -44,15 +52,16 @@ export class HealthProbes {
     return settings.probeIntervalMs ?? Math.max(1, Math.round(settings.cooldownMs / 4));
   }
 
-  #schedule(health: TargetHealth): void {
-    const timer = setTimeout(() => void this.#probe(health), this.#interval(health));
+  // `target` is `health.target`, passed narrowed so the probe's type shows the guard `watch` made.
+  #schedule(health: TargetHealth, target: ProbedTarget): void {
+    const timer = setTimeout(() => void this.#probe(health, target), this.#interval(health));
     timer.unref?.();
     this.#timers.set(health.name, timer);
   }
 
-  async #probe(health: TargetHealth): Promise<void> {
+  async #probe(health: TargetHealth, target: ProbedTarget): Promise<void> {
     const circuit = health.circuit;
-    const unavailable = health.target.status().state === 'unavailable';
+    const unavailable = target.status().state === 'unavailable';
     if (this.#controller.signal.aborted || (circuit.stateAt(this.clock()) !== 'open' && !unavailable)) {
       this.#timers.delete(health.name);
       return;
@@ -66,7 +75,7 @@ export class HealthProbes {
     let state: ProbeResult['state'];
     try {
       const status = await Promise.race([
-        health.target.checkStatus!({ signal: attempt.signal }),
+        target.checkStatus({ signal: attempt.signal }),
         new Promise<never>((_, reject) => {
           if (attempt.signal.aborted) reject(attempt.signal.reason);
           attempt.signal.addEventListener('abort', () => reject(attempt.signal.reason), { once: true });
@@ -86,6 +95,6 @@ export class HealthProbes {
       this.#timers.delete(health.name);
       return;
     }
-    this.#schedule(health);
+    this.#schedule(health, target);
   }
 }

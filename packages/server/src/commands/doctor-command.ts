@@ -129,9 +129,9 @@ async function checkTarget(
   const started = performance.now();
   let unavailable: (TargetStatus & { state: 'unavailable' }) | undefined;
   try {
-    const status = target.checkStatus
-      ? await withTimeout((signal) => target.checkStatus!({ signal }), timeoutMs)
-      : target.status();
+    // Optional on `Target`: a target without it is asked `status()` instead.
+    const checkStatus = target.checkStatus?.bind(target);
+    const status = checkStatus ? await withTimeout((signal) => checkStatus({ signal }), timeoutMs) : target.status();
     report.statusMs = Math.round(performance.now() - started);
     report.status = status.state;
     if (status.state === 'unavailable') {
