@@ -2,7 +2,9 @@
 // Fails when a published package changed since the last release and no pending changeset names it.
 // "Since the last release": since the newest `@switchyard/*@*` tag (changesets tags each publish), or since the first
 // commit while nothing has been published; `CHANGESET_BASE=<ref>` overrides it (e.g. a pull request's base).
-// Test files, READMEs and package-local configs do not count as a change to what users install.
+// Test files, READMEs, `vitest.config.ts`, and a `tsconfig.json` whose only change is its `include`/`exclude` (which files
+// the typecheck covers) do not count as a change to what users install. `tsup.config.ts` and the rest of a
+// `tsconfig.json` (its `compilerOptions` and `extends` shape the built `dist/` and its declarations) do count.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,10 +25,39 @@ for (const dir of readdirSync('packages')) {
   if (!manifest.private) published.set(`packages/${dir}/`, manifest.name);
 }
 
-const counts = (file) =>
-  !/\.test\.tsx?$/.test(file) &&
-  !/(^|\/)(test|fixtures?)\//.test(file.split('/').slice(2).join('/')) &&
-  !/README\.md$/.test(file);
+/** The file's text at `ref`, or undefined where it does not exist. */
+const textAt = (ref, file) => {
+  try {
+    return execFileSync('git', ['show', `${ref}:${file}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+};
+
+/** Whether a package's tsconfig.json changed beyond `include`/`exclude`; unparsable or added/removed counts. */
+const tsconfigShapeChanged = (file) => {
+  const shape = (text) => {
+    const { include: _include, exclude: _exclude, ...rest } = JSON.parse(text);
+    return JSON.stringify(rest);
+  };
+  const before = textAt(base, file);
+  const after = textAt('HEAD', file);
+  if (before === undefined || after === undefined) return true;
+  try {
+    return shape(before) !== shape(after);
+  } catch {
+    return true;
+  }
+};
+
+const counts = (file) => {
+  const inPackage = file.split('/').slice(2).join('/');
+  if (/\.test\.tsx?$/.test(file) || /(^|\/)(test|fixtures?)\//.test(inPackage) || /README\.md$/.test(file))
+    return false;
+  if (inPackage === 'vitest.config.ts') return false;
+  if (inPackage === 'tsconfig.json') return tsconfigShapeChanged(file);
+  return true;
+};
 const changed = new Set();
 for (const file of git('diff', '--name-only', `${base}..HEAD`).split('\n').filter(Boolean)) {
   for (const [prefix, name] of published) if (file.startsWith(prefix) && counts(file)) changed.add(name);
