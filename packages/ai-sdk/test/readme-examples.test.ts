@@ -75,6 +75,8 @@ describe('README examples of @switchyard/ai-sdk (real ai packages, llama-server 
     disposables.push(router, ...Object.values(router.targets));
     expect(written.length).toBeGreaterThan(0);
     expect(logged).toEqual([['\nanswered by device (local), 0 fallbacks']]);
+    // The example frees the llama.cpp target it made (the router frees nothing it did not create).
+    expect(router.targets.device?.status()).toMatchObject({ state: 'unavailable', code: 'disposed' });
   });
 
   it('"AI SDK → router": an @ai-sdk/openai-compatible model as a target answers, with usage (includeUsage)', async () => {
@@ -101,15 +103,12 @@ describe('README examples of @switchyard/ai-sdk (real ai packages, llama-server 
   it('"Middleware": the wrapped model answers through the router and the route names it', async () => {
     let source = await toTinyModel(block('## Middleware: routing for a model you already hold'));
     source = await toServer(source, /'llama'/);
-    const { exports, logged, written } = await run('middleware', `${source}\nexport { gpu, middleware };\n`);
-    const middleware = exports.middleware as SwitchyardMiddleware;
-    const router = middleware.routerFor(exports.gpu as Parameters<SwitchyardMiddleware['routerFor']>[0]);
+    const { exports, logged, written } = await run('middleware', `${source}\nexport { device, middleware };\n`);
+    const device = exports.device as Target;
     // The router is the middleware's; the device target the example made is the example's to free.
-    disposables.push(
-      middleware,
-      ...Object.values(router?.targets ?? {}).filter((target) => target.id !== 'vllm:llama'),
-    );
+    disposables.push(exports.middleware as SwitchyardMiddleware, device);
     expect(written.length).toBeGreaterThan(0);
     expect(logged).toEqual([['gpu']]);
+    expect(device.status()).toMatchObject({ state: 'unavailable', code: 'disposed' });
   });
 });
