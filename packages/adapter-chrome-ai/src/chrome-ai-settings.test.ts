@@ -25,13 +25,26 @@ describe('createChromeAITarget settings', () => {
     }
   });
 
-  it('names an unknown setting (a typo is not silently ignored)', () => {
+  it('names an unknown setting and the one it is a typo of (a typo is not silently ignored)', () => {
     expect(problemsOf({ contextwindow: 8192 })).toEqual([
+      { path: 'contextwindow', message: 'unknown setting; did you mean "contextWindow"?' },
+    ]);
+    expect(problemsOf({ model: 'gemini-nano' })).toEqual([
       {
-        path: 'contextwindow',
+        path: 'model',
         message:
           'unknown setting; expected one of id, languageModel, languages, contextWindow, maxOutputTokens, quality',
       },
+    ]);
+  });
+
+  it('says what a bad number is and what it expects', () => {
+    expect(problemsOf({ maxOutputTokens: 1.5, quality: 2 })).toEqual([
+      { path: 'maxOutputTokens', message: 'expected a positive whole number of tokens, got 1.5' },
+      { path: 'quality', message: 'expected a number from 0 to 1, got 2' },
+    ]);
+    expect(problemsOf({ languages: [] })).toEqual([
+      { path: 'languages', message: "expected BCP 47 language tags, e.g. ['en']" },
     ]);
   });
 
@@ -43,7 +56,7 @@ describe('createChromeAITarget settings', () => {
   it('never echoes a string value', () => {
     const secret = 'sk-not-for-messages-123';
     const problems = problemsOf({ contextWindow: secret, quality: secret });
-    expect(problems?.map((problem) => problem.path)).toEqual(['quality', 'contextWindow']);
+    expect(problems?.map((problem) => problem.path).sort()).toEqual(['contextWindow', 'quality']);
     expect(JSON.stringify(problems)).not.toContain(secret);
   });
 });

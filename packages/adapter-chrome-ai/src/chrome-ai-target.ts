@@ -1,33 +1,17 @@
-import type { FinishReason, GenerateResult, StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
+import { collectAnswer } from '@switchyard/adapter-utils';
+import type { FinishReason, StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
 import { parseTargetCall } from '@switchyard/contract';
 import {
   AbortError,
-  type InputProblem,
-  InvalidConfigError,
   InvalidRequestError,
   TargetUnavailableError,
   toSwitchyardError,
 } from '@switchyard/contract/errors';
-import type { LanguageModelCoreOptions, LanguageModelSession, LanguageModelStatic } from './prompt-api.js';
+import { type ChromeAISettings, parseChromeAISettings } from './chrome-ai-settings.js';
+import type { LanguageModelCoreOptions, LanguageModelSession } from './prompt-api.js';
 import { globalLanguageModel } from './prompt-api.js';
 import { StopSequences } from './stop-sequences.js';
 import { toPromptMessages } from './to-prompt-messages.js';
-
-/** Settings of {@link createChromeAITarget}; every field is optional. */
-export interface ChromeAISettings {
-  /** Target id. Default `chrome-ai`. */
-  id?: string;
-  /** The Prompt API to use. Default the page's or worker's `LanguageModel` global. */
-  languageModel?: LanguageModelStatic;
-  /** Languages the prompts and answers are in (BCP 47). Default `['en']`. */
-  languages?: string[];
-  /** Context window the router plans with. Default 4096 (the Prompt API reports the real one only per session). */
-  contextWindow?: number;
-  /** Cap on output tokens per call, counted as streamed chunks. Default 1024. */
-  maxOutputTokens?: number;
-  /** Relative quality 0..1 for quality-aware routing. Default the router's local default. */
-  quality?: number;
-}
 
 /** A {@link Target} on the browser's built-in model, with a way to start the model's download. */
 export interface ChromeAITarget extends Target {
@@ -58,9 +42,9 @@ const notPresent = 'the Prompt API is not in this browser (no LanguageModel glob
  * ```
  */
 export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAITarget {
-  const config = validate(settings);
+  const config = parseChromeAISettings(settings);
   const id = config.id;
-  const api = settings.languageModel ?? globalLanguageModel();
+  const api = config.languageModel ?? globalLanguageModel();
   const core: LanguageModelCoreOptions = {
     expectedInputs: [{ type: 'text', languages: config.languages }],
     expectedOutputs: [{ type: 'text', languages: config.languages }],
@@ -204,21 +188,13 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
       jsonSchema: true,
       images: false,
       continuation: true,
-      ...(settings.quality !== undefined ? { quality: settings.quality } : {}),
+      ...(config.quality !== undefined ? { quality: config.quality } : {}),
     },
     status: () => current,
     checkStatus,
     download,
     stream: (call) => run(call),
-    async generate(call) {
-      const result: GenerateResult = { text: '', toolCalls: [], finishReason: 'stop' };
-      for await (const part of run(call)) {
-        if (part.type === 'text-delta') result.text += part.text;
-        else if (part.type === 'usage') result.usage = part.usage;
-        else if (part.type === 'finish') result.finishReason = part.finishReason;
-      }
-      return result;
-    },
+    generate: (call) => collectAnswer(run(call)),
     async dispose() {
       current = { state: 'unavailable', code: 'disposed', reason: 'disposed' };
     },
@@ -255,65 +231,3 @@ function statusOf(availability: string): TargetStatus {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
-
-interface Config {
-  id: string;
-  languages: string[];
-  contextWindow: number;
-  maxOutputTokens: number;
-}
-
-const settingKeys = ['id', 'languageModel', 'languages', 'contextWindow', 'maxOutputTokens', 'quality'];
-
-function validate(settings: ChromeAISettings): Config {
-  // Settings from a config file or plain JavaScript can be anything: name the mistake, never echo a value.
-  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
-    throw new InvalidConfigError({
-      problems: [
-        { path: '', message: `expected a settings object or nothing, e.g. createChromeAITarget({ id: 'device' })` },
-      ],
-    });
-  }
-  const problems: InputProblem[] = Object.keys(settings)
-    .filter((key) => !settingKeys.includes(key))
-    .map((key) => ({ path: key, message: `unknown setting; expected one of ${settingKeys.join(', ')}` }));
-  const whole = (value: unknown, path: string, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-    problems.push({ path, message: `expected a positive whole number of tokens, got ${shown(value)}` });
-    return fallback;
-  };
-  const id = settings.id ?? 'chrome-ai';
-  if (typeof id !== 'string' || id.length === 0) problems.push({ path: 'id', message: 'expected a non-empty string' });
-  const languages = settings.languages ?? ['en'];
-  if (!Array.isArray(languages) || languages.length === 0 || languages.some((tag) => typeof tag !== 'string')) {
-    problems.push({ path: 'languages', message: "expected BCP 47 language tags, e.g. ['en']" });
-  }
-  if (settings.quality !== undefined && !(settings.quality >= 0 && settings.quality <= 1)) {
-    problems.push({ path: 'quality', message: `expected a number from 0 to 1, got ${shown(settings.quality)}` });
-  }
-  const languageModel: unknown = settings.languageModel;
-  if (
-    languageModel !== undefined &&
-    languageModel !== null &&
-    ((typeof languageModel !== 'function' && typeof languageModel !== 'object') ||
-      typeof (languageModel as LanguageModelStatic).availability !== 'function' ||
-      typeof (languageModel as LanguageModelStatic).create !== 'function')
-  ) {
-    problems.push({
-      path: 'languageModel',
-      message: 'expected the Prompt API (an object with availability() and create(), like the LanguageModel global)',
-    });
-  }
-  const config = {
-    id,
-    languages,
-    contextWindow: whole(settings.contextWindow, 'contextWindow', 4096),
-    maxOutputTokens: whole(settings.maxOutputTokens, 'maxOutputTokens', 1024),
-  };
-  if (problems.length > 0) throw new InvalidConfigError({ problems });
-  return config;
-}
-
-// A number is shown as it is (NaN, -1, 1.5 say what is wrong); anything else only by its kind.
-const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : `a ${typeof value}`);

@@ -31,9 +31,15 @@ describe('parseSettings', () => {
     ]);
   });
 
-  it('says only "unknown setting" when nothing is close, and never echoes a value', () => {
+  it('lists the valid settings when nothing is close, and never echoes a value', () => {
     const problems = problemsOf({ baseURL: 'http://127.0.0.1:8000', model: 'm', zzzzzzzz: 'sk-secret-value' });
-    expect(problems).toEqual([{ path: 'zzzzzzzz', message: 'unknown setting' }]);
+    expect(problems).toEqual([
+      {
+        path: 'zzzzzzzz',
+        message:
+          'unknown setting; expected one of baseURL, model, id, headers, dispatcher, timeoutMs, firstTokenTimeoutMs, maxEventBytes, capabilities, price',
+      },
+    ]);
     expect(JSON.stringify(problems)).not.toContain('sk-secret');
   });
 

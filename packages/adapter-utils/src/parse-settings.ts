@@ -74,8 +74,9 @@ export function parseSettings<T>(schema: z.core.$ZodType, input: unknown, option
 
 /**
  * zod issues of `schema` on `input` as problems by path, each unknown key as its own problem with the nearest key
- * valid at that place (`targets.device.threds: unknown setting; did you mean "threads"?`): nested objects, records
- * and discriminated unions (the option `input` selects) included.
+ * valid at that place (`targets.device.threds: unknown setting; did you mean "threads"?`), or, when none is close, the
+ * keys valid there (`unknown setting; expected one of …`): nested objects, records and discriminated unions (the
+ * option `input` selects) included.
  */
 export function settingsProblems(
   schema: z.core.$ZodType,
@@ -91,13 +92,16 @@ export function settingsProblems(
     const known = knownKeys(schema, issue.path, input);
     for (const key of issue.keys) {
       const nearest = nearestKey(key, known);
-      problems.push({
-        path: formatPath([...issue.path, key]),
-        message: nearest === undefined ? 'unknown setting' : `unknown setting; did you mean "${nearest}"?`,
-      });
+      problems.push({ path: formatPath([...issue.path, key]), message: unknownSettingMessage(nearest, known) });
     }
   }
   return problems;
+}
+
+/** Names the typo's likely intent; with nothing close, the keys valid at that place (when it has any). */
+function unknownSettingMessage(nearest: string | undefined, known: readonly string[]): string {
+  if (nearest !== undefined) return `unknown setting; did you mean "${nearest}"?`;
+  return known.length > 0 ? `unknown setting; expected one of ${known.join(', ')}` : 'unknown setting';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { reportedUsage } from '@switchyard/adapter-utils';
 import type {
   FinishReason,
   GenerateResult,
@@ -11,7 +12,6 @@ import { parseTargetCall } from '@switchyard/contract';
 import {
   AbortError,
   type InputProblem,
-  InvalidConfigError,
   InvalidRequestError,
   TargetUnavailableError,
   toSwitchyardError,
@@ -21,34 +21,8 @@ import { AsyncChannel } from './async-channel.js';
 import { type ChatPrompt, compileChatPrompt, type TemplateMessage } from './chat-prompt.js';
 import { PipelinedCompletions } from './pipelined-completion.js';
 import { PrefixStripper } from './prefix-stripper.js';
-
-/** Settings of {@link createWllamaTarget}. */
-export interface WllamaSettings {
-  /** URL of the GGUF model (the first file of a split model). */
-  modelUrl: string;
-  /**
-   * URL of `wllama.wasm` as your app serves it: copy `@wllama/wllama/esm/wasm/wllama.wasm` to your static files, or
-   * import it with your bundler's asset URL syntax (e.g. Vite's `?url`).
-   */
-  wasmUrl: string;
-  /** Target id. Default `wllama`. */
-  id?: string;
-  /** Context size in tokens (`n_ctx`). Default 2048. */
-  contextSize?: number;
-  /** Cap on output tokens per call. Default 512. */
-  maxOutputTokens?: number;
-  /**
-   * Threads. Default: wllama's choice — several when the page is cross-origin isolated (COOP/COEP headers, so
-   * `SharedArrayBuffer` exists), one otherwise.
-   */
-  threads?: number;
-  /** Keep the downloaded model in the browser's storage (Origin Private File System) for the next visit. Default true. */
-  useCache?: boolean;
-  /** Start downloading and loading the model at once. Default true; otherwise on the first call or `load()`. */
-  loadEagerly?: boolean;
-  /** Relative quality 0..1 for quality-aware routing. */
-  quality?: number;
-}
+import { engineLogger } from './wllama-logger.js';
+import { parseWllamaSettings, type WllamaSettings } from './wllama-settings.js';
 
 /** A {@link Target} on a GGUF model in WebAssembly, with its engine exposed for diagnostics. */
 export interface WllamaTarget extends Target {
@@ -82,10 +56,10 @@ type ChatResponse = {
  * ```
  */
 export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
-  const config = validate(settings);
+  const config = parseWllamaSettings(settings);
   const id = config.id;
   // Not `suppressNativeLog`, which makes the worker write more, not less (see `nativeLogLevel`).
-  const engine = new Wllama({ default: config.wasmUrl }, { logger: quietLogger });
+  const engine = new Wllama({ default: config.wasmUrl }, { logger: engineLogger(config.logger) });
   let current: TargetStatus = { state: 'loading' };
   let loading: Promise<TargetStatus> | undefined;
   let disposed = false;
@@ -325,9 +299,8 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
         finishReason: choice?.finish_reason === 'length' ? 'length' : 'stop',
       };
       // A count the engine did not give is unknown, not 0: no usage, and the router charges its estimate.
-      const inputTokens = response.usage?.prompt_tokens;
-      const outputTokens = response.usage?.completion_tokens;
-      if (inputTokens !== undefined && outputTokens !== undefined) result.usage = { inputTokens, outputTokens };
+      const usage = reportedUsage(response.usage?.prompt_tokens, response.usage?.completion_tokens);
+      if (usage) result.usage = usage;
       return result;
     } catch (error) {
       if (call.signal?.aborted) throw new AbortError({ target: id, cause: error });
@@ -350,7 +323,7 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
       jsonSchema: true,
       images: false,
       continuation: true,
-      ...(settings.quality !== undefined ? { quality: settings.quality } : {}),
+      ...(config.quality !== undefined ? { quality: config.quality } : {}),
     },
     status: () => current,
     async checkStatus() {
@@ -372,62 +345,11 @@ export function createWllamaTarget(settings: WllamaSettings): WllamaTarget {
  * llama.cpp's log threshold in wllama's worker: wllama's own default. Its `suppressNativeLog` option sets 9999
  * instead, which llama.cpp's server code reads as "log everything": about 80 lines per request and 3 more per token,
  * each posted from the worker to the page and dropped there, which took about half the time to first token on the
- * tiny model (BENCHMARKS.md, row 11). At this level a request logs nothing; warnings and errors reach `console`
- * through {@link quietLogger}.
+ * tiny model (BENCHMARKS.md, row 11). At this level a request logs about two warnings; warnings and errors reach the
+ * `logger` setting (default `console`) through {@link engineLogger}.
  */
 const nativeLogLevel = LogLevel.INFO;
 
-const quietLogger = {
-  debug: () => {},
-  log: () => {},
-  warn: (...args: unknown[]) => console.warn(...args),
-  error: (...args: unknown[]) => console.error(...args),
-};
-
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-interface Config {
-  id: string;
-  modelUrl: string;
-  wasmUrl: string;
-  contextSize: number;
-  maxOutputTokens: number;
-  threads: number | undefined;
-  useCache: boolean;
-  loadEagerly: boolean;
-}
-
-function validate(settings: WllamaSettings): Config {
-  const problems: InputProblem[] = [];
-  const whole = (value: unknown, path: string, fallback: number | undefined) => {
-    if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-    problems.push({ path, message: `expected a positive whole number, got ${String(value)}` });
-    return fallback;
-  };
-  const url = (value: unknown, path: string, example: string) => {
-    if (typeof value === 'string' && value.length > 0) return value;
-    problems.push({ path, message: `expected the URL your app serves it at, e.g. '${example}'` });
-    return '';
-  };
-  if (typeof settings !== 'object' || settings === null) {
-    throw new InvalidConfigError({ problems: [{ path: '', message: 'expected settings with modelUrl and wasmUrl' }] });
-  }
-  if (settings.quality !== undefined && !(settings.quality >= 0 && settings.quality <= 1)) {
-    problems.push({ path: 'quality', message: `expected a number from 0 to 1, got ${String(settings.quality)}` });
-  }
-  const config: Config = {
-    id: settings.id ?? 'wllama',
-    modelUrl: url(settings.modelUrl, 'modelUrl', '/models/model.gguf'),
-    wasmUrl: url(settings.wasmUrl, 'wasmUrl', '/wllama.wasm'),
-    contextSize: whole(settings.contextSize, 'contextSize', 2048)!,
-    maxOutputTokens: whole(settings.maxOutputTokens, 'maxOutputTokens', 512)!,
-    threads: whole(settings.threads, 'threads', undefined),
-    useCache: settings.useCache ?? true,
-    loadEagerly: settings.loadEagerly ?? true,
-  };
-  if (problems.length > 0) throw new InvalidConfigError({ problems });
-  return config;
 }

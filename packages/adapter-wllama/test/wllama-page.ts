@@ -7,12 +7,24 @@ import { createWllamaTarget } from '../src/index.js';
 import { workerMessages } from './worker-messages.js';
 
 const statuses: TargetStatus[] = [];
+// The `logger` setting: what reaches it, and whether anything still reaches the page's console.warn.
+const logged: { level: 'warn' | 'error'; message: string }[] = [];
+const consoleWarnings: unknown[][] = [];
+const pageWarn = console.warn;
+console.warn = (...args: unknown[]) => {
+  consoleWarnings.push(args);
+  pageWarn(...args);
+};
 const target = createWllamaTarget({
   modelUrl: `${location.origin}/tiny.gguf`,
   wasmUrl: '/wllama.wasm',
   contextSize: 512,
   // wllama's default is half the cores: one thread on a 2-core machine, so ask for two where threads can run.
   ...(globalThis.crossOriginIsolated ? { threads: 2 } : {}),
+  logger: {
+    warn: (message) => logged.push({ level: 'warn', message }),
+    error: (message) => logged.push({ level: 'error', message }),
+  },
 });
 const poll = setInterval(() => {
   const status = target.status();
@@ -22,5 +34,12 @@ const poll = setInterval(() => {
 hostTarget('wllama', target);
 
 Object.assign(globalThis, {
-  wllamaTest: { target, statuses, workerMessages, crossOriginIsolated: globalThis.crossOriginIsolated },
+  wllamaTest: {
+    target,
+    statuses,
+    workerMessages,
+    logged,
+    consoleWarnings,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+  },
 });

@@ -13,6 +13,8 @@ declare global {
     target: WllamaTarget;
     statuses: TargetStatus[];
     workerMessages: WorkerMessage[];
+    logged: { level: 'warn' | 'error'; message: string }[];
+    consoleWarnings: unknown[][];
     crossOriginIsolated: boolean;
   };
 }
@@ -170,6 +172,29 @@ describe('adapter-wllama on the tiny GGUF model in headless Chromium', () => {
     expect(seen.answers).toBeGreaterThanOrEqual(seen.requests * 2);
     // With wllama's `suppressNativeLog` this was about 80 per request and 3 more per token.
     expect(seen.logs.length / seen.requests, seen.logs.join('\n')).toBeLessThan(10);
+  });
+
+  it("sends llama.cpp's warnings to the logger setting, one string each, and none to console.warn", async () => {
+    const seen = await browser.page.evaluate(async () => {
+      const call = { messages: [{ role: 'user' as const, content: 'Signals?' }], maxTokens: 4 };
+      await wllamaTest.target.generate(call);
+      // The same prompt again is fully cached: llama.cpp warns ("need to evaluate at least 1 token…").
+      const start = { logged: wllamaTest.logged.length, messages: wllamaTest.workerMessages.length };
+      await wllamaTest.target.generate(call);
+      const warnings = wllamaTest.workerMessages
+        .slice(start.messages)
+        .filter((message) => message.direction === 'other' && message.verb === 'console.warn');
+      return {
+        workerWarnings: warnings.flatMap((message) => (message.direction === 'other' ? [message.text] : [])),
+        logged: wllamaTest.logged.slice(start.logged),
+        consoleWarnings: wllamaTest.consoleWarnings.length,
+      };
+    });
+    // The worker's warnings for the second request (llama.cpp's, at the adapter's log level), each on the logger.
+    expect(seen.workerWarnings.length).toBeGreaterThan(0);
+    const warned = seen.logged.filter((entry) => entry.level === 'warn').map((entry) => entry.message.slice(0, 80));
+    expect(warned).toEqual(seen.workerWarnings);
+    expect(seen.consoleWarnings).toBe(0);
   });
 
   it('frees the worker after an abort with polls in flight: the next request answers', async () => {
