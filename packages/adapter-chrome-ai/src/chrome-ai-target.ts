@@ -1,4 +1,4 @@
-import { collectAnswer } from '@switchyard/adapter-utils';
+import { collectAnswer, StatusTracker } from '@switchyard/adapter-utils';
 import type { FinishReason, StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
 import { parseTargetCall } from '@switchyard/contract';
 import {
@@ -49,33 +49,39 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
     expectedInputs: [{ type: 'text', languages: config.languages }],
     expectedOutputs: [{ type: 'text', languages: config.languages }],
   };
-  let current: TargetStatus = api
-    ? { state: 'loading' }
-    : { state: 'unavailable', code: 'model-missing', reason: notPresent };
+  let disposed = false;
+  // availability() is a probe: concurrent checks share one, a caller's signal can give up on it, and one that hangs
+  // ends as `timeout`. status() only reads (refreshOnRead off): creation, checkStatus() and calls probe, as before.
+  const tracker: StatusTracker = new StatusTracker({
+    target: id,
+    initial: api ? { state: 'loading' } : { state: 'unavailable', code: 'model-missing', reason: notPresent },
+    refreshOnRead: false,
+    async probe(): Promise<TargetStatus> {
+      if (!api) return tracker.peek();
+      let availability: string;
+      try {
+        availability = await api.availability(core);
+      } catch (error) {
+        return {
+          state: 'unavailable',
+          code: 'probe-failed',
+          reason: `LanguageModel.availability() failed: ${describe(error)}`,
+        };
+      }
+      // A download this target started reports its own progress; availability() only says "downloading".
+      if (availability === 'downloading' && tracker.peek().state === 'downloading') return tracker.peek();
+      return statusOf(availability);
+    },
+  });
 
-  async function checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
-    if (!api) return current;
-    if (options.signal?.aborted) throw new AbortError({ target: id, cause: options.signal.reason });
-    let availability: string;
-    try {
-      availability = await api.availability(core);
-    } catch (error) {
-      current = {
-        state: 'unavailable',
-        code: 'probe-failed',
-        reason: `LanguageModel.availability() failed: ${describe(error)}`,
-      };
-      return current;
-    }
-    // A download this target started reports its own progress; availability() only says "downloading".
-    if (availability === 'downloading' && current.state === 'downloading') return current;
-    current = statusOf(availability);
-    return current;
+  function checkStatus(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
+    if (!api || disposed) return Promise.resolve(tracker.peek());
+    return tracker.check(options.signal);
   }
 
   async function download(options: { signal?: AbortSignal } = {}): Promise<TargetStatus> {
-    if (!api) return current;
-    current = { state: 'downloading', progress: 0 };
+    if (!api) return tracker.peek();
+    tracker.set({ state: 'downloading', progress: 0 });
     try {
       const session = await api.create({
         ...core,
@@ -84,24 +90,24 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
           monitor.addEventListener('downloadprogress', (event) => {
             const loaded = (event as Event & { loaded?: number }).loaded;
             if (typeof loaded === 'number')
-              current = { state: 'downloading', progress: Math.min(1, Math.max(0, loaded)) };
+              tracker.set({ state: 'downloading', progress: Math.min(1, Math.max(0, loaded)) });
           });
         },
       });
       session.destroy();
-      current = { state: 'ready' };
+      tracker.set({ state: 'ready' });
     } catch (error) {
       if (options.signal?.aborted) {
-        await checkStatus();
+        await checkStatus().catch(() => undefined);
         throw new AbortError({ target: id, cause: error });
       }
-      current = {
+      tracker.set({
         state: 'unavailable',
         code: 'download-failed',
         reason: `the model download failed: ${describe(error)}`,
-      };
+      });
     }
-    return current;
+    return tracker.peek();
   }
 
   async function* run(input: TargetCall): AsyncGenerator<StreamPart> {
@@ -115,12 +121,13 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
     const messages = toPromptMessages(call, id);
     if (call.signal?.aborted) throw new AbortError({ target: id, cause: call.signal.reason });
     if (!api) throw new TargetUnavailableError({ target: id, reason: notPresent });
-    if (current.state !== 'ready') await checkStatus();
-    if (current.state !== 'ready') {
+    if (tracker.peek().state !== 'ready') await checkStatus().catch(() => undefined);
+    const status = tracker.peek();
+    if (status.state !== 'ready') {
       throw new TargetUnavailableError({
         target: id,
-        reason: current.state === 'unavailable' ? current.reason : `the model is ${current.state}`,
-        isRetryable: current.state === 'downloading' || current.state === 'loading',
+        reason: status.state === 'unavailable' ? status.reason : `the model is ${status.state}`,
+        isRetryable: status.state === 'downloading' || status.state === 'loading',
       });
     }
     const controller = new AbortController();
@@ -175,7 +182,7 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
     }
   }
 
-  void checkStatus();
+  void checkStatus().catch(() => undefined);
 
   return {
     specificationVersion: 'v1',
@@ -190,13 +197,17 @@ export function createChromeAITarget(settings: ChromeAISettings = {}): ChromeAIT
       continuation: true,
       ...(config.quality !== undefined ? { quality: config.quality } : {}),
     },
-    status: () => current,
+    status: () => tracker.read(),
     checkStatus,
     download,
     stream: (call) => run(call),
     generate: (call) => collectAnswer(run(call)),
     async dispose() {
-      current = { state: 'unavailable', code: 'disposed', reason: 'disposed' };
+      disposed = true;
+      tracker.set({ state: 'unavailable', code: 'disposed', reason: 'disposed' });
+      // Again once the probe in flight is aborted: one that had already answered must not leave its status.
+      await tracker.dispose();
+      tracker.set({ state: 'unavailable', code: 'disposed', reason: 'disposed' });
     },
   };
 }

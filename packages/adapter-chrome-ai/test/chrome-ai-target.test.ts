@@ -83,6 +83,39 @@ runTargetConformance({
 });
 
 describe('adapter-chrome-ai against the page-injected Prompt API stand-in', () => {
+  it('asks availability() once for checks that overlap, and lets a caller give up on one that has not answered', async () => {
+    const seen = await browser.page.evaluate(async () => {
+      let calls = 0;
+      const answers: ((availability: string) => void)[] = [];
+      const api = {
+        availability: () => {
+          calls += 1;
+          return new Promise<string>((resolve) => answers.push(resolve));
+        },
+        create: () => Promise.reject(new Error('not used here')),
+      };
+      // Creating the target starts the first probe; these checks join it.
+      const target = chromeAiTest.createChromeAITarget({ languageModel: api } as never);
+      const controller = new AbortController();
+      const first = target.checkStatus();
+      const second = target.checkStatus();
+      const givenUp = target.checkStatus({ signal: controller.signal }).then(
+        () => 'answered',
+        (caught: { code?: string }) => caught.code,
+      );
+      controller.abort();
+      const abandoned = await givenUp;
+      for (const answer of answers) answer('available');
+      const statuses = await Promise.all([first, second]);
+      await target.dispose?.();
+      return { calls, abandoned, statuses, disposed: target.status() };
+    });
+    expect(seen.calls).toBe(1);
+    expect(seen.abandoned).toBe('abort');
+    expect(seen.statuses).toEqual([{ state: 'ready' }, { state: 'ready' }]);
+    expect(seen.disposed).toEqual({ state: 'unavailable', code: 'disposed', reason: 'disposed' });
+  });
+
   it('maps downloadable to unavailable, then reports download progress as downloading until ready', async () => {
     const seen = await browser.page.evaluate(async () => {
       const target = chromeAiTest.downloadable;
