@@ -4,10 +4,9 @@
  * (build-page.ts); this one loads what the build wrote, so a build that leaves the page broken fails here.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromiumArgs, chromiumPath, watchPageErrors } from '@switchyard/testkit';
+import { assertFreshBuild, chromiumArgs, chromiumPath, watchPageErrors } from '@switchyard/testkit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -39,7 +38,11 @@ function startBuiltChat(): Promise<string> {
 }
 
 beforeAll(async () => {
-  expect(existsSync(builtMain), `${builtMain} is missing: run \`pnpm build\` first (\`pnpm test\` does)`).toBe(true);
+  // A stale build would otherwise show as a page that never gets ready, after the timeouts below.
+  assertFreshBuild(fileURLToPath(new URL('..', import.meta.url)), {
+    entries: ['dist/main.js', 'dist/web/app.js'],
+    copies: [['src/web/index.html', 'dist/web/index.html']],
+  });
   url = await startBuiltChat();
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }, timeout);

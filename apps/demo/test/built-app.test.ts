@@ -5,12 +5,18 @@
  * bare imports once did for /in-browser) fails here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath, closedPortURL, ensureTinyModel, watchPageErrors } from '@switchyard/testkit';
+import {
+  assertFreshBuild,
+  chromiumArgs,
+  chromiumPath,
+  closedPortURL,
+  ensureTinyModel,
+  watchPageErrors,
+} from '@switchyard/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -74,7 +80,14 @@ async function askOn(
 }
 
 beforeAll(async () => {
-  expect(existsSync(builtMain), `${builtMain} is missing: run \`pnpm build\` first (\`pnpm test\` does)`).toBe(true);
+  // A stale build would otherwise show as a page that never gets ready, after the timeouts below.
+  assertFreshBuild(fileURLToPath(new URL('..', import.meta.url)), {
+    entries: ['dist/main.js', 'dist/web/app.js', 'dist/web/page-runtime.js'],
+    copies: [
+      ['src/web/index.html', 'dist/web/index.html'],
+      ['src/web/styles.css', 'dist/web/styles.css'],
+    ],
+  });
   ({ child: demo, url } = await startBuiltDemo());
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }, timeout);

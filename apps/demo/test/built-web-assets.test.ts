@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { assertFreshBuild } from '@switchyard/testkit';
 import { build, type Plugin } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const builtWeb = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
@@ -33,9 +33,13 @@ async function bareImports(file: string): Promise<string[]> {
 // wrote and the demo server serves. A page has no import map: a bare `@switchyard/core` left in a script stops it
 // from loading at all (tsup leaves dependencies external unless told otherwise).
 describe('the demo page scripts as `pnpm build` writes them (dist/web)', () => {
+  beforeAll(() =>
+    assertFreshBuild(fileURLToPath(new URL('..', import.meta.url)), {
+      entries: ['dist/web/app.js', 'dist/web/page-runtime.js'],
+    }),
+  );
+
   it.each(['app.js', 'page-runtime.js'])('%s imports nothing a browser cannot resolve', async (name) => {
-    const file = `${builtWeb}${name}`;
-    expect(existsSync(file), `${file} is missing: run \`pnpm build\` first (\`pnpm test\` does)`).toBe(true);
-    expect(await bareImports(file)).toEqual([]);
+    expect(await bareImports(`${builtWeb}${name}`)).toEqual([]);
   });
 });

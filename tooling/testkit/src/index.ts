@@ -7,6 +7,7 @@
 // The fault proxy and loopback ports are published with the adapter kit, for adapters outside this repository too.
 export type { Fault, FaultProxy, FaultProxyOptions, ProxiedRequest } from '@switchyard/adapter-utils/testing';
 export { closedPortURL, freePort, startFaultProxy } from '@switchyard/adapter-utils/testing';
+export { assertFreshBuild, type FreshBuildOptions } from './assert-fresh-build.js';
 export type { BrowserBuildOptions, BrowserPage, BrowserPageOptions, PageFile } from './browser-page.js';
 export { buildForBrowser, bundleForBrowser, chromiumArgs, chromiumPath, openBrowserPage } from './browser-page.js';
 export { collect, textOf } from './collect.js';
