@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { assertFreshBuild } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without declarations
 import { allRows } from '../src/all-rows.mjs';
 
@@ -46,6 +47,9 @@ describe('pnpm bench options', () => {
 // The bench runs over the built dist of the packages (as `pnpm bench` does after turbo builds them); this is a smoke
 // of `--quick`: every row runs and reports finite figures. No thresholds: timings on a shared machine are not tests.
 describe('pnpm bench --quick', () => {
+  // A stale dist/ would be measured instead of the sources (or fail after the 170 s timeout below).
+  beforeAll(() => assertFreshBuild(join(dirname(fileURLToPath(import.meta.url)), '..'), { entries: [] }));
+
   it('reports every row with finite figures, machine versions and no lost chunks', async () => {
     const out = join(dir, 'report.json');
     const stdout = await new Promise<string>((resolve, reject) => {

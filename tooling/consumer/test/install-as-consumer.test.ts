@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureTinyModel, type LlamaServer, startLlamaServer } from '@switchyard/testkit';
+import { assertFreshBuild, ensureTinyModel, type LlamaServer, startLlamaServer } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PublishedPackage, publishedPackages } from '../../api-report/src/api-report.mjs';
 import { ensureNode } from './ensure-node.js';
@@ -83,6 +83,8 @@ describe('Switchyard installed from packed tarballs with npm, outside the worksp
   let modelPath: string;
 
   beforeAll(async () => {
+    // What is packed is each package's dist/: a stale one would be installed and tested instead of the sources.
+    for (const pkg of packages) assertFreshBuild(pkg.dir, { entries: [], command: 'pnpm build' });
     work = mkdtempSync(join(tmpdir(), 'switchyard-consumer-'));
     const tarballs = join(work, 'tarballs');
     mkdirSync(tarballs);

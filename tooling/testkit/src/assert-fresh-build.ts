@@ -7,6 +7,8 @@ export interface FreshBuildOptions {
   entries: string[];
   /** Files the build copies as they are, `[source, copy]` relative to the package: each copy must equal its source. */
   copies?: Array<[source: string, copy: string]>;
+  /** The command the message tells to run. Default `pnpm turbo run build --filter <the package>...`. */
+  command?: string;
 }
 
 /** One way the built output differs from the sources on disk, e.g. `apps/demo/src/main.ts changed`. */
@@ -118,7 +120,9 @@ export function assertFreshBuild(packageDir: string, options: FreshBuildOptions)
   const root = findRepoRoot(resolve(packageDir));
   const shown = (file: string) => relative(root, file) || file;
   const name = readManifest(packageDir).name ?? shown(packageDir);
-  const fix = `run \`pnpm turbo run build --filter ${name}...\` (or \`pnpm build\`; \`pnpm test\` builds first)`;
+  const fix = options.command
+    ? `run \`${options.command}\` (\`pnpm test\` builds first)`
+    : `run \`pnpm turbo run build --filter ${name}...\` (or \`pnpm build\`; \`pnpm test\` builds first)`;
 
   const missing = options.entries.filter((entry) => !existsSync(join(packageDir, entry)));
   if (missing.length > 0) {

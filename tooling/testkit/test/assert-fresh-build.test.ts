@@ -118,6 +118,14 @@ describe('assertFreshBuild (tests of built apps fail at once, naming the fix, on
     );
   });
 
+  it('names the command given, for a test that needs more than one package built', () => {
+    const { app, lib } = workspace();
+    write(join(lib, 'src', 'lib.ts'), 'export const lib = 2;\n');
+    expect(() => assertFreshBuild(app, { ...options, command: 'pnpm build' })).toThrow(
+      'was built. To fix it, run `pnpm build` (`pnpm test` builds first).',
+    );
+  });
+
   it('names a source deleted since the build', () => {
     const { app, lib } = workspace();
     rmSync(join(lib, 'src', 'lib.ts'));
