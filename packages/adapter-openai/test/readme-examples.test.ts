@@ -1,36 +1,29 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import type { PoolTarget } from '@switchyard/adapter-utils';
-import { type BrowserPage, eventually, type FaultProxy, openBrowserPage, startFaultProxy } from '@switchyard/testkit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type BrowserPage,
+  eventually,
+  type FaultProxy,
+  openBrowserPage,
+  ReadmeExamples,
+  startFaultProxy,
+  swapOnce,
+} from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { server, useLlamaServer } from './llama-server-fixture.js';
 
 // The README's examples are run as written against llama.cpp's real llama-server on the generated tiny model, with
 // only the server's address and model name swapped in, so they cannot drift.
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 // Written beside this file so the examples' bare imports (`@opentelemetry/api`) resolve from this package.
-const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-openai-'));
-
-/** The first ```ts block after `heading`; throws naming both when the README no longer has it. */
-function block(heading: string): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  const found = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
-  if (!found) throw new Error(`packages/adapter-openai/README.md: no \`\`\`ts block under "${heading}"`);
-  return found;
-}
-
-/** Replaces exactly one match of `pattern`, or fails: the example changed shape and this test must learn the new one. */
-function swap(source: string, pattern: RegExp, replacement: string): string {
-  expect(source.match(new RegExp(pattern.source, 'g')), String(pattern)).toHaveLength(1);
-  return source.replace(pattern, replacement);
-}
-
-async function run(name: string, source: string): Promise<void> {
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(file, source);
-  await import(pathToFileURL(file).href);
-}
+const examples = new ReadmeExamples(new URL('../README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
+// adapter-utils' tests cannot import this adapter (it depends on adapter-utils), so its pool example runs here.
+const kitExamples = new ReadmeExamples(new URL('../../adapter-utils/README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
 
 useLlamaServer();
 
@@ -41,44 +34,33 @@ describe('README examples of @switchyard/adapter-openai (real llama-server)', ()
   });
   afterAll(async () => {
     await proxy?.close();
-    rmSync(dir, { recursive: true, force: true });
+    examples.dispose();
+    kitExamples.dispose();
   });
 
   it('"Example": streams an answer and prints its finish reason', async () => {
-    let source = swap(block('## Example'), /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(server.baseURL)}`);
-    source = swap(source, /model: '[^']+'/, `model: ${JSON.stringify(server.model)}`);
-    const written: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    let logged: unknown[][];
-    try {
-      await run('example', source);
-    } finally {
-      logged = [...log.mock.calls];
-      log.mockRestore();
-      write.mockRestore();
-    }
-    expect(written.join('').length).toBeGreaterThan(0);
+    let source = swapOnce(
+      examples.block('## Example'),
+      /baseURL: '[^']+'/,
+      `baseURL: ${JSON.stringify(server.baseURL)}`,
+    );
+    source = swapOnce(source, /model: '[^']+'/, `model: ${JSON.stringify(server.model)}`);
+    const { logged, written } = await examples.run('example', source);
+    expect(written.length).toBeGreaterThan(0);
     expect(logged).toEqual([[expect.stringMatching(/^\n\((stop|length)\)$/)]]);
   });
 
   it("adapter-utils' README pool example: a pool over two replicas of llama-server answers on both", async () => {
-    // adapter-utils' tests cannot import this adapter (it depends on adapter-utils), so its pool example runs here.
     // Replica b reaches the same llama-server through the proxy: two addresses, one server.
-    const utils = readFileSync(new URL('../../adapter-utils/README.md', import.meta.url), 'utf8');
-    const heading = '## Pools of replicas: `createPoolTarget(';
-    const start = utils.indexOf(`\n${heading}`);
-    let source = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(utils.slice(start))?.[1];
-    if (source === undefined)
-      throw new Error(`packages/adapter-utils/README.md: no \`\`\`ts block under "${heading}…"`);
-    source = swap(source, /'http:\/\/10\.0\.0\.5:8000\/v1'/, JSON.stringify(server.baseURL));
-    source = swap(source, /'http:\/\/10\.0\.0\.6:8000\/v1'/, JSON.stringify(`${proxy.url}/v1`));
-    const file = join(dir, 'pool.ts');
-    writeFileSync(file, `${source}\nexport { gpu };\n`);
-    const { gpu } = (await import(pathToFileURL(file).href)) as { gpu: PoolTarget };
+    const heading =
+      '## Pools of replicas: `createPoolTarget({ replicas, sticky?, stickySlack?, failureThreshold?, windowMs?, cooldownMs?, probeIntervalMs? })`';
+    let source = swapOnce(
+      kitExamples.block(heading),
+      /'http:\/\/10\.0\.0\.5:8000\/v1'/,
+      JSON.stringify(server.baseURL),
+    );
+    source = swapOnce(source, /'http:\/\/10\.0\.0\.6:8000\/v1'/, JSON.stringify(`${proxy.url}/v1`));
+    const { gpu } = (await kitExamples.run('pool', `${source}\nexport { gpu };\n`)).exports as { gpu: PoolTarget };
     try {
       // Different conversations (a pool keeps one conversation on one replica): these six land on both.
       for (const city of ['Hamm', 'Maschen', 'Mannheim', 'Seelze', 'Halle', 'Nuremberg']) {
@@ -105,18 +87,22 @@ describe('README examples of @switchyard/adapter-openai (real llama-server)', ()
       "const request = { messages: [{ role: 'user' as const, content: 'Hi' }], maxTokens: 4 };",
       'export { exporter };',
     ].join('\n');
-    const source = swap(block('### Tracing'), /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(`${proxy.url}/v1`)}`);
+    const source = swapOnce(
+      examples.block('### Tracing'),
+      /baseURL: '[^']+'/,
+      `baseURL: ${JSON.stringify(`${proxy.url}/v1`)}`,
+    );
     proxy.clearRequests();
-    const file = join(dir, 'tracing.ts');
-    writeFileSync(file, `${prelude}\n${source}`);
-    const { exporter } = await import(pathToFileURL(file).href);
+    const { exporter } = (await examples.run('tracing', `${prelude}\n${source}`)).exports as {
+      exporter: InMemorySpanExporter;
+    };
     const chat = proxy.requests.find((request) => request.path === '/v1/chat/completions');
     const headers = chat?.rawHeaders ?? [];
     const traceparent = headers[headers.findIndex((name) => name.toLowerCase() === 'traceparent') + 1];
-    const attempt = exporter.getFinishedSpans().find((span: { name: string }) => span.name === `chat ${server.model}`);
+    const attempt = exporter.getFinishedSpans().find((span) => span.name === `chat ${server.model}`);
     expect(attempt).toBeDefined();
-    const { traceId, spanId } = attempt.spanContext();
-    expect(traceparent).toBe(`00-${traceId}-${spanId}-01`);
+    const context = attempt?.spanContext();
+    expect(traceparent).toBe(`00-${context?.traceId}-${context?.spanId}-01`);
   });
 
   it('"In a browser or a worker": in headless Chromium, the page streams from llama-server and the stop button aborts', async () => {
@@ -132,12 +118,12 @@ describe('README examples of @switchyard/adapter-openai (real llama-server)', ()
     ].join('\n');
     // llama-server behind the proxy, which holds the answer open after its first events: the tiny model would finish
     // before anyone could press stop.
-    const source = swap(
-      block('### In a browser or a worker'),
+    const source = swapOnce(
+      examples.block('### In a browser or a worker'),
       /baseURL: '[^']+'/,
       `baseURL: ${JSON.stringify(`${proxy.url}/v1`)}`,
     );
-    const file = join(dir, 'in-a-page.ts');
+    const file = join(examples.dir, 'in-a-page.ts');
     writeFileSync(file, `${prelude}\n${source}\nObject.assign(globalThis, { readmeEnd: 'finished' });\n`);
     let browser: BrowserPage | undefined;
     try {

@@ -1,33 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Target } from '@switchyard/contract';
-import { ensureTinyModel } from '@switchyard/testkit';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ensureTinyModel, ReadmeExamples, swapOnce } from '@switchyard/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SwitchyardMiddleware } from '../src/index.js';
 import { server, useLlamaServer } from './llama-server-fixture.js';
 
 // The README's examples are run as written with the real `ai` and `@ai-sdk/openai-compatible` packages: the GPU is
 // llama.cpp's real llama-server and the device llama.cpp in process, both on the generated tiny model. Only addresses,
 // model names and the model file are swapped in (plus one thread and no GPU probe: 2-core machines).
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 // Written beside this file so the examples' bare imports (`ai`, `@ai-sdk/openai-compatible`) resolve from here.
-const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-ai-sdk-'));
+const examples = new ReadmeExamples(new URL('../README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
 
-/** The `nth` ```ts block after `heading` (0: the first); throws naming both when the README no longer has it. */
-function block(heading: string, nth = 0): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  const section = start < 0 ? '' : readme.slice(start + 1).split(/\n## /)[0];
-  const found = [...(section ?? '').matchAll(/```ts\n([\s\S]*?)```/g)][nth]?.[1];
-  if (!found) throw new Error(`packages/ai-sdk/README.md: no \`\`\`ts block ${nth + 1} under "${heading}"`);
-  return found;
-}
-
-/** Replaces every match of `pattern`, and fails unless there were `count`: else the example changed shape. */
-function swap(source: string, pattern: RegExp, replacement: string, count = 1): string {
-  expect(source.match(new RegExp(pattern.source, 'g')), String(pattern)).toHaveLength(count);
-  return source.replace(new RegExp(pattern.source, 'g'), replacement);
-}
+/** The `nth` ```ts block of the section under `heading` (0: the first). */
+const block = (heading: string, nth = 0) => examples.block(heading, { nth, until: /\n## / });
+const swap = swapOnce;
 
 async function toServer(source: string, models: RegExp, count = 1): Promise<string> {
   const swapped = swap(source, /baseURL: '[^']+'/, `baseURL: ${JSON.stringify(server.baseURL)}`, count);
@@ -39,24 +26,7 @@ async function toTinyModel(source: string): Promise<string> {
   return swap(source, /modelPath: '[^']+'/, settings);
 }
 
-/** Runs `source` as a module; resolves to what it exported, what it printed with console.log and wrote to stdout. */
-async function run(name: string, source: string) {
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(file, source);
-  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  const written: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    const exports: Record<string, unknown> = await import(pathToFileURL(file).href);
-    return { exports, logged: [...log.mock.calls], written: written.join('') };
-  } finally {
-    log.mockRestore();
-    write.mockRestore();
-  }
-}
+const run = (name: string, source: string) => examples.run(name, source);
 
 useLlamaServer();
 const disposables: Array<Target | { dispose(): Promise<void> }> = [];
@@ -64,7 +34,7 @@ const disposables: Array<Target | { dispose(): Promise<void> }> = [];
 describe('README examples of @switchyard/ai-sdk (real ai packages, llama-server and llama.cpp)', () => {
   afterAll(async () => {
     for (const disposable of disposables) await disposable.dispose?.();
-    rmSync(dir, { recursive: true, force: true });
+    examples.dispose();
   });
 
   it('"Router → AI SDK": streamText through the router is answered on the device, with the route', async () => {

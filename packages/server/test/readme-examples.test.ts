@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
-import { ensureTinyModel, type LlamaServer, startLlamaServer } from '@switchyard/testkit';
+import { ensureTinyModel, type LlamaServer, ReadmeExamples, startLlamaServer, swapOnce } from '@switchyard/testkit';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configJsonSchema, createGateway, loadConfig, parseConfig } from '../src/index.js';
@@ -15,28 +14,15 @@ import { run as runCommand } from './cli-helpers.js';
 // in process, both on the generated tiny model; only addresses and ports are swapped in.
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 // Written beside this file so the examples' bare imports (`openai`, `@opentelemetry/api`) resolve from this package.
-const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-server-'));
+const examples = new ReadmeExamples(new URL('../README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
+const dir = examples.dir;
 
-/** The `nth` ```lang block after `heading` (0: the first); throws naming both when the README no longer has it. */
-function block(heading: string, lang = 'ts', nth = 0): string {
-  const start = readme.indexOf(`\n${heading}\n`);
-  const section = start < 0 ? '' : readme.slice(start + 1).split(/\n#{2,3} /)[0];
-  const found = [...(section ?? '').matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))][nth]?.[1];
-  if (!found) throw new Error(`packages/server/README.md: no \`\`\`${lang} block ${nth + 1} under "${heading}"`);
-  return found;
-}
-
-/** Replaces the one match of `pattern`, or fails: the example changed shape and this test must learn the new one. */
-function swap(source: string, pattern: RegExp, replacement: string): string {
-  expect(source.match(new RegExp(pattern.source, `${pattern.flags}g`)), String(pattern)).toHaveLength(1);
-  return source.replace(pattern, () => replacement);
-}
-
-async function run(name: string, source: string): Promise<Record<string, unknown>> {
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(file, source);
-  return import(pathToFileURL(file).href);
-}
+/** The `nth` ```lang block of the section under `heading` (0: the first). */
+const block = (heading: string, lang = 'ts', nth = 0) => examples.block(heading, { lang, nth, until: /\n#{2,3} / });
+const swap = (source: string, pattern: RegExp, replacement: string) => swapOnce(source, pattern, replacement);
+const run = async (name: string, source: string) => (await examples.run(name, source)).exports;
 
 const serveHeading =
   '### `switchyard serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb] [--allowed-origins <origin,...>] [--log-format text|json] [--quiet]`';
@@ -55,7 +41,7 @@ describe('README examples of @switchyard/server (real llama-server and llama.cpp
   });
   afterAll(async () => {
     await llama?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    examples.dispose();
     vi.unstubAllEnvs();
   });
 

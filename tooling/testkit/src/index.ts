@@ -25,6 +25,7 @@ export type {
 } from './openai-upstream.js';
 export { sseChunk, sseDone, sseUsageChunk, startOpenAIUpstream } from './openai-upstream.js';
 export { createPageTargetProxy } from './page-target-proxy.js';
+export { type ExampleRun, type ReadmeBlockOptions, ReadmeExamples, swapOnce } from './readme-examples.js';
 export { keepReadmeScreenshot } from './readme-screenshot.js';
 export type { RedisCluster } from './redis-cluster.js';
 export { startRedisCluster } from './redis-cluster.js';
