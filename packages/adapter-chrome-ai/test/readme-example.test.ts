@@ -1,20 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserPage } from '@switchyard/testkit';
-import { openBrowserPage } from '@switchyard/testkit';
+import { openBrowserPage, ReadmeExamples } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { ChromeAITarget } from '../src/index.js';
 
 // The README's example is run as written in headless Chromium. Headless Chromium has no built-in model, so the
 // page's `LanguageModel` global is the Prompt API stand-in (test/prompt-api-stand-in.ts, written from the public
 // docs) with its model still to download; the example's free names are a button and a scripted remote `gpu`.
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const heading = '## Example';
-const start = readme.indexOf(`\n${heading}\n`);
-const block = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
 // Written beside this file: the page's bundler resolves the example's imports from this package.
-const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-chrome-ai-'));
+const examples = new ReadmeExamples(new URL('../README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
+const dir = examples.dir;
+const block = examples.block('## Example');
 
 declare global {
   var readmeExample: { logged: unknown[][]; ask(): Promise<[string, string]>; ready(): boolean };
@@ -23,8 +22,6 @@ declare global {
 describe('README example of @switchyard/adapter-chrome-ai (headless Chromium, Prompt API stand-in)', () => {
   let browser: BrowserPage;
   beforeAll(async () => {
-    if (block === undefined)
-      throw new Error(`packages/adapter-chrome-ai/README.md: no \`\`\`ts block under "${heading}"`);
     const prelude = [
       "import { createScriptedTarget } from '@switchyard/core/testing';",
       "import { createPromptApiStandIn } from './../prompt-api-stand-in.js';",
@@ -48,7 +45,7 @@ describe('README example of @switchyard/adapter-chrome-ai (headless Chromium, Pr
   });
   afterAll(async () => {
     await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
+    examples.dispose();
   });
 
   it('types checkStatus() as always there, so the example compiles without `?.` or `!`', () => {

@@ -1,20 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserPage } from '@switchyard/testkit';
-import { ensureTinyModel, openBrowserPage } from '@switchyard/testkit';
+import { ensureTinyModel, openBrowserPage, ReadmeExamples } from '@switchyard/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The README's example is run as written in headless Chromium: the page serves the generated tiny model at the
 // example's model URL and wllama's wasm at its wasm URL. Its free names are an output element and a scripted remote
 // `gpu` (whose text tells its answer apart).
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const heading = '## Example';
-const start = readme.indexOf(`\n${heading}\n`);
-const block = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
 // Written beside this file: the page's bundler resolves the example's imports from this package.
-const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-wllama-'));
+const examples = new ReadmeExamples(new URL('../README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
+const dir = examples.dir;
+const block = examples.block('## Example');
 
 type Shown = { done: boolean; output: string; gpuCalls: number };
 declare global {
@@ -51,10 +50,9 @@ async function runInPage(name: string, source: string): Promise<Shown> {
 }
 
 describe('README example of @switchyard/adapter-wllama (headless Chromium, generated tiny model)', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => examples.dispose());
 
   it('streams the answer of the model in the page into the output element', async () => {
-    if (block === undefined) throw new Error(`packages/adapter-wllama/README.md: no \`\`\`ts block under "${heading}"`);
     const shown = await runInPage('example', block);
     expect(shown.gpuCalls).toBe(0);
     expect(shown.output.length).toBeGreaterThan(0);
@@ -62,7 +60,6 @@ describe('README example of @switchyard/adapter-wllama (headless Chromium, gener
   });
 
   it('answers on gpu while the model loads, as its comment says, when it does not wait for load()', async () => {
-    if (block === undefined) throw new Error(`packages/adapter-wllama/README.md: no \`\`\`ts block under "${heading}"`);
     expect(block.split('\nawait device.load();\n')).toHaveLength(2);
     const shown = await runInPage('no-wait', block.replace('\nawait device.load();\n', '\n'));
     expect(shown).toMatchObject({ gpuCalls: 1, output: 'from the GPU' });

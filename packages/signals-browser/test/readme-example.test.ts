@@ -1,18 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserPage } from '@switchyard/testkit';
-import { openBrowserPage } from '@switchyard/testkit';
+import { openBrowserPage, ReadmeExamples } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The README's example is run as written in headless Chromium on the browser's real signals. Its free names (`device`,
 // `gpu`) are scripted targets, and its remote base URL becomes a route of the page's own loopback server.
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const heading = '## Example';
-const start = readme.indexOf(`\n${heading}\n`);
-const block = start < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
 // Written beside this file: the page's bundler resolves the example's imports from this package.
-const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.readme-signals-browser-'));
+const examples = new ReadmeExamples(new URL('../README.md', import.meta.url), {
+  beside: new URL('.', import.meta.url),
+});
+const dir = examples.dir;
+const block = examples.block('## Example');
 
 declare global {
   var readmeExample: { plan(): { order: string[]; excluded: string[] }; logged: unknown[][] };
@@ -21,8 +20,6 @@ declare global {
 describe('README example of @switchyard/signals-browser (headless Chromium)', () => {
   let browser: BrowserPage;
   beforeAll(async () => {
-    if (block === undefined)
-      throw new Error(`packages/signals-browser/README.md: no \`\`\`ts block under "${heading}"`);
     const url = "'https://gpu.example.com/v1'";
     expect(block.split(url)).toHaveLength(2);
     const prelude = [
@@ -55,7 +52,7 @@ describe('README example of @switchyard/signals-browser (headless Chromium)', ()
   });
   afterAll(async () => {
     await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
+    examples.dispose();
   });
 
   it('routes to the device first, and off the GPU when the browser goes offline, telling the subscriber', async () => {
