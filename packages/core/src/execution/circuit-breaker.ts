@@ -2,6 +2,8 @@
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitSettings {
+  /** `false`: the breaker never opens, from failures here or from a peer's shared circuit. Default true. */
+  enabled?: boolean | undefined;
   failureThreshold: number;
   windowMs: number;
   cooldownMs: number;
@@ -53,6 +55,7 @@ export class CircuitBreaker {
   }
 
   recordFailure(now: number): void {
+    if (this.settings.enabled === false) return;
     if (this.#state === 'half-open') {
       this.#probing = false;
       this.#open(now);
@@ -87,7 +90,7 @@ export class CircuitBreaker {
    * Returns whether it changed anything.
    */
   openUntilAt(untilMs: number, now: number): boolean {
-    if (untilMs <= now) return false;
+    if (untilMs <= now || this.settings.enabled === false) return false;
     if (this.#state === 'open' && this.openUntil >= untilMs) return false;
     this.#openedAt = untilMs - this.settings.cooldownMs;
     this.#failures = [];

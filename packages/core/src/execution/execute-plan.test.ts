@@ -489,6 +489,24 @@ describe('execution: circuit breaker', () => {
   });
 });
 
+describe('execution: circuit breaker switched off', () => {
+  it('with enabled: false never opens: every request reaches the failing target and no circuit event fires', async () => {
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ failWith: reset }] });
+    const router = createRouter({
+      targets: { gpu },
+      policy: { execution: { retries: 0, circuit: { enabled: false, failureThreshold: 1 } } },
+    });
+    const transitions: string[] = [];
+    router.on('circuit', (event) => transitions.push(`${event.from}->${event.to}`));
+    for (let index = 0; index < 5; index++) await expect(router.generate(ask('Hi'))).rejects.toThrow();
+    expect(gpu.calls).toHaveLength(5);
+    expect(router.stats().gpu?.circuit).toBe('closed');
+    expect(transitions).toEqual([]);
+    gpu.setScript([{ text: 'healthy' }]);
+    expect((await router.generate(ask('Hi'))).text).toBe('healthy');
+  });
+});
+
 describe('execution: cancellation and deadlines', () => {
   function setup() {
     const device = createScriptedTarget({ script: [{ text: 'one two three four', chunkDelayMs: 60_000 }] });

@@ -45,6 +45,26 @@ describe('circuits shared through the state store (scripted targets stand in for
     await b.dispose();
   });
 
+  it('leaves a router whose breaker is switched off (enabled: false) closed when a peer opens the shared circuit', async () => {
+    let now = Date.UTC(2026, 0, 1, 10);
+    const clock = () => now;
+    const store = createMemoryStateStore({ clock });
+    await store.openCircuit({ key: 'circuit:gpu', untilMs: now + 10_000 });
+    const gpu = createScriptedTarget({ locality: 'remote', script: [{ text: 'ok' }] });
+    const router = createRouter({
+      targets: { gpu },
+      policy: { execution: { circuit: { ...circuit, enabled: false } } },
+      store,
+      clock,
+    });
+    await store.openCircuit({ key: 'circuit:gpu', untilMs: now + 20_000 });
+    now += 1_000;
+    expect(router.stats().gpu?.circuit).toBe('closed');
+    expect((await router.generate(ask('1'))).text).toBe('ok');
+    expect(gpu.calls).toHaveLength(1);
+    await router.dispose();
+  });
+
   it('extends a cooldown when a peer re-opens later, and never shortens it for an earlier end', async () => {
     let now = Date.UTC(2026, 0, 1, 10);
     const clock = () => now;

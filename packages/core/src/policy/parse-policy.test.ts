@@ -27,8 +27,27 @@ describe('parsePolicy', () => {
     });
     expect(policy.device).toEqual({ minBatteryLevel: 0.2, maxThermalState: 'serious' });
     expect(policy.execution.retries).toBe(1);
-    expect(policy.execution.circuit).toEqual({ failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 });
+    expect(policy.execution.circuit).toEqual({
+      enabled: true,
+      failureThreshold: 5,
+      windowMs: 60_000,
+      cooldownMs: 30_000,
+    });
     expect(policy.rules).toEqual([]);
+  });
+
+  it("bounds the circuit breaker's failureThreshold and names the off switch instead of a huge threshold", () => {
+    const problem = policyError({ execution: { circuit: { failureThreshold: 1_000_000 } } }).problems[0];
+    expect(problem?.path).toBe('policy.execution.circuit.failureThreshold');
+    expect(problem?.message).toContain('at most 1000');
+    expect(problem?.message).toContain('execution.circuit.enabled: false');
+    expect(
+      parsePolicy({ execution: { circuit: { failureThreshold: 1_000 } } }).execution.circuit.failureThreshold,
+    ).toBe(1_000);
+    expect(parsePolicy({ execution: { circuit: { enabled: false } } }).execution.circuit.enabled).toBe(false);
+    expect(policyError({ execution: { circuit: { enabled: 'no' } } }).problems[0]?.path).toBe(
+      'policy.execution.circuit.enabled',
+    );
   });
 
   it('names the path of a bad rule condition, e.g. policy.rules[1].when.battery', () => {

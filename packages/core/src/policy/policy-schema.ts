@@ -22,6 +22,11 @@ const positiveInt = () => z.number().check(z.int(), z.positive());
 const nonnegativeInt = () => z.number().check(z.int(), z.nonnegative());
 const atMostTimer = () => z.lte(longestTimerMs, longestTimerMessage);
 const timer = (zero?: true) => z.number().check(z.int(), zero ? z.nonnegative() : z.positive(), atMostTimer());
+/**
+ * A breaker keeps the time of each failure inside its window until `failureThreshold` of them open it, so a huge
+ * threshold (once the only way to switch breaking off) cost memory and a scan per failure; `enabled: false` says it.
+ */
+const mostCircuitFailures = 1_000;
 /** Retries per target; each waits up to `backoff.maxMs`, so more would stall a request rather than rescue it. */
 const mostRetries = 10;
 const targetList = () => z.array(nonEmptyString()).check(z.minLength(1, 'expected at least one target name'));
@@ -177,7 +182,17 @@ export const policySchema = z.strictObject({
       midStream: z._default(z.enum(['continue', 'restart', 'error']), 'continue'),
       circuit: z.prefault(
         z.strictObject({
-          failureThreshold: z._default(positiveInt(), 5),
+          /** `false` switches the breaker off: no circuit opens here, and none a peer opens through the shared store. */
+          enabled: z._default(z.boolean(), true),
+          failureThreshold: z._default(
+            positiveInt().check(
+              z.lte(
+                mostCircuitFailures,
+                `expected at most ${mostCircuitFailures}; to never open a circuit, set execution.circuit.enabled: false`,
+              ),
+            ),
+            5,
+          ),
           windowMs: z._default(positiveInt(), 60_000),
           cooldownMs: z._default(timer(), 30_000),
           probeIntervalMs: z.optional(timer()),

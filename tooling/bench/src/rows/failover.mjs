@@ -106,7 +106,7 @@ export async function run({ upstream, rounds, quick, log }) {
     for (const [name, { origin, model }] of Object.entries(cases)) {
       const added = [];
       for (let sample = 0; sample < samples; sample += 1) {
-        const router = failoverRouter(origin, model, upstream, { failureThreshold: 1_000_000 });
+        const router = failoverRouter(origin, model, upstream, { enabled: false });
         const measureRouted = () => routedFailover(router);
         const measureDirect = async () =>
           (await directFailure(agent, origin, model)) + (await directFallbackTtft(agent, upstream));
