@@ -350,7 +350,7 @@ export function createRouter(options: RouterOptions): Router {
     if (problems.length > 0) throw new InvalidRequestError({ problems });
   };
 
-  const plan = (request: GenerateRequest, routeOptions?: RouteOptions): RoutePlan => {
+  const plan = (request: GenerateRequest, routeOptions?: RouteOptions, deadlineAt?: number): RoutePlan => {
     const allowedTargets = routeOptions?.targets;
     if (allowedTargets !== undefined) checkAllowedTargets(allowedTargets);
     const now = clock();
@@ -372,6 +372,7 @@ export function createRouter(options: RouterOptions): Router {
       difficulty: options.difficulty,
       allowedTargets,
       remoteShare: sharedShare ?? { share: remoteShare.share, size: remoteShare.size },
+      deadlineLeftMs: deadlineAt === undefined ? undefined : Math.max(0, deadlineAt - now),
     });
   };
 
@@ -416,7 +417,7 @@ export function createRouter(options: RouterOptions): Router {
         problems: [{ path: 'options.midStream', message: `expected "continue", "restart" or "error"` }],
       });
     }
-    const decided = plan(request, routeOptions);
+    const decided = plan(request, routeOptions, deadlineAt);
     recordLocalities(decided);
     watchUnavailable(decided);
     requestCounter += 1;

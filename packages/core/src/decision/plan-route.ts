@@ -66,6 +66,11 @@ export interface DecisionInput {
   remoteShare: { share: number; size: number };
   /** The caller's `targets` option: only these may run the request (already checked to name known targets). */
   allowedTargets: readonly string[] | undefined;
+  /**
+   * What is left of `routing.deadlineMs` when the request is planned after waiting (for code a page loads on demand);
+   * `undefined`: all of it. Targets are scored against what the request can still afford.
+   */
+  deadlineLeftMs?: number | undefined;
 }
 
 interface Candidate {
@@ -317,7 +322,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
       rule,
       difficulty: difficultyFacts,
       scores,
-      deadlineMs: request.routing?.deadlineMs,
+      deadlineMs: input.deadlineLeftMs ?? request.routing?.deadlineMs,
       excludedCount: excluded.length,
       mode,
     },
@@ -404,7 +409,7 @@ function scoreCandidates(
       candidates.splice(index, 1);
     }
   }
-  const deadline = request.routing?.deadlineMs;
+  const deadline = input.deadlineLeftMs ?? request.routing?.deadlineMs;
   const { latency: wLatency, cost: wCost, quality: wQuality } = policy.weights;
   const weightSum = wLatency + wCost + (difficulty === undefined ? 0 : wQuality) || 1;
   const latencies: number[] = [];

@@ -239,6 +239,28 @@ describe('the browser build loads the request execution code on demand', () => {
     expect(decisions).toHaveLength(1);
   });
 
+  it('scores targets against what the wait left of routing.deadlineMs, not the whole of it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { createRouter, release } = await browserCoreWithHeldExecution();
+    // auto mode: the cloud (expected first token after 1 s) fits a 2 s deadline, not the 0.5 s a 1.5 s wait leaves.
+    const router = createRouter({
+      targets: mixedTargets(),
+      policy: {
+        mode: 'auto',
+        targets: { device: { expectedTtftMs: 100 }, cloud: { expectedTtftMs: 1_000, quality: 'large' } },
+      },
+    });
+    const inTwoSeconds: GenerateRequest = { ...ask(), routing: { deadlineMs: 2_000 } };
+    const before = router.plan(inTwoSeconds);
+    const answer = router.generate(inTwoSeconds);
+    await vi.advanceTimersByTimeAsync(1_500);
+    release();
+    const { route } = await answer;
+    expect(before.explanation.join('\n')).not.toContain('> deadline');
+    expect(route.plan.explanation.join('\n')).toMatch(/cloud[^\n]*> deadline 500 ms/);
+    expect(route.plan.plan[0]?.target).toBe('device');
+  });
+
   it('fails the requests waiting for a chunk whose download stalls, instead of holding them', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { createRouter, release } = await browserCoreWithHeldExecution();
