@@ -1,5 +1,6 @@
 import type { InputProblem } from '@switchyard/contract';
 import { InvalidConfigError, longestTimerMs } from '@switchyard/contract';
+import { allowedHostProblem } from './host-policy.js';
 import { allowedOriginProblem } from './origin-policy.js';
 
 /**
@@ -14,8 +15,17 @@ export function checkGatewayOptions(options: unknown): void {
       problems: [{ path: 'options', message: 'expected an options object, e.g. createGateway({ router })' }],
     });
   }
-  const { router, authToken, keys, bodyLimitBytes, log, logger, maxConnectionsPerAddress, allowedOrigins } =
-    options as Record<string, unknown>;
+  const {
+    router,
+    authToken,
+    keys,
+    bodyLimitBytes,
+    log,
+    logger,
+    maxConnectionsPerAddress,
+    allowedOrigins,
+    allowedHosts,
+  } = options as Record<string, unknown>;
   const problems: InputProblem[] = [];
   const routerMethods = ['plan', 'generate', 'stream'];
   if (
@@ -34,19 +44,20 @@ export function checkGatewayOptions(options: unknown): void {
   if (keys !== undefined && !Array.isArray(keys)) {
     problems.push({ path: 'keys', message: 'expected a list of { name, sha256, limits? }' });
   }
-  if (allowedOrigins !== undefined) {
-    if (!Array.isArray(allowedOrigins)) {
-      problems.push({
-        path: 'allowedOrigins',
-        message: 'expected a list of origins, e.g. ["https://app.example.com"]',
-      });
-    } else {
-      allowedOrigins.forEach((entry: unknown, index) => {
-        const message = allowedOriginProblem(entry);
-        if (message !== undefined) problems.push({ path: `allowedOrigins[${index}]`, message });
-      });
-    }
-  }
+  listProblems(
+    problems,
+    'allowedOrigins',
+    allowedOrigins,
+    allowedOriginProblem,
+    'a list of origins, e.g. ["https://app.example.com"]',
+  );
+  listProblems(
+    problems,
+    'allowedHosts',
+    allowedHosts,
+    allowedHostProblem,
+    'a list of host names, e.g. ["gateway.test"], or ["*"] to switch the check off',
+  );
   if (bodyLimitBytes !== undefined && !isWhole(bodyLimitBytes, 1, Number.MAX_SAFE_INTEGER)) {
     problems.push({ path: 'bodyLimitBytes', message: 'expected a positive whole number of bytes, e.g. 1048576' });
   }
@@ -70,6 +81,25 @@ export function checkGatewayOptions(options: unknown): void {
     problems.push({ path: 'logger', message: 'expected a logger with info(), e.g. createJsonLogger()' });
   }
   if (problems.length > 0) throw new InvalidConfigError({ problems });
+}
+
+/** The problems of an optional list option: not a list, or each entry `entryProblem` finds wrong. */
+function listProblems(
+  problems: InputProblem[],
+  path: string,
+  value: unknown,
+  entryProblem: (entry: unknown) => string | undefined,
+  expected: string,
+): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) {
+    problems.push({ path, message: `expected ${expected}` });
+    return;
+  }
+  value.forEach((entry: unknown, index) => {
+    const message = entryProblem(entry);
+    if (message !== undefined) problems.push({ path: `${path}[${index}]`, message });
+  });
 }
 
 function isWhole(value: unknown, min: number, max: number): boolean {

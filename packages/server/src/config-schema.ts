@@ -1,5 +1,6 @@
 import { longestTimerMessage, longestTimerMs } from '@switchyard/contract';
 import { z } from 'zod';
+import { allowedHostProblem } from './host-policy.js';
 import { allowedOriginProblem } from './origin-policy.js';
 import { secretSchema } from './secret-schema.js';
 import { targetConfigSchema } from './target-config-schema.js';
@@ -124,6 +125,19 @@ export const configSchema = z.strictObject({
         .array(
           z.string('expected an origin string, e.g. "https://app.example.com"').superRefine((entry, context) => {
             const message = allowedOriginProblem(entry);
+            if (message !== undefined) context.addIssue({ code: 'custom', message });
+          }),
+        )
+        .optional(),
+      /**
+       * Host names, besides `localhost`, `*.localhost` and IP addresses, under which the gateway answers on a loopback
+       * connection, e.g. `["gateway.test"]` or `[".example.com"]` (the name and its subdomains), or `["*"]` to switch
+       * the check off; other `Host` headers are refused with 403 (see `GatewayOptions.allowedHosts`).
+       */
+      allowedHosts: z
+        .array(
+          z.string('expected a host name, e.g. "gateway.test"').superRefine((entry, context) => {
+            const message = allowedHostProblem(entry);
             if (message !== undefined) context.addIssue({ code: 'custom', message });
           }),
         )

@@ -18,6 +18,7 @@ import type { PrometheusRegistry } from './gateway-metrics.js';
 import { createPrometheusRegistry, GatewayMetrics, knownRoutes } from './gateway-metrics.js';
 import type { ServerTrace } from './gateway-tracing.js';
 import { endServerTrace, gatewayTracer, startServerTrace } from './gateway-tracing.js';
+import { HostPolicy } from './host-policy.js';
 import type { HttpError } from './http-errors.js';
 import { httpError, toHttpError } from './http-errors.js';
 import { autoModel, parseChatCompletionBody } from './openai-request.js';
@@ -75,8 +76,8 @@ export interface GatewayOptions {
    * Web origins whose pages may call the gateway from a browser, as exact origins (`https://app.example.com`,
    * `http://localhost:5173`: scheme, host, port when not the default; no path) or `'*'` for every origin. A request
    * with an `Origin` header that is neither listed nor the gateway's own (its host and port equal the `Host` header;
-   * on a loopback connection only for `localhost`, `*.localhost` or an IP address, since a DNS-rebound name matches
-   * too) gets 403 with `code: origin_not_allowed`, before auth and before any target runs: otherwise a page on any site
+   * on a loopback connection only for `localhost`, `*.localhost`, an IP address or a name in `allowedHosts`, since a
+   * DNS-rebound name matches too) gets 403 with `code: origin_not_allowed`, before auth and before any target runs: otherwise a page on any site
    * could make a "simple" cross-origin POST that the browser sends without asking, spending the user's budget and
    * device even though it cannot read the answer. Listed origins get CORS answers: `Access-Control-Allow-Origin`
    * (the origin, with `Vary: Origin`) and preflight `OPTIONS` answered 204 (GET and POST; the requested headers,
@@ -90,6 +91,25 @@ export interface GatewayOptions {
    * ```
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Host names, besides `localhost`, `*.localhost` and IP addresses, under which the gateway answers on a loopback
+   * connection (the `Host` header, any port): exact names, case-insensitive (`gateway.test`), or a leading dot for a
+   * name and all its subdomains (`.example.com`, as in Vite's `server.allowedHosts`); `'*'` switches the check off.
+   * Any other `Host` on a loopback connection gets 403 with `code: host_not_allowed`, for every method and path,
+   * before auth and before any target runs: otherwise a web site that re-points its own name at 127.0.0.1 (DNS
+   * rebinding) is same-origin with the gateway, sends no `Origin` on a GET, and reads `/v1/models`, `/health` and a
+   * public `/metrics`. List the names a local reverse proxy passes through (Caddy keeps the client's `Host`) or a local
+   * alias in `/etc/hosts`; a page served under a listed name also counts as the gateway's own origin. Connections to a
+   * non-loopback address (a gateway on `0.0.0.0` reached over the LAN, in a container) are not checked: their names
+   * are not this process's to know, and there `authToken` or `keys` guard it. A request without `Host` (HTTP/1.0)
+   * passes: browsers always send one. Default: none (`localhost`, `*.localhost` and IP addresses only).
+   *
+   * @example
+   * ```ts
+   * createGateway({ router, allowedHosts: ['gateway.test'] }); // http://gateway.test:8787 (an /etc/hosts alias)
+   * ```
+   */
+  allowedHosts?: readonly string[];
   /** Largest accepted request body in bytes; larger bodies get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Receives one text line per request (request id, method, path, status, target, duration); never prompts or keys. */
@@ -238,7 +258,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = registry ? new GatewayMetrics(router, () => active, registry) : undefined;
   const metricsPublic = typeof metricsOption === 'object' && metricsOption.public === true;
   const tracer = gatewayTracer(options.tracerProvider);
-  const origins = new OriginPolicy(options.allowedOrigins);
+  const hosts = new HostPolicy(options.allowedHosts);
+  const origins = new OriginPolicy(options.allowedOrigins, hosts);
 
   /** Whether the request may use `/v1/*`, and which API key it presented (when it was one of `keys`). */
   function authorize(request: IncomingMessage): { ok: boolean; key?: ApiKey } {
@@ -653,6 +674,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     method: string,
     path: string,
   ) {
+    const wrongHost = hosts.check(request);
+    if (wrongHost !== undefined) {
+      request.resume();
+      return sendError(response, wrongHost);
+    }
     const origin = origins.check(request);
     if (origin.kind === 'refused') {
       request.resume();

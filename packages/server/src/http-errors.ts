@@ -38,6 +38,14 @@ export function httpError(
   };
 }
 
+/**
+ * A header value for an error message, cut at 100 characters: browsers set `Origin` and `Host` from the page's URL,
+ * but any other client can send anything, and the message should not become its echo.
+ */
+export function shortenedForMessage(value: string): string {
+  return value.length > 100 ? `${value.slice(0, 100)}…` : value;
+}
+
 function isTimeout(error: SwitchyardError): boolean {
   if (TimeoutError.isInstance(error)) return true;
   return AllTargetsFailedError.isInstance(error) && error.lastError !== undefined && isTimeout(error.lastError);

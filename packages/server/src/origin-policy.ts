@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { HostPolicy, isLoopbackAddress } from './host-policy.js';
 import type { HttpError } from './http-errors.js';
-import { httpError } from './http-errors.js';
+import { httpError, shortenedForMessage } from './http-errors.js';
 
 /**
  * Why a web page's origin must be checked at all: a page on any site can make a "simple" cross-origin POST (a Blob
@@ -57,19 +58,39 @@ export function allowedOriginProblem(entry: unknown): string | undefined {
 export class OriginPolicy {
   readonly #any: boolean;
   readonly #listed: ReadonlySet<string>;
+  readonly #hosts: HostPolicy;
 
-  constructor(allowedOrigins: readonly string[] = []) {
+  /** `hosts`: the gateway's {@link HostPolicy}, whose names count as the gateway's own on a loopback connection. */
+  constructor(allowedOrigins: readonly string[] = [], hosts = new HostPolicy()) {
     this.#any = allowedOrigins.includes('*');
     this.#listed = new Set(allowedOrigins);
+    this.#hosts = hosts;
   }
 
   check(request: IncomingMessage): OriginDecision {
     const origin = request.headers.origin;
     if (origin === undefined) return noOrigin;
     if (this.#listed.has(origin)) return { kind: 'cross-origin', origin };
-    if (isSameOrigin(origin, request.headers.host, request.socket.localAddress)) return sameOrigin;
+    if (this.#isSameOrigin(origin, request.headers.host, request.socket.localAddress)) return sameOrigin;
     if (this.#any) return { kind: 'cross-origin', origin };
     return { kind: 'refused', error: originNotAllowed(origin) };
+  }
+
+  /**
+   * Whether the `Origin` names the host and port the request was sent to (its `Host` header); the scheme is not
+   * compared, since a TLS proxy in front changes it. On a loopback connection the host must also be a name of the
+   * gateway ({@link HostPolicy.names}: a loopback name, an IP address, or listed in `allowedHosts`): a page on
+   * `http://attacker.example:8787` whose name the attacker re-points at 127.0.0.1 (DNS rebinding) sends a matching
+   * `Host`, and nothing else tells it from the gateway's own origin.
+   */
+  #isSameOrigin(origin: string, host: string | undefined, localAddress: string | undefined): boolean {
+    if (host === undefined || !URL.canParse(origin)) return false;
+    const parsed = new URL(origin);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+    const target = `${parsed.protocol}//${host}`;
+    // Both through URL, so a default port ("localhost:80" from http://localhost) and letter case compare equal.
+    if (!URL.canParse(target) || new URL(target).host !== parsed.host) return false;
+    return !isLoopbackAddress(localAddress) || this.#hosts.names(parsed.hostname);
   }
 
   /** Whether `request` is a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`). */
@@ -105,40 +126,10 @@ export class OriginPolicy {
   }
 }
 
-/**
- * Whether the `Origin` names the host and port the request was sent to (its `Host` header); the scheme is not compared,
- * since a TLS proxy in front changes it. On a loopback connection the host must also be a loopback name or an IP
- * address: a page on `http://attacker.example:8787` whose name the attacker re-points at 127.0.0.1 (DNS rebinding)
- * sends a matching `Host`, and nothing else tells it from the gateway's own origin.
- */
-function isSameOrigin(origin: string, host: string | undefined, localAddress: string | undefined): boolean {
-  if (host === undefined || !URL.canParse(origin)) return false;
-  const parsed = new URL(origin);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
-  const target = `${parsed.protocol}//${host}`;
-  // Both through URL, so a default port ("localhost:80" from http://localhost) and letter case compare equal.
-  if (!URL.canParse(target) || new URL(target).host !== parsed.host) return false;
-  return !isLoopbackAddress(localAddress) || isRebindProof(parsed.hostname);
-}
-
-function isLoopbackAddress(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
-
-/** A host name no DNS answer can re-point: an IP literal, or `localhost` and its subdomains (RFC 6761). */
-function isRebindProof(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  if (hostname.startsWith('[')) return true;
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
-}
-
 function originNotAllowed(origin: string): HttpError {
-  // Origin is a header the browser sets, but a non-browser client can send anything: shown shortened.
-  const shown = origin.length > 100 ? `${origin.slice(0, 100)}…` : origin;
   return httpError(
     403,
-    `Requests from the web origin "${shown}" are not allowed: a page on another site must not spend this gateway's ` +
+    `Requests from the web origin "${shortenedForMessage(origin)}" are not allowed: a page on another site must not spend this gateway's ` +
       'budget or device. To allow it, add the origin to allowedOrigins (createGateway) or gateway.allowedOrigins ' +
       '(switchyard.config.json), e.g. ["https://app.example.com"], or "*" for every origin. Requests without an ' +
       'Origin header (servers, CLIs, SDKs) are unaffected',

@@ -19,10 +19,12 @@ const usage = `Usage: switchyard <command> [options]
 
 Commands:
   serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb]
-        [--allowed-origins <origin,...>] [--log-format text|json] [--quiet]
+        [--allowed-origins <origin,...>] [--allowed-hosts <host,...>] [--log-format text|json] [--quiet]
       Serve the OpenAI-compatible gateway (POST /v1/chat/completions, GET /v1/models, GET /health,
       GET /metrics in the Prometheus text format). The auth token may also come from SWITCHYARD_AUTH_TOKEN.
       Web pages on other origins are refused unless listed in --allowed-origins (or gateway.allowedOrigins).
+      On loopback, host names other than localhost, *.localhost and IP addresses are refused unless listed
+      in --allowed-hosts (or gateway.allowedHosts): a web site can re-point its name at 127.0.0.1.
       One log line per request on stderr: text, or JSON with --log-format json.
   plan --config <file> --request <file|-> [--signals <file>] [--json]
       Dry-run the routing decision for one chat-completions body. Loads no model, opens no connection.
@@ -125,6 +127,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
         'auth-token': { type: 'string' },
         'body-limit': { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'log-format': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
       });
@@ -138,6 +141,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
           ...(values['auth-token'] === undefined ? {} : { authToken: values['auth-token'] }),
           ...(values['body-limit'] === undefined ? {} : { bodyLimit: values['body-limit'] }),
           ...(values['allowed-origins'] === undefined ? {} : { allowedOrigins: values['allowed-origins'] }),
+          ...(values['allowed-hosts'] === undefined ? {} : { allowedHosts: values['allowed-hosts'] }),
           ...(values['log-format'] === undefined ? {} : { logFormat: values['log-format'] }),
           quiet: values.quiet === true,
         },

@@ -29,7 +29,11 @@ const valid = {
     rules: [{ name: 'batch', when: { tags: ['batch'] }, use: ['gpu'] }],
   },
   store: { type: 'redis', url: { env: 'REDIS_URL' } },
-  gateway: { port: 8080, keys: [{ name: 'team-a', key: { env: 'TEAM_A_KEY' }, limits: { requestsPerMinute: 60 } }] },
+  gateway: {
+    port: 8080,
+    allowedHosts: ['gateway.test'],
+    keys: [{ name: 'team-a', key: { env: 'TEAM_A_KEY' }, limits: { requestsPerMinute: 60 } }],
+  },
 };
 
 function validator() {

@@ -42,7 +42,11 @@ describe('gateway connection hygiene (the router answers from a scripted in-proc
     // Half send a partial request line and headers, half send nothing at all.
     const stalling = await Promise.all(
       Array.from({ length: 200 }, (_, index) =>
-        openFrom(port, '127.0.0.2', index % 2 === 0 ? 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n' : undefined),
+        openFrom(
+          port,
+          '127.0.0.2',
+          index % 2 === 0 ? 'POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n' : undefined,
+        ),
       ),
     );
     const ends = stalling.map((socket) => {
@@ -65,7 +69,11 @@ describe('gateway connection hygiene (the router answers from a scripted in-proc
         `stalled sockets closed after ${sorted[150]!.toFixed(0)}-${sorted[199]!.toFixed(0)} ms (headers timeout 1000 ms)`,
     );
     // Once they are gone, the address may connect again.
-    const again = await openFrom(port, '127.0.0.2', 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const again = await openFrom(
+      port,
+      '127.0.0.2',
+      'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
     const reply = await new Promise<string>((resolve) => {
       let text = '';
       again.on('data', (chunk: Buffer) => (text += chunk.toString()));

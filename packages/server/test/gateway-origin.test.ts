@@ -112,22 +112,28 @@ describe('web origins at the gateway (the router answers from a scripted in-proc
     expect(proxied.status).toBe(200);
   });
 
-  it('refuses a DNS name that matches Host on a loopback connection (DNS rebinding), unless it is listed', async () => {
+  it('refuses a DNS name that matches Host on a loopback connection (DNS rebinding), unless the host is allowed', async () => {
     const before = target.calls.length;
     // A page on http://rebind.example:<port> whose name the attacker re-pointed at 127.0.0.1: Origin and Host match.
+    // The Host check refuses it first (gateway-host.test.ts); listing the origin alone does not let it in either.
     const port = new URL(closedURL).port;
     const rebound = { origin: `http://rebind.example:${port}`, host: `rebind.example:${port}` };
     const answer = await simplePost(closedURL, rebound);
     expect(answer.status).toBe(403);
-    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('host_not_allowed');
     expect(target.calls.length).toBe(before);
-    // Listing the name is how a page reached through a local alias (or a local proxy that keeps Host) is allowed.
-    const aliased = createGateway({ router, allowedOrigins: ['http://gateway.test:8787'] });
+    // Listing the name in allowedHosts is how a local alias (or a local proxy that keeps Host) is allowed: a page
+    // served under it is then the gateway's own origin, with no allowedOrigins entry.
+    const aliased = createGateway({ router, allowedHosts: ['gateway.test'] });
     const url = await aliased.listen({ port: 0 });
     try {
       const ok = await simplePost(url, { origin: 'http://gateway.test:8787', host: 'gateway.test:8787' });
       expect(ok.status).toBe(200);
+      expect(ok.headers['access-control-allow-origin']).toBeUndefined();
       expect(target.calls.length).toBe(before + 1);
+      // Another page posting to that name is still another origin.
+      const other = await simplePost(url, { origin: 'http://evil.example:8787', host: 'gateway.test:8787' });
+      expect((JSON.parse(other.body) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
     } finally {
       await aliased.close({ graceMs: 100 });
     }

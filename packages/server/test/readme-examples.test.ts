@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createRouter } from '@switchyard/core';
@@ -10,7 +11,7 @@ import { configJsonSchema, createGateway, loadConfig, parseConfig } from '../src
 import { run as runCommand } from './cli-helpers.js';
 
 // The README's examples are run as written: the config file, the gateway built from code, the OpenAI client calling
-// it, observability and the allowed web origins. The GPU is llama.cpp's real llama-server and the device llama.cpp
+// it, observability, the allowed web origins and host names. The GPU is llama.cpp's real llama-server and the device llama.cpp
 // in process, both on the generated tiny model; only addresses and ports are swapped in.
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 // Written beside this file so the examples' bare imports (`openai`, `@opentelemetry/api`) resolve from this package.
@@ -25,7 +26,7 @@ const swap = (source: string, pattern: RegExp, replacement: string) => swapOnce(
 const run = async (name: string, source: string) => (await examples.run(name, source)).exports;
 
 const serveHeading =
-  '### `switchyard serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb] [--allowed-origins <origin,...>] [--log-format text|json] [--quiet]`';
+  '### `switchyard serve --config <file> [--port 8787] [--host 127.0.0.1] [--auth-token <token>] [--body-limit 1mb] [--allowed-origins <origin,...>] [--allowed-hosts <host,...>] [--log-format text|json] [--quiet]`';
 
 describe('README examples of @switchyard/server (real llama-server and llama.cpp)', () => {
   let llama: LlamaServer;
@@ -187,6 +188,42 @@ describe('README examples of @switchyard/server (real llama-server and llama.cpp
       const other = await post('https://elsewhere.example.com');
       expect(other.status).toBe(403);
       expect(await other.json()).toMatchObject({ error: { code: 'origin_not_allowed' } });
+    } finally {
+      await gateway.close();
+      await router.dispose();
+    }
+  });
+  it('"Host names": the allowedHosts option and config key answer the listed names and refuse others', async () => {
+    const section = readme.slice(readme.indexOf('- **Host names (DNS rebinding)**'));
+    const fromCode = /\/\/ server: (createGateway\(.*\))$/m.exec(section)?.[1];
+    const fromConfig = /\/\/ or switchyard\.config\.json: (\{.*\})$/m.exec(section)?.[1];
+    const page = /fetch\('(http:\/\/[^']+)'\)/.exec(section)?.[1];
+    if (!fromCode || !fromConfig || !page)
+      throw new Error('packages/server/README.md: the Host names example lost its two forms or its fetch');
+    const { gateway: configured } = parseConfig({
+      targets: { gpu: { adapter: 'openai', baseURL: 'http://127.0.0.1:8000/v1', model: 'm' } },
+      ...JSON.parse(fromConfig),
+    }) as { gateway?: { allowedHosts?: string[] } };
+    expect(configured?.allowedHosts).toEqual(['gateway.test', '.example.com']);
+    const router = createRouter({ targets: { gpu: createScriptedTarget({ script: [{ text: 'hello' }] }) } });
+    const gateway = new Function('createGateway', 'router', `return ${fromCode};`)(createGateway, router) as ReturnType<
+      typeof createGateway
+    >;
+    const url = await gateway.listen({ port: 0 });
+    // The page's fetch as the browser sends it once the alias resolves to this loopback: its Host, this port.
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const outgoing = httpRequest(`${url}${new URL(page).pathname}`, { headers: { host } }, (answer) => {
+          answer.resume();
+          answer.on('end', () => resolve(answer.statusCode ?? 0));
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+    try {
+      expect(await statusFor(new URL(page).host)).toBe(200);
+      expect(await statusFor('api.example.com:8787')).toBe(200);
+      expect(await statusFor('attacker.example:8787')).toBe(403);
     } finally {
       await gateway.close();
       await router.dispose();

@@ -259,6 +259,50 @@ describe('switchyard serve (in process)', () => {
     expect((await serving).code).toBe(0);
   });
 
+  it('answers the names in gateway.allowedHosts, --allowed-hosts replaces them, and a bad name is refused first', async () => {
+    const config = await files.json('allowed-hosts.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
+      gateway: { allowedHosts: ['gateway.test'] },
+    });
+    const bad = await run(['serve', '--config', 'missing.json', '--allowed-hosts', 'http://gateway.test:8787'], {
+      env: {},
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--allowed-hosts: expected a host name alone');
+    expect(bad.stderr).toContain('use "gateway.test"');
+    // Raw requests: fetch will not send another Host.
+    const statusFor = (url: string | undefined, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const outgoing = httpRequest(`${url}/health`, { headers: { host } }, (answer) => {
+          answer.resume();
+          answer.on('end', () => resolve(answer.statusCode ?? 0));
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+    for (const flags of [[], ['--allowed-hosts', 'other.test, .example.com']]) {
+      const stop = new AbortController();
+      let url: string | undefined;
+      const serving = run(['serve', '--config', config, '--port', '0', '-q', ...flags], {
+        env: {},
+        signal: stop.signal,
+        onListening: (listening) => (url = listening),
+      });
+      try {
+        await expect.poll(() => url, { timeout: 30_000 }).toBeDefined();
+        const fromFlag = flags.length > 0;
+        expect(await statusFor(url, 'gateway.test:8787')).toBe(fromFlag ? 403 : 200);
+        expect(await statusFor(url, 'other.test:8787')).toBe(fromFlag ? 200 : 403);
+        expect(await statusFor(url, 'api.example.com')).toBe(fromFlag ? 200 : 403);
+        expect(await statusFor(url, 'attacker.example:8787')).toBe(403);
+        expect(await statusFor(url, `localhost:${new URL(url as string).port}`)).toBe(200);
+      } finally {
+        stop.abort();
+      }
+      expect((await serving).code).toBe(0);
+    }
+  });
+
   it('refuses a --log-format other than text or json before loading anything', async () => {
     const config = await files.json('bad-log-format.json', {
       targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },

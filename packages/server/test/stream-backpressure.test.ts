@@ -78,7 +78,7 @@ describe('gateway streaming backpressure (the router reads an in-process endless
     // Nothing is read: the kernel buffers fill, then the gateway's response buffer.
     socket.pause();
     socket.write(
-      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
     const held = await settled(() => seen.yielded);
     expect(held).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { resolveSecret } from '../create-targets-from-config.js';
 import type { LogFormat } from '../gateway-logger.js';
 import { createJsonLogger } from '../gateway-logger.js';
 import { createPrometheusRegistry } from '../gateway-metrics.js';
+import { allowedHostProblem } from '../host-policy.js';
 import { loadConfig } from '../load-config.js';
 import { allowedOriginProblem } from '../origin-policy.js';
 
@@ -18,6 +19,8 @@ export interface ServeCommandOptions {
   bodyLimit?: string;
   /** Comma-separated origins (or `*`); wins over the config's `gateway.allowedOrigins`. */
   allowedOrigins?: string;
+  /** Comma-separated host names (or `*`); wins over the config's `gateway.allowedHosts`. */
+  allowedHosts?: string;
   /** `text` or `json`. */
   logFormat?: string;
   quiet?: boolean;
@@ -49,17 +52,22 @@ function parseBytes(value: string | undefined): number | undefined {
   return Number(match[1]) * factor;
 }
 
-function parseAllowedOrigins(value: string | undefined): string[] | undefined {
+/** A comma-separated list flag, each entry checked by `problemOf`; the first bad one fails naming the flag. */
+function parseList(
+  flag: string,
+  value: string | undefined,
+  problemOf: (entry: string) => string | undefined,
+): string[] | undefined {
   if (value === undefined) return undefined;
-  const origins = value
+  const entries = value
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  for (const origin of origins) {
-    const problem = allowedOriginProblem(origin);
-    if (problem !== undefined) throw new CliError(`--allowed-origins: ${problem}`);
+  for (const entry of entries) {
+    const problem = problemOf(entry);
+    if (problem !== undefined) throw new CliError(`${flag}: ${problem}`);
   }
-  return origins;
+  return entries;
 }
 
 function waitForStop(io: CliIO): Promise<string> {
@@ -88,13 +96,15 @@ function waitForStop(io: CliIO): Promise<string> {
 export async function serveCommand(options: ServeCommandOptions, io: CliIO): Promise<number> {
   const env = io.env ?? process.env;
   // Checked before the config loads, like the other flags: a typo fails at once.
-  const flagOrigins = parseAllowedOrigins(options.allowedOrigins);
+  const flagOrigins = parseList('--allowed-origins', options.allowedOrigins, allowedOriginProblem);
+  const flagHosts = parseList('--allowed-hosts', options.allowedHosts, allowedHostProblem);
   const config = await loadConfig(options.config, io.cwd === undefined ? {} : { cwd: io.cwd });
   const port = parsePort(options.port) ?? config.gateway?.port ?? 8787;
   const logFormat = parseLogFormat(options.logFormat) ?? config.gateway?.logFormat ?? 'text';
   const host = options.host ?? config.gateway?.host ?? '127.0.0.1';
   const bodyLimitBytes = parseBytes(options.bodyLimit) ?? config.gateway?.bodyLimitBytes;
   const allowedOrigins = flagOrigins ?? config.gateway?.allowedOrigins;
+  const allowedHosts = flagHosts ?? config.gateway?.allowedHosts;
   const authToken =
     options.authToken ?? (env.SWITCHYARD_AUTH_TOKEN || undefined) ?? resolveSecret(config.gateway?.authToken, env);
   const tokenSecret = config.gateway?.authToken;
@@ -121,6 +131,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
       : {}),
     ...(authToken ? { authToken } : {}),
     ...(allowedOrigins ? { allowedOrigins } : {}),
+    ...(allowedHosts ? { allowedHosts } : {}),
     ...(bodyLimitBytes ? { bodyLimitBytes } : {}),
     ...(log ? { log } : {}),
     ...(logger ? { logger } : {}),
