@@ -21,6 +21,7 @@ import { acquireSlot } from './acquire-slot.js';
 import type { BudgetHold, BudgetLedger } from './budget-ledger.js';
 import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
+import { checkPart, checkWholeAnswer, isChargeableUsage } from './target-output.js';
 import { wholeAnswerPartsOf } from './whole-answer-parts-of.js';
 
 /** Shared by every attempt of one request. */
@@ -368,6 +369,7 @@ export class AttemptRun {
    */
   takeWhole(result: GenerateResult): StreamPart[] {
     this.#rejectPending = undefined;
+    checkWholeAnswer(result, this.name);
     const parts = wholeAnswerPartsOf(result);
     for (const part of parts) {
       // No usage: the attempt estimates it as for a stream.
@@ -389,6 +391,7 @@ export class AttemptRun {
       });
     }
     const part = result.value;
+    checkPart(part, this.name);
     return this.#book(part) ? part : this.nextPart();
   }
 
@@ -407,6 +410,8 @@ export class AttemptRun {
   }
 
   #bookUsage(usage: Usage): void {
+    // Counts the router cannot charge (NaN, negative, not numbers) are unreported: the attempt charges its estimate.
+    if (!isChargeableUsage(usage)) return;
     // Zero tokens after output is an adapter that read counts it was not given as 0: unreported, so the attempt
     // charges its estimate rather than $0.
     const zero = usage.inputTokens === 0 && usage.outputTokens === 0;
