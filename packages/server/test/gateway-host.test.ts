@@ -1,13 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { InvalidConfigError } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, GatewayOptions } from '../src/index.js';
 import { configJsonSchema, createGateway, parseConfig } from '../src/index.js';
+import { configProblemsOf } from './config-problems.js';
 
 const chatBody = JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
 
@@ -215,16 +215,6 @@ describe('the Host header on a loopback connection (DNS rebinding; the target is
 describe('allowedHosts of the wrong shape', () => {
   const router = createRouter({ targets: { device: createScriptedTarget({ locality: 'local' }) } });
 
-  function problemsOf(work: () => unknown): string[] {
-    try {
-      work();
-    } catch (error) {
-      expect(InvalidConfigError.isInstance(error)).toBe(true);
-      return (error as InvalidConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
-    }
-    throw new Error('accepted');
-  }
-
   it.each([
     ['a URL', 'http://gateway.test:8787/', 'use "gateway.test"'],
     ['a port', 'gateway.test:8787', 'use "gateway.test"'],
@@ -234,7 +224,7 @@ describe('allowedHosts of the wrong shape', () => {
     ['spaces', 'gateway test', 'expected a host name'],
     ['nothing', '', 'expected a host name'],
   ])('createGateway refuses an entry with %s, naming it and the fix', (_label, entry, fix) => {
-    const problems = problemsOf(() => createGateway({ router, allowedHosts: ['localhost', entry] }));
+    const problems = configProblemsOf(() => createGateway({ router, allowedHosts: ['localhost', entry] }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^allowedHosts\[1\]: /);
     expect(problems[0]).toContain(fix);
@@ -244,13 +234,13 @@ describe('allowedHosts of the wrong shape', () => {
     ['a string', 'gateway.test'],
     ['true (Vite spells the off switch so)', true],
   ])('createGateway refuses %s instead of a list, naming the off switch', (_label, value) => {
-    expect(problemsOf(() => createGateway({ router, allowedHosts: value } as unknown as GatewayOptions))).toEqual([
-      'allowedHosts: expected a list of host names, e.g. ["gateway.test"], or ["*"] to switch the check off',
-    ]);
+    expect(configProblemsOf(() => createGateway({ router, allowedHosts: value } as unknown as GatewayOptions))).toEqual(
+      ['allowedHosts: expected a list of host names, e.g. ["gateway.test"], or ["*"] to switch the check off'],
+    );
   });
 
   it('createGateway refuses an entry that is not a string', () => {
-    const problems = problemsOf(() => createGateway({ router, allowedHosts: [42] } as unknown as GatewayOptions));
+    const problems = configProblemsOf(() => createGateway({ router, allowedHosts: [42] } as unknown as GatewayOptions));
     expect(problems).toEqual([
       expect.stringMatching(/^allowedHosts\[0\]: expected a host name, e\.g\. "gateway\.test"/),
     ]);
@@ -258,7 +248,7 @@ describe('allowedHosts of the wrong shape', () => {
 
   it('the config file refuses a bad gateway.allowedHosts entry at load, and its JSON Schema knows the key', () => {
     const targets = { gpu: { adapter: 'openai', baseURL: 'http://127.0.0.1:8000/v1', model: 'big' } };
-    const problems = problemsOf(() => parseConfig({ targets, gateway: { allowedHosts: ['gateway.test:8787'] } }));
+    const problems = configProblemsOf(() => parseConfig({ targets, gateway: { allowedHosts: ['gateway.test:8787'] } }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('gateway.allowedHosts');
     expect(problems[0]).toContain('use "gateway.test"');

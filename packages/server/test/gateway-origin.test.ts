@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
-import { InvalidConfigError } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway, GatewayOptions } from '../src/index.js';
 import { createGateway, parseConfig } from '../src/index.js';
+import { configProblemsOf } from './config-problems.js';
 
 const chatBody = JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
 const page = 'http://127.0.0.1:5173';
@@ -220,16 +220,6 @@ describe('web origins at the gateway (the router answers from a scripted in-proc
 describe('allowedOrigins of the wrong shape', () => {
   const router = createRouter({ targets: { device: createScriptedTarget({ locality: 'local' }) } });
 
-  function problemsOf(work: () => unknown): string[] {
-    try {
-      work();
-    } catch (error) {
-      expect(InvalidConfigError.isInstance(error)).toBe(true);
-      return (error as InvalidConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
-    }
-    throw new Error('accepted');
-  }
-
   it.each([
     ['a trailing slash', 'https://app.example.com/', 'use "https://app.example.com"'],
     ['a path', 'https://app.example.com/chat', 'use "https://app.example.com"'],
@@ -238,21 +228,21 @@ describe('allowedOrigins of the wrong shape', () => {
     ['no scheme', 'app.example.com', 'expected an http or https origin'],
     ['another scheme', 'file:///index.html', 'expected an http or https origin'],
   ])('createGateway refuses an entry with %s, naming it and the fix', (_label, entry, fix) => {
-    const problems = problemsOf(() => createGateway({ router, allowedOrigins: ['*', entry] }));
+    const problems = configProblemsOf(() => createGateway({ router, allowedOrigins: ['*', entry] }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^allowedOrigins\[1\]: /);
     expect(problems[0]).toContain(fix);
   });
 
   it('createGateway refuses a string instead of a list', () => {
-    expect(problemsOf(() => createGateway({ router, allowedOrigins: listed } as unknown as GatewayOptions))).toEqual([
-      'allowedOrigins: expected a list of origins, e.g. ["https://app.example.com"]',
-    ]);
+    expect(
+      configProblemsOf(() => createGateway({ router, allowedOrigins: listed } as unknown as GatewayOptions)),
+    ).toEqual(['allowedOrigins: expected a list of origins, e.g. ["https://app.example.com"]']);
   });
 
   it('the config file refuses a bad gateway.allowedOrigins entry at load, naming the path and the fix', () => {
     const targets = { gpu: { adapter: 'openai', baseURL: 'http://127.0.0.1:8000/v1', model: 'big' } };
-    const problems = problemsOf(() =>
+    const problems = configProblemsOf(() =>
       parseConfig({ targets, gateway: { allowedOrigins: ['http://localhost:5173', 'http://localhost:5173/'] } }),
     );
     expect(problems).toHaveLength(1);
