@@ -82,6 +82,16 @@ export const apiKeySchema = z
     message: 'expected exactly one of sha256 or key, e.g. { "name": "team-a", "key": { "env": "TEAM_A_KEY" } }',
   });
 
+/** A list of strings, each checked by `problemOf` (whose message names the fix); `expected` is for a non-string. */
+function checkedStrings(expected: string, problemOf: (entry: string) => string | undefined) {
+  return z.array(
+    z.string(expected).superRefine((entry, context) => {
+      const message = problemOf(entry);
+      if (message !== undefined) context.addIssue({ code: 'custom', message });
+    }),
+  );
+}
+
 /** The whole `switchyard.config.json`. The policy is validated by `@switchyard/core`'s `parsePolicy`. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -121,27 +131,16 @@ export const configSchema = z.strictObject({
        * Web origins whose pages may call the gateway from a browser (CORS), e.g. `["https://app.example.com"]`, or
        * `["*"]` for every origin; requests from other origins are refused with 403 (see `GatewayOptions.allowedOrigins`).
        */
-      allowedOrigins: z
-        .array(
-          z.string('expected an origin string, e.g. "https://app.example.com"').superRefine((entry, context) => {
-            const message = allowedOriginProblem(entry);
-            if (message !== undefined) context.addIssue({ code: 'custom', message });
-          }),
-        )
-        .optional(),
+      allowedOrigins: checkedStrings(
+        'expected an origin string, e.g. "https://app.example.com"',
+        allowedOriginProblem,
+      ).optional(),
       /**
        * Host names, besides `localhost`, `*.localhost` and IP addresses, under which the gateway answers on a loopback
        * connection, e.g. `["gateway.test"]` or `[".example.com"]` (the name and its subdomains), or `["*"]` to switch
        * the check off; other `Host` headers are refused with 403 (see `GatewayOptions.allowedHosts`).
        */
-      allowedHosts: z
-        .array(
-          z.string('expected a host name, e.g. "gateway.test"').superRefine((entry, context) => {
-            const message = allowedHostProblem(entry);
-            if (message !== undefined) context.addIssue({ code: 'custom', message });
-          }),
-        )
-        .optional(),
+      allowedHosts: checkedStrings('expected a host name, e.g. "gateway.test"', allowedHostProblem).optional(),
       /** `GET /metrics` without the bearer token (default false: the same auth as the API). */
       metricsPublic: z.boolean('expected true or false').optional(),
       /** `text` (default) or `json` (pino); `--log-format` wins. */

@@ -12,6 +12,13 @@ import type { Gateway, RouterFromConfig } from '../src/index.js';
 import { createGateway, createRouterFromConfig, parseConfig } from '../src/index.js';
 import { ensureBuiltCli, run, spawnCli, tempDir } from './cli-helpers.js';
 
+/** `serve` with a malformed flag exits 1 before it loads the config (there is none), saying each of `messages`. */
+async function expectRefused(flag: string[], messages: string[]): Promise<void> {
+  const result = await run(['serve', '--config', 'missing.json', ...flag], { env: {} });
+  expect(result.code).toBe(1);
+  for (const message of messages) expect(result.stderr).toContain(message);
+}
+
 describe('graceful shutdown', () => {
   let upstream: OpenAIUpstream;
   let built: RouterFromConfig;
@@ -218,12 +225,10 @@ describe('switchyard serve (in process)', () => {
       targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
       gateway: { allowedOrigins: ['https://app.example.com'] },
     });
-    const bad = await run(['serve', '--config', 'missing.json', '--allowed-origins', 'http://localhost:5173/'], {
-      env: {},
-    });
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--allowed-origins: expected an exact origin');
-    expect(bad.stderr).toContain('use "http://localhost:5173"');
+    await expectRefused(
+      ['--allowed-origins', 'http://localhost:5173/'],
+      ['--allowed-origins: expected an exact origin', 'use "http://localhost:5173"'],
+    );
     const stop = new AbortController();
     let url: string | undefined;
     const serving = run(
@@ -264,12 +269,10 @@ describe('switchyard serve (in process)', () => {
       targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'slow' } },
       gateway: { allowedHosts: ['gateway.test'] },
     });
-    const bad = await run(['serve', '--config', 'missing.json', '--allowed-hosts', 'http://gateway.test:8787'], {
-      env: {},
-    });
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--allowed-hosts: expected a host name alone');
-    expect(bad.stderr).toContain('use "gateway.test"');
+    await expectRefused(
+      ['--allowed-hosts', 'http://gateway.test:8787'],
+      ['--allowed-hosts: expected a host name alone', 'use "gateway.test"'],
+    );
     // Raw requests: fetch will not send another Host.
     const statusFor = (url: string | undefined, host: string) =>
       new Promise<number>((resolve, reject) => {
