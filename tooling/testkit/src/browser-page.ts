@@ -34,6 +34,11 @@ export interface BrowserPageOptions {
    * hold one). Default false: one file per entry.
    */
   splitting?: boolean;
+  /**
+   * Chromium flags added to {@link chromiumArgs}, e.g. `--host-resolver-rules=MAP attacker.example 127.0.0.1` to
+   * point a name at loopback as a DNS-rebinding attacker would.
+   */
+  extraChromiumArgs?: readonly string[];
 }
 
 /** A headless Chromium page on a loopback server; `close()` stops both. */
@@ -241,7 +246,10 @@ export async function openBrowserPage(options: BrowserPageOptions = {}): Promise
 
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [...chromiumArgs, ...(options.extraChromiumArgs ?? [])],
+    });
   } catch (error) {
     server.close();
     throw error;
