@@ -3,14 +3,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TracerProvider } from '@opentelemetry/api';
-import type { GenerateRequest, StateStore, ToolCall, Usage } from '@switchyard/contract';
+import type { FinishReason, GenerateRequest, StateStore, ToolCall, Usage } from '@switchyard/contract';
 import { InvalidRequestError } from '@switchyard/contract';
 import type { RouteOptions, Router, RouteSummary } from '@switchyard/core';
 import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import { checkGatewayOptions } from './check-gateway-options.js';
-import { contentTypeError, decodeRequestBody } from './decode-request-body.js';
+import { bodyText, contentTypeError, decodeRequestBody } from './decode-request-body.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
@@ -26,6 +26,7 @@ import { createCompletionId, toOpenAIFinishReason, toOpenAIToolCall, toOpenAIUsa
 import { OriginPolicy } from './origin-policy.js';
 import { resolveModel } from './resolve-model.js';
 import { toRouteField } from './route-field.js';
+import { routeNotFound } from './route-not-found.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -213,7 +214,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
  * Creates an OpenAI-compatible HTTP gateway around a router: `POST /v1/chat/completions` (streaming or not, tools,
  * `response_format`), `GET /v1/models` (each target plus `switchyard/auto`), `GET /v1/models/{model}` and
  * `GET /health`. Every answer says where it ran: the `x-switchyard-target` header, and the route in a `switchyard`
- * field of the JSON body or in a `switchyard` SSE event sent after `data: [DONE]` (which OpenAI clients never read).
+ * field of the JSON body or of a stream's finish chunk (the one with `finish_reason`), which OpenAI clients parse past.
  *
  * @example
  * ```ts
@@ -387,9 +388,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       body = decoded;
     }
+    const text = bodyText(body);
+    if (typeof text !== 'string') {
+      sendError(response, text);
+      return;
+    }
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       sendError(response, httpError(400, 'The request body is not valid JSON', { code: 'invalid_json' }));
       return;
@@ -474,11 +480,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (state.key) limiter?.record(state.key, result.usage, result.route.costUsd);
     state.route = result.route;
     state.usage = result.usage;
+    const toolCalls = translated.singleToolCall ? result.toolCalls.slice(0, 1) : result.toolCalls;
     const message: Record<string, unknown> = {
       role: 'assistant',
-      content: result.text === '' && result.toolCalls.length > 0 ? null : result.text,
+      content: result.text === '' && toolCalls.length > 0 ? null : result.text,
     };
-    if (result.toolCalls.length > 0) message.tool_calls = result.toolCalls.map(toOpenAIToolCall);
+    if (toolCalls.length > 0) message.tool_calls = toolCalls.map(toOpenAIToolCall);
     send(
       response,
       200,
@@ -511,19 +518,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     let toolIndex = 0;
     let usage: Usage | undefined;
     let summary: RouteSummary | undefined;
-    let finished = false;
+    let finishReason: FinishReason | undefined;
 
     const writer = new EventStreamWriter(response);
     // Every chunk shares its head (id, created, model) up to the delta: built once per answering model, not per chunk.
     let headModel: string | undefined;
     let head = '';
-    const chunk = (delta: string, finishReason: string | null = null) => {
+    // `extra` is more top-level fields (`,"name":value`), after `choices`.
+    const chunk = (delta: string, finishReason: string | null = null, extra = '') => {
       const model = current ?? translated.model;
       if (model !== headModel) {
         headModel = model;
         head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":`;
       }
-      return `${head}${delta},"logprobs":null,"finish_reason":${finishReason === null ? 'null' : JSON.stringify(finishReason)}}]}\n\n`;
+      return `${head}${delta},"logprobs":null,"finish_reason":${finishReason === null ? 'null' : JSON.stringify(finishReason)}}]${extra}}\n\n`;
     };
     // Headers wait for the first output, so failures before it get a real status code (503, 504, 502) and the
     // x-switchyard-target header names the target that is actually answering.
@@ -575,6 +583,8 @@ export function createGateway(options: GatewayOptions): Gateway {
             break;
           }
           case 'tool-call': {
+            // parallel_tool_calls: false: the first call only, as OpenAI's API guarantees.
+            if (translated.singleToolCall && toolIndex > 0) break;
             start();
             const call: ToolCall = part.toolCall;
             const delta = {
@@ -590,14 +600,9 @@ export function createGateway(options: GatewayOptions): Gateway {
             state.usage = part.usage;
             break;
           case 'finish':
+            // Sent after the loop, with the route summary that follows it.
             start();
-            finished = true;
-            writer.push(
-              chunk(
-                state.sentText || toolIndex > 0 ? '{}' : '{"role":"assistant","content":""}',
-                toOpenAIFinishReason(part.finishReason),
-              ),
-            );
+            finishReason = part.finishReason;
             break;
           default:
             break;
@@ -639,14 +644,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (state.key && summary) limiter?.record(state.key, usage, summary.costUsd);
     if (response.destroyed) return;
     start();
-    if (!finished) writer.push(chunk('{}', 'stop'));
+    // The route rides on the finish chunk as an extra field, which every client parses past. Not as an event after
+    // `data: [DONE]`: the AI SDK's OpenAI providers read every `data:` line of a stream, [DONE] or not, and reported
+    // a stream that had such an event as finishReason "error".
+    const route = summary ? `,"switchyard":${JSON.stringify(toRouteField(summary))}` : '';
+    if (finishReason === undefined) writer.push(chunk('{}', 'stop', route));
+    else {
+      const delta = state.sentText || toolIndex > 0 ? '{}' : '{"role":"assistant","content":""}';
+      writer.push(chunk(delta, toOpenAIFinishReason(finishReason), route));
+    }
     if (translated.includeUsage && usage) {
       writer.push(
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: current ?? translated.model, choices: [], usage: toOpenAIUsage(usage) })}\n\n`,
       );
     }
-    writer.push('data: [DONE]\n\n');
-    writer.end(summary ? `event: switchyard\ndata: ${JSON.stringify(toRouteField(summary))}\n\n` : '');
+    writer.end('data: [DONE]\n\n');
   }
 
   function routeHeaders(route: RouteSummary): Record<string, string> | undefined {
@@ -739,7 +751,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return chat(request, response, state);
     }
     request.resume();
-    return sendError(response, httpError(404, `No route for ${method} ${path}`, { code: 'not_found' }));
+    return sendError(response, routeNotFound(method, path));
   }
 
   /** 204 to an allowed origin's preflight, whatever the path: the request that follows gets the route's own answer. */

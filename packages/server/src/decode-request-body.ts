@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
@@ -17,7 +18,18 @@ export function contentTypeError(headers: IncomingHttpHeaders): HttpError | unde
   // What almost every client sends, answered without splitting the header.
   if (header === undefined || header === 'application/json' || header.trim() === '') return undefined;
   const mediaType = (header.split(';', 1)[0] as string).trim().toLowerCase();
-  if (mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType)) return undefined;
+  if (mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType)) {
+    // A UTF-16 or UTF-32 body can never be read as the UTF-8 that JSON is (RFC 8259); other charsets pass, and the
+    // body is then held to UTF-8 (an ASCII body is both).
+    const charset = /;\s*charset\s*=\s*"?(utf-?(?:16|32)[a-z]*)/i.exec(header)?.[1];
+    if (charset === undefined) return undefined;
+    return httpError(
+      415,
+      `Unsupported charset "${charset.toLowerCase()}": JSON request bodies must be UTF-8; send the body UTF-8 encoded ` +
+        'with Content-Type: application/json',
+      { code: 'unsupported_media_type' },
+    );
+  }
   // Only the media type is repeated (a header's parameters are the client's business), shortened if it is long.
   const shown = mediaType.length > 60 ? `${mediaType.slice(0, 60)}…` : mediaType;
   return httpError(415, `Unsupported Content-Type "${shown}": the request body must be JSON; ${jsonFix}`, {
@@ -78,4 +90,19 @@ export async function decodeRequestBody(
       { code: 'invalid_content_encoding' },
     );
   }
+}
+
+/**
+ * The body as text, or a 400 when it is not UTF-8, which JSON must be (RFC 8259): decoding it anyway would turn each
+ * bad byte into U+FFFD and send a prompt the client never wrote. A leading byte-order mark is dropped (RFC 8259
+ * allows a parser to ignore it; .NET and PowerShell clients send one).
+ */
+export function bodyText(body: Buffer): string | HttpError {
+  if (!isUtf8(body)) {
+    return httpError(400, 'The request body is not valid UTF-8: JSON must be UTF-8 encoded (RFC 8259); send it so', {
+      code: 'invalid_encoding',
+    });
+  }
+  const text = body.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -46,15 +46,52 @@ export function shortenedForMessage(value: string): string {
   return value.length > 100 ? `${value.slice(0, 100)}…` : value;
 }
 
+/** Exclusion reasons that no wait can lift: the target's declared abilities, and the policy or caller's choice. */
+const fixedReasons: ReadonlySet<string> = new Set(['capability', 'context-window', 'rule', 'mode']);
+/** Fixed reasons that come from what the request asks for (images, tools, schemas, tokens). */
+const requestReasons: ReadonlySet<string> = new Set(['capability', 'context-window']);
+
+/**
+ * Whether no target may ever serve this request as it was sent: each was left out for a fixed reason, and at least
+ * one for what the request asks. That is the client's to change (400, as OpenAI answers an image sent to a model
+ * without vision, or too many tokens), not a 503 that clients retry with the same result.
+ */
+function isUnservable(error: NoEligibleTargetError): boolean {
+  const { excluded } = error;
+  return (
+    excluded.some((entry) => requestReasons.has(entry.reason)) &&
+    excluded.every((entry) => fixedReasons.has(entry.reason))
+  );
+}
+
+/** The request was refused as invalid by every target tried (an adapter's own check), so by none for a passing reason. */
+function refusedByEveryTarget(error: AllTargetsFailedError): InvalidRequestError | undefined {
+  const { attempts } = error;
+  if (attempts.length === 0 || !attempts.every((attempt) => InvalidRequestError.isInstance(attempt.error))) {
+    return undefined;
+  }
+  return error.lastError as InvalidRequestError;
+}
+
+function invalidRequest(error: InvalidRequestError): HttpError {
+  const renamed = error.problems.map((problem) => ({ ...problem, path: toOpenAIFieldPath(problem.path) }));
+  const first = renamed[0];
+  return httpError(400, `Invalid request: ${formatProblems(renamed)}`, {
+    code: 'invalid_value',
+    ...(first?.path ? { param: first.path } : {}),
+  });
+}
+
 function isTimeout(error: SwitchyardError): boolean {
   if (TimeoutError.isInstance(error)) return true;
   return AllTargetsFailedError.isInstance(error) && error.lastError !== undefined && isTimeout(error.lastError);
 }
 
 /**
- * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field), 429 when a
- * budget is spent and no other target is eligible (`code: budget_exceeded`, the reason in the message), 503 when no
- * target is eligible or available, 504 when the deadline passed, 502 when every target failed, 500 otherwise.
+ * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field; also when every
+ * target refused it as invalid, and when no target can ever take it: each excluded for a fixed reason, one at least
+ * for what the request asks, such as images or a context window), 429 when a budget is spent and no other target is
+ * eligible (`code: budget_exceeded`, the reason in the message), 503 when no target is eligible or available now, 504 when the deadline passed, 502 when every target failed, 500 otherwise.
  * `deadlineExpired` is set when the gateway's own deadline timer aborted the request.
  */
 export function toHttpError(error: unknown, options: { deadlineExpired?: boolean } = {}): HttpError {
@@ -71,16 +108,7 @@ export function toHttpError(error: unknown, options: { deadlineExpired?: boolean
     result.body.error.switchyard = detail;
     return result;
   };
-  if (InvalidRequestError.isInstance(error)) {
-    const renamed = error.problems.map((problem) => ({ ...problem, path: toOpenAIFieldPath(problem.path) }));
-    const first = renamed[0];
-    return withDetail(
-      httpError(400, `Invalid request: ${formatProblems(renamed)}`, {
-        code: 'invalid_value',
-        ...(first?.path ? { param: first.path } : {}),
-      }),
-    );
-  }
+  if (InvalidRequestError.isInstance(error)) return withDetail(invalidRequest(error));
   if (StreamInterruptedError.isInstance(error)) {
     return withDetail(httpError(502, error.message, { code: 'stream_interrupted' }));
   }
@@ -89,6 +117,11 @@ export function toHttpError(error: unknown, options: { deadlineExpired?: boolean
     return withDetail(httpError(429, error.message, { type: 'insufficient_quota', code: 'budget_exceeded' }));
   }
   if (NoEligibleTargetError.isInstance(error)) {
+    if (isUnservable(error)) {
+      const fix =
+        'No configured target can serve this request as sent: leave out what they lack, or ask for fewer tokens';
+      return withDetail(httpError(400, `${error.message}. ${fix}`, { code: 'no_eligible_target' }));
+    }
     return withDetail(httpError(503, error.message, { code: 'no_eligible_target' }));
   }
   if (isTimeout(error)) return withDetail(httpError(504, error.message, { code: 'timeout' }));
@@ -96,6 +129,8 @@ export function toHttpError(error: unknown, options: { deadlineExpired?: boolean
     return withDetail(httpError(503, error.message, { code: 'target_unavailable' }));
   }
   if (AllTargetsFailedError.isInstance(error)) {
+    const refused = refusedByEveryTarget(error);
+    if (refused) return withDetail(invalidRequest(refused));
     return withDetail(httpError(502, error.message, { code: 'all_targets_failed' }));
   }
   if (ApiCallError.isInstance(error)) return withDetail(httpError(502, error.message, { code: 'upstream_error' }));

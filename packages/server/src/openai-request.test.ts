@@ -104,6 +104,26 @@ describe('parseChatCompletionBody', () => {
     ]);
   });
 
+  it('checks tool_choice against tools only once tools are valid, and keeps the first call for parallel_tool_calls: false', () => {
+    const problems = (extra: Record<string, unknown>) => {
+      try {
+        parseChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], ...extra });
+      } catch (error) {
+        if (InvalidRequestError.isInstance(error)) return error.problems.map((problem) => problem.path);
+      }
+      return [];
+    };
+    expect(problems({ tool_choice: 'required', tools: 5 })).toEqual(['tools']);
+    expect(problems({ tool_choice: 'required', tools: [] })).toEqual(['tool_choice']);
+    expect(problems({ tool_choice: 'none' })).toEqual([]);
+    const tools = [{ type: 'function', function: { name: 'ring' } }];
+    expect(parseChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], tools }).singleToolCall).toBe(false);
+    expect(
+      parseChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], tools, parallel_tool_calls: false })
+        .singleToolCall,
+    ).toBe(true);
+  });
+
   it('refuses a switchyard.deadlineMs longer than a timer can wait (it would time out at once)', () => {
     for (const deadlineMs of [2 ** 31, 2 ** 40]) {
       const error = (() => {

@@ -75,35 +75,90 @@ const routingHints = z.strictObject({
   maxCostUsd: z.number().nonnegative().optional(),
 });
 
+// OpenAI fields the targets cannot honour. Each is accepted at its no-op value (clients that send defaults keep
+// working) and refused otherwise, naming the fix: ignoring it would change the answer without saying so.
+const noLogprobs = 'the gateway does not return log probabilities';
+const notPassed = 'the gateway does not pass it to targets, so the answer would ignore it';
+const notServed = (what: string, fix: string) => z.null(`${what}: ${fix}`).optional();
+
 /**
- * The chat-completions body the gateway accepts. Unknown top-level fields (`user`, `metadata`, penalties…) are
- * accepted and ignored, as an OpenAI-compatible server must; the fields that change the answer are checked.
+ * The chat-completions body the gateway accepts. Unknown top-level fields (`user`, `metadata`, `store`,
+ * `service_tier`…) are accepted and ignored, as an OpenAI-compatible server must; the fields that change the answer
+ * are checked, and those the targets cannot honour (`logprobs`, penalties, `logit_bias`, audio output, web search,
+ * the deprecated `functions`) are refused unless they hold their no-op value.
  */
-export const chatCompletionBodySchema = z.object({
-  model: z.string().min(1).optional(),
-  messages: z.array(message).min(1, 'expected at least one message'),
-  max_tokens: z.number().int().positive().nullable().optional(),
-  max_completion_tokens: z.number().int().positive().nullable().optional(),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  top_p: z.number().gt(0).max(1).nullable().optional(),
-  stop: z
-    .union([z.string().min(1), z.array(z.string().min(1)).max(16)])
-    .nullable()
-    .optional(),
-  seed: z.number().int().nullable().optional(),
-  n: z.literal(1, 'the gateway returns exactly one choice: omit n or set it to 1').nullable().optional(),
-  stream: z.boolean().nullable().optional(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
-  tools: z.array(tool).optional(),
-  tool_choice: z
-    .union([
-      z.enum(['auto', 'none', 'required']),
-      z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
-    ])
-    .optional(),
-  response_format: responseFormat.optional(),
-  switchyard: routingHints.optional(),
-});
+export const chatCompletionBodySchema = z
+  .object({
+    model: z.string().min(1).optional(),
+    messages: z.array(message).min(1, 'expected at least one message'),
+    max_tokens: z.number().int().positive().nullable().optional(),
+    max_completion_tokens: z.number().int().positive().nullable().optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    top_p: z.number().gt(0).max(1).nullable().optional(),
+    stop: z
+      .union([z.string().min(1), z.array(z.string().min(1)).max(16)])
+      .nullable()
+      .optional(),
+    seed: z.number().int().nullable().optional(),
+    n: z.literal(1, 'the gateway returns exactly one choice: omit n or set it to 1').nullable().optional(),
+    stream: z.boolean().nullable().optional(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+    tools: z.array(tool).optional(),
+    tool_choice: z
+      .union([
+        z.enum(['auto', 'none', 'required']),
+        z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
+      ])
+      .optional(),
+    response_format: responseFormat.optional(),
+    /** `false`: the gateway answers with at most one tool call (the first). */
+    parallel_tool_calls: z.boolean().nullable().optional(),
+    logprobs: z.literal(false, `${noLogprobs}: omit logprobs or set it to false`).nullable().optional(),
+    top_logprobs: z.literal(0, `${noLogprobs}: omit top_logprobs or set it to 0`).nullable().optional(),
+    presence_penalty: z.literal(0, `${notPassed}: omit presence_penalty or set it to 0`).nullable().optional(),
+    frequency_penalty: z.literal(0, `${notPassed}: omit frequency_penalty or set it to 0`).nullable().optional(),
+    logit_bias: z
+      .record(z.string(), z.unknown())
+      .refine((bias) => Object.keys(bias).length === 0, `${notPassed}: omit logit_bias or send {}`)
+      .nullable()
+      .optional(),
+    modalities: z
+      .array(z.literal('text', 'the gateway answers in text only: omit modalities or send ["text"]'))
+      .nullable()
+      .optional(),
+    audio: notServed('the gateway answers in text only', 'omit audio (and "audio" from modalities)'),
+    web_search_options: notServed('web search is not available through the gateway', 'omit web_search_options'),
+    functions: notServed(
+      'the deprecated functions field is not served',
+      'send tools: [{ "type": "function", "function": { "name", "parameters" } }] instead',
+    ),
+    function_call: notServed('the deprecated function_call field is not served', 'send tool_choice instead'),
+    switchyard: routingHints.optional(),
+  })
+  .superRefine((body, context) => {
+    // As OpenAI's API answers: a tool choice that names or requires a tool needs that tool (a target would otherwise
+    // answer in text, or fail, and every target would fail alike).
+    const choice = body.tool_choice;
+    if (choice === undefined || choice === 'auto' || choice === 'none') return;
+    const names = (body.tools ?? []).map((tool) => tool.function.name);
+    if (names.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['tool_choice'],
+        message: 'needs tools: send tools, or omit tool_choice',
+      });
+    } else if (typeof choice === 'object' && !names.includes(choice.function.name)) {
+      const listed = names
+        .slice(0, 10)
+        .map((name) => `"${name}"`)
+        .join(', ');
+      context.addIssue({
+        code: 'custom',
+        path: ['tool_choice', 'function', 'name'],
+        message: `names no tool in tools: use one of ${listed}`,
+      });
+    }
+  });
 
 export type ChatCompletionBody = z.infer<typeof chatCompletionBodySchema>;
 
@@ -114,6 +169,8 @@ export interface TranslatedChatRequest {
   model: string;
   stream: boolean;
   includeUsage: boolean;
+  /** `parallel_tool_calls: false`: answer with at most one tool call. */
+  singleToolCall: boolean;
 }
 
 function joinText(content: string | Array<{ type: string; text?: string; refusal?: string }>): string {
@@ -221,6 +278,7 @@ export function translateChatCompletionBody(body: ChatCompletionBody): Translate
     model: body.model ?? autoModel,
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
+    singleToolCall: body.parallel_tool_calls === false,
   };
 }
 

@@ -37,6 +37,21 @@ function isOrdinaryMessage(value: unknown): boolean {
   }
 }
 
+/** Fields refused unless they hold their no-op value, and `parallel_tool_calls`: left to zod, which explains them. */
+const checkedByZod = [
+  'parallel_tool_calls',
+  'logprobs',
+  'top_logprobs',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'modalities',
+  'audio',
+  'web_search_options',
+  'functions',
+  'function_call',
+] as const;
+
 const hintKeys = new Set(['privacy', 'deadlineMs', 'priority', 'tags', 'maxCostUsd']);
 
 function isOrdinaryHints(value: unknown): boolean {
@@ -54,8 +69,9 @@ function isOrdinaryHints(value: unknown): boolean {
 
 /**
  * True when `input` is an ordinary chat-completions body that `chatCompletionBodySchema` accepts as it is: text
- * messages, sampling fields, `stream`/`stream_options`, routing hints. Tools, `tool_choice`, `response_format` and
- * content-part arrays are left to zod (`false`), as is anything invalid.
+ * messages, sampling fields, `stream`/`stream_options`, routing hints. Tools, `tool_choice`, `response_format`,
+ * content-part arrays and the fields refused unless they hold their no-op value (`logprobs`, penalties…) are left to
+ * zod (`false`), as is anything invalid.
  */
 export function isOrdinaryChatBody(input: unknown): input is ChatCompletionBody {
   if (!isObject(input)) return false;
@@ -79,5 +95,6 @@ export function isOrdinaryChatBody(input: unknown): input is ChatCompletionBody 
     if (!Array.isArray(stop) || stop.length > 16 || !stop.every(isNonEmptyString)) return false;
   }
   if (input.tools !== undefined || input.tool_choice !== undefined || input.response_format !== undefined) return false;
+  for (const field of checkedByZod) if (input[field] !== undefined) return false;
   return input.switchyard === undefined || isOrdinaryHints(input.switchyard);
 }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
@@ -131,6 +132,91 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
         messages: [{ role: 'user', content: 'Hi' }],
       });
       expect(completion.choices[0]?.message.content).toBe('hello');
+    });
+  });
+
+  describe('the bytes of a chat body', () => {
+    const chatBody = JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
+    const post = (body: Uint8Array | string, contentType = 'application/json') =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': contentType },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
+
+    it('refuses a body that is not UTF-8 with a 400, instead of answering a prompt with U+FFFD in it', async () => {
+      const bytes = Buffer.from('{"messages":[{"role":"user","content":"h\xff\xfei"}]}', 'latin1');
+      const response = await post(bytes);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          message: 'The request body is not valid UTF-8: JSON must be UTF-8 encoded (RFC 8259); send it so',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_encoding',
+        },
+      });
+    });
+
+    it('reads a body that starts with a UTF-8 byte-order mark (as .NET and PowerShell send it)', async () => {
+      const response = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(chatBody)]));
+      expect(response.status).toBe(200);
+    });
+
+    it('refuses a UTF-16 charset with a 415 saying to send UTF-8', async () => {
+      const response = await post(Buffer.from(chatBody, 'utf16le'), 'application/json; charset=utf-16');
+      expect(response.status).toBe(415);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('unsupported_media_type');
+      expect(error.message).toBe(
+        'Unsupported charset "utf-16": JSON request bodies must be UTF-8; send the body UTF-8 encoded with ' +
+          'Content-Type: application/json',
+      );
+    });
+
+    it('reads an ASCII body whatever other charset it declares', async () => {
+      expect((await post(chatBody, 'application/json; charset=iso-8859-1')).status).toBe(200);
+    });
+
+    it('reads a chunked body and one sent after Expect: 100-continue', async () => {
+      const chunked = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: new Blob([chatBody]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(200);
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const request = httpRequest(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json', expect: '100-continue' },
+        });
+        request.on('continue', () => request.end(chatBody));
+        request.on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        });
+        request.on('error', reject);
+      });
+      expect(status).toBe(200);
+    });
+  });
+
+  describe('a path it does not serve', () => {
+    it.each([
+      ['/v1/responses', 'use provider.chat(model) instead of provider(model)'],
+      ['/v1/responses/resp_1', 'not the Responses API: send POST /v1/chat/completions'],
+      ['/v1/completions', 'not the legacy Completions API'],
+      ['/chat/completions', "did you mean /v1/chat/completions? Set the client's base URL"],
+      ['/v1//chat/completions/', 'did you mean /v1/chat/completions?'],
+      ['/v1/embeddings', 'the gateway serves POST /v1/chat/completions, GET /v1/models'],
+    ])('answers POST %s with a 404 saying what to use instead', async (path, advice) => {
+      const response = await fetch(`${url}${path}`, { method: 'POST', headers: auth, body: '{}' });
+      expect(response.status).toBe(404);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('not_found');
+      expect(error.message).toContain(`No route for POST ${path}: `);
+      expect(error.message).toContain(advice);
     });
   });
 

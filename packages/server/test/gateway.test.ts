@@ -129,12 +129,15 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     expect(raw.headers.get('content-type')).toContain('text/event-stream');
     expect(raw.headers.get('x-switchyard-target')).toBe('gpu');
     const body = await raw.text();
-    const done = body.indexOf('data: [DONE]');
-    expect(done).toBeGreaterThan(0);
-    const tail = body.slice(done);
-    const match = /event: switchyard\ndata: (.+)\n\n$/.exec(tail);
-    expect(match).not.toBeNull();
-    expect(JSON.parse(match![1]!)).toMatchObject({ target: 'gpu', locality: 'remote', plan: ['gpu'] });
+    // Nothing after [DONE]: the AI SDK reads every data line, [DONE] or not.
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+    const events = body
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => JSON.parse(event.slice('data: '.length)));
+    const last = events.at(-1);
+    expect(last.choices[0].finish_reason).not.toBeNull();
+    expect(last.switchyard).toMatchObject({ target: 'gpu', locality: 'remote', plan: ['gpu'] });
   });
 
   it('returns a forced tool call from the local model, streaming and not', async () => {

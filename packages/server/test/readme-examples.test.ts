@@ -7,7 +7,7 @@ import { createScriptedTarget } from '@switchyard/core/testing';
 import { ensureTinyModel, type LlamaServer, ReadmeExamples, startLlamaServer, swapOnce } from '@switchyard/testkit';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { configJsonSchema, createGateway, loadConfig, parseConfig } from '../src/index.js';
+import { configJsonSchema, createGateway, createRouterFromConfig, loadConfig, parseConfig } from '../src/index.js';
 import { run as runCommand } from './cli-helpers.js';
 
 // The README's examples are run as written: the config file, the gateway built from code, the OpenAI client calling
@@ -141,6 +141,26 @@ describe('README examples of @switchyard/server (real llama-server and llama.cpp
       await (gateway as { close(): Promise<void> }).close();
       await (router as { dispose(): Promise<void> }).dispose();
       stderr.mockRestore();
+    }
+  });
+
+  it('"From the AI SDK": both providers answer through the gateway, the stream with a clean finish', async () => {
+    const { router } = await createRouterFromConfig(
+      parseConfig({ targets: { gpu: { adapter: 'openai', baseURL: llama.baseURL, model: 'tiny' } } }),
+    );
+    const gateway = createGateway({ router, authToken: 'gateway-secret' });
+    const url = await gateway.listen({ port: 0 });
+    try {
+      const source = swapOnce(block('### From the AI SDK'), 'http://127.0.0.1:8787/v1', `${url}/v1`, 2);
+      const { exports, logged, written } = await examples.run('ai-sdk', `${source}\nexport { text };\n`);
+      expect(typeof exports.text).toBe('string');
+      expect((exports.text as string).length).toBeGreaterThan(0);
+      expect(written.length).toBeGreaterThan(0);
+      expect(logged[0]?.[1]).toMatch(/^(stop|length)$/);
+      expect(logged[0]?.[2]).toMatchObject({ outputTokens: expect.any(Number) });
+    } finally {
+      await gateway.close();
+      await router.dispose();
     }
   });
 
