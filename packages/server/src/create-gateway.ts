@@ -817,7 +817,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const durationMs = performance.now() - startedAt;
       metrics?.recordRequest(method, route, status, durationMs / 1000);
       if (state.route?.target !== undefined) {
-        metrics?.recordAnswer(state.route.target, state.route.ttftMs, state.usage);
+        metrics?.recordAnswer(state.route.target, state.route.ttftMs, state.usage, state.route.usageEstimated === true);
       }
       if (state.trace) endServerTrace(state.trace, status, requestId);
       if (options.log || options.logger) {

@@ -56,6 +56,29 @@ export function createPrometheusRegistry(): PrometheusRegistry {
   };
 }
 
+/** Token counts of one target by type, with the attribute set of each type's series. */
+interface TokenCounts {
+  input: Attributes;
+  output: Attributes;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+interface TargetTokens extends TokenCounts {
+  attributes: Attributes;
+  /** Tokens the router estimated for this target, once there are any. */
+  estimated?: TokenCounts;
+}
+
+function tokenCounts(attributes: Attributes): TokenCounts {
+  return {
+    input: Object.freeze({ ...attributes, 'gen_ai.token.type': 'input' }),
+    output: Object.freeze({ ...attributes, 'gen_ai.token.type': 'output' }),
+    inputTokens: 0,
+    outputTokens: 0,
+  };
+}
+
 /**
  * The gateway's metrics, recorded in a {@link PrometheusRegistry}. Requests by status (`http.server.request.duration` is a histogram, so its `_count` series is
  * the request count; `switchyard.gateway.requests` counts the same by status for simple dashboards), time to first
@@ -73,11 +96,8 @@ export class GatewayMetrics {
   readonly #timeToFirstToken: Histogram;
   /** Requests by method, route and status; each entry's attributes serve the histogram too. */
   readonly #requests = new Map<string, { attributes: Attributes; value: number }>();
-  /** Per target: the TTFT attributes and the token counts by type. */
-  readonly #targets = new Map<
-    string,
-    { attributes: Attributes; input: Attributes; output: Attributes; inputTokens: number; outputTokens: number }
-  >();
+  /** Per target: the TTFT attributes and the token counts by type, counted and estimated apart. */
+  readonly #targets = new Map<string, TargetTokens>();
 
   constructor(router: Router, inFlightRequests: () => number, registry: PrometheusRegistry) {
     this.#registry = registry;
@@ -127,6 +147,12 @@ export class GatewayMetrics {
         for (const entry of this.#targets.values()) {
           observer.observe(tokens, entry.inputTokens, entry.input);
           observer.observe(tokens, entry.outputTokens, entry.output);
+          // A series of its own only once the router estimated some (a target that does not count tokens), as the
+          // router's `gen_ai.client.token.usage` does: counted tokens keep the series they always had.
+          if (entry.estimated !== undefined) {
+            observer.observe(tokens, entry.estimated.inputTokens, entry.estimated.input);
+            observer.observe(tokens, entry.estimated.outputTokens, entry.estimated.output);
+          }
         }
         let stats: ReturnType<Router['stats']>;
         try {
@@ -171,24 +197,25 @@ export class GatewayMetrics {
     this.#duration.record(seconds, entry.attributes);
   }
 
-  /** A chat request that got an answer: its time to first token and its tokens, by the target that answered. */
-  recordAnswer(target: string, ttftMs: number | undefined, usage: Usage | undefined): void {
+  /**
+   * A chat request that got an answer: its time to first token and its tokens, by the target that answered; tokens
+   * the router estimated (`usageEstimated`: the target reported none) are counted apart, with
+   * `switchyard.usage.estimated: true`.
+   */
+  recordAnswer(target: string, ttftMs: number | undefined, usage: Usage | undefined, usageEstimated = false): void {
     let entry = this.#targets.get(target);
     if (!entry) {
       const attributes = Object.freeze({ 'switchyard.route.target': target });
-      entry = {
-        attributes,
-        input: Object.freeze({ ...attributes, 'gen_ai.token.type': 'input' }),
-        output: Object.freeze({ ...attributes, 'gen_ai.token.type': 'output' }),
-        inputTokens: 0,
-        outputTokens: 0,
-      };
+      entry = { attributes, ...tokenCounts(attributes) };
       this.#targets.set(target, entry);
     }
     if (ttftMs !== undefined) this.#timeToFirstToken.record(ttftMs / 1000, entry.attributes);
     if (usage) {
-      entry.inputTokens += usage.inputTokens;
-      entry.outputTokens += usage.outputTokens;
+      const counts = usageEstimated
+        ? (entry.estimated ??= tokenCounts({ ...entry.attributes, 'switchyard.usage.estimated': true }))
+        : entry;
+      counts.inputTokens += usage.inputTokens;
+      counts.outputTokens += usage.outputTokens;
     }
   }
 

@@ -15,6 +15,7 @@ describe('gateway over the bench loopback upstream, which reports no usage (mode
   let built: RouterFromConfig;
   let gateway: Gateway;
   let client: OpenAI;
+  let gatewayUrl: string;
   const logged: RequestLogEntry[] = [];
 
   beforeAll(async () => {
@@ -36,6 +37,7 @@ describe('gateway over the bench loopback upstream, which reports no usage (mode
     built = await createRouterFromConfig(config);
     gateway = createGateway({ router: built.router, logger: { info: (entry) => logged.push(entry) } });
     const url = await gateway.listen({ port: 0 });
+    gatewayUrl = url;
     client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 30_000 });
   });
   afterAll(async () => {
@@ -84,5 +86,21 @@ describe('gateway over the bench loopback upstream, which reports no usage (mode
     expect(usage?.completion_tokens).toBe(estimatedOutputTokens);
     expect(usage?.prompt_tokens).toBeGreaterThan(0);
     expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
+  });
+
+  it('counts the estimated tokens of both answers on /metrics as their own series (switchyard.usage.estimated)', async () => {
+    const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+    const samples = text
+      .split('\n')
+      .filter(
+        (line) => line.startsWith('switchyard_gateway_tokens_total{') && line.includes('gen_ai_token_type="output"'),
+      );
+    const value = (estimated: boolean) =>
+      samples
+        .filter((line) => line.includes('switchyard_usage_estimated="true"') === estimated)
+        .map((line) => Number(line.split(' ').at(-1)));
+    // The two answers above: 6 estimated output tokens each, none counted by the upstream.
+    expect(value(true)).toEqual([2 * estimatedOutputTokens]);
+    expect(value(false)).toEqual([0]);
   });
 });
