@@ -16,6 +16,7 @@ export type {
   ThermalState,
 } from './device-signals.js';
 export { mergeSignals, thermalStates } from './device-signals.js';
+export { deviceSignalsProblems } from './device-signals-problems.js';
 export { englishIssueMessage } from './english-issue-message.js';
 export { AbortError } from './errors/abort-error.js';
 export type { FailedAttempt } from './errors/all-targets-failed-error.js';

@@ -1,0 +1,71 @@
+import { thermalStates } from './device-signals.js';
+import type { InputProblem } from './errors/invalid-request-error.js';
+
+// Each reading's kind: 0 a fraction, 1 a byte count, 2 a boolean. Kept terse and zod-free: pages ship it.
+const groups: Record<string, Record<string, 0 | 1 | 2>> = {
+  battery: { level: 0, charging: 2 },
+  memory: { freeBytes: 1, totalBytes: 1 },
+  cpu: { load: 0 },
+  network: { online: 2, metered: 2 },
+};
+const kinds = [
+  ['a fraction from 0 to 1, e.g. 0.8', (value: number) => value >= 0 && value <= 1],
+  ['a number of bytes, 0 or more, e.g. 4294967296', (value: number) => value >= 0 && value < Number.POSITIVE_INFINITY],
+  ['true or false'],
+] as const;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What is wrong with `signals` as `DeviceSignals`, each problem under `path` (`battery.level: expected a fraction
+ * from 0 to 1, e.g. 0.8, got 7`): unknown groups and readings (a typo such as `baterry` or a flat `batteryLevel`),
+ * readings of the wrong type or out of range, a thermal state that is not one of {@link thermalStates}. `undefined`
+ * readings pass ("no news", as in {@link mergeSignals}). Only numbers are shown back; a string could be a secret.
+ * Signal sources check what they are given with it, since the router would otherwise take a battery level of 7 or
+ * `'low'` as "not low".
+ *
+ * @example
+ * ```ts
+ * deviceSignalsProblems({ batteryLevel: 0.1 }, 'overrides');
+ * // → [{ path: 'overrides.batteryLevel', message: 'unknown signal; expected one of battery, memory, cpu, network, thermal, e.g. { battery: { level: 0.8 } }' }]
+ * ```
+ */
+export function deviceSignalsProblems(signals: unknown, path = ''): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  if (!isObject(signals))
+    return [{ path: path || 'signals', message: 'expected device signals, e.g. { battery: { level: 0.8 } }' }];
+  for (const [name, group] of Object.entries(signals)) {
+    const fields = groups[name];
+    if (group === undefined) continue;
+    if (name === 'thermal') {
+      if (!thermalStates.includes(group as never))
+        problems.push({ path: at(name), message: `expected one of ${thermalStates.join(', ')}` });
+    } else if (!fields) {
+      problems.push({
+        path: at(name),
+        message: `unknown signal; expected one of ${Object.keys(groups).join(', ')}, thermal, e.g. { battery: { level: 0.8 } }`,
+      });
+    } else if (!isObject(group)) {
+      problems.push({ path: at(name), message: `expected an object of ${Object.keys(fields).join(', ')}` });
+    } else {
+      for (const [field, reading] of Object.entries(group)) {
+        const kind = fields[field];
+        if (kind === undefined) {
+          problems.push({
+            path: at(`${name}.${field}`),
+            message: `unknown signal; expected one of ${Object.keys(fields).join(', ')}`,
+          });
+          continue;
+        }
+        const [expected, inRange] = kinds[kind];
+        const fits = inRange ? typeof reading === 'number' && inRange(reading) : typeof reading === 'boolean';
+        if (reading !== undefined && !fits) {
+          const got = typeof reading === 'number' ? `, got ${reading}` : '';
+          problems.push({ path: at(`${name}.${field}`), message: `expected ${expected}${got}` });
+        }
+      }
+    }
+  }
+  return problems;
+}
