@@ -44,7 +44,7 @@ import type { MidStreamMode, Policy, PolicyInput } from './policy/policy.js';
 import { detectorModule } from './privacy/load-detector-for.js';
 import { isPhoneCheckSettled, loadPhoneCheck } from './privacy/phone-numbers.js';
 import type { RouterStreamPart } from './route-stream-part.js';
-import { createMemoryStateStore } from './state/create-memory-state-store.js';
+import { memoryStateStore } from './state/create-memory-state-store.js';
 import { type RequestTraceModule, requestTraces } from './telemetry/load-opentelemetry.js';
 import type { RequestTrace } from './telemetry/request-trace.js';
 import type { TelemetryOptions } from './telemetry/router-telemetry.js';
@@ -207,7 +207,7 @@ export function createRouter(options: RouterOptions): Router {
   const storeError = (error: unknown) =>
     events.emit('store', { type: 'error', message: `State store operation failed: ${messageOf(error)}`, error });
   const ownStore = options.store === undefined;
-  const store = options.store ?? createMemoryStateStore({ clock });
+  const store = options.store ?? memoryStateStore(clock);
   const budget = new BudgetLedger(store, clock, storeError);
   let policy = parsePolicy(options.policy);
   checkPolicyTargets(policy, names);

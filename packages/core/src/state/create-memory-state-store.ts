@@ -12,11 +12,12 @@ import type {
   StateStore,
   StateStoreEvent,
 } from '@switchyard/contract';
+import { InvalidConfigError } from '@switchyard/contract';
 import { RemoteShareWindow } from '../decision/remote-share-window.js';
 
-/** Options of {@link createMemoryStateStore}. */
+/** Options of {@link createMemoryStateStore}; `clock` is the only one. */
 export interface MemoryStateStoreOptions {
-  /** Epoch milliseconds; inject one to test expiry. Default `Date.now`. */
+  /** A function returning epoch milliseconds; inject one to test expiry. Default `Date.now`. */
   clock?: () => number;
 }
 
@@ -40,7 +41,26 @@ interface BudgetRecord {
  * ```
  */
 export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): StateStore {
-  const clock = options.clock ?? Date.now;
+  // A typo'd `clok` would leave `Date.now` in force without a word, and a clock that is not a function would fail on
+  // the first budget or circuit call. (createRouter calls the unchecked store: its own options check covers `clock`.)
+  const record = options as Record<string, unknown> | null;
+  const clock = record?.clock;
+  const example = 'e.g. { clock: () => Date.now() }';
+  const problems =
+    typeof record !== 'object' || !record
+      ? [{ path: 'options', message: `expected an object or nothing, ${example}` }]
+      : Object.keys(record)
+          .filter((key) => key !== 'clock')
+          .map((path) => ({ path, message: `unknown option; the only one is clock, ${example}` }));
+  if (clock !== undefined && typeof clock !== 'function') {
+    problems.push({ path: 'clock', message: 'expected a function returning epoch ms, e.g. () => Date.now()' });
+  }
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
+  return memoryStateStore(options.clock);
+}
+
+/** {@link createMemoryStateStore} without its options check, for callers that checked them. */
+export function memoryStateStore(clock: () => number = Date.now): StateStore {
   const budgets = new Map<string, BudgetRecord>();
   const circuits = new Map<string, number>();
   const counters = new Map<string, CounterState>();
