@@ -280,3 +280,71 @@ describe('createNodeSignals', () => {
     expect(problems[2]?.message).toContain('array');
   });
 });
+
+describe('createNodeSignals names what it would otherwise ignore', () => {
+  const problemsOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      expect(InvalidConfigError.isInstance(error)).toBe(true);
+      return (error as InvalidConfigError).problems;
+    }
+    throw new Error('expected an InvalidConfigError');
+  };
+
+  it('names a misspelt or misplaced setting with the one it fits (intervalMS, a top-level intervalMs)', () => {
+    expect(problemsOf(() => createNodeSignals({ intervalMS: 5 } as never))).toEqual([
+      { path: 'intervalMS', message: 'unknown setting; did you mean "reachability.intervalMs"?' },
+    ]);
+    expect(problemsOf(() => createNodeSignals({ intervalMs: -5, refreshMS: 10 } as never))).toEqual([
+      { path: 'intervalMs', message: 'unknown setting; did you mean "reachability.intervalMs"?' },
+      { path: 'refreshMS', message: 'unknown setting; did you mean "refreshMs"?' },
+    ]);
+    expect(
+      problemsOf(() =>
+        createNodeSignals({ reachability: { urls: [], interval: 5 }, thermalThresholds: { hot: 95 } } as never),
+      ),
+    ).toEqual([
+      { path: 'reachability.interval', message: 'unknown setting; expected one of urls, intervalMs, timeoutMs' },
+      { path: 'thermalThresholds.hot', message: 'unknown setting; expected one of fair, serious, critical' },
+    ]);
+  });
+
+  it('refuses out-of-range and wrongly typed settings, showing numbers only', () => {
+    const problems = problemsOf(() =>
+      createNodeSignals({
+        refreshMs: -5,
+        readerTimeoutMs: 'sk-secret',
+        metered: 'yes',
+        readers: { cpuLoad: 0.5 },
+        reachability: 'http://10.0.0.5:8000/v1',
+      } as never),
+    );
+    expect(problems).toEqual([
+      { path: 'reachability', message: 'expected an object of urls, intervalMs, timeoutMs' },
+      { path: 'metered', message: 'expected true or false' },
+      { path: 'readers.cpuLoad', message: 'expected a function (one returning undefined reads as unknown)' },
+      { path: 'refreshMs', message: 'expected a positive number of milliseconds, e.g. 5000, got -5' },
+      { path: 'readerTimeoutMs', message: 'expected a positive number of milliseconds, e.g. 5000' },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('sk-secret');
+    expect(problemsOf(() => createNodeSignals(null as never))[0]?.path).toBe('settings');
+  });
+
+  it('checks overrides, in the settings and in setOverrides(), which keeps the ones it had when refused', async () => {
+    expect(problemsOf(() => createNodeSignals({ overrides: { battery: { level: 7 } } }))).toEqual([
+      { path: 'overrides.battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8, got 7' },
+    ]);
+    const { readers } = fakeDevice({ level: 0.5 });
+    const signals = create({ readers, overrides: { network: { metered: true } } });
+    await signals.refresh();
+    expect(problemsOf(() => signals.setOverrides({ batteryLevel: 0.1 } as never))[0]?.path).toBe(
+      'overrides.batteryLevel',
+    );
+    expect(signals.read().network?.metered).toBe(true);
+    signals.setOverrides({ battery: { level: 0.1 } });
+    expect(signals.read().battery?.level).toBe(0.1);
+    signals.setOverrides(undefined);
+    expect(signals.read().battery?.level).toBe(0.5);
+  });
+});

@@ -1,6 +1,7 @@
 import type { InputProblem } from '@switchyard/contract';
 import {
   type DeviceSignals,
+  deviceSignalsProblems,
   InvalidConfigError,
   longestTimerMessage,
   longestTimerMs,
@@ -59,7 +60,10 @@ export interface NodeSignalSource extends SignalSource {
   subscribe(listener: (signals: NodeDeviceSignals, changes: SignalChange[]) => void): () => void;
   /** Samples every reader (and checks reachability) now; resolves with the new readings. Never rejects. */
   refresh(): Promise<NodeDeviceSignals>;
-  /** Replaces the overrides (the demo's device panel); notifies listeners if that changes something. */
+  /**
+   * Replaces the overrides (the demo's device panel); notifies listeners if that changes something. Overrides that are
+   * not device signals are an `InvalidConfigError` naming the reading, and the old ones stay.
+   */
   setOverrides(overrides: DeviceSignals | undefined): void;
   /** Stops the timers and drops the listeners. `read()` keeps answering with the last readings. */
   dispose(): void;
@@ -87,6 +91,11 @@ const defaults = {
  * Anything the OS does not expose (no battery, no sensor) is absent, which policies treat as harmless.
  * The interval timers are `unref()`ed, so the source never keeps a process alive (a sample already running is
  * allowed to finish, bounded by `readerTimeoutMs`); still, call `dispose()` when done.
+ *
+ * The settings are checked at once, and bad ones throw `InvalidConfigError` naming each field: an unknown setting
+ * (with the one its name fits, e.g. `intervalMS` → `reachability.intervalMs`), a timer that is not a positive number
+ * of ms or is longer than a timer can wait, thresholds out of order or range, URLs that are not `http(s)`, overrides
+ * that are not device signals, readers that are not functions. Only numbers are shown back.
  *
  * @example
  * ```ts
@@ -241,6 +250,8 @@ export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSigna
     },
     refresh: () => (disposed ? Promise.resolve(snapshot) : sample(true)),
     setOverrides(next) {
+      const problems = overridesProblems(next);
+      if (problems.length > 0) throw new InvalidConfigError({ problems });
       overrides = next;
       update();
     },
@@ -251,6 +262,11 @@ export function createNodeSignals(settings: NodeSignalsSettings = {}): NodeSigna
       listeners.clear();
     },
   };
+}
+
+/** `overrides` (a setting, or `setOverrides`'s argument) as device signals; `undefined` is none. */
+function overridesProblems(overrides: unknown): InputProblem[] {
+  return overrides === undefined ? [] : deviceSignalsProblems(overrides, 'overrides');
 }
 
 function inRange(value: unknown, min: number, max: number): number | undefined {
@@ -290,12 +306,69 @@ interface Config {
   batteryThresholds: number[];
 }
 
-function validate(settings: NodeSignalsSettings): Config {
+/** Where each setting may stand; an unknown one is named with the place its name fits, or the ones that exist. */
+const knownSettings: Record<string, readonly string[]> = {
+  '': [
+    'refreshMs',
+    'overrides',
+    'metered',
+    'reachability',
+    'thermalThresholds',
+    'batteryThresholds',
+    'memoryPressureThresholds',
+    'readerTimeoutMs',
+    'readers',
+  ],
+  reachability: ['urls', 'intervalMs', 'timeoutMs'],
+  thermalThresholds: ['fair', 'serious', 'critical'],
+  memoryPressureThresholds: ['warning', 'critical'],
+  readers: ['battery', 'cpuTemperature', 'memory', 'cpuLoad', 'interfacesUp', 'reach'],
+};
+
+/** Numbers are shown back; anything else could be a secret put in the wrong place. */
+const got = (value: unknown) => (typeof value === 'number' ? `, got ${value}` : '');
+
+/**
+ * Unknown keys of the settings and of their nested groups: a misspelt `refreshMS`, or `intervalMs` at the top level
+ * (it belongs in `reachability`), would otherwise leave the default in force without a word.
+ */
+function unknownSettings(settings: Record<string, unknown>): InputProblem[] {
   const problems: InputProblem[] = [];
+  const everywhere = Object.entries(knownSettings).flatMap(([group, keys]) =>
+    keys.map((key) => (group ? `${group}.${key}` : key)),
+  );
+  for (const [group, keys] of Object.entries(knownSettings)) {
+    const value = group ? settings[group] : settings;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      if (value !== undefined) problems.push({ path: group, message: `expected an object of ${keys.join(', ')}` });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (keys.includes(key)) continue;
+      const path = group ? `${group}.${key}` : key;
+      const meant = everywhere.find((known) => known.split('.').at(-1)?.toLowerCase() === key.toLowerCase());
+      problems.push({
+        path,
+        message: meant
+          ? `unknown setting; did you mean "${meant}"?`
+          : `unknown setting; expected one of ${keys.join(', ')}`,
+      });
+    }
+  }
+  return problems;
+}
+
+function validate(settings: NodeSignalsSettings): Config {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw new InvalidConfigError({
+      problems: [{ path: 'settings', message: 'expected an object or nothing, e.g. { refreshMs: 5000 }' }],
+    });
+  }
+  const problems: InputProblem[] = unknownSettings(settings as Record<string, unknown>);
   const positive = (value: number | undefined, path: string, fallback: number): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      problems.push({ path, message: `expected a positive number of milliseconds, got ${String(value)}` });
+      problems.push({ path, message: `expected a positive number of milliseconds, e.g. 5000${got(value)}` });
       return fallback;
     }
     // Every one of these is a timer: a longer one fires at once, so a refresh would run about every millisecond.
@@ -307,7 +380,7 @@ function validate(settings: NodeSignalsSettings): Config {
   };
   const fraction = (value: unknown, path: string) => {
     if (typeof value !== 'number' || !(value > 0 && value < 1)) {
-      problems.push({ path, message: `expected a fraction between 0 and 1 (exclusive), got ${String(value)}` });
+      problems.push({ path, message: `expected a fraction between 0 and 1 (exclusive), e.g. 0.2${got(value)}` });
     }
   };
 
@@ -319,7 +392,7 @@ function validate(settings: NodeSignalsSettings): Config {
   for (const key of badThermal) {
     problems.push({
       path: `thermalThresholds.${key}`,
-      message: `expected a temperature in °C (a number), got ${JSON.stringify(thermalThresholds[key]) ?? 'undefined'}`,
+      message: `expected a temperature in °C (a number), e.g. ${defaultThermalThresholds[key]}${got(thermalThresholds[key])}`,
     });
   }
   if (
@@ -360,6 +433,20 @@ function validate(settings: NodeSignalsSettings): Config {
     if ('path' in parsed) problems.push(parsed);
     else targets.push(parsed);
   });
+
+  problems.push(...overridesProblems(settings.overrides));
+  if (settings.metered !== undefined && typeof settings.metered !== 'boolean') {
+    problems.push({ path: 'metered', message: 'expected true or false' });
+  }
+  const readers: unknown = settings.readers;
+  for (const [name, reader] of Object.entries(typeof readers === 'object' && readers ? readers : {})) {
+    if (reader !== undefined && typeof reader !== 'function') {
+      problems.push({
+        path: `readers.${name}`,
+        message: 'expected a function (one returning undefined reads as unknown)',
+      });
+    }
+  }
 
   const config: Config = {
     refreshMs: positive(settings.refreshMs, 'refreshMs', defaults.refreshMs),
