@@ -49,6 +49,27 @@ describe('toHttpError', () => {
     });
   });
 
+  it('answers 400 rejected_by_targets, quoting them, when the upstreams refused the request with 400, 413 or 422', () => {
+    const refused = (status: number) =>
+      new ApiCallError({ url: 'http://127.0.0.1:1/v1/chat/completions', status, detail: 'bad schema' });
+    const mapped = toHttpError(
+      new AllTargetsFailedError({
+        attempts: [
+          { target: 'a', error: refused(400) },
+          { target: 'b', error: refused(422) },
+        ],
+      }),
+    );
+    expect(mapped.status).toBe(400);
+    expect(mapped.body.error).toMatchObject({ type: 'invalid_request_error', code: 'rejected_by_targets' });
+    expect(mapped.body.error.message).toBe(
+      'The request was refused where it was sent (a: [POST] "http://127.0.0.1:1/v1/chat/completions": 400 (bad ' +
+        'schema); b: [POST] "http://127.0.0.1:1/v1/chat/completions": 422 (bad schema)); change it: a retry gets the same',
+    );
+    expect(toHttpError(refused(413)).status).toBe(400);
+    expect(toHttpError(refused(401)).status).toBe(502);
+  });
+
   it('answers 502 when any target failed for another reason', () => {
     const mapped = toHttpError(
       new AllTargetsFailedError({

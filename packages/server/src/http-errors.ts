@@ -64,13 +64,32 @@ function isUnservable(error: NoEligibleTargetError): boolean {
   );
 }
 
-/** The request was refused as invalid by every target tried (an adapter's own check), so by none for a passing reason. */
-function refusedByEveryTarget(error: AllTargetsFailedError): InvalidRequestError | undefined {
+/** Upstream statuses that refuse the request itself (bad request, too large, unprocessable): a retry gets the same. */
+const refusalStatuses: ReadonlySet<number> = new Set([400, 413, 422]);
+
+/** Whether a target refused the request itself: an adapter's own check, or its upstream's 400, 413 or 422. */
+function refusesRequest(error: SwitchyardError): boolean {
+  return InvalidRequestError.isInstance(error) || (ApiCallError.isInstance(error) && refusalStatuses.has(error.status));
+}
+
+/**
+ * The 400 for a request that each target it was sent to refused as such, or `undefined` when any failed for a passing
+ * reason. Adapters' own checks name the OpenAI field; an upstream's refusal is quoted (`code: rejected_by_targets`).
+ * Not a 502: the official clients retry a 5xx twice, which sent a request an upstream had refused three times.
+ */
+function refusedByEveryTarget(error: AllTargetsFailedError): HttpError | undefined {
   const { attempts } = error;
-  if (attempts.length === 0 || !attempts.every((attempt) => InvalidRequestError.isInstance(attempt.error))) {
-    return undefined;
+  if (attempts.length === 0 || !attempts.every((attempt) => refusesRequest(attempt.error))) return undefined;
+  if (attempts.every((attempt) => InvalidRequestError.isInstance(attempt.error))) {
+    return invalidRequest(error.lastError as InvalidRequestError);
   }
-  return error.lastError as InvalidRequestError;
+  return refusal(attempts.map((attempt) => `${attempt.target}: ${attempt.error.message}`).join('; '));
+}
+
+function refusal(reasons: string): HttpError {
+  return httpError(400, `The request was refused where it was sent (${reasons}); change it: a retry gets the same`, {
+    code: 'rejected_by_targets',
+  });
 }
 
 function invalidRequest(error: InvalidRequestError): HttpError {
@@ -88,10 +107,12 @@ function isTimeout(error: SwitchyardError): boolean {
 }
 
 /**
- * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field; also when every
- * target refused it as invalid, and when no target can ever take it: each excluded for a fixed reason, one at least
- * for what the request asks, such as images or a context window), 429 when a budget is spent and no other target is
- * eligible (`code: budget_exceeded`, the reason in the message), 503 when no target is eligible or available now, 504 when the deadline passed, 502 when every target failed, 500 otherwise.
+ * Maps anything the router throws to an HTTP answer: 400 for an invalid request (naming the field; also when each
+ * target it was sent to refused it, by its adapter's check or its upstream's 400, 413 or 422, and when no target can
+ * ever take it: each excluded for a fixed reason, one at least for what the request asks, such as images or a context
+ * window), 429 when a budget is spent and no other target is eligible (`code: budget_exceeded`, the reason in the
+ * message), 503 when no target is eligible or available now, 504 when the deadline passed, 502 when every target
+ * failed, 500 otherwise.
  * `deadlineExpired` is set when the gateway's own deadline timer aborted the request.
  */
 export function toHttpError(error: unknown, options: { deadlineExpired?: boolean } = {}): HttpError {
@@ -130,10 +151,13 @@ export function toHttpError(error: unknown, options: { deadlineExpired?: boolean
   }
   if (AllTargetsFailedError.isInstance(error)) {
     const refused = refusedByEveryTarget(error);
-    if (refused) return withDetail(invalidRequest(refused));
+    if (refused) return withDetail(refused);
     return withDetail(httpError(502, error.message, { code: 'all_targets_failed' }));
   }
-  if (ApiCallError.isInstance(error)) return withDetail(httpError(502, error.message, { code: 'upstream_error' }));
+  if (ApiCallError.isInstance(error)) {
+    if (refusalStatuses.has(error.status)) return withDetail(refusal(error.message));
+    return withDetail(httpError(502, error.message, { code: 'upstream_error' }));
+  }
   if (error.code === 'connection' || error.code === 'invalid-response') {
     return withDetail(httpError(502, error.message, { code: 'upstream_error' }));
   }

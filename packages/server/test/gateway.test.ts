@@ -16,6 +16,7 @@ const authToken = 'gw-secret-token-0123456789';
 describe('gateway over a real llama-server upstream and a local llama.cpp target', () => {
   let llama: LlamaServer;
   let hangingProxy: FaultProxy;
+  let refusingProxy: FaultProxy;
   let built: RouterFromConfig;
   let gateway: Gateway;
   let url: string;
@@ -28,6 +29,11 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     llama = await startLlamaServer({ modelPath, parallel: 2 });
     // Never answers: requests to the `stalled` target stay in flight until the gateway aborts them.
     hangingProxy = await startFaultProxy({ upstream: llama.origin, fault: { type: 'hang' } });
+    // Refuses every request as an upstream refuses one it finds invalid (a schema it cannot use, a prompt too long).
+    refusingProxy = await startFaultProxy({
+      upstream: llama.origin,
+      fault: { type: 'status', status: 400, body: '{"error":{"message":"Invalid schema for response_format"}}' },
+    });
     const config = parseConfig({
       targets: {
         device: { adapter: 'llamacpp', modelPath, threads: 1, contextSize: 1024 },
@@ -38,6 +44,7 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
           price: { inputPer1M: 0.6, outputPer1M: 0.8 },
         },
         stalled: { adapter: 'openai', baseURL: `${hangingProxy.url}/v1`, model: llama.model },
+        refusing: { adapter: 'openai', baseURL: `${refusingProxy.url}/v1`, model: llama.model },
       },
       policy: { mode: 'prefer-local', execution: { retries: 0 } },
     });
@@ -59,12 +66,13 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     await gateway?.close({ graceMs: 1000 });
     await built?.dispose();
     await hangingProxy?.close();
+    await refusingProxy?.close();
     await llama?.stop();
   });
 
   it('lists switchyard/auto and every target as models', async () => {
     const models = await client.models.list();
-    expect(models.data.map((model) => model.id)).toEqual(['switchyard/auto', 'device', 'gpu', 'stalled']);
+    expect(models.data.map((model) => model.id)).toEqual(['switchyard/auto', 'device', 'gpu', 'stalled', 'refusing']);
   });
 
   it('answers a non-streaming request and says where it ran in the header and the switchyard field', async () => {
@@ -80,7 +88,7 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     expect(response.headers.get('x-switchyard-locality')).toBe('local');
     const route = (data as unknown as { switchyard: Record<string, unknown> }).switchyard;
     expect(route).toMatchObject({ target: 'device', locality: 'local', fallbacks: 0 });
-    expect(route.plan).toEqual(['device', 'gpu', 'stalled']);
+    expect(route.plan).toEqual(['device', 'gpu', 'stalled', 'refusing']);
     expect(route.attempts).toEqual([expect.objectContaining({ target: 'device', outcome: 'success' })]);
     expect(Array.isArray(route.explanation)).toBe(true);
   });
@@ -236,6 +244,20 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     expect(apiError.type).toBe('server_error');
     expect(apiError.message).toContain('switchyard.deadlineMs');
     await vi.waitFor(() => expect(hangingProxy.openConnections()).toBe(0), { timeout: 10_000 });
+  });
+
+  it('answers 400, not a 502 the official client retries, when the upstream refuses the request', async () => {
+    const retrying = new OpenAI({ baseURL: `${url}/v1`, apiKey: authToken, maxRetries: 2, timeout: 60_000 });
+    const before = refusingProxy.requests.length;
+    const error = (await retrying.chat.completions
+      .create({ model: 'refusing', messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 8 })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.code).toBe('rejected_by_targets');
+    expect(error.message).toContain('400');
+    expect(error.message).toContain('Invalid schema for response_format');
+    // Sent upstream once: a 502 was retried twice by the client, reaching the upstream three times.
+    expect(refusingProxy.requests.length - before).toBe(1);
   });
 
   it('answers 503 with every target and its reason when no target is eligible', async () => {
