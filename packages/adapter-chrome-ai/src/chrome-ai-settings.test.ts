@@ -33,7 +33,7 @@ describe('createChromeAITarget settings', () => {
       {
         path: 'model',
         message:
-          'unknown setting; expected one of id, languageModel, languages, contextWindow, maxOutputTokens, quality',
+          'unknown setting; expected one of id, maxOutputTokens, quality, languageModel, languages, contextWindow',
       },
     ]);
   });
@@ -42,6 +42,11 @@ describe('createChromeAITarget settings', () => {
     expect(problemsOf({ maxOutputTokens: 1.5, quality: 2 })).toEqual([
       { path: 'maxOutputTokens', message: 'expected a positive whole number of tokens, got 1.5' },
       { path: 'quality', message: 'expected a number from 0 to 1, got 2' },
+    ]);
+    expect(problemsOf({ contextWindow: -4096, maxOutputTokens: Number.NaN, quality: [1] })).toEqual([
+      { path: 'maxOutputTokens', message: 'expected a positive whole number of tokens, got NaN' },
+      { path: 'quality', message: 'expected a number from 0 to 1, got an object' },
+      { path: 'contextWindow', message: 'expected a positive whole number of tokens, got -4096' },
     ]);
     expect(problemsOf({ languages: [] })).toEqual([
       { path: 'languages', message: "expected BCP 47 language tags, e.g. ['en']" },

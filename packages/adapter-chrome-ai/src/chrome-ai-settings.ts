@@ -1,4 +1,4 @@
-import { parseSettings } from '@switchyard/adapter-utils';
+import { localSettingsFields, parseSettings, positiveWholeNumberSchema } from '@switchyard/adapter-utils';
 import * as z from 'zod/mini';
 import type { LanguageModelStatic } from './prompt-api.js';
 
@@ -28,15 +28,6 @@ export interface ChromeAIConfig {
   quality: number | undefined;
 }
 
-// A number is shown as it is (NaN, -1, 1.5 say what is wrong); anything else only by its kind, so a value put in the
-// wrong field (a key, a token) never lands in a message.
-const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : `a ${typeof value}`);
-
-const tokens = () =>
-  z.custom<number>((value) => typeof value === 'number' && Number.isInteger(value) && value > 0, {
-    error: (issue) => `expected a positive whole number of tokens, got ${shown(issue.input)}`,
-  });
-
 const isPromptApi = (value: unknown) =>
   (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
   typeof (value as LanguageModelStatic).availability === 'function' &&
@@ -45,7 +36,7 @@ const isPromptApi = (value: unknown) =>
 /** The strict schema of {@link ChromeAISettings}; zod/mini, so a page keeps only the parts of zod it uses. */
 export const chromeAISettingsSchema = z.strictObject(
   {
-    id: z.optional(z.string('expected a non-empty string').check(z.minLength(1, 'expected a non-empty string'))),
+    ...localSettingsFields,
     // `null` too, as before: the same as leaving it out.
     languageModel: z.optional(
       z.custom<LanguageModelStatic | null>((value) => value === null || isPromptApi(value), {
@@ -58,13 +49,7 @@ export const chromeAISettingsSchema = z.strictObject(
         { error: "expected BCP 47 language tags, e.g. ['en']" },
       ),
     ),
-    contextWindow: z.optional(tokens()),
-    maxOutputTokens: z.optional(tokens()),
-    quality: z.optional(
-      z.custom<number>((value) => typeof value === 'number' && value >= 0 && value <= 1, {
-        error: (issue) => `expected a number from 0 to 1, got ${shown(issue.input)}`,
-      }),
-    ),
+    contextWindow: z.optional(positiveWholeNumberSchema('tokens')),
   },
   { error: "expected a settings object or nothing, e.g. createChromeAITarget({ id: 'device' })" },
 );

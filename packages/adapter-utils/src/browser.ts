@@ -1,8 +1,9 @@
 /**
  * The browser entry of `@switchyard/adapter-utils` (the `browser` export condition): the parts of the kit that run in
  * a web page or a worker, with `createFetchTransport` for `HttpClient`, and the strict `parseSettings` every adapter's
- * descriptor validates with. No Node built-in and no undici: the undici transport, the shared `Agent` and the
- * settings schemas (`dispatcherSchema`) stay in the Node entry.
+ * descriptor validates with, and the settings fields local targets share. No Node built-in and no undici: the undici
+ * transport, the shared `Agent` and the HTTP settings schemas (`dispatcherSchema`, `httpSettingsFields`) stay in the
+ * Node entry.
  */
 export type { CallDeadlines } from './call-control.js';
 export { CallControl } from './call-control.js';
@@ -14,11 +15,13 @@ export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
+export { localSettingsFields } from './local-settings-fields.js';
 export { nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
 export { secretHeaderValues } from './redact-headers.js';
 export { reportedUsage } from './reported-usage.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
+export { positiveWholeNumberSchema, qualitySchema, targetIdSchema } from './settings-fields.js';
 export type { StreamReaderOptions } from './sse-event-decoder.js';
 export { SseEventDecoder } from './sse-event-decoder.js';
 export type { StatusTrackerOptions } from './status-tracker.js';

@@ -17,20 +17,16 @@ export { defaultMaxResponseBytes, parseErrorMessage, readBoundedText } from './e
 export { createFetchTransport } from './fetch-transport.js';
 export type { HttpClientOptions, SendOptions } from './http-client.js';
 export { HttpClient } from './http-client.js';
+export { dispatcherSchema, httpSettingsFields } from './http-settings-fields.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
 export { createUndiciTransport } from './http-transport.js';
-export {
-  dispatcherSchema,
-  httpSettingsFields,
-  httpUrlSchema,
-  nearestKey,
-  parseSettings,
-  settingsProblems,
-} from './parse-settings.js';
+export { localSettingsFields } from './local-settings-fields.js';
+export { httpUrlSchema, nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
 export { secretHeaderValues } from './redact-headers.js';
 export { reportedUsage } from './reported-usage.js';
 export type { CapabilityDefaults } from './resolve-capabilities.js';
 export { resolveCapabilities } from './resolve-capabilities.js';
+export { positiveWholeNumberSchema, qualitySchema, targetIdSchema } from './settings-fields.js';
 export { createAgent, sharedAgent } from './shared-agent.js';
 export type { StreamReaderOptions } from './sse-event-decoder.js';
 export { SseEventDecoder } from './sse-event-decoder.js';

@@ -1,7 +1,8 @@
 import { InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { httpSettingsFields, httpUrlSchema, nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
+import { httpSettingsFields } from './http-settings-fields.js';
+import { httpUrlSchema, nearestKey, parseSettings, settingsProblems } from './parse-settings.js';
 
 const schema = z.strictObject({ baseURL: httpUrlSchema(), model: z.string().min(1), ...httpSettingsFields });
 
@@ -41,6 +42,25 @@ describe('parseSettings', () => {
       },
     ]);
     expect(JSON.stringify(problems)).not.toContain('sk-secret');
+  });
+
+  it("shows a bad number in the shared HTTP fields' messages, with its unit, and never a string", () => {
+    const secret = 'sk-not-for-messages-123';
+    const problems = problemsOf({
+      baseURL: 'http://127.0.0.1:8000',
+      model: 'm',
+      id: '',
+      timeoutMs: 0,
+      firstTokenTimeoutMs: secret,
+      maxEventBytes: 1.5,
+    });
+    expect(problems).toEqual([
+      { path: 'id', message: 'expected a non-empty string' },
+      { path: 'timeoutMs', message: 'expected a positive whole number of milliseconds, got 0' },
+      { path: 'firstTokenTimeoutMs', message: 'expected a positive whole number of milliseconds, got a string' },
+      { path: 'maxEventBytes', message: 'expected a positive whole number of bytes, got 1.5' },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain(secret);
   });
 
   it('names bad values by path, prefixed when asked', () => {

@@ -1,13 +1,10 @@
 import {
-  capabilitySettingsSchema,
   englishIssueMessage,
   formatPath,
   type InputProblem,
   InvalidConfigError,
-  targetPriceSchema,
   zodIssuesToProblems,
 } from '@switchyard/contract';
-import type { Dispatcher } from 'undici';
 import * as z from 'zod/mini';
 
 /** An `http:` / `https:` URL with a host; the message shows `example`. */
@@ -16,42 +13,11 @@ export function httpUrlSchema(example = 'http://127.0.0.1:8000') {
   return z.string(message).check(z.refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), message));
 }
 
-const positiveInt = () => z.number('expected a positive whole number').check(z.int(), z.positive());
-
-/** An undici `Dispatcher` (Agent, Pool, Client), checked by shape so two installed copies of undici both pass. */
-export const dispatcherSchema = z.custom<Dispatcher>(
-  (value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).request === 'function',
-  'expected an undici Dispatcher (Agent, Pool, Client)',
-);
-
-/**
- * The settings every HTTP adapter shares; spread them into an adapter's `z.strictObject({...})` beside its own.
- * `baseURL` and `model` stay with each adapter (required or not, and with its own message).
- */
-export const httpSettingsFields = {
-  /** The target's id for routing and logs. */
-  id: z.optional(z.string().check(z.minLength(1))),
-  /** Extra request headers; values of secret-looking names are redacted from errors. */
-  headers: z.optional(z.record(z.string(), z.string())),
-  /** The undici dispatcher for every request. */
-  dispatcher: z.optional(dispatcherSchema),
-  /** Deadline for a whole call, in ms. */
-  timeoutMs: z.optional(positiveInt()),
-  /** Deadline for the first token, in ms. */
-  firstTokenTimeoutMs: z.optional(positiveInt()),
-  /** Largest stream event (SSE event or NDJSON line) the reader buffers, in bytes. */
-  maxEventBytes: z.optional(positiveInt()),
-  /** What the model can do; fields left out take the adapter's defaults. */
-  capabilities: z.optional(capabilitySettingsSchema),
-  /** US dollars per million tokens. */
-  price: z.optional(targetPriceSchema),
-} as const;
-
 /**
  * Validates settings against a strict zod object schema. Throws `InvalidConfigError` whose problems name each field;
  * an unknown key (usually a typo) is named with the nearest valid key, e.g. `baseUrl: unknown setting; did you mean
- * "baseURL"?`. Values are never echoed, so a misplaced secret stays secret. Returns the caller's own object, so
- * dispatchers and functions keep their identity.
+ * "baseURL"?`. It adds no value to a message, and the kit's fields show a bad number but never a string, so a misplaced
+ * secret stays secret. Returns the caller's own object, so dispatchers and functions keep their identity.
  *
  * @example
  * ```ts

@@ -75,6 +75,27 @@ describe('README example of @switchyard/adapter-utils (a loopback stand-in for "
     expect(AbortError.isInstance(error)).toBe(true);
   });
 
+  it('"Settings fields": a bad number is shown with its unit, a string only by its kind', async () => {
+    const section = readme.slice(readme.indexOf('\n### Settings fields\n'));
+    const source = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    if (!section.startsWith('\n### Settings fields\n') || !source)
+      throw new Error('packages/adapter-utils/README.md: no ```ts block under "### Settings fields"');
+    const file = join(dir, 'settings-fields.ts');
+    writeFileSync(file, source);
+    const logged: unknown[][] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => logged.push(args);
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      console.log = log;
+    }
+    expect(logged).toEqual([
+      ['quality: expected a number from 0 to 1, got a string'],
+      ['contextSize: expected a positive whole number of tokens, got 0'],
+    ]);
+  });
+
   it('"The provider kit": traceHeaders carries a traced call\'s context in the headers the README builds', async () => {
     const kit = readme.slice(readme.indexOf('\n### The provider kit\n'));
     const source = /```ts\n([\s\S]*?)```/.exec(kit)?.[1];

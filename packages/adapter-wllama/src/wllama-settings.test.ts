@@ -48,9 +48,14 @@ describe('createWllamaTarget settings', () => {
     const secret = 'sk-not-for-messages-123';
     const problems = problemsOf({ ...required, contextSize: 1.5, threads: secret, quality: 2 });
     expect(problems).toEqual([
-      { path: 'contextSize', message: 'expected a positive whole number, got 1.5' },
-      { path: 'threads', message: 'expected a positive whole number, got a string' },
       { path: 'quality', message: 'expected a number from 0 to 1, got 2' },
+      { path: 'contextSize', message: 'expected a positive whole number of tokens, got 1.5' },
+      { path: 'threads', message: 'expected a positive whole number of threads, got a string' },
+    ]);
+    expect(problemsOf({ ...required, maxOutputTokens: 0, quality: null, id: '' })).toEqual([
+      { path: 'id', message: 'expected a non-empty string' },
+      { path: 'maxOutputTokens', message: 'expected a positive whole number of tokens, got 0' },
+      { path: 'quality', message: 'expected a number from 0 to 1, got null' },
     ]);
     expect(JSON.stringify(problems)).not.toContain(secret);
   });

@@ -1,4 +1,4 @@
-import { parseSettings } from '@switchyard/adapter-utils';
+import { localSettingsFields, parseSettings, positiveWholeNumberSchema } from '@switchyard/adapter-utils';
 import * as z from 'zod/mini';
 import type { WllamaLogger } from './wllama-logger.js';
 
@@ -56,15 +56,6 @@ export interface WllamaConfig {
   logger: WllamaLogger | undefined;
 }
 
-// A number is shown as it is (NaN, -1, 1.5 say what is wrong); anything else only by its kind, so a value put in the
-// wrong field (a key, a token) never lands in a message.
-const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : `a ${typeof value}`);
-
-const positiveWholeNumber = () =>
-  z.custom<number>((value) => typeof value === 'number' && Number.isInteger(value) && value > 0, {
-    error: (issue) => `expected a positive whole number, got ${shown(issue.input)}`,
-  });
-
 const servedUrl = (example: string) =>
   z
     .string(`expected the URL your app serves it at, e.g. '${example}'`)
@@ -80,17 +71,11 @@ export const wllamaSettingsSchema = z.strictObject(
   {
     modelUrl: servedUrl('/models/model.gguf'),
     wasmUrl: servedUrl('/wllama.wasm'),
-    id: z.optional(z.string('expected a non-empty string').check(z.minLength(1, 'expected a non-empty string'))),
-    contextSize: z.optional(positiveWholeNumber()),
-    maxOutputTokens: z.optional(positiveWholeNumber()),
-    threads: z.optional(positiveWholeNumber()),
+    ...localSettingsFields,
+    contextSize: z.optional(positiveWholeNumberSchema('tokens')),
+    threads: z.optional(positiveWholeNumberSchema('threads')),
     useCache: z.optional(z.boolean('expected true or false')),
     loadEagerly: z.optional(z.boolean('expected true or false')),
-    quality: z.optional(
-      z.custom<number>((value) => typeof value === 'number' && value >= 0 && value <= 1, {
-        error: (issue) => `expected a number from 0 to 1, got ${shown(issue.input)}`,
-      }),
-    ),
     logger: z.optional(
       z.custom<WllamaLogger>((value) => hasMethods(value, ['warn', 'error']), {
         error: 'expected an object with warn(message) and error(message), e.g. console',
