@@ -46,10 +46,14 @@ interface Measured {
 // every page), 75.57 with one; bound 62.6. 79.60 one file on main at 42df96b (0.001 KB under its bound); the router's
 // wait for chunks ending at the request's deadline (which counts the wait) and for the request-trace import ending on
 // an abort or the deadline: 79.67 / 33.63 (+0.07 each); one-file bound 79.75 (the first load keeps its 33.9).
+// The router checking what targets hand it (79f7abd: usage it cannot charge counts as unreported, answers and parts that
+// break the contract are typed errors naming the field; in the on-demand execution chunk, 6.44 -> 6.89 KB): 80.14 KB one
+// file and 62.68 KB fetched before the first answer (+0.49 each, the first load unchanged at 33.61); bounds 0.65 above
+// again (80.8 / 63.3).
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 79.75 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 80.8 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(79.75);
+    expect(size.gzip / 1024).toBeLessThan(80.8);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
@@ -73,13 +77,13 @@ describe('what a page ships (bench row 10)', () => {
     expect(adapterCalls?.packages).toContain('eventsource-parser');
   });
 
-  it('has a routing page fetch under 62.6 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
+  it('has a routing page fetch under 63.3 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
     // The first load, then the detector, execution and adapter-call chunks; the phone plans only for a number only
     // they can decide.
     const fetches = routingPageFetches(size.chunks) as { firstLoad: number; withoutPhone: number; withPhone: number };
     expect(fetches.firstLoad).toBe(size.firstLoadGzip);
-    expect(fetches.withoutPhone / 1024).toBeLessThan(62.6);
+    expect(fetches.withoutPhone / 1024).toBeLessThan(63.3);
     const phonePlans = size.chunks.find((chunk) => /parse-phone-number/.test(chunk.name));
     expect(fetches.withPhone - fetches.withoutPhone).toBe(phonePlans?.gzip);
   });

@@ -91,16 +91,22 @@ describe('usage a target reports that the router cannot charge is charged as est
 
 describe('output that breaks the adapter contract is an InvalidResponseError naming the field, and fails over', () => {
   const wholeCases: Record<string, [unknown, RegExp]> = {
-    'null answer': [null, /generate\(\) resolved to null/],
-    'text not a string': [{ text: 42, toolCalls: [], finishReason: 'stop' }, /without a string `text`/],
-    'toolCalls missing': [{ text: 'hi', finishReason: 'stop' }, /`toolCalls` is not an array \(\[\] for none\)/],
+    'null answer': [null, /the answer is null, expected an object/],
+    'text not a string': [
+      { text: 42, toolCalls: [], finishReason: 'stop' },
+      /the answer’s text is number, expected a string/,
+    ],
+    'toolCalls missing': [
+      { text: 'hi', finishReason: 'stop' },
+      /the answer’s toolCalls is undefined, expected an array \(\[\] for none\)/,
+    ],
     'a tool call without arguments': [
       { text: '', toolCalls: [{ id: 'c1', name: 'lookup' }], finishReason: 'tool-calls' },
-      /tool call that is not \{ id, name, arguments \}/,
+      /a tool call in the answer is object, expected \{ id, name, arguments \}/,
     ],
     'unknown finishReason': [
       { text: 'hi', toolCalls: [], finishReason: 'done' },
-      /unknown `finishReason`; expected one of stop, length/,
+      /the answer’s finishReason is string, expected one of stop, length/,
     ],
   };
   for (const [name, [answer, message]] of Object.entries(wholeCases)) {
@@ -124,19 +130,22 @@ describe('output that breaks the adapter contract is an InvalidResponseError nam
   }
 
   const partCases: Record<string, [unknown[], RegExp]> = {
-    'a null part': [[null], /its stream yielded null/],
+    'a null part': [[null], /a stream part is null, expected an object/],
     'a text-delta without text': [
       [{ type: 'text-delta' }, { type: 'finish', finishReason: 'stop' }],
-      /text-delta part/,
+      /a text-delta’s text is undefined, expected a string/,
     ],
     'a tool-call without a name': [
       [
         { type: 'tool-call', toolCall: { id: 'c1', arguments: '{}' } },
         { type: 'finish', finishReason: 'tool-calls' },
       ],
-      /tool-call part/,
+      /a tool-call’s toolCall is object, expected \{ id, name, arguments \}/,
     ],
-    'a finish with an unknown reason': [[{ type: 'finish', finishReason: 'eos' }], /finish part/],
+    'a finish with an unknown reason': [
+      [{ type: 'finish', finishReason: 'eos' }],
+      /a finish’s finishReason is string, expected one of stop/,
+    ],
   };
   for (const [name, [parts, message]] of Object.entries(partCases)) {
     it(`a stream with ${name}`, async () => {
