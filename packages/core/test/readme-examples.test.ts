@@ -66,9 +66,9 @@ describe('README examples of @switchyard/core', () => {
     expect(logged[2]).toEqual(['\nanswered by', 'gpu']);
   });
 
-  it('"The detector on its own": the pii entry finds a German phone number', async () => {
+  it('"The detector on its own": the pii entry finds a German phone number, a password and a labelled SIN', async () => {
     const source = recordShownValues(block('### The detector on its own: `@switchyard/core/pii`'));
-    expect(await run('pii', source)).toEqual([['phone-number']]);
+    expect(await run('pii', source)).toEqual([['phone-number'], ['secret'], ['national-id']]);
   });
 
   it('"Usage the target did not report": a target without usage gets the estimate, marked as such', async () => {

@@ -7,6 +7,14 @@ import type { PiiFinding } from './pii-scan.js';
 import { anyTokenShape, forEachNumberToken, PiiScan, shapeOf } from './pii-scan.js';
 import { hasProvisionalPhone, provisionalPhoneRecognizer } from './provisional-phone-recognizer.js';
 import type { PiiRecognizer } from './recognizer.js';
+import { brCpfRecognizer, caSinRecognizer, mxCurpRecognizer } from './recognizers/americas-id-recognizers.js';
+import {
+  auTfnRecognizer,
+  cnResidentIdRecognizer,
+  inAadhaarRecognizer,
+  jpMyNumberRecognizer,
+  krRrnRecognizer,
+} from './recognizers/asia-pacific-id-recognizers.js';
 import { emailRecognizer, obfuscatedEmailRecognizer, phoneRecognizer } from './recognizers/contact-recognizers.js';
 import {
   abaRoutingRecognizer,
@@ -33,6 +41,7 @@ import {
   secretTokenRecognizer,
   urlCredentialsRecognizer,
 } from './recognizers/secret-recognizers.js';
+import { passwordPhraseRecognizer, pinRecognizer } from './recognizers/spoken-secret-recognizers.js';
 
 /** Every recognizer of the detector, in the order they run. */
 export const piiRecognizers: readonly PiiRecognizer[] = [
@@ -40,6 +49,7 @@ export const piiRecognizers: readonly PiiRecognizer[] = [
   obfuscatedEmailRecognizer,
   secretTokenRecognizer,
   secretAssignmentRecognizer,
+  passwordPhraseRecognizer,
   urlCredentialsRecognizer,
   personNameRecognizer,
   cardRecognizer,
@@ -51,6 +61,15 @@ export const piiRecognizers: readonly PiiRecognizer[] = [
   nlBsnRecognizer,
   deTaxIdRecognizer,
   itFiscalCodeRecognizer,
+  caSinRecognizer,
+  brCpfRecognizer,
+  mxCurpRecognizer,
+  inAadhaarRecognizer,
+  jpMyNumberRecognizer,
+  auTfnRecognizer,
+  cnResidentIdRecognizer,
+  krRrnRecognizer,
+  pinRecognizer,
   passportRecognizer,
   abaRoutingRecognizer,
   bankAccountRecognizer,
@@ -281,9 +300,10 @@ function planFor(
 /**
  * Creates the on-device personal-data detector: named recognizers (after Microsoft Presidio's design) for emails,
  * phone numbers (libphonenumber-js), payment cards (Luhn), IBANs (mod 97), national ids (US SSN, UK NINO, French
- * NIR, Spanish DNI/NIE, Dutch BSN, German tax id, Italian codice fiscale), passports, bank accounts and routing
+ * NIR, Spanish DNI/NIE, Dutch BSN, German tax id, Italian codice fiscale, Canadian SIN, Brazilian CPF, Mexican CURP,
+ * Indian Aadhaar, Japanese My Number, Australian TFN, Chinese resident id, South Korean RRN), passports, bank accounts and routing
  * numbers, dates of birth, street addresses and postcodes, people's names given in context, IP addresses, and
- * secrets (API keys, tokens, private keys, passwords, credentials in URLs). Synchronous, no network, no model: the
+ * secrets (API keys, tokens, private keys, passwords assigned or said in a sentence, PINs, credentials in URLs). Synchronous, no network, no model: the
  * text never leaves the device. Throws a `RangeError` naming the bad option.
  *
  * @example
