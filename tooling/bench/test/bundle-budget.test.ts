@@ -50,10 +50,13 @@ interface Measured {
 // break the contract are typed errors naming the field; in the on-demand execution chunk, 6.44 -> 6.89 KB): 80.14 KB one
 // file and 62.68 KB fetched before the first answer (+0.49 each, the first load unchanged at 33.61); bounds 0.65 above
 // again (80.8 / 63.3).
+// More formats in the on-demand detector chunk (dd8740c: eight national ids with their check digits, passwords said
+// in a sentence, PINs; the chunk 13.0 -> 15.8 KB): 82.84 KB one file and 65.28 KB fetched before the first answer
+// (+2.7 / +2.6, the first load unchanged at 33.61); bounds 0.65 above again (83.5 / 65.95).
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 80.8 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 83.5 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(80.8);
+    expect(size.gzip / 1024).toBeLessThan(83.5);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
@@ -77,13 +80,13 @@ describe('what a page ships (bench row 10)', () => {
     expect(adapterCalls?.packages).toContain('eventsource-parser');
   });
 
-  it('has a routing page fetch under 63.3 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
+  it('has a routing page fetch under 65.95 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
     // The first load, then the detector, execution and adapter-call chunks; the phone plans only for a number only
     // they can decide.
     const fetches = routingPageFetches(size.chunks) as { firstLoad: number; withoutPhone: number; withPhone: number };
     expect(fetches.firstLoad).toBe(size.firstLoadGzip);
-    expect(fetches.withoutPhone / 1024).toBeLessThan(63.3);
+    expect(fetches.withoutPhone / 1024).toBeLessThan(65.95);
     const phonePlans = size.chunks.find((chunk) => /parse-phone-number/.test(chunk.name));
     expect(fetches.withPhone - fetches.withoutPhone).toBe(phonePlans?.gzip);
   });
