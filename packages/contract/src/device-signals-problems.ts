@@ -1,5 +1,6 @@
 import { thermalStates } from './device-signals.js';
 import type { InputProblem } from './errors/invalid-request-error.js';
+import { isObject } from './is-object.js';
 
 // Each reading's kind: 0 a fraction, 1 a byte count, 2 a boolean. Kept terse and zod-free: pages ship it.
 const groups: Record<string, Record<string, 0 | 1 | 2>> = {
@@ -8,13 +9,8 @@ const groups: Record<string, Record<string, 0 | 1 | 2>> = {
   cpu: { load: 0 },
   network: { online: 2, metered: 2 },
 };
-const kinds = [
-  ['a fraction from 0 to 1, e.g. 0.8', (value: number) => value >= 0 && value <= 1],
-  ['a number of bytes, 0 or more, e.g. 4294967296', (value: number) => value >= 0 && value < Number.POSITIVE_INFINITY],
-  ['true or false'],
-] as const;
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const expected = ['a fraction from 0 to 1, e.g. 0.8', 'a number of bytes, 0 or more, e.g. 4294967296', 'true or false'];
+const example = 'e.g. { battery: { level: 0.8 } }';
 
 /**
  * What is wrong with `signals` as `DeviceSignals`, each problem under `path` (`battery.level: expected a fraction
@@ -32,38 +28,26 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function deviceSignalsProblems(signals: unknown, path = ''): InputProblem[] {
   const problems: InputProblem[] = [];
-  const at = (key: string) => (path ? `${path}.${key}` : key);
-  if (!isObject(signals))
-    return [{ path: path || 'signals', message: 'expected device signals, e.g. { battery: { level: 0.8 } }' }];
+  const add = (key: string, message: string) => problems.push({ path: path ? `${path}.${key}` : key, message });
+  if (!isObject(signals)) return [{ path: path || 'signals', message: `expected device signals, ${example}` }];
   for (const [name, group] of Object.entries(signals)) {
     const fields = groups[name];
-    if (group === undefined) continue;
-    if (name === 'thermal') {
-      if (!thermalStates.includes(group as never))
-        problems.push({ path: at(name), message: `expected one of ${thermalStates.join(', ')}` });
-    } else if (!fields) {
-      problems.push({
-        path: at(name),
-        message: `unknown signal; expected one of ${Object.keys(groups).join(', ')}, thermal, e.g. { battery: { level: 0.8 } }`,
-      });
-    } else if (!isObject(group)) {
-      problems.push({ path: at(name), message: `expected an object of ${Object.keys(fields).join(', ')}` });
-    } else {
+    if (group === undefined || (name === 'thermal' && thermalStates.includes(group as never))) continue;
+    if (name === 'thermal') add(name, `expected one of ${thermalStates.join(', ')}`);
+    else if (!fields)
+      add(name, `unknown signal; expected one of ${Object.keys(groups).join(', ')}, thermal, ${example}`);
+    else if (!isObject(group)) add(name, `expected an object of ${Object.keys(fields).join(', ')}`);
+    else {
       for (const [field, reading] of Object.entries(group)) {
         const kind = fields[field];
-        if (kind === undefined) {
-          problems.push({
-            path: at(`${name}.${field}`),
-            message: `unknown signal; expected one of ${Object.keys(fields).join(', ')}`,
-          });
-          continue;
-        }
-        const [expected, inRange] = kinds[kind];
-        const fits = inRange ? typeof reading === 'number' && inRange(reading) : typeof reading === 'boolean';
-        if (reading !== undefined && !fits) {
-          const got = typeof reading === 'number' ? `, got ${reading}` : '';
-          problems.push({ path: at(`${name}.${field}`), message: `expected ${expected}${got}` });
-        }
+        const fits =
+          kind === 2
+            ? typeof reading === 'boolean'
+            : typeof reading === 'number' && reading >= 0 && (kind ? Number.isFinite(reading) : reading <= 1);
+        const got = typeof reading === 'number' ? `, got ${reading}` : '';
+        if (kind === undefined)
+          add(`${name}.${field}`, `unknown signal; expected one of ${Object.keys(fields).join(', ')}`);
+        else if (reading !== undefined && !fits) add(`${name}.${field}`, `expected ${expected[kind]}${got}`);
       }
     }
   }

@@ -93,3 +93,4 @@ export type { Locality, Target, TargetCapabilities, TargetPrice, TargetStatus, T
 export type { UnavailableCode } from './target-status.js';
 export { unavailableCodes } from './target-status.js';
 export { targetStatusSchema } from './target-status-schema.js';
+export { unknownSettingProblems } from './unknown-setting-problems.js';

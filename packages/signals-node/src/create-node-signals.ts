@@ -7,6 +7,7 @@ import {
   longestTimerMs,
   mergeSignals,
   type SignalSource,
+  unknownSettingProblems,
 } from '@switchyard/contract';
 import type { MemoryPressureThresholds } from './memory-pressure.js';
 import { defaultMemoryPressureThresholds, memoryPressure } from './memory-pressure.js';
@@ -328,43 +329,13 @@ const knownSettings: Record<string, readonly string[]> = {
 /** Numbers are shown back; anything else could be a secret put in the wrong place. */
 const got = (value: unknown) => (typeof value === 'number' ? `, got ${value}` : '');
 
-/**
- * Unknown keys of the settings and of their nested groups: a misspelt `refreshMS`, or `intervalMs` at the top level
- * (it belongs in `reachability`), would otherwise leave the default in force without a word.
- */
-function unknownSettings(settings: Record<string, unknown>): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const everywhere = Object.entries(knownSettings).flatMap(([group, keys]) =>
-    keys.map((key) => (group ? `${group}.${key}` : key)),
-  );
-  for (const [group, keys] of Object.entries(knownSettings)) {
-    const value = group ? settings[group] : settings;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      if (value !== undefined) problems.push({ path: group, message: `expected an object of ${keys.join(', ')}` });
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      if (keys.includes(key)) continue;
-      const path = group ? `${group}.${key}` : key;
-      const meant = everywhere.find((known) => known.split('.').at(-1)?.toLowerCase() === key.toLowerCase());
-      problems.push({
-        path,
-        message: meant
-          ? `unknown setting; did you mean "${meant}"?`
-          : `unknown setting; expected one of ${keys.join(', ')}`,
-      });
-    }
-  }
-  return problems;
-}
-
 function validate(settings: NodeSignalsSettings): Config {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new InvalidConfigError({
       problems: [{ path: 'settings', message: 'expected an object or nothing, e.g. { refreshMs: 5000 }' }],
     });
   }
-  const problems: InputProblem[] = unknownSettings(settings as Record<string, unknown>);
+  const problems = unknownSettingProblems(settings as Record<string, unknown>, knownSettings);
   const positive = (value: number | undefined, path: string, fallback: number): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
