@@ -5,6 +5,16 @@ import { meteredFromConnection } from './metered-from-connection.js';
 
 const noApis = { navigator: {}, events: undefined, PressureObserver: undefined, fetch: undefined };
 
+const problemsOf = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    return (error as InvalidConfigError).problems;
+  }
+  throw new Error('expected an InvalidConfigError');
+};
+
 describe('createBrowserSignals settings', () => {
   it('rejects bad settings with an InvalidConfigError naming each field, without echoing the URL', () => {
     let error: unknown;
@@ -26,6 +36,54 @@ describe('createBrowserSignals settings', () => {
       'pressureSampleIntervalMs',
     ]);
     expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('names a misspelt or misplaced setting with the one it fits instead of keeping the default', () => {
+    expect(problemsOf(() => createBrowserSignals({ apis: noApis, intervalMs: 5 } as never))).toEqual([
+      { path: 'intervalMs', message: 'unknown setting; did you mean "reachability.intervalMs"?' },
+    ]);
+    expect(
+      problemsOf(() =>
+        createBrowserSignals({ apis: { ...noApis, navigatr: {} }, reachability: { urls: [], timeout: 5 } } as never),
+      ),
+    ).toEqual([
+      { path: 'reachability.timeout', message: 'unknown setting; expected one of urls, intervalMs, timeoutMs' },
+      { path: 'apis.navigatr', message: 'unknown setting; expected one of navigator, events, PressureObserver, fetch' },
+    ]);
+  });
+
+  it('refuses timers no browser can wait and strings where ms belong, showing numbers only', () => {
+    const problems = problemsOf(() =>
+      createBrowserSignals({
+        apis: noApis,
+        reachability: { urls: [], intervalMs: 2 ** 31, timeoutMs: 'sk-secret' as never },
+      }),
+    );
+    expect(problems).toEqual([
+      {
+        path: 'reachability.intervalMs',
+        message: 'expected a positive number of ms below 2^31 (24.8 days), e.g. 15000, got 2147483648',
+      },
+      {
+        path: 'reachability.timeoutMs',
+        message: 'expected a positive number of ms below 2^31 (24.8 days), e.g. 15000',
+      },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('sk-secret');
+  });
+
+  it('checks overrides, in the settings and in setOverrides(), which keeps the ones it had when refused', () => {
+    expect(problemsOf(() => createBrowserSignals({ apis: noApis, overrides: { battery: { level: 7 } } }))).toEqual([
+      { path: 'overrides.battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8, got 7' },
+    ]);
+    const signals = createBrowserSignals({ apis: noApis, overrides: { thermal: 'fair' } });
+    expect(problemsOf(() => signals.setOverrides({ thermal: 'hot' as never }))).toEqual([
+      { path: 'overrides.thermal', message: 'expected one of nominal, fair, serious, critical' },
+    ]);
+    expect(signals.read()).toEqual({ thermal: 'fair' });
+    signals.setOverrides({ thermal: 'serious' });
+    expect(signals.read()).toEqual({ thermal: 'serious' });
+    signals.dispose();
   });
 
   it('applies overrides over the readings and notifies subscribers only when something changed', async () => {

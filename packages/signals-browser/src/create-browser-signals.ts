@@ -1,4 +1,11 @@
-import { type DeviceSignals, mergeSignals, type SignalSource, type ThermalState } from '@switchyard/contract';
+import {
+  type DeviceSignals,
+  deviceSignalsProblems,
+  mergeSignals,
+  type SignalSource,
+  type ThermalState,
+  unknownSettingProblems,
+} from '@switchyard/contract';
 import type { InputProblem } from '@switchyard/contract/errors';
 import { InvalidConfigError } from '@switchyard/contract/errors';
 import type { BatteryManagerLike, BrowserApis, PressureRecordLike } from './browser-apis.js';
@@ -36,7 +43,10 @@ export interface BrowserSignalSource extends SignalSource {
   subscribe(listener: (signals: BrowserDeviceSignals) => void): () => void;
   /** Reads the battery and probes the remote targets now; resolves with the readings. Never rejects. */
   refresh(): Promise<BrowserDeviceSignals>;
-  /** Replaces the overrides; notifies listeners if that changes something. */
+  /**
+   * Replaces the overrides; notifies listeners if that changes something. Overrides that are not device signals are an
+   * `InvalidConfigError` naming the reading, and the old ones stay.
+   */
   setOverrides(overrides: DeviceSignals | undefined): void;
   /** Removes every event listener, observer and timer. `read()` keeps answering with the last readings. */
   dispose(): void;
@@ -57,6 +67,10 @@ const thermalStates: ReadonlySet<string> = new Set(['nominal', 'fair', 'serious'
  * Pressure API (`PressureObserver` on `cpu`: nominal / fair / serious / critical → thermal). An API the browser does
  * not have, or refuses, leaves that reading unknown; nothing here throws at run time. Every event reaches
  * subscribers (and so the router) as it happens. Works in windows and workers (workers have no battery).
+ *
+ * The settings are checked at once; bad ones throw `InvalidConfigError` naming each field: an unknown setting (with
+ * the one its name fits, e.g. `intervalMs` → `reachability.intervalMs`), a timer that is not a positive number of ms
+ * or is longer than a timer can wait, URLs that are not `http(s)`, overrides that are not device signals.
  *
  * @example
  * ```ts
@@ -225,6 +239,8 @@ export function createBrowserSignals(settings: BrowserSignalsSettings = {}): Bro
       return update();
     },
     setOverrides(next) {
+      const problems = checkOverrides(next);
+      if (problems.length > 0) throw new InvalidConfigError({ problems });
       overrides = next;
       update();
     },
@@ -250,12 +266,34 @@ interface Config {
   pressureSampleIntervalMs: number;
 }
 
+/** Where each setting may stand (an unknown one is named with the place its name fits, or the ones that exist). */
+const knownSettings: Record<string, readonly string[]> = {
+  '': ['overrides', 'reachability', 'pressureSampleIntervalMs', 'apis'],
+  reachability: ['urls', 'intervalMs', 'timeoutMs'],
+  apis: ['navigator', 'events', 'PressureObserver', 'fetch'],
+};
+
+/** Overrides as device signals (the router would read a battery level of 7 as "not low"); `undefined` is none. */
+function checkOverrides(overrides: unknown, problems: InputProblem[] = []): InputProblem[] {
+  if (overrides !== undefined) problems.push(...deviceSignalsProblems(overrides, 'overrides'));
+  return problems;
+}
+
 function validate(settings: BrowserSignalsSettings): Config {
-  const problems: InputProblem[] = [];
+  if (typeof settings !== 'object' || !settings) {
+    throw new InvalidConfigError({ problems: [{ path: 'settings', message: 'expected an object' }] });
+  }
+  const problems = checkOverrides(
+    settings.overrides,
+    unknownSettingProblems(settings as Record<string, unknown>, knownSettings),
+  );
   const positive = (value: unknown, path: string, fallback: number): number => {
     if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-    problems.push({ path, message: `expected a positive number of milliseconds, got ${String(value)}` });
+    // Below 2^31 (contract's longestTimerMs, not imported: it would pull zod in here through the chunk it shares): a
+    // longer timer fires at once, so a probe or pressure sample would run about every millisecond.
+    if (typeof value === 'number' && value > 0 && value < 2 ** 31) return value;
+    const got = typeof value === 'number' ? `, got ${value}` : '';
+    problems.push({ path, message: `expected a positive number of ms below 2^31 (24.8 days), e.g. 15000${got}` });
     return fallback;
   };
   const urls: string[] = [];
