@@ -106,6 +106,31 @@ describe('createDifficultyScorer', () => {
     );
   });
 
+  it('names an unknown setting (a typo) with the ones there are, instead of scoring with the defaults', () => {
+    const problemsOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        expect(InvalidConfigError.isInstance(error)).toBe(true);
+        return (error as InvalidConfigError).problems;
+      }
+      throw new Error('expected an InvalidConfigError');
+    };
+    expect(problemsOf(() => createDifficultyScorer({ modle: 1 } as never))).toEqual([
+      { path: 'modle', message: 'unknown setting; expected one of weights, output' },
+    ]);
+    expect(problemsOf(() => createDifficultyScorer({ Output: 'score' } as never))).toEqual([
+      { path: 'Output', message: 'unknown setting; did you mean "output"?' },
+    ]);
+    expect(problemsOf(() => createDifficultyScorer(null as never))[0]?.path).toBe('settings');
+    const problems = problemsOf(() => createDifficultyScorer({ output: 'sk-secret' as never }));
+    expect(problems).toEqual([{ path: 'output', message: "expected 'score' or 'help-probability'" }]);
+    expect(JSON.stringify(problems)).not.toContain('sk-secret');
+    expect(createDifficultyScorer({ output: 'score' })('What is 2 + 2?')).toBe(
+      createDifficultyScorer()('What is 2 + 2?'),
+    );
+  });
+
   it('rejects weights whose length does not match the feature settings', () => {
     const features = { hashBits: 8, wordBigrams: false, charNgram: 0 };
     const head = encodeHead(new Float32Array(10), 0);

@@ -1,4 +1,4 @@
-import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/contract';
+import { InvalidConfigError, unknownSettingProblems, zodIssuesToProblems } from '@switchyard/contract';
 import type { DifficultyWeights } from './difficulty-weights.js';
 import { decodeHead, difficultyWeightsSchema } from './difficulty-weights.js';
 import { createFeatureExtractor, featureDimension } from './extract-features.js';
@@ -27,7 +27,8 @@ export interface DifficultyScorerSettings {
  * With the shipped weights the score is (1 + P(help) − P(hurt)) / 2, where P(help) is the estimated probability that
  * the local (weak) model answers wrongly and the remote (strong) one rightly, and P(hurt) the reverse: it ranks
  * prompts by the expected accuracy gain of going remote. 0.5 means "no expected gain". Pick a threshold with
- * `calibrateThreshold` rather than by hand.
+ * `calibrateThreshold` rather than by hand. Settings are checked at once: an unknown one (a typo), weights that do not
+ * parse or do not fit their feature settings, and an `output` other than the two are an `InvalidConfigError` naming it.
  * @example
  * import { createRouter } from '@switchyard/core';
  * import { createDifficultyScorer } from '@switchyard/quality';
@@ -35,6 +36,12 @@ export interface DifficultyScorerSettings {
  * const router = createRouter({ targets, policy, difficulty: createDifficultyScorer() });
  */
 export function createDifficultyScorer(settings: DifficultyScorerSettings = {}): DifficultyScorer {
+  // A misspelt `modle` or `ouput` would otherwise leave the shipped weights or the default output without a word.
+  const unknown =
+    typeof settings === 'object' && settings !== null
+      ? unknownSettingProblems(settings as Record<string, unknown>, { '': ['weights', 'output'] })
+      : [{ path: 'settings', message: "expected an object or nothing, e.g. { output: 'score' }" }];
+  if (unknown.length > 0) throw new InvalidConfigError({ problems: unknown });
   const parsed = difficultyWeightsSchema.safeParse(settings.weights ?? shippedWeights);
   if (!parsed.success) {
     throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues, 'weights') });
@@ -79,7 +86,8 @@ export function createDifficultyScorer(settings: DifficultyScorerSettings = {}):
   }
   if (settings.output !== undefined && settings.output !== 'score') {
     throw new InvalidConfigError({
-      problems: [{ path: 'output', message: `expected 'score' or 'help-probability', got ${String(settings.output)}` }],
+      // The value is not shown: a string in the wrong place could be a secret.
+      problems: [{ path: 'output', message: "expected 'score' or 'help-probability'" }],
     });
   }
   if (weights.score === 'gain') {
