@@ -15,7 +15,7 @@ const authToken = 'gw-clients-token-0123456789';
 
 /** A chat completion or an error, as far as these tests read it. */
 interface Answer {
-  choices: Array<{ message: { content: unknown } }>;
+  choices: Array<{ message: { content: unknown }; finish_reason: string }>;
   usage: { completion_tokens: number };
   error: { message: string };
 }
@@ -181,6 +181,15 @@ describe('OpenAI-style clients against a gateway over the in-process llama.cpp t
     expect(status, JSON.stringify(answer)).toBe(200);
     expect(answer.choices).toHaveLength(1);
     expect(typeof answer.choices[0]?.message.content).toBe('string');
+  });
+
+  it('stops at a stop sequence and repeats itself at temperature 0 with a seed', async () => {
+    const stopped = await post({ max_tokens: 16, stop: [' '], temperature: 0 });
+    expect(stopped.body.choices[0]?.message.content).not.toContain(' ');
+    expect(stopped.body.choices[0]?.finish_reason).toBe('stop');
+    const first = await post({ max_tokens: 8, temperature: 0, seed: 3 });
+    const second = await post({ max_tokens: 8, temperature: 0, seed: 3 });
+    expect(first.body.choices[0]?.message.content).toBe(second.body.choices[0]?.message.content);
   });
 
   it('caps the answer at max_completion_tokens, which wins over max_tokens', async () => {

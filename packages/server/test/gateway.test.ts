@@ -194,6 +194,24 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     expect(finish).toBe('tool_calls');
   });
 
+  it('answers an error, not text, when the upstream ignores a required tool call (llama-server without --jinja)', async () => {
+    const error = (await client.chat.completions
+      .create({
+        model: 'gpu',
+        messages: [{ role: 'user', content: 'Ring the bell' }],
+        tools: [{ type: 'function', function: { name: 'ring_bell', parameters: { type: 'object', properties: {} } } }],
+        tool_choice: 'required',
+        // The tiny model rarely ends on its own: a stop sequence makes the answer end as a finished one.
+        stop: [' '],
+        max_tokens: 20,
+      })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error.status).toBe(502);
+    expect(error.message).toContain('answered without calling a tool');
+    expect(error.message).toContain('llama-server needs --jinja');
+  });
+
   it('answers with JSON matching a response_format schema', async () => {
     const completion = await client.chat.completions.create({
       model: 'device',

@@ -21,7 +21,13 @@ import { acquireSlot } from './acquire-slot.js';
 import type { BudgetHold, BudgetLedger } from './budget-ledger.js';
 import type { RequestAbort } from './request-abort.js';
 import type { TargetHealth } from './target-health.js';
-import { checkPart, checkWholeAnswer, isChargeableUsage } from './target-output.js';
+import {
+  callsChosenTool,
+  checkPart,
+  checkToolChoiceMet,
+  checkWholeAnswer,
+  isChargeableUsage,
+} from './target-output.js';
 import { wholeAnswerPartsOf } from './whole-answer-parts-of.js';
 
 /** Shared by every attempt of one request. */
@@ -71,6 +77,8 @@ const iteratorDone = 32;
 const whole = 64;
 const firstTokenTimer = 128;
 const stallTimer = 256;
+/** A tool call that the request's `toolChoice` asks for arrived (see `checkToolChoiceMet`). */
+const calledChosenTool = 512;
 
 /** What an attempt that waited before its call holds until it closes. */
 class AttemptWait {
@@ -404,8 +412,14 @@ export class AttemptRun {
     if (part.type === 'text-delta' || part.type === 'tool-call') {
       if (this.firstTokenAt === undefined) this.#markFirstToken();
       if (part.type === 'text-delta') this.text += part.text;
+      else if (callsChosenTool(this.env.request.toolChoice, part.toolCall.name)) this.#flags |= calledChosenTool;
     }
-    if (part.type === 'finish') this.#streamDone = true;
+    if (part.type === 'finish') {
+      this.#streamDone = true;
+      if ((this.#flags & calledChosenTool) === 0) {
+        checkToolChoiceMet(this.env.request.toolChoice, part.finishReason, this.name);
+      }
+    }
     return true;
   }
 

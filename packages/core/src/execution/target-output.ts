@@ -1,4 +1,4 @@
-import type { GenerateResult, StreamPart, ToolCall, Usage } from '@switchyard/contract';
+import type { FinishReason, GenerateResult, StreamPart, ToolCall, ToolChoice, Usage } from '@switchyard/contract';
 import { finishReasons, InvalidResponseError } from '@switchyard/contract';
 
 // What a target hands the router is checked where it enters: adapters written in JavaScript, or wrapping another SDK,
@@ -74,4 +74,31 @@ export function checkWholeAnswer(result: GenerateResult, target: string): void {
   if (!reasons.has(result.finishReason)) {
     demand(false, target, 'the answer’s finishReason', result.finishReason, reasonList());
   }
+}
+
+/** Whether a call of the tool `name` is one the request's `toolChoice` asks for (`required`: any; a named tool: that one). */
+export function callsChosenTool(toolChoice: ToolChoice | undefined, name: string): boolean {
+  return toolChoice === 'required' || (typeof toolChoice === 'object' && toolChoice.name === name);
+}
+
+/**
+ * Throws `InvalidResponseError` when an answer that ended on its own (`stop` or `tool-calls`) holds no call that the
+ * request's `toolChoice` demands (`required`, or a named tool), so the router fails over. A target whose model or
+ * server ignores tools answers in text instead (llama-server without `--jinja` does, silently); passed on, the caller
+ * would get an answer its `toolChoice` ruled out. A `length` or `content-filter` finish passes: the answer was cut off.
+ */
+export function checkToolChoiceMet(
+  toolChoice: ToolChoice | undefined,
+  finishReason: FinishReason,
+  target: string,
+): void {
+  if (toolChoice === undefined || toolChoice === 'auto' || toolChoice === 'none') return;
+  if (finishReason !== 'stop' && finishReason !== 'tool-calls') return;
+  const wanted = toolChoice === 'required' ? 'a tool' : `the tool "${toolChoice.name}"`;
+  throw new InvalidResponseError({
+    message:
+      `Target "${target}" answered without calling ${wanted}, which the request's toolChoice requires: its model or ` +
+      'server may not support tool calling (llama-server needs --jinja)',
+    target,
+  });
 }
