@@ -211,9 +211,11 @@ export class GatewayMetrics {
     }
     if (ttftMs !== undefined) this.#timeToFirstToken.record(ttftMs / 1000, entry.attributes);
     if (usage) {
-      const counts = usageEstimated
-        ? (entry.estimated ??= tokenCounts({ ...entry.attributes, 'switchyard.usage.estimated': true }))
-        : entry;
+      let counts: TokenCounts = entry;
+      if (usageEstimated) {
+        entry.estimated ??= tokenCounts({ ...entry.attributes, 'switchyard.usage.estimated': true });
+        counts = entry.estimated;
+      }
       counts.inputTokens += usage.inputTokens;
       counts.outputTokens += usage.outputTokens;
     }
