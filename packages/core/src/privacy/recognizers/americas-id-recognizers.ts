@@ -1,6 +1,8 @@
+import { isAsciiUpperCode } from '../char-codes.js';
 import { isBrazilianCpfValid, isCanadianSinValid, isMexicanCurpValid } from '../checksums.js';
 import { contextBoost, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
+import { addIfLabelled } from './labelled-id.js';
 
 // "SIN" and "NAS" in capitals only: "sin" is Spanish for "without", and a NAS is also a file server.
 const sinContext =
@@ -17,10 +19,8 @@ export const caSinRecognizer: PiiRecognizer = {
   digits: [9, 9],
   scanNumber(scan, token) {
     // One Luhn check in ten passes by chance: the number alone could be anything, so a label is needed.
-    if (token.digitCount !== 9 || !isCanadianSinValid(scan.digitsOf(token))) return;
-    if (!sinWritten.test(scan.text.slice(token.start, token.end))) return;
-    if (scan.hasContextBefore(token.start, sinContext))
-      scan.add('national-id', 'ca-sin', token.start, token.end, 0.55 + contextBoost);
+    if (token.digitCount === 9 && isCanadianSinValid(scan.digitsOf(token)))
+      addIfLabelled(scan, token, 'ca-sin', sinWritten, sinContext);
   },
 };
 
@@ -50,10 +50,6 @@ export const brCpfRecognizer: PiiRecognizer = {
 const curpPattern = /[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d(?![A-Za-z0-9])/y;
 const curpContext = /\bCURP\b|registro de poblaci/i;
 
-function isUpperCode(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
 /**
  * Mexican CURPs (`GODE561231HDFABC01`): four letters, the birth date, sex, state, three consonants, and a check digit
  * over the seventeen characters before it. One whose check digit fails is reported only next to "CURP".
@@ -66,7 +62,7 @@ export const mxCurpRecognizer: PiiRecognizer = {
   shapes: tokenShape.letterBefore,
   scanNumber(scan, token) {
     const text = scan.text;
-    if (token.digitCount !== 6 || token.end - token.start !== 6 || !isUpperCode(text.charCodeAt(token.start - 1)))
+    if (token.digitCount !== 6 || token.end - token.start !== 6 || !isAsciiUpperCode(text.charCodeAt(token.start - 1)))
       return;
     const start = token.start - 4;
     if (start < 0 || /[A-Za-z0-9]/.test(text[start - 1] ?? '')) return;

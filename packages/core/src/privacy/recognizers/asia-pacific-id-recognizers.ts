@@ -1,3 +1,4 @@
+import { isAsciiAlphanumericCode } from '../char-codes.js';
 import {
   isAadhaarValid,
   isAustralianTfnValid,
@@ -8,10 +9,13 @@ import {
 } from '../checksums.js';
 import { contextBoost } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
+import { addIfLabelled } from './labelled-id.js';
 
 const aadhaarContext = /aadhaa?r|\bUIDAI\b|\bUID\b|आधार/i;
 const fourFourFour = /^\d{4}([ -])\d{4}\1\d{4}$/;
 const twelveDigits = /^\d{12}$/;
+// Grouped 4-4-4 as Aadhaar and My Number cards print them, or plain.
+const twelveDigitsLayout = /^\d{4}([ -]?)\d{4}\1\d{4}$/;
 
 /**
  * Indian Aadhaar numbers (`2341 2341 2346`): twelve digits, the first 2–9, with a Verhoeff check digit. Grouped
@@ -41,11 +45,8 @@ export const jpMyNumberRecognizer: PiiRecognizer = {
   kind: 'national-id',
   digits: [12, 12],
   scanNumber(scan, token) {
-    if (token.digitCount !== 12 || !isJapaneseMyNumberValid(scan.digitsOf(token))) return;
-    const written = scan.text.slice(token.start, token.end);
-    if (!fourFourFour.test(written) && !twelveDigits.test(written)) return;
-    if (scan.hasContextBefore(token.start, myNumberContext))
-      scan.add('national-id', 'jp-my-number', token.start, token.end, 0.55 + contextBoost);
+    if (token.digitCount === 12 && isJapaneseMyNumberValid(scan.digitsOf(token)))
+      addIfLabelled(scan, token, 'jp-my-number', twelveDigitsLayout, myNumberContext);
   },
 };
 
@@ -58,18 +59,12 @@ export const auTfnRecognizer: PiiRecognizer = {
   kind: 'national-id',
   digits: [8, 9],
   scanNumber(scan, token) {
-    if (token.digitCount < 8 || !isAustralianTfnValid(scan.digitsOf(token))) return;
-    if (!tfnWritten.test(scan.text.slice(token.start, token.end))) return;
-    if (scan.hasContextBefore(token.start, tfnContext))
-      scan.add('national-id', 'au-tfn', token.start, token.end, 0.55 + contextBoost);
+    if (token.digitCount >= 8 && isAustralianTfnValid(scan.digitsOf(token)))
+      addIfLabelled(scan, token, 'au-tfn', tfnWritten, tfnContext);
   },
 };
 
 const residentIdWritten = /^\d{17,18}$|^\d{6} \d{8} \d{3,4}$/;
-
-function isAlphanumericCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
 
 /**
  * Chinese resident identity card numbers (`11010519491231002X`): a region, a birth date and a sequence, then an ISO
@@ -87,7 +82,7 @@ export const cnResidentIdRecognizer: PiiRecognizer = {
       if ((text.charCodeAt(end) | 0x20) !== 120 /* x */) return;
       end += 1;
     }
-    if (isAlphanumericCode(text.charCodeAt(end))) return;
+    if (isAsciiAlphanumericCode(text.charCodeAt(end))) return;
     if (!residentIdWritten.test(text.slice(token.start, token.end))) return;
     if (isChineseResidentIdValid(scan.digitsOf(token) + text.slice(token.end, end))) {
       scan.add('national-id', 'cn-resident-id', token.start, end, 0.95);

@@ -1,3 +1,4 @@
+import { isAsciiLetterCode } from '../char-codes.js';
 import { isAbaRoutingValid, isIbanValid, isLuhnValid } from '../checksums.js';
 import { contextBoost, tokenShape } from '../pii-scan.js';
 import type { PiiRecognizer } from '../recognizer.js';
@@ -22,10 +23,6 @@ export const cardRecognizer: PiiRecognizer = {
   },
 };
 
-function isLetterCode(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
 const ibanPattern = /[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?/iy;
 
 /** IBANs of any country, validated with the ISO 13616 mod-97 check. */
@@ -39,8 +36,8 @@ export const ibanRecognizer: PiiRecognizer = {
     // An IBAN's first digits are its check digits, right after a two-letter country code.
     if (
       token.start < 2 ||
-      !isLetterCode(text.charCodeAt(token.start - 1)) ||
-      !isLetterCode(text.charCodeAt(token.start - 2))
+      !isAsciiLetterCode(text.charCodeAt(token.start - 1)) ||
+      !isAsciiLetterCode(text.charCodeAt(token.start - 2))
     ) {
       return;
     }

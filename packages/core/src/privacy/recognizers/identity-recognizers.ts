@@ -1,3 +1,4 @@
+import { isAsciiAlphanumericCode, isAsciiUpperCode } from '../char-codes.js';
 import {
   isDutchBsnValid,
   isFrenchNirValid,
@@ -45,7 +46,8 @@ export const ukNinoRecognizer: PiiRecognizer = {
     if (token.digitCount !== 6 && token.digitCount !== 2) return;
     const text = scan.text;
     // Written in capitals: the prefix letters sit right before the digits, or one space before them.
-    if (!isUpperCode(text.charCodeAt(token.start - 1)) && !isUpperCode(text.charCodeAt(token.start - 2))) return;
+    if (!isAsciiUpperCode(text.charCodeAt(token.start - 1)) && !isAsciiUpperCode(text.charCodeAt(token.start - 2)))
+      return;
     for (const back of [2, 3]) {
       ninoPattern.lastIndex = token.start - back;
       const match = token.start >= back ? ninoPattern.exec(scan.text) : null;
@@ -129,7 +131,7 @@ export const itFiscalCodeRecognizer: PiiRecognizer = {
   shapes: tokenShape.capitalNear,
   scanNumber(scan, token) {
     // The first digits of a codice fiscale are the birth year, right after six letters.
-    if (token.start < 6 || token.digitCount > 2 || !isUpperCode(scan.text.charCodeAt(token.start - 1))) return;
+    if (token.start < 6 || token.digitCount > 2 || !isAsciiUpperCode(scan.text.charCodeAt(token.start - 1))) return;
     fiscalCodePattern.lastIndex = token.start - 6;
     const match = fiscalCodePattern.exec(scan.text);
     if (match !== null && isItalianFiscalCodeValid(match[0])) {
@@ -140,14 +142,6 @@ export const itFiscalCodeRecognizer: PiiRecognizer = {
 
 const passportContext =
   /passport|pass(?:port)? no|reisepass|\bpass(?:nummer)?\b|passeport|pasaporte|passaporto|paspoort|passaporte/i;
-
-function isUpperCode(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-function isAlphanumericCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
 
 /** Passport numbers: a 6–9 character letters-and-digits word after a word such as "passport" or "Reisepass". */
 export const passportRecognizer: PiiRecognizer = {
@@ -161,11 +155,11 @@ export const passportRecognizer: PiiRecognizer = {
     let start = token.start;
     let end = token.end;
     // Stop as soon as the word is too long: in a hash or base64 blob every token would otherwise read the whole run.
-    while (start > 0 && isAlphanumericCode(text.charCodeAt(start - 1))) {
+    while (start > 0 && isAsciiAlphanumericCode(text.charCodeAt(start - 1))) {
       start -= 1;
       if (end - start > 9) return;
     }
-    while (end < text.length && isAlphanumericCode(text.charCodeAt(end))) {
+    while (end < text.length && isAsciiAlphanumericCode(text.charCodeAt(end))) {
       end += 1;
       if (end - start > 9) return;
     }

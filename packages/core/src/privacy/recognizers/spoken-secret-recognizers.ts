@@ -1,15 +1,12 @@
+import { isAsciiAlphanumericCode, isAsciiLetterCode } from '../char-codes.js';
 import type { PiiRecognizer } from '../recognizer.js';
 
 // Secrets said in a sentence rather than assigned in code or config ("my PIN is 4821", "the wifi password is
-// correcthorsebattery"); secret-recognizers.ts reads `password: …` and `PIN=…`-style assignments.
+// correcthorsebattery"); secret-recognizers.ts reads assignments (`password: …`, `pwd=…`).
 
 const pinWords = new Set(['pin', 'pincode', 'passcode']);
 // Words that may sit between the label and the digits: "PIN code is 4821", "PIN number: 4821", "PIN-Nummer lautet".
 const pinFillers = new Set(['is', 'was', 'es', 'est', 'ist', 'lautet', 'code', 'number', 'no', 'nr', 'num', 'nummer']);
-
-function isAsciiLetterCode(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
 
 /** Space, no-break space, tab, `:`, `=`, `#`, `-`, `.`, quotes: what a label and its value are written apart with. */
 function isLabelGapCode(code: number): boolean {
@@ -106,10 +103,6 @@ function passwordValueConfidence(value: string, quoted: boolean, after: string):
   return /[^A-Za-z'’-]/.test(value) ? 0.75 : 0;
 }
 
-function isAsciiLetterOrDigitCode(code: number): boolean {
-  return isAsciiLetterCode(code) || (code >= 48 && code <= 57);
-}
-
 /**
  * Passwords said in a sentence: "my password is Hunter2!xyz", "the wifi password is correcthorsebattery", "the
  * password for the router was p@ss-w0rd". The value must look like one: digits with letters, symbols, capitals inside
@@ -126,7 +119,7 @@ export const passwordPhraseRecognizer: PiiRecognizer = {
       // "password" as a word of its own: a P right before, and no letter or digit before that.
       const wordStart = match.index - 1;
       if ((text.charCodeAt(wordStart) | 0x20) !== 112 /* p */) continue;
-      if (isAsciiLetterOrDigitCode(text.charCodeAt(wordStart - 1))) continue;
+      if (isAsciiAlphanumericCode(text.charCodeAt(wordStart - 1))) continue;
       passwordPhrase.lastIndex = match.index + 7;
       const phrase = passwordPhrase.exec(text);
       if (phrase === null) continue;
