@@ -9,9 +9,12 @@ import {
   capabilitySettingsSchema,
   type FinishReason,
   type GenerateResult,
+  type InputProblem,
   InvalidConfigError,
   InvalidResponseError,
   type Locality,
+  longestTimerMessage,
+  longestTimerMs,
   parseTargetCall,
   type StreamPart,
   type Target,
@@ -22,6 +25,7 @@ import {
   type ToolCall,
   targetPriceSchema,
   type Usage,
+  unknownSettingProblems,
   zodIssuesToProblems,
 } from '@switchyard/contract';
 import { z } from 'zod';
@@ -57,13 +61,31 @@ const settingsSchema = z.object({
   capabilities: z.optional(capabilitySettingsSchema),
   price: z.optional(targetPriceSchema),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-  timeoutMs: z.number().int().positive().optional(),
+  // A longer timer fires at once: every call would time out immediately.
+  timeoutMs: z.number().int().positive().max(longestTimerMs, longestTimerMessage).optional(),
 });
+const settingKeys = Object.keys(settingsSchema.shape);
+
+/**
+ * The settings' problems: unknown keys (a typo would leave the default, e.g. no deadline, without a word), named with
+ * the key they fit but for case (`timeoutMS` → `timeoutMs`) or the keys there are, then the schema's.
+ */
+function settingsProblems(settings: unknown, root?: string): InputProblem[] {
+  const parsed = settingsSchema.safeParse(settings);
+  const unknown =
+    typeof settings === 'object' && settings !== null
+      ? unknownSettingProblems(settings as Record<string, unknown>, { '': settingKeys })
+      : [];
+  return [
+    ...unknown.map((problem) => ({ ...problem, path: root ? `${root}.${problem.path}` : problem.path })),
+    ...(parsed.success ? [] : zodIssuesToProblems(parsed.error.issues, root)),
+  ];
+}
 
 /** Checks target settings without a model (the middleware's are known before it sees the model it wraps). */
 export function checkAISDKTargetSettings(settings: AISDKTargetSettings, root?: string): void {
-  const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues, root) });
+  const problems = settingsProblems(settings, root);
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
 }
 
 function isLanguageModelV4(model: unknown): model is LanguageModelV4 {
@@ -142,7 +164,8 @@ function toFinishReason(reason: LanguageModelV4FinishReason, target: string): Fi
  * on-device community provider) into a Switchyard `Target`, so the router can plan, fall back, hedge and fail over
  * across it. Errors the model throws become the contract's typed errors (`ApiCallError` with status and
  * `Retry-After`, `ConnectionError`, `InvalidResponseError`, `AbortError`). Settings are checked at once: bad ones throw
- * `InvalidConfigError` naming the field.
+ * `InvalidConfigError` naming the field, an unknown one (a typo) with the key it fits or the keys there are, a
+ * `timeoutMs` longer than a timer can wait (it would end every call at once) included.
  *
  * @example
  * ```ts
@@ -168,9 +191,9 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
       ],
     });
   }
-  const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(parsed.error.issues) });
-  const { id, locality, price, providerOptions, timeoutMs } = parsed.data;
+  checkAISDKTargetSettings(settings);
+  const parsed = settingsSchema.parse(settings);
+  const { id, locality, price, providerOptions, timeoutMs } = parsed;
   const capabilities: TargetCapabilities = {
     contextWindow: 8192,
     maxOutputTokens: 4096,
@@ -178,7 +201,7 @@ export function createAISDKTarget(model: LanguageModelV4, settings: AISDKTargetS
     jsonSchema: true,
     images: false,
     continuation: false,
-    ...parsed.data.capabilities,
+    ...parsed.capabilities,
     ...(price ? { price } : {}),
   };
   const options = providerOptions as SharedV4ProviderOptions | undefined;

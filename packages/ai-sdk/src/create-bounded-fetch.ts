@@ -1,4 +1,9 @@
-import { InvalidResponseError } from '@switchyard/contract';
+import {
+  type InputProblem,
+  InvalidConfigError,
+  InvalidResponseError,
+  unknownSettingProblems,
+} from '@switchyard/contract';
 
 /** Options of {@link createBoundedFetch}. */
 export interface BoundedFetchOptions {
@@ -13,6 +18,8 @@ export interface BoundedFetchOptions {
  * limit, so a broken or hostile server sending one endless event grows memory until a deadline ends the call; through
  * this fetch the stream fails with a non-retryable `InvalidResponseError` at the cap and the connection is closed.
  * Only `text/event-stream` bodies are touched. Pass it to the provider, then hand the model to `createAISDKTarget`.
+ * The options are checked at once: an unknown one (`maxBytes`), a `maxEventBytes` that is not a positive whole number
+ * or a `fetch` that is not a function is an `InvalidConfigError` naming it.
  *
  * @example
  * ```ts
@@ -22,6 +29,7 @@ export interface BoundedFetchOptions {
  * ```
  */
 export function createBoundedFetch(options: BoundedFetchOptions = {}): typeof fetch {
+  checkOptions(options);
   const limit = options.maxEventBytes ?? 8 * 1024 * 1024;
   const inner = options.fetch ?? globalThis.fetch;
   return async (input, init) => {
@@ -70,4 +78,22 @@ export function createBoundedFetch(options: BoundedFetchOptions = {}): typeof fe
       headers: response.headers,
     });
   };
+}
+
+/** A misspelt `maxBytes` would leave the 8 MiB cap without a word; a negative cap would fail every stream. */
+function checkOptions(options: BoundedFetchOptions): void {
+  const record = options as Record<string, unknown> | null;
+  const problems: InputProblem[] =
+    typeof record === 'object' && record !== null
+      ? unknownSettingProblems(record, { '': ['maxEventBytes', 'fetch'] })
+      : [{ path: 'options', message: 'expected an object or nothing, e.g. { maxEventBytes: 65536 }' }];
+  const limit = record?.maxEventBytes;
+  if (limit !== undefined && !(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) {
+    const got = typeof limit === 'number' ? `, got ${limit}` : '';
+    problems.push({ path: 'maxEventBytes', message: `expected a positive whole number of bytes, e.g. 65536${got}` });
+  }
+  if (record?.fetch !== undefined && typeof record.fetch !== 'function') {
+    problems.push({ path: 'fetch', message: 'expected a fetch function, e.g. globalThis.fetch' });
+  }
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
 }

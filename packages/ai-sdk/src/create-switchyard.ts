@@ -1,5 +1,6 @@
 import type { ProviderV4 } from '@ai-sdk/provider';
 import { InvalidArgumentError, NoSuchModelError } from '@ai-sdk/provider';
+import { unknownSettingProblems } from '@switchyard/contract';
 import type { Router } from '@switchyard/core';
 import { AUTO_MODEL_ID, SwitchyardLanguageModel } from './switchyard-language-model.js';
 
@@ -24,7 +25,8 @@ export interface SwitchyardProvider extends ProviderV4 {
 /**
  * Creates an AI SDK provider whose models run every call through a Switchyard router: fallback, hedging, privacy
  * routing, device-aware decisions and mid-stream failover inside `generateText` / `streamText`. The route of each
- * call is in `providerMetadata.switchyard`.
+ * call is in `providerMetadata.switchyard`. A router that is not one, settings that are not `{ name?: string }` and an
+ * unknown setting (a typo) are an `InvalidArgumentError` naming it.
  *
  * @example
  * ```ts
@@ -54,6 +56,14 @@ export function createSwitchyard(router: Router, settings: SwitchyardProviderSet
       argument: 'settings',
       message:
         "createSwitchyard(router, settings): expected settings { name?: string } or nothing, e.g. { name: 'switchyard' }.",
+    });
+  }
+  // A misspelt `nmae` would leave the default provider name without a word.
+  const [unknown] = unknownSettingProblems(settings as Record<string, unknown>, { '': ['name'] });
+  if (unknown) {
+    throw new InvalidArgumentError({
+      argument: 'settings',
+      message: `createSwitchyard(router, settings): settings.${unknown.path}: ${unknown.message}.`,
     });
   }
   const provider = settings.name ?? 'switchyard';

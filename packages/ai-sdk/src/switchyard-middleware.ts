@@ -1,5 +1,5 @@
 import type { LanguageModelV4, LanguageModelV4Middleware } from '@ai-sdk/provider';
-import { InvalidConfigError } from '@switchyard/contract';
+import { InvalidConfigError, unknownSettingProblems } from '@switchyard/contract';
 import { createRouter, type Router, type RouterOptions } from '@switchyard/core';
 import { type AISDKTargetSettings, checkAISDKTargetSettings, createAISDKTarget } from './create-ai-sdk-target.js';
 import { AUTO_MODEL_ID, SwitchyardLanguageModel } from './switchyard-language-model.js';
@@ -66,6 +66,9 @@ export interface SwitchyardMiddleware extends LanguageModelV4Middleware {
  * ```
  */
 export function switchyardMiddleware(settings: SwitchyardMiddlewareSettings): SwitchyardMiddleware {
+  // `model`'s own keys are checked with the target settings below (`name` is the middleware's).
+  const unknown = unknownSettingProblems({ ...settings, model: undefined }, { '': ['model', 'router'] });
+  if (unknown.length > 0) throw new InvalidConfigError({ problems: unknown });
   const { name = 'model', ...targetSettings } = settings?.model ?? ({} as SwitchyardMiddlewareSettings['model']);
   checkAISDKTargetSettings(targetSettings, 'model');
   const routerOptions = settings.router;
