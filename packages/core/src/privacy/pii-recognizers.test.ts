@@ -267,6 +267,8 @@ describe('secrets said in a sentence', () => {
     'Your password is unrecoverable.',
     'the password is automatically generated',
     'the password is SHA256-hashed',
+    'the password is SHA-256 hashed and base64 encoded',
+    'the password is base64 encoded',
     'the password is 8 characters long, or 8chars',
     'the password is at least 12 characters',
     'the password is stored with bcrypt',

@@ -78,9 +78,12 @@ const proseEnding =
 const clauseEnd =
   /^["'”’`]?[ \t]*(?:$|[\n\r.,;!?)]|[A-Z]|(?:and|but|so|please|thanks|thank|if|or|because|can|could|how|what|why|which)\b|[-–—])/;
 
+// A participle right after the value: it names a scheme, not the password ("is SHA-256 hashed", "is base64 encoded").
+const participleAfter = /^[ \t]+[a-z]+ed\b/;
+
 /** How sure a value said to be a password is one, from its characters: 0 for words that describe a password. */
 function passwordValueConfidence(value: string, quoted: boolean, after: string): number {
-  if (value.length < 4 || describingWords.has(value.toLowerCase())) return 0;
+  if (value.length < 4 || describingWords.has(value.toLowerCase()) || participleAfter.test(after)) return 0;
   const hasDigit = /\d/.test(value);
   const hasLetter = /[A-Za-z]/.test(value);
   if (/^[A-Za-z]+$/.test(value)) {
