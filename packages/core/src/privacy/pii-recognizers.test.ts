@@ -14,6 +14,7 @@ import {
   isJapaneseMyNumberValid,
   isKoreanRrnChecksumValid,
   isKoreanRrnShaped,
+  isLuhnValid,
   isMexicanCurpValid,
   isSpanishIdValid,
   isVerhoeffValid,
@@ -222,6 +223,12 @@ describe('national ids of more countries', () => {
     'phone-like 000 000 000, all nines 999999999999',
   ])('reports no national id for %j', (text) => {
     expect(detectPii(text, { regions: ['US'] }).kinds).not.toContain('national-id');
+  });
+
+  it('keeps a Chinese resident id that also passes Luhn with a Visa prefix a national id, not a card number', () => {
+    expect(isLuhnValid('440304199003071256')).toBe(true);
+    expect(detectPii('440304199003071256', { regions: ['US'] }).kinds).toEqual(['national-id']);
+    expect(detectPii('4111 1111 1111 1111', { regions: ['US'] }).kinds).toEqual(['card-number']);
   });
 
   it('keeps a labelled SIN a national id, not the phone number the digits also are', () => {
