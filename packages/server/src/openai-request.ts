@@ -31,7 +31,7 @@ const message = z.discriminatedUnion('role', [
   z.object({
     role: z.literal('assistant'),
     content: z.union([z.string(), z.null(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).optional(),
-    tool_calls: z.array(toolCall).optional(),
+    tool_calls: z.array(toolCall).nullable().optional(),
   }),
   z.object({
     role: z.literal('tool'),
@@ -103,14 +103,15 @@ export const chatCompletionBodySchema = z
     n: z.literal(1, 'the gateway returns exactly one choice: omit n or set it to 1').nullable().optional(),
     stream: z.boolean().nullable().optional(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
-    tools: z.array(tool).optional(),
+    tools: z.array(tool).nullable().optional(),
     tool_choice: z
       .union([
         z.enum(['auto', 'none', 'required']),
         z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
       ])
+      .nullable()
       .optional(),
-    response_format: responseFormat.optional(),
+    response_format: responseFormat.nullable().optional(),
     /** `false`: the gateway answers with at most one tool call (the first). */
     parallel_tool_calls: z.boolean().nullable().optional(),
     logprobs: z.literal(false, `${noLogprobs}: omit logprobs or set it to false`).nullable().optional(),
@@ -139,7 +140,7 @@ export const chatCompletionBodySchema = z
     // As OpenAI's API answers: a tool choice that names or requires a tool needs that tool (a target would otherwise
     // answer in text, or fail, and every target would fail alike).
     const choice = body.tool_choice;
-    if (choice === undefined || choice === 'auto' || choice === 'none') return;
+    if (choice == null || choice === 'auto' || choice === 'none') return;
     const names = (body.tools ?? []).map((tool) => tool.function.name);
     if (names.length === 0) {
       context.addIssue({
@@ -266,8 +267,8 @@ export function translateChatCompletionBody(body: ChatCompletionBody): Translate
   if (body.seed != null) request.seed = body.seed;
   if (body.stop != null) request.stop = typeof body.stop === 'string' ? [body.stop] : [...body.stop];
   if (body.tools?.length) request.tools = toTools(body.tools);
-  if (body.tool_choice !== undefined) request.toolChoice = toToolChoice(body.tool_choice);
-  if (body.response_format !== undefined) request.responseFormat = toResponseFormat(body.response_format);
+  if (body.tool_choice != null) request.toolChoice = toToolChoice(body.tool_choice);
+  if (body.response_format != null) request.responseFormat = toResponseFormat(body.response_format);
   // A copy: on the fast path `body` is the caller's object, not zod's output.
   if (body.switchyard !== undefined) {
     const { tags, ...hints } = body.switchyard;

@@ -38,7 +38,7 @@ function isOrdinaryMessage(value: unknown): boolean {
 }
 
 /** Fields refused unless they hold their no-op value, and `parallel_tool_calls`: left to zod, which explains them. */
-const checkedByZod = [
+export const checkedByZod = [
   'parallel_tool_calls',
   'logprobs',
   'top_logprobs',

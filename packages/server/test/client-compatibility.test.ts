@@ -176,6 +176,30 @@ describe('OpenAI-style clients against a gateway over the in-process llama.cpp t
         parallel_tool_calls: true,
       },
     ],
+    [
+      'null for every optional field, and an earlier answer sent back as it came (clients that send every field)',
+      {
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello', tool_calls: null, refusal: null, function_call: null, audio: null },
+          { role: 'user', content: 'Again' },
+        ],
+        tools: null,
+        tool_choice: null,
+        response_format: null,
+        parallel_tool_calls: null,
+        stop: null,
+        seed: null,
+        temperature: null,
+        top_p: null,
+        n: null,
+        logprobs: null,
+        stream: null,
+        stream_options: null,
+        functions: null,
+        audio: null,
+      },
+    ],
   ])('answers a body with %s', async (_name, body) => {
     const { status, body: answer } = await post(body);
     expect(status, JSON.stringify(answer)).toBe(200);
