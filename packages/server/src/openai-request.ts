@@ -85,7 +85,8 @@ const notServed = (what: string, fix: string) => z.null(`${what}: ${fix}`).optio
  * The chat-completions body the gateway accepts. Unknown top-level fields (`user`, `metadata`, `store`,
  * `service_tier`…) are accepted and ignored, as an OpenAI-compatible server must; the fields that change the answer
  * are checked, and those the targets cannot honour (`logprobs`, penalties, `logit_bias`, audio output, web search,
- * the deprecated `functions`) are refused unless they hold their no-op value.
+ * the deprecated `functions`, llama.cpp's and vLLM's output constraints) are refused unless they hold their no-op
+ * value.
  */
 export const chatCompletionBodySchema = z
   .object({
@@ -134,6 +135,20 @@ export const chatCompletionBodySchema = z
       'send tools: [{ "type": "function", "function": { "name", "parameters" } }] instead',
     ),
     function_call: notServed('the deprecated function_call field is not served', 'send tool_choice instead'),
+    // Output constraints of llama.cpp's server (grammar, json_schema) and vLLM (guided_*): ignoring one would return
+    // an answer it does not hold to. (Their sampling knobs, such as top_k or min_p, are ignored like any unknown field.)
+    grammar: notServed(notPassed, 'omit grammar; for JSON, send response_format: { "type": "json_schema", … }'),
+    json_schema: notServed(
+      notPassed,
+      'send it as response_format: { "type": "json_schema", "json_schema": { "name", "schema" } }',
+    ),
+    guided_json: notServed(
+      notPassed,
+      'send it as response_format: { "type": "json_schema", "json_schema": { "name", "schema" } }',
+    ),
+    guided_choice: notServed(notPassed, 'send response_format with a json_schema whose schema is { "enum": [...] }'),
+    guided_regex: notServed(notPassed, 'omit guided_regex'),
+    guided_grammar: notServed(notPassed, 'omit guided_grammar'),
     switchyard: routingHints.optional(),
   })
   .superRefine((body, context) => {

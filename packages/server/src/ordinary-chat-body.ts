@@ -50,6 +50,12 @@ export const checkedByZod = [
   'web_search_options',
   'functions',
   'function_call',
+  'grammar',
+  'json_schema',
+  'guided_json',
+  'guided_choice',
+  'guided_regex',
+  'guided_grammar',
 ] as const;
 
 const hintKeys = new Set(['privacy', 'deadlineMs', 'priority', 'tags', 'maxCostUsd']);

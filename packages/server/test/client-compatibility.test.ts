@@ -244,6 +244,14 @@ describe('OpenAI-style clients against a gateway over the in-process llama.cpp t
       'send tools',
     ],
     [
+      "llama.cpp's grammar",
+      { grammar: 'root ::= "yes"' },
+      400,
+      'grammar',
+      'omit grammar; for JSON, send response_format',
+    ],
+    ["vLLM's guided_json", { guided_json: { type: 'object' } }, 400, 'guided_json', 'send it as response_format'],
+    [
       'tool_choice "required" without tools',
       { tool_choice: 'required' },
       400,
@@ -349,6 +357,30 @@ describe('tool-call and error streams through the clients (scripted stand-in tar
       for (const call of chunk.choices[0]?.delta.tool_calls ?? []) streamed.push(`${call.index}:${call.id}`);
     }
     expect(streamed).toEqual(ids.map((id, index) => `${index}:${id}`));
+  });
+
+  it("hands streamed tool calls to the AI SDK and the official client's stream helper, parallel or not", async () => {
+    const openai = createOpenAI({ baseURL: `${url}/v1`, apiKey: 'unused' });
+    const toolSet = { ring: tool({ inputSchema: z.object({ again: z.boolean().optional() }) }) };
+    for (const parallelToolCalls of [true, false]) {
+      const result = streamText({
+        model: openai.chat('switchyard/auto'),
+        prompt: 'Ring twice',
+        tools: toolSet,
+        providerOptions: { openai: { parallelToolCalls } },
+      });
+      const ids = (await result.toolCalls).map((made) => made.toolCallId);
+      expect(ids, `parallelToolCalls ${parallelToolCalls}`).toEqual(parallelToolCalls ? ['c1', 'c2'] : ['c1']);
+      expect(await result.finishReason).toBe('tool-calls');
+    }
+    const helper = client.chat.completions.stream({
+      model: 'switchyard/auto',
+      messages: [{ role: 'user', content: 'Ring twice' }],
+      tools,
+    });
+    const final = await helper.finalChatCompletion();
+    expect(final.choices[0]?.message.tool_calls?.map((made) => made.id)).toEqual(['c1', 'c2']);
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
   it('ends an AI SDK stream that breaks mid-answer with an error part, not a clean finish', async () => {
