@@ -31,8 +31,9 @@ export interface RouteField {
 }
 
 /**
- * A route summary in the shape the gateway sends (JSON body field or final SSE event). Optional fields the route does
- * not have are `undefined` (so every field object has the same shape); `JSON.stringify` leaves them out.
+ * A route summary in the shape the gateway sends (a JSON body field, or a field of a stream's finish chunk). Optional
+ * fields the route does not have are `undefined` (so every field object has the same shape); `JSON.stringify` leaves
+ * them out.
  */
 export function toRouteField(route: RouteSummary): RouteField {
   const attempts: RouteField['attempts'] = [];

@@ -108,7 +108,7 @@ describe('gateway over a real llama-server upstream and a local llama.cpp target
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
   });
 
-  it('streams chunks the official client reads, then a route event after [DONE] that it ignores', async () => {
+  it('streams chunks the official client reads, with the route on the finish chunk and nothing after [DONE]', async () => {
     const stream = await client.chat.completions.create({
       model: 'gpu',
       messages: [{ role: 'user', content: 'Stream a story' }],
