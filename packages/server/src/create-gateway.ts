@@ -10,7 +10,7 @@ import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import { checkGatewayOptions } from './check-gateway-options.js';
-import { bodyText, contentTypeError, decodeRequestBody } from './decode-request-body.js';
+import { bodyText, bodyTooLarge, contentTypeError, decodeRequestBody } from './decode-request-body.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
@@ -365,13 +365,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       body = await readBody(request, bodyLimit);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendError(
-          response,
-          httpError(413, `The request body is larger than the gateway's limit of ${bodyLimit} bytes`, {
-            code: 'request_too_large',
-            headers: { connection: 'close' },
-          }),
-        );
+        sendError(response, bodyTooLarge(bodyLimit, '', { connection: 'close' }));
       }
       return;
     }

@@ -79,9 +79,7 @@ export async function decodeRequestBody(
     return await decode(body, { maxOutputLength: limit });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      return httpError(413, `The request body is larger than the gateway's limit of ${limit} bytes once decompressed`, {
-        code: 'request_too_large',
-      });
+      return bodyTooLarge(limit, ' once decompressed');
     }
     return httpError(
       400,
@@ -105,4 +103,18 @@ export function bodyText(body: Buffer): string | HttpError {
   }
   const text = body.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The 413 for a body over the gateway's limit, saying how to get under it: images as URLs rather than `data:` URLs
+ * (a base64 photo alone passes the 1 MiB default), or the limit raised where the gateway is configured.
+ */
+export function bodyTooLarge(limit: number, qualifier = '', headers?: Record<string, string>): HttpError {
+  return httpError(
+    413,
+    `The request body is larger than the gateway's limit of ${limit} bytes${qualifier}: send less (an image as an ` +
+      'https: URL rather than a data: URL), or raise the limit (switchyard serve --body-limit 8mb, ' +
+      'gateway.bodyLimitBytes in the config, bodyLimitBytes of createGateway)',
+    { code: 'request_too_large', ...(headers ? { headers } : {}) },
+  );
 }

@@ -291,6 +291,20 @@ describe('OpenAI-style clients against a gateway over the in-process llama.cpp t
     expect(answer.error.message).toContain(fix);
   });
 
+  it('answers a body over the limit (a photo as a data: URL) with a 413 saying how to get under it', async () => {
+    const photo = `data:image/jpeg;base64,${Buffer.alloc(1024 * 1024).toString('base64')}`;
+    const error = (await client.chat.completions
+      .create({
+        model: 'switchyard/auto',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: photo } }] }],
+      })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error.status).toBe(413);
+    expect(error.code).toBe('request_too_large');
+    expect(error.message).toContain('an image as an https: URL rather than a data: URL');
+    expect(error.message).toContain('switchyard serve --body-limit 8mb');
+  });
+
   it('refuses an image through the official client without retrying (a 400, not a 503)', async () => {
     const retrying = new OpenAI({ baseURL: `${url}/v1`, apiKey: authToken, maxRetries: 2 });
     const { response } = await retrying.chat.completions
