@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
-import { ConnectionError } from '@switchyard/contract';
+import { ConnectionError, InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
-import { createPoolTarget } from './create-pool-target.js';
+import { createPoolTarget, type PoolTargetSettings } from './create-pool-target.js';
 import { HttpClient } from './http-client.js';
 import { createUndiciTransport } from './http-transport.js';
 
@@ -220,6 +220,84 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
 
   it('names the setting when there is no replica', () => {
     expect(() => createPoolTarget({ replicas: {} })).toThrow(/replicas: expected at least one replica/);
+  });
+
+  describe('settings it used to take silently', () => {
+    const problemsOf = (settings: unknown) => {
+      try {
+        createPoolTarget(settings as PoolTargetSettings);
+      } catch (error) {
+        expect(InvalidConfigError.isInstance(error)).toBe(true);
+        return (error as InvalidConfigError).problems;
+      }
+      throw new Error('expected an InvalidConfigError');
+    };
+
+    it('names a misspelt setting with the one it is probably a typo of', () => {
+      expect(problemsOf({ replicas: { a: standIn('a').target }, failureTreshold: 2 })).toEqual([
+        { path: 'failureTreshold', message: 'unknown setting; did you mean "failureThreshold"?' },
+      ]);
+    });
+
+    it('refuses counts and durations that are not positive whole numbers, showing numbers only', () => {
+      const problems = problemsOf({
+        replicas: { a: standIn('a').target },
+        failureThreshold: -1,
+        cooldownMs: 'sk-secret',
+        stickySlack: 1.5,
+      });
+      expect(problems).toEqual([
+        { path: 'stickySlack', message: expect.stringMatching(/^expected a whole number of requests, 0 or more/) },
+        { path: 'failureThreshold', message: 'expected a positive whole number of failures, got -1' },
+        { path: 'cooldownMs', message: 'expected a positive whole number of milliseconds, got a string' },
+      ]);
+      expect(JSON.stringify(problems)).not.toContain('sk-secret');
+    });
+
+    it('bounds failureThreshold (each failure keeps its time in the window) and the timers', () => {
+      expect(
+        problemsOf({ replicas: { a: standIn('a').target }, failureThreshold: 1001, probeIntervalMs: 2 ** 31 }),
+      ).toEqual([
+        { path: 'failureThreshold', message: 'expected at most 1000 (each failure keeps its time in the window)' },
+        {
+          path: 'probeIntervalMs',
+          message: 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once',
+        },
+      ]);
+    });
+
+    it('refuses a replica that is not a target', () => {
+      expect(problemsOf({ replicas: { a: 42, b: standIn('b').target } })).toEqual([
+        {
+          path: 'replicas.a',
+          message:
+            'expected a target from an adapter factory (status(), generate(), stream(), locality), e.g. createOpenAITarget({ … })',
+        },
+      ]);
+    });
+
+    it('still takes good settings: failureThreshold 1 takes a failing replica out after one failure', async () => {
+      const a = standIn('a');
+      const b = standIn('b');
+      a.state.down = true;
+      const pool = createPoolTarget({
+        replicas: { a: a.target, b: b.target },
+        id: 'pool:gpu',
+        sticky: false,
+        stickySlack: 0,
+        failureThreshold: 1000,
+        windowMs: 60_000,
+        cooldownMs: 60_000,
+        probeIntervalMs: 60_000,
+      });
+      expect(pool.id).toBe('pool:gpu');
+      await pool.dispose?.();
+      const strict = createPoolTarget({ replicas: { a: a.target, b: b.target }, sticky: false, failureThreshold: 1 });
+      for (let index = 0; index < 4; index += 1) await strict.generate(call(`q${index}`));
+      expect(strict.replicaStats().a).toMatchObject({ failures: 1, state: 'out' });
+      expect(b.state.calls).toBe(4);
+      await strict.dispose?.();
+    });
   });
 });
 

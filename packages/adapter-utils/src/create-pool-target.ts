@@ -1,6 +1,16 @@
 import type { GenerateResult, StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
-import { AbortError, InvalidConfigError, SwitchyardError, toSwitchyardError } from '@switchyard/contract';
+import {
+  AbortError,
+  InvalidConfigError,
+  longestTimerMessage,
+  longestTimerMs,
+  SwitchyardError,
+  toSwitchyardError,
+} from '@switchyard/contract';
+import * as z from 'zod/mini';
 import { collectAnswer } from './collect-answer.js';
+import { parseSettings } from './parse-settings.js';
+import { positiveWholeNumberSchema, targetIdSchema } from './settings-fields.js';
 
 /** Settings of {@link createPoolTarget}. */
 export interface PoolTargetSettings {
@@ -24,6 +34,40 @@ export interface PoolTargetSettings {
   /** How often replicas that are out are probed with their `checkStatus()` (when they have one). Default 2000. */
   probeIntervalMs?: number;
 }
+
+/**
+ * Each failure keeps its time in the window until `failureThreshold` of them take the replica out, so a huge threshold
+ * costs memory and a scan per failure; core's `execution.circuit.failureThreshold` has the same bound.
+ */
+const mostFailures = 1000;
+const timerMs = () => positiveWholeNumberSchema('milliseconds').check(z.lte(longestTimerMs, longestTimerMessage));
+const replicaSchema = z.custom<Target>((value) => {
+  const target = value as Partial<Target> | null;
+  return (
+    typeof target?.stream === 'function' &&
+    typeof target.generate === 'function' &&
+    typeof target.status === 'function' &&
+    (target.locality === 'local' || target.locality === 'remote')
+  );
+}, 'expected a target from an adapter factory (status(), generate(), stream(), locality), e.g. createOpenAITarget({ … })');
+
+/** The settings, strictly: a typo (`failureTreshold`) is named with the setting it is probably a typo of. */
+const poolSettingsSchema = z.strictObject({
+  replicas: z.record(z.string(), replicaSchema),
+  id: z.optional(targetIdSchema()),
+  sticky: z.optional(z.boolean()),
+  stickySlack: z.optional(
+    z.number('expected a whole number of requests, 0 or more, e.g. 4').check(z.int(), z.nonnegative()),
+  ),
+  failureThreshold: z.optional(
+    positiveWholeNumberSchema('failures').check(
+      z.lte(mostFailures, `expected at most ${mostFailures} (each failure keeps its time in the window)`),
+    ),
+  ),
+  windowMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+  cooldownMs: z.optional(timerMs()),
+  probeIntervalMs: z.optional(timerMs()),
+});
 
 /** Live figures of one replica, as `pool.replicaStats()` returns them. */
 export interface PoolReplicaStats {
@@ -224,6 +268,10 @@ function conversationKey(call: TargetCall): string | undefined {
  * For a fleet behind a cluster router (Kubernetes Gateway API Inference Extension InferencePool, NVIDIA Dynamo,
  * llm-d) point one ordinary target at that router instead: it schedules on KV-cache state, which this pool does not.
  *
+ * The settings are checked at once: an unknown one is an `InvalidConfigError` naming the setting it is probably a typo
+ * of (`failureTreshold` → `failureThreshold`), a replica that is not a target, a count or duration that is not a
+ * positive whole number, a `failureThreshold` above 1000 or a timer longer than a timer can wait is named too.
+ *
  * @example
  * ```ts
  * const gpu = createPoolTarget({
@@ -236,7 +284,8 @@ function conversationKey(call: TargetCall): string | undefined {
  * ```
  */
 export function createPoolTarget(settings: PoolTargetSettings): PoolTarget {
-  const entries = Object.entries(settings.replicas ?? {});
+  parseSettings(poolSettingsSchema, settings);
+  const entries = Object.entries(settings.replicas);
   if (entries.length === 0) {
     throw new InvalidConfigError({
       problems: [{ path: 'replicas', message: 'expected at least one replica, e.g. { a: targetA, b: targetB }' }],

@@ -1,3 +1,4 @@
+import { InvalidConfigError } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { closedBeforeAnswer, closedBeforeAnswerRetries } from './closed-before-answer.js';
 import { sharedAgent } from './shared-agent.js';
@@ -215,6 +216,11 @@ function prematureClose(): Error {
  * ```
  */
 export function createUndiciTransport(dispatcher: Dispatcher = sharedAgent()): HttpTransport {
+  // Checked by shape, as the settings' dispatcher is, so two installed copies of undici both pass.
+  if (typeof dispatcher?.request !== 'function') {
+    const message = 'expected an undici Dispatcher (Agent, Pool, Client) or nothing';
+    throw new InvalidConfigError({ problems: [{ path: 'dispatcher', message }] });
+  }
   return {
     request(request) {
       const url = request.url;

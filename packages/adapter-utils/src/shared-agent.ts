@@ -1,3 +1,4 @@
+import { InvalidConfigError } from '@switchyard/contract';
 import { Agent } from 'undici';
 
 /**
@@ -22,5 +23,11 @@ export function sharedAgent(): Agent {
 
 /** A target's own `Agent` with the shared defaults and `connections` per origin (closed by the target). */
 export function createAgent(connections: number): Agent {
+  // undici's Agent accepts any value here without a word (0, -1, 1.5, a string).
+  if (!(Number.isSafeInteger(connections) && connections > 0)) {
+    const got = typeof connections === 'number' ? `, got ${connections}` : '';
+    const message = `expected a positive whole number of connections per origin, e.g. 8${got}`;
+    throw new InvalidConfigError({ problems: [{ path: 'connections', message }] });
+  }
   return new Agent({ ...agentDefaults, connections });
 }
