@@ -10,7 +10,7 @@ import { createMemoryStateStore } from '@switchyard/core';
 import type { ApiKey } from './api-key-limits.js';
 import { ApiKeyLimiter, matchApiKey, prepareApiKeys } from './api-key-limits.js';
 import { checkGatewayOptions } from './check-gateway-options.js';
-import { bodyText, bodyTooLarge, contentTypeError, decodeRequestBody } from './decode-request-body.js';
+import { bodyText, bodyTooLarge, contentTypeError, decodeRequestBody, invalidJson } from './decode-request-body.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import type { GatewayLogger, RequestLogEntry } from './gateway-logger.js';
 import { formatTextLine, requestIdOf } from './gateway-logger.js';
@@ -390,8 +390,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch {
-      sendError(response, httpError(400, 'The request body is not valid JSON', { code: 'invalid_json' }));
+    } catch (error) {
+      sendError(response, invalidJson(error));
       return;
     }
     let translated: ReturnType<typeof parseChatCompletionBody>;

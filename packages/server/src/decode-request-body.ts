@@ -118,3 +118,13 @@ export function bodyTooLarge(limit: number, qualifier = '', headers?: Record<str
     { code: 'request_too_large', ...(headers ? { headers } : {}) },
   );
 }
+
+/**
+ * The 400 for a body `JSON.parse` refused, with what it found and where (`Expected double-quoted property name in JSON
+ * at position 7 (line 1 column 8)`), unless its message quotes the body: V8 quotes a snippet after an unexpected token,
+ * and an error never echoes what a client sent.
+ */
+export function invalidJson(error: unknown): HttpError {
+  const found = error instanceof Error && !error.message.includes('"') ? `: ${error.message}` : '';
+  return httpError(400, `The request body is not valid JSON${found}; send one JSON object`, { code: 'invalid_json' });
+}

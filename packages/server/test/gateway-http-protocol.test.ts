@@ -202,6 +202,28 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
     });
   });
 
+  it.each([
+    ['{"messages":[],}', ': Expected double-quoted property name in JSON at position 15 (line 1 column 16)'],
+    ['{"messages": [', ': Unexpected end of JSON input'],
+    // V8 quotes the body after an unexpected token: the answer says only that it is not JSON.
+    ['{"api_key": sk-live-123}', ''],
+  ])('answers the body %s with a 400 saying what JSON.parse found, never quoting the body', async (body, found) => {
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        message: `The request body is not valid JSON${found}; send one JSON object`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_json',
+      },
+    });
+  });
+
   describe('a path it does not serve', () => {
     it.each([
       ['/v1/responses', 'use provider.chat(model) instead of provider(model)'],
