@@ -1,3 +1,4 @@
+import { InvalidConfigError } from '@switchyard/contract';
 import { defaultMinConfidence } from './default-min-confidence.js';
 import { deviceRegion } from './device-region.js';
 import { isPhoneCheckProvisional, isSupportedCountry, loadPhoneCheck } from './phone-numbers.js';
@@ -246,20 +247,23 @@ function planFor(
 ): DetectorPlan & { options: Required<PiiDetectorOptions>; ready: () => Promise<void> } {
   const kinds = options.kinds ?? piiKinds;
   const minConfidence = options.minConfidence ?? defaultMinConfidence;
-  if (!(minConfidence >= 0 && minConfidence <= 1)) {
-    throw new RangeError(`minConfidence must be a number from 0 to 1, got ${String(options.minConfidence)}`);
-  }
-  for (const kind of kinds) {
-    if (!piiKinds.includes(kind))
-      throw new RangeError(`unknown PII kind "${kind}"; expected one of ${piiKinds.join(', ')}`);
-  }
   const device = deviceRegion();
   const regions = options.regions ?? (device === undefined ? [] : [device]);
-  for (const region of regions) {
-    if (!isSupportedCountry(region)) {
-      throw new RangeError(`unknown region "${region}"; use an ISO 3166-1 alpha-2 code such as "DE" or "US"`);
-    }
-  }
+  // Terse: this is in the detector's chunk, which a routing page fetches before its first answer. Values are not
+  // shown back but numbers; a misspelt `minConfidance` would otherwise leave the default in force without a word.
+  const problems: { path: string; message: string }[] = [];
+  const expect = (path: string, what: string) => problems.push({ path, message: `expected ${what}` });
+  const names = ['kinds', 'minConfidence', 'regions'];
+  for (const key of Object.keys(options)) if (!names.includes(key)) expect(key, `one of ${names.join(', ')}`);
+  const got = typeof minConfidence === 'number' ? `, got ${minConfidence}` : '';
+  if (!(minConfidence >= 0 && minConfidence <= 1) || got === '') expect(names[1]!, `a number from 0 to 1${got}`);
+  const each = (list: readonly string[], path: string, ok: (item: string) => boolean, what: string) => {
+    if (!Array.isArray(list)) expect(path, 'an array');
+    else list.forEach((item, i) => void (ok(item) || expect(`${path}[${i}]`, what)));
+  };
+  each(kinds, 'kinds', (kind) => piiKinds.includes(kind as PiiKind), `one of ${piiKinds.join(', ')}`);
+  each(regions, 'regions', isSupportedCountry, 'an ISO 3166-1 alpha-2 code such as "DE" or "US"');
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
   const wanted = new Set(kinds);
   const active = piiRecognizers.filter((recognizer) => wanted.has(recognizer.kind));
   const dispatchFor = (textShapes: ReadonlyMap<PiiRecognizer, number>): readonly NumberDispatch[] =>
@@ -304,7 +308,8 @@ function planFor(
  * Indian Aadhaar, Japanese My Number, Australian TFN, Chinese resident id, South Korean RRN), passports, bank accounts and routing
  * numbers, dates of birth, street addresses and postcodes, people's names given in context, IP addresses, and
  * secrets (API keys, tokens, private keys, passwords assigned or said in a sentence, PINs, credentials in URLs). Synchronous, no network, no model: the
- * text never leaves the device. Throws a `RangeError` naming the bad option.
+ * text never leaves the device. Bad options throw an `InvalidConfigError` naming each (an unknown option such as
+ * `minConfidance`, a `minConfidence` outside 0..1, an unknown kind or region).
  *
  * @example
  * ```ts

@@ -1,3 +1,4 @@
+import { InvalidConfigError } from '@switchyard/contract';
 import { describe, expect, it } from 'vitest';
 import {
   isAadhaarValid,
@@ -95,9 +96,32 @@ describe('detector v2: the layouts a review found missing', () => {
   });
 
   it('rejects bad options with a message naming the option and the fix', () => {
-    expect(() => createPiiDetector({ minConfidence: 2 })).toThrow(/minConfidence must be a number from 0 to 1/);
-    expect(() => createPiiDetector({ regions: ['XX'] })).toThrow(/unknown region "XX".*ISO 3166-1 alpha-2/);
-    expect(() => createPiiDetector({ kinds: ['postcode' as never] })).toThrow(/unknown PII kind "postcode"/);
+    expect(() => createPiiDetector({ minConfidence: 2 })).toThrow(
+      /minConfidence: expected a number from 0 to 1, got 2/,
+    );
+    expect(() => createPiiDetector({ regions: ['XX'] })).toThrow(/regions\[0\]: expected an ISO 3166-1 alpha-2 code/);
+    expect(() => createPiiDetector({ kinds: ['postcode' as never] })).toThrow(/kinds\[0\]: expected one of email/);
+  });
+
+  it('names a misspelt option and wrongly typed ones in an InvalidConfigError, showing numbers only', () => {
+    let error: unknown;
+    try {
+      createPiiDetector({ minConfidance: 0.9, minConfidence: '0.5', regions: 'sk-secret' } as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    expect((error as InvalidConfigError).problems).toEqual([
+      { path: 'minConfidance', message: 'expected one of kinds, minConfidence, regions' },
+      { path: 'minConfidence', message: 'expected a number from 0 to 1' },
+      { path: 'regions', message: 'expected an array' },
+    ]);
+    expect((error as Error).message).not.toContain('sk-secret');
+    expect(createPiiDetector({ kinds: ['email'], minConfidence: 0.9, regions: ['DE'] }).options).toEqual({
+      kinds: ['email'],
+      minConfidence: 0.9,
+      regions: ['DE'],
+    });
   });
 
   it('names every recognizer once, and every kind has at least one', () => {
