@@ -10,7 +10,7 @@ import type {
   ToolCall,
   Usage,
 } from '@switchyard/contract';
-import { AbortError, parseTargetCall } from '@switchyard/contract';
+import { AbortError, InvalidConfigError, parseTargetCall, unknownSettingProblems } from '@switchyard/contract';
 
 /** What one call of a scripted target does. Every field is optional; the default answers with `text`. */
 export interface ScriptStep {
@@ -87,10 +87,41 @@ function toChunks(text: string | string[]): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
+const settingNames = ['id', 'locality', 'capabilities', 'status', 'script', 'checkStatus'];
+const stepNames = [
+  'text',
+  'toolCalls',
+  'finishReason',
+  'firstTokenDelayMs',
+  'chunkDelayMs',
+  'failWith',
+  'breakAfterChunks',
+  'omitFinish',
+  'usage',
+  'hang',
+];
+
+/** A misspelt setting or step field (`firstTokenDelay`) would otherwise script something else without a word. */
+function checkSettings(settings: ScriptedTargetSettings): void {
+  const problems = unknownSettingProblems(settings as Record<string, unknown>, { '': settingNames });
+  if (settings.locality !== undefined && settings.locality !== 'local' && settings.locality !== 'remote') {
+    problems.push({ path: 'locality', message: "expected 'local' or 'remote'" });
+  }
+  const steps = Array.isArray(settings.script) ? settings.script : [];
+  steps.forEach((step, index) => {
+    for (const problem of unknownSettingProblems(step as Record<string, unknown>, { '': stepNames })) {
+      problems.push({ ...problem, path: problem.path ? `script[${index}].${problem.path}` : `script[${index}]` });
+    }
+  });
+  if (problems.length > 0) throw new InvalidConfigError({ problems });
+}
+
 /**
  * A `Target` for tests that follows the contract contract (it passes `runTargetConformance`) and can be told to fail,
  * delay, hang, break mid-stream or end without `finish`. With `capabilities.continuation`, a call carrying an
- * `assistantPrefix` that the scripted text starts with streams only the rest, like a real continuing runtime.
+ * `assistantPrefix` that the scripted text starts with streams only the rest, like a real continuing runtime. An
+ * unknown setting or step field (a typo such as `firstTokenDelay`) and a locality other than `local` / `remote` are an
+ * `InvalidConfigError` naming it.
  *
  * @example
  * ```ts
@@ -101,6 +132,7 @@ function toChunks(text: string | string[]): string[] {
  * ```
  */
 export function createScriptedTarget(settings: ScriptedTargetSettings = {}): ScriptedTarget {
+  checkSettings(settings);
   const locality = settings.locality ?? 'local';
   const id = settings.id ?? `scripted:${locality}`;
   const capabilities: TargetCapabilities = {
