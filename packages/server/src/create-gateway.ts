@@ -697,7 +697,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       for (const name in headers) response.setHeader(name, headers[name] as string);
     }
     if (path === '/health') {
-      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET');
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return health(response);
     }
     const access = path.startsWith('/v1/') ? authorize(request) : { ok: true };
@@ -717,7 +717,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         request.resume();
         return sendError(response, httpError(404, `No route for ${method} ${path}`, { code: 'not_found' }));
       }
-      if (method !== 'GET') return methodNotAllowed(response, 'GET');
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       if (!metricsPublic && !authorize(request).ok) {
         return sendError(
           response,
@@ -732,12 +732,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (requestId !== undefined) response.setHeader('x-request-id', requestId);
       return metrics.serve(request, response);
     }
+    // HEAD wherever GET is (RFC 9110): monitors and `curl -I` ask so; Node leaves the body out of a HEAD answer.
     if (path === '/v1/models') {
-      if (method !== 'GET') return methodNotAllowed(response, 'GET');
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return models(response);
     }
     if (path.startsWith(modelPathPrefix)) {
-      if (method !== 'GET') return methodNotAllowed(response, 'GET');
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
       return model(response, path.slice(modelPathPrefix.length));
     }
     if (path === '/v1/chat/completions') {
@@ -846,6 +847,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     handle,
   );
+  // `Expect: 100-continue`: a request the gateway refuses on its head alone (a wrong Host or Origin, no valid token
+  // for /v1/) gets its refusal instead of "100 Continue" and the connection closes, so the client does not upload a
+  // body (up to the body limit) only for it to be thrown away. Node would otherwise answer 100 for every request.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    const url = request.url ?? '/';
+    const refused =
+      hosts.check(request) !== undefined ||
+      origins.check(request).kind === 'refused' ||
+      (url.startsWith('/v1/') && !authorize(request).ok);
+    if (refused) response.shouldKeepAlive = false;
+    else response.writeContinue();
+    handle(request, response);
+  });
   const maxPerAddress = options.maxConnectionsPerAddress ?? 2048;
   const connectionsPerAddress = new Map<string, number>();
   server.on('connection', (socket: Socket) => {

@@ -61,10 +61,11 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
   });
 
   it.each([
-    ['DELETE', '/v1/models', 'GET'],
-    ['POST', '/v1/models/device', 'GET'],
+    ['DELETE', '/v1/models', 'GET, HEAD'],
+    ['POST', '/v1/models/device', 'GET, HEAD'],
     ['GET', '/v1/chat/completions', 'POST'],
-    ['PUT', '/health', 'GET'],
+    ['PUT', '/health', 'GET, HEAD'],
+    ['POST', '/metrics', 'GET, HEAD'],
   ])('answers %s %s with 405, an Allow header and code method_not_allowed', async (method, path, allowed) => {
     const response = await fetch(`${url}${path}`, { method, headers: auth });
     expect(response.status).toBe(405);
@@ -76,6 +77,55 @@ describe('gateway HTTP protocol edges (the router answers from a scripted in-pro
         param: null,
         code: 'method_not_allowed',
       },
+    });
+  });
+
+  it.each(['/v1/models', '/v1/models/device', '/health', '/metrics'])(
+    'answers HEAD %s as GET without a body (curl -I, monitors)',
+    async (path) => {
+      const head = await fetch(`${url}${path}`, { method: 'HEAD', headers: auth });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+      const get = await fetch(`${url}${path}`, { headers: auth });
+      expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    },
+  );
+
+  describe('Expect: 100-continue', () => {
+    /** Sends the head of a chat request that waits for 100 Continue; returns what came back before any body. */
+    function headOnly(headers: Record<string, string>): Promise<{ status: number; continued: boolean }> {
+      return new Promise((resolve, reject) => {
+        const body = JSON.stringify({ model: 'switchyard/auto', messages: [{ role: 'user', content: 'Hi' }] });
+        let continued = false;
+        const request = httpRequest(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(body.length),
+            expect: '100-continue',
+            ...headers,
+          },
+        });
+        request.on('continue', () => {
+          continued = true;
+          request.end(body);
+        });
+        request.on('response', (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0, continued });
+          if (!continued) request.destroy();
+        });
+        request.on('error', (error) => (continued ? reject(error) : undefined));
+        request.flushHeaders();
+      });
+    }
+
+    it('refuses a request without a valid token before its body is sent (no 100 Continue)', async () => {
+      expect(await headOnly({ authorization: 'Bearer wrong' })).toEqual({ status: 401, continued: false });
+    });
+
+    it('lets an authorised request send its body and answers it', async () => {
+      expect(await headOnly(auth)).toEqual({ status: 200, continued: true });
     });
   });
 
