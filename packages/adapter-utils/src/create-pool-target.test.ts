@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StreamPart, Target, TargetCall, TargetStatus } from '@switchyard/contract';
-import { ConnectionError, InvalidConfigError } from '@switchyard/contract';
+import { ConnectionError } from '@switchyard/contract';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { describe, expect, it } from 'vitest';
 import { createPoolTarget, type PoolTargetSettings } from './create-pool-target.js';
 import { HttpClient } from './http-client.js';
@@ -223,15 +224,8 @@ describe('createPoolTarget (in-memory stand-in replicas)', () => {
   });
 
   describe('settings it used to take silently', () => {
-    const problemsOf = (settings: unknown) => {
-      try {
-        createPoolTarget(settings as PoolTargetSettings);
-      } catch (error) {
-        expect(InvalidConfigError.isInstance(error)).toBe(true);
-        return (error as InvalidConfigError).problems;
-      }
-      throw new Error('expected an InvalidConfigError');
-    };
+    const problemsOf = (settings: unknown) =>
+      invalidConfigProblems(() => createPoolTarget(settings as PoolTargetSettings));
 
     it('names a misspelt setting with the one it is probably a typo of', () => {
       expect(problemsOf({ replicas: { a: standIn('a').target }, failureTreshold: 2 })).toEqual([

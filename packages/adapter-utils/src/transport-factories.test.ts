@@ -1,25 +1,15 @@
-import { InvalidConfigError } from '@switchyard/contract';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createUndiciTransport } from './http-transport.js';
 import { createAgent } from './shared-agent.js';
 
-const problemsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    expect(InvalidConfigError.isInstance(error)).toBe(true);
-    return (error as InvalidConfigError).problems;
-  }
-  throw new Error('expected an InvalidConfigError');
-};
-
 describe('the transport factories check what they are given', () => {
   it('createAgent refuses a connection count that is not a positive whole number (undici takes it without a word)', () => {
-    expect(problemsOf(() => createAgent(0))).toEqual([
+    expect(invalidConfigProblems(() => createAgent(0))).toEqual([
       { path: 'connections', message: 'expected a positive whole number of connections per origin, e.g. 8, got 0' },
     ]);
-    expect(problemsOf(() => createAgent('8' as never))).toEqual([
+    expect(invalidConfigProblems(() => createAgent('8' as never))).toEqual([
       { path: 'connections', message: 'expected a positive whole number of connections per origin, e.g. 8' },
     ]);
     const agent = createAgent(8);
@@ -28,7 +18,7 @@ describe('the transport factories check what they are given', () => {
   });
 
   it('createUndiciTransport refuses what is not a dispatcher', () => {
-    expect(problemsOf(() => createUndiciTransport('http://127.0.0.1:9' as never))).toEqual([
+    expect(invalidConfigProblems(() => createUndiciTransport('http://127.0.0.1:9' as never))).toEqual([
       { path: 'dispatcher', message: 'expected an undici Dispatcher (Agent, Pool, Client) or nothing' },
     ]);
     expect(typeof createUndiciTransport().request).toBe('function');

@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { InvalidArgumentError } from '@ai-sdk/provider';
-import { InvalidConfigError } from '@switchyard/contract';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -8,16 +8,6 @@ import { createAISDKTarget, createBoundedFetch, createSwitchyard, switchyardMidd
 
 // Settings are checked before anything is called: the model points at a port nothing listens on and is never asked.
 const model = createOpenAICompatible({ name: 'unused', baseURL: 'http://127.0.0.1:9/v1' }).chatModel('m');
-
-const problemsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    expect(InvalidConfigError.isInstance(error)).toBe(true);
-    return (error as InvalidConfigError).problems;
-  }
-  throw new Error('expected an InvalidConfigError');
-};
 
 describe('the ai-sdk factories name the settings they used to ignore', () => {
   it('createSwitchyard: an unknown setting is an InvalidArgumentError naming it; name still names the provider', () => {
@@ -38,14 +28,16 @@ describe('the ai-sdk factories name the settings they used to ignore', () => {
   });
 
   it('createBoundedFetch: names maxBytes, and refuses a cap that is not a positive whole number or a non-function fetch', () => {
-    expect(problemsOf(() => createBoundedFetch({ maxBytes: -1 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createBoundedFetch({ maxBytes: -1 } as never))).toEqual([
       { path: 'maxBytes', message: 'unknown setting; expected one of maxEventBytes, fetch' },
     ]);
-    expect(problemsOf(() => createBoundedFetch({ maxEventBytes: -1, fetch: 'sk-secret' as never }))).toEqual([
-      { path: 'maxEventBytes', message: 'expected a positive whole number of bytes, e.g. 65536, got -1' },
-      { path: 'fetch', message: 'expected a fetch function, e.g. globalThis.fetch' },
-    ]);
-    expect(problemsOf(() => createBoundedFetch({ maxEventBytes: '64k' as never }))).toEqual([
+    expect(invalidConfigProblems(() => createBoundedFetch({ maxEventBytes: -1, fetch: 'sk-secret' as never }))).toEqual(
+      [
+        { path: 'maxEventBytes', message: 'expected a positive whole number of bytes, e.g. 65536, got -1' },
+        { path: 'fetch', message: 'expected a fetch function, e.g. globalThis.fetch' },
+      ],
+    );
+    expect(invalidConfigProblems(() => createBoundedFetch({ maxEventBytes: '64k' as never }))).toEqual([
       { path: 'maxEventBytes', message: 'expected a positive whole number of bytes, e.g. 65536' },
     ]);
     expect(typeof createBoundedFetch({ maxEventBytes: 65_536, fetch: globalThis.fetch })).toBe('function');
@@ -53,16 +45,20 @@ describe('the ai-sdk factories name the settings they used to ignore', () => {
   });
 
   it('createAISDKTarget: names an unknown setting with the key it fits, and refuses a deadline no timer can wait', () => {
-    expect(problemsOf(() => createAISDKTarget(model, { id: 'x', locality: 'remote', timeoutMS: 5 } as never))).toEqual([
-      { path: 'timeoutMS', message: 'unknown setting; did you mean "timeoutMs"?' },
-    ]);
-    expect(problemsOf(() => createAISDKTarget(model, { id: 'x', locality: 'remote', cost: 1 } as never))).toEqual([
+    expect(
+      invalidConfigProblems(() => createAISDKTarget(model, { id: 'x', locality: 'remote', timeoutMS: 5 } as never)),
+    ).toEqual([{ path: 'timeoutMS', message: 'unknown setting; did you mean "timeoutMs"?' }]);
+    expect(
+      invalidConfigProblems(() => createAISDKTarget(model, { id: 'x', locality: 'remote', cost: 1 } as never)),
+    ).toEqual([
       {
         path: 'cost',
         message: 'unknown setting; expected one of id, locality, capabilities, price, providerOptions, timeoutMs',
       },
     ]);
-    expect(problemsOf(() => createAISDKTarget(model, { id: 'x', locality: 'remote', timeoutMs: 2 ** 31 }))).toEqual([
+    expect(
+      invalidConfigProblems(() => createAISDKTarget(model, { id: 'x', locality: 'remote', timeoutMs: 2 ** 31 })),
+    ).toEqual([
       { path: 'timeoutMs', message: 'expected at most 2147483647 ms (24.8 days): a longer timer fires at once' },
     ]);
     const target = createAISDKTarget(model, { id: 'x', locality: 'remote', timeoutMs: 30_000 });
@@ -72,10 +68,14 @@ describe('the ai-sdk factories name the settings they used to ignore', () => {
   it('switchyardMiddleware: names an unknown setting, at the top and in model', () => {
     const router = { targets: {} };
     expect(
-      problemsOf(() => switchyardMiddleware({ model: { id: 'x', locality: 'remote' }, router, polcy: 1 } as never)),
+      invalidConfigProblems(() =>
+        switchyardMiddleware({ model: { id: 'x', locality: 'remote' }, router, polcy: 1 } as never),
+      ),
     ).toEqual([{ path: 'polcy', message: 'unknown setting; expected one of model, router' }]);
     expect(
-      problemsOf(() => switchyardMiddleware({ model: { id: 'x', locality: 'remote', timeoutMS: 5 }, router } as never)),
+      invalidConfigProblems(() =>
+        switchyardMiddleware({ model: { id: 'x', locality: 'remote', timeoutMS: 5 }, router } as never),
+      ),
     ).toEqual([{ path: 'model.timeoutMS', message: 'unknown setting; did you mean "timeoutMs"?' }]);
   });
 });

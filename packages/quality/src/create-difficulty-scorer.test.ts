@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvalidConfigError } from '@switchyard/contract';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { describe, expect, it } from 'vitest';
 import { createDifficultyScorer } from './create-difficulty-scorer.js';
 import { encodeHead } from './difficulty-weights.js';
@@ -107,23 +108,14 @@ describe('createDifficultyScorer', () => {
   });
 
   it('names an unknown setting (a typo) with the ones there are, instead of scoring with the defaults', () => {
-    const problemsOf = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        expect(InvalidConfigError.isInstance(error)).toBe(true);
-        return (error as InvalidConfigError).problems;
-      }
-      throw new Error('expected an InvalidConfigError');
-    };
-    expect(problemsOf(() => createDifficultyScorer({ modle: 1 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createDifficultyScorer({ modle: 1 } as never))).toEqual([
       { path: 'modle', message: 'unknown setting; expected one of weights, output' },
     ]);
-    expect(problemsOf(() => createDifficultyScorer({ Output: 'score' } as never))).toEqual([
+    expect(invalidConfigProblems(() => createDifficultyScorer({ Output: 'score' } as never))).toEqual([
       { path: 'Output', message: 'unknown setting; did you mean "output"?' },
     ]);
-    expect(problemsOf(() => createDifficultyScorer(null as never))[0]?.path).toBe('settings');
-    const problems = problemsOf(() => createDifficultyScorer({ output: 'sk-secret' as never }));
+    expect(invalidConfigProblems(() => createDifficultyScorer(null as never))[0]?.path).toBe('settings');
+    const problems = invalidConfigProblems(() => createDifficultyScorer({ output: 'sk-secret' as never }));
     expect(problems).toEqual([{ path: 'output', message: "expected 'score' or 'help-probability'" }]);
     expect(JSON.stringify(problems)).not.toContain('sk-secret');
     expect(createDifficultyScorer({ output: 'score' })('What is 2 + 2?')).toBe(

@@ -1,19 +1,10 @@
 import { InvalidConfigError } from '@switchyard/contract/errors';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { describe, expect, it } from 'vitest';
 import { createBrowserSignals } from './create-browser-signals.js';
 import { meteredFromConnection } from './metered-from-connection.js';
 
 const noApis = { navigator: {}, events: undefined, PressureObserver: undefined, fetch: undefined };
-
-const problemsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    expect(InvalidConfigError.isInstance(error)).toBe(true);
-    return (error as InvalidConfigError).problems;
-  }
-  throw new Error('expected an InvalidConfigError');
-};
 
 describe('createBrowserSignals settings', () => {
   it('rejects bad settings with an InvalidConfigError naming each field, without echoing the URL', () => {
@@ -39,11 +30,11 @@ describe('createBrowserSignals settings', () => {
   });
 
   it('names a misspelt or misplaced setting with the one it fits instead of keeping the default', () => {
-    expect(problemsOf(() => createBrowserSignals({ apis: noApis, intervalMs: 5 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createBrowserSignals({ apis: noApis, intervalMs: 5 } as never))).toEqual([
       { path: 'intervalMs', message: 'unknown setting; did you mean "reachability.intervalMs"?' },
     ]);
     expect(
-      problemsOf(() =>
+      invalidConfigProblems(() =>
         createBrowserSignals({ apis: { ...noApis, navigatr: {} }, reachability: { urls: [], timeout: 5 } } as never),
       ),
     ).toEqual([
@@ -53,7 +44,7 @@ describe('createBrowserSignals settings', () => {
   });
 
   it('refuses timers no browser can wait and strings where ms belong, showing numbers only', () => {
-    const problems = problemsOf(() =>
+    const problems = invalidConfigProblems(() =>
       createBrowserSignals({
         apis: noApis,
         reachability: { urls: [], intervalMs: 2 ** 31, timeoutMs: 'sk-secret' as never },
@@ -73,11 +64,11 @@ describe('createBrowserSignals settings', () => {
   });
 
   it('checks overrides, in the settings and in setOverrides(), which keeps the ones it had when refused', () => {
-    expect(problemsOf(() => createBrowserSignals({ apis: noApis, overrides: { battery: { level: 7 } } }))).toEqual([
-      { path: 'overrides.battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8, got 7' },
-    ]);
+    expect(
+      invalidConfigProblems(() => createBrowserSignals({ apis: noApis, overrides: { battery: { level: 7 } } })),
+    ).toEqual([{ path: 'overrides.battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8, got 7' }]);
     const signals = createBrowserSignals({ apis: noApis, overrides: { thermal: 'fair' } });
-    expect(problemsOf(() => signals.setOverrides({ thermal: 'hot' as never }))).toEqual([
+    expect(invalidConfigProblems(() => signals.setOverrides({ thermal: 'hot' as never }))).toEqual([
       { path: 'overrides.thermal', message: 'expected one of nominal, fair, serious, critical' },
     ]);
     expect(signals.read()).toEqual({ thermal: 'fair' });

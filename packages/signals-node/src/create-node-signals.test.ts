@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '@switchyard/contract';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NodeSignalSource, NodeSignalsSettings } from './create-node-signals.js';
 import { createNodeSignals } from './create-node-signals.js';
@@ -282,26 +283,16 @@ describe('createNodeSignals', () => {
 });
 
 describe('createNodeSignals names what it would otherwise ignore', () => {
-  const problemsOf = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      expect(InvalidConfigError.isInstance(error)).toBe(true);
-      return (error as InvalidConfigError).problems;
-    }
-    throw new Error('expected an InvalidConfigError');
-  };
-
   it('names a misspelt or misplaced setting with the one it fits (intervalMS, a top-level intervalMs)', () => {
-    expect(problemsOf(() => createNodeSignals({ intervalMS: 5 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createNodeSignals({ intervalMS: 5 } as never))).toEqual([
       { path: 'intervalMS', message: 'unknown setting; did you mean "reachability.intervalMs"?' },
     ]);
-    expect(problemsOf(() => createNodeSignals({ intervalMs: -5, refreshMS: 10 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createNodeSignals({ intervalMs: -5, refreshMS: 10 } as never))).toEqual([
       { path: 'intervalMs', message: 'unknown setting; did you mean "reachability.intervalMs"?' },
       { path: 'refreshMS', message: 'unknown setting; did you mean "refreshMs"?' },
     ]);
     expect(
-      problemsOf(() =>
+      invalidConfigProblems(() =>
         createNodeSignals({ reachability: { urls: [], interval: 5 }, thermalThresholds: { hot: 95 } } as never),
       ),
     ).toEqual([
@@ -311,7 +302,7 @@ describe('createNodeSignals names what it would otherwise ignore', () => {
   });
 
   it('refuses out-of-range and wrongly typed settings, showing numbers only', () => {
-    const problems = problemsOf(() =>
+    const problems = invalidConfigProblems(() =>
       createNodeSignals({
         refreshMs: -5,
         readerTimeoutMs: 'sk-secret',
@@ -328,17 +319,17 @@ describe('createNodeSignals names what it would otherwise ignore', () => {
       { path: 'readerTimeoutMs', message: 'expected a positive number of milliseconds, e.g. 5000' },
     ]);
     expect(JSON.stringify(problems)).not.toContain('sk-secret');
-    expect(problemsOf(() => createNodeSignals(null as never))[0]?.path).toBe('settings');
+    expect(invalidConfigProblems(() => createNodeSignals(null as never))[0]?.path).toBe('settings');
   });
 
   it('checks overrides, in the settings and in setOverrides(), which keeps the ones it had when refused', async () => {
-    expect(problemsOf(() => createNodeSignals({ overrides: { battery: { level: 7 } } }))).toEqual([
+    expect(invalidConfigProblems(() => createNodeSignals({ overrides: { battery: { level: 7 } } }))).toEqual([
       { path: 'overrides.battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8, got 7' },
     ]);
     const { readers } = fakeDevice({ level: 0.5 });
     const signals = create({ readers, overrides: { network: { metered: true } } });
     await signals.refresh();
-    expect(problemsOf(() => signals.setOverrides({ batteryLevel: 0.1 } as never))[0]?.path).toBe(
+    expect(invalidConfigProblems(() => signals.setOverrides({ batteryLevel: 0.1 } as never))[0]?.path).toBe(
       'overrides.batteryLevel',
     );
     expect(signals.read().network?.metered).toBe(true);

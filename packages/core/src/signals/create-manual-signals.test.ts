@@ -1,18 +1,10 @@
-import { type GenerateRequest, InvalidConfigError } from '@switchyard/contract';
+import type { GenerateRequest } from '@switchyard/contract';
+import { invalidConfigProblems } from '@switchyard/contract/testing';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../create-router.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
 import { createManualSignals } from './create-manual-signals.js';
 
-const problemsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidConfigError);
-    return (error as InvalidConfigError).problems;
-  }
-  throw new Error('expected an InvalidConfigError');
-};
 const groups = 'battery, memory, cpu, network, thermal, e.g. { battery: { level: 0.8 } }';
 const ask: GenerateRequest = { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 8 };
 
@@ -25,19 +17,19 @@ function routerWith(signals: ReturnType<typeof createManualSignals>) {
 
 describe('createManualSignals checks its readings', () => {
   it('names a flat or misspelt reading with the groups it could be', () => {
-    expect(problemsOf(() => createManualSignals({ batteryLevel: 7 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createManualSignals({ batteryLevel: 7 } as never))).toEqual([
       { path: 'batteryLevel', message: `unknown signal; expected one of ${groups}` },
     ]);
-    expect(problemsOf(() => createManualSignals({ baterry: 0.5 } as never))).toEqual([
+    expect(invalidConfigProblems(() => createManualSignals({ baterry: 0.5 } as never))).toEqual([
       { path: 'baterry', message: `unknown signal; expected one of ${groups}` },
     ]);
   });
 
   it('refuses a battery level outside 0..1 or of the wrong type, and a thermal state it does not know', () => {
-    expect(problemsOf(() => createManualSignals({ battery: { level: 7 } }))).toEqual([
+    expect(invalidConfigProblems(() => createManualSignals({ battery: { level: 7 } }))).toEqual([
       { path: 'battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8, got 7' },
     ]);
-    expect(problemsOf(() => createManualSignals({ thermal: 'hot' as never }))).toEqual([
+    expect(invalidConfigProblems(() => createManualSignals({ thermal: 'hot' as never }))).toEqual([
       { path: 'thermal', message: 'expected one of nominal, fair, serious, critical' },
     ]);
   });
@@ -50,10 +42,10 @@ describe('createManualSignals checks its readings', () => {
     signals.subscribe?.(() => {
       notified += 1;
     });
-    expect(problemsOf(() => signals.set({ battery: { level: 'low' as never } }))).toEqual([
+    expect(invalidConfigProblems(() => signals.set({ battery: { level: 'low' as never } }))).toEqual([
       { path: 'battery.level', message: 'expected a fraction from 0 to 1, e.g. 0.8' },
     ]);
-    expect(problemsOf(() => signals.set({ battery: { level: 7 } }))[0]?.path).toBe('battery.level');
+    expect(invalidConfigProblems(() => signals.set({ battery: { level: 7 } }))[0]?.path).toBe('battery.level');
     expect(signals.read()).toEqual({ battery: { level: 0.1, charging: false } });
     expect(notified).toBe(0);
     expect(deviceExclusion()).toBe('battery');

@@ -1,5 +1,4 @@
-import { InvalidConfigError } from '@switchyard/contract';
-import { runTargetConformance } from '@switchyard/contract/testing';
+import { invalidConfigProblems, runTargetConformance } from '@switchyard/contract/testing';
 import { describe, expect, it } from 'vitest';
 import { createScriptedTarget } from './create-scripted-target.js';
 
@@ -10,22 +9,12 @@ runTargetConformance({
 });
 
 describe('createScriptedTarget settings', () => {
-  const problemsOf = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      expect(InvalidConfigError.isInstance(error)).toBe(true);
-      return (error as InvalidConfigError).problems;
-    }
-    throw new Error('expected an InvalidConfigError');
-  };
-
   it('names a misspelt setting or step field instead of scripting something else', () => {
-    expect(problemsOf(() => createScriptedTarget({ localty: 'remote' } as never))).toEqual([
+    expect(invalidConfigProblems(() => createScriptedTarget({ localty: 'remote' } as never))).toEqual([
       { path: 'localty', message: expect.stringMatching(/^unknown setting; expected one of id, locality/) },
     ]);
     expect(
-      problemsOf(() =>
+      invalidConfigProblems(() =>
         createScriptedTarget({
           locality: 'cloud' as never,
           script: [{ text: 'a' }, { firstTokenDelayMS: 5 } as never],
