@@ -14,6 +14,7 @@ import type {
   StateStore,
   StateStoreEvent,
 } from '@switchyard/contract';
+import { BudgetExceededError } from '@switchyard/contract';
 import { createMemoryStateStore } from '@switchyard/core';
 import {
   closeCircuitScript,
@@ -68,8 +69,9 @@ const scripts = {
  * never a read-modify-write from here); circuit changes reach the other replicas by pub/sub.
  *
  * When Redis is unreachable the store keeps serving on this replica's local state (a `degraded` event says so):
- * budget holds are checked against the remainder it last saw in Redis, and settles, releases and circuit changes made
- * meanwhile are queued and written to Redis when it is back (then a `restored` event). Rate-limit counters and the
+ * budget holds are checked against the remainder it last saw in Redis (refused, with a `BudgetExceededError`, for a
+ * period whose spend it never read: a replica started during the outage), and settles, releases and circuit changes
+ * made meanwhile are queued and written to Redis when it is back (then a `restored` event). Rate-limit counters and the
  * remote-share window count locally during the outage and are not merged back.
  *
  * @example
@@ -251,7 +253,10 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
           return { granted: reply[0] === 1, ...state };
         },
         async () => {
-          const base = lastUsed.get(input.key) ?? 0;
+          const base = lastUsed.get(input.key);
+          // This replica never heard Redis's figure for this period (it started, or the period began, while Redis was
+          // away): the remainder is unknown, and granting the whole budget would let every such replica spend it again.
+          if (base === undefined) throw unknownSpend(input);
           const answer = await local.reserveBudget({ ...input, limitUsd: Math.max(0, input.limitUsd - base) });
           if (answer.granted) localReservations.add(tag(input));
           return { ...answer, spentUsd: answer.spentUsd + base };
@@ -402,6 +407,20 @@ function connectHandles(options: ReturnType<typeof parseRedisStateStoreSettings>
     },
   });
   return { client: sentinel as unknown as RedisHandle, subscriber: sentinel as unknown as RedisHandle };
+}
+
+/** The refusal of a hold whose period's spend this replica never read from Redis. */
+function unknownSpend(input: BudgetReserveInput): BudgetExceededError {
+  return new BudgetExceededError({
+    scope: 'period',
+    limitUsd: input.limitUsd,
+    // Unknown: counted as all spent, which is what the refusal does.
+    spentUsd: input.limitUsd,
+    message:
+      "Budget not checkable: Redis is unreachable and this replica has not read this period's spend from it yet, so " +
+      `holds on the period budget of $${input.limitUsd} are refused until Redis answers (a local target still serves). ` +
+      'Bring Redis back, or allow a local target.',
+  });
 }
 
 function delay(ms: number): Promise<void> {

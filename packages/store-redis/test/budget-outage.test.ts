@@ -1,0 +1,81 @@
+import type { GenerateRequest } from '@switchyard/contract';
+import { BudgetExceededError } from '@switchyard/contract';
+import { createRouter } from '@switchyard/core';
+import { createScriptedTarget } from '@switchyard/core/testing';
+import { type RedisServer, startRedisServer } from '@switchyard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStateStore, type RedisStateStore } from '../src/index.js';
+
+const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 1 });
+// $1 per output token, input free, one token per answer: every request's estimate and cost is $1.
+const paid = () =>
+  createScriptedTarget({
+    locality: 'remote',
+    capabilities: { price: { inputPer1M: 0, outputPer1M: 1_000_000 } },
+    script: [{ text: 'ok', usage: { inputTokens: 1, outputTokens: 1 } }],
+  });
+const dayKey = () => `budget:day:${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor(condition: () => boolean | Promise<boolean>, withinMs = 10_000): Promise<void> {
+  const end = Date.now() + withinMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`not observed within ${withinMs} ms`);
+    await sleep(10);
+  }
+}
+const settled = async (promises: Array<Promise<{ route: { costUsd: number } }>>) => {
+  const outcomes = await Promise.allSettled(promises);
+  const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  const charged = outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value.route.costUsd : 0), 0);
+  return { refused, charged };
+};
+
+describe('a period budget while Redis is away (real redis-server, killed and restarted; scripted paid targets)', () => {
+  let redis: RedisServer;
+  const stores: RedisStateStore[] = [];
+  const replica = async (keyPrefix: string) => {
+    const store = await createRedisStateStore({ url: redis.url, keyPrefix, connectTimeoutMs: 200 });
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ persist: true });
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    await redis?.stop();
+  });
+
+  it('a replica that starts during the outage has never seen the spend: it refuses paid holds until Redis is back', async () => {
+    const policy = { budget: { maxCostUsd: { amount: 10, period: 'day' as const } }, execution: { retries: 0 } };
+    const early = await replica('late-replica:');
+    const a = createRouter({ targets: { gpu: paid() }, policy, store: early });
+    await settled(Array.from({ length: 8 }, (_, index) => a.generate(ask(`before ${index}`))));
+    await waitFor(async () => (await early.readBudget(dayKey())).spentUsd === 8);
+
+    await redis.kill();
+    // A replica (re)started while Redis is down: it reads no spend, and must not take the whole $10 again.
+    const late = await replica('late-replica:');
+    expect(late.shared).toBe(false);
+    const c = createRouter({ targets: { gpu: paid() }, policy, store: late });
+    const during = await settled(Array.from({ length: 10 }, (_, index) => c.generate(ask(`during ${index}`))));
+    expect(during.charged).toBe(0);
+    expect(during.refused).toHaveLength(10);
+    expect(during.refused.every((error) => BudgetExceededError.isInstance(error))).toBe(true);
+    expect(String((during.refused[0] as Error).message)).toMatch(/Redis/);
+    // The replica that saw $8 spent keeps serving on the $2 it knew were left.
+    const known = await settled(Array.from({ length: 4 }, (_, index) => a.generate(ask(`known ${index}`))));
+    expect(known.charged).toBe(2);
+
+    await redis.restart();
+    await waitFor(() => early.shared && late.shared);
+    await waitFor(async () => (await late.readBudget(dayKey())).spentUsd === 10);
+    expect(await late.readBudget(dayKey())).toEqual({ spentUsd: 10, reservedUsd: 0 });
+    // Back on Redis the late replica sees the budget spent, like every other.
+    const after = await settled([c.generate(ask('after'))]);
+    expect(after.refused).toHaveLength(1);
+    await a.dispose();
+    await c.dispose();
+  });
+});
