@@ -1,12 +1,14 @@
+import { parseSettings } from '@switchyard/adapter-utils';
 import type { StateStore, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
 import type { PolicyInput, Router, RouterOptions, SignalSource } from '@switchyard/core';
 import { createRouter } from '@switchyard/core';
+import * as z from 'zod/mini';
 import type { ApiKey } from './api-key-limits.js';
 import { hashApiKey } from './api-key-limits.js';
 import type { StoreConfig } from './config-schema.js';
 import type { CreateTargetsOptions } from './create-targets-from-config.js';
-import { createTargetsFromConfig, resolveSecret } from './create-targets-from-config.js';
+import { createTargetsFromConfig, resolveSecret, targetsOptionsFields } from './create-targets-from-config.js';
 import { difficultyForPolicy } from './difficulty-for-policy.js';
 import type { SwitchyardConfig } from './load-config.js';
 
@@ -21,6 +23,16 @@ export interface RouterFromConfigOptions extends CreateTargetsOptions {
   /** The router's OpenTelemetry providers (`createRouter`'s `telemetry`), e.g. a `PrometheusRegistry`'s meter provider. */
   telemetry?: RouterOptions['telemetry'];
 }
+
+// Strict, so a misspelt option (`signal`, `stores`) is named instead of leaving the config's choice in force; the
+// values' shapes are createRouter's to check.
+const routerOptionsSchema = z.strictObject({
+  ...targetsOptionsFields,
+  signals: z.optional(z.unknown()),
+  targets: z.optional(z.unknown()),
+  store: z.optional(z.unknown()),
+  telemetry: z.optional(z.unknown()),
+});
 
 /** A router built from a config, and how to free everything that was built for it. */
 export interface RouterFromConfig {
@@ -96,7 +108,8 @@ export async function redisStore(
 }
 
 /**
- * Builds the targets a config describes and a router over them with the config's policy.
+ * Builds the targets a config describes and a router over them with the config's policy. An unknown option (a typo
+ * such as `signal`) is an `InvalidConfigError` naming the option it is probably a typo of.
  *
  * @example
  * ```ts
@@ -109,7 +122,9 @@ export async function createRouterFromConfig(
   config: SwitchyardConfig,
   options: RouterFromConfigOptions = {},
 ): Promise<RouterFromConfig> {
-  const targets = options.targets ?? (await createTargetsFromConfig(config, options));
+  parseSettings(routerOptionsSchema, options, { path: 'options' });
+  const { env, missingSecrets } = options;
+  const targets = options.targets ?? (await createTargetsFromConfig(config, { env, missingSecrets }));
   const ownTargets = options.targets === undefined;
   let signals = options.signals;
   let ownSignals = false;

@@ -1,6 +1,7 @@
-import { createPoolTarget } from '@switchyard/adapter-utils';
+import { createPoolTarget, parseSettings } from '@switchyard/adapter-utils';
 import type { InputProblem, Target } from '@switchyard/contract';
 import { InvalidConfigError } from '@switchyard/contract';
+import * as z from 'zod/mini';
 import { descriptorOf } from './adapter-descriptors.js';
 import type { SwitchyardConfig } from './load-config.js';
 import { configHints, type TargetConfig } from './target-config-schema.js';
@@ -18,6 +19,19 @@ export interface CreateTargetsOptions {
    */
   missingSecrets?: 'error' | 'omit';
 }
+
+/** The fields of {@link CreateTargetsOptions}, for the option checks here and in `createRouterFromConfig`. */
+export const targetsOptionsFields = {
+  env: z.optional(
+    z.custom<NodeJS.ProcessEnv>(
+      (value) => typeof value === 'object' && value !== null,
+      'expected an object like process.env',
+    ),
+  ),
+  missingSecrets: z.optional(z.enum(['error', 'omit'])),
+};
+// Strict: a misspelt `missingSecret: 'omit'` would otherwise fail on the first unset secret it was meant to allow.
+const targetsOptionsSchema = z.strictObject(targetsOptionsFields);
 
 /** Re-roots an adapter's own `InvalidConfigError` (paths like `baseURL`) at the target (`targets.gpu.baseURL`). */
 export function rootProblems(name: string, error: unknown): InputProblem[] | undefined {
@@ -78,7 +92,8 @@ export function targetSettingsProblems(name: string, target: TargetConfig, baseD
 /**
  * Builds one `Target` per configured target with its adapter's descriptor (`parseSettings`, then `create`): a list
  * of replicas makes one pool target. Targets are lazy: nothing is loaded or connected until the first request. Throws
- * `InvalidConfigError` listing every problem by path.
+ * `InvalidConfigError` listing every problem by path, an unknown option (`options.missingSecret`: did you mean
+ * `missingSecrets`?) included.
  *
  * @example
  * ```ts
@@ -90,6 +105,7 @@ export async function createTargetsFromConfig(
   config: Pick<SwitchyardConfig, 'targets' | 'baseDir'>,
   options: CreateTargetsOptions = {},
 ): Promise<Record<string, Target>> {
+  parseSettings(targetsOptionsSchema, options, { path: 'options' });
   const env = options.env ?? process.env;
   const problems: InputProblem[] = [];
   const targets: Record<string, Target> = {};

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { DestinationStream, Logger } from 'pino';
 import { pino } from 'pino';
 
@@ -52,7 +53,8 @@ const redactedPaths = [
 
 /**
  * A pino logger for the gateway's JSON request log: one JSON object per line with `level`, `time`, `msg` and the
- * {@link RequestLogEntry} fields, secrets redacted, written to `destination` (default stdout).
+ * {@link RequestLogEntry} fields, secrets redacted, written to `destination` (default stdout). A destination without
+ * `write()` is an `InvalidConfigError` at once.
  *
  * @example
  * ```ts
@@ -61,6 +63,11 @@ const redactedPaths = [
  * ```
  */
 export function createJsonLogger(destination?: { write(line: string): unknown }): Logger {
+  // pino takes anything here and fails on the first line it writes, inside a request.
+  if (destination !== undefined && typeof destination?.write !== 'function') {
+    const message = 'expected a stream with write(line), e.g. process.stderr, or nothing for stdout';
+    throw new InvalidConfigError({ problems: [{ path: 'destination', message }] });
+  }
   const options = { base: null, redact: { paths: redactedPaths, censor: '[redacted]' } };
   return destination === undefined ? pino(options) : pino(options, destination as DestinationStream);
 }
