@@ -11,6 +11,7 @@ import type { CreateTargetsOptions } from './create-targets-from-config.js';
 import { createTargetsFromConfig, resolveSecret, targetsOptionsFields } from './create-targets-from-config.js';
 import { difficultyForPolicy } from './difficulty-for-policy.js';
 import type { SwitchyardConfig } from './load-config.js';
+import { unsetVariableMessage } from './unset-variable-message.js';
 
 /** Options of {@link createRouterFromConfig}. */
 export interface RouterFromConfigOptions extends CreateTargetsOptions {
@@ -83,7 +84,10 @@ export async function redisStore(
     if (value !== undefined && resolved === undefined) {
       throw new InvalidConfigError({
         problems: [
-          { path, message: 'the environment variable it names is not set; export it or write the value inline' },
+          {
+            path,
+            message: unsetVariableMessage((value as { env: string }).env, env, 'export it or write the value inline'),
+          },
         ],
       });
     }
@@ -182,7 +186,11 @@ export function apiKeysFromConfig(config: SwitchyardConfig, env: NodeJS.ProcessE
           problems: [
             {
               path: `gateway.keys[${index}].key`,
-              message: "the environment variable it names is not set; export it or give the key's sha256 instead",
+              message: unsetVariableMessage(
+                (entry.key as { env: string }).env,
+                env,
+                "export it or give the key's sha256 instead",
+              ),
             },
           ],
         });

@@ -7,6 +7,8 @@ import type { SwitchyardConfig } from './load-config.js';
 import { configHints, type TargetConfig } from './target-config-schema.js';
 import { resolveSecret, secretReferences, targetSettings, withDeclared } from './target-settings.js';
 
+import { unsetVariableMessage } from './unset-variable-message.js';
+
 export { resolveSecret } from './target-settings.js';
 
 /** Options of {@link createTargetsFromConfig}. */
@@ -115,7 +117,7 @@ export async function createTargetsFromConfig(
         if (resolveSecret({ env: reference.env }, env) === undefined) {
           problems.push({
             path: reference.path,
-            message: `the environment variable ${reference.env} is not set; export it before starting`,
+            message: unsetVariableMessage(reference.env, env, 'export it before starting'),
           });
         }
       }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { settingsProblems } from '@switchyard/adapter-utils';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { nearestKey, settingsProblems } from '@switchyard/adapter-utils';
 import type { InputProblem } from '@switchyard/contract';
 import { InvalidConfigError, InvalidPolicyError } from '@switchyard/contract';
 import type { Policy } from '@switchyard/core';
@@ -37,7 +37,9 @@ export function parseConfig(input: unknown, options: { baseDir?: string; path?: 
   const problems: InputProblem[] = [];
   const baseDir = options.baseDir ?? process.cwd();
   const result = configSchema.safeParse(input);
-  if (!result.success) problems.push(...settingsProblems(configSchema, input, result.error.issues));
+  if (!result.success) {
+    problems.push(...settingsProblems(configSchema, input, result.error.issues).map((p) => withAdapterGuess(p, input)));
+  }
   problems.push(...adapterProblems(input, baseDir, new Set(problems.map((problem) => problem.path))));
   const policyInput = typeof input === 'object' && input !== null ? (input as { policy?: unknown }).policy : undefined;
   let policy: Policy | undefined;
@@ -57,6 +59,16 @@ export function parseConfig(input: unknown, options: { baseDir?: string; path?: 
     baseDir,
     ...(options.path === undefined ? {} : { path: options.path }),
   };
+}
+
+/** `targets.gpu.adapter: expected one of …` gains the adapter a typo (`opneai`) most likely meant. */
+function withAdapterGuess(problem: InputProblem, input: unknown): InputProblem {
+  const name = /^targets\.(.+)\.adapter$/.exec(problem.path)?.[1];
+  if (name === undefined) return problem;
+  const target = (input as { targets?: Record<string, unknown> }).targets?.[name];
+  const written = (target as { adapter?: unknown } | undefined)?.adapter;
+  const meant = typeof written === 'string' ? nearestKey(written, Object.keys(adapterDescriptors)) : undefined;
+  return meant === undefined ? problem : { ...problem, message: `${problem.message}; did you mean "${meant}"?` };
 }
 
 /**
@@ -83,8 +95,65 @@ function adapterProblems(input: unknown, baseDir: string, reported: Set<string>)
 }
 
 const typeScriptExtensions = new Set(['.ts', '.mts', '.cts']);
+const configExtensions = new Set(['.json', '.js', '.mjs', '.cjs', ...typeScriptExtensions]);
+
+/** `switchyard.config.json`, `.ts`, … in `dir`: what a folder given as `--config` most likely meant. */
+async function configFilesIn(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((name) => /^switchyard\.config\.[cm]?[jt]s(on)?$/.test(name)).sort();
+}
+
+function configFileProblem(message: string, cause?: unknown): InvalidConfigError {
+  return new InvalidConfigError({ problems: [{ path: '', message }], ...(cause === undefined ? {} : { cause }) });
+}
+
+/**
+ * Checks the file before it is read or imported, so a missing file, a folder or a YAML file is named as such: Node's
+ * import errors for them are about module resolution and name the CLI's own chunk as the importer.
+ */
+async function checkConfigPath(path: string): Promise<void> {
+  const stats = await stat(path).catch((error: unknown) => {
+    throw fileProblem(path, error);
+  });
+  if (stats.isDirectory()) {
+    const found = await configFilesIn(path);
+    throw configFileProblem(
+      `${path} is a folder, not a config file: ${
+        found.length > 0
+          ? `pass the file in it, e.g. --config ${join(path, found[0] as string)}`
+          : 'pass a file such as switchyard.config.json (none is in that folder)'
+      }`,
+    );
+  }
+  const extension = extname(path).toLowerCase();
+  if (!configExtensions.has(extension)) {
+    throw configFileProblem(
+      `${path}: a config is a .json file or a .js/.mjs/.ts/.mts module exporting it; "${extension || 'no extension'}" is neither`,
+    );
+  }
+}
+
+/**
+ * Why JSON.parse refused the text, with what usually causes it: JSON has no comments and no trailing commas (a `.ts`
+ * or `.js` config may have both). V8 quotes the text around an unexpected token; that quote is dropped, since the
+ * file may hold an inline secret.
+ */
+function jsonProblem(path: string, text: string, error: Error): string {
+  const reason = error.message.replace(/, ".*"(?:\.\.\.)? is not valid JSON$/s, '');
+  const position = Number(/at position (\d+)/.exec(reason)?.[1] ?? Number.NaN);
+  const token = /^Unexpected token '(.)'/.exec(reason)?.[1] ?? text[position];
+  const before = text.slice(0, position).trimEnd().at(-1);
+  const hint =
+    token === '/'
+      ? ': JSON allows no comments; remove them or use a switchyard.config.ts'
+      : (token === '}' || token === ']') && before === ','
+        ? ': JSON allows no comma after the last entry; remove it'
+        : '';
+  return `${path} is not valid JSON: ${reason}${hint}`;
+}
 
 async function readConfigFile(path: string): Promise<unknown> {
+  await checkConfigPath(path);
   const extension = extname(path).toLowerCase();
   if (extension === '.json') {
     let text: string;
@@ -96,9 +165,7 @@ async function readConfigFile(path: string): Promise<unknown> {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new InvalidConfigError({
-        problems: [{ path: '', message: `${path} is not valid JSON: ${(error as Error).message}` }],
-      });
+      throw configFileProblem(jsonProblem(path, text, error as Error), error);
     }
   }
   let module: { default?: unknown };
@@ -114,12 +181,35 @@ async function readConfigFile(path: string): Promise<unknown> {
     if (typeScriptExtensions.has(extension) && compile) {
       module = await importTypeScript(path);
     } else {
-      throw moduleProblem(path, error);
+      throw threwProblem(path, error);
     }
   }
   // A module may export the object or a (possibly async) function that returns it.
   const exported = module.default ?? module;
-  return typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  if (typeof exported !== 'function') return exported;
+  try {
+    return await (exported as () => unknown)();
+  } catch (error) {
+    throw threwProblem(path, error);
+  }
+}
+
+/**
+ * An error the config's own code threw (a missing variable it checks itself, say), or a file it imports that is
+ * missing, is the user's to fix: its message and where in the config it was thrown, without the CLI's stack; the
+ * error itself stays the `cause`.
+ */
+function threwProblem(path: string, error: unknown): InvalidConfigError {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const url = pathToFileURL(path).href;
+  const line = stack
+    .split('\n')
+    .map((frame) => /\((file:[^)]+)\)|at (file:\S+)/.exec(frame))
+    .map((match) => match?.[1] ?? match?.[2])
+    .find((frame) => frame?.startsWith(`${url}:`));
+  const where = line === undefined ? '' : ` (at ${fileURLToPath(url)}${line.slice(url.length)})`;
+  return configFileProblem(`${path} failed while loading: ${message}${where}`, error);
 }
 
 /** The part of esbuild's API used to compile a TypeScript config (esbuild is an optional peer dependency). */
@@ -190,19 +280,10 @@ async function importTypeScript(path: string): Promise<{ default?: unknown }> {
   try {
     return (await import(pathToFileURL(compiled).href)) as { default?: unknown };
   } catch (error) {
-    throw moduleProblem(path, error);
+    throw threwProblem(path, error);
   } finally {
     await rm(compiled, { force: true });
   }
-}
-
-/** A config module that is missing is a config problem; an error thrown while it runs is passed on as it is. */
-function moduleProblem(path: string, error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND' && !(error as Error).message.includes('imported from')) {
-    return fileProblem(path, error);
-  }
-  return error;
 }
 
 function fileProblem(path: string, error: unknown): InvalidConfigError {

@@ -20,6 +20,7 @@ import type { SwitchyardConfig } from '../load-config.js';
 import { loadConfig } from '../load-config.js';
 import { configHints, type TargetConfig } from '../target-config-schema.js';
 import { resolveSecret, secretReferences, targetSettings } from '../target-settings.js';
+import { unsetVariableMessage } from '../unset-variable-message.js';
 
 /** Options of `doctor`, as parsed from the command line. */
 export interface DoctorOptions {
@@ -303,7 +304,7 @@ export async function doctorCommand(options: DoctorOptions, io: CliIO): Promise<
     try {
       const report = await checkTarget(name, target, config, options);
       for (const reference of missing) {
-        report.problems.unshift(`${reference.path}: the environment variable ${reference.env} is not set`);
+        report.problems.unshift(`${reference.path}: ${unsetVariableMessage(reference.env, env)}`);
         report.fixes.unshift(`export ${reference.env}=… before starting switchyard`);
         report.ok = false;
       }

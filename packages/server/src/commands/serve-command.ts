@@ -9,6 +9,7 @@ import { createPrometheusRegistry } from '../gateway-metrics.js';
 import { allowedHostProblem } from '../host-policy.js';
 import { loadConfig } from '../load-config.js';
 import { allowedOriginProblem } from '../origin-policy.js';
+import { unsetVariableMessage } from '../unset-variable-message.js';
 
 /** Options of the `serve` command, as parsed from the command line. */
 export interface ServeCommandOptions {
@@ -110,8 +111,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   const tokenSecret = config.gateway?.authToken;
   if (tokenSecret !== undefined && typeof tokenSecret !== 'string' && authToken === undefined) {
     throw new CliError(
-      `gateway.authToken: the environment variable ${tokenSecret.env} is not set; export it, set ` +
-        'SWITCHYARD_AUTH_TOKEN or pass --auth-token',
+      `gateway.authToken: ${unsetVariableMessage(tokenSecret.env, env, 'export it, set SWITCHYARD_AUTH_TOKEN or pass --auth-token')}`,
     );
   }
   const keys = apiKeysFromConfig(config, env);
