@@ -19,7 +19,9 @@ import { createMemoryStateStore } from '@switchyard/core';
 import {
   closeCircuitScript,
   counterScript,
+  leaveScript,
   openCircuitScript,
+  presenceScript,
   readBudgetScript,
   releaseScript,
   remoteShareScript,
@@ -32,6 +34,12 @@ import type { RedisStateStoreSettings } from './redis-state-store-settings.js';
 /** A `StateStore` on Redis; `shared` says whether it currently reaches Redis (false: serving on local state). */
 export interface RedisStateStore extends StateStore {
   readonly shared: boolean;
+  /**
+   * How many replicas (stores with this `keyPrefix`) Redis last reported alive, this one included: each announces
+   * itself every second and counts as gone after five silent seconds. While Redis is away, each replica may hold only
+   * its share (1 / replicas) of the budget remainder it last saw, so together they stay within the budget.
+   */
+  readonly replicas: number;
 }
 
 /** What the store needs from node-redis's client, cluster and sentinel objects alike. */
@@ -61,7 +69,12 @@ const scripts = {
   closeCircuit: script(closeCircuitScript),
   counter: script(counterScript),
   remoteShare: script(remoteShareScript),
+  presence: script(presenceScript),
+  leave: script(leaveScript),
 };
+/** How often a replica announces itself, and how long after its last announcement it still counts as alive. */
+const presenceEveryMs = 1000;
+const presenceTtlMs = 5000;
 
 /**
  * A `StateStore` on Redis or Valkey — standalone, Cluster or Sentinel — so router and gateway replicas share budgets,
@@ -69,8 +82,9 @@ const scripts = {
  * never a read-modify-write from here); circuit changes reach the other replicas by pub/sub.
  *
  * When Redis is unreachable the store keeps serving on this replica's local state (a `degraded` event says so):
- * budget holds are checked against the remainder it last saw in Redis (refused, with a `BudgetExceededError`, for a
- * period whose spend it never read: a replica started during the outage), and settles, releases and circuit changes
+ * budget holds are checked against this replica's share of the remainder it last saw in Redis (the remainder divided
+ * by the replicas Redis last counted, so that together they stay within the budget; refused, with a
+ * `BudgetExceededError`, for a period whose spend it never read: a replica started during the outage), and settles, releases and circuit changes
  * made meanwhile are queued and written to Redis when it is back (then a `restored` event). Rate-limit counters and the
  * remote-share window count locally during the outage and are not merged back.
  *
@@ -183,6 +197,26 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   else
     degradedMessage = `Redis did not answer within ${options.connectTimeoutMs} ms; serving on local state until it does`;
 
+  // Replicas count themselves in Redis, so that during an outage each may spend only its share of the remainder: with
+  // the whole remainder each, N replicas overspent by up to (N - 1) times it. A timer, not part of any request.
+  const replicaId = globalThis.crypto.randomUUID();
+  let replicas = 1;
+  const announce = () => {
+    if (!shared || closed) return;
+    withTimeout(
+      evaluate(scripts.presence, [key('replicas')], [replicaId, String(presenceTtlMs)]),
+      presenceEveryMs,
+    ).then(
+      (count) => {
+        if (shared) replicas = Math.max(1, Number(count));
+      },
+      () => undefined,
+    );
+  };
+  announce();
+  const presenceTimer = setInterval(announce, presenceEveryMs);
+  presenceTimer.unref?.();
+
   /** Runs `remote` on Redis, or `fallback` on local state when Redis is away or fails to answer in time. */
   const run = async <T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
     if (closed) throw new Error('The Redis state store is closed');
@@ -235,6 +269,9 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
     get shared() {
       return shared;
     },
+    get replicas() {
+      return replicas;
+    },
     reserveBudget(input: BudgetReserveInput): Promise<BudgetReservation> {
       return run(
         async () => {
@@ -257,7 +294,8 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
           // This replica never heard Redis's figure for this period (it started, or the period began, while Redis was
           // away): the remainder is unknown, and granting the whole budget would let every such replica spend it again.
           if (base === undefined) throw unknownSpend(input);
-          const answer = await local.reserveBudget({ ...input, limitUsd: Math.max(0, input.limitUsd - base) });
+          const share = Math.max(0, input.limitUsd - base) / replicas;
+          const answer = await local.reserveBudget({ ...input, limitUsd: share });
           if (answer.granted) localReservations.add(tag(input));
           return { ...answer, spentUsd: answer.spentUsd + base };
         },
@@ -362,6 +400,12 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(presenceTimer);
+      if (shared) {
+        await withTimeout(evaluate(scripts.leave, [key('replicas')], [replicaId]), options.operationTimeoutMs).catch(
+          () => undefined,
+        );
+      }
       listeners.clear();
       unsubscribeLocal();
       await local.close();

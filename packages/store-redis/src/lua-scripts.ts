@@ -111,3 +111,19 @@ for i = 1, #items do
 end
 return {tostring(remote / #items), #items}
 `;
+
+/**
+ * KEYS[1] sorted set of live replicas; ARGV: replica id, ttlMs → how many replicas announced themselves within ttlMs
+ * (this one included). Scores are Redis's time, so skewed replica clocks do not count a replica twice or not at all.
+ */
+export const presenceScript = `${now}
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return redis.call('ZCARD', KEYS[1])
+`;
+
+/** KEYS[1] sorted set of live replicas; ARGV: replica id. A replica that closes stops counting at once. */
+export const leaveScript = `redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+`;

@@ -78,4 +78,29 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     await a.dispose();
     await c.dispose();
   });
+  it('three replicas that lose Redis share the remainder they saw instead of each spending all of it', async () => {
+    const policy = { budget: { maxCostUsd: { amount: 12, period: 'day' as const } }, execution: { retries: 0 } };
+    const stores = [await replica('three:'), await replica('three:'), await replica('three:')];
+    const routers = stores.map((store) => createRouter({ targets: { gpu: paid() }, policy, store }));
+    await settled(Array.from({ length: 6 }, (_, index) => routers[index % 3]!.generate(ask(`before ${index}`))));
+    // Each replica has announced itself and has heard of the other two.
+    await waitFor(() => stores.every((store) => store.replicas === 3));
+    await waitFor(async () => (await stores[0]!.readBudget(dayKey())).spentUsd === 6);
+    for (const store of stores) await store.readBudget(dayKey());
+
+    await redis.kill();
+    const during = await settled(
+      Array.from({ length: 30 }, (_, index) => routers[index % 3]!.generate(ask(`during ${index}`))),
+    );
+    expect(stores.every((store) => !store.shared)).toBe(true);
+    // $6 were left: each replica may spend $2 of them, so the three together spend at most $6.
+    expect(during.charged).toBe(6);
+    expect(during.refused.every((error) => BudgetExceededError.isInstance(error))).toBe(true);
+
+    await redis.restart();
+    await waitFor(() => stores.every((store) => store.shared));
+    await waitFor(async () => (await stores[0]!.readBudget(dayKey())).spentUsd === 12);
+    expect(await stores[1]!.readBudget(dayKey())).toEqual({ spentUsd: 12, reservedUsd: 0 });
+    for (const router of routers) await router.dispose();
+  });
 });
