@@ -218,7 +218,7 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   presenceTimer.unref?.();
 
   /** Runs `remote` on Redis, or `fallback` on local state when Redis is away or fails to answer in time. */
-  const run = async <T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+  const run = async <T>(remote: () => Promise<T>, fallback: (sent?: boolean) => Promise<T>): Promise<T> => {
     if (closed) throw new Error('The Redis state store is closed');
     if (!shared) {
       if (client.isReady && restoring === undefined) void restore();
@@ -230,7 +230,8 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
       // A script error is a bug to report, not an outage.
       if (error instanceof ErrorReply) throw error;
       degrade(`Redis operation failed (${error instanceof Error ? error.message : String(error)})`);
-      return fallback();
+      // A command that timed out was sent: Redis may still run it (a frozen or overloaded server catches up).
+      return fallback(error instanceof NoAnswerError);
     }
   };
 
@@ -244,13 +245,13 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
     const state = await local.readBudget(name);
     return { spentUsd: state.spentUsd + (lastUsed.get(name) ?? 0), reservedUsd: state.reservedUsd };
   };
-  const remoteSettle = async (input: BudgetSettleInput) =>
+  const remoteSettle = async (input: BudgetSettleInput, onlyIfHeld = false) =>
     budgetReply(
       input.key,
       await evaluate(
         scripts.settle,
         [key(input.key)],
-        [input.reservationId, String(input.actualUsd), String(input.keyTtlMs)],
+        [input.reservationId, String(input.actualUsd), String(input.keyTtlMs), onlyIfHeld ? '1' : '0'],
       ),
     );
   const remoteRelease = async (input: BudgetReleaseInput) =>
@@ -306,8 +307,10 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
       if (wasLocal) await local.settleBudget(input);
       return run(
         () => remoteSettle(input),
-        async () => {
-          pending.push(() => remoteSettle(input));
+        async (sent) => {
+          // A hold Redis granted whose settle was sent but not answered: replayed, it counts only if that settle never
+          // ran (the hold is still there). A hold taken on local state may never have reached Redis: always counted.
+          pending.push(() => remoteSettle(input, sent === true && !wasLocal));
           if (!wasLocal) await local.settleBudget(input);
           return localBudget(input.key);
         },
@@ -471,9 +474,12 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** Redis did not answer a command in time; it may still run it. */
+class NoAnswerError extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new NoAnswerError(`no answer within ${ms} ms`)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -48,10 +48,16 @@ ${extendKey('ARGV[5]')}
 return {1, tostring(spent), tostring(reserved + amount)}
 `;
 
-/** KEYS[1] budget; ARGV: reservationId, actualUsd, keyTtlMs → {spent, reserved}. */
+/**
+ * KEYS[1] budget; ARGV: reservationId, actualUsd, keyTtlMs, onlyIfHeld → {spent, reserved}. With onlyIfHeld `1` the
+ * spend is added only if the hold was still there: the replay of a settle Redis may already have run (it was sent, and
+ * answered too late), which must not count the same dollars twice.
+ */
 export const settleScript = `${now}
-redis.call('HDEL', KEYS[1], 'r:' .. ARGV[1])
-if tonumber(ARGV[2]) ~= 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'spent', ARGV[2]) end
+local held = redis.call('HDEL', KEYS[1], 'r:' .. ARGV[1])
+if tonumber(ARGV[2]) ~= 0 and (held == 1 or ARGV[4] ~= '1') then
+  redis.call('HINCRBYFLOAT', KEYS[1], 'spent', ARGV[2])
+end
 ${extendKey('ARGV[3]')}
 ${budgetState}
 return {tostring(spent), tostring(reserved)}

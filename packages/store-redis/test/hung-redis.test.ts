@@ -53,4 +53,25 @@ describe('a Redis that stops answering (real redis-server, SIGSTOP)', () => {
     expect(events).toEqual(['degraded', 'restored']);
     await store.close();
   });
+  it('counts a settle once when Redis ran it but answered too late (it is replayed after the freeze)', async () => {
+    const store = await createRedisStateStore({ url: redis.url, keyPrefix: 'hung-settle:', operationTimeoutMs: 200 });
+    const budget = { key: 'budget:x', reservationId: 'answer-1' };
+    await store.reserveBudget({ ...budget, amountUsd: 1, limitUsd: 100, reservationTtlMs: hour, keyTtlMs: hour });
+    redis.pause();
+    try {
+      // Sent, then no answer within operationTimeoutMs: recorded locally and queued for Redis.
+      await store.settleBudget({ ...budget, actualUsd: 1, keyTtlMs: hour });
+      expect(store.shared).toBe(false);
+    } finally {
+      redis.resume();
+    }
+    for (let tries = 0; !store.shared && tries < 100; tries += 1) {
+      await store.readBudget(budget.key);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(store.shared).toBe(true);
+    // Redis ran the first settle when it woke up; the replay found the hold gone and added nothing.
+    expect(await store.readBudget(budget.key)).toEqual({ spentUsd: 1, reservedUsd: 0 });
+    await store.close();
+  });
 });
