@@ -23,6 +23,27 @@ describe('openai settings', () => {
     expect(error.problems.map((problem) => problem.path).sort()).toEqual(['connections', 'model', 'timeoutMs']);
   });
 
+  it('says what a count or a timer must be and shows the bad number, never a string', () => {
+    const error = configError({
+      baseURL: 'http://127.0.0.1:8000/v1',
+      model: 'm',
+      id: '',
+      connections: 0,
+      timeoutMs: 1.5,
+      firstTokenTimeoutMs: 'sk-secret-value-123',
+      maxResponseBytes: -1,
+      defaultMaxTokens: 0,
+    });
+    expect(error.problems).toEqual([
+      { path: 'id', message: 'expected a non-empty string' },
+      { path: 'connections', message: 'expected a positive whole number of connections, got 0' },
+      { path: 'timeoutMs', message: 'expected a positive whole number of milliseconds, got 1.5' },
+      { path: 'firstTokenTimeoutMs', message: 'expected a positive whole number of milliseconds, got a string' },
+      { path: 'maxResponseBytes', message: 'expected a positive whole number of bytes, got -1' },
+      { path: 'defaultMaxTokens', message: 'expected a positive whole number of tokens, got 0' },
+    ]);
+  });
+
   it('catches a misspelled key instead of ignoring it', () => {
     const error = configError({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'm' });
     expect(error.problems).toContainEqual({ path: 'baseUrl', message: 'unknown setting; did you mean "baseURL"?' });

@@ -1,5 +1,5 @@
 // The kit's `setup` entry: settings are checked in a page's first load (see create-openai-target-with.ts).
-import { parseSettings } from '@switchyard/adapter-utils/setup';
+import { parseSettings, positiveWholeNumberSchema, targetIdSchema } from '@switchyard/adapter-utils/setup';
 import {
   capabilitySettingsSchema,
   type TargetCapabilities,
@@ -71,7 +71,6 @@ export interface OpenAISettings {
 const urlMessage = 'expected a URL like http://127.0.0.1:8000/v1';
 const httpUrl = () =>
   z.string(urlMessage).check(z.refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage));
-const positiveInt = () => z.number().check(z.int(), z.positive());
 const modelMessage = 'expected the model name the server serves';
 
 /**
@@ -82,7 +81,7 @@ const modelMessage = 'expected the model name the server serves';
 export const openAISettingsSchema = z.strictObject({
   baseURL: httpUrl(),
   model: z.string(modelMessage).check(z.minLength(1, modelMessage)),
-  id: z.optional(z.string().check(z.minLength(1))),
+  id: z.optional(targetIdSchema()),
   apiKey: z.optional(z.string('expected a string (the API key)')),
   headers: z.optional(z.record(z.string(), z.string())),
   dispatcher: z.optional(
@@ -91,12 +90,12 @@ export const openAISettingsSchema = z.strictObject({
       'expected an undici Dispatcher (Agent, Pool, Client)',
     ),
   ),
-  connections: z.optional(positiveInt()),
-  timeoutMs: z.optional(positiveInt()),
-  firstTokenTimeoutMs: z.optional(positiveInt()),
-  maxResponseBytes: z.optional(positiveInt()),
+  connections: z.optional(positiveWholeNumberSchema('connections')),
+  timeoutMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+  firstTokenTimeoutMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+  maxResponseBytes: z.optional(positiveWholeNumberSchema('bytes')),
   maxTokensField: z.optional(z.enum(['max_tokens', 'max_completion_tokens', 'both'])),
-  defaultMaxTokens: z.optional(positiveInt()),
+  defaultMaxTokens: z.optional(positiveWholeNumberSchema('tokens')),
   streamUsage: z.optional(z.boolean()),
   continueFinalMessage: z.optional(z.boolean()),
   extraBody: z.optional(z.record(z.string(), z.unknown())),
