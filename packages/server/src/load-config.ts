@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { adapterDescriptors } from './adapter-descriptors.js';
 import { configSchema } from './config-schema.js';
 import { targetSettingsProblems } from './create-targets-from-config.js';
+import { jsonParseProblem } from './json-parse-problem.js';
 import type { TargetConfig } from './target-config-schema.js';
 
 /** A validated config file: the targets as written, the policy with defaults applied, and where it came from. */
@@ -133,25 +134,6 @@ async function checkConfigPath(path: string): Promise<void> {
   }
 }
 
-/**
- * Why JSON.parse refused the text, with what usually causes it: JSON has no comments and no trailing commas (a `.ts`
- * or `.js` config may have both). V8 quotes the text around an unexpected token; that quote is dropped, since the
- * file may hold an inline secret.
- */
-function jsonProblem(path: string, text: string, error: Error): string {
-  const reason = error.message.replace(/, ".*"(?:\.\.\.)? is not valid JSON$/s, '');
-  const position = Number(/at position (\d+)/.exec(reason)?.[1] ?? Number.NaN);
-  const token = /^Unexpected token '(.)'/.exec(reason)?.[1] ?? text[position];
-  const before = text.slice(0, position).trimEnd().at(-1);
-  const hint =
-    token === '/'
-      ? ': JSON allows no comments; remove them or use a switchyard.config.ts'
-      : (token === '}' || token === ']') && before === ','
-        ? ': JSON allows no comma after the last entry; remove it'
-        : '';
-  return `${path} is not valid JSON: ${reason}${hint}`;
-}
-
 async function readConfigFile(path: string): Promise<unknown> {
   await checkConfigPath(path);
   const extension = extname(path).toLowerCase();
@@ -165,7 +147,10 @@ async function readConfigFile(path: string): Promise<unknown> {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw configFileProblem(jsonProblem(path, text, error as Error), error);
+      throw configFileProblem(
+        `${path} is not valid JSON: ${jsonParseProblem(text, error as Error, 'remove them or use a switchyard.config.ts')}`,
+        error,
+      );
     }
   }
   let module: { default?: unknown };

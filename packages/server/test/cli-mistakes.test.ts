@@ -169,4 +169,32 @@ describe('switchyard flags and commands a new user gets wrong', () => {
     expect(doctor.stdout + doctor.stderr).toContain('OPENAI_KEY is not set (OPENAI_API_KEY is: did you mean it?)');
     expect(serve.stderr + doctor.stdout + doctor.stderr).not.toContain('sk-secret');
   });
+
+  it('a --host this machine does not have, or cannot resolve, says to pass one of its addresses', async () => {
+    const config = await files.json('listen.json', { targets: { gpu } });
+    for (const [host, said] of [
+      ['192.0.2.1', 'is not an address of this machine'],
+      ['nohost.invalid', 'is not a name this machine resolves'],
+    ] as const) {
+      const result = await run(['serve', '--config', config, '--host', host, '--port', '0']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`--host ${host} ${said}; pass`);
+      expect(result.stderr).toContain('--host 127.0.0.1 (or 0.0.0.0 for every interface)');
+    }
+  });
+
+  it('plan --request - at a terminal says it is waiting for JSON on standard input, and empty input is called empty', async () => {
+    const config = await files.json('plan.json', { targets: { gpu } });
+    const empty = Object.assign((async function* () {})(), { isTTY: true });
+    const result = await run(['plan', '--config', config, '--request', '-'], { stdin: empty });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Reading the request from standard input: paste the JSON, then press Ctrl-D (pipe it in next time)\n' +
+        'the request on standard input is not valid JSON: it is empty\n',
+    );
+    const folder = await run(['plan', '--config', config, '--request', files.dir]);
+    expect(folder.stderr).toBe(`cannot read the request file ${files.dir}: it is a folder, not a file\n`);
+    const missing = await run(['plan', '--config', config, '--request', 'nope.json'], { cwd: files.dir });
+    expect(missing.stderr).toBe('cannot read the request file nope.json: no such file\n');
+  });
 });

@@ -333,7 +333,13 @@ describe('switchyard serve (spawned)', () => {
 
   beforeAll(async () => {
     files = await tempDir();
-    upstream = await startOpenAIUpstream({ answer: () => ({ words: ['all ', 'aboard'], eventDelayMs: 1 }) });
+    // Model `endless` streams for 40 s: a request still in flight when serve is told to stop.
+    upstream = await startOpenAIUpstream({
+      answer: (body) =>
+        body.model === 'endless'
+          ? { words: Array.from({ length: 400 }, () => 'on '), eventDelayMs: 100 }
+          : { words: ['all ', 'aboard'], eventDelayMs: 1 },
+    });
     await ensureBuiltCli();
   });
   afterAll(async () => {
@@ -381,6 +387,56 @@ describe('switchyard serve (spawned)', () => {
     expect(stderr).toMatch(/POST \/v1\/chat\/completions 200 remote/);
     expect(stdout + stderr).not.toContain(token);
     expect(stdout + stderr).not.toContain('sk-upstream-987654321');
+  });
+
+  it('says what a stop waits for and for how long; a second Ctrl-C stops at once, cutting the stream', async () => {
+    const config = await files.json('endless.json', {
+      targets: { remote: { adapter: 'openai', baseURL: upstream.baseURL, model: 'endless' } },
+    });
+    const server = spawn(process.execPath, [await ensureBuiltCli(), 'serve', '--config', config, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = server;
+    let stdout = '';
+    let stderr = '';
+    server.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const url = await new Promise<string>((resolve, reject) => {
+      server.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+      server.stdout.on('data', () => {
+        const match = /gateway on (http:\/\/\S+)\/v1/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+    });
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'remote', stream: true, messages: [{ role: 'user', content: 'go' }] }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const exited = once(server, 'exit');
+    server.kill('SIGINT');
+    await new Promise<void>((resolve) => {
+      const check = () => (stderr.includes('Received SIGINT') ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    expect(stderr).toContain(
+      'Received SIGINT: finishing in-flight requests (at most 10 s; press Ctrl-C again to stop at once)…',
+    );
+    server.kill('SIGINT');
+    const [code, signal] = await exited;
+    child = undefined; // exited by a signal, so its exitCode stays null
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+    let body = '';
+    try {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        body += new TextDecoder().decode(chunk.value);
+      }
+    } catch {
+      // The connection was cut: the stream never finished.
+    }
+    expect(body).not.toContain('[DONE]');
   });
 
   it('refuses to start when a secret the config names is not set', async () => {

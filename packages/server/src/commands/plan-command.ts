@@ -8,6 +8,7 @@ import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 import { createPlanTargets } from '../create-plan-targets.js';
 import { difficultyForPolicy } from '../difficulty-for-policy.js';
+import { jsonParseProblem } from '../json-parse-problem.js';
 import { loadConfig } from '../load-config.js';
 import { autoModel, parseChatCompletionBody } from '../openai-request.js';
 import { resolveModel } from '../resolve-model.js';
@@ -24,6 +25,12 @@ export interface PlanCommandOptions {
 async function readText(file: string, io: CliIO, what: string): Promise<string> {
   if (file === '-') {
     if (!io.stdin) throw new CliError(`--${what} - reads standard input, which is not available here`);
+    // At a terminal nothing was piped in: say what is awaited rather than wait in silence.
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+      io.stderr.write(
+        `Reading the ${what} from standard input: paste the JSON, then press Ctrl-D (pipe it in next time)\n`,
+      );
+    }
     let text = '';
     for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     return text;
@@ -31,7 +38,10 @@ async function readText(file: string, io: CliIO, what: string): Promise<string> 
   try {
     return await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read the ${what} file ${file}: ${(error as { code?: string }).code ?? error}`);
+    const code = (error as { code?: string }).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : (code ?? String(error));
+    throw new CliError(`cannot read the ${what} file ${file}: ${reason}`);
   }
 }
 
@@ -41,7 +51,7 @@ async function readJson(file: string, io: CliIO, what: string): Promise<unknown>
     return JSON.parse(text);
   } catch (error) {
     const source = file === '-' ? `the ${what} on standard input` : `the ${what} file ${file}`;
-    throw new CliError(`${source} is not valid JSON: ${(error as Error).message}`);
+    throw new CliError(`${source} is not valid JSON: ${jsonParseProblem(text, error as Error)}`);
   }
 }
 

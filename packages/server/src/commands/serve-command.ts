@@ -1,6 +1,7 @@
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 import { createGateway } from '../create-gateway.js';
+
 import { apiKeysFromConfig, createRouterFromConfig } from '../create-router-from-config.js';
 import { resolveSecret } from '../create-targets-from-config.js';
 import type { LogFormat } from '../gateway-logger.js';
@@ -10,6 +11,9 @@ import { allowedHostProblem } from '../host-policy.js';
 import { loadConfig } from '../load-config.js';
 import { allowedOriginProblem } from '../origin-policy.js';
 import { unsetVariableMessage } from '../unset-variable-message.js';
+
+/** How long `serve` lets in-flight requests finish after SIGINT/SIGTERM: the gateway's default close grace. */
+const shutdownGraceMs = 10_000;
 
 /** Options of the `serve` command, as parsed from the command line. */
 export interface ServeCommandOptions {
@@ -89,6 +93,23 @@ function waitForStop(io: CliIO): Promise<string> {
   });
 }
 
+/** Why the gateway could not listen, with the flag (or config field) that fixes it. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is already in use; pick another with --port (or gateway.port), or stop what uses it`;
+    case 'EACCES':
+      return `port ${port} on ${host} needs privileges this process lacks; pick one above 1023 with --port, e.g. 8787`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `--host ${host} is not a name this machine resolves; pass an address, e.g. --host 127.0.0.1 (or 0.0.0.0 for every interface)`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${host} is not an address of this machine; pass one of its own, e.g. --host 127.0.0.1 (or 0.0.0.0 for every interface)`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
+  }
+}
+
 /**
  * `switchyard serve`: builds the router from the config and serves the OpenAI-compatible gateway until SIGINT or
  * SIGTERM, then finishes in-flight streams and exits 0. The auth token comes from `--auth-token`, then
@@ -136,6 +157,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
     ...(log ? { log } : {}),
     ...(logger ? { logger } : {}),
     metrics: { registry, public: config.gateway?.metricsPublic === true },
+    shutdownGraceMs,
   });
   let url: string;
   try {
@@ -143,12 +165,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   } catch (error) {
     await built.dispose();
     await registry.shutdown();
-    const code = (error as { code?: string }).code;
-    throw new CliError(
-      code === 'EADDRINUSE'
-        ? `port ${port} on ${host} is already in use; pick another with --port`
-        : `cannot listen on ${host}:${port}: ${(error as Error).message}`,
-    );
+    throw new CliError(listenProblem(error as NodeJS.ErrnoException, host, port));
   }
   const targets = Object.entries(built.targets)
     .map(([name, target]) => `${name} (${target.locality})`)
@@ -160,7 +177,12 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   );
   io.onListening?.(url);
   const reason = await waitForStop(io);
-  io.stderr.write(`Received ${reason}: finishing in-flight requests…\n`);
+  // What it waits for and for how long (the gateway's close grace), and how not to: a second signal finds no handler
+  // left and ends the process at once.
+  const again = reason === 'SIGINT' ? 'press Ctrl-C again' : reason === 'SIGTERM' ? 'send SIGTERM again' : undefined;
+  io.stderr.write(
+    `Received ${reason}: finishing in-flight requests (at most ${shutdownGraceMs / 1000} s${again ? `; ${again} to stop at once` : ''})…\n`,
+  );
   await gateway.close();
   await built.dispose();
   await registry.shutdown();
