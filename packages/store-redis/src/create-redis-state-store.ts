@@ -116,6 +116,8 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   const localReservations = new Set<string>();
   /** Spend plus holds Redis last reported per budget key: the base a local hold is checked against. */
   const lastUsed = new Map<string, number>();
+  /** The budget key this replica used last: the current period's. */
+  let lastKey: string | undefined;
   /** Writes made during an outage, replayed in order once Redis is back. */
   const pending: Array<() => Promise<unknown>> = [];
 
@@ -197,26 +199,6 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   else
     degradedMessage = `Redis did not answer within ${options.connectTimeoutMs} ms; serving on local state until it does`;
 
-  // Replicas count themselves in Redis, so that during an outage each may spend only its share of the remainder: with
-  // the whole remainder each, N replicas overspent by up to (N - 1) times it. A timer, not part of any request.
-  const replicaId = globalThis.crypto.randomUUID();
-  let replicas = 1;
-  const announce = () => {
-    if (!shared || closed) return;
-    withTimeout(
-      evaluate(scripts.presence, [key('replicas')], [replicaId, String(presenceTtlMs)]),
-      presenceEveryMs,
-    ).then(
-      (count) => {
-        if (shared) replicas = Math.max(1, Number(count));
-      },
-      () => undefined,
-    );
-  };
-  announce();
-  const presenceTimer = setInterval(announce, presenceEveryMs);
-  presenceTimer.unref?.();
-
   /** Runs `remote` on Redis, or `fallback` on local state when Redis is away or fails to answer in time. */
   const run = async <T>(remote: () => Promise<T>, fallback: (sent?: boolean) => Promise<T>): Promise<T> => {
     if (closed) throw new Error('The Redis state store is closed');
@@ -235,10 +217,12 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
     }
   };
 
-  const budgetReply = (name: string, reply: unknown): BudgetState => {
+  /** Parses a budget script's answer and remembers it; `used` (an operation, not the timer's re-read) marks the key. */
+  const budgetReply = (name: string, reply: unknown, used = true): BudgetState => {
     const [spent, reserved] = reply as [string, string];
     const state = { spentUsd: Number(spent), reservedUsd: Number(reserved) };
     lastUsed.set(name, state.spentUsd + state.reservedUsd);
+    if (used) lastKey = name;
     return state;
   };
   const localBudget = async (name: string): Promise<BudgetState> => {
@@ -264,6 +248,41 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
     await evaluate(scripts.closeCircuit, [key(name)], [channel, name]);
   };
   const tag = (input: { key: string; reservationId: string }) => `${input.key}\n${input.reservationId}`;
+
+  // Replicas count themselves in Redis, so that during an outage each may spend only its share of the remainder: with
+  // the whole remainder each, N replicas overspent by up to (N - 1) times it. The same timer re-reads the budgets this
+  // replica uses, so the remainder it falls back on is at most a second old even when it has served nothing for hours
+  // (it used to be its own last request's). A timer, not part of any request.
+  const replicaId = globalThis.crypto.randomUUID();
+  let replicas = 1;
+  let announcing = false;
+  const announce = async () => {
+    if (!shared || closed || announcing) return;
+    announcing = true;
+    try {
+      const count = await withTimeout(
+        evaluate(scripts.presence, [key('replicas')], [replicaId, String(presenceTtlMs)]),
+        presenceEveryMs,
+      );
+      for (const name of [...lastUsed.keys()]) {
+        const state = budgetReply(
+          name,
+          await withTimeout(evaluate(scripts.readBudget, [key(name)], []), presenceEveryMs),
+          false,
+        );
+        // A past period's record expired in Redis: stop reading it (the current one is read on its next use).
+        if (state.spentUsd === 0 && state.reservedUsd === 0 && name !== lastKey) lastUsed.delete(name);
+      }
+      if (shared) replicas = Math.max(1, Number(count));
+    } catch {
+      // Redis is slow or away: the operations notice and say so; the next tick tries again.
+    } finally {
+      announcing = false;
+    }
+  };
+  void announce();
+  const presenceTimer = setInterval(announce, presenceEveryMs);
+  presenceTimer.unref?.();
 
   return {
     kind: 'redis',

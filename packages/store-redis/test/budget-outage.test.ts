@@ -103,4 +103,30 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     expect(await stores[1]!.readBudget(dayKey())).toEqual({ spentUsd: 12, reservedUsd: 0 });
     for (const router of routers) await router.dispose();
   });
+  it('a replica idle while the others spent falls back on the spend Redis last had, not on its own last request', async () => {
+    const policy = { budget: { maxCostUsd: { amount: 10, period: 'day' as const } }, execution: { retries: 0 } };
+    const idle = await replica('idle:');
+    const a = createRouter({ targets: { gpu: paid() }, policy, store: idle });
+    const [busy, leaving] = [await replica('idle:'), await replica('idle:')];
+    const b = createRouter({ targets: { gpu: paid() }, policy, store: busy });
+    await waitFor(() => idle.replicas === 3);
+    await settled(Array.from({ length: 8 }, (_, index) => b.generate(ask(`busy ${index}`))));
+    // A replica leaving after that spend: once the idle one counts two replicas, its next re-read came after the spend.
+    await leaving.close();
+    await waitFor(() => idle.replicas === 2 && busy.replicas === 2);
+
+    await redis.kill();
+    const during = await settled(
+      Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? a : b).generate(ask(`during ${index}`))),
+    );
+    // $2 were left, $1 for each of the two replicas (the idle one had read $0 at start-up and spent nothing since).
+    expect(during.charged).toBe(2);
+
+    await redis.restart();
+    await waitFor(() => idle.shared && busy.shared);
+    await waitFor(async () => (await busy.readBudget(dayKey())).spentUsd === 10);
+    expect(await idle.readBudget(dayKey())).toEqual({ spentUsd: 10, reservedUsd: 0 });
+    await a.dispose();
+    await b.dispose();
+  });
 });
