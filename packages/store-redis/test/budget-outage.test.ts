@@ -1,28 +1,8 @@
-import type { GenerateRequest } from '@switchyard/contract';
 import { BudgetExceededError } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
-import { createScriptedTarget } from '@switchyard/core/testing';
-import { type RedisServer, startRedisServer } from '@switchyard/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisStateStore, type RedisStateStore } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { ask, dayKey, paid, useRedisReplicas, waitFor } from './support/redis-replicas.js';
 
-const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 1 });
-// $1 per output token, input free, one token per answer: every request's estimate and cost is $1.
-const paid = () =>
-  createScriptedTarget({
-    locality: 'remote',
-    capabilities: { price: { inputPer1M: 0, outputPer1M: 1_000_000 } },
-    script: [{ text: 'ok', usage: { inputTokens: 1, outputTokens: 1 } }],
-  });
-const dayKey = () => `budget:day:${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(condition: () => boolean | Promise<boolean>, withinMs = 10_000): Promise<void> {
-  const end = Date.now() + withinMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`not observed within ${withinMs} ms`);
-    await sleep(10);
-  }
-}
 const settled = async (promises: Array<Promise<{ route: { costUsd: number } }>>) => {
   const outcomes = await Promise.allSettled(promises);
   const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
@@ -31,21 +11,8 @@ const settled = async (promises: Array<Promise<{ route: { costUsd: number } }>>)
 };
 
 describe('a period budget while Redis is away (real redis-server, killed and restarted; scripted paid targets)', () => {
-  let redis: RedisServer;
-  const stores: RedisStateStore[] = [];
-  const replica = async (keyPrefix: string) => {
-    const store = await createRedisStateStore({ url: redis.url, keyPrefix, connectTimeoutMs: 200 });
-    stores.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    redis = await startRedisServer({ persist: true });
-  });
-  afterAll(async () => {
-    for (const store of stores) await store.close();
-    await redis?.stop();
-  });
+  // A short connect timeout: a replica started while Redis is down gives up on it quickly.
+  const { server, replica } = useRedisReplicas({ connectTimeoutMs: 200 });
 
   it('a replica that starts during the outage has never seen the spend: it refuses paid holds until Redis is back', async () => {
     const policy = { budget: { maxCostUsd: { amount: 10, period: 'day' as const } }, execution: { retries: 0 } };
@@ -54,7 +21,7 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     await settled(Array.from({ length: 8 }, (_, index) => a.generate(ask(`before ${index}`))));
     await waitFor(async () => (await early.readBudget(dayKey())).spentUsd === 8);
 
-    await redis.kill();
+    await server().kill();
     // A replica (re)started while Redis is down: it reads no spend, and must not take the whole $10 again.
     const late = await replica('late-replica:');
     expect(late.shared).toBe(false);
@@ -68,7 +35,7 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     const known = await settled(Array.from({ length: 4 }, (_, index) => a.generate(ask(`known ${index}`))));
     expect(known.charged).toBe(2);
 
-    await redis.restart();
+    await server().restart();
     await waitFor(() => early.shared && late.shared);
     await waitFor(async () => (await late.readBudget(dayKey())).spentUsd === 10);
     expect(await late.readBudget(dayKey())).toEqual({ spentUsd: 10, reservedUsd: 0 });
@@ -88,7 +55,7 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     await waitFor(async () => (await stores[0]!.readBudget(dayKey())).spentUsd === 6);
     for (const store of stores) await store.readBudget(dayKey());
 
-    await redis.kill();
+    await server().kill();
     const during = await settled(
       Array.from({ length: 30 }, (_, index) => routers[index % 3]!.generate(ask(`during ${index}`))),
     );
@@ -97,7 +64,7 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     expect(during.charged).toBe(6);
     expect(during.refused.every((error) => BudgetExceededError.isInstance(error))).toBe(true);
 
-    await redis.restart();
+    await server().restart();
     await waitFor(() => stores.every((store) => store.shared));
     await waitFor(async () => (await stores[0]!.readBudget(dayKey())).spentUsd === 12);
     expect(await stores[1]!.readBudget(dayKey())).toEqual({ spentUsd: 12, reservedUsd: 0 });
@@ -115,14 +82,14 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     await leaving.close();
     await waitFor(() => idle.replicas === 2 && busy.replicas === 2);
 
-    await redis.kill();
+    await server().kill();
     const during = await settled(
       Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? a : b).generate(ask(`during ${index}`))),
     );
     // $2 were left, $1 for each of the two replicas (the idle one had read $0 at start-up and spent nothing since).
     expect(during.charged).toBe(2);
 
-    await redis.restart();
+    await server().restart();
     await waitFor(() => idle.shared && busy.shared);
     await waitFor(async () => (await busy.readBudget(dayKey())).spentUsd === 10);
     expect(await idle.readBudget(dayKey())).toEqual({ spentUsd: 10, reservedUsd: 0 });

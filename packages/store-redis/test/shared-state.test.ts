@@ -1,50 +1,12 @@
-import type { GenerateRequest, StateStoreEvent } from '@switchyard/contract';
+import type { StateStoreEvent } from '@switchyard/contract';
 import { ApiCallError, BudgetExceededError } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
 import { createScriptedTarget } from '@switchyard/core/testing';
-import { type RedisServer, startRedisServer } from '@switchyard/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisStateStore, type RedisStateStore } from '../src/index.js';
-
-const ask = (content: string): GenerateRequest => ({ messages: [{ role: 'user', content }], maxTokens: 1 });
-// $1 per output token, input free: every request's estimate is $1.
-const price = { inputPer1M: 0, outputPer1M: 1_000_000 };
-const paid = (outputTokens: (index: number) => number = () => 1) =>
-  createScriptedTarget({
-    locality: 'remote',
-    capabilities: { price },
-    script: (_call, index) => ({
-      text: 'ok',
-      chunkDelayMs: 1,
-      usage: { inputTokens: 1, outputTokens: outputTokens(index) },
-    }),
-  });
-const dayKey = () => `budget:day:${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(condition: () => boolean | Promise<boolean>, withinMs = 10_000): Promise<void> {
-  const end = Date.now() + withinMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`not observed within ${withinMs} ms`);
-    await sleep(10);
-  }
-}
+import { describe, expect, it } from 'vitest';
+import { ask, dayKey, paid, useRedisReplicas, waitFor } from './support/redis-replicas.js';
 
 describe('replicas sharing a real redis-server (scripted targets stand in for paid endpoints)', () => {
-  let redis: RedisServer;
-  const stores: RedisStateStore[] = [];
-  const replica = async (keyPrefix: string) => {
-    const store = await createRedisStateStore({ url: redis.url, keyPrefix });
-    stores.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    redis = await startRedisServer({ persist: true });
-  });
-  afterAll(async () => {
-    for (const store of stores) await store.close();
-    await redis?.stop();
-  });
+  const { server, replica } = useRedisReplicas();
 
   it('keeps 200 concurrent requests over two replicas within the day budget plus one estimate', async () => {
     const [one, two] = [await replica('budget200:'), await replica('budget200:')];
@@ -119,14 +81,14 @@ describe('replicas sharing a real redis-server (scripted targets stand in for pa
 
     // Redis dies while requests are in flight: none fails.
     const inFlight = batch(20);
-    await redis.kill();
+    await server().kill();
     const during = await Promise.all([inFlight, batch(20)]);
     expect(during.flat()).toHaveLength(40);
     expect(one.shared).toBe(false);
     expect(events).toContain('degraded');
     expect(routerEvents).toContain('degraded');
 
-    await redis.restart();
+    await server().restart();
     await waitFor(() => one.shared && two.shared);
     expect(events.at(-1)).toBe('restored');
     // Every dollar settled while Redis was away was written to it once it came back.
