@@ -1,6 +1,6 @@
 import type { GenerateRequest } from '@switchyard/contract';
 import { BudgetExceededError } from '@switchyard/contract';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRouter } from '../create-router.js';
 import { createMemoryStateStore } from '../state/create-memory-state-store.js';
 import { createScriptedTarget } from '../testing/create-scripted-target.js';
@@ -159,5 +159,28 @@ describe('budgets bind (in-memory store; scripted targets stand in for paid endp
     await two.generate(ask('c'));
     await expect(two.generate(ask('d'))).rejects.toSatisfy(BudgetExceededError.isInstance);
     await expect(one.generate(ask('e'))).rejects.toMatchObject({ code: 'budget-exceeded', limitUsd: 3 });
+  });
+  it('spends a hold open across midnight in the day it was taken; the new day starts at $0 and binds again', async () => {
+    let now = Date.UTC(2026, 11, 8, 23, 59, 59, 900);
+    const clock = () => now;
+    const store = createMemoryStateStore({ clock });
+    const gpu = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { price },
+      script: [{ text: 'ok', firstTokenDelayMs: 20, usage: { inputTokens: 0, outputTokens: 1 } }],
+    });
+    const policy = { budget: { maxCostUsd: { amount: 2, period: 'day' as const } }, execution: { retries: 0 } };
+    const router = createRouter({ targets: { gpu }, store, clock, policy });
+    const open = [router.generate(ask('a')), router.generate(ask('b'))];
+    await vi.waitFor(() => expect(gpu.calls).toHaveLength(2));
+    now += 200; // midnight passes while both holds are open
+    await Promise.all(open);
+    const today = periodKey(now - 200);
+    const tomorrow = periodKey(now);
+    await vi.waitFor(async () => expect(await store.readBudget(today)).toEqual({ spentUsd: 2, reservedUsd: 0 }));
+    const next = await Promise.allSettled([1, 2, 3].map((index) => router.generate(ask(`next ${index}`))));
+    expect(next.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    await vi.waitFor(async () => expect(await store.readBudget(tomorrow)).toEqual({ spentUsd: 2, reservedUsd: 0 }));
+    expect(await store.readBudget(today)).toEqual({ spentUsd: 2, reservedUsd: 0 });
   });
 });
