@@ -316,7 +316,9 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
           if (base === undefined) throw unknownSpend(input);
           const share = Math.max(0, input.limitUsd - base) / replicas;
           const answer = await local.reserveBudget({ ...input, limitUsd: share });
-          if (answer.granted) localReservations.add(tag(input));
+          // Said here: the router's own message ("$9 of $10 spent or held") would not add up to a refusal.
+          if (!answer.granted) throw shareUsed(input, base, share, replicas, answer);
+          localReservations.add(tag(input));
           return { ...answer, spentUsd: answer.spentUsd + base };
         },
       );
@@ -487,6 +489,31 @@ function unknownSpend(input: BudgetReserveInput): BudgetExceededError {
       `holds on the period budget of $${input.limitUsd} are refused until Redis answers (a local target still serves). ` +
       'Bring Redis back, or allow a local target.',
   });
+}
+
+/** The refusal of a hold that does not fit this replica's share of the remainder while Redis is away. */
+function shareUsed(
+  input: BudgetReserveInput,
+  base: number,
+  share: number,
+  replicas: number,
+  local: BudgetState,
+): BudgetExceededError {
+  const here = local.spentUsd + local.reservedUsd;
+  return new BudgetExceededError({
+    scope: 'period',
+    limitUsd: input.limitUsd,
+    spentUsd: base + here,
+    message:
+      `Budget exceeded while Redis is unreachable: of the period budget of $${usd(input.limitUsd)}, ` +
+      `$${usd(Math.max(0, input.limitUsd - base))} was left when Redis went away, shared by ${replicas} ` +
+      `replica(s); this replica's $${usd(share)} share has $${usd(here)} spent or held, and this hold of ` +
+      `$${usd(input.amountUsd)} does not fit. Bring Redis back, or allow a local target.`,
+  });
+}
+
+function usd(amount: number): string {
+  return amount.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 function delay(ms: number): Promise<void> {

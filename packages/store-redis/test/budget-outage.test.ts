@@ -63,6 +63,11 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     // $6 were left: each replica may spend $2 of them, so the three together spend at most $6.
     expect(during.charged).toBe(6);
     expect(during.refused.every((error) => BudgetExceededError.isInstance(error))).toBe(true);
+    // The refusal says why in terms that add up (the router's own "$N spent or held of $12" would not).
+    expect((during.refused[0] as Error).message).toContain(
+      'of the period budget of $12, $6 was left when Redis went away, shared by 3 replica(s); ' +
+        "this replica's $2 share has $2 spent or held, and this hold of $1 does not fit",
+    );
 
     await server().restart();
     await waitFor(() => stores.every((store) => store.shared));
