@@ -197,4 +197,19 @@ describe('switchyard flags and commands a new user gets wrong', () => {
     const missing = await run(['plan', '--config', config, '--request', 'nope.json'], { cwd: files.dir });
     expect(missing.stderr).toBe('cannot read the request file nope.json: no such file\n');
   });
+
+  it('serve with a Redis store that does not answer says at startup that it serves on local state', async () => {
+    // Loopback port 1: nothing listens there, as when Redis is not started or store.url has the wrong port.
+    const config = await files.json('redis.json', {
+      targets: { gpu },
+      store: { type: 'redis', url: 'redis://127.0.0.1:1' },
+    });
+    const stop = new AbortController();
+    const result = await run(['serve', '--config', config, '--port', '0'], {
+      signal: stop.signal,
+      onListening: () => stop.abort(),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('store degraded: Redis did not answer at startup; serving on local state');
+  });
 });

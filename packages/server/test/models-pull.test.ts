@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -81,9 +81,18 @@ describe('switchyard models pull against a loopback file server', () => {
     expect(existsSync(partial)).toBe(false);
   });
 
-  it('fails with exit code 1 and names the problem for a URI it cannot download', async () => {
+  it('fails with exit code 1 and names the argument or flag for a URI, hash or folder it cannot use', async () => {
     const result = await run(['models', 'pull', 'ftp://example.invalid/x.gguf', '--dir', files.dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('modelUri');
+    expect(result.stderr).toContain('models pull: <uri>: expected an hf:, https: or http: URI, got "ftp://');
+    // Loopback port 9 (discard): nothing is fetched, the arguments are refused first.
+    const hash = await run(['models', 'pull', 'http://127.0.0.1:9/m.gguf', '--sha256', 'xyz', '--dir', files.dir]);
+    expect(hash.stderr).toContain('models pull: --sha256: expected 64 hexadecimal characters');
+    const file = join(files.dir, 'not-a-folder.gguf');
+    await writeFile(file, 'x');
+    const notFolder = await run(['models', 'pull', 'http://127.0.0.1:9/m.gguf', '--dir', file]);
+    expect(notFolder.code).toBe(1);
+    expect(notFolder.stderr).toContain(`models pull: --dir ${file} is a file, not a folder; pass the folder`);
+    expect(notFolder.stderr).not.toMatch(/\n\s+at /);
   });
 });

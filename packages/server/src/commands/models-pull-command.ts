@@ -1,5 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { AbortError } from '@switchyard/contract';
+import { AbortError, InvalidConfigError } from '@switchyard/contract';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 
@@ -88,6 +89,11 @@ async function loadDownloader(): Promise<AdapterDownload> {
  */
 export async function modelsPullCommand(options: ModelsPullOptions, io: CliIO): Promise<number> {
   const { downloadModel } = await loadDownloader();
+  const dir = options.dir === undefined ? undefined : resolve(io.cwd ?? process.cwd(), options.dir);
+  // A file where the folder should be fails inside the download as a bare EEXIST from mkdir.
+  if (dir !== undefined && (await stat(dir).catch(() => undefined))?.isDirectory() === false) {
+    throw new CliError(`models pull: --dir ${options.dir} is a file, not a folder; pass the folder to download into`);
+  }
   const interactive = io.stderr.isTTY === true;
   const startedAt = performance.now();
   let startBytes: number | undefined;
@@ -101,7 +107,7 @@ export async function modelsPullCommand(options: ModelsPullOptions, io: CliIO): 
   try {
     const result = await downloadModel({
       uri: options.uri,
-      ...(options.dir === undefined ? {} : { dir: resolve(io.cwd ?? process.cwd(), options.dir) }),
+      ...(dir === undefined ? {} : { dir }),
       ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
       signal: controller.signal,
       onProgress: (progress) => {
@@ -133,6 +139,12 @@ export async function modelsPullCommand(options: ModelsPullOptions, io: CliIO): 
     if (AbortError.isInstance(error) || controller.signal.aborted) {
       io.stderr.write('Download interrupted; run the same command again to resume where it stopped.\n');
       return 130;
+    }
+    // The downloader names its settings (`modelUri`, `sha256`); here they are the argument and the flag.
+    if (InvalidConfigError.isInstance(error)) {
+      const flags: Record<string, string> = { modelUri: '<uri>', sha256: '--sha256', dir: '--dir' };
+      const lines = error.problems.map((problem) => `${flags[problem.path] ?? problem.path}: ${problem.message}`);
+      throw new CliError(`models pull: ${lines.join('\nmodels pull: ')}`);
     }
     throw error;
   } finally {

@@ -143,6 +143,13 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
   const logger = options.quiet || logFormat !== 'json' ? undefined : createJsonLogger(io.stderr);
   // A replica that lost its shared Redis keeps serving on local state; operators must see that it did.
   built.router.on('store', (event) => io.stderr.write(`store ${event.type}: ${event.message}\n`));
+  // A store that never reached Redis said so while the router was built, before the line above listened.
+  if ((built.store as { shared?: boolean } | undefined)?.shared === false) {
+    io.stderr.write(
+      'store degraded: Redis did not answer at startup; serving on local state until it does, so budgets and ' +
+        'circuits are not shared with other replicas (switchyard doctor checks the connection)\n',
+    );
+  }
   const gateway = createGateway({
     router: built.router,
     ...(keys.length > 0 ? { keys, ...(built.store ? { store: built.store } : {}) } : {}),
