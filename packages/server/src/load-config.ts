@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { adapterDescriptors } from './adapter-descriptors.js';
 import { configSchema } from './config-schema.js';
 import { targetSettingsProblems } from './create-targets-from-config.js';
+import { duplicateJsonKeys } from './duplicate-json-keys.js';
 import { jsonParseProblem } from './json-parse-problem.js';
 import type { TargetConfig } from './target-config-schema.js';
 
@@ -144,14 +145,27 @@ async function readConfigFile(path: string): Promise<unknown> {
     } catch (error) {
       throw fileProblem(path, error);
     }
+    let parsed: unknown;
     try {
-      return JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       throw configFileProblem(
         `${path} is not valid JSON: ${jsonParseProblem(text, error as Error, 'remove them or use a switchyard.config.ts')}`,
         error,
       );
     }
+    const duplicates = duplicateJsonKeys(text);
+    if (duplicates.length > 0) {
+      throw new InvalidConfigError({
+        problems: duplicates.map((duplicate) => ({
+          path: duplicate.path,
+          message:
+            `written twice (lines ${duplicate.firstLine} and ${duplicate.line}): JSON keeps only the second; ` +
+            'remove one, or give each its own name',
+        })),
+      });
+    }
+    return parsed;
   }
   let module: { default?: unknown };
   try {

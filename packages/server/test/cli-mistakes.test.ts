@@ -212,4 +212,16 @@ describe('switchyard flags and commands a new user gets wrong', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('store degraded: Redis did not answer at startup; serving on local state');
   });
+
+  it('two targets of the same name in a JSON config are named with both lines (JSON.parse keeps the second silently)', async () => {
+    const config = await files.json(
+      'twice.json',
+      `{\n  "targets": {\n    "gpu": ${JSON.stringify(gpu)},\n    "gpu": ${JSON.stringify({ ...gpu, model: 'other' })}\n  }\n}`,
+    );
+    const result = await run(['plan', '--config', config, '--request', await files.json('r.json', hello)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Invalid configuration:\n  - targets.gpu: written twice (lines 3 and 4): JSON keeps only the second; remove one, or give each its own name\n',
+    );
+  });
 });
