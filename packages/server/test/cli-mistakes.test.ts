@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/index.js';
 import { ensureBuiltCli, run, spawnCli, tempDir } from './cli-helpers.js';
 
 // A new user's mistakes, each answered on stderr with the problem, where it is and the fix: exit 1, no stack trace,
@@ -223,5 +224,29 @@ describe('switchyard flags and commands a new user gets wrong', () => {
     expect(result.stderr).toBe(
       'Invalid configuration:\n  - targets.gpu: written twice (lines 3 and 4): JSON keeps only the second; remove one, or give each its own name\n',
     );
+  });
+
+  it('serve names, once it listens, a target that is not ready: a llamacpp model file that does not exist', async () => {
+    const config = await files.json('no-model.json', {
+      targets: { local: { adapter: 'llamacpp', modelPath: './nope.gguf' } },
+    });
+    const stop = new AbortController();
+    let stderr = '';
+    const code = await runCli(['serve', '--config', config, '--port', '0'], {
+      stdout: { write: () => true },
+      stderr: {
+        write: (text: string) => {
+          stderr += text;
+          if (stderr.includes('is unavailable')) stop.abort();
+          return true;
+        },
+      },
+      signal: stop.signal,
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      `target local is unavailable: model file not found at ${join(files.dir, 'nope.gguf')}; download a GGUF model there`,
+    );
+    expect(stderr).toContain('(switchyard doctor says how to fix it)');
   });
 });

@@ -1,3 +1,4 @@
+import type { Target } from '@switchyard/contract';
 import type { CliIO } from '../cli-io.js';
 import { CliError, exitCodes } from '../cli-io.js';
 import { createGateway } from '../create-gateway.js';
@@ -111,6 +112,29 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
 }
 
 /**
+ * Asks each local target once, after the gateway listens, whether it is ready (a file check, no model load), and
+ * names on stderr each one that is not (a missing model file): otherwise a new user learns it only from the first
+ * 503. Remote targets are not probed: a probe marks a server that is briefly down unavailable before any request
+ * tried it, so its circuit would never see the failures it counts (doctor probes them). Failures to check are left
+ * to the requests, which report them.
+ */
+async function reportUnavailableTargets(targets: Record<string, Target>, io: CliIO, signal: AbortSignal) {
+  const local = Object.entries(targets).filter(([, target]) => target.locality === 'local');
+  await Promise.all(
+    local.map(async ([name, target]) => {
+      try {
+        const status = await target.checkStatus?.({ signal });
+        if (status?.state === 'unavailable' && !signal.aborted) {
+          io.stderr.write(`target ${name} is unavailable: ${status.reason} (switchyard doctor says how to fix it)\n`);
+        }
+      } catch {
+        // Said by the requests that reach it.
+      }
+    }),
+  );
+}
+
+/**
  * `switchyard serve`: builds the router from the config and serves the OpenAI-compatible gateway until SIGINT or
  * SIGTERM, then finishes in-flight streams and exits 0. The auth token comes from `--auth-token`, then
  * `SWITCHYARD_AUTH_TOKEN`, then the config's `gateway.authToken`.
@@ -183,7 +207,11 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIO): Pro
       `${keys.length > 0 ? `; ${keys.length} API key(s)` : ''}\n`,
   );
   io.onListening?.(url);
+  const startupCheck = new AbortController();
+  const checked = reportUnavailableTargets(built.targets, io, startupCheck.signal);
   const reason = await waitForStop(io);
+  startupCheck.abort();
+  await checked;
   // What it waits for and for how long (the gateway's close grace), and how not to: a second signal finds no handler
   // left and ends the process at once.
   const again = reason === 'SIGINT' ? 'press Ctrl-C again' : reason === 'SIGTERM' ? 'send SIGTERM again' : undefined;
