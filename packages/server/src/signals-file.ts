@@ -1,4 +1,5 @@
-import { InvalidConfigError, zodIssuesToProblems } from '@switchyard/contract';
+import { nearestKey, settingsProblems } from '@switchyard/adapter-utils';
+import { InvalidConfigError } from '@switchyard/contract';
 import type { SignalOverrides } from '@switchyard/core';
 import { z } from 'zod';
 
@@ -40,15 +41,30 @@ export const signalsFileSchema = z.strictObject({
  */
 export function parseSignalsFile(input: unknown, targetNames: readonly string[]): SignalOverrides {
   const result = signalsFileSchema.safeParse(input);
-  if (!result.success) throw new InvalidConfigError({ problems: zodIssuesToProblems(result.error.issues, 'signals') });
+  if (!result.success) {
+    // Unknown keys are named with the key they most likely meant (`devise` → `device`).
+    const problems = settingsProblems(signalsFileSchema, input, result.error.issues);
+    throw new InvalidConfigError({
+      problems: problems.map((problem) => ({
+        ...problem,
+        path: problem.path ? `signals.${problem.path}` : 'signals',
+      })),
+    });
+  }
   const unknown = Object.keys(result.data.targets ?? {}).filter((name) => !targetNames.includes(name));
   if (unknown.length > 0) {
     const expected = targetNames.map((name) => `"${name}"`).join(', ');
     throw new InvalidConfigError({
-      problems: unknown.map((name) => ({
-        path: `signals.targets.${name}`,
-        message: `unknown target; expected one of ${expected}`,
-      })),
+      problems: unknown.map((name) => {
+        const meant = nearestKey(name, targetNames);
+        return {
+          path: `signals.targets.${name}`,
+          message:
+            meant === undefined
+              ? `unknown target; expected one of ${expected}`
+              : `unknown target; did you mean "${meant}"?`,
+        };
+      }),
     });
   }
   const { now, ...rest } = result.data;

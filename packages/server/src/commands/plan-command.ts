@@ -55,6 +55,17 @@ async function readJson(file: string, io: CliIO, what: string): Promise<unknown>
   }
 }
 
+/** The `--signals` file's overrides; its problems are titled with the file, not as the config's. */
+function signalsOf(input: unknown, file: string, names: readonly string[]) {
+  try {
+    return parseSignalsFile(input, names);
+  } catch (error) {
+    if (!InvalidConfigError.isInstance(error)) throw error;
+    const lines = error.problems.map((problem) => `  - ${problem.path}: ${problem.message}`);
+    throw new CliError(`Invalid signals file ${file}:\n${lines.join('\n')}`);
+  }
+}
+
 /** The JSON `plan --json` prints. */
 export interface PlanOutput {
   plan: Array<{ target: string; locality: string; score?: number }>;
@@ -96,7 +107,9 @@ export async function planCommand(options: PlanCommandOptions, io: CliIO): Promi
   const body = await readJson(options.request, io, 'request');
   const translated = parseChatCompletionBody(body);
   const overrides =
-    options.signals === undefined ? {} : parseSignalsFile(await readJson(options.signals, io, 'signals'), names);
+    options.signals === undefined
+      ? {}
+      : signalsOf(await readJson(options.signals, io, 'signals'), options.signals, names);
   const targets = createPlanTargets(config, overrides.targets);
   const resolved = resolveModel(translated.model, targets);
   if (!resolved) {
