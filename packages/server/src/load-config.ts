@@ -43,6 +43,7 @@ export function parseConfig(input: unknown, options: { baseDir?: string; path?: 
     problems.push(...settingsProblems(configSchema, input, result.error.issues).map((p) => withAdapterGuess(p, input)));
   }
   problems.push(...adapterProblems(input, baseDir, new Set(problems.map((problem) => problem.path))));
+  if (result.success) problems.push(...duplicateIdProblems(result.data.targets));
   const policyInput = typeof input === 'object' && input !== null ? (input as { policy?: unknown }).policy : undefined;
   let policy: Policy | undefined;
   try {
@@ -61,6 +62,28 @@ export function parseConfig(input: unknown, options: { baseDir?: string; path?: 
     baseDir,
     ...(options.path === undefined ? {} : { path: options.path }),
   };
+}
+
+/**
+ * Two targets given the same `id`: a request whose `model` is that id always reaches the first, so the second can
+ * never be pinned by it. Ids the adapters derive (`openai:<model>` for two servers of one model) may repeat.
+ */
+function duplicateIdProblems(targets: Record<string, unknown>): InputProblem[] {
+  const owners = new Map<string, string>();
+  const problems: InputProblem[] = [];
+  for (const [name, target] of Object.entries(targets)) {
+    const id = (target as { id?: unknown }).id;
+    if (typeof id !== 'string') continue;
+    const first = owners.get(id);
+    if (first === undefined) owners.set(id, name);
+    else {
+      problems.push({
+        path: `targets.${name}.id`,
+        message: `"${id}" is also the id of targets.${first}, which a request naming it would always reach; give each target its own id`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** `targets.gpu.adapter: expected one of …` gains the adapter a typo (`opneai`) most likely meant. */

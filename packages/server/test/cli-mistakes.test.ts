@@ -280,4 +280,15 @@ describe('switchyard flags and commands a new user gets wrong', () => {
       `Invalid signals file ${target}:\n  - signals.targets.gpux: unknown target; did you mean "gpu"?\n`,
     );
   });
+
+  it('two targets given the same id are named: a request naming that id could only ever reach the first', async () => {
+    const config = await files.json('same-id.json', {
+      targets: { gpu: { ...gpu, id: 'big' }, gpu2: { ...gpu, id: 'big' }, gpu3: gpu, gpu4: gpu },
+    });
+    const result = await run(['plan', '--config', config, '--request', await files.json('r.json', hello)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Invalid configuration:\n  - targets.gpu2.id: "big" is also the id of targets.gpu, which a request naming it would always reach; give each target its own id\n',
+    );
+  });
 });
