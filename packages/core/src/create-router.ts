@@ -435,7 +435,7 @@ export function createRouter(options: RouterOptions): Router {
       trace?.decided(requestId, decided, policy, request);
     }
     if (decided.plan.length === 0) {
-      if (decided.excluded.some((entry) => entry.reason === 'budget')) throw budgetExceeded(request);
+      if (decided.excluded.some((entry) => entry.reason === 'budget')) throw budgetExceeded(request, decided);
       throw new NoEligibleTargetError({ excluded: decided.excluded });
     }
     // One literal of one shape (no spreads of little objects): built per request on the hot path.
@@ -451,15 +451,18 @@ export function createRouter(options: RouterOptions): Router {
     };
   };
   // Which budget left the paid targets out: the period's when it has less left than the request's cap.
-  const budgetExceeded = (request: GenerateRequest): BudgetExceededError => {
+  const budgetExceeded = (request: GenerateRequest, decided: RoutePlan): BudgetExceededError => {
     const now = clock();
     const period = policy.budget.maxCostUsd;
     const used = period ? budget.usedAt(period.period, now) : 0;
     const cap = requestCapUsd(policy, request);
-    if (period !== undefined && (cap === undefined || period.amount - used < cap)) {
-      return new BudgetExceededError({ scope: 'period', limitUsd: period.amount, spentUsd: used });
-    }
-    return new BudgetExceededError({ scope: 'request', limitUsd: cap ?? 0, spentUsd: 0 });
+    // The planner's "estimated $8 exceeds the $0.5 left": a cap below one estimate refuses with nothing spent.
+    const detail = decided.excluded.find((entry) => entry.reason === 'budget')?.detail;
+    return new BudgetExceededError(
+      period !== undefined && (cap === undefined || period.amount - used < cap)
+        ? { scope: 'period', limitUsd: period.amount, spentUsd: used, detail }
+        : { scope: 'request', limitUsd: cap ?? 0, spentUsd: 0, detail },
+    );
   };
   const telemetryOptions = options.telemetry;
   const telemetry =

@@ -15,13 +15,24 @@ export class BudgetExceededError extends SwitchyardError {
   readonly limitUsd: number;
   readonly spentUsd: number;
 
-  constructor(options: { scope: BudgetScope; limitUsd: number; spentUsd: number; target?: string; message?: string }) {
+  /**
+   * @param options.detail What did not fit, e.g. `estimated $8 exceeds the $0.5 left`: a cap below one request's
+   * estimate refuses every request with nothing spent, and the message must say why.
+   */
+  constructor(options: {
+    scope: BudgetScope;
+    limitUsd: number;
+    spentUsd: number;
+    target?: string;
+    message?: string;
+    detail?: string;
+  }) {
     const which = options.scope === 'period' ? 'the period budget' : 'the per-request cost cap';
     super({
       code: 'budget-exceeded',
       message:
         options.message ??
-        `Budget exceeded: ${which} of $${options.limitUsd} would be passed ($${round(options.spentUsd)} already spent or held)` +
+        `Budget exceeded: ${which} of $${options.limitUsd} would be passed ($${round(options.spentUsd)} already spent or held${options.detail ? `; ${options.detail}` : ''})` +
           (options.target ? ` for target "${options.target}"` : '') +
           ". Raise policy.budget (or the request's routing.maxCostUsd), or allow a local target.",
       ...(options.target ? { target: options.target } : {}),

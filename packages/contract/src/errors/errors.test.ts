@@ -133,6 +133,14 @@ describe('error classes', () => {
     expect(error.toJSON()).toMatchObject({ scope: 'period', limitUsd: 5, spentUsd: 4.995, target: 'gpu' });
   });
 
+  it('says what did not fit, so a cap below one estimate is not a riddle', () => {
+    const detail = 'estimated $1 exceeds the $0.5 left';
+    const error = new BudgetExceededError({ scope: 'request', limitUsd: 0.5, spentUsd: 0, detail });
+    expect(error.message).toContain(
+      'the per-request cost cap of $0.5 would be passed ($0 already spent or held; estimated $1 exceeds the $0.5 left)',
+    );
+  });
+
   it('keeps every attempt in AllTargetsFailedError', () => {
     const first = new ConnectionError({ url: 'http://127.0.0.1:1', systemCode: 'ECONNRESET' });
     const last = new InvalidRequestError({ problems: [{ path: 'messages', message: 'too long' }] });

@@ -99,6 +99,11 @@ export function formatUsd(value: number): string {
   return value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2);
 }
 
+/** Why a paid target's hold does not fit, in the plan's exclusions and in `BudgetExceededError` messages alike. */
+export function budgetDetail(estimateUsd: number, leftUsd: number): string {
+  return `estimated $${formatUsd(estimateUsd)} exceeds the $${formatUsd(leftUsd)} left`;
+}
+
 function describeDevice(device: DeviceFacts): string {
   const parts: string[] = [];
   if (device.batteryLevel !== undefined)

@@ -20,7 +20,7 @@ import {
   lastUserText,
 } from './analyze-messages.js';
 import type { ExplanationFacts, ScoreFacts } from './explain-plan.js';
-import { createRoutePlan, deviceFacts, formatUsd, percent } from './explain-plan.js';
+import { budgetDetail, createRoutePlan, deviceFacts, percent } from './explain-plan.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 
 /** Output tokens assumed when a request sets no `maxTokens` (capped by the target's `maxOutputTokens`). */
@@ -242,7 +242,7 @@ export function planRoute(input: DecisionInput): RoutePlan {
         const cost = estimateCostUsd(capabilities.price, tokens, outputTokens);
         if (cost > budgetLeft) {
           reason = 'budget';
-          detail = `estimated $${formatUsd(cost)} exceeds the $${formatUsd(budgetLeft)} left`;
+          detail = budgetDetail(cost, budgetLeft);
         }
       }
     }

@@ -13,6 +13,7 @@ import {
   TimeoutError,
   toSwitchyardError,
 } from '@switchyard/contract';
+import { budgetDetail } from '../decision/explain-plan.js';
 import { defaultOutputTokens, estimateCostUsd, expectedTokensPerSecond } from '../decision/plan-route.js';
 import type { Attempt, RouterEventEmitter } from '../events.js';
 import type { Policy } from '../policy/policy.js';
@@ -319,6 +320,7 @@ export class AttemptRun {
         limitUsd: ledger.capUsd,
         spentUsd: ledger.committedUsd,
         target: health.name,
+        detail: budgetDetail(estimate, ledger.capUsd - ledger.committedUsd),
       });
     }
     ledger.committedUsd += estimate;

@@ -183,4 +183,23 @@ describe('budgets bind (in-memory store; scripted targets stand in for paid endp
     await vi.waitFor(async () => expect(await store.readBudget(tomorrow)).toEqual({ spentUsd: 2, reservedUsd: 0 }));
     expect(await store.readBudget(today)).toEqual({ spentUsd: 2, reservedUsd: 0 });
   });
+  it("names the attempt's estimate when a cap or a budget is below it, with nothing spent yet", async () => {
+    const gpu = () => createScriptedTarget({ locality: 'remote', capabilities: { price } });
+    // Each request holds prompt (free) + maxTokens 8 x $1: $8, above both the $0.5 cap and the whole $5 budget.
+    const capped = createRouter({ targets: { gpu: gpu() }, policy: { budget: { maxCostUsdPerRequest: 0.5 } } });
+    const small = createRouter({
+      targets: { gpu: gpu() },
+      policy: { budget: { maxCostUsd: { amount: 5, period: 'day' } } },
+    });
+    for (const [router, which, left] of [
+      [capped, 'the per-request cost cap of $0.5', '0.50'],
+      [small, 'the period budget of $5', '5.00'],
+    ] as const) {
+      const error = await router.generate(ask('Hi', { maxTokens: 8 })).catch((caught: unknown) => caught);
+      expect(BudgetExceededError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(
+        `${which} would be passed ($0 already spent or held; estimated $8.00 exceeds the $${left} left)`,
+      );
+    }
+  });
 });

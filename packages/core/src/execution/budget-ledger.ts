@@ -1,5 +1,6 @@
 import type { StateStore } from '@switchyard/contract';
 import { BudgetExceededError } from '@switchyard/contract';
+import { budgetDetail } from '../decision/explain-plan.js';
 import type { Policy } from '../policy/policy.js';
 
 /** Budget periods; they are calendar periods in UTC (the hour, the day, the month), not rolling windows. */
@@ -118,11 +119,13 @@ export class BudgetLedger {
     });
     this.#observe(key, answer);
     if (!answer.granted) {
+      const used = answer.spentUsd + answer.reservedUsd;
       throw new BudgetExceededError({
         scope: 'period',
         limitUsd: budget.amount,
-        spentUsd: answer.spentUsd + answer.reservedUsd,
+        spentUsd: used,
         target,
+        detail: budgetDetail(amountUsd, Math.max(0, budget.amount - used)),
       });
     }
     return { key, reservationId, amountUsd, periodEnd };
