@@ -113,7 +113,7 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
   let local = createMemoryStateStore();
   let unsubscribeLocal = local.subscribe((event) => emit(event));
   /** Reservations taken on local state (`key\nid`): their settle goes there, and their spend to Redis. */
-  const localReservations = new Set<string>();
+  const localReservations = new Map<string, BudgetReserveInput>();
   /** Spend plus holds Redis last reported per budget key: the base a local hold is checked against. */
   const lastUsed = new Map<string, number>();
   /** The budget key this replica used last: the current period's. */
@@ -151,6 +151,13 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
       throw error;
     }
   };
+  /** Writes a hold granted on local state into Redis as it is, whatever the limit (it was granted already). */
+  const adopt = (input: BudgetReserveInput) =>
+    evaluate(
+      scripts.reserve,
+      [key(input.key)],
+      [input.reservationId, String(input.amountUsd), '1e308', String(input.reservationTtlMs), String(input.keyTtlMs)],
+    );
   const degrade = (reason: string) => {
     if (!shared || closed) return;
     shared = false;
@@ -163,6 +170,13 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
         await connected;
         // A connection can be "ready" to a Redis that does not answer (stopped, overloaded): check with a real read.
         await withTimeout(evaluate(scripts.readBudget, [`${prefix}health-check`], []), options.operationTimeoutMs);
+        // Holds taken on local state and still open are written to Redis, so the other replicas count them too (their
+        // settle or release, queued below or made later, removes them there). Before the queue: what it holds for one
+        // of them runs after it.
+        for (const [name, input] of [...localReservations]) {
+          if (closed || !localReservations.has(name)) continue;
+          await withTimeout(adopt(input), options.operationTimeoutMs);
+        }
         while (pending.length > 0 && !closed) {
           await withTimeout(pending[0]!(), options.operationTimeoutMs);
           pending.shift();
@@ -318,7 +332,7 @@ export async function createRedisStateStore(settings: RedisStateStoreSettings): 
           const answer = await local.reserveBudget({ ...input, limitUsd: share });
           // Said here: the router's own message ("$9 of $10 spent or held") would not add up to a refusal.
           if (!answer.granted) throw shareUsed(input, base, share, replicas, answer);
-          localReservations.add(tag(input));
+          localReservations.set(tag(input), input);
           return { ...answer, spentUsd: answer.spentUsd + base };
         },
       );

@@ -1,5 +1,6 @@
 import { BudgetExceededError } from '@switchyard/contract';
 import { createRouter } from '@switchyard/core';
+import { createScriptedTarget } from '@switchyard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ask, dayKey, paid, useRedisReplicas, waitFor } from './support/redis-replicas.js';
 
@@ -100,5 +101,32 @@ describe('a period budget while Redis is away (real redis-server, killed and res
     expect(await idle.readBudget(dayKey())).toEqual({ spentUsd: 10, reservedUsd: 0 });
     await a.dispose();
     await b.dispose();
+  });
+  it('writes a hold taken during the outage and still open to Redis when it is back, so other replicas count it', async () => {
+    const policy = { budget: { maxCostUsd: { amount: 10, period: 'day' as const } }, execution: { retries: 0 } };
+    const [one, two] = [await replica('open-hold:'), await replica('open-hold:')];
+    const hanging = createScriptedTarget({
+      locality: 'remote',
+      capabilities: { price: { inputPer1M: 0, outputPer1M: 1_000_000 } },
+      script: [{ hang: true }],
+    });
+    const a = createRouter({ targets: { gpu: hanging }, policy, store: one });
+    await one.readBudget(dayKey());
+
+    await server().kill();
+    const caller = new AbortController();
+    const held = a.generate({ ...ask('held across the restart'), signal: caller.signal }).catch(() => undefined);
+    await waitFor(() => hanging.calls.length === 1);
+    expect(one.shared).toBe(false);
+
+    await server().restart();
+    await waitFor(() => one.shared);
+    // The other replica sees the $1 still held, as it would have had Redis never gone away.
+    expect(await two.readBudget(dayKey())).toEqual({ spentUsd: 0, reservedUsd: 1 });
+    caller.abort();
+    await held;
+    await waitFor(async () => (await two.readBudget(dayKey())).reservedUsd === 0);
+    expect(await two.readBudget(dayKey())).toEqual({ spentUsd: 0, reservedUsd: 0 });
+    await a.dispose();
   });
 });
