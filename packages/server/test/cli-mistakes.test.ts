@@ -73,6 +73,9 @@ describe('switchyard config files a new user gets wrong', () => {
       const result = await plan(path);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('JSON allows no comments; remove them or use a switchyard.config.ts');
+      expect(result.stderr).toContain(
+        path === config ? '(line 2 column 38)' : "Unexpected token '/' (line 1 column 1)",
+      );
       expect(result.stderr).not.toContain('sk-inline');
       expect(result.stderr).not.toContain('my config');
     }
