@@ -53,17 +53,21 @@ interface Measured {
 // More formats in the on-demand detector chunk (dd8740c: eight national ids with their check digits, passwords said
 // in a sentence, PINs; the chunk 13.0 -> 15.8 KB): 82.84 KB one file and 65.28 KB fetched before the first answer
 // (+2.7 / +2.6, the first load unchanged at 33.61); bounds 0.65 above again (83.5 / 65.95).
+// At the end of stop 33: 83.43 one file, 33.88 first load, 65.92 before the first answer, each within 0.1 KB of its
+// bound. adapter-openai's settings from the kit's fields (40500d0: the unit and the bad number in each message) +0.20
+// first load; BudgetExceededError saying what did not fit (d6eb685) +0.08. Bounds 0.6-0.7 above again (84.1 / 34.5 /
+// 66.6); the first load's target (<= 40 KB) is met with 5.5 KB to spare.
 describe('what a page ships (bench row 10)', () => {
-  it('keeps createRouter + createOpenAITarget under 83.5 KB gzip, with zod/mini and no libphonenumber-js', async () => {
+  it('keeps createRouter + createOpenAITarget under 84.1 KB gzip, with zod/mini and no libphonenumber-js', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.gzip / 1024).toBeLessThan(83.5);
+    expect(size.gzip / 1024).toBeLessThan(84.1);
     expect(size.packages['libphonenumber-js']).toBeUndefined();
     expect(size.packages.zod?.minified ?? 0).toBeLessThan(60 * 1024);
   });
 
-  it('loads under 33.9 KB gzip first in a split build: execution, the detector, adapter calls, request traces, phone plans and p-queue on demand', async () => {
+  it('loads under 34.5 KB gzip first in a split build: execution, the detector, adapter calls, request traces, phone plans and p-queue on demand', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
-    expect(size.firstLoadGzip / 1024).toBeLessThan(33.9);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(34.5);
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
     expect(onDemand).toHaveLength(6);
     expect(onDemand.some((chunk) => /detector-for-policy/.test(chunk.name))).toBe(true);
@@ -80,13 +84,13 @@ describe('what a page ships (bench row 10)', () => {
     expect(adapterCalls?.packages).toContain('eventsource-parser');
   });
 
-  it('has a routing page fetch under 65.95 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
+  it('has a routing page fetch under 66.6 KB gzip before its first answer when its prompts hold no phone-like number', async () => {
     const size = (await measureBundle(bundleEntries.routerOpenai)) as Measured;
     // The first load, then the detector, execution and adapter-call chunks; the phone plans only for a number only
     // they can decide.
     const fetches = routingPageFetches(size.chunks) as { firstLoad: number; withoutPhone: number; withPhone: number };
     expect(fetches.firstLoad).toBe(size.firstLoadGzip);
-    expect(fetches.withoutPhone / 1024).toBeLessThan(65.95);
+    expect(fetches.withoutPhone / 1024).toBeLessThan(66.6);
     const phonePlans = size.chunks.find((chunk) => /parse-phone-number/.test(chunk.name));
     expect(fetches.withPhone - fetches.withoutPhone).toBe(phonePlans?.gzip);
   });

@@ -25,11 +25,13 @@ interface ViteMeasured {
 // At d9de091 with Vite 8.4.0: 77.37 KB one file, 32.73 KB first load (esbuild: 78.97 / 33.25); bounds ~1 KB above.
 // The router checking what targets hand it (79f7abd, in the execution chunk): 78.5 KB one file; bound 79.15.
 // More formats in the on-demand detector chunk (dd8740c: national ids, spoken passwords, PINs): 81.18 KB; bound 81.85.
+// End of stop 33: 81.72 one file, 33.78 first load (0.02 under its bound; the kit's settings fields in adapter-openai,
+// the budget refusal's detail); bounds 82.4 / 34.4.
 describe('what a page built with Vite ships (bench row 10)', () => {
   // Vite bundles the packages' dist/: a stale one would measure other code than the sources.
   beforeAll(() => assertFreshBuild(fileURLToPath(new URL('..', import.meta.url)), { entries: [] }));
 
-  it('keeps the detector, request execution, the adapter call path, phone plans, request traces and p-queue out of the first load, which stays under 33.8 KB gzip', async () => {
+  it('keeps the detector, request execution, the adapter call path, phone plans, request traces and p-queue out of the first load, which stays under 34.4 KB gzip', async () => {
     const size = (await measureViteBundle(bundleEntries.routerOpenai)) as ViteMeasured;
     const first = size.chunks.filter((chunk) => chunk.loaded === 'first');
     const onDemand = size.chunks.filter((chunk) => chunk.loaded === 'on demand');
@@ -63,7 +65,7 @@ describe('what a page built with Vite ships (bench row 10)', () => {
     expect(onDemand).toHaveLength(6);
     const phonePlans = onDemand.find((c) => parts.phonePlans.test(c.src ?? ''));
     expect((phonePlans?.gzip ?? Number.POSITIVE_INFINITY) / 1024).toBeLessThan(14.2);
-    expect(size.firstLoadGzip / 1024).toBeLessThan(33.8);
-    expect(size.gzip / 1024).toBeLessThan(81.85);
+    expect(size.firstLoadGzip / 1024).toBeLessThan(34.4);
+    expect(size.gzip / 1024).toBeLessThan(82.4);
   });
 });
