@@ -305,7 +305,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       });
       if (values.help) return help(io, 'eval-privacy');
       noPositionals(positionals, 'eval-privacy');
-      const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
+      const confidence = values['min-confidence'];
+      // Number('') is 0: `--min-confidence=` with nothing after it would count every detection.
+      const minConfidence =
+        confidence === undefined ? undefined : confidence.trim() === '' ? Number.NaN : Number(confidence);
       if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) {
         throw new CliError(
           `eval-privacy: --min-confidence expects a number from 0 to 1, got "${values['min-confidence']}"`,

@@ -294,4 +294,14 @@ describe('switchyard flags and commands a new user gets wrong', () => {
       'Invalid configuration:\n  - targets.gpu2.id: "big" is also the id of targets.gpu, which a request naming it would always reach; give each target its own id\n',
     );
   });
+
+  it('an empty number (--port= or --min-confidence= with nothing after it) is refused, not read as 0', async () => {
+    const config = await files.json('port.json', { targets: { gpu } });
+    const port = await run(['serve', '--config', config, '--port=']);
+    expect(port.code).toBe(1);
+    expect(port.stderr).toBe('--port: expected a port number from 0 to 65535, got ""\n');
+    const confidence = await run(['eval-privacy', '--min-confidence=']);
+    expect(confidence.code).toBe(1);
+    expect(confidence.stderr).toBe('eval-privacy: --min-confidence expects a number from 0 to 1, got ""\n');
+  });
 });

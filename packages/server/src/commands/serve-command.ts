@@ -42,7 +42,8 @@ function parseLogFormat(value: string | undefined): LogFormat | undefined {
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const port = Number(value);
+  // Number('') is 0, which would listen on a random port: `--port=` with nothing after it is a mistake.
+  const port = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new CliError(`--port: expected a port number from 0 to 65535, got "${value}"`);
   }
