@@ -253,32 +253,19 @@ describe('switchyard flags and commands a new user gets wrong', () => {
     expect(stderr).toContain('(switchyard doctor says how to fix it)');
   });
 
+  const planWithSignals = async (config: string, signals: string) =>
+    run(['plan', '--config', config, '--request', await files.json('r.json', hello), '--signals', signals]);
+
   it('plan --signals: a misspelt key or target is named with the one it meant, under the signals file, not the config', async () => {
     const config = await files.json('signals-config.json', { targets: { gpu } });
     const signals = await files.json('signals.json', { devise: {}, targets: { gpux: { circuit: 'open' } } });
-    const typo = await run([
-      'plan',
-      '--config',
-      config,
-      '--request',
-      await files.json('r.json', hello),
-      '--signals',
-      signals,
-    ]);
+    const typo = await planWithSignals(config, signals);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe(
       `Invalid signals file ${signals}:\n  - signals.devise: unknown setting; did you mean "device"?\n`,
     );
     const target = await files.json('signals-target.json', { targets: { gpux: { circuit: 'open' } } });
-    const named = await run([
-      'plan',
-      '--config',
-      config,
-      '--request',
-      await files.json('r.json', hello),
-      '--signals',
-      target,
-    ]);
+    const named = await planWithSignals(config, target);
     expect(named.stderr).toBe(
       `Invalid signals file ${target}:\n  - signals.targets.gpux: unknown target; did you mean "gpu"?\n`,
     );
