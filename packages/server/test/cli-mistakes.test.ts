@@ -291,4 +291,12 @@ describe('switchyard flags and commands a new user gets wrong', () => {
     expect(confidence.code).toBe(1);
     expect(confidence.stderr).toBe('eval-privacy: --min-confidence expects a number from 0 to 1, got ""\n');
   });
+
+  it('eval-privacy names a data file that is missing or a folder in words, not ENOENT / EISDIR', async () => {
+    const missing = await run(['eval-privacy', '--data', 'nope.jsonl'], { cwd: files.dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`eval-privacy: cannot read --data ${join(files.dir, 'nope.jsonl')}: no such file\n`);
+    const folder = await run(['eval-privacy', '--corpus', files.dir]);
+    expect(folder.stderr).toBe(`eval-privacy: cannot read --corpus ${files.dir}: it is a folder, not a file\n`);
+  });
 });

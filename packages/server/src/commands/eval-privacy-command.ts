@@ -36,7 +36,10 @@ async function readJsonLines(path: string, what: string): Promise<{ line: number
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`eval-privacy: cannot read ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? error})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : (code ?? error);
+    throw new CliError(`eval-privacy: cannot read ${what} ${path}: ${reason}`);
   }
   const rows: { line: number; value: unknown }[] = [];
   const lines = text.split('\n');
@@ -53,7 +56,7 @@ async function readJsonLines(path: string, what: string): Promise<{ line: number
 }
 
 async function readCorpus(path: string): Promise<LabelledSample[]> {
-  return (await readJsonLines(path, 'corpus')).map(({ line, value }) => {
+  return (await readJsonLines(path, '--corpus')).map(({ line, value }) => {
     const sample = value as { text?: unknown; kinds?: unknown; region?: unknown };
     if (typeof sample.text !== 'string')
       throw new CliError(`eval-privacy: ${path} line ${line}: "text" must be a string`);
@@ -143,7 +146,7 @@ export async function evalPrivacyCommand(options: EvalPrivacyOptions, io: CliIO)
     | undefined;
   if (options.data !== undefined) {
     const dataPath = resolve(cwd, options.data);
-    const rows = await readJsonLines(dataPath, 'data');
+    const rows = await readJsonLines(dataPath, '--data');
     const byKind: Record<string, number> = {};
     let flagged = 0;
     for (const { line, value } of rows) {
