@@ -13,6 +13,27 @@ describe('createOllamaTarget settings', () => {
     expect(make({ model: 'x', baseUrl: 'http://127.0.0.1:11434' })).toThrow(/baseUrl/);
   });
 
+  it('says what a count or a timer must be and shows the bad number, never a string', () => {
+    let problems: unknown;
+    try {
+      createOllamaTarget({
+        model: 'x',
+        id: '',
+        timeoutMs: 0,
+        firstTokenTimeoutMs: 'sk-secret',
+        maxResponseBytes: 1.5,
+      } as never);
+    } catch (error) {
+      problems = (error as InvalidConfigError).problems;
+    }
+    expect(problems).toEqual([
+      { path: 'id', message: 'expected a non-empty string' },
+      { path: 'timeoutMs', message: 'expected a positive whole number of milliseconds, got 0' },
+      { path: 'firstTokenTimeoutMs', message: 'expected a positive whole number of milliseconds, got a string' },
+      { path: 'maxResponseBytes', message: 'expected a positive whole number of bytes, got 1.5' },
+    ]);
+  });
+
   it('declares a local target with defaults from the model options', () => {
     const target = createOllamaTarget({ model: 'llama3.2:3b', options: { num_ctx: 8192 } });
     expect(target.id).toBe('ollama:llama3.2:3b');

@@ -1,4 +1,4 @@
-import { parseSettings } from '@switchyard/adapter-utils';
+import { parseSettings, positiveWholeNumberSchema, targetIdSchema } from '@switchyard/adapter-utils';
 import { capabilitySettingsSchema, type TargetCapabilities } from '@switchyard/contract';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -59,7 +59,6 @@ export interface OllamaSettings {
 }
 
 const urlMessage = 'expected a URL like http://127.0.0.1:11434';
-const positiveInt = z.number().int().positive();
 
 /** The strict schema {@link parseOllamaSettings} checks settings with (the descriptor's `settingsSchema`). */
 export const ollamaSettingsSchema = z
@@ -69,7 +68,7 @@ export const ollamaSettingsSchema = z
       .string(urlMessage)
       .refine((value) => /^https?:\/\/[^/]/.test(value) && URL.canParse(value), urlMessage)
       .optional(),
-    id: z.string().min(1).optional(),
+    id: z.optional(targetIdSchema()),
     keepAlive: z.union([z.string().min(1), z.number()], 'expected a duration such as "10m", seconds, or -1').optional(),
     options: z.record(z.string(), z.unknown(), 'expected an object of Ollama model options').optional(),
     dispatcher: z
@@ -78,9 +77,9 @@ export const ollamaSettingsSchema = z
         'expected an undici Dispatcher (Agent, Pool, Client)',
       )
       .optional(),
-    timeoutMs: positiveInt.optional(),
-    firstTokenTimeoutMs: positiveInt.optional(),
-    maxResponseBytes: positiveInt.optional(),
+    timeoutMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+    firstTokenTimeoutMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+    maxResponseBytes: z.optional(positiveWholeNumberSchema('bytes')),
     statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
     capabilities: z.optional(capabilitySettingsSchema),
   })

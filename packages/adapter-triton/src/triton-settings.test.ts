@@ -13,6 +13,30 @@ describe('createTritonTarget settings', () => {
     );
   });
 
+  it('says what a count or a timer must be and shows the bad number, never a string', () => {
+    let problems: unknown;
+    try {
+      createTritonTarget({
+        baseURL: 'http://127.0.0.1:8000',
+        model: 'llm',
+        id: '',
+        timeoutMs: -1,
+        firstTokenTimeoutMs: 'sk-secret',
+        maxResponseBytes: 0,
+        defaultMaxTokens: 2.5,
+      } as never);
+    } catch (error) {
+      problems = (error as InvalidConfigError).problems;
+    }
+    expect(problems).toEqual([
+      { path: 'id', message: 'expected a non-empty string' },
+      { path: 'timeoutMs', message: 'expected a positive whole number of milliseconds, got -1' },
+      { path: 'firstTokenTimeoutMs', message: 'expected a positive whole number of milliseconds, got a string' },
+      { path: 'maxResponseBytes', message: 'expected a positive whole number of bytes, got 0' },
+      { path: 'defaultMaxTokens', message: 'expected a positive whole number of tokens, got 2.5' },
+    ]);
+  });
+
   it('declares a remote text-only target that can continue a prefix, with its price', () => {
     const target = createTritonTarget({
       baseURL: 'http://127.0.0.1:8000/v2/',

@@ -1,4 +1,4 @@
-import { parseSettings } from '@switchyard/adapter-utils';
+import { parseSettings, positiveWholeNumberSchema, targetIdSchema } from '@switchyard/adapter-utils';
 import {
   capabilitySettingsSchema,
   type TargetCapabilities,
@@ -76,7 +76,6 @@ export interface TritonSettings {
 }
 
 const urlMessage = 'expected a URL like http://127.0.0.1:8000';
-const positiveInt = z.number().int().positive();
 
 /** The strict schema {@link parseTritonSettings} checks settings with (the descriptor's `settingsSchema`). */
 export const tritonSettingsSchema = z
@@ -86,7 +85,7 @@ export const tritonSettingsSchema = z
       .string('expected the model name in Triton’s repository')
       .min(1, 'expected the model name in Triton’s repository'),
     modelVersion: z.string().regex(/^\d+$/, 'expected a version number such as "1"').optional(),
-    id: z.string().min(1).optional(),
+    id: z.optional(targetIdSchema()),
     backend: z.enum(['auto', 'vllm', 'tensorrt-llm']).optional(),
     chatTemplate: z
       .union(
@@ -107,10 +106,10 @@ export const tritonSettingsSchema = z
         'expected an undici Dispatcher (Agent, Pool, Client)',
       )
       .optional(),
-    timeoutMs: positiveInt.optional(),
-    firstTokenTimeoutMs: positiveInt.optional(),
-    maxResponseBytes: positiveInt.optional(),
-    defaultMaxTokens: positiveInt.optional(),
+    timeoutMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+    firstTokenTimeoutMs: z.optional(positiveWholeNumberSchema('milliseconds')),
+    maxResponseBytes: z.optional(positiveWholeNumberSchema('bytes')),
+    defaultMaxTokens: z.optional(positiveWholeNumberSchema('tokens')),
     statusRefreshMs: z.number('expected milliseconds, e.g. 5000').int().nonnegative().optional(),
     capabilities: z.optional(capabilitySettingsSchema),
     price: z.optional(targetPriceSchema),
